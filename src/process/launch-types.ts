@@ -1,0 +1,48 @@
+// The contract between the local executor and whatever starts its processes.
+
+export interface LaunchRequest {
+  /** argv[0] is looked up on PATH when it has no slash. Never run through a shell. */
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** Full environment for the child; undefined inherits sluice's own. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** File to read standard input from; undefined means /dev/null. */
+  readonly stdinPath?: string | undefined;
+  /** File that receives standard output (created or truncated). */
+  readonly stdoutPath: string;
+  /** File that receives standard error (created or truncated). */
+  readonly stderrPath: string;
+  /** Wall-clock limit; on expiry SIGTERM to the process group, SIGKILL after `killGraceMs`. */
+  readonly timeoutMs?: number | undefined;
+  readonly killGraceMs?: number | undefined;
+}
+
+export interface LaunchResult {
+  readonly pid: number;
+  /** Exit code, or null when ended by a signal or never started. */
+  readonly exitCode: number | null;
+  /** Signal name such as 'SIGKILL', or null. */
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut: boolean;
+  /** True when `kill()` was called before the process ended (cancellation). */
+  readonly cancelled: boolean;
+  /** Set when the program could not be started at all (e.g. ENOENT, EACCES). */
+  readonly spawnError?: { readonly code: string; readonly message: string } | undefined;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export interface RunningProcess {
+  readonly done: Promise<LaunchResult>;
+  /** Signals the whole process group; SIGKILL follows after the grace period. Idempotent. */
+  cancel(): void;
+}
+
+export interface Launcher {
+  /** Short name for diagnostics, e.g. 'launcher' or 'spawn'. */
+  readonly kind: string;
+  start(request: LaunchRequest): RunningProcess;
+  /** Ends every process group still running (SIGTERM, then SIGKILL) and releases resources. */
+  close(): Promise<void>;
+}
