@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+# sluice's process launcher: one small long-lived helper that starts task processes with
+# posix_spawn (vfork-based, so cheap) instead of forking the large Node process for each task.
+#
+# Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
+# and a SIGCHLD wakeup pipe. When stdin reaches EOF (sluice closed it, or sluice died, even by
+# SIGKILL), every process group still running is sent SIGTERM, then SIGKILL, and we exit.
+#
+# Requests, one per line on stdin (op letter, space, payload):
+#   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr]       start a task
+#   t id                                     SIGTERM the task's process group (a kill follows
+#                                            when its leader exits, whatever its status)
+#   k id                                     SIGKILL the task's process group
+# Replies, one per line on stdout:
+#   r <launcher pid>                          ready
+#   x <id> <pid> <exit code>                  exited
+#   k <id> <pid> <signal number>              ended by a signal
+#   f <id> <ERRNO NAME> <message>             could not start
+import errno
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import time
+
+DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
+OUT_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+SPAWN_OPEN = os.POSIX_SPAWN_OPEN
+SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
+# Python ignores SIGPIPE and SIGXFSZ and we ignore SIGINT; children must not inherit that.
+RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
+                 signal.SIGHUP, signal.SIGCHLD)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def debug(message):
+    if DEBUG:
+        sys.stderr.write(f'[sluice-launcher {os.getpid()}] {message}\n')
+
+
+class Task:
+    __slots__ = ('id', 'pid', 'doomed')
+
+    def __init__(self, task_id, pid):
+        self.id = task_id
+        self.pid = pid
+        # Set once we signalled the group: its leader's exit is followed by SIGKILL to the group.
+        self.doomed = False
+
+
+class Launcher:
+    def __init__(self):
+        self.by_id = {}   # task id -> Task, only while the leader is not reaped
+        self.by_pid = {}  # pid -> Task, same tasks
+        self.out = []     # reply lines waiting for the next flush
+        self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
+        self.base_path = os.environ.get('PATH', '')
+        self.cwd = os.getcwd()
+        self.grace = 1.0
+        self.stopping = False
+
+    # ---- requests ----
+
+    def handle(self, line):
+        try:
+            self.dispatch(line)
+        except Exception as error:  # a malformed request must not take running tasks down
+            sys.stderr.write(f'sluice-launcher: bad request {line[:200]!r}: {error!r}'
+                             ' (this is a bug in sluice)\n')
+
+    def dispatch(self, line):
+        op = line[:1]
+        if op == b's':
+            self.start(json.loads(line[2:]))
+        elif op == b't':
+            self.signal_task(line[2:], signal.SIGTERM)
+        elif op == b'k':
+            self.signal_task(line[2:], signal.SIGKILL)
+        elif op == b'e':
+            self.configure(json.loads(line[2:]))
+        elif line:
+            debug(f'ignoring unknown request {line[:80]!r}')
+
+    def configure(self, options):
+        env = options.get('env')
+        if env is not None:
+            # Children inherit sluice's environment, not ours (a pyenv shim may have edited PATH).
+            os.environ.clear()
+            os.environ.update(env)
+            self.base_env = {k.encode(): v.encode() for k, v in env.items()}
+            self.base_path = env.get('PATH', '')
+        if options.get('graceMs') is not None:
+            self.grace = options['graceMs'] / 1000
+
+    def start(self, request):
+        task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request
+        try:
+            if cwd != self.cwd:
+                # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
+                # changing our own directory just before spawning is safe.
+                os.chdir(cwd)
+                self.cwd = cwd
+        except OSError as error:
+            self.fail(task_id, error, f'working directory {cwd}')
+            return
+        program = argv[0]
+        if env is None:
+            env = self.base_env
+        elif '/' not in program and env.get('PATH', self.base_path) != self.base_path:
+            # posix_spawnp searches our PATH; the task asked for its own.
+            program = shutil.which(program, path=env.get('PATH')) or program
+        actions = [
+            (SPAWN_OPEN, 0, stdin_path or '/dev/null', os.O_RDONLY, 0),
+            (SPAWN_OPEN, 1, stdout_path, OUT_FLAGS, 0o644),
+            (SPAWN_DUP2, 1, 2) if stderr_path == stdout_path
+            else (SPAWN_OPEN, 2, stderr_path, OUT_FLAGS, 0o644),
+        ]
+        try:
+            pid = os.posix_spawnp(program, argv, env, file_actions=actions, setpgroup=0,
+                                  setsigdef=RESET_SIGNALS)
+        except OSError as error:
+            self.fail(task_id, error, blame(argv[0], cwd, stdin_path, stdout_path, stderr_path))
+            return
+        task = Task(task_id, pid)
+        self.by_id[task_id] = task
+        self.by_pid[pid] = task
+
+    def fail(self, task_id, error, what):
+        code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        message = f'{reason}: {what}'.replace('\n', ' ')
+        self.out.append(f'f {task_id} {code} {message}\n'.encode())
+
+    def signal_task(self, raw_id, signum):
+        task = self.by_id.get(int(raw_id))
+        if task is None:
+            return  # already reaped: its pid may belong to someone else by now
+        task.doomed = True
+        kill_group(task.pid, signum)
+
+    # ---- children ----
+
+    def reap(self):
+        while True:
+            try:
+                # Peek without reaping: while the leader is a zombie its pid cannot be reused,
+                # so signalling its group is safe.
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            if info is None:
+                return
+            pid = info.si_pid
+            exited = info.si_code == os.CLD_EXITED
+            task = self.by_pid.pop(pid, None)
+            if not exited or info.si_status != 0 or (task is not None and task.doomed):
+                # Failure or termination: no grandchild of this task may outlive it.
+                kill_group(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            if task is None:
+                continue
+            del self.by_id[task.id]
+            kind = 'x' if exited else 'k'
+            self.out.append(f'{kind} {task.id} {pid} {info.si_status}\n'.encode())
+
+    def flush(self):
+        if not self.out:
+            return
+        data = b''.join(self.out)
+        self.out.clear()
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(1, view)
+            except BrokenPipeError:
+                self.stopping = True  # sluice is gone
+                return
+            view = view[written:]
+
+    def shutdown(self, wakeup_fd):
+        debug(f'stopping {len(self.by_id)} task(s)')
+        for task in self.by_id.values():
+            task.doomed = True
+            kill_group(task.pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        self.reap()
+        while self.by_id and time.monotonic() < deadline:
+            select.select([wakeup_fd], [], [], max(0.0, deadline - time.monotonic()))
+            drain(wakeup_fd)
+            self.reap()
+        for task in self.by_id.values():
+            kill_group(task.pid, signal.SIGKILL)
+        while self.by_id:
+            select.select([wakeup_fd], [], [], 0.05)
+            drain(wakeup_fd)
+            self.reap()
+        self.flush()
+
+
+def kill_group(pid, signum):
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def drain(fd):
+    data = b''
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    except BlockingIOError:
+        pass
+    return data
+
+
+def blame(program, cwd, stdin_path, stdout_path, stderr_path):
+    """Says which of the things posix_spawn touched is at fault (only on the error path)."""
+    if stdin_path and not os.access(stdin_path, os.R_OK):
+        return f'standard input file {stdin_path}'
+    for label, path in (('standard output', stdout_path), ('standard error', stderr_path)):
+        parent = os.path.dirname(path) or cwd
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+            return f'{label} file {path}'
+    return f'cannot run `{program}`'
+
+
+def main():
+    launcher = Launcher()
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+    noop = lambda signum, frame: None
+    signal.signal(signal.SIGCHLD, noop)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, noop)
+    # Ctrl-C reaches the whole foreground group; sluice decides what to do, then closes us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    poller = select.epoll()
+    poller.register(0, select.EPOLLIN)
+    poller.register(wake_r, select.EPOLLIN)
+    os.write(1, f'r {os.getpid()}\n'.encode())
+    try:
+        serve(launcher, poller, wake_r)
+    finally:
+        # Whatever ended the loop (EOF, a signal, a bug), no task of ours may survive us.
+        launcher.shutdown(wake_r)
+
+
+def serve(launcher, poller, wake_r):
+    pending = b''
+    while not launcher.stopping:
+        for fd, _ in poller.poll():
+            if fd == wake_r:
+                woken = drain(wake_r)
+                if any(signum in woken for signum in STOP_SIGNALS):
+                    launcher.stopping = True
+                launcher.reap()
+                continue
+            data = os.read(0, 1 << 16)
+            if not data:
+                launcher.stopping = True
+                break
+            lines = (pending + data).split(b'\n')
+            pending = lines.pop()
+            for line in lines:
+                launcher.handle(line)
+        launcher.flush()
+
+
+if __name__ == '__main__':
+    main()

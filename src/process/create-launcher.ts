@@ -1,0 +1,22 @@
+// Picks the launcher for this run: the python helper when python3 is there, else plain spawn.
+// SLUICE_LAUNCHER=spawn forces the fallback, SLUICE_LAUNCHER=python the helper (or an error).
+import { BackendError } from '../errors.ts';
+import { debugLog } from './debug-log.ts';
+import type { Launcher } from './launch-types.ts';
+import { startFastLauncher } from './launcher-client.ts';
+import { createSpawnLauncher } from './spawn-launcher.ts';
+
+export async function createLauncher(): Promise<Launcher> {
+  const choice = process.env['SLUICE_LAUNCHER'] ?? '';
+  if (choice === 'spawn') return createSpawnLauncher();
+  if (choice !== 'python' && choice !== '') {
+    throw new BackendError(`Expected \`SLUICE_LAUNCHER\` to be \`python\` or \`spawn\`, got \`${choice}\``);
+  }
+  try {
+    return await startFastLauncher();
+  } catch (error) {
+    if (choice === 'python') throw error;
+    debugLog('launcher', `falling back to spawn: ${(error as Error).message}`);
+    return createSpawnLauncher();
+  }
+}

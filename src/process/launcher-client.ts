@@ -1,0 +1,225 @@
+// The fast launcher: one long-lived python3 helper (libexec/sluice-launcher.py) starts every
+// task with posix_spawn, because child_process.spawn forks the whole Node process (~1.3 ms a
+// task). If sluice dies, even by SIGKILL, the helper sees EOF and ends every task it started.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { BackendError } from '../errors.ts';
+import { debugLog } from './debug-log.ts';
+import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
+import { encodeOptions, encodeSignal, encodeStart, parseReply, type LauncherReply } from './launcher-protocol.ts';
+import { resolveRequest } from './resolve-request.ts';
+import { trackTermination, type Termination } from './track-termination.ts';
+
+/** Source lives in src/process/, compiled code in dist/process/: both two levels down. */
+export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
+
+export interface FastLauncherOptions {
+  /** Python interpreter, looked up on PATH. Default `python3`. */
+  readonly python?: string;
+  readonly script?: string;
+  /** On close() or EOF, how long the helper waits after SIGTERM before SIGKILL. Default 1000. */
+  readonly shutdownGraceMs?: number;
+  /** How long the helper may take to say it is ready. Default 10000. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface FastLauncher extends Launcher {
+  /** Process id of the python helper. */
+  readonly pid: number;
+}
+
+type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
+
+interface Pending {
+  readonly termination: Termination;
+  readonly startedAt: number;
+  readonly resolve: (result: LaunchResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
+
+// Starts the python helper and resolves once it answered; rejects (BackendError) when python3
+// is missing or the helper does not come up, so the caller can fall back to spawn.
+export async function startFastLauncher(options: FastLauncherOptions = {}): Promise<FastLauncher> {
+  const python = options.python ?? 'python3';
+  const script = options.script ?? LAUNCHER_SCRIPT;
+  // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
+  const child = spawn(python, ['-I', '-S', '-X', 'utf8', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000);
+  await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
+  return client;
+}
+
+class LauncherClient implements FastLauncher {
+  readonly kind = 'launcher';
+  pid = 0;
+  private state: ClientState = 'starting';
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private outgoing = '';
+  private flushQueued = false;
+  private carry = '';
+  private referenced = true;
+  private onReady: ((error?: Error) => void) | undefined;
+  private readonly exited: Promise<void>;
+
+  constructor(
+    private readonly child: HelperProcess,
+    shutdownGraceMs: number,
+  ) {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => this.receive(chunk));
+    // EPIPE after the helper died: the 'close' handler below reports that.
+    child.stdin.on('error', (error) => debugLog('launcher', `stdin: ${error.message}`));
+    this.exited = new Promise((resolve) => {
+      child.once('error', (error) => this.onReady?.(new BackendError(`Cannot start the launcher: ${error.message}`, { cause: error })));
+      child.once('close', (code, signal) => {
+        this.handleExit(code, signal);
+        resolve();
+      });
+    });
+    this.send(encodeOptions({ env: process.env, graceMs: shutdownGraceMs }));
+  }
+
+  whenReady(timeoutMs: number, command: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        settle(new BackendError(`Timed out after ${timeoutMs} ms waiting for the launcher: ${command}`));
+      }, timeoutMs);
+      const settle = (error?: Error): void => {
+        clearTimeout(timer);
+        this.onReady = undefined;
+        if (error === undefined) {
+          this.state = 'ready';
+          this.setReferenced(false);
+          debugLog('launcher', `ready, pid ${this.pid}: ${command}`);
+          resolve();
+        } else {
+          this.state = 'exited';
+          reject(error);
+        }
+      };
+      this.onReady = settle;
+    });
+  }
+
+  start(request: LaunchRequest): RunningProcess {
+    if (this.state !== 'ready') {
+      throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is ${this.state === 'exited' ? 'gone' : 'closing'}`);
+    }
+    const resolved = resolveRequest(request);
+    const id = ++this.nextId;
+    const termination = trackTermination({
+      timeoutMs: resolved.timeoutMs,
+      killGraceMs: resolved.killGraceMs,
+      terminate: () => this.send(encodeSignal(id, 'SIGTERM')),
+      kill: () => this.send(encodeSignal(id, 'SIGKILL')),
+    });
+    const done = new Promise<LaunchResult>((resolve, reject) => {
+      this.pending.set(id, { termination, startedAt: Date.now(), resolve, reject });
+    });
+    this.send(encodeStart(id, resolved));
+    if (!this.referenced) this.setReferenced(true);
+    return { done, cancel: () => termination.cancel() };
+  }
+
+  close(): Promise<void> {
+    if (this.state === 'ready') {
+      this.state = 'closing';
+      debugLog('launcher', `closing with ${this.pending.size} task(s) running`);
+      for (const task of this.pending.values()) task.termination.cancel();
+      this.flush();
+      this.child.stdin.end();
+      this.setReferenced(true);
+    }
+    return this.exited;
+  }
+
+  private send(line: string): void {
+    this.outgoing += line;
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // One write for every request made in this turn of the event loop.
+    process.nextTick(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.outgoing === '' || !this.child.stdin.writable) return;
+    this.child.stdin.write(this.outgoing);
+    this.outgoing = '';
+  }
+
+  private receive(chunk: string): void {
+    const text = this.carry + chunk;
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+      this.handleReply(text.slice(from, newline));
+      from = newline + 1;
+    }
+    this.carry = text.slice(from);
+  }
+
+  private handleReply(line: string): void {
+    const reply = parseReply(line);
+    if (reply === undefined) {
+      debugLog('launcher', `unexpected line from the launcher: ${JSON.stringify(line)} (this is a bug in sluice)`);
+      return;
+    }
+    if (reply.kind === 'ready') {
+      this.pid = reply.pid;
+      this.onReady?.();
+      return;
+    }
+    const task = this.pending.get(reply.id);
+    if (task === undefined) return;
+    this.pending.delete(reply.id);
+    task.termination.end();
+    task.resolve(buildResult(reply, task));
+    if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
+  }
+
+  private handleExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const previous = this.state;
+    this.state = 'exited';
+    const how = signal ?? `code ${code}`;
+    debugLog('launcher', `exited (${how})`);
+    this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
+    for (const [id, task] of this.pending) {
+      task.termination.end();
+      task.reject(new BackendError(`The launcher exited (${how}) while task ${id} was running; its outcome is unknown`));
+    }
+    this.pending.clear();
+    if (previous === 'ready') debugLog('launcher', 'the launcher exited unexpectedly (this is a bug in sluice)');
+  }
+
+  // Idle, the helper must not keep sluice alive; busy, it must.
+  private setReferenced(on: boolean): void {
+    this.referenced = on;
+    const handles = [this.child, this.child.stdout, this.child.stdin] as Array<{ ref(): void; unref(): void }>;
+    for (const handle of handles) {
+      if (on) handle.ref();
+      else handle.unref();
+    }
+  }
+}
+
+function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' }>, task: Pending): LaunchResult {
+  const common = {
+    timedOut: task.termination.timedOut,
+    cancelled: task.termination.cancelled,
+    startedAt: task.startedAt,
+    endedAt: Date.now(),
+  };
+  switch (reply.kind) {
+    case 'exit':
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common };
+    case 'signal':
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common };
+    case 'fail':
+      return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
+  }
+}

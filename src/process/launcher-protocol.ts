@@ -1,0 +1,70 @@
+// The line protocol between sluice and libexec/sluice-launcher.py (documented at the top of
+// that script). Requests are JSON after an op letter; replies are space-separated fields,
+// which are cheap to produce in Python and to split in Node.
+import { constants } from 'node:os';
+import type { LaunchRequest } from './launch-types.ts';
+
+export type LauncherReply =
+  | { readonly kind: 'ready'; readonly pid: number }
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
+
+export interface LauncherOptionsMessage {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly graceMs?: number;
+}
+
+export function encodeOptions(options: LauncherOptionsMessage): string {
+  return `e ${JSON.stringify(options)}\n`;
+}
+
+/** `request` must already be resolved (absolute paths). */
+export function encodeStart(id: number, request: LaunchRequest): string {
+  const fields = [
+    id,
+    request.argv,
+    request.cwd,
+    request.env ?? null,
+    request.stdinPath ?? null,
+    request.stdoutPath,
+    request.stderrPath,
+  ];
+  return `s ${JSON.stringify(fields)}\n`;
+}
+
+export function encodeSignal(id: number, signal: 'SIGTERM' | 'SIGKILL'): string {
+  return `${signal === 'SIGTERM' ? 't' : 'k'} ${id}\n`;
+}
+
+/** Returns undefined for a line that is not a reply (never sent by a correct launcher). */
+export function parseReply(line: string): LauncherReply | undefined {
+  const op = line[0];
+  const first = line.indexOf(' ', 2);
+  const id = Number(line.slice(2, first === -1 ? undefined : first));
+  if (op === 'r') return { kind: 'ready', pid: id };
+  if (first === -1 || !Number.isInteger(id)) return undefined;
+  if (op === 'f') {
+    const second = line.indexOf(' ', first + 1);
+    if (second === -1) return undefined;
+    return { kind: 'fail', id, code: line.slice(first + 1, second), message: line.slice(second + 1) };
+  }
+  const second = line.indexOf(' ', first + 1);
+  const pid = Number(line.slice(first + 1, second));
+  const value = Number(line.slice(second + 1));
+  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
+  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value };
+  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value) };
+  return undefined;
+}
+
+const signalNames = new Map<number, NodeJS.Signals>();
+for (const [name, number] of Object.entries(constants.signals)) {
+  // First name wins: SIGABRT rather than its alias SIGIOT, as Node reports it.
+  if (!signalNames.has(number)) signalNames.set(number, name as NodeJS.Signals);
+}
+
+// Names a signal number the way Node's 'exit' event does; unknown numbers are a bug upstream.
+export function nameSignal(signal: number): NodeJS.Signals {
+  return signalNames.get(signal) ?? (`SIG${signal}` as NodeJS.Signals);
+}

@@ -1,0 +1,125 @@
+// The plain launcher: one child_process.spawn per task. Slower than the python helper (libuv
+// forks the whole Node process) and its tasks outlive a SIGKILLed sluice, but it needs nothing
+// beyond Node; it is the fallback and the benchmark's baseline.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
+import { resolveRequest } from './resolve-request.ts';
+import { trackTermination, type Termination } from './track-termination.ts';
+
+export function createSpawnLauncher(): Launcher {
+  const running = new Set<RunningProcess>();
+  let closed = false;
+  return {
+    kind: 'spawn',
+    start(request: LaunchRequest): RunningProcess {
+      if (closed) throw new Error(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
+      const task = startTask(resolveRequest(request));
+      running.add(task);
+      void task.done.finally(() => running.delete(task));
+      return task;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const tasks = [...running];
+      for (const task of tasks) task.cancel();
+      await Promise.allSettled(tasks.map((task) => task.done));
+    },
+  };
+}
+
+function startTask(request: LaunchRequest): RunningProcess {
+  const startedAt = Date.now();
+  let child: ChildProcess;
+  try {
+    child = spawnWithFiles(request);
+  } catch (error) {
+    return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
+  }
+  const pid = child.pid ?? 0;
+  const termination = trackTermination({
+    timeoutMs: request.timeoutMs,
+    killGraceMs: request.killGraceMs,
+    terminate: () => signalGroup(pid, 'SIGTERM'),
+    kill: () => signalGroup(pid, 'SIGKILL'),
+  });
+  const done = new Promise<LaunchResult>((resolve) => {
+    child.once('error', (error) => {
+      termination.end();
+      resolve(failedResult(error, startedAt));
+    });
+    child.once('exit', (exitCode, signal) => {
+      // A failed or terminated task leaves no grandchild behind. The leader is already reaped,
+      // but a process group's id stays reserved while any member of it is alive.
+      if (exitCode !== 0 || termination.state !== 'running') signalGroup(pid, 'SIGKILL');
+      resolve(buildResult(pid, exitCode, signal, termination, startedAt));
+      termination.end();
+    });
+  });
+  return { done, cancel: () => termination.cancel() };
+}
+
+function spawnWithFiles(request: LaunchRequest): ChildProcess {
+  const opened: number[] = [];
+  const open = (path: string, flags: string): number => {
+    const fd = openSync(path, flags, 0o644);
+    opened.push(fd);
+    return fd;
+  };
+  try {
+    const stdin = request.stdinPath === undefined ? 'ignore' : open(request.stdinPath, 'r');
+    const stdout = open(request.stdoutPath, 'w');
+    const stderr = request.stderrPath === request.stdoutPath ? stdout : open(request.stderrPath, 'w');
+    const [program = '', ...args] = request.argv;
+    return spawn(program, args, {
+      cwd: request.cwd,
+      env: request.env ?? process.env,
+      stdio: [stdin, stdout, stderr],
+      detached: true, // its own process group, so the whole tree can be signalled
+    });
+  } finally {
+    // The child has its own copies by now.
+    for (const fd of opened) closeSync(fd);
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  if (pid <= 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function buildResult(
+  pid: number,
+  exitCode: number | null,
+  signal: NodeJS.Signals | null,
+  termination: Termination,
+  startedAt: number,
+): LaunchResult {
+  return {
+    pid,
+    exitCode,
+    signal,
+    timedOut: termination.timedOut,
+    cancelled: termination.cancelled,
+    startedAt,
+    endedAt: Date.now(),
+  };
+}
+
+function failedResult(error: unknown, startedAt: number): LaunchResult {
+  const { code = 'EUNKNOWN', message = String(error) } = error as NodeJS.ErrnoException;
+  return {
+    pid: 0,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    spawnError: { code, message },
+    startedAt,
+    endedAt: Date.now(),
+  };
+}

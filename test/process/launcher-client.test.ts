@@ -1,0 +1,4 @@
+import { startFastLauncher } from '../../src/process/launcher-client.ts';
+import { testLauncherConformance } from './launcher-conformance.ts';
+
+testLauncherConformance('python (fast)', () => startFastLauncher());

@@ -1,0 +1,59 @@
+// Helpers for tests that start real processes: temp dirs and "is anything of this group alive".
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export async function makeTempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'sluice-process-test-'));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+interface ProcStat {
+  readonly pid: number;
+  readonly state: string;
+  readonly pgid: number;
+}
+
+async function readStat(pid: string): Promise<ProcStat | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: parse after the last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { pid: Number(pid), state: fields[0] ?? '?', pgid: Number(fields[2]) };
+  } catch {
+    return undefined; // exited while we looked
+  }
+}
+
+/**
+ * Pids of the group's members that are still running. Zombies do not count: on this kind of
+ * machine pid 1 may never reap orphans, and a zombie cannot do anything.
+ */
+export async function findLivingMembers(pgid: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const stats = await Promise.all(pids.map(readStat));
+  return stats.filter((stat) => stat?.pgid === pgid && stat.state !== 'Z').map((stat) => stat!.pid);
+}
+
+export async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readStat(String(pid));
+  return stat !== undefined && stat.state !== 'Z';
+}
+
+/** Polls until `check` holds or `timeoutMs` passes; returns whether it held. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function waitForGroupGone(pgid: number, timeoutMs = 5000): Promise<number[]> {
+  await waitFor(async () => (await findLivingMembers(pgid)).length === 0, timeoutMs);
+  return findLivingMembers(pgid);
+}
