@@ -3,13 +3,13 @@
 export class SluiceError extends Error {
   override name = 'SluiceError';
   /** Process exit status this error maps to when it ends a command. */
-  readonly exitCode: number = 1;
+  readonly exitStatus: number = 1;
 }
 
 /** Something wrong with the command line, the pipeline or the plan; nothing has run. Exit 2. */
 export class PlanError extends SluiceError {
   override name = 'PlanError';
-  override readonly exitCode = 2;
+  override readonly exitStatus = 2;
 }
 
 /** A backend could not do what it was asked (a launcher died, sbatch failed). */

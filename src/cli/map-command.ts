@@ -1,0 +1,157 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { PlanError } from '../errors.ts';
+import { createLocalExecutor } from '../execute/local-executor.ts';
+import { expandGlob } from '../plan/expand-glob.ts';
+import { planMap } from '../plan/plan-map.ts';
+import { renderArgv } from '../plan/render-action.ts';
+import type { Task } from '../plan/task.ts';
+import { createLauncher } from '../process/create-launcher.ts';
+import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
+import { formatFailure } from '../report/format-failure.ts';
+import { formatSummary } from '../report/format-summary.ts';
+import { createTaskOutputPrinter } from '../report/print-task-output.ts';
+import { createProgressLine } from '../report/progress-line.ts';
+import { runTasks } from '../schedule/run-tasks.ts';
+import { TaskFailedError } from '../schedule/task-failed-error.ts';
+import { DEFAULTS } from './defaults.ts';
+import { handleInterrupts } from './handle-interrupt.ts';
+import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import { readStdinInputs } from './read-stdin-inputs.ts';
+
+interface MapFlags {
+  jobs?: string;
+  in: string[];
+  null?: boolean;
+  out?: string;
+  shell?: boolean;
+  timeout?: string;
+  retries?: string;
+  keepGoing?: boolean;
+  keepOrder?: boolean;
+  dryRun?: boolean;
+  dot?: boolean;
+  quiet?: boolean;
+}
+
+const ARG_SEPARATOR = ':::';
+
+export function defineMapCommand(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('map')
+    .summary('run one command over many inputs')
+    .description(
+      'Run COMMAND once per input, on every core. Inputs come from --in globs, from ::: arguments,\n' +
+        'or from standard input (--in -). Placeholders in COMMAND and --out expand to exactly one\n' +
+        'argument each: {} {in} {out} {name} {stem} {ext} {dir} {#} {.} {/} {//} {/.}.\n' +
+        'Without a placeholder the input is appended as the last argument.',
+    )
+    .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]')
+    .option('-j, --jobs <n>', `tasks (cpu slots) at once (default: cores, ${DEFAULTS.jobs})`)
+    .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collect, [])
+    .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
+    .option('--dot', 'let globs match names that start with a dot')
+    .option('--out <template>', "each task's output path; stdout goes there unless COMMAND uses {out}")
+    .option('--shell', 'run COMMAND through /bin/sh -c (placeholders are quoted)')
+    .option('--timeout <duration>', 'SIGTERM the task after DURATION (e.g. 30s, 10m), SIGKILL soon after')
+    .option('--retries <n>', 'extra attempts for a failed task', String(DEFAULTS.retries))
+    .option('--keep-going', 'start new tasks after a failure')
+    .option('-k, --keep-order', 'print outputs in input order')
+    .option('-n, --dry-run', 'print the commands, run none')
+    .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
+    .argument('[command...]', 'the command, then optionally ::: and literal inputs')
+    .passThroughOptions()
+    .action(async (words: string[], flags: MapFlags) => {
+      setExitCode(await runMap(words, flags));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runMap(words: string[], flags: MapFlags): Promise<number> {
+  const cwd = process.cwd();
+  const separator = words.indexOf(ARG_SEPARATOR);
+  const command = separator < 0 ? words : words.slice(0, separator);
+  const literalInputs = separator < 0 ? [] : words.slice(separator + 1);
+  const jobs = flags.jobs === undefined ? DEFAULTS.jobs : parsePositiveInteger('--jobs', flags.jobs);
+  const retries = parseCount('--retries', flags.retries ?? String(DEFAULTS.retries));
+  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout);
+  if (flags.in.length === 0 && separator < 0) {
+    throw new PlanError('Expected inputs from `--in GLOB`, `--in -` or `::: INPUT...`, got none');
+  }
+  const inputs: string[] = [];
+  for (const glob of flags.in) {
+    if (glob === '-') inputs.push(...(await readStdinInputs(process.stdin, flags.null === true)));
+    else inputs.push(...expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' }));
+  }
+  inputs.push(...literalInputs);
+  const tasks = planMap({
+    command,
+    shell: flags.shell === true,
+    inputs,
+    outTemplate: flags.out,
+    cwd,
+    timeoutMs,
+    retries,
+  });
+  if (flags.dryRun === true) {
+    for (const task of tasks) process.stdout.write(`${describeCommand(task)}\n`);
+    return 0;
+  }
+  return executeMap(tasks, jobs, flags);
+}
+
+function describeCommand(task: Task): string {
+  const command = quoteArgv(renderArgv(task.action, task.outputs));
+  const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
+  return output === undefined ? command : `${command} > ${quoteArg(output)}`;
+}
+
+async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
+  const cwd = process.cwd();
+  const runId = newRunId();
+  const interrupts = handleInterrupts();
+  const executor = createLocalExecutor({
+    launcher: await createLauncher(),
+    logDir: path.join(cwd, DEFAULTS.stateDir, 'logs', runId),
+    runTag: runId,
+    stderrTailLines: DEFAULTS.stderrTailLines,
+    killGraceMs: DEFAULTS.killGraceMs,
+  });
+  const progress = createProgressLine({ err: process.stderr });
+  const printer = createTaskOutputPrinter({
+    out: process.stdout,
+    keepOrder: flags.keepOrder === true,
+    beforeWrite: process.stdout.isTTY && process.stderr.isTTY ? progress.clear : undefined,
+  });
+  const listeners = flags.quiet === true ? [printer] : [printer, progress];
+  try {
+    const summary = await runTasks(
+      tasks,
+      executor,
+      { jobs, keepGoing: flags.keepGoing === true, signal: interrupts.signal },
+      listeners,
+    );
+    await printer.flush();
+    for (const failure of summary.failures) {
+      const error = new TaskFailedError(failure.task, failure.attempt, failure.outcome);
+      process.stderr.write(`${formatFailure(error)}\n`);
+    }
+    if (flags.quiet !== true || summary.failures.length > 0) {
+      process.stderr.write(`${formatSummary(summary)}\n`);
+    }
+    if (summary.interrupted) return 130;
+    return summary.counts.succeeded === summary.total ? 0 : 1;
+  } finally {
+    await executor.shutdown();
+    interrupts.dispose();
+  }
+}
+
+// Sortable by time and unique per process, e.g. 20261125-145012-4242.
+function newRunId(): string {
+  const iso = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-');
+  return `${iso.slice(0, 15)}-${process.pid}`;
+}

@@ -1,0 +1,44 @@
+import type { Task } from '../plan/task.ts';
+
+/** One try at running a task. Attempts count from 1. */
+export interface Attempt {
+  readonly task: Task;
+  readonly attempt: number;
+}
+
+export type AttemptStatus = 'succeeded' | 'failed' | 'timed out' | 'cancelled';
+
+export interface AttemptOutcome {
+  readonly status: AttemptStatus;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why it could not start, or why it failed although the command succeeded. */
+  readonly error?: string | undefined;
+  /** The argv as a user would run it by hand (final output paths). */
+  readonly argv: readonly string[];
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** Log of standard error; also holds launch errors. */
+  readonly stderrLog: string;
+  /** Log of standard output, when it did not go to an output file. */
+  readonly stdoutLog?: string | undefined;
+  /** Last lines of standard error, for the failure report. */
+  readonly stderrTail: readonly string[];
+}
+
+/** What a backend is, as data, so the scheduler and reports need no `instanceof`. */
+export interface ExecutorTraits {
+  readonly name: string;
+  /** Whether a task's standard output can be printed from `stdoutLog` after it ends. */
+  readonly printsStdout: boolean;
+}
+
+export interface Executor {
+  readonly traits: ExecutorTraits;
+  /** Runs one attempt to its end. Never rejects for a task's own failure. */
+  submit(attempt: Attempt): Promise<AttemptOutcome>;
+  /** Ends a running attempt (it then resolves as 'cancelled'). Idempotent. */
+  cancel(taskId: number): void;
+  /** Cancels everything still running and releases the backend. */
+  shutdown(): Promise<void>;
+}

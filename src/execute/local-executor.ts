@@ -1,0 +1,118 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
+import { renderArgv } from '../plan/render-action.ts';
+import { commitOutputs, discardOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
+import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
+import { readTailLines } from './read-tail.ts';
+
+export interface LocalExecutorOptions {
+  readonly launcher: Launcher;
+  /** Folder for this run's per-attempt logs; created on first use. */
+  readonly logDir: string;
+  /** Distinguishes this run's temporary files from another's. */
+  readonly runTag: string;
+  readonly stderrTailLines?: number;
+  /** SIGTERM → SIGKILL grace period after a timeout or cancel. */
+  readonly killGraceMs?: number;
+}
+
+const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
+
+/** Runs tasks as processes on this machine, through a launcher, with atomic outputs. */
+export function createLocalExecutor(options: LocalExecutorOptions): Executor {
+  const running = new Map<number, RunningProcess>();
+  const cancelled = new Set<number>();
+  let logDirReady: Promise<unknown> | undefined;
+
+  async function submit({ task, attempt }: Attempt): Promise<AttemptOutcome> {
+    logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
+    await logDirReady;
+    const base = path.join(options.logDir, `${task.id}.${attempt}`);
+    const stderrLog = `${base}.err`;
+    const stdoutLog = task.stdoutOutput === undefined ? `${base}.out` : undefined;
+    const argv = renderArgv(task.action, task.outputs);
+    const startedAt = Date.now();
+    let staged: StagedOutputs | undefined;
+    if (task.outputs.length > 0) {
+      staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`);
+    }
+    if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
+    const child = options.launcher.start({
+      argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
+      cwd: task.cwd,
+      stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (stdoutLog as string),
+      stderrPath: stderrLog,
+      timeoutMs: task.resources.timeoutMs,
+      killGraceMs: options.killGraceMs,
+    });
+    running.set(task.id, child);
+    if (cancelled.has(task.id)) child.cancel();
+    const result = await child.done;
+    running.delete(task.id);
+    let status = statusOf(result);
+    let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
+    if (staged !== undefined) {
+      if (status === 'succeeded') {
+        const missing = await commitOutputs(staged, task.outputs, task.cwd);
+        if (missing.length > 0) {
+          status = 'failed';
+          error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
+          await discardOutputs(staged);
+        }
+      } else await discardOutputs(staged);
+    }
+    return finish(status, result, error);
+
+    async function finish(
+      status: AttemptStatus,
+      result: LaunchResult | undefined,
+      error: string | undefined,
+    ): Promise<AttemptOutcome> {
+      if (result === undefined && staged !== undefined) await discardOutputs(staged);
+      return {
+        status,
+        exitCode: result?.exitCode ?? null,
+        signal: result?.signal ?? null,
+        error,
+        argv,
+        startedAt: result?.startedAt ?? startedAt,
+        endedAt: result?.endedAt ?? Date.now(),
+        stderrLog,
+        stdoutLog,
+        stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),
+      };
+    }
+  }
+
+  return {
+    traits: TRAITS,
+    submit,
+    cancel(taskId: number): void {
+      cancelled.add(taskId);
+      running.get(taskId)?.cancel();
+    },
+    async shutdown(): Promise<void> {
+      for (const [taskId, child] of running) {
+        cancelled.add(taskId);
+        child.cancel();
+      }
+      await options.launcher.close();
+    },
+  };
+}
+
+function statusOf(result: LaunchResult): AttemptStatus {
+  if (result.timedOut) return 'timed out';
+  if (result.cancelled) return 'cancelled';
+  if (result.spawnError !== undefined) return 'failed';
+  return result.exitCode === 0 ? 'succeeded' : 'failed';
+}
+
+function describeSpawnError(program: string, error: { code: string; message: string }): string {
+  if (error.code === 'ENOENT') {
+    return `program \`${program}\` not found${program.includes('/') ? '' : ` on PATH (${process.env.PATH ?? ''})`}`;
+  }
+  if (error.code === 'EACCES') return `program \`${program}\` is not executable`;
+  return `could not start \`${program}\`: ${error.message}`;
+}

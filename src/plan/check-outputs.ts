@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { PlanError } from '../errors.ts';
+import type { Task } from './task.ts';
+
+const MAX_LISTED = 5;
+
+/**
+ * Refuses plans where two tasks write one path or a task would overwrite an input: the lesson's
+ * "only the last result survives" and "the output name overwrote the input" hazards.
+ */
+export function checkOutputs(tasks: readonly Task[]): void {
+  const writers = new Map<string, Task>();
+  const clashes: string[] = [];
+  for (const task of tasks) {
+    for (const output of task.outputs) {
+      const key = path.resolve(task.cwd, output);
+      const other = writers.get(key);
+      if (other !== undefined) {
+        clashes.push(`${output} (tasks ${describe(other)} and ${describe(task)})`);
+      } else writers.set(key, task);
+    }
+  }
+  if (clashes.length > 0) {
+    throw new PlanError(`Two tasks would write the same output path: ${listSome(clashes)}`);
+  }
+  const overwrites: string[] = [];
+  for (const task of tasks) {
+    for (const input of task.inputs) {
+      const writer = writers.get(path.resolve(task.cwd, input));
+      if (writer !== undefined) overwrites.push(`${input} (output of task ${describe(writer)})`);
+    }
+  }
+  if (overwrites.length > 0) {
+    throw new PlanError(`An output path is also an input: ${listSome(overwrites)}`);
+  }
+}
+
+function describe(task: Task): string {
+  return `${task.id}${task.inputs[0] === undefined ? '' : ` for ${task.inputs[0]}`}`;
+}
+
+function listSome(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_LISTED).join('; ');
+  return items.length > MAX_LISTED ? `${shown}; and ${items.length - MAX_LISTED} more` : shown;
+}

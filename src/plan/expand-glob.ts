@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import { PlanError } from '../errors.ts';
+
+export interface GlobOptions {
+  readonly cwd: string;
+  /** Let `*` and `**` match names that start with a dot. */
+  readonly dot?: boolean;
+  /** Where the glob came from, for errors, e.g. "`--in`". */
+  readonly label?: string;
+}
+
+/**
+ * Files matching one glob, sorted by path so every run sees the same order. Relative globs give
+ * relative paths, absolute globs absolute ones. No match is a PlanError naming the glob.
+ */
+export function expandGlob(pattern: string, options: GlobOptions): string[] {
+  const absolute = path.isAbsolute(pattern);
+  const matches = globSync(pattern, {
+    cwd: options.cwd,
+    dot: options.dot ?? false,
+    absolute,
+    onlyFiles: true,
+    expandDirectories: false,
+    followSymbolicLinks: true,
+  });
+  if (matches.length === 0) {
+    throw new PlanError(
+      `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})`,
+    );
+  }
+  return matches.sort(compareCodeUnits);
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

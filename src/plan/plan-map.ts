@@ -1,0 +1,84 @@
+import { PlanError } from '../errors.ts';
+import { checkOutputs } from './check-outputs.ts';
+import { expandArg, expandParts } from './expand-template.ts';
+import { findProgram } from './find-program.ts';
+import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { INPUT_PLACEHOLDERS } from './placeholders.ts';
+import type { Action, Arg, Task } from './task.ts';
+
+export interface MapPlanOptions {
+  /** The command template: argv words, or (with `shell`) words joined into one script. */
+  readonly command: readonly string[];
+  readonly shell: boolean;
+  readonly inputs: readonly string[];
+  readonly outTemplate?: string | undefined;
+  readonly cwd: string;
+  readonly cpus?: number;
+  readonly timeoutMs?: number | undefined;
+  readonly retries: number;
+  /** Check that the program exists before planning; off for tests of pure planning. */
+  readonly checkProgram?: boolean;
+}
+
+export const MAP_STEP = 'map';
+
+/** Turns `sluice map` options into tasks, finding every usage error before anything runs. */
+export function planMap(options: MapPlanOptions): Task[] {
+  if (options.command.length === 0) throw new PlanError('Expected a command after `--`, got none');
+  const words = options.shell ? [options.command.join(' ')] : options.command;
+  const templates = words.map((word, index) => parseTemplate(word, `command argument ${index + 1}`));
+  const outTemplate =
+    options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`');
+  const used = collectPlaceholders(templates);
+  if (outTemplate !== undefined && collectPlaceholders([outTemplate]).has('out')) {
+    throw new PlanError('`--out` cannot contain `{out}`: it defines it');
+  }
+  if (used.has('out') && outTemplate === undefined) {
+    throw new PlanError('The command uses `{out}` but no `--out TEMPLATE` was given');
+  }
+  const appendInput = ![...used].some((name) => name in INPUT_PLACEHOLDERS);
+  const finalTemplates = appendInput ? [...templates, [{ placeholder: 'in' }]] : templates;
+  if (!options.shell && options.checkProgram !== false && typeof finalTemplates[0]?.[0] === 'string' && finalTemplates[0].length === 1) {
+    findProgram(finalTemplates[0][0], options.cwd);
+  }
+  const tasks = options.inputs.map((input, index) =>
+    planTask(options, finalTemplates, outTemplate, used.has('out'), input, index + 1),
+  );
+  checkOutputs(tasks);
+  return tasks;
+}
+
+function planTask(
+  options: MapPlanOptions,
+  templates: readonly ParsedTemplate[],
+  outTemplate: ParsedTemplate | undefined,
+  usesOut: boolean,
+  input: string,
+  id: number,
+): Task {
+  const hasOutput = outTemplate !== undefined;
+  const context = { input, taskNumber: id, hasOutput };
+  const output = outTemplate === undefined ? undefined : (expandArg(outTemplate, context) as string);
+  if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
+  const action: Action = options.shell
+    ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }) }
+    : { kind: 'argv', argv: templates.map((template): Arg => expandArg(template, context)) };
+  return {
+    id,
+    step: MAP_STEP,
+    action,
+    inputs: [input],
+    outputs: output === undefined ? [] : [output],
+    stdoutOutput: hasOutput && !usesOut ? 0 : undefined,
+    cwd: options.cwd,
+    resources: { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, retries: options.retries },
+  };
+}
+
+// A shell script is one template; an appended input becomes one more quoted word.
+function joinShell(templates: readonly ParsedTemplate[], context: Parameters<typeof expandParts>[1]) {
+  return templates.flatMap((template, index) => [
+    ...(index === 0 ? [] : [' ']),
+    ...expandParts(template, context),
+  ]);
+}

@@ -1,0 +1,28 @@
+import type { Action, Arg, ArgPart } from './task.ts';
+import { quoteArg } from '../process/quote-argv.ts';
+
+/** Joins parts with the given output paths substituted. */
+export function renderParts(parts: readonly ArgPart[], outputs: readonly string[], quote = false): string {
+  let text = '';
+  for (const part of parts) {
+    if (typeof part === 'string') text += part;
+    else {
+      const value = outputs[part.output] ?? '';
+      text += quote ? quoteArg(value) : value;
+    }
+  }
+  return text;
+}
+
+function renderArg(arg: Arg, outputs: readonly string[]): string {
+  return typeof arg === 'string' ? arg : renderParts(arg.parts, outputs);
+}
+
+/**
+ * The argv that runs an action, with `outputs` standing for the task's outputs (final paths for
+ * display, temporary ones for execution). Shell actions become `/bin/sh -c SCRIPT`.
+ */
+export function renderArgv(action: Action, outputs: readonly string[]): string[] {
+  if (action.kind === 'shell') return ['/bin/sh', '-c', renderParts(action.script, outputs, true)];
+  return action.argv.map((arg) => renderArg(arg, outputs));
+}

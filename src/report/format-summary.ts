@@ -1,0 +1,13 @@
+import type { RunSummary } from '../schedule/run-events.ts';
+import { formatSeconds } from '../schedule/task-failed-error.ts';
+
+/** One line: how many tasks ended how, and how long the run took. */
+export function formatSummary(summary: RunSummary): string {
+  const { counts } = summary;
+  const parts = [`${counts.succeeded} succeeded`];
+  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
+  if (counts.cancelled > 0) parts.push(`${counts.cancelled} cancelled`);
+  if (counts['not run'] > 0) parts.push(`${counts['not run']} not run`);
+  const head = summary.interrupted ? 'interrupted' : `${summary.total} task${summary.total === 1 ? '' : 's'}`;
+  return `sluice: ${head}: ${parts.join(', ')} in ${formatSeconds(summary.endedAt - summary.startedAt)}`;
+}

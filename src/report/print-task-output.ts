@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AttemptOutcome } from '../execute/executor.ts';
+import type { Task } from '../plan/task.ts';
+import type { RunListener } from '../schedule/run-events.ts';
+
+export interface TaskOutputPrinter extends RunListener {
+  /** Resolves once everything received so far is written. */
+  flush(): Promise<void>;
+}
+
+export interface PrinterOptions {
+  readonly out: Writable;
+  /** Print in task order instead of completion order. */
+  readonly keepOrder: boolean;
+  /** Called before each write, e.g. to clear a progress line on the same terminal. */
+  readonly beforeWrite?: () => void;
+}
+
+const SMALL = 1 << 20;
+
+/**
+ * Prints each task's standard output whole, one task after another, from its log file: output
+ * of two tasks never interleaves, and memory stays constant whatever a task prints.
+ */
+export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrinter {
+  let chain: Promise<void> = Promise.resolve();
+  let order: number[] = [];
+  let next = 0;
+  const settled = new Map<number, string | undefined>();
+
+  const enqueue = (file: string | undefined): void => {
+    if (file === undefined) return;
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return;
+    }
+    if (size === 0) return;
+    chain = chain.then(() => copyFile(file, size));
+  };
+
+  const copyFile = async (file: string, size: number): Promise<void> => {
+    options.beforeWrite?.();
+    if (size <= SMALL) {
+      if (!options.out.write(fs.readFileSync(file))) await once(options.out, 'drain');
+    } else {
+      await pipeline(fs.createReadStream(file), options.out, { end: false });
+    }
+  };
+
+  const settle = (task: Task, outcome: AttemptOutcome | undefined): void => {
+    if (!options.keepOrder) return enqueue(outcome?.stdoutLog);
+    settled.set(task.id, outcome?.stdoutLog);
+    while (next < order.length && settled.has(order[next] as number)) {
+      const id = order[next++] as number;
+      enqueue(settled.get(id));
+      settled.delete(id);
+    }
+  };
+
+  return {
+    onRunStarted(tasks) {
+      order = tasks.map((task) => task.id);
+    },
+    onTaskEnded(task, _attempt, outcome, final) {
+      if (final) settle(task, outcome);
+    },
+    onTaskSkipped(task) {
+      settle(task, undefined);
+    },
+    onRunEnded() {
+      while (next < order.length) {
+        const id = order[next++] as number;
+        enqueue(settled.get(id));
+      }
+    },
+    flush: () => chain,
+  };
+}

@@ -1,0 +1,30 @@
+import type { AttemptOutcome } from '../execute/executor.ts';
+import type { Task } from '../plan/task.ts';
+import type { TaskState } from './task-state.ts';
+
+export interface RunSummary {
+  readonly total: number;
+  readonly counts: Readonly<Record<TaskState, number>>;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly interrupted: boolean;
+  /** Final outcomes of tasks that failed, in the order they ended. */
+  readonly failures: readonly TaskFailure[];
+}
+
+export interface TaskFailure {
+  readonly task: Task;
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+}
+
+/** What progress lines, printers and reports listen to. Every method is optional. */
+export interface RunListener {
+  onRunStarted?(tasks: readonly Task[]): void;
+  onTaskStarted?(task: Task, attempt: number): void;
+  /** `final` is false when a retry follows. */
+  onTaskEnded?(task: Task, attempt: number, outcome: AttemptOutcome, final: boolean): void;
+  /** Tasks that will not run because the run stopped or something they need failed. */
+  onTaskSkipped?(task: Task): void;
+  onRunEnded?(summary: RunSummary): void;
+}

@@ -1,0 +1,199 @@
+import type { AttemptOutcome, Executor } from '../execute/executor.ts';
+import type { Task } from '../plan/task.ts';
+import { pickFirstFit, type PickNext } from './pick-next.ts';
+import type { RunListener, RunSummary, TaskFailure } from './run-events.ts';
+import { moveTask, type TaskRecord, type TaskState } from './task-state.ts';
+
+export interface ScheduleOptions {
+  /** Slots: the most cpus that running tasks may hold at once. */
+  readonly jobs: number;
+  /** Keep starting tasks after a failure (default: running ones finish, no new one starts). */
+  readonly keepGoing: boolean;
+  /** Task id → ids of the tasks it needs. */
+  readonly dependencies?: ReadonlyMap<number, readonly number[]>;
+  /** Delay before retry number `attempt - 1`. */
+  readonly retryDelayMs?: (attempt: number) => number;
+  readonly pickNext?: PickNext;
+  /** Aborting cancels running tasks and starts no new one (Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+/** Exponential back-off from 100 ms, at most 5 s. */
+export function defaultRetryDelay(attempt: number): number {
+  return Math.min(5000, 100 * 2 ** Math.max(0, attempt - 2));
+}
+
+/** Runs tasks on an executor within the slot limit, following dependencies; the only DAG driver. */
+export function runTasks(
+  tasks: readonly Task[],
+  executor: Executor,
+  options: ScheduleOptions,
+  listeners: readonly RunListener[] = [],
+): Promise<RunSummary> {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const byId = new Map(tasks.map((task) => [task.id, task]));
+    const records = new Map<number, TaskRecord>(
+      tasks.map((task) => [task.id, { state: 'pending', since: startedAt, attempts: 0 }]),
+    );
+    const waitingOn = new Map<number, number>();
+    const dependents = new Map<number, number[]>();
+    for (const [id, needs] of options.dependencies ?? []) {
+      waitingOn.set(id, needs.length);
+      for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), id]);
+    }
+    const ready: Task[] = tasks.filter((task) => (waitingOn.get(task.id) ?? 0) === 0);
+    let head = 0;
+    let free = options.jobs;
+    let running = 0;
+    let retryTimers = new Map<number, NodeJS.Timeout>();
+    let stopping = false;
+    let interrupted = false;
+    const failures: TaskFailure[] = [];
+    const pick = options.pickNext ?? pickFirstFit;
+    const emit = <K extends keyof RunListener>(event: K, ...args: Parameters<NonNullable<RunListener[K]>>): void => {
+      for (const listener of listeners) (listener[event] as ((...a: unknown[]) => void) | undefined)?.apply(listener, args);
+    };
+
+    const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
+
+    const pump = (): void => {
+      while (!stopping && head < ready.length && free > 0) {
+        const index = pick(ready, head, free);
+        if (index < 0) break;
+        const task = ready[index] as Task;
+        if (index === head) head++;
+        else ready.splice(index, 1);
+        start(task);
+      }
+      if (head > 4096 && head * 2 > ready.length) {
+        ready.splice(0, head);
+        head = 0;
+      }
+      if (running === 0 && retryTimers.size === 0 && (stopping || head >= ready.length)) finishRun();
+    };
+
+    const start = (task: Task): void => {
+      const record = records.get(task.id) as TaskRecord;
+      record.attempts++;
+      moveTask(record, 'running');
+      free -= slotsFor(task);
+      running++;
+      emit('onTaskStarted', task, record.attempts);
+      executor.submit({ task, attempt: record.attempts }).then(
+        (outcome) => ended(task, outcome),
+        (error: unknown) => ended(task, internalFailure(task, error)),
+      );
+    };
+
+    const ended = (task: Task, outcome: AttemptOutcome): void => {
+      const record = records.get(task.id) as TaskRecord;
+      free += slotsFor(task);
+      running--;
+      if (outcome.status === 'succeeded') {
+        moveTask(record, 'succeeded');
+        emit('onTaskEnded', task, record.attempts, outcome, true);
+        release(task.id);
+      } else if (outcome.status === 'cancelled' || interrupted) {
+        moveTask(record, 'cancelled');
+        emit('onTaskEnded', task, record.attempts, outcome, true);
+      } else if (record.attempts <= task.resources.retries && !stopping) {
+        moveTask(record, 'retrying');
+        emit('onTaskEnded', task, record.attempts, outcome, false);
+        const delay = (options.retryDelayMs ?? defaultRetryDelay)(record.attempts + 1);
+        retryTimers.set(task.id, setTimeout(() => {
+          retryTimers.delete(task.id);
+          ready.splice(head, 0, task);
+          pump();
+        }, delay));
+      } else {
+        moveTask(record, 'failed');
+        failures.push({ task, attempt: record.attempts, outcome });
+        emit('onTaskEnded', task, record.attempts, outcome, true);
+        if (!options.keepGoing) stopping = true;
+        skipDependents(task.id);
+      }
+      pump();
+    };
+
+    const release = (id: number): void => {
+      for (const dependent of dependents.get(id) ?? []) {
+        const left = (waitingOn.get(dependent) ?? 1) - 1;
+        waitingOn.set(dependent, left);
+        if (left === 0 && records.get(dependent)?.state === 'pending') ready.push(byId.get(dependent) as Task);
+      }
+    };
+
+    const skipDependents = (id: number): void => {
+      for (const dependent of dependents.get(id) ?? []) {
+        const record = records.get(dependent) as TaskRecord;
+        if (record.state !== 'pending') continue;
+        moveTask(record, 'not run');
+        emit('onTaskSkipped', byId.get(dependent) as Task);
+        skipDependents(dependent);
+      }
+    };
+
+    let finished = false;
+    const finishRun = (): void => {
+      if (finished) return;
+      finished = true;
+      options.signal?.removeEventListener('abort', abort);
+      for (const record of records.values()) {
+        if (record.state === 'pending' || record.state === 'retrying') {
+          moveTask(record, record.state === 'retrying' ? 'failed' : 'not run');
+        }
+      }
+      const summary: RunSummary = {
+        total: tasks.length,
+        counts: countStates(records),
+        startedAt,
+        endedAt: Date.now(),
+        interrupted,
+        failures,
+      };
+      emit('onRunEnded', summary);
+      resolve(summary);
+    };
+
+    const abort = (): void => {
+      interrupted = true;
+      stopping = true;
+      for (const [id, timer] of retryTimers) {
+        clearTimeout(timer);
+        moveTask(records.get(id) as TaskRecord, 'cancelled');
+      }
+      retryTimers = new Map();
+      for (const [id, record] of records) if (record.state === 'running') executor.cancel(id);
+      pump();
+    };
+
+    emit('onRunStarted', tasks);
+    if (options.signal?.aborted === true) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
+    pump();
+  });
+}
+
+function countStates(records: ReadonlyMap<number, TaskRecord>): Record<TaskState, number> {
+  const counts: Record<TaskState, number> = {
+    pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0,
+  };
+  for (const record of records.values()) counts[record.state]++;
+  return counts;
+}
+
+function internalFailure(task: Task, error: unknown): AttemptOutcome {
+  const now = Date.now();
+  return {
+    status: 'failed',
+    exitCode: null,
+    signal: null,
+    error: `sluice could not run the task: ${error instanceof Error ? error.message : String(error)}`,
+    argv: [],
+    startedAt: now,
+    endedAt: now,
+    stderrLog: '',
+    stderrTail: [],
+  };
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { SluiceError } from '../errors.ts';
+import type { AttemptOutcome } from '../execute/executor.ts';
+import type { Task } from '../plan/task.ts';
+import { describeSignal } from '../process/describe-signal.ts';
+import { quoteArgv } from '../process/quote-argv.ts';
+
+/** A task's final failure, with everything needed to understand and re-run it. */
+export class TaskFailedError extends SluiceError {
+  override name = 'TaskFailedError';
+  readonly step: string;
+  readonly taskId: number;
+  readonly attempt: number;
+  readonly command: readonly string[];
+  /** The command quoted for pasting into a POSIX shell. */
+  readonly escapedCommand: string;
+  readonly cwd: string;
+  /** The program's exit code, or null when a signal ended it or it never started. */
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly signalDescription: string | undefined;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  readonly durationMs: number;
+  readonly stderrTail: readonly string[];
+  readonly logPath: string;
+  readonly reason: string;
+
+  constructor(task: Task, attempt: number, outcome: AttemptOutcome) {
+    const reason = describeReason(task, outcome);
+    const escapedCommand = quoteArgv(outcome.argv);
+    super(`${reason}: ${escapedCommand}`);
+    this.step = task.step;
+    this.taskId = task.id;
+    this.attempt = attempt;
+    this.command = outcome.argv;
+    this.escapedCommand = escapedCommand;
+    this.cwd = task.cwd;
+    this.exitCode = outcome.exitCode;
+    this.signal = outcome.signal;
+    this.signalDescription = outcome.signal === null ? undefined : describeSignal(outcome.signal);
+    this.timedOut = outcome.status === 'timed out';
+    this.cancelled = outcome.status === 'cancelled';
+    this.durationMs = outcome.endedAt - outcome.startedAt;
+    this.stderrTail = outcome.stderrTail;
+    this.logPath = path.relative(task.cwd, outcome.stderrLog) || outcome.stderrLog;
+    this.reason = reason;
+  }
+}
+
+function describeReason(task: Task, outcome: AttemptOutcome): string {
+  const limit = task.resources.timeoutMs;
+  if (outcome.status === 'timed out') return `timed out after ${formatSeconds(limit ?? 0)}`;
+  if (outcome.status === 'cancelled') return 'cancelled';
+  if (outcome.error !== undefined) return outcome.error;
+  if (outcome.signal !== null) return `killed by ${describeSignal(outcome.signal)}`;
+  return `exit code ${outcome.exitCode ?? 'unknown'}`;
+}
+
+export function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { expandGlob } from '../../src/plan/expand-glob.ts';
+
+describe('expandGlob', () => {
+  let cwd = '';
+  before(() => {
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-glob-'));
+    for (const file of ['a.tsv', 'b.tsv', 'c.csv', '.hidden.tsv', 'sub/d.tsv', 'sub/deep/e.tsv', 'x1', 'x2', 'y1']) {
+      fs.mkdirSync(path.dirname(path.join(cwd, file)), { recursive: true });
+      fs.writeFileSync(path.join(cwd, file), file);
+    }
+  });
+
+  const cases: Array<[string, string[]]> = [
+    ['*.tsv', ['a.tsv', 'b.tsv']],
+    ['?.tsv', ['a.tsv', 'b.tsv']],
+    ['[ab].tsv', ['a.tsv', 'b.tsv']],
+    ['[a-b].*', ['a.tsv', 'b.tsv']],
+    ['**/*.tsv', ['a.tsv', 'b.tsv', 'sub/d.tsv', 'sub/deep/e.tsv']],
+    ['*.{tsv,csv}', ['a.tsv', 'b.tsv', 'c.csv']],
+    ['x*', ['x1', 'x2']],
+  ];
+  for (const [pattern, expected] of cases) {
+    it(`matches ${pattern}`, () => assert.deepEqual(expandGlob(pattern, { cwd }), expected));
+  }
+
+  it('matches dotfiles only when asked', () => {
+    assert.deepEqual(expandGlob('*.tsv', { cwd, dot: true }), ['.hidden.tsv', 'a.tsv', 'b.tsv']);
+  });
+
+  it('keeps absolute globs absolute', () => {
+    assert.deepEqual(expandGlob(path.join(cwd, 'x*'), { cwd: '/' }), [path.join(cwd, 'x1'), path.join(cwd, 'x2')]);
+  });
+
+  it('names the glob when nothing matches', () => {
+    assert.throws(() => expandGlob('*.json', { cwd, label: '`--in`' }), /No file matches glob `\*\.json` from `--in`/);
+  });
+});
