@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import * as sluice from '../../src/index.ts';
+
+it('exports exactly the public API', () => {
+  assert.deepEqual(Object.keys(sluice).sort(), [
+    'BackendError',
+    'PlanError',
+    'SluiceError',
+    'TaskFailedError',
+    'createLauncher',
+    'createLocalExecutor',
+    'planMap',
+    'quoteArgv',
+    'runTasks',
+  ]);
+});
