@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeSignal, encodeStart, nameSignal, parseReply } from '../../src/process/launcher-protocol.ts';
+
+describe('launcher protocol', () => {
+  it('encodes one request per line, whatever the argv holds', () => {
+    const line = encodeStart(7, { argv: ['echo', 'a\nb', 'ü'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e' });
+    assert.equal(line.indexOf('\n'), line.length - 1);
+    assert.deepEqual(JSON.parse(line.slice(2)), [7, ['echo', 'a\nb', 'ü'], '/w', null, null, '/w/o', '/w/e']);
+    assert.equal(encodeSignal(7, 'SIGTERM'), 't 7\n');
+    assert.equal(encodeSignal(7, 'SIGKILL'), 'k 7\n');
+  });
+
+  it('parses replies', () => {
+    assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123 });
+    assert.deepEqual(parseReply('x 4 900 3'), { kind: 'exit', id: 4, pid: 900, exitCode: 3 });
+    assert.deepEqual(parseReply('k 4 900 9'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGKILL' });
+    assert.deepEqual(parseReply('f 5 ENOENT No such file: cannot run `x y`'), {
+      kind: 'fail',
+      id: 5,
+      code: 'ENOENT',
+      message: 'No such file: cannot run `x y`',
+    });
+  });
+
+  it('rejects malformed lines', () => {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1']) {
+      assert.equal(parseReply(line), undefined, JSON.stringify(line));
+    }
+  });
+
+  it('names signals as Node does', () => {
+    assert.equal(nameSignal(15), 'SIGTERM');
+    assert.equal(nameSignal(6), 'SIGABRT');
+  });
+});
