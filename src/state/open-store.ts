@@ -1,0 +1,94 @@
+// The one handle on `<root>/.sluice/state.db` that every state function takes.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { StateError } from './state-errors.ts';
+
+export interface StateStore {
+  readonly db: Database.Database;
+  /** The folder of the pipeline file; `.sluice/` lives in it. */
+  readonly root: string;
+  readonly stateDir: string;
+  readonly dbPath: string;
+  /** A prepared statement, compiled on first use and reused for the store's lifetime. */
+  statement(sql: string): Database.Statement;
+  close(): void;
+}
+
+export function stateDirOf(root: string): string {
+  return path.join(path.resolve(root), '.sluice');
+}
+
+/** Opens (creating if needed) the state database of the pipeline folder `root`. */
+export function openStore(root: string): StateStore {
+  const stateDir = stateDirOf(root);
+  fs.mkdirSync(stateDir, { recursive: true });
+  const dbPath = path.join(stateDir, 'state.db');
+  let db: Database.Database;
+  try {
+    db = new Database(dbPath);
+    // WAL: readers (`sluice status`) never block the run, and a commit is one append. NORMAL
+    // syncs at checkpoints only: a SIGKILL loses nothing committed, a power cut may lose the
+    // last commits but never leaves a torn one.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, dbPath);
+  } catch (error) {
+    if (error instanceof StateError) throw error;
+    throw new StateError(
+      `Cannot open the state database ${dbPath}: ${(error as Error).message}. ` +
+        'If it is damaged, delete it; every task will then run again.',
+      dbPath,
+      { cause: error },
+    );
+  }
+  const statements = new Map<string, Database.Statement>();
+  return {
+    db,
+    root: path.resolve(root),
+    stateDir,
+    dbPath,
+    statement(sql: string): Database.Statement {
+      let prepared = statements.get(sql);
+      if (prepared === undefined) {
+        prepared = db.prepare(sql);
+        statements.set(sql, prepared);
+      }
+      return prepared;
+    },
+    close(): void {
+      statements.clear();
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database, dbPath: string): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    applied_at INTEGER NOT NULL
+  )`);
+  // IMMEDIATE takes the write lock first, so two processes opening a new database at once
+  // cannot both apply migration 1.
+  db.transaction(() => {
+    const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const current = row.v ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StateError(
+        `The state database ${dbPath} has schema version ${current}, newer than this sluice ` +
+          `understands (${SCHEMA_VERSION}). Use the newer sluice, or delete the database.`,
+        dbPath,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, Date.now());
+    }
+  }).immediate();
+}

@@ -1,0 +1,71 @@
+// The state database's schema as an ordered list of migrations. Append, never edit: a database
+// records which versions it has, and `openStore` applies the rest in order.
+
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      -- Content hashes keyed like git's index. Integers that can pass 2^53 (mtime in ns, inode)
+      -- are read with safeIntegers. hashed_at_ns tells racily clean entries apart (hash-cache.ts).
+      CREATE TABLE file_hashes (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        hashed_at_ns INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        hostname TEXT NOT NULL,
+        command TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL
+          CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'crashed'))
+      );
+
+      -- The last success of each task. The component hashes let check-up-to-date name the reason.
+      CREATE TABLE task_successes (
+        task_key TEXT PRIMARY KEY,
+        step TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        inputs_hash TEXT NOT NULL,
+        action_hash TEXT NOT NULL,
+        params_hash TEXT NOT NULL,
+        env_hash TEXT NOT NULL,
+        input_hashes TEXT NOT NULL,   -- JSON [[path, hash], ...] in task order
+        outputs TEXT NOT NULL,        -- JSON [[path, size, mtimeNs, inode], ...], numbers as strings
+        run_id TEXT NOT NULL,
+        finished_at INTEGER NOT NULL, -- epoch ms
+        duration_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE task_attempts (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_key TEXT NOT NULL,
+        task_id INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        state TEXT NOT NULL
+          CHECK (state IN ('running', 'succeeded', 'failed', 'timed out', 'cancelled', 'interrupted')),
+        exit_code INTEGER,
+        signal TEXT,
+        log_path TEXT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        PRIMARY KEY (run_id, task_key, attempt)
+      ) WITHOUT ROWID;
+      CREATE INDEX task_attempts_by_key ON task_attempts (task_key, run_id);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,34 @@
+// Shared by the state tests: temp folders, tasks, and files with controlled times.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import type { Task } from '../../src/plan/task.ts';
+
+/** A fresh temp folder, removed when the test file ends. */
+export function makeTempDir(prefix = 'sluice-state-'): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes a file and sets its mtime an hour back, past the hash cache's racy window. */
+export function writeOldFile(file: string, content: string, ageSeconds = 3600): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  const when = new Date(Date.now() - ageSeconds * 1000);
+  fs.utimesSync(file, when, when);
+}
+
+export function makeTask(overrides: Partial<Task> & Pick<Task, 'cwd'>): Task {
+  return {
+    id: 1,
+    step: 'convert',
+    action: { kind: 'argv', argv: ['python3', 'convert.py', 'in.txt', { parts: [{ output: 0 }] }] },
+    inputs: ['in.txt'],
+    outputs: ['out.txt'],
+    resources: { cpus: 1, retries: 0 },
+    ...overrides,
+  };
+}

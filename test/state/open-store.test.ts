@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openStore } from '../../src/state/open-store.ts';
+import { SCHEMA_VERSION } from '../../src/state/schema.ts';
+import { StateError } from '../../src/state/state-errors.ts';
+import { makeTempDir } from './helpers.ts';
+
+test('openStore creates .sluice/state.db in WAL mode with synchronous=NORMAL and the schema', () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  try {
+    assert.equal(store.dbPath, path.join(root, '.sluice', 'state.db'));
+    assert.ok(fs.existsSync(store.dbPath));
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 1); // NORMAL
+    const tables = store.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+      .pluck()
+      .all();
+    assert.deepEqual(tables, ['file_hashes', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
+    const versions = store.db.prepare('SELECT version FROM schema_migrations').pluck().all();
+    assert.deepEqual(versions, [SCHEMA_VERSION]);
+  } finally {
+    store.close();
+  }
+});
+
+test('reopening applies no migration twice and keeps the data', () => {
+  const root = makeTempDir();
+  const first = openStore(root);
+  first.db.prepare(`INSERT INTO runs VALUES ('r', 1, 'h', 'c', 1, NULL, 'running')`).run();
+  first.close();
+  const second = openStore(root);
+  try {
+    assert.equal(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), 1);
+    assert.equal(second.db.prepare('SELECT count(*) FROM runs').pluck().get(), 1);
+  } finally {
+    second.close();
+  }
+});
+
+test('statement() prepares once and reuses', () => {
+  const store = openStore(makeTempDir());
+  try {
+    assert.equal(store.statement('SELECT 1'), store.statement('SELECT 1'));
+  } finally {
+    store.close();
+  }
+});
+
+test('a database from a newer sluice is refused with a StateError', () => {
+  const root = makeTempDir();
+  openStore(root).close();
+  const raw = new Database(path.join(root, '.sluice', 'state.db'));
+  raw.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(SCHEMA_VERSION + 1);
+  raw.close();
+  assert.throws(() => openStore(root), (error: unknown) => {
+    assert.ok(error instanceof StateError);
+    assert.match(error.message, /newer than this sluice understands/);
+    assert.equal(error.exitStatus, 1);
+    return true;
+  });
+});
+
+test('a file that is not a database gives a StateError that names it', () => {
+  const root = makeTempDir();
+  fs.mkdirSync(path.join(root, '.sluice'));
+  const dbPath = path.join(root, '.sluice', 'state.db');
+  fs.writeFileSync(dbPath, 'this is not sqlite'.repeat(100));
+  assert.throws(() => openStore(root), (error: unknown) => {
+    assert.ok(error instanceof StateError);
+    assert.equal(error.dbPath, dbPath);
+    assert.ok(error.message.startsWith('Cannot open the state database'));
+    return true;
+  });
+});
