@@ -1,0 +1,118 @@
+// Content hashes cached by (path, size, mtime in ns, inode), as git's index does: an unchanged
+// tree costs one query and one stat per file, and a file that was only touched is re-hashed
+// once, found unchanged, and its row refreshed.
+
+import path from 'node:path';
+import type { StateStore } from './open-store.ts';
+import { hashFile, type Hasher } from './hash-file.ts';
+import { isSameStat, statFile, type FileStat } from './stat-file.ts';
+
+export interface HashCacheOptions {
+  /** Defaults to `hashFile`. */
+  readonly hasher?: Hasher | undefined;
+  /**
+   * A row is trusted only if the file's mtime was at least this long before the hash was taken
+   * (git's "racily clean" rule): a rewrite of the same size within one timestamp tick would
+   * otherwise keep its old stat. 2 s covers coarse file systems (FAT 2 s, HFS+ and some NFS 1 s).
+   */
+  readonly racyMarginNs?: bigint | undefined;
+  /** Files hashed at once. */
+  readonly concurrency?: number | undefined;
+}
+
+export interface HashCache {
+  /** Hashes of the given paths (resolved to absolute keys); undefined for a missing file. */
+  hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>>;
+  /** Counters since creation: rows trusted, and files actually read. */
+  readonly counts: { hits: number; hashed: number };
+}
+
+interface CacheRow {
+  path: string;
+  size: bigint;
+  mtime_ns: bigint;
+  inode: bigint;
+  hash: string;
+  hashed_at_ns: bigint;
+}
+
+const DEFAULTS = { racyMarginNs: 2_000_000_000n, concurrency: 4 };
+
+export function createHashCache(store: StateStore, options: HashCacheOptions = {}): HashCache {
+  const hasher = options.hasher ?? hashFile;
+  const racyMarginNs = options.racyMarginNs ?? DEFAULTS.racyMarginNs;
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const counts = { hits: 0, hashed: 0 };
+  const select = store
+    .statement(
+      `SELECT path, size, mtime_ns, inode, hash, hashed_at_ns FROM file_hashes
+       WHERE path IN (SELECT value FROM json_each(?))`,
+    )
+    .safeIntegers(true);
+  const upsert = store.statement(
+    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const writeRows = store.db.transaction((rows: readonly CacheRow[]) => {
+    for (const r of rows) upsert.run(r.path, r.size, r.mtime_ns, r.inode, r.hash, r.hashed_at_ns);
+  });
+
+  async function hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    const keys = [...new Set(paths.map((p) => path.resolve(p)))];
+    const cached = new Map<string, CacheRow>();
+    for (const row of select.all(JSON.stringify(keys)) as CacheRow[]) cached.set(row.path, row);
+
+    const result = new Map<string, string | undefined>();
+    const toHash: Array<{ key: string; stat: FileStat; statAtNs: bigint }> = [];
+    for (const key of keys) {
+      const statAtNs = nowNs();
+      const stat = statFile(key);
+      if (stat === undefined) {
+        result.set(key, undefined);
+        continue;
+      }
+      const row = cached.get(key);
+      if (row !== undefined && isTrusted(row, stat, racyMarginNs)) {
+        counts.hits += 1;
+        result.set(key, row.hash);
+      } else {
+        toHash.push({ key, stat, statAtNs });
+      }
+    }
+
+    const fresh: CacheRow[] = [];
+    await forEachLimited(toHash, concurrency, async ({ key, stat, statAtNs }) => {
+      counts.hashed += 1;
+      const hash = await hasher(key);
+      result.set(key, hash);
+      // Changed while being read: the hash may mix two versions, so it is not remembered.
+      const after = statFile(key);
+      if (after === undefined || !isSameStat(stat, after)) return;
+      fresh.push({ path: key, size: stat.size, mtime_ns: stat.mtimeNs, inode: stat.inode, hash, hashed_at_ns: statAtNs });
+    });
+    if (fresh.length > 0) writeRows(fresh);
+    return result;
+  }
+
+  return { hashFiles, counts };
+}
+
+function isTrusted(row: CacheRow, stat: FileStat, racyMarginNs: bigint): boolean {
+  const sameStat = row.size === stat.size && row.mtime_ns === stat.mtimeNs && row.inode === stat.inode;
+  return sameStat && row.hashed_at_ns - row.mtime_ns >= racyMarginNs;
+}
+
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,29 @@
+// The stat fields that identify a file version, as git's index keeps them.
+
+import fs from 'node:fs';
+
+export interface FileStat {
+  readonly size: bigint;
+  /** Modification time in nanoseconds since the epoch. */
+  readonly mtimeNs: bigint;
+  /** Inode as a signed 64-bit integer, the range SQLite stores. */
+  readonly inode: bigint;
+}
+
+/** Stats a path following symlinks; undefined when it does not exist. */
+export function statFile(filePath: string): FileStat | undefined {
+  let stat: fs.BigIntStats | undefined;
+  try {
+    stat = fs.statSync(filePath, { bigint: true, throwIfNoEntry: false });
+  } catch (error) {
+    // A parent that is a file means the path cannot exist either.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+  if (stat === undefined) return undefined;
+  return { size: stat.size, mtimeNs: stat.mtimeNs, inode: BigInt.asIntN(64, stat.ino) };
+}
+
+export function isSameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.inode === b.inode;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createHashCache } from '../../src/state/hash-cache.ts';
+import { hashFile, hashText } from '../../src/state/hash-file.ts';
+import { openStore, type StateStore } from '../../src/state/open-store.ts';
+import { makeTempDir, writeOldFile } from './helpers.ts';
+
+function setup(): { root: string; store: StateStore; calls: string[]; hasher: (p: string) => Promise<string> } {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const calls: string[] = [];
+  const hasher = async (p: string): Promise<string> => {
+    calls.push(p);
+    return hashFile(p);
+  };
+  return { root, store, calls, hasher };
+}
+
+test('an unchanged file is hashed once; later lookups cost a stat only', async () => {
+  const { root, store, calls, hasher } = setup();
+  const a = path.join(root, 'a.txt');
+  const b = path.join(root, 'b.txt');
+  writeOldFile(a, 'alpha');
+  writeOldFile(b, 'beta');
+  const first = await createHashCache(store, { hasher }).hashFiles([a, b]);
+  assert.deepEqual(calls.sort(), [a, b]);
+  assert.equal(first.get(a), hashText('alpha'));
+
+  // A new cache object on a reopened store: the rows are in the database, not in memory.
+  store.close();
+  const reopened = openStore(root);
+  const cache = createHashCache(reopened, { hasher });
+  const second = await cache.hashFiles([a, b, a]);
+  assert.equal(calls.length, 2, 'no file was read again');
+  assert.deepEqual(cache.counts, { hits: 2, hashed: 0 });
+  assert.deepEqual(second, first);
+  reopened.close();
+});
+
+test('a touch without a content change re-hashes once and refreshes the row', async () => {
+  const { root, store, calls, hasher } = setup();
+  const a = path.join(root, 'a.txt');
+  writeOldFile(a, 'alpha', 7200);
+  const cache = createHashCache(store, { hasher });
+  const before = (await cache.hashFiles([a])).get(a);
+  const touched = new Date(Date.now() - 3600_000);
+  fs.utimesSync(a, touched, touched);
+
+  assert.equal((await cache.hashFiles([a])).get(a), before);
+  assert.equal(calls.length, 2, 'the touched file was read again');
+  assert.equal((await cache.hashFiles([a])).get(a), before);
+  assert.equal(calls.length, 2, 'and then the refreshed row was trusted');
+  const row = store.db.prepare('SELECT mtime_ns FROM file_hashes WHERE path = ?').safeIntegers(true).get(a) as { mtime_ns: bigint };
+  assert.equal(row.mtime_ns, fs.statSync(a, { bigint: true }).mtimeNs);
+  store.close();
+});
+
+test('a content change is seen even when size and mtime are put back', async () => {
+  const { root, store, hasher } = setup();
+  const a = path.join(root, 'a.txt');
+  writeOldFile(a, 'alpha');
+  const { mtime } = fs.statSync(a);
+  const cache = createHashCache(store, { hasher });
+  await cache.hashFiles([a]);
+  // Same size, same mtime, new inode: written beside it and renamed over it.
+  fs.writeFileSync(`${a}.tmp`, 'ALPHA');
+  fs.utimesSync(`${a}.tmp`, mtime, mtime);
+  fs.renameSync(`${a}.tmp`, a);
+  assert.equal((await cache.hashFiles([a])).get(a), hashText('ALPHA'));
+  store.close();
+});
+
+test('a file written moments ago is racily clean: re-hashed until its mtime is old enough', async () => {
+  const { root, store, calls, hasher } = setup();
+  const a = path.join(root, 'a.txt');
+  fs.writeFileSync(a, 'fresh'); // mtime is now
+  const cache = createHashCache(store, { hasher });
+  await cache.hashFiles([a]);
+  await cache.hashFiles([a]);
+  assert.equal(calls.length, 2, 'a rewrite in the same timestamp tick could hide behind the old stat');
+  // With no racy window (or once the file is old) the row is trusted.
+  const trusting = createHashCache(store, { hasher, racyMarginNs: 0n });
+  await trusting.hashFiles([a]);
+  await trusting.hashFiles([a]);
+  assert.equal(calls.length, 2);
+  store.close();
+});
+
+test('a missing file maps to undefined and relative paths resolve to absolute keys', async () => {
+  const { root, store, hasher } = setup();
+  writeOldFile(path.join(root, 'here.txt'), 'x');
+  const relative = path.relative(process.cwd(), path.join(root, 'here.txt'));
+  const result = await createHashCache(store, { hasher }).hashFiles([path.join(root, 'gone.txt'), relative]);
+  assert.equal(result.get(path.join(root, 'gone.txt')), undefined);
+  assert.ok(result.has(path.join(root, 'gone.txt')));
+  assert.equal(result.get(path.join(root, 'here.txt')), hashText('x'));
+  store.close();
+});
+
+test('a file that changes while it is hashed is not remembered', async () => {
+  const { root, store } = setup();
+  const a = path.join(root, 'a.txt');
+  writeOldFile(a, 'one');
+  let calls = 0;
+  const meddling = async (p: string): Promise<string> => {
+    calls += 1;
+    const hash = await hashFile(p);
+    fs.writeFileSync(p, 'two, longer');
+    return hash;
+  };
+  const cache = createHashCache(store, { hasher: meddling });
+  await cache.hashFiles([a]);
+  assert.equal(store.db.prepare('SELECT count(*) FROM file_hashes').pluck().get(), 0);
+  store.close();
+  assert.equal(calls, 1);
+});

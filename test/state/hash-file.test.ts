@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { HASH_ALGORITHM, hashFile, hashText } from '../../src/state/hash-file.ts';
+import { makeTempDir } from './helpers.ts';
+
+const expected = (data: Buffer | string): string => createHash(HASH_ALGORITHM).update(data).digest('hex');
+
+test('hashFile hashes the content of small, empty and multi-chunk files', async () => {
+  const dir = makeTempDir();
+  const small = path.join(dir, 'small.txt');
+  const empty = path.join(dir, 'empty');
+  const large = path.join(dir, 'large.bin');
+  fs.writeFileSync(small, 'hello\n');
+  fs.writeFileSync(empty, '');
+  // 5.5 chunks of 1 MiB with varied bytes, so chunk boundaries matter.
+  const data = Buffer.alloc(5.5 * 1024 * 1024);
+  for (let i = 0; i < data.length; i += 1) data[i] = (i * 31 + (i >> 13)) & 0xff;
+  fs.writeFileSync(large, data);
+
+  assert.equal(await hashFile(small), expected('hello\n'));
+  assert.equal(await hashFile(empty), expected(''));
+  assert.equal(await hashFile(large), expected(data));
+});
+
+test('hashFile rejects for a missing file', async () => {
+  const dir = makeTempDir();
+  await assert.rejects(hashFile(path.join(dir, 'nope')), { code: 'ENOENT' });
+});
+
+test('hashText is the same algorithm over UTF-8 text', () => {
+  assert.equal(hashText('é'), expected(Buffer.from('é', 'utf8')));
+});
