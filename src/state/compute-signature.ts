@@ -1,0 +1,57 @@
+// A task's signature: what its outputs were made from. Equal signatures mean a re-run would
+// compute the same thing. Each component is hashed on its own as well, so that a mismatch can
+// be explained ("command changed") and not just detected.
+
+import type { Action } from '../plan/task.ts';
+import { HASH_ALGORITHM, hashText } from './hash-file.ts';
+import { serializeCanonical, type JsonValue } from './serialize-canonical.ts';
+
+/** A function step is signed by its source text, which the caller reads. */
+export type SignedAction = Action | { readonly kind: 'function'; readonly source: string };
+
+export interface InputHash {
+  /** The path as the task names it. */
+  readonly path: string;
+  /** Content hash; undefined when the file does not exist. */
+  readonly hash: string | undefined;
+}
+
+export interface SignatureParts {
+  readonly action: SignedAction;
+  /** In the task's order: `{in}` and `inputs[0]` are not interchangeable. */
+  readonly inputs: readonly InputHash[];
+  readonly outputs: readonly string[];
+  /** The step's parameters, plain JSON. */
+  readonly params?: JsonValue | undefined;
+  /** Values of the environment variables the step declares; unset ones left out. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+export interface Signature {
+  readonly value: string;
+  readonly inputsHash: string;
+  readonly actionHash: string;
+  readonly paramsHash: string;
+  readonly envHash: string;
+  /** Kept so that a changed input can be named. */
+  readonly inputs: readonly InputHash[];
+}
+
+// Bump when the way a signature is computed changes: every task then runs once more.
+const SIGNATURE_FORMAT = `sluice-signature-1/${HASH_ALGORITHM}`;
+
+/** Pure: the same parts give the same signature on any machine. */
+export function computeSignature(parts: SignatureParts): Signature {
+  const inputs = parts.inputs.map((input) => ({ path: input.path, hash: input.hash }));
+  const inputsHash = hashText(
+    serializeCanonical(inputs.map((input) => [input.path, input.hash ?? null]), 'inputs'),
+  );
+  const actionHash = hashText(serializeCanonical(parts.action, 'action'));
+  const paramsHash = hashText(serializeCanonical(parts.params ?? null, 'params'));
+  const envHash = hashText(serializeCanonical(parts.env ?? {}, 'env'));
+  const outputsHash = hashText(serializeCanonical(parts.outputs, 'outputs'));
+  const value = hashText(
+    JSON.stringify([SIGNATURE_FORMAT, inputsHash, actionHash, paramsHash, envHash, outputsHash]),
+  );
+  return { value, inputsHash, actionHash, paramsHash, envHash, inputs };
+}
