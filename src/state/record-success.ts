@@ -1,0 +1,82 @@
+// Records that a task succeeded: its signature, the stat of each output, and the attempt's end,
+// in one transaction. A SIGKILL at any moment leaves either all of it or none of it; with none,
+// the next run finds no success and runs the task again, which is safe.
+
+import path from 'node:path';
+import { bug } from '../errors.ts';
+import type { Task } from '../plan/task.ts';
+import type { Signature } from './compute-signature.ts';
+import type { StateStore } from './open-store.ts';
+import { statFile } from './stat-file.ts';
+import { makeTaskKey } from './task-key.ts';
+
+export interface SuccessEntry {
+  readonly runId: string;
+  readonly task: Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'cwd'>;
+  /** The signature computed before the task ran, from the inputs it read. */
+  readonly signature: Signature;
+  readonly attempt: number;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly finishedAt?: number | undefined;
+  readonly exitCode?: number | undefined;
+  readonly logPath?: string | undefined;
+}
+
+/** Call after the outputs were renamed into their final place: their stat is what is recorded. */
+export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
+  const { task, signature } = entry;
+  const finishedAt = entry.finishedAt ?? Date.now();
+  const outputs = task.outputs.map((output) => {
+    const stat = statFile(path.resolve(task.cwd, output));
+    if (stat === undefined) {
+      bug(`recordSuccess for task ${task.id} of step ${task.step} while its output ${output} does not exist`);
+    }
+    return [output, String(stat.size), String(stat.mtimeNs), String(stat.inode)];
+  });
+  const inputs = signature.inputs.map((input) => [input.path, input.hash ?? null]);
+  const key = makeTaskKey(task);
+  store.db.transaction(() => {
+    store
+      .statement(
+        `INSERT OR REPLACE INTO task_successes
+           (task_key, step, signature, inputs_hash, action_hash, params_hash, env_hash,
+            input_hashes, outputs, run_id, finished_at, duration_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        key,
+        task.step,
+        signature.value,
+        signature.inputsHash,
+        signature.actionHash,
+        signature.paramsHash,
+        signature.envHash,
+        JSON.stringify(inputs),
+        JSON.stringify(outputs),
+        entry.runId,
+        finishedAt,
+        Math.max(0, finishedAt - entry.startedAt),
+      );
+    store
+      .statement(
+        `INSERT INTO task_attempts
+           (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, 'succeeded', ?, NULL, ?, ?, ?)
+         ON CONFLICT (run_id, task_key, attempt) DO UPDATE SET
+           state = 'succeeded', exit_code = excluded.exit_code, finished_at = excluded.finished_at,
+           log_path = coalesce(excluded.log_path, log_path)`,
+      )
+      .run(
+        entry.runId,
+        key,
+        task.id,
+        task.step,
+        entry.attempt,
+        entry.exitCode ?? 0,
+        entry.logPath ?? null,
+        entry.startedAt,
+        finishedAt,
+      );
+  })();
+}
