@@ -1,0 +1,37 @@
+// Facts about a process id that tell a live run from a dead one whose pid was reused.
+
+import fs from 'node:fs';
+
+/** False only when no process has this pid (ESRCH); another user's process counts as alive. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), on Linux;
+ * undefined elsewhere or when the process is gone. A reused pid has a different start time.
+ */
+export function readProcessStart(pid: number): string | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Changes at every boot, so a lock left before a restart is known stale whatever its pid. */
+export function readBootId(): string | undefined {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { judgeLockHolder, type LockInfo, type ProcessProbes } from '../../src/state/judge-lock-holder.ts';
+import { acquireRunLock } from '../../src/state/run-lock.ts';
+import { RunLockedError } from '../../src/state/state-errors.ts';
+import { makeTempDir } from './helpers.ts';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/hold-lock.ts', import.meta.url));
+
+function startHolder(root: string, mode: 'hold' | 'exit' | 'race'): { child: ChildProcess; output: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, root, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = new Promise<string>((resolve) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.endsWith('\n')) resolve(text.trim());
+    });
+    child.on('exit', () => resolve(text.trim()));
+  });
+  return { child, output };
+}
+
+test('a second run is refused with a message naming the running pid; a SIGKILLed holder is taken over', async () => {
+  const root = makeTempDir();
+  const { child, output } = startHolder(root, 'hold');
+  assert.equal(await output, 'locked');
+  try {
+    assert.throws(() => acquireRunLock(root, { command: 'sluice run' }), (error: unknown) => {
+      assert.ok(error instanceof RunLockedError);
+      assert.equal(error.holder.pid, child.pid);
+      assert.equal(error.holder.command, 'hold-lock hold');
+      assert.equal(error.exitStatus, 1);
+      assert.ok(error.message.startsWith('Another sluice run is in progress in this folder'));
+      assert.match(error.message, new RegExp(`pid ${child.pid} on ${os.hostname()}`));
+      return true;
+    });
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+  const lock = acquireRunLock(root, { command: 'sluice run' });
+  assert.match(lock.note ?? '', new RegExp(`left by pid ${child.pid} .*no longer running`));
+  assert.equal(JSON.parse(fs.readFileSync(lock.path, 'utf8')).pid, process.pid);
+  lock.release();
+  lock.release(); // idempotent
+  assert.equal(fs.existsSync(lock.path), false);
+  assert.deepEqual(fs.readdirSync(path.dirname(lock.path)), [], 'no draft or guard file is left behind');
+});
+
+test('the lock is released when its process exits normally', async () => {
+  const root = makeTempDir();
+  const { child, output } = startHolder(root, 'exit');
+  assert.equal(await output, 'locked');
+  await once(child, 'exit');
+  assert.equal(fs.existsSync(path.join(root, '.sluice', 'lock')), false);
+});
+
+test('the same process cannot take the lock twice', () => {
+  const root = makeTempDir();
+  const lock = acquireRunLock(root, { command: 'first' });
+  try {
+    assert.throws(() => acquireRunLock(root, { command: 'second' }), RunLockedError);
+  } finally {
+    lock.release();
+  }
+});
+
+test('a lock whose pid now belongs to another process is taken over', () => {
+  const root = makeTempDir();
+  const first = acquireRunLock(root, { command: 'first' });
+  const info = JSON.parse(fs.readFileSync(first.path, 'utf8')) as LockInfo;
+  if (info.processStart === undefined) return; // not Linux: no start time to compare
+  // Our own, live pid, but with another start time: as if we had died and the pid was reused.
+  fs.writeFileSync(first.path, JSON.stringify({ ...info, processStart: '1', token: 'old' }));
+  const second = acquireRunLock(root, { command: 'second' });
+  assert.match(second.note ?? '', /now belongs to another process/);
+  first.release(); // not its lock any more: must leave it alone
+  assert.equal(fs.existsSync(second.path), true);
+  second.release();
+  assert.equal(fs.existsSync(second.path), false);
+});
+
+test('an unreadable lock file is taken over', () => {
+  const root = makeTempDir();
+  fs.mkdirSync(path.join(root, '.sluice'));
+  fs.writeFileSync(path.join(root, '.sluice', 'lock'), '');
+  const lock = acquireRunLock(root, { command: 'sluice run' });
+  assert.match(lock.note ?? '', /unreadable/);
+  lock.release();
+});
+
+test('of several runs racing for a stale lock, exactly one wins', async () => {
+  const root = makeTempDir();
+  const { child, output } = startHolder(root, 'hold');
+  assert.equal(await output, 'locked');
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  const racers = Array.from({ length: 6 }, () => startHolder(root, 'race'));
+  const results = await Promise.all(racers.map((racer) => racer.output));
+  await Promise.all(racers.map((racer) => (racer.child.exitCode === null ? once(racer.child, 'exit') : undefined)));
+  const winners = results.filter((line) => line === 'won');
+  assert.equal(winners.length, 1, results.join(', '));
+  const winnerPid = racers[results.indexOf('won')]!.child.pid;
+  for (const line of results.filter((l) => l !== 'won')) assert.equal(line, `refused ${winnerPid}`);
+});
+
+test('judgeLockHolder: another host cannot be probed; a new boot or a dead pid means stale', () => {
+  const holder: LockInfo = { pid: 42, hostname: 'here', startedAt: 't', command: 'c', token: 'x', bootId: 'boot1', processStart: '100' };
+  const probes = (over: Partial<ProcessProbes>): ProcessProbes => ({
+    hostname: () => 'here',
+    bootId: () => 'boot1',
+    isAlive: () => true,
+    processStart: () => '100',
+    ...over,
+  });
+  assert.deepEqual(judgeLockHolder(holder, probes({})), { alive: true, note: '' });
+  const remote = judgeLockHolder(holder, probes({ hostname: () => 'elsewhere' }));
+  assert.ok(remote.alive && /another host/.test(remote.note));
+  assert.deepEqual(judgeLockHolder(holder, probes({ bootId: () => 'boot2' })), { alive: false, why: 'the machine has restarted since' });
+  assert.deepEqual(judgeLockHolder(holder, probes({ isAlive: () => false })), { alive: false, why: 'pid 42 is no longer running' });
+  assert.equal(judgeLockHolder(holder, probes({ processStart: () => '101' })).alive, false);
+  // Without /proc (not Linux) a live pid is trusted.
+  assert.equal(judgeLockHolder(holder, probes({ processStart: () => undefined })).alive, true);
+});
