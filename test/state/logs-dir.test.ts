@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { attemptLogPath, compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs-dir.ts';
+import { openStore } from '../../src/state/open-store.ts';
+import { pruneRuns } from '../../src/state/prune-runs.ts';
+import { listRuns } from '../../src/state/read-history.ts';
+import { startRun } from '../../src/state/record-run.ts';
+import { makeTempDir } from './helpers.ts';
+
+test('run ids are UTC time then pid, and sort by time', () => {
+  assert.equal(makeRunId(new Date('2026-11-25T14:50:12.345Z'), 4242), '20261125-145012-4242');
+  assert.ok(isRunId(makeRunId()));
+  assert.equal(isRunId('notes'), false);
+  const ids = ['20261125-145012-100', '20261124-235959-5', '20261125-145012-99'];
+  assert.deepEqual(ids.sort(compareRunIds), ['20261124-235959-5', '20261125-145012-99', '20261125-145012-100']);
+});
+
+test('log paths sit under .sluice/logs/<run>/<step>/<task>.<attempt>.log, step made file-safe', () => {
+  const root = '/p';
+  assert.equal(runLogDir(root, 'r1'), '/p/.sluice/logs/r1');
+  assert.equal(attemptLogPath(root, 'r1', { id: 3, step: 'to-csv' }, 2), '/p/.sluice/logs/r1/to-csv/3.2.log');
+  assert.equal(attemptLogPath(root, 'r1', { id: 1, step: '../a b/c' }, 1), '/p/.sluice/logs/r1/__a_b_c/1.1.log');
+  assert.equal(attemptLogPath(root, 'r1', { id: 1, step: '' }, 1), '/p/.sluice/logs/r1/_/1.1.log');
+});
+
+test('pruning keeps the newest runs (logs and rows) and the current one', () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const ids = Array.from({ length: 25 }, (_, i) => makeRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), 7));
+  for (const id of ids) {
+    startRun(store, { id, command: 'sluice run' });
+    fs.mkdirSync(path.join(runLogDir(root, id), 'step'), { recursive: true });
+    fs.writeFileSync(path.join(runLogDir(root, id), 'step', '1.1.log'), 'log');
+  }
+  // A log folder whose run row was already deleted, and an unrelated folder left alone.
+  fs.mkdirSync(runLogDir(root, '20250101-000000-1'));
+  fs.mkdirSync(path.join(root, '.sluice', 'logs', 'keep-me'));
+
+  const removed = pruneRuns(store, { keep: 20, currentRunId: ids[0] });
+  assert.deepEqual(removed.sort(compareRunIds), ['20250101-000000-1', ...ids.slice(1, 5)]);
+  const left = fs.readdirSync(path.join(root, '.sluice', 'logs')).sort();
+  assert.deepEqual(left, [...ids.slice(0, 1), ...ids.slice(5), 'keep-me'].sort());
+  assert.deepEqual(listRuns(store, 100).map((r) => r.id).sort(compareRunIds), [ids[0], ...ids.slice(5)]);
+  assert.deepEqual(pruneRuns(store, { keep: 20, currentRunId: ids[0] }), []);
+  store.close();
+});
+
+test('pruning with no logs folder does nothing', () => {
+  const store = openStore(makeTempDir());
+  assert.deepEqual(pruneRuns(store), []);
+  store.close();
+});
