@@ -4,39 +4,64 @@ import type { ParsedTemplate } from './parse-template.ts';
 import { bug } from '../errors.ts';
 import { quoteArg } from '../process/quote-argv.ts';
 
+/** What a placeholder stands for: text, a task output, or (a gather) several paths. */
+export type PlaceholderValue = string | { readonly output: number } | { readonly list: readonly string[] };
+
+/** Looks a placeholder name up; undefined for a name the template checker let through by mistake. */
+export type ResolvePlaceholder = (name: string) => PlaceholderValue | undefined;
+
 export interface ExpandContext {
-  readonly input: string;
-  readonly taskNumber: number;
-  /** Whether the task has an output that `{out}` refers to (output index 0). */
-  readonly hasOutput: boolean;
+  readonly resolve: ResolvePlaceholder;
   /** Shell scripts get each substituted value quoted, so it stays one word. */
   readonly quoteValues?: boolean;
 }
 
-/** Expands one parsed template into parts; `{out}` stays a symbolic reference to output 0. */
+/** The placeholders of `sluice map`: the input's derived names, `{#}` and `{out}` (output 0). */
+export function resolveInputPlaceholders(input: string, taskNumber: number, hasOutput: boolean): ResolvePlaceholder {
+  return (name) => {
+    if (name === 'out') return hasOutput ? { output: 0 } : undefined;
+    if (name === '#') return String(taskNumber);
+    const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
+    return derive === undefined ? undefined : derive(input);
+  };
+}
+
+/** Expands one parsed template into parts; outputs stay symbolic references. */
 export function expandParts(template: ParsedTemplate, context: ExpandContext): ArgPart[] {
   const parts: ArgPart[] = [];
   for (const part of template) {
-    if (typeof part === 'string') appendText(parts, part);
-    else if (part.placeholder === 'out') {
-      if (!context.hasOutput) bug('`{out}` expanded for a task without an output');
-      parts.push({ output: 0 });
-    } else if (part.placeholder === '#') appendText(parts, String(context.taskNumber));
-    else {
-      const derive = INPUT_PLACEHOLDERS[part.placeholder as keyof typeof INPUT_PLACEHOLDERS];
-      if (derive === undefined) bug(`placeholder {${part.placeholder}} has no expansion`);
-      const value = derive(context.input);
-      appendText(parts, context.quoteValues === true ? quoteArg(value) : value);
+    if (typeof part === 'string') {
+      appendText(parts, part);
+      continue;
     }
+    const value = context.resolve(part.placeholder) ?? bug(`placeholder {${part.placeholder}} has no value`);
+    if (typeof value === 'string') appendText(parts, context.quoteValues === true ? quoteArg(value) : value);
+    else if ('output' in value) parts.push(value);
+    else appendText(parts, value.list.map((item) => (context.quoteValues === true ? quoteArg(item) : item)).join(' '));
   }
   return parts;
 }
 
-/** Expands one template into one argv element: plain text unless it refers to an output. */
-export function expandArg(template: ParsedTemplate, context: ExpandContext): Arg {
+/**
+ * Expands one template word into argv elements: exactly one, except a word that is nothing but
+ * a gather placeholder, which becomes one argument per gathered path.
+ */
+export function expandArgs(template: ParsedTemplate, context: ExpandContext): Arg[] {
+  const only = template.length === 1 ? template[0] : undefined;
+  if (only !== undefined && typeof only !== 'string') {
+    const value = context.resolve(only.placeholder);
+    if (value !== undefined && typeof value !== 'string' && 'list' in value) return [...value.list];
+  }
   const parts = expandParts(template, context);
-  if (parts.every((part) => typeof part === 'string')) return parts.join('');
-  return { parts };
+  if (parts.every((part) => typeof part === 'string')) return [parts.join('')];
+  return [{ parts }];
+}
+
+/** Expands a template that must give plain text (an output path, say). */
+export function expandText(template: ParsedTemplate, context: ExpandContext): string {
+  const parts = expandParts(template, context);
+  if (!parts.every((part) => typeof part === 'string')) bug('a path template refers to an output');
+  return parts.join('');
 }
 
 function appendText(parts: ArgPart[], text: string): void {

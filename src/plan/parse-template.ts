@@ -8,7 +8,7 @@ export type ParsedTemplate = readonly TemplatePart[];
 
 // What counts as an attempt at a placeholder: `{}`, `{name}`, `{#}`, `{/.}`. Anything else in
 // braces (awk's `{print $1}`, JSON) is literal text, so common commands need no escaping.
-const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*|[#./]*)\}/g;
+const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|[#./]*)\}/g;
 
 /**
  * Splits one template string into parts. `{{` and `}}` are literal braces. `known` adds names

@@ -1,6 +1,6 @@
 import { PlanError } from '../errors.ts';
 import { checkOutputs } from './check-outputs.ts';
-import { expandArg, expandParts } from './expand-template.ts';
+import { expandArgs, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
@@ -57,12 +57,12 @@ function planTask(
   id: number,
 ): Task {
   const hasOutput = outTemplate !== undefined;
-  const context = { input, taskNumber: id, hasOutput };
-  const output = outTemplate === undefined ? undefined : (expandArg(outTemplate, context) as string);
+  const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
+  const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
   const action: Action = options.shell
     ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }) }
-    : { kind: 'argv', argv: templates.map((template): Arg => expandArg(template, context)) };
+    : { kind: 'argv', argv: templates.flatMap((template): Arg[] => expandArgs(template, context)) };
   return {
     id,
     step: MAP_STEP,
@@ -76,7 +76,7 @@ function planTask(
 }
 
 // A shell script is one template; an appended input becomes one more quoted word.
-function joinShell(templates: readonly ParsedTemplate[], context: Parameters<typeof expandParts>[1]) {
+function joinShell(templates: readonly ParsedTemplate[], context: ExpandContext) {
   return templates.flatMap((template, index) => [
     ...(index === 0 ? [] : [' ']),
     ...expandParts(template, context),

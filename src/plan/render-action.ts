@@ -24,5 +24,6 @@ function renderArg(arg: Arg, outputs: readonly string[]): string {
  */
 export function renderArgv(action: Action, outputs: readonly string[]): string[] {
   if (action.kind === 'shell') return ['/bin/sh', '-c', renderParts(action.script, outputs, true)];
+  if (action.kind === 'function') return [`(function step ${action.step} in ${action.module})`];
   return action.argv.map((arg) => renderArg(arg, outputs));
 }

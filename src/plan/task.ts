@@ -12,7 +12,23 @@ export type Arg = string | { readonly parts: readonly ArgPart[] };
 
 export type Action =
   | { readonly kind: 'argv'; readonly argv: readonly Arg[] }
-  | { readonly kind: 'shell'; readonly script: readonly ArgPart[] };
+  | { readonly kind: 'shell'; readonly script: readonly ArgPart[] }
+  | FunctionAction;
+
+/**
+ * A TypeScript function of a pipeline step. Functions cannot travel between threads or hosts,
+ * so the task names the module and step; the worker imports the module and finds the function.
+ */
+export interface FunctionAction {
+  readonly kind: 'function';
+  /** Absolute path of the pipeline file. */
+  readonly module: string;
+  readonly step: string;
+  /** The function's source text: what the task's signature covers. */
+  readonly source: string;
+}
+
+export type ParamValue = string | number | boolean;
 
 export interface Resources {
   /** Slots the task takes from `-j`. */
@@ -21,6 +37,8 @@ export interface Resources {
   readonly timeoutMs?: number | undefined;
   /** Extra attempts after a failure. */
   readonly retries: number;
+  /** Memory the task needs, e.g. '4G' (Slurm's --mem); not enforced locally. */
+  readonly memory?: string | undefined;
 }
 
 export interface Task {
@@ -35,4 +53,15 @@ export interface Task {
   readonly stdoutOutput?: number | undefined;
   readonly cwd: string;
   readonly resources: Resources;
+  /** Values of the step's named wildcards, e.g. `{ patient: '07' }`. */
+  readonly wildcards?: Readonly<Record<string, string>> | undefined;
+  /** Names of inputs (index into `inputs`, or several for a gather) as the step declared them. */
+  readonly inputNames?: Readonly<Record<string, number | readonly number[]>> | undefined;
+  readonly outputNames?: Readonly<Record<string, number>> | undefined;
+  /** The pipeline's parameter values, for function steps and signatures. */
+  readonly params?: Readonly<Record<string, ParamValue>> | undefined;
+  /** Outputs are intermediates, deleted once every task that reads them has succeeded. */
+  readonly temporary?: boolean | undefined;
+  /** The step's declared environment variables and their values. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }

@@ -1,0 +1,151 @@
+// The user-facing vocabulary of pipeline files: pipeline(), step(), cmd(), sh(), all().
+// Everything here only describes; nothing runs, nothing touches the disk.
+
+import type { ParamValue } from './task.ts';
+
+/** The names in `{braces}` of a path pattern, except placeholders that are not wildcards. */
+export type WildcardsOf<P> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? (Name extends '' | '#' | `${string}.${string}` | `${string}/${string}` ? never : Name) | WildcardsOf<Rest>
+  : never;
+
+/** A gather input: one task reads every path matching the pattern. */
+export interface Gather<P extends string = string> {
+  readonly kind: 'gather';
+  readonly pattern: P;
+}
+
+export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather>>;
+export type OutputSpec = string | readonly string[] | Readonly<Record<string, string>>;
+
+/** Wildcards an input declaration binds (gathers bind none). */
+export type BoundWildcards<I> = I extends string
+  ? WildcardsOf<I>
+  : I extends readonly string[]
+    ? WildcardsOf<I[number]>
+    : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : never }[keyof I];
+
+/** What a step function sees for its inputs: the declaration's shape, with paths. */
+export type InputPaths<I> = I extends string
+  ? string
+  : I extends readonly string[]
+    ? string[]
+    : { [K in keyof I]: I[K] extends Gather ? string[] : string };
+
+export type OutputPaths<O> = O extends string ? string : O extends readonly string[] ? string[] : { [K in keyof O]: string };
+
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** What a function step receives. Paths are absolute; outputs are temporary until it returns. */
+export interface StepContext<I = InputSpec, O = OutputSpec, W extends string = string, P extends Params = Params> {
+  readonly wildcards: Readonly<Record<W, string>>;
+  /** The first input path. */
+  readonly input: string;
+  readonly inputs: InputPaths<I>;
+  /** The first output path. */
+  readonly output: string;
+  readonly outputs: OutputPaths<O>;
+  readonly params: P;
+  /** The step's name and the task number, for messages. */
+  readonly step: string;
+  readonly taskId: number;
+}
+
+export type StepFunction<I = InputSpec, O = OutputSpec, W extends string = string, P extends Params = Params> = (
+  context: StepContext<I, O, W, P>,
+) => void | Promise<void>;
+
+export interface CommandAction {
+  readonly kind: 'command';
+  readonly argv: readonly string[];
+}
+
+export interface ShellAction {
+  readonly kind: 'shell';
+  readonly script: string;
+}
+
+export interface StepResources {
+  /** Slots of `-j` the task takes (and threads it may use, e.g. `bowtie2 -p`). Default 1. */
+  readonly cpus?: number;
+  /** Memory, e.g. '4G' (for Slurm's --mem). */
+  readonly memory?: string;
+  /** Wall-clock limit: '30s', '10m', '2h', or milliseconds. */
+  readonly timeout?: string | number;
+  readonly retries?: number;
+}
+
+export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec, P extends Params = Params>
+  extends StepResources {
+  readonly in?: I;
+  readonly out: O;
+  readonly run:
+    | CommandAction
+    | ShellAction
+    | StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P>;
+  /** Outputs are intermediates: deleted once all their consumers succeeded. */
+  readonly temp?: boolean;
+  /**
+   * Write the command's standard output to this output (`true`: the first one). Without it, the
+   * command writes its outputs itself, through `{out}` or by names it derives.
+   */
+  readonly stdout?: boolean | string;
+  /** Environment variables the step's command reads; their values join the task signature. */
+  readonly env?: readonly string[];
+  readonly description?: string;
+}
+
+export interface Step extends StepSpec<InputSpec | undefined, OutputSpec> {
+  readonly kind: 'step';
+}
+
+export interface PipelineDefinition {
+  readonly kind: 'sluice-pipeline';
+  readonly params: Params;
+  readonly steps: (params: Params) => Readonly<Record<string, Step>>;
+}
+
+/** An argv command template: each word is one argument; placeholders never split or expand. */
+export function cmd(program: string, ...args: string[]): CommandAction {
+  return { kind: 'command', argv: [program, ...args] };
+}
+
+/** A shell script, run by /bin/sh -c, with every placeholder quoted. Marked as shell in plans. */
+export function sh(script: string): ShellAction {
+  return { kind: 'shell', script };
+}
+
+/** Gathers every path matching `pattern` into one task. */
+export function all<P extends string>(pattern: P): Gather<P> {
+  return { kind: 'gather', pattern };
+}
+
+/** Declares one step. The type of `run`'s context follows from `in` and `out`. */
+export function step<const I extends InputSpec | undefined, const O extends OutputSpec, P extends Params = Params>(
+  spec: StepSpec<I, O, P>,
+): Step {
+  return { ...spec, kind: 'step' } as unknown as Step;
+}
+
+export interface PipelineSpec<P extends Params> {
+  /** Parameters with their defaults; the defaults' types are the parameters' types. */
+  readonly params?: P;
+  readonly steps: Readonly<Record<string, Step>> | ((params: P) => Readonly<Record<string, Step>>);
+}
+
+/** Declares a pipeline: its parameters and its steps (a function of the parameters, or an object). */
+export function pipeline<const P extends Params>(
+  spec: PipelineSpec<P> | Readonly<Record<string, Step>>,
+): PipelineDefinition {
+  const full = isStepRecord(spec) ? { steps: spec } : (spec as PipelineSpec<P>);
+  const steps = full.steps;
+  return {
+    kind: 'sluice-pipeline',
+    params: full.params ?? {},
+    steps: typeof steps === 'function' ? (steps as (params: Params) => Record<string, Step>) : () => steps,
+  };
+}
+
+function isStepRecord(value: object): value is Readonly<Record<string, Step>> {
+  const values = Object.values(value);
+  return values.length > 0 && values.every((item) => (item as { kind?: unknown })?.kind === 'step');
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import { register } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PlanError } from '../errors.ts';
+import type { PipelineDefinition } from './define-pipeline.ts';
+
+export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs'];
+
+/** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs} in `cwd`. */
+export function findPipelineFile(cwd: string, file?: string): string {
+  if (file !== undefined) {
+    const resolved = path.resolve(cwd, file);
+    if (!fs.existsSync(resolved)) throw new PlanError(`Pipeline file \`${file}\` not found (looked at ${resolved})`);
+    return resolved;
+  }
+  for (const name of PIPELINE_NAMES) {
+    const candidate = path.join(cwd, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new PlanError(`No pipeline file in ${cwd}: expected one of ${PIPELINE_NAMES.join(', ')}, or -f FILE`);
+}
+
+let hooksReady: Promise<void> | undefined;
+
+// TypeScript pipelines load through tsx's hooks; `import 'sluice'` falls back to this sluice.
+function installHooks(): Promise<void> {
+  hooksReady ??= (async () => {
+    const { register: registerTsx } = await import('tsx/esm/api');
+    registerTsx();
+    const index = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url);
+    register(new URL('../../libexec/resolve-sluice.mjs', import.meta.url), { data: { url: index.href } });
+  })();
+  return hooksReady;
+}
+
+/** Imports a pipeline file and checks that its default export is a pipeline. Runs no task. */
+export async function loadPipeline(file: string): Promise<PipelineDefinition> {
+  await installHooks();
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PlanError(`Could not load pipeline ${file}: ${reason}`, { cause: error });
+  }
+  const definition = module.default as Partial<PipelineDefinition> | undefined;
+  if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
+    throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
+  }
+  return definition as PipelineDefinition;
+}

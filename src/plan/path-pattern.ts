@@ -1,0 +1,64 @@
+import { escapePath } from 'tinyglobby';
+import { PlanError } from '../errors.ts';
+
+// A path pattern with named wildcards, `data/data-{patient}`: a wildcard matches one or more
+// characters within one path segment, and the same name matches the same text everywhere.
+
+export interface PathPattern {
+  readonly source: string;
+  /** Wildcard names in order of first appearance. */
+  readonly wildcards: readonly string[];
+  /** Literal text and wildcard names, alternating as written. */
+  readonly parts: readonly (string | { readonly wildcard: string })[];
+  /** A glob that finds candidate files on disk. */
+  readonly glob: string;
+  readonly regex: RegExp;
+}
+
+const WILDCARD = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Parses a pattern; `where` says which step and field, for errors. */
+export function parsePathPattern(source: string, where: string): PathPattern {
+  if (source.trim() === '') throw new PlanError(`Expected a path in ${where}, got an empty string`);
+  const parts: (string | { wildcard: string })[] = [];
+  const wildcards: string[] = [];
+  let last = 0;
+  let glob = '';
+  let regex = '';
+  for (const match of source.matchAll(WILDCARD)) {
+    const literal = source.slice(last, match.index);
+    const name = match[1] as string;
+    if (literal !== '') parts.push(literal);
+    parts.push({ wildcard: name });
+    glob += escapePath(literal) + '*';
+    regex += escapeRegex(literal) + (wildcards.includes(name) ? `\\k<${name}>` : `(?<${name}>[^/]+)`);
+    if (!wildcards.includes(name)) wildcards.push(name);
+    last = match.index + match[0].length;
+  }
+  const tail = source.slice(last);
+  if (tail !== '') parts.push(tail);
+  if (/[{}]/.test(source.replace(WILDCARD, ''))) {
+    throw new PlanError(`Unexpected brace in ${where}: \`${source}\` (a wildcard is a name in braces, e.g. {sample})`);
+  }
+  glob += escapePath(tail);
+  regex += escapeRegex(tail);
+  return { source, wildcards, parts, glob, regex: new RegExp(`^${regex}$`) };
+}
+
+/** The wildcard values a path gives, or undefined when it does not match. */
+export function matchPathPattern(pattern: PathPattern, candidate: string): Record<string, string> | undefined {
+  const match = pattern.regex.exec(candidate);
+  if (match === null) return undefined;
+  return { ...match.groups };
+}
+
+/** Fills wildcards in; those without a value stay as `{name}` (for partial gathers). */
+export function fillPathPattern(pattern: PathPattern, values: Readonly<Record<string, string>>): string {
+  return pattern.parts
+    .map((part) => (typeof part === 'string' ? part : (values[part.wildcard] ?? `{${part.wildcard}}`)))
+    .join('');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import { PlanError } from '../errors.ts';
+import type { PipelineDefinition } from './define-pipeline.ts';
+import { findCycle } from './find-cycle.ts';
+import { normalizeStep, type NormalizedStep } from './normalize-step.ts';
+import type { PathPattern } from './path-pattern.ts';
+import { buildAction, checkActionPlaceholders, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
+import type { ParamValue, Task } from './task.ts';
+
+export interface PipelinePlan {
+  readonly file: string;
+  readonly steps: readonly NormalizedStep[];
+  readonly tasks: readonly Task[];
+  /** Task id → ids of the tasks that make its inputs. */
+  readonly dependencies: ReadonlyMap<number, readonly number[]>;
+}
+
+export interface PlanPipelineOptions {
+  /** Absolute path of the pipeline file; relative paths resolve against its folder. */
+  readonly file: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Step names or output paths (relative to `cwd`); empty: everything. */
+  readonly targets?: readonly string[];
+  /** Where target paths given on the command line are relative to. */
+  readonly cwd?: string;
+}
+
+/** Plans every task of a pipeline and the DAG between them; finds every plan error first. */
+export function planPipeline(definition: PipelineDefinition, options: PlanPipelineOptions): PipelinePlan {
+  const { file } = options;
+  const dir = path.dirname(file);
+  const specs = definition.steps(options.params);
+  if (typeof specs !== 'object' || specs === null || Object.keys(specs).length === 0) {
+    throw new PlanError(`Expected the pipeline in ${file} to declare at least one step`);
+  }
+  const steps = Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params)));
+  for (const step of steps) {
+    checkActionPlaceholders(step, file);
+    for (const output of step.outputs) {
+      const own = step.inputs.find((input) => input.pattern.source === output.pattern.source);
+      if (own !== undefined) {
+        throw new PlanError(`Output \`${output.pattern.source}\` of step \`${step.name}\` of ${file} is also its input: it would overwrite what it reads`);
+      }
+    }
+  }
+  const planned = planToFixpoint(steps, dir, file);
+  const tasks = assignTasks(steps, planned, options, dir);
+  const dependencies = linkTasks(tasks, file);
+  const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies };
+}
+
+// Steps are planned against files on disk plus what the other steps make, until the set of
+// planned outputs stops changing: the DAG follows from the paths, whatever the step order.
+function planToFixpoint(steps: readonly NormalizedStep[], dir: string, file: string): PlannedTask[][] {
+  const onDisk = new Map<string, string[]>();
+  const existing = (pattern: PathPattern): string[] => {
+    let found = onDisk.get(pattern.glob);
+    if (found === undefined) {
+      const absolute = path.isAbsolute(pattern.glob);
+      found = globSync(pattern.glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
+      onDisk.set(pattern.glob, found);
+    }
+    return found;
+  };
+  let produced = new Map<string, number>();
+  let result: PlannedTask[][] = [];
+  let unmatched: (PlanError | undefined)[] = [];
+  const previousKeys: (string | undefined)[] = steps.map(() => undefined);
+  for (let round = 0; round <= steps.length + 1; round++) {
+    const next: PlannedTask[][] = steps.map((step, index) => {
+      const others = [...produced].filter(([, owner]) => owner !== index).map(([output]) => output);
+      // A step never reads its own outputs, even when old copies of them lie on disk.
+      const own = new Set(result[index]?.flatMap((task) => task.outputs) ?? []);
+      const reads = (candidate: string): boolean => step.inputs.some((input) => input.pattern.regex.test(candidate));
+      const key = [...others.filter(reads), '\0own', ...[...own].filter(reads)].join('\0');
+      if (key === previousKeys[index] && result[index] !== undefined) return result[index];
+      previousKeys[index] = key;
+      const candidates = (pattern: PathPattern): string[] => [
+        ...existing(pattern).filter((candidate) => !own.has(candidate)),
+        ...others.filter((candidate) => pattern.regex.test(candidate)),
+      ];
+      const planned = planStepTasks(step, candidates, file);
+      unmatched[index] = planned.unmatched;
+      return planned.tasks;
+    });
+    const nextProduced = new Map<string, number>();
+    next.forEach((tasks, index) => {
+      for (const task of tasks) for (const output of task.outputs) if (!nextProduced.has(output)) nextProduced.set(output, index);
+    });
+    const stable = nextProduced.size === produced.size && [...nextProduced.keys()].every((key) => produced.has(key));
+    result = next;
+    produced = nextProduced;
+    if (stable) {
+      const error = unmatched.find((item) => item !== undefined);
+      if (error !== undefined) throw error;
+      return result;
+    }
+  }
+  throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`);
+}
+
+function assignTasks(
+  steps: readonly NormalizedStep[],
+  planned: readonly PlannedTask[][],
+  options: PlanPipelineOptions,
+  dir: string,
+): Task[] {
+  const tasks: Task[] = [];
+  steps.forEach((step, index) => {
+    for (const task of planned[index] ?? []) {
+      const id = tasks.length + 1;
+      tasks.push({
+        id,
+        step: step.name,
+        action: buildAction({ step, task, taskId: id, params: options.params, module: options.file }),
+        inputs: task.inputs,
+        outputs: task.outputs,
+        stdoutOutput: step.stdoutOutput,
+        cwd: dir,
+        resources: { cpus: step.cpus, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory },
+        wildcards: task.wildcards,
+        inputNames: task.inputNames,
+        outputNames: Object.fromEntries(step.outputs.map((output, at) => [output.name, at])),
+        params: options.params,
+        temporary: step.temporary || undefined,
+        env: step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? ''])),
+      });
+    }
+  });
+  return tasks;
+}
+
+function linkTasks(tasks: readonly Task[], file: string): Map<number, number[]> {
+  const makers = new Map<string, Task>();
+  for (const task of tasks) {
+    for (const output of task.outputs) {
+      const other = makers.get(output);
+      if (other !== undefined) {
+        throw new PlanError(
+          `Two tasks would write \`${output}\`: step \`${other.step}\` ${describeTask(other)} and step \`${task.step}\` ${describeTask(task)} (${file})`,
+        );
+      }
+      makers.set(output, task);
+    }
+  }
+  const dependencies = new Map<number, number[]>();
+  for (const task of tasks) {
+    const needs = new Set<number>();
+    for (const input of task.inputs) {
+      const maker = makers.get(input);
+      if (maker === undefined) {
+        if (!fs.existsSync(path.resolve(task.cwd, input))) {
+          throw new PlanError(
+            `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
+          );
+        }
+      } else if (maker.id === task.id) {
+        throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);
+      } else needs.add(maker.id);
+    }
+    dependencies.set(task.id, [...needs]);
+  }
+  const cycle = findCycle(tasks, dependencies);
+  if (cycle !== undefined) {
+    throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`);
+  }
+  return dependencies;
+}
+
+function selectTargets(
+  tasks: readonly Task[],
+  dependencies: ReadonlyMap<number, readonly number[]>,
+  targets: readonly string[],
+  cwd: string,
+  dir: string,
+  file: string,
+): { tasks: readonly Task[]; dependencies: ReadonlyMap<number, readonly number[]> } {
+  if (targets.length === 0) return { tasks, dependencies };
+  const stepNames = new Set(tasks.map((task) => task.step));
+  const byOutput = new Map(tasks.flatMap((task) => task.outputs.map((output) => [path.resolve(dir, output), task] as const)));
+  const wanted: Task[] = [];
+  for (const target of targets) {
+    if (stepNames.has(target)) wanted.push(...tasks.filter((task) => task.step === target));
+    else {
+      const task = byOutput.get(path.resolve(cwd, target));
+      if (task === undefined) {
+        throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one`);
+      }
+      wanted.push(task);
+    }
+  }
+  const keep = new Set<number>();
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const visit = (id: number): void => {
+    if (keep.has(id)) return;
+    keep.add(id);
+    for (const need of dependencies.get(id) ?? []) visit(need);
+  };
+  for (const task of wanted) visit(task.id);
+  return {
+    tasks: tasks.filter((task) => keep.has(task.id)),
+    dependencies: new Map([...dependencies].filter(([id]) => keep.has(id) && byId.has(id))),
+  };
+}
+
+export function describeTask(task: Task): string {
+  const values = Object.entries(task.wildcards ?? {});
+  return values.length === 0 ? `(task ${task.id})` : `(${values.map(([key, value]) => `${key}=${value}`).join(', ')})`;
+}

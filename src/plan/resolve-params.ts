@@ -1,0 +1,47 @@
+import { PlanError } from '../errors.ts';
+import type { ParamValue } from './task.ts';
+
+/**
+ * Parameter values: the pipeline's defaults, overridden by `--param key=value`, each parsed as
+ * the type of its default. Unknown names and values of the wrong type are plan errors.
+ */
+export function resolveParams(
+  defaults: Readonly<Record<string, ParamValue>>,
+  assignments: readonly string[],
+  file: string,
+): Record<string, ParamValue> {
+  const values: Record<string, ParamValue> = { ...defaults };
+  for (const assignment of assignments) {
+    const equals = assignment.indexOf('=');
+    if (equals <= 0) throw new PlanError(`Expected \`--param\` as key=value, got \`${assignment}\``);
+    const key = assignment.slice(0, equals);
+    const text = assignment.slice(equals + 1);
+    if (!Object.hasOwn(defaults, key)) {
+      const known = Object.keys(defaults);
+      throw new PlanError(
+        `Unknown parameter \`${key}\`: ${file} declares ${known.length === 0 ? 'no parameters' : known.map((name) => `\`${name}\``).join(', ')}`,
+      );
+    }
+    values[key] = parseValue(key, text, defaults[key] as ParamValue);
+  }
+  return values;
+}
+
+function parseValue(key: string, text: string, example: ParamValue): ParamValue {
+  if (typeof example === 'number') {
+    const number = Number(text);
+    if (text.trim() === '' || !Number.isFinite(number)) {
+      throw new PlanError(`Expected parameter \`${key}\` to be a number, got \`${text}\``);
+    }
+    if (Number.isInteger(example) && !Number.isInteger(number)) {
+      throw new PlanError(`Expected parameter \`${key}\` to be an integer, got \`${text}\``);
+    }
+    return number;
+  }
+  if (typeof example === 'boolean') {
+    if (/^(true|yes|1)$/i.test(text)) return true;
+    if (/^(false|no|0)$/i.test(text)) return false;
+    throw new PlanError(`Expected parameter \`${key}\` to be true or false, got \`${text}\``);
+  }
+  return text;
+}
