@@ -127,6 +127,10 @@ class Launcher:
         task = Task(task_id, pid)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
+        # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
+        # ended meanwhile before the next one.
+        self.reap()
+        self.flush()
 
     def fail(self, task_id, error, what):
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
@@ -256,21 +260,27 @@ def main():
 def serve(launcher, poller, wake_r):
     pending = b''
     while not launcher.stopping:
+        requests = False
         for fd, _ in poller.poll():
             if fd == wake_r:
                 woken = drain(wake_r)
                 if any(signum in woken for signum in STOP_SIGNALS):
                     launcher.stopping = True
-                launcher.reap()
-                continue
-            data = os.read(0, 1 << 16)
-            if not data:
-                launcher.stopping = True
-                break
-            lines = (pending + data).split(b'\n')
-            pending = lines.pop()
-            for line in lines:
-                launcher.handle(line)
+            else:
+                requests = True
+        # Results first: sluice is waiting on them to hand out the freed slots.
+        launcher.reap()
+        launcher.flush()
+        if not requests:
+            continue
+        data = os.read(0, 1 << 16)
+        if not data:
+            launcher.stopping = True
+            break
+        lines = (pending + data).split(b'\n')
+        pending = lines.pop()
+        for line in lines:
+            launcher.handle(line)
         launcher.flush()
 
 

@@ -9,7 +9,7 @@ import { debugLog } from './debug-log.ts';
 import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeSignal, encodeStart, parseReply, type LauncherReply } from './launcher-protocol.ts';
 import { resolveRequest } from './resolve-request.ts';
-import { trackTermination, type Termination } from './track-termination.ts';
+import { Termination, type GroupSignaller } from './track-termination.ts';
 
 /** Source lives in src/process/, compiled code in dist/process/: both two levels down. */
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
@@ -31,11 +31,29 @@ export interface FastLauncher extends Launcher {
 
 type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
 
-interface Pending {
+// One running task, as the client sees it. Signals go through the helper, by task id, so a
+// process already reaped (whose pid may be reused) is never signalled.
+class Pending implements GroupSignaller {
   readonly termination: Termination;
-  readonly startedAt: number;
-  readonly resolve: (result: LaunchResult) => void;
-  readonly reject: (error: Error) => void;
+  readonly startedAt = Date.now();
+  resolve!: (result: LaunchResult) => void;
+  reject!: (error: Error) => void;
+  readonly done = new Promise<LaunchResult>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  constructor(
+    private readonly client: LauncherClient,
+    private readonly id: number,
+    request: LaunchRequest,
+  ) {
+    this.termination = new Termination(this, request);
+  }
+
+  signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
+    this.client.send(encodeSignal(this.id, signal));
+  }
 }
 
 type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
@@ -112,18 +130,12 @@ class LauncherClient implements FastLauncher {
     }
     const resolved = resolveRequest(request);
     const id = ++this.nextId;
-    const termination = trackTermination({
-      timeoutMs: resolved.timeoutMs,
-      killGraceMs: resolved.killGraceMs,
-      terminate: () => this.send(encodeSignal(id, 'SIGTERM')),
-      kill: () => this.send(encodeSignal(id, 'SIGKILL')),
-    });
-    const done = new Promise<LaunchResult>((resolve, reject) => {
-      this.pending.set(id, { termination, startedAt: Date.now(), resolve, reject });
-    });
+    const task = new Pending(this, id, resolved);
+    this.pending.set(id, task);
     this.send(encodeStart(id, resolved));
     if (!this.referenced) this.setReferenced(true);
-    return { done, cancel: () => termination.cancel() };
+    const termination = task.termination;
+    return { done: task.done, cancel: () => termination.cancel() };
   }
 
   close(): Promise<void> {
@@ -138,15 +150,15 @@ class LauncherClient implements FastLauncher {
     return this.exited;
   }
 
-  private send(line: string): void {
+  /** Queues a request line; every line queued in one turn of the event loop goes in one write. */
+  send(line: string): void {
     this.outgoing += line;
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // One write for every request made in this turn of the event loop.
-    process.nextTick(() => this.flush());
+    process.nextTick(flushClient, this);
   }
 
-  private flush(): void {
+  flush(): void {
     this.flushQueued = false;
     if (this.outgoing === '' || !this.child.stdin.writable) return;
     this.child.stdin.write(this.outgoing);
@@ -205,6 +217,10 @@ class LauncherClient implements FastLauncher {
       else handle.unref();
     }
   }
+}
+
+function flushClient(client: LauncherClient): void {
+  client.flush();
 }
 
 function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' }>, task: Pending): LaunchResult {

@@ -7,12 +7,24 @@ export function resolveRequest(request: LaunchRequest): LaunchRequest {
   if (request.argv.length === 0 || request.argv[0] === '') {
     throw new TypeError(`Expected \`argv\` to name a program, got \`${JSON.stringify(request.argv)}\``);
   }
-  const cwd = path.resolve(request.cwd);
+  const cwd = isAbsolute(request.cwd) ? request.cwd : path.resolve(request.cwd);
+  const { stdinPath, stdoutPath, stderrPath } = request;
+  if (cwd === request.cwd && isAbsolute(stdoutPath) && isAbsolute(stderrPath) && (stdinPath === undefined || isAbsolute(stdinPath))) {
+    return request; // the usual case, kept cheap: this runs once per task
+  }
   return {
     ...request,
     cwd,
-    stdinPath: request.stdinPath === undefined ? undefined : path.resolve(cwd, request.stdinPath),
-    stdoutPath: path.resolve(cwd, request.stdoutPath),
-    stderrPath: path.resolve(cwd, request.stderrPath),
+    stdinPath: stdinPath === undefined ? undefined : absolute(cwd, stdinPath),
+    stdoutPath: absolute(cwd, stdoutPath),
+    stderrPath: absolute(cwd, stderrPath),
   };
+}
+
+function isAbsolute(file: string): boolean {
+  return file.charCodeAt(0) === 47; // '/'
+}
+
+function absolute(base: string, file: string): string {
+  return isAbsolute(file) ? file : path.resolve(base, file);
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
 import { resolveRequest } from './resolve-request.ts';
-import { trackTermination, type Termination } from './track-termination.ts';
+import { Termination } from './track-termination.ts';
 
 export function createSpawnLauncher(): Launcher {
   const running = new Set<RunningProcess>();
@@ -37,12 +37,7 @@ function startTask(request: LaunchRequest): RunningProcess {
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
   }
   const pid = child.pid ?? 0;
-  const termination = trackTermination({
-    timeoutMs: request.timeoutMs,
-    killGraceMs: request.killGraceMs,
-    terminate: () => signalGroup(pid, 'SIGTERM'),
-    kill: () => signalGroup(pid, 'SIGKILL'),
-  });
+  const termination = new Termination({ signalGroup: (signal) => signalGroup(pid, signal) }, request);
   const done = new Promise<LaunchResult>((resolve) => {
     child.once('error', (error) => {
       termination.end();

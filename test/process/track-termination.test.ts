@@ -1,39 +1,44 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { trackTermination } from '../../src/process/track-termination.ts';
+import { Termination } from '../../src/process/track-termination.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('trackTermination', () => {
+function recordSignals(): { sent: string[]; target: { signalGroup(signal: string): void } } {
+  const sent: string[] = [];
+  return { sent, target: { signalGroup: (signal) => sent.push(signal) } };
+}
+
+describe('Termination', () => {
   it('sends SIGTERM on timeout, then SIGKILL after the grace period', async () => {
-    const sent: string[] = [];
-    const t = trackTermination({ timeoutMs: 20, killGraceMs: 40, terminate: () => sent.push('TERM'), kill: () => sent.push('KILL') });
-    await sleep(40);
-    assert.deepEqual(sent, ['TERM']);
+    const { sent, target } = recordSignals();
+    const t = new Termination(target, { timeoutMs: 20, killGraceMs: 60 });
+    await sleep(50);
+    assert.deepEqual(sent, ['SIGTERM']);
     assert.equal(t.timedOut, true);
     assert.equal(t.state, 'terminating');
-    await sleep(50);
-    assert.deepEqual(sent, ['TERM', 'KILL']);
+    await sleep(80);
+    assert.deepEqual(sent, ['SIGTERM', 'SIGKILL']);
     t.end();
   });
 
   it('sends no SIGKILL once the process ended', async () => {
-    const sent: string[] = [];
-    const t = trackTermination({ killGraceMs: 20, terminate: () => sent.push('TERM'), kill: () => sent.push('KILL') });
+    const { sent, target } = recordSignals();
+    const t = new Termination(target, { killGraceMs: 20 });
     t.cancel();
     t.cancel();
     t.end();
     t.cancel();
     await sleep(40);
-    assert.deepEqual(sent, ['TERM']);
+    assert.deepEqual(sent, ['SIGTERM']);
     assert.equal(t.cancelled, true);
     assert.equal(t.timedOut, false);
     assert.equal(t.state, 'ended');
   });
 
   it('does nothing for a process that ends in time', async () => {
-    const sent: string[] = [];
-    const t = trackTermination({ timeoutMs: 20, terminate: () => sent.push('TERM'), kill: () => sent.push('KILL') });
+    const { sent, target } = recordSignals();
+    const t = new Termination(target, { timeoutMs: 20 });
     t.end();
     t.cancel();
     await sleep(40);
