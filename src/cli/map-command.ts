@@ -1,21 +1,12 @@
-import path from 'node:path';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { createLocalExecutor } from '../execute/local-executor.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
 import { planMap } from '../plan/plan-map.ts';
 import { renderArgv } from '../plan/render-action.ts';
 import type { Task } from '../plan/task.ts';
-import { createLauncher } from '../process/create-launcher.ts';
 import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
-import { formatFailure } from '../report/format-failure.ts';
-import { formatSummary } from '../report/format-summary.ts';
-import { createTaskOutputPrinter } from '../report/print-task-output.ts';
-import { createProgressLine } from '../report/progress-line.ts';
-import { runTasks } from '../schedule/run-tasks.ts';
-import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
-import { handleInterrupts } from './handle-interrupt.ts';
+import { executePlan } from './execute-plan.ts';
 import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
 
@@ -110,48 +101,8 @@ function describeCommand(task: Task): string {
 }
 
 async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
-  const cwd = process.cwd();
-  const runId = newRunId();
-  const interrupts = handleInterrupts();
-  const executor = createLocalExecutor({
-    launcher: await createLauncher(),
-    logDir: path.join(cwd, DEFAULTS.stateDir, 'logs', runId),
-    runTag: runId,
-    stderrTailLines: DEFAULTS.stderrTailLines,
-    killGraceMs: DEFAULTS.killGraceMs,
-  });
-  const progress = createProgressLine({ err: process.stderr });
-  const printer = createTaskOutputPrinter({
-    out: process.stdout,
-    keepOrder: flags.keepOrder === true,
-    beforeWrite: process.stdout.isTTY && process.stderr.isTTY ? progress.clear : undefined,
-  });
-  const listeners = flags.quiet === true ? [printer] : [printer, progress];
-  try {
-    const summary = await runTasks(
-      tasks,
-      executor,
-      { jobs, keepGoing: flags.keepGoing === true, signal: interrupts.signal },
-      listeners,
-    );
-    await printer.flush();
-    for (const failure of summary.failures) {
-      const error = new TaskFailedError(failure.task, failure.attempt, failure.outcome);
-      process.stderr.write(`${formatFailure(error)}\n`);
-    }
-    if (flags.quiet !== true || summary.failures.length > 0) {
-      process.stderr.write(`${formatSummary(summary)}\n`);
-    }
-    if (summary.interrupted) return 130;
-    return summary.counts.succeeded === summary.total ? 0 : 1;
-  } finally {
-    await executor.shutdown();
-    interrupts.dispose();
-  }
-}
-
-// Sortable by time and unique per process, e.g. 20261125-145012-4242.
-function newRunId(): string {
-  const iso = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-');
-  return `${iso.slice(0, 15)}-${process.pid}`;
+  return executePlan(
+    { root: process.cwd(), tasks },
+    { jobs, keepGoing: flags.keepGoing === true, keepOrder: flags.keepOrder === true, quiet: flags.quiet === true },
+  );
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
-import { renderArgv } from '../plan/render-action.ts';
-import { commitOutputs, discardOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
+import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
+import { commitOutputs, discardOutputs, findMissingOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from './read-tail.ts';
 
@@ -15,6 +15,11 @@ export interface LocalExecutorOptions {
   readonly stderrTailLines?: number;
   /** SIGTERM → SIGKILL grace period after a timeout or cancel. */
   readonly killGraceMs?: number;
+  /**
+   * Called once a successful attempt's outputs are in place, before the attempt is reported:
+   * the state layer records the success here.
+   */
+  readonly onCommitted?: (attempt: Attempt, startedAt: number, endedAt: number) => void;
 }
 
 const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
@@ -35,7 +40,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const startedAt = Date.now();
     let staged: StagedOutputs | undefined;
     if (task.outputs.length > 0) {
-      staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`);
+      staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`, stagedOutputIndexes(task));
     }
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child = options.launcher.start({
@@ -53,15 +58,15 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     let status = statusOf(result);
     let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
     if (staged !== undefined) {
-      if (status === 'succeeded') {
-        const missing = await commitOutputs(staged, task.outputs, task.cwd);
-        if (missing.length > 0) {
-          status = 'failed';
-          error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
-          await discardOutputs(staged);
-        }
-      } else await discardOutputs(staged);
+      const missing = status === 'succeeded' ? await findMissingOutputs(staged, task.outputs) : [];
+      if (missing.length > 0) {
+        status = 'failed';
+        error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
+      }
+      if (status === 'succeeded') await commitOutputs(staged);
+      else await discardOutputs(staged);
     }
+    if (status === 'succeeded') options.onCommitted?.({ task, attempt }, result.startedAt, result.endedAt);
     return finish(status, result, error);
 
     async function finish(

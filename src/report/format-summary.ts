@@ -4,7 +4,8 @@ import { formatSeconds } from '../schedule/task-failed-error.ts';
 /** One line: how many tasks ended how, and how long the run took. */
 export function formatSummary(summary: RunSummary): string {
   const { counts } = summary;
-  const parts = [`${counts.succeeded} succeeded`];
+  const parts = counts.succeeded > 0 || counts['up to date'] === 0 ? [`${counts.succeeded} succeeded`] : [];
+  if (counts['up to date'] > 0) parts.push(`${counts['up to date']} up to date`);
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   if (counts.cancelled > 0) parts.push(`${counts.cancelled} cancelled`);
   if (counts['not run'] > 0) parts.push(`${counts['not run']} not run`);

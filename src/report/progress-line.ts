@@ -62,6 +62,9 @@ export function createProgressLine(options: ProgressOptions): ProgressLine {
     onTaskStarted() {
       running++;
     },
+    onTaskUpToDate() {
+      done++;
+    },
     onTaskEnded(_task, _attempt, outcome, final) {
       running--;
       if (!final) return;

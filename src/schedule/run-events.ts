@@ -22,6 +22,8 @@ export interface TaskFailure {
 export interface RunListener {
   onRunStarted?(tasks: readonly Task[]): void;
   onTaskStarted?(task: Task, attempt: number): void;
+  /** The task's outputs are up to date; it does not run. */
+  onTaskUpToDate?(task: Task): void;
   /** `final` is false when a retry follows. */
   onTaskEnded?(task: Task, attempt: number, outcome: AttemptOutcome, final: boolean): void;
   /** Tasks that will not run because the run stopped or something they need failed. */

@@ -16,6 +16,13 @@ export interface ScheduleOptions {
   readonly pickNext?: PickNext;
   /** Aborting cancels running tasks and starts no new one (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Tasks known to be up to date before the run starts (with everything they need). */
+  readonly upToDate?: ReadonlySet<number>;
+  /**
+   * Asked when a task is about to start, once its inputs exist: false skips it as up to date.
+   * Lets a task whose inputs were remade identically stay untouched.
+   */
+  readonly decide?: (task: Task) => Promise<boolean>;
 }
 
 /** Exponential back-off from 100 ms, at most 5 s. */
@@ -42,7 +49,15 @@ export function runTasks(
       waitingOn.set(id, needs.length);
       for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), id]);
     }
-    const ready: Task[] = tasks.filter((task) => (waitingOn.get(task.id) ?? 0) === 0);
+    for (const id of options.upToDate ?? []) {
+      const record = records.get(id);
+      if (record === undefined || record.state !== 'pending') continue;
+      moveTask(record, 'up to date');
+      for (const dependent of dependents.get(id) ?? []) waitingOn.set(dependent, (waitingOn.get(dependent) ?? 1) - 1);
+    }
+    const ready: Task[] = tasks.filter(
+      (task) => records.get(task.id)?.state === 'pending' && (waitingOn.get(task.id) ?? 0) === 0,
+    );
     let head = 0;
     let free = options.jobs;
     let running = 0;
@@ -79,6 +94,29 @@ export function runTasks(
       moveTask(record, 'running');
       free -= slotsFor(task);
       running++;
+      if (options.decide !== undefined && record.attempts === 1) {
+        options.decide(task).then(
+          (run) => (run && !stopping ? submit(task, record) : skipUpToDate(task, record, run)),
+          (error: unknown) => ended(task, internalFailure(task, error)),
+        );
+      } else submit(task, record);
+    };
+
+    const skipUpToDate = (task: Task, record: TaskRecord, run: boolean): void => {
+      free += slotsFor(task);
+      running--;
+      if (run) {
+        // Stopping: the task will not run after all.
+        moveTask(record, 'cancelled');
+      } else {
+        moveTask(record, 'up to date');
+        emit('onTaskUpToDate', task);
+        release(task.id);
+      }
+      pump();
+    };
+
+    const submit = (task: Task, record: TaskRecord): void => {
       emit('onTaskStarted', task, record.attempts);
       executor.submit({ task, attempt: record.attempts }).then(
         (outcome) => ended(task, outcome),
@@ -169,6 +207,9 @@ export function runTasks(
     };
 
     emit('onRunStarted', tasks);
+    for (const id of options.upToDate ?? []) {
+      if (records.get(id)?.state === 'up to date') emit('onTaskUpToDate', byId.get(id) as Task);
+    }
     if (options.signal?.aborted === true) abort();
     else options.signal?.addEventListener('abort', abort, { once: true });
     pump();
@@ -177,7 +218,7 @@ export function runTasks(
 
 function countStates(records: ReadonlyMap<number, TaskRecord>): Record<TaskState, number> {
   const counts: Record<TaskState, number> = {
-    pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0,
+    pending: 0, 'up to date': 0, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0,
   };
   for (const record of records.values()) counts[record.state]++;
   return counts;

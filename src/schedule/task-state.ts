@@ -3,6 +3,7 @@ import { bug } from '../errors.ts';
 /** The lifecycle of one task within a run. */
 export type TaskState =
   | 'pending'
+  | 'up to date'
   | 'running'
   | 'retrying'
   | 'succeeded'
@@ -11,8 +12,9 @@ export type TaskState =
   | 'not run';
 
 const NEXT: Record<TaskState, readonly TaskState[]> = {
-  pending: ['running', 'not run', 'cancelled'],
-  running: ['succeeded', 'failed', 'retrying', 'cancelled'],
+  pending: ['running', 'up to date', 'not run', 'cancelled'],
+  'up to date': [],
+  running: ['succeeded', 'failed', 'retrying', 'cancelled', 'up to date'],
   retrying: ['running', 'failed', 'cancelled', 'not run'],
   succeeded: [],
   failed: [],

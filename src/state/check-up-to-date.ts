@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Task } from '../plan/task.ts';
 import type { Signature } from './compute-signature.ts';
 import type { StateStore } from './open-store.ts';
-import { readSuccesses, type SuccessRecord } from './read-successes.ts';
-import { isSameStat, statFile } from './stat-file.ts';
+import { bug } from '../errors.ts';
+import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp } from './read-successes.ts';
+import { stampOf, statFile, type FileStat } from './stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
 
 export type OutOfDateReason =
@@ -43,44 +44,51 @@ export interface UpToDateQuery {
 /** One verdict per query, in order. Reads all last successes in one query. */
 export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery[]): UpToDateVerdict[] {
   const keys = queries.map((query) => makeTaskKey(query.task));
-  const successes = readSuccesses(store, keys);
-  return queries.map((query, i) => judge(query, keys[i] as string, successes.get(keys[i] as string)));
+  const stamps = readSuccessStamps(store, keys);
+  const verdicts = queries.map((query, i) => judge(query, keys[i] as string, stamps.get(keys[i] as string)));
+  // Only a task whose signature differs needs its whole record, to name what changed.
+  const changed = verdicts.flatMap((verdict, i) => (verdict === 'signature differs' ? [i] : []));
+  const records = changed.length > 0 ? readSuccesses(store, changed.map((i) => keys[i] as string)) : new Map();
+  return verdicts.map((verdict, i) => {
+    if (verdict !== 'signature differs') return verdict;
+    const query = queries[i] as UpToDateQuery;
+    const record = records.get(keys[i] as string);
+    if (record === undefined) bug(`the success of ${keys[i]} vanished while it was being checked`);
+    return explainChange(keys[i] as string, query.signature, record);
+  });
 }
 
-function judge(query: UpToDateQuery, key: string, success: SuccessRecord | undefined): UpToDateVerdict {
-  const { task, signature } = query;
-  const stale = (reason: OutOfDateReason, extra: { path?: string; inputChange?: InputChange } = {}): UpToDateVerdict => ({
-    key,
-    upToDate: false,
-    reason,
-    ...extra,
-  });
-  if (query.forced === true) return stale('forced');
+function stale(key: string, reason: OutOfDateReason, detail: { path?: string; inputChange?: InputChange } = {}): UpToDateVerdict {
+  return { key, upToDate: false, reason, ...detail };
+}
+
+function judge(query: UpToDateQuery, key: string, success: SuccessStamp | undefined): UpToDateVerdict | 'signature differs' {
+  const { task } = query;
+  if (query.forced === true) return stale(key, 'forced');
   // Like a phony Make target: nothing on disk can show it was done.
-  if (task.outputs.length === 0) return stale('no outputs');
+  if (task.outputs.length === 0) return stale(key, 'no outputs');
   const outputStats = task.outputs.map((output) => statFile(path.resolve(task.cwd, output)));
   const missing = outputStats.findIndex((stat) => stat === undefined);
-  if (missing >= 0) return stale('output missing', { path: task.outputs[missing] as string });
-  if (success === undefined) return stale('never run');
-
-  if (success.signature !== signature.value) {
-    if (success.inputsHash !== signature.inputsHash) return stale('input changed', findChangedInput(success, signature));
-    if (success.actionHash !== signature.actionHash) return stale('command changed');
-    if (success.paramsHash !== signature.paramsHash) return stale('parameters changed');
-    if (success.envHash !== signature.envHash) return stale('environment changed');
-    // Only the order of the outputs differs, which changes which file each `{out}` names.
-    return stale('command changed');
-  }
-
-  const recorded = new Map(success.outputs.map((output) => [output.path, output]));
-  for (const [i, output] of task.outputs.entries()) {
-    const before = recorded.get(output);
-    const now = outputStats[i];
-    if (before === undefined || now === undefined || !isSameStat(before, now)) {
-      return stale('outputs changed', { path: output });
-    }
+  if (missing >= 0) return stale(key, 'output missing', { path: task.outputs[missing] as string });
+  if (success === undefined) return stale(key, 'never run');
+  if (success.signature !== query.signature.value) return 'signature differs';
+  // Equal signatures mean equal output order, so stamps compare position by position.
+  const stamps = outputStats.map((stat) => stampOf(stat as FileStat));
+  if (stamps.join('|') !== success.outputsStamp) {
+    const recorded = success.outputsStamp.split('|');
+    const index = stamps.findIndex((stamp, i) => stamp !== recorded[i]);
+    return stale(key, 'outputs changed', { path: task.outputs[Math.max(0, index)] as string });
   }
   return { key, upToDate: true };
+}
+
+function explainChange(key: string, signature: Signature, success: SuccessRecord): UpToDateVerdict {
+  if (success.inputsHash !== signature.inputsHash) return stale(key, 'input changed', findChangedInput(success, signature));
+  if (success.actionHash !== signature.actionHash) return stale(key, 'command changed');
+  if (success.paramsHash !== signature.paramsHash) return stale(key, 'parameters changed');
+  if (success.envHash !== signature.envHash) return stale(key, 'environment changed');
+  // Only the order of the outputs differs, which changes which file each `{out}` names.
+  return stale(key, 'command changed');
 }
 
 function findChangedInput(success: SuccessRecord, signature: Signature): { path?: string; inputChange?: InputChange } {

@@ -42,16 +42,30 @@ const SIGNATURE_FORMAT = `sluice-signature-1/${HASH_ALGORITHM}`;
 
 /** Pure: the same parts give the same signature on any machine. */
 export function computeSignature(parts: SignatureParts): Signature {
-  const inputs = parts.inputs.map((input) => ({ path: input.path, hash: input.hash }));
-  const inputsHash = hashText(
-    serializeCanonical(inputs.map((input) => [input.path, input.hash ?? null]), 'inputs'),
-  );
+  // Paths and hashes are strings: plain JSON.stringify is canonical for them, and native.
+  let inputsText = '';
+  for (const input of parts.inputs) inputsText += `${JSON.stringify(input.path)}:${input.hash ?? '-'}\n`;
+  const inputsHash = hashText(inputsText);
   const actionHash = hashText(serializeCanonical(parts.action, 'action'));
-  const paramsHash = hashText(serializeCanonical(parts.params ?? null, 'params'));
-  const envHash = hashText(serializeCanonical(parts.env ?? {}, 'env'));
-  const outputsHash = hashText(serializeCanonical(parts.outputs, 'outputs'));
+  const paramsHash = hashRepeated(serializeCanonical(parts.params ?? null, 'params'));
+  const envHash = hashRepeated(serializeCanonical(parts.env ?? {}, 'env'));
+  // The output paths have no component hash of their own: they are part of the task key, so
+  // other paths make another task; only their order can differ under one key.
   const value = hashText(
-    JSON.stringify([SIGNATURE_FORMAT, inputsHash, actionHash, paramsHash, envHash, outputsHash]),
+    `${SIGNATURE_FORMAT}\n${inputsHash}\n${actionHash}\n${paramsHash}\n${envHash}\n${JSON.stringify(parts.outputs)}`,
   );
-  return { value, inputsHash, actionHash, paramsHash, envHash, inputs };
+  return { value, inputsHash, actionHash, paramsHash, envHash, inputs: parts.inputs };
+}
+
+// Every task of a step has the same parameters and environment: hash each text once.
+const repeatedHashes = new Map<string, string>();
+
+function hashRepeated(text: string): string {
+  let hash = repeatedHashes.get(text);
+  if (hash === undefined) {
+    if (repeatedHashes.size >= 10_000) repeatedHashes.clear();
+    hash = hashText(text);
+    repeatedHashes.set(text, hash);
+  }
+  return hash;
 }

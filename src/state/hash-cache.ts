@@ -36,6 +36,9 @@ interface CacheRow {
   hashed_at_ns: bigint;
 }
 
+/** A row as `raw()` returns it: arrays are cheaper than objects for 10,000 rows. */
+type RawCacheRow = [path: string, size: bigint, mtimeNs: bigint, inode: bigint, hash: string, hashedAtNs: bigint];
+
 const DEFAULTS = { racyMarginNs: 2_000_000_000n, concurrency: 4 };
 
 export function createHashCache(store: StateStore, options: HashCacheOptions = {}): HashCache {
@@ -48,7 +51,8 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       `SELECT path, size, mtime_ns, inode, hash, hashed_at_ns FROM file_hashes
        WHERE path IN (SELECT value FROM json_each(?))`,
     )
-    .safeIntegers(true);
+    .safeIntegers(true)
+    .raw(true);
   const upsert = store.statement(
     `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -59,13 +63,14 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
 
   async function hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
     const keys = [...new Set(paths.map((p) => path.resolve(p)))];
-    const cached = new Map<string, CacheRow>();
-    for (const row of select.all(JSON.stringify(keys)) as CacheRow[]) cached.set(row.path, row);
+    const cached = new Map<string, RawCacheRow>();
+    for (const row of select.all(JSON.stringify(keys)) as RawCacheRow[]) cached.set(row[0], row);
 
     const result = new Map<string, string | undefined>();
     const toHash: Array<{ key: string; stat: FileStat; statAtNs: bigint }> = [];
+    // One clock reading before all the stats: earlier than each, so on the safe side of the rule.
+    const statAtNs = nowNs();
     for (const key of keys) {
-      const statAtNs = nowNs();
       const stat = statFile(key);
       if (stat === undefined) {
         result.set(key, undefined);
@@ -74,7 +79,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       const row = cached.get(key);
       if (row !== undefined && isTrusted(row, stat, racyMarginNs)) {
         counts.hits += 1;
-        result.set(key, row.hash);
+        result.set(key, row[4]);
       } else {
         toHash.push({ key, stat, statAtNs });
       }
@@ -97,9 +102,10 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
   return { hashFiles, counts };
 }
 
-function isTrusted(row: CacheRow, stat: FileStat, racyMarginNs: bigint): boolean {
-  const sameStat = row.size === stat.size && row.mtime_ns === stat.mtimeNs && row.inode === stat.inode;
-  return sameStat && row.hashed_at_ns - row.mtime_ns >= racyMarginNs;
+function isTrusted(row: RawCacheRow, stat: FileStat, racyMarginNs: bigint): boolean {
+  const [, size, mtimeNs, inode, , hashedAtNs] = row;
+  const sameStat = size === stat.size && mtimeNs === stat.mtimeNs && inode === stat.inode;
+  return sameStat && hashedAtNs - mtimeNs >= racyMarginNs;
 }
 
 function nowNs(): bigint {

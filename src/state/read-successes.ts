@@ -1,13 +1,13 @@
-// The last recorded success of tasks, read in one query.
+// The last recorded success of tasks, read in one query: lean for the up-to-date check of every
+// task, whole for the few that changed and for status.
 
 import type { StateStore } from './open-store.ts';
 
 export interface RecordedOutput {
   /** As the task names it. */
   readonly path: string;
-  readonly size: bigint;
-  readonly mtimeNs: bigint;
-  readonly inode: bigint;
+  /** `size:mtimeNs:inode` after the success (stat-file.ts `stampOf`). */
+  readonly stamp: string;
 }
 
 export interface SuccessRecord {
@@ -26,6 +26,13 @@ export interface SuccessRecord {
   readonly durationMs: number;
 }
 
+/** Just enough to confirm a task is up to date: its signature and its outputs' stamps. */
+export interface SuccessStamp {
+  readonly signature: string;
+  /** `stampOf` of each output, in task order, '|'-joined. */
+  readonly outputsStamp: string;
+}
+
 interface SuccessRow {
   task_key: string;
   step: string;
@@ -36,9 +43,23 @@ interface SuccessRow {
   env_hash: string;
   input_hashes: string;
   outputs: string;
+  outputs_stamp: string;
   run_id: string;
   finished_at: number;
   duration_ms: number;
+}
+
+export function readSuccessStamps(store: StateStore, keys: readonly string[]): Map<string, SuccessStamp> {
+  const rows = store
+    .statement(
+      `SELECT task_key, signature, outputs_stamp FROM task_successes
+       WHERE task_key IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true)
+    .all(JSON.stringify(keys)) as Array<[string, string, string]>;
+  const stamps = new Map<string, SuccessStamp>();
+  for (const [key, signature, outputsStamp] of rows) stamps.set(key, { signature, outputsStamp });
+  return stamps;
 }
 
 export function readSuccesses(store: StateStore, keys: readonly string[]): Map<string, SuccessRecord> {
@@ -51,9 +72,8 @@ export function readSuccesses(store: StateStore, keys: readonly string[]): Map<s
 }
 
 function toRecord(row: SuccessRow): SuccessRecord {
-  const outputs = (JSON.parse(row.outputs) as Array<[string, string, string, string]>).map(
-    ([path, size, mtimeNs, inode]) => ({ path, size: BigInt(size), mtimeNs: BigInt(mtimeNs), inode: BigInt(inode) }),
-  );
+  const paths = JSON.parse(row.outputs) as string[];
+  const stamps = row.outputs_stamp.split('|');
   return {
     key: row.task_key,
     step: row.step,
@@ -63,7 +83,7 @@ function toRecord(row: SuccessRow): SuccessRecord {
     paramsHash: row.params_hash,
     envHash: row.env_hash,
     inputs: JSON.parse(row.input_hashes) as Array<[string, string | null]>,
-    outputs,
+    outputs: paths.map((path, i) => ({ path, stamp: stamps[i] ?? '' })),
     runId: row.run_id,
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,

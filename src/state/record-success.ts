@@ -7,7 +7,7 @@ import { bug } from '../errors.ts';
 import type { Task } from '../plan/task.ts';
 import type { Signature } from './compute-signature.ts';
 import type { StateStore } from './open-store.ts';
-import { statFile } from './stat-file.ts';
+import { stampOf, statFile } from './stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
 
 export interface SuccessEntry {
@@ -27,12 +27,12 @@ export interface SuccessEntry {
 export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
-  const outputs = task.outputs.map((output) => {
+  const stamps = task.outputs.map((output) => {
     const stat = statFile(path.resolve(task.cwd, output));
     if (stat === undefined) {
       bug(`recordSuccess for task ${task.id} of step ${task.step} while its output ${output} does not exist`);
     }
-    return [output, String(stat.size), String(stat.mtimeNs), String(stat.inode)];
+    return stampOf(stat);
   });
   const inputs = signature.inputs.map((input) => [input.path, input.hash ?? null]);
   const key = makeTaskKey(task);
@@ -41,8 +41,8 @@ export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
       .statement(
         `INSERT OR REPLACE INTO task_successes
            (task_key, step, signature, inputs_hash, action_hash, params_hash, env_hash,
-            input_hashes, outputs, run_id, finished_at, duration_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            input_hashes, outputs, outputs_stamp, run_id, finished_at, duration_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         key,
@@ -53,7 +53,8 @@ export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
         signature.paramsHash,
         signature.envHash,
         JSON.stringify(inputs),
-        JSON.stringify(outputs),
+        JSON.stringify(task.outputs),
+        stamps.join('|'),
         entry.runId,
         finishedAt,
         Math.max(0, finishedAt - entry.startedAt),

@@ -42,7 +42,8 @@ export const MIGRATIONS: readonly Migration[] = [
         params_hash TEXT NOT NULL,
         env_hash TEXT NOT NULL,
         input_hashes TEXT NOT NULL,   -- JSON [[path, hash], ...] in task order
-        outputs TEXT NOT NULL,        -- JSON [[path, size, mtimeNs, inode], ...], numbers as strings
+        outputs TEXT NOT NULL,        -- JSON [path, ...] as the task names them
+        outputs_stamp TEXT NOT NULL,  -- 'size:mtimeNs:inode' of each output after success, '|'-joined
         run_id TEXT NOT NULL,
         finished_at INTEGER NOT NULL, -- epoch ms
         duration_ms INTEGER NOT NULL

@@ -16,12 +16,12 @@ export interface SignableTask {
 }
 
 export async function signTasks(cache: HashCache, items: readonly SignableTask[]): Promise<Signature[]> {
-  const absolute = (item: SignableTask, p: string): string => path.resolve(item.task.cwd, p);
-  const hashes = await cache.hashFiles(items.flatMap((item) => item.task.inputs.map((p) => absolute(item, p))));
-  return items.map((item) =>
+  const absolute = items.map((item) => item.task.inputs.map((p) => path.resolve(item.task.cwd, p)));
+  const hashes = await cache.hashFiles(absolute.flat());
+  return items.map((item, i) =>
     computeSignature({
       action: item.action ?? item.task.action,
-      inputs: item.task.inputs.map((p) => ({ path: p, hash: hashes.get(absolute(item, p)) })),
+      inputs: item.task.inputs.map((p, j) => ({ path: p, hash: hashes.get(absolute[i]![j]!) })),
       outputs: item.task.outputs,
       params: item.params,
       env: item.env,

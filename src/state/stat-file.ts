@@ -27,3 +27,8 @@ export function statFile(filePath: string): FileStat | undefined {
 export function isSameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.inode === b.inode;
 }
+
+/** `size:mtimeNs:inode`: compared as text, so checking 10,000 recorded outputs parses nothing. */
+export function stampOf(stat: FileStat): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.inode}`;
+}

@@ -1,0 +1,17 @@
+// Messages between `map` and its threads.
+import type { ThrownValue } from './thrown-value.ts';
+
+export interface MapChunk {
+  /** The function's source text; each thread compiles it once. */
+  readonly source: string;
+  readonly items: readonly unknown[];
+  /** Index of the chunk's first item in the whole input. */
+  readonly offset: number;
+}
+
+export type MapChunkAnswer =
+  | { readonly ok: true; readonly results: unknown[]; readonly elapsedMs: number }
+  /** `index` is absent when the function itself could not be evaluated. */
+  | { readonly ok: false; readonly index?: number | undefined; readonly error: ThrownValue; readonly elapsedMs: number };
+
+export const MAP_WORKER = new URL(import.meta.url.endsWith('.ts') ? './map-worker.ts' : './map-worker.js', import.meta.url);

@@ -1,0 +1,176 @@
+import type { Worker } from 'node:worker_threads';
+import { BackendError } from '../errors.ts';
+import { PoolAbortError } from './pool-errors.ts';
+import { startWorker } from './start-worker.ts';
+
+export interface WorkerPoolOptions {
+  /** Most threads alive at once. */
+  readonly size: number;
+  /** Module each thread runs; it answers every message with one message (see serve-jobs.ts). */
+  readonly entry: URL;
+}
+
+/** A fixed number of worker threads, started on demand, each running one job at a time. */
+export interface WorkerPool<In, Out> {
+  readonly size: number;
+  /**
+   * Sends `message` to an idle thread and resolves with its answer. Aborting `signal` removes a
+   * queued job, or terminates the thread running it (a new thread replaces it when needed) and
+   * rejects with a PoolAbortError once the thread is gone.
+   */
+  run(message: In, signal?: AbortSignal): Promise<Out>;
+  /** Terminates every thread; queued and running jobs reject. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Job<In, Out> {
+  readonly message: In;
+  readonly resolve: (answer: Out) => void;
+  readonly reject: (error: unknown) => void;
+  thread?: Thread<In, Out> | undefined;
+  detach?: () => void;
+}
+
+interface Thread<In, Out> {
+  readonly worker: Worker;
+  job: Job<In, Out> | undefined;
+  /** The uncaught error that is ending the thread, reported with its exit. */
+  crash: unknown;
+  /** Terminated on purpose: its exit fails no job. */
+  ending: boolean;
+}
+
+export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> {
+  const threads = new Set<Thread<In, Out>>();
+  const idle: Thread<In, Out>[] = [];
+  const queue: Job<In, Out>[] = [];
+  let closing: Promise<void> | undefined;
+
+  function run(message: In, signal?: AbortSignal): Promise<Out> {
+    if (closing !== undefined) return Promise.reject(new PoolAbortError('The worker pool is closed'));
+    if (signal?.aborted === true) return Promise.reject(abortError(signal));
+    return new Promise<Out>((resolve, reject) => {
+      const job: Job<In, Out> = { message, resolve, reject };
+      if (signal !== undefined) {
+        const onAbort = (): void => abortJob(job, abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      queue.push(job);
+      dispatch();
+    });
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0 && closing === undefined) {
+      const thread = idle.pop() ?? (threads.size < options.size ? spawn() : undefined);
+      if (thread === undefined) return;
+      const job = queue.shift() as Job<In, Out>;
+      thread.job = job;
+      job.thread = thread;
+      thread.worker.ref();
+      try {
+        thread.worker.postMessage(job.message);
+      } catch (error) {
+        // The message cannot be cloned: the job fails, the thread is untouched.
+        settle(job);
+        park(thread);
+        job.reject(error);
+      }
+    }
+  }
+
+  function spawn(): Thread<In, Out> {
+    const thread: Thread<In, Out> = { worker: startWorker(options.entry), job: undefined, crash: undefined, ending: false };
+    threads.add(thread);
+    thread.worker.on('message', (answer: Out) => {
+      const job = thread.job;
+      if (job === undefined) return;
+      settle(job);
+      park(thread);
+      job.resolve(answer);
+      dispatch();
+    });
+    thread.worker.on('messageerror', (error: Error) => {
+      const job = thread.job;
+      if (job === undefined) return;
+      settle(job);
+      park(thread);
+      job.reject(error);
+      dispatch();
+    });
+    thread.worker.on('error', (error: Error) => {
+      thread.crash = error;
+    });
+    thread.worker.on('exit', (code: number) => {
+      threads.delete(thread);
+      const at = idle.indexOf(thread);
+      if (at >= 0) idle.splice(at, 1);
+      const job = thread.job;
+      if (job !== undefined && !thread.ending) {
+        settle(job);
+        job.reject(thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`));
+      }
+      dispatch();
+    });
+    return thread;
+  }
+
+  // Idle threads must not keep the process alive.
+  function park(thread: Thread<In, Out>): void {
+    thread.worker.unref();
+    idle.push(thread);
+  }
+
+  function settle(job: Job<In, Out>): void {
+    job.detach?.();
+    if (job.thread !== undefined) job.thread.job = undefined;
+    job.thread = undefined;
+  }
+
+  function abortJob(job: Job<In, Out>, error: PoolAbortError): void {
+    const at = queue.indexOf(job);
+    if (at >= 0) {
+      queue.splice(at, 1);
+      settle(job);
+      job.reject(error);
+      return;
+    }
+    const thread = job.thread;
+    if (thread === undefined) return;
+    settle(job);
+    void endThread(thread).then(() => job.reject(error));
+  }
+
+  // Resolves once the thread has stopped, so nothing it runs writes after the job has ended.
+  function endThread(thread: Thread<In, Out>): Promise<void> {
+    thread.ending = true;
+    return thread.worker.terminate().then(() => undefined, () => undefined);
+  }
+
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      const error = new PoolAbortError('The worker pool was closed');
+      for (const job of queue.splice(0)) {
+        settle(job);
+        job.reject(error);
+      }
+      await Promise.all(
+        [...threads].map((thread) => {
+          const job = thread.job;
+          if (job !== undefined) settle(job);
+          return endThread(thread).then(() => job?.reject(error));
+        }),
+      );
+    })();
+    return closing;
+  }
+
+  return { size: options.size, run, close };
+}
+
+function abortError(signal: AbortSignal): PoolAbortError {
+  const reason: unknown = signal.reason;
+  const detail = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  return new PoolAbortError(`The work was aborted${detail}`, { cause: reason });
+}

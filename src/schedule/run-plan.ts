@@ -1,0 +1,125 @@
+import type { Executor } from '../execute/executor.ts';
+import { createLocalExecutor } from '../execute/local-executor.ts';
+import type { Task } from '../plan/task.ts';
+import { createLauncher } from '../process/create-launcher.ts';
+import { createHashCache } from '../state/hash-cache.ts';
+import { makeRunId, runLogDir } from '../state/logs-dir.ts';
+import { openStore, type StateStore } from '../state/open-store.ts';
+import { pruneRuns } from '../state/prune-runs.ts';
+import { finishRun, startRun } from '../state/record-run.ts';
+import { recordSuccess } from '../state/record-success.ts';
+import { acquireRunLock } from '../state/run-lock.ts';
+import { createAttemptRecorder } from './record-attempts.ts';
+import { removeStaleTemporaries } from './remove-stale-temporaries.ts';
+import type { RunListener, RunSummary } from './run-events.ts';
+import { runTasks } from './run-tasks.ts';
+import { createUpToDateGate, type Survey } from './up-to-date-gate.ts';
+
+export interface PlannedRun {
+  /** The folder whose `.sluice/` holds state and logs (the pipeline's folder, or cwd for `map`). */
+  readonly root: string;
+  readonly tasks: readonly Task[];
+  readonly dependencies?: ReadonlyMap<number, readonly number[]>;
+  readonly forcedSteps?: ReadonlySet<string>;
+}
+
+export interface RunPlanOptions extends PlannedRun {
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly signal?: AbortSignal;
+  /** Shown to a second sluice refused by the lock, and kept with the run. */
+  readonly command: string;
+  readonly listeners?: readonly RunListener[];
+  readonly killGraceMs?: number;
+  readonly stderrTailLines?: number;
+  /** Another backend (tests, Slurm); default: local processes and worker threads. */
+  readonly createExecutor?: (context: ExecutorContext) => Promise<Executor>;
+  /** Told about the survey before any task starts (e.g. to print "nothing to do"). */
+  readonly onSurvey?: (survey: Survey) => void;
+}
+
+export interface ExecutorContext {
+  readonly runId: string;
+  readonly logDir: string;
+  readonly store: StateStore;
+  /** Call when an attempt's outputs are in place: records the success. */
+  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void;
+}
+
+export interface RunResult extends RunSummary {
+  readonly runId: string;
+  readonly survey: Survey;
+}
+
+/** Which tasks would run and why, without running or locking anything (`--dry-run`, `status`). */
+export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
+  const store = openStore(plan.root);
+  try {
+    const gate = createUpToDateGate({ store, cache: createHashCache(store), forcedSteps: plan.forcedSteps });
+    return await gate.survey(plan.tasks, plan.dependencies ?? new Map());
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Runs planned tasks with state: one sluice per folder, up-to-date tasks skipped, successes
+ * recorded, attempts and logs kept. The shared core of `sluice map` and `sluice run`.
+ */
+export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
+  const store = openStore(options.root);
+  const lock = acquireRunLock(options.root, { command: options.command });
+  let executor: Executor | undefined;
+  try {
+    if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
+    await removeStaleTemporaries(options.tasks);
+    const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
+    const gate = createUpToDateGate({ store, cache: createHashCache(store), forcedSteps: options.forcedSteps });
+    const survey = await gate.survey(options.tasks, dependencies);
+    options.onSurvey?.(survey);
+    const runId = makeRunId();
+    startRun(store, { id: runId, command: options.command });
+    const logDir = runLogDir(options.root, runId);
+    const commit = (task: Task, attempt: number, startedAt: number, endedAt: number): void => {
+      const signature = gate.signatureOf(task.id);
+      if (signature === undefined || task.outputs.length === 0) return;
+      recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt });
+    };
+    const context: ExecutorContext = { runId, logDir, store, commit };
+    executor = await (options.createExecutor ?? createDefaultExecutor(options))(context);
+    const recorder = createAttemptRecorder(store, runId);
+    const summary = await runTasks(
+      options.tasks,
+      executor,
+      {
+        jobs: options.jobs,
+        keepGoing: options.keepGoing,
+        signal: options.signal,
+        dependencies,
+        upToDate: survey.upToDate,
+        decide: (task) => gate.decide(task),
+      },
+      [recorder, ...(options.listeners ?? [])],
+    );
+    recorder.flush();
+    finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
+    pruneRuns(store);
+    return { ...summary, runId, survey };
+  } finally {
+    await executor?.shutdown();
+    lock.release();
+    store.close();
+  }
+}
+
+function createDefaultExecutor(options: RunPlanOptions) {
+  return async (context: ExecutorContext): Promise<Executor> =>
+    createLocalExecutor({
+      launcher: await createLauncher(),
+      logDir: context.logDir,
+      runTag: context.runId,
+      stderrTailLines: options.stderrTailLines,
+      killGraceMs: options.killGraceMs,
+      onCommitted: ({ task, attempt }, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt),
+    });
+}

@@ -1,0 +1,87 @@
+import type { Task } from '../plan/task.ts';
+import { checkUpToDate, type UpToDateVerdict } from '../state/check-up-to-date.ts';
+import type { Signature, SignedAction } from '../state/compute-signature.ts';
+import type { HashCache } from '../state/hash-cache.ts';
+import type { StateStore } from '../state/open-store.ts';
+import { signTasks, type SignableTask } from '../state/sign-tasks.ts';
+
+/** Why a task will run, or that it will not. */
+export type Verdict = UpToDateVerdict | { readonly upToDate: false; readonly reason: 'upstream runs'; readonly path: string };
+
+export interface UpToDateGate {
+  /**
+   * One batch over the whole plan before anything runs: which tasks are up to date along with
+   * everything they need, and a verdict per task for `--explain` and `status`.
+   */
+  survey(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>): Promise<Survey>;
+  /** For the scheduler, once a task's inputs exist: must it run? Remembers its signature. */
+  decide(task: Task): Promise<boolean>;
+  /** The signature computed for a task that is about to run. */
+  signatureOf(taskId: number): Signature | undefined;
+}
+
+export interface Survey {
+  readonly upToDate: ReadonlySet<number>;
+  readonly verdicts: ReadonlyMap<number, Verdict>;
+}
+
+export interface GateOptions {
+  readonly store: StateStore;
+  readonly cache: HashCache;
+  /** Steps named by `--force`. */
+  readonly forcedSteps?: ReadonlySet<string>;
+}
+
+/** Up-to-date decisions for a run: a batch survey first, then per task as inputs appear. */
+export function createUpToDateGate(options: GateOptions): UpToDateGate {
+  const signatures = new Map<number, Signature>();
+  const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
+
+  const judge = async (tasks: readonly Task[]): Promise<UpToDateVerdict[]> => {
+    const signed = await signTasks(options.cache, tasks.map(toSignable));
+    tasks.forEach((task, index) => signatures.set(task.id, signed[index] as Signature));
+    return checkUpToDate(
+      options.store,
+      tasks.map((task, index) => ({ task, signature: signed[index] as Signature, forced: forced(task) })),
+    );
+  };
+
+  return {
+    async survey(tasks, dependencies) {
+      const own = await judge(tasks);
+      const verdicts = new Map<number, Verdict>();
+      const upToDate = new Set<number>();
+      const byId = new Map(tasks.map((task, index) => [task.id, index]));
+      // A task is up to date only if everything it needs is: settle tasks in dependency order.
+      const settle = (task: Task): Verdict => {
+        const known = verdicts.get(task.id);
+        if (known !== undefined) return known;
+        let verdict: Verdict = own[byId.get(task.id) as number] as UpToDateVerdict;
+        for (const need of dependencies.get(task.id) ?? []) {
+          const index = byId.get(need);
+          if (index === undefined) continue;
+          const needed = tasks[index] as Task;
+          if (!settle(needed).upToDate && verdict.upToDate) {
+            verdict = { upToDate: false, reason: 'upstream runs', path: needed.outputs[0] ?? needed.step };
+          }
+        }
+        verdicts.set(task.id, verdict);
+        if (verdict.upToDate) upToDate.add(task.id);
+        return verdict;
+      };
+      for (const task of tasks) settle(task);
+      return { upToDate, verdicts };
+    },
+    async decide(task) {
+      const [verdict] = await judge([task]);
+      return verdict?.upToDate !== true;
+    },
+    signatureOf: (taskId) => signatures.get(taskId),
+  };
+}
+
+function toSignable(task: Task): SignableTask {
+  const action: SignedAction =
+    task.action.kind === 'function' ? { kind: 'function', source: task.action.source } : task.action;
+  return { task, action, params: task.params ?? null, env: task.env };
+}
