@@ -1,5 +1,9 @@
-// Module resolution hook: lets a pipeline file anywhere `import ... from 'sluice'` and get the
-// sluice that is loading it, when no node_modules beside the file provides one.
+// Module resolution hooks for pipeline files, registered after tsx's (so they run first):
+// - `import ... from 'sluice'` gets the sluice that is loading the pipeline when no
+//   node_modules beside the file provides one;
+// - a `.ts` file outside node_modules is an ES module even in a folder whose package.json does
+//   not say "type": "module": pipeline files are written with import/export, and Node 20 cannot
+//   require() the ES module that sluice is.
 let fallback;
 
 export function initialize(data) {
@@ -7,10 +11,16 @@ export function initialize(data) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier !== 'sluice') return nextResolve(specifier, context);
-  try {
-    return await nextResolve(specifier, context);
-  } catch {
-    return { url: fallback, shortCircuit: true };
+  if (specifier === 'sluice') {
+    try {
+      return await nextResolve(specifier, context);
+    } catch {
+      return { url: fallback, format: 'module', shortCircuit: true };
+    }
   }
+  const result = await nextResolve(specifier, context);
+  if (result.format === 'commonjs' && /\.ts$/.test(new URL(result.url).pathname) && !result.url.includes('/node_modules/')) {
+    return { ...result, format: 'module' };
+  }
+  return result;
 }

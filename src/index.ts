@@ -1,6 +1,17 @@
 // The public API. Every export is listed in test/api/exports.test.ts so the surface only
 // changes on purpose.
 export { SluiceError, PlanError, BackendError } from './errors.ts';
+export { pipeline, step, cmd, sh, all } from './plan/define-pipeline.ts';
+export type {
+  PipelineDefinition,
+  Step,
+  StepSpec,
+  StepContext,
+  StepFunction,
+  Gather,
+  Params,
+  WildcardsOf,
+} from './plan/define-pipeline.ts';
 export { TaskFailedError } from './schedule/task-failed-error.ts';
 export type { Task, Action, Arg, ArgPart, Resources } from './plan/task.ts';
 export { planMap, type MapPlanOptions } from './plan/plan-map.ts';

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../errors.ts';
 import { defineMapCommand } from './map-command.ts';
+import { defineRunCommand } from './run-command.ts';
 
 /** Runs the command line and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(add --help for usage)');
   defineMapCommand(program, (code) => (exitCode = code));
+  defineRunCommand(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

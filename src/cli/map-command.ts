@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
 import { planMap } from '../plan/plan-map.ts';
-import { renderArgv } from '../plan/render-action.ts';
 import type { Task } from '../plan/task.ts';
-import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
+import { describeCommand } from '../report/format-plan.ts';
 import { DEFAULTS } from './defaults.ts';
 import { executePlan } from './execute-plan.ts';
 import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
@@ -94,11 +93,6 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   return executeMap(tasks, jobs, flags);
 }
 
-function describeCommand(task: Task): string {
-  const command = quoteArgv(renderArgv(task.action, task.outputs));
-  const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
-  return output === undefined ? command : `${command} > ${quoteArg(output)}`;
-}
 
 async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
   return executePlan(

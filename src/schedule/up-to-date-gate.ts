@@ -80,8 +80,10 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   };
 }
 
+// Parameters reach a command only through its expanded paths and arguments, which the signature
+// covers already; a function step receives them all at run time, so they join its signature.
 function toSignable(task: Task): SignableTask {
-  const action: SignedAction =
-    task.action.kind === 'function' ? { kind: 'function', source: task.action.source } : task.action;
+  if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };
+  const action: SignedAction = { kind: 'function', source: task.action.source };
   return { task, action, params: task.params ?? null, env: task.env };
 }

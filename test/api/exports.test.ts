@@ -8,10 +8,15 @@ it('exports exactly the public API', () => {
     'PlanError',
     'SluiceError',
     'TaskFailedError',
+    'all',
+    'cmd',
     'createLauncher',
     'createLocalExecutor',
+    'pipeline',
     'planMap',
     'quoteArgv',
     'runTasks',
+    'sh',
+    'step',
   ]);
 });

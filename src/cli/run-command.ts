@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { PlanError } from '../errors.ts';
+import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
+import { planPipeline, type PipelinePlan } from '../plan/plan-pipeline.ts';
+import { resolveParams } from '../plan/resolve-params.ts';
+import { surveyPlan } from '../schedule/run-plan.ts';
+import { formatPlan } from '../report/format-plan.ts';
+import { DEFAULTS } from './defaults.ts';
+import { executePlan } from './execute-plan.ts';
+import { parsePositiveInteger } from './parse-options.ts';
+
+export interface PipelineFlags {
+  file?: string;
+  param: string[];
+}
+
+interface RunFlags extends PipelineFlags {
+  jobs?: string;
+  keepGoing?: boolean;
+  dryRun?: boolean;
+  explain?: boolean;
+  force: string[];
+  quiet?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The options every pipeline command shares: the file and its parameters. */
+export function addPipelineOptions(command: Command): Command {
+  return command
+    .option('-f, --file <file>', 'the pipeline file (default: pipeline.ts, .mts, .js or .mjs here)')
+    .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collect, []);
+}
+
+export function defineRunCommand(program: Command, setExitCode: (code: number) => void): void {
+  const command = program
+    .command('run')
+    .summary('run a pipeline')
+    .description(
+      'Run the pipeline in pipeline.ts (or -f FILE): every task whose outputs are missing or out of\n' +
+        'date, on every core. TARGETs are step names or output paths; only what they need runs.',
+    )
+    .usage('[OPTIONS] [TARGET...]')
+    .argument('[target...]', 'step names or output paths');
+  addPipelineOptions(command)
+    .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs})`)
+    .option('--keep-going', 'start new tasks after a failure')
+    .option('-n, --dry-run', 'print the tasks that would run, run none')
+    .option('--explain', 'with --dry-run: say why each task would run')
+    .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collect, [])
+    .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
+    .action(async (targets: string[], flags: RunFlags) => {
+      setExitCode(await runPipelineCommand(targets, flags));
+    });
+}
+
+/** Loads and plans the pipeline the flags name; nothing runs. */
+export async function planFromFlags(flags: PipelineFlags, targets: readonly string[] = []): Promise<PipelinePlan> {
+  const file = findPipelineFile(process.cwd(), flags.file);
+  const definition = await loadPipeline(file);
+  const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
+  return planPipeline(definition, { file, params, targets, cwd: process.cwd() });
+}
+
+async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {
+  const jobs = flags.jobs === undefined ? DEFAULTS.jobs : parsePositiveInteger('--jobs', flags.jobs);
+  const plan = await planFromFlags(flags, targets);
+  const stepNames = new Set(plan.steps.map((step) => step.name));
+  for (const name of flags.force) {
+    if (!stepNames.has(name)) {
+      throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${plan.file} has ${[...stepNames].join(', ')}`);
+    }
+  }
+  const planned = {
+    root: path.dirname(plan.file),
+    tasks: plan.tasks,
+    dependencies: plan.dependencies,
+    forcedSteps: new Set(flags.force),
+  };
+  if (flags.dryRun === true) {
+    const survey = await surveyPlan(planned);
+    process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
+    return 0;
+  }
+  return executePlan(planned, {
+    jobs,
+    keepGoing: flags.keepGoing === true,
+    keepOrder: false,
+    quiet: flags.quiet === true,
+  });
+}

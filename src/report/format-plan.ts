@@ -1,0 +1,62 @@
+import type { Task } from '../plan/task.ts';
+import { renderArgv } from '../plan/render-action.ts';
+import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
+import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
+
+/** `--dry-run`: each task that would run, with its command, and with `--explain` why. */
+export function formatPlan(tasks: readonly Task[], survey: Survey, options: { explain: boolean }): string {
+  const lines: string[] = [];
+  let toRun = 0;
+  for (const task of tasks) {
+    const verdict = survey.verdicts.get(task.id);
+    if (verdict === undefined || verdict.upToDate) continue;
+    toRun++;
+    lines.push(`${describeTask(task)}: ${describeCommand(task)}`);
+    if (options.explain) lines.push(`  because: ${explainVerdict(verdict)}`);
+  }
+  const upToDate = tasks.length - toRun;
+  lines.push(
+    toRun === 0
+      ? `nothing to do: all ${tasks.length} tasks are up to date`
+      : `${toRun} task${toRun === 1 ? '' : 's'} would run${upToDate > 0 ? `, ${upToDate} up to date` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function describeTask(task: Task): string {
+  const values = Object.entries(task.wildcards ?? {}).map(([key, value]) => `${key}=${value}`);
+  return values.length === 0 ? task.step : `${task.step} (${values.join(', ')})`;
+}
+
+/** The command as a user could run it; shell steps and function steps are marked as such. */
+export function describeCommand(task: Task): string {
+  const { action } = task;
+  if (action.kind === 'function') return `function ${action.step}() → ${task.outputs.join(', ')}`;
+  const argv = renderArgv(action, task.outputs);
+  const command = action.kind === 'shell' ? `sh: ${argv[2] ?? ''}` : quoteArgv(argv);
+  const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
+  return output === undefined ? command : `${command} > ${quoteArg(output)}`;
+}
+
+/** A verdict in words: "input changed: data/x (content changed)". */
+export function explainVerdict(verdict: Verdict): string {
+  if (verdict.upToDate) return 'up to date';
+  switch (verdict.reason) {
+    case 'upstream runs':
+      return `an input will be remade first: ${verdict.path}`;
+    case 'input changed':
+      return `input changed: ${verdict.path ?? '(inputs reordered)'}${verdict.inputChange === undefined ? '' : ` (${verdict.inputChange})`}`;
+    case 'output missing':
+      return `output missing: ${verdict.path ?? ''}`;
+    case 'outputs changed':
+      return `output changed since it was made: ${verdict.path ?? ''}`;
+    case 'never run':
+      return 'never run (no record of a success)';
+    case 'no outputs':
+      return 'no outputs to check, so it always runs';
+    case 'forced':
+      return 'forced (--force)';
+    default:
+      return verdict.reason;
+  }
+}
