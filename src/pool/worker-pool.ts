@@ -16,9 +16,10 @@ export interface WorkerPool<In, Out> {
   /**
    * Sends `message` to an idle thread and resolves with its answer. Aborting `signal` removes a
    * queued job, or terminates the thread running it (a new thread replaces it when needed) and
-   * rejects with a PoolAbortError once the thread is gone.
+   * rejects with a PoolAbortError once the thread is gone. `onStart` is called when a thread
+   * takes the job.
    */
-  run(message: In, signal?: AbortSignal): Promise<Out>;
+  run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out>;
   /** Terminates every thread; queued and running jobs reject. Idempotent. */
   close(): Promise<void>;
 }
@@ -27,6 +28,7 @@ interface Job<In, Out> {
   readonly message: In;
   readonly resolve: (answer: Out) => void;
   readonly reject: (error: unknown) => void;
+  readonly onStart?: (() => void) | undefined;
   thread?: Thread<In, Out> | undefined;
   detach?: () => void;
 }
@@ -46,11 +48,11 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   const queue: Job<In, Out>[] = [];
   let closing: Promise<void> | undefined;
 
-  function run(message: In, signal?: AbortSignal): Promise<Out> {
+  function run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out> {
     if (closing !== undefined) return Promise.reject(new PoolAbortError('The worker pool is closed'));
     if (signal?.aborted === true) return Promise.reject(abortError(signal));
     return new Promise<Out>((resolve, reject) => {
-      const job: Job<In, Out> = { message, resolve, reject };
+      const job: Job<In, Out> = { message, resolve, reject, onStart };
       if (signal !== undefined) {
         const onAbort = (): void => abortJob(job, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -76,7 +78,9 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
         settle(job);
         park(thread);
         job.reject(error);
+        continue;
       }
+      job.onStart?.();
     }
   }
 
