@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../errors.ts';
 import { defineMapCommand } from './map-command.ts';
 import { defineRunCommand } from './run-command.ts';
+import { defineStatusCommand } from './status-command.ts';
+import { defineCleanCommand } from './clean-command.ts';
 
 /** Runs the command line and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,6 +17,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)');
   defineMapCommand(program, (code) => (exitCode = code));
   defineRunCommand(program, (code) => (exitCode = code));
+  defineStatusCommand(program, (code) => (exitCode = code));
+  defineCleanCommand(program, (code) => (exitCode = code));
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

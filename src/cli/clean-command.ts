@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { PlanError } from '../errors.ts';
+import { forgetSteps } from '../state/forget-successes.ts';
+import { openStore } from '../state/open-store.ts';
+import { acquireRunLock } from '../state/run-lock.ts';
+import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
+
+export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
+  const command = program
+    .command('clean')
+    .summary("remove the outputs and recorded state of the steps named")
+    .usage('[OPTIONS] STEP...')
+    .argument('<step...>', 'steps whose outputs and state to remove');
+  addPipelineOptions(command).action(async (names: string[], flags: PipelineFlags) => {
+    const plan = await planFromFlags(flags);
+    const known = new Set(plan.steps.map((step) => step.name));
+    const unknown = names.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new PlanError(`Unknown step \`${unknown[0]}\`: ${plan.file} has ${[...known].join(', ')}`);
+    }
+    const root = path.dirname(plan.file);
+    const lock = acquireRunLock(root, { command: ['sluice', ...process.argv.slice(2)].join(' ') });
+    const store = openStore(root);
+    try {
+      let removed = 0;
+      for (const task of plan.tasks.filter((task) => names.includes(task.step))) {
+        for (const output of task.outputs) {
+          const file = path.resolve(task.cwd, output);
+          if (fs.existsSync(file)) {
+            fs.rmSync(file, { recursive: true, force: true });
+            removed++;
+          }
+        }
+      }
+      const forgotten = forgetSteps(store, names);
+      process.stderr.write(`sluice: removed ${removed} output${removed === 1 ? '' : 's'} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${names.join(', ')}\n`);
+    } finally {
+      store.close();
+      lock.release();
+    }
+    setExitCode(0);
+  });
+}

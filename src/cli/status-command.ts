@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { formatStatus } from '../report/format-status.ts';
+import { openStore } from '../state/open-store.ts';
+import { readLastAttempts } from '../state/read-last-attempts.ts';
+import { makeTaskKey } from '../state/task-key.ts';
+import { surveyPlan } from '../schedule/run-plan.ts';
+import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
+
+export function defineStatusCommand(program: Command, setExitCode: (code: number) => void): void {
+  const command = program
+    .command('status')
+    .summary('show, per step, what is up to date, out of date or failed')
+    .usage('[OPTIONS]');
+  addPipelineOptions(command).action(async (flags: PipelineFlags) => {
+    const plan = await planFromFlags(flags);
+    const root = path.dirname(plan.file);
+    const survey = await surveyPlan({ root, tasks: plan.tasks, dependencies: plan.dependencies });
+    const store = openStore(root);
+    try {
+      const last = readLastAttempts(store, plan.tasks.map((task) => makeTaskKey(task)));
+      const failed = new Set(
+        plan.tasks.filter((task) => ['failed', 'timed out'].includes(last.get(makeTaskKey(task))?.state ?? '')).map((task) => task.id),
+      );
+      process.stdout.write(formatStatus(plan.steps.map((step) => step.name), plan.tasks, survey, failed));
+    } finally {
+      store.close();
+    }
+    setExitCode(0);
+  });
+}
