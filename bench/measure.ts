@@ -1,6 +1,36 @@
 // Timing helpers shared by benchmarks: wall time of an outside command, medians, tables.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  readonly wallMs: number;
+  /**
+   * CPU time of this process and of every descendant waited for meanwhile (user + system).
+   * Steadier than wall time on a shared machine, where other work only adds wall time.
+   */
+  readonly cpuMs: number;
+}
+
+/** Wall and CPU milliseconds of `work`; run it with nothing else going on in this process. */
+export async function measure(work: () => Promise<void>): Promise<Measurement> {
+  const cpuBefore = readCpuMs();
+  const started = performance.now();
+  await work();
+  const wallMs = performance.now() - started;
+  return { wallMs, cpuMs: readCpuMs() - cpuBefore };
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function readCpuMs(): number {
+  const own = process.cpuUsage();
+  // Fields after the command name: state is #3, so cutime (#16) and cstime (#17) are [13], [14].
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const children = (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  return (own.user + own.system) / 1000 + children;
+}
 
 export interface CommandRun {
   readonly argv: readonly string[];
@@ -12,10 +42,9 @@ export interface CommandRun {
   readonly timeoutMs: number;
 }
 
-/** Wall milliseconds from spawn to exit; throws when the command fails or times out. */
-export async function timeCommand(run: CommandRun): Promise<number> {
+/** Runs a command to its exit; throws when it fails or times out. */
+export async function runCommand(run: CommandRun): Promise<void> {
   const [program = '', ...args] = run.argv;
-  const started = performance.now();
   const child = spawn(program, args, {
     cwd: run.cwd,
     env: run.env,
@@ -30,18 +59,9 @@ export async function timeCommand(run: CommandRun): Promise<number> {
     child.once('error', reject);
     child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   });
-  const elapsed = performance.now() - started;
   if (code !== 0) {
     throw new Error(`\`${run.argv.slice(0, 4).join(' ')} …\` failed (${signal ?? `exit ${code}`}): ${stderr.slice(-500)}`);
   }
-  return elapsed;
-}
-
-/** Wall milliseconds of an async function. */
-export async function timeAsync(work: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
 }
 
 export function median(values: readonly number[]): number {

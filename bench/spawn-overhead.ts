@@ -10,12 +10,12 @@ import type { Launcher } from '../src/process/launch-types.ts';
 import { startFastLauncher } from '../src/process/launcher-client.ts';
 import { createSpawnLauncher } from '../src/process/spawn-launcher.ts';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
-import { formatTable, median, timeAsync, timeCommand } from './measure.ts';
+import { formatTable, measure, median, runCommand, type Measurement } from './measure.ts';
 
 interface Contender {
   readonly name: string;
-  /** Wall milliseconds for the whole batch. */
-  run(env: NodeJS.ProcessEnv): Promise<number>;
+  /** Runs the whole batch once. */
+  run(env: NodeJS.ProcessEnv): Promise<void>;
 }
 
 interface Setup {
@@ -29,13 +29,19 @@ const TIMEOUT_MS = 120_000;
 
 export const spawnOverheadBenchmark: Benchmark = {
   name: 'spawn-overhead',
-  description: 'per-task cost of starting trivial tasks, against xargs -P (settings: tasks, jobs)',
+  description: 'per-task cost of starting trivial tasks, against xargs -P (settings: tasks, jobs, only)',
   async run(options: BenchmarkOptions): Promise<void> {
     const tasks = readCount(options, 'tasks', 2000);
     const jobs = readCount(options, 'jobs', 2);
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     try {
-      const { contenders, notes } = listContenders({ tasks, jobs, dir });
+      const listed = listContenders({ tasks, jobs, dir });
+      const notes = listed.notes;
+      // only=python,cli keeps the baseline and the contenders whose names contain those words.
+      const only = options.settings.get('only')?.split(',');
+      const contenders = listed.contenders.filter(
+        (contender, index) => index === 0 || only === undefined || only.some((word) => contender.name.includes(word)),
+      );
       console.log(`spawn-overhead: ${tasks} × \`true\`, ${jobs} in flight, ${options.rounds} rounds, alternating`);
       for (const note of notes) console.log(`  note: ${note}`);
       const withCerts = { ...process.env };
@@ -46,8 +52,8 @@ export const spawnOverheadBenchmark: Benchmark = {
         tables.push(['NODE_EXTRA_CA_CERTS unset for the child processes', withoutCerts]);
       }
       for (const [title, env] of tables) {
-        const times = await runRounds(contenders, options.rounds, env);
-        console.log(`\n${title}:\n${formatResults(contenders, times, tasks)}`);
+        const runs = await runRounds(contenders, options.rounds, env);
+        console.log(`\n${title}:\n${formatResults(contenders, runs, tasks)}`);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -55,24 +61,34 @@ export const spawnOverheadBenchmark: Benchmark = {
   },
 };
 
-async function runRounds(contenders: readonly Contender[], rounds: number, env: NodeJS.ProcessEnv): Promise<Map<string, number[]>> {
-  const times = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
+type Runs = Map<string, Measurement[]>;
+
+async function runRounds(contenders: readonly Contender[], rounds: number, env: NodeJS.ProcessEnv): Promise<Runs> {
+  const runs: Runs = new Map(contenders.map((contender) => [contender.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const contender of contenders) times.get(contender.name)!.push(await contender.run(env));
+    for (const contender of contenders) runs.get(contender.name)!.push(await measure(() => contender.run(env)));
   }
-  return times;
+  return runs;
 }
 
-function formatResults(contenders: readonly Contender[], times: Map<string, number[]>, tasks: number): string {
-  const perTask = (name: string): number => median(times.get(name) ?? []) / tasks;
-  const baseline = perTask(contenders[0]!.name);
-  const rows = contenders.map((contender) => [
-    contender.name,
-    perTask(contender.name).toFixed(3),
-    (perTask(contender.name) / baseline).toFixed(2),
-    (times.get(contender.name) ?? []).map((ms) => (ms / tasks).toFixed(3)).join(' '),
-  ]);
-  return formatTable(['contender', 'ms/task (median)', `× ${contenders[0]!.name}`, 'each round'], rows);
+function formatResults(contenders: readonly Contender[], runs: Runs, tasks: number): string {
+  const wall = (name: string): number[] => (runs.get(name) ?? []).map((run) => run.wallMs / tasks);
+  const cpu = (name: string): number[] => (runs.get(name) ?? []).map((run) => run.cpuMs / tasks);
+  const base = contenders[0]!.name;
+  const ratio = (value: number, baseline: number): string => `${(value / baseline).toFixed(2)}×`;
+  const rows = contenders.map(({ name }) => {
+    const [medianWall, bestWall, medianCpu] = [median(wall(name)), Math.min(...wall(name)), median(cpu(name))];
+    return [
+      name,
+      `${medianWall.toFixed(3)} ${ratio(medianWall, median(wall(base)))}`,
+      // The best round too: on a shared machine, other work only ever adds wall time.
+      `${bestWall.toFixed(3)} ${ratio(bestWall, Math.min(...wall(base)))}`,
+      `${medianCpu.toFixed(3)} ${ratio(medianCpu, median(cpu(base)))}`,
+      wall(name).map((ms) => ms.toFixed(3)).join(' '),
+    ];
+  });
+  const header = ['ms per task', 'median wall', 'best wall', 'median CPU', 'wall of each round'];
+  return formatTable(header, rows);
 }
 
 function listContenders(setup: Setup): { contenders: Contender[]; notes: string[] } {
@@ -80,20 +96,20 @@ function listContenders(setup: Setup): { contenders: Contender[]; notes: string[
   const contenders: Contender[] = [
     {
       name: `xargs -P${setup.jobs}`,
-      run: (env) => timeCommand({ argv: ['xargs', `-P${setup.jobs}`, '-n1', 'true'], env, input: lines, timeoutMs: TIMEOUT_MS }),
+      run: (env) => runCommand({ argv: ['xargs', `-P${setup.jobs}`, '-n1', 'true'], env, input: lines, timeoutMs: TIMEOUT_MS }),
     },
   ];
   const notes: string[] = [];
   if (findOnPath('parallel')) {
     contenders.push({
       name: `parallel -j${setup.jobs}`,
-      run: (env) => timeCommand({ argv: ['parallel', `-j${setup.jobs}`, 'true'], env, input: lines, timeoutMs: TIMEOUT_MS }),
+      run: (env) => runCommand({ argv: ['parallel', `-j${setup.jobs}`, 'true'], env, input: lines, timeoutMs: TIMEOUT_MS }),
     });
   } else {
     notes.push('GNU parallel is not on PATH: skipped');
   }
-  contenders.push({ name: 'spawn launcher', run: () => timeLauncher(async () => createSpawnLauncher(), setup) });
-  contenders.push({ name: 'python launcher', run: () => timeLauncher(() => startFastLauncher(), setup) });
+  contenders.push({ name: 'spawn launcher', run: () => runLauncher(async () => createSpawnLauncher(), setup) });
+  contenders.push({ name: 'python launcher', run: () => runLauncher(() => startFastLauncher(), setup) });
   const cli = findCli();
   if (cli === undefined) {
     notes.push('src/cli/main.ts does not exist yet: the sluice CLI is skipped');
@@ -103,28 +119,26 @@ function listContenders(setup: Setup): { contenders: Contender[]; notes: string[
     const argv = [...cli.command, 'map', '-j', String(setup.jobs), '--', 'true', ':::', ...args];
     contenders.push({
       name: `sluice map -j ${setup.jobs}`,
-      run: (env) => timeCommand({ argv, env, cwd: setup.dir, timeoutMs: TIMEOUT_MS }),
+      run: (env) => runCommand({ argv, env, cwd: setup.dir, timeoutMs: TIMEOUT_MS }),
     });
   }
   return { contenders, notes };
 }
 
 // Starting and closing the launcher are part of the time, as forking xargs is part of xargs'.
-async function timeLauncher(create: () => Promise<Launcher>, setup: Setup): Promise<number> {
-  return timeAsync(async () => {
-    const launcher = await create();
-    let started = 0;
-    const worker = async (): Promise<void> => {
-      while (started < setup.tasks) {
-        started += 1;
-        const request = { argv: ['true'], cwd: setup.dir, stdoutPath: '/dev/null', stderrPath: '/dev/null' };
-        const result = await launcher.start(request).done;
-        if (result.exitCode !== 0) throw new Error(`\`true\` failed: ${JSON.stringify(result)}`);
-      }
-    };
-    await Promise.all(Array.from({ length: setup.jobs }, worker));
-    await launcher.close();
-  });
+async function runLauncher(create: () => Promise<Launcher>, setup: Setup): Promise<void> {
+  const launcher = await create();
+  let started = 0;
+  const worker = async (): Promise<void> => {
+    while (started < setup.tasks) {
+      started += 1;
+      const request = { argv: ['true'], cwd: setup.dir, stdoutPath: '/dev/null', stderrPath: '/dev/null' };
+      const result = await launcher.start(request).done;
+      if (result.exitCode !== 0) throw new Error(`\`true\` failed: ${JSON.stringify(result)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: setup.jobs }, worker));
+  await launcher.close();
 }
 
 function findCli(): { command: string[]; label: string } | undefined {

@@ -5,6 +5,8 @@
 # Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
 # and a SIGCHLD wakeup pipe. When stdin reaches EOF (sluice closed it, or sluice died, even by
 # SIGKILL), every process group still running is sent SIGTERM, then SIGKILL, and we exit.
+# A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
+# remembered: posix_spawnp would retry every PATH directory on every task.
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
@@ -55,6 +57,7 @@ class Launcher:
     def __init__(self):
         self.by_id = {}   # task id -> Task, only while the leader is not reaped
         self.by_pid = {}  # pid -> Task, same tasks
+        self.found = {}   # (program, PATH) -> absolute path
         self.out = []     # reply lines waiting for the next flush
         self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
         self.base_path = os.environ.get('PATH', '')
@@ -106,23 +109,30 @@ class Launcher:
         except OSError as error:
             self.fail(task_id, error, f'working directory {cwd}')
             return
-        program = argv[0]
         if env is None:
             env = self.base_env
-        elif '/' not in program and env.get('PATH', self.base_path) != self.base_path:
-            # posix_spawnp searches our PATH; the task asked for its own.
-            program = shutil.which(program, path=env.get('PATH')) or program
+            search = self.base_path
+        else:
+            search = env.get('PATH', self.base_path)
         actions = [
             (SPAWN_OPEN, 0, stdin_path or '/dev/null', os.O_RDONLY, 0),
             (SPAWN_OPEN, 1, stdout_path, OUT_FLAGS, 0o644),
             (SPAWN_DUP2, 1, 2) if stderr_path == stdout_path
             else (SPAWN_OPEN, 2, stderr_path, OUT_FLAGS, 0o644),
         ]
+        program = argv[0]
+        found = self.find_program(program, search)
         try:
-            pid = os.posix_spawnp(program, argv, env, file_actions=actions, setpgroup=0,
-                                  setsigdef=RESET_SIGNALS)
+            try:
+                pid = spawn(found or program, argv, env, actions, found is not None)
+            except OSError:
+                if found is None:
+                    raise
+                # The program we found moved or went away: forget it and search again.
+                self.found.pop((program, search), None)
+                pid = spawn(program, argv, env, actions, False)
         except OSError as error:
-            self.fail(task_id, error, blame(argv[0], cwd, stdin_path, stdout_path, stderr_path))
+            self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path))
             return
         task = Task(task_id, pid)
         self.by_id[task_id] = task
@@ -131,6 +141,23 @@ class Launcher:
         # ended meanwhile before the next one.
         self.reap()
         self.flush()
+
+    def find_program(self, program, search):
+        """Absolute path of a bare program name on `search`, remembered for the launcher's life.
+
+        posix_spawnp would try every PATH directory before the right one, in the vfork child,
+        on every task, while we wait for it. A launcher lives for one sluice run.
+        """
+        if '/' in program:
+            return None
+        key = (program, search)
+        found = self.found.get(key)
+        if found is None:
+            found = shutil.which(program, path=search)
+            if found is None or not found.startswith('/'):
+                return None  # let posix_spawnp say why (ENOENT, EACCES)
+            self.found[key] = found
+        return found
 
     def fail(self, task_id, error, what):
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
@@ -202,6 +229,11 @@ class Launcher:
             drain(wakeup_fd)
             self.reap()
         self.flush()
+
+
+def spawn(program, argv, env, actions, absolute):
+    start = os.posix_spawn if absolute else os.posix_spawnp
+    return start(program, argv, env, file_actions=actions, setpgroup=0, setsigdef=RESET_SIGNALS)
 
 
 def kill_group(pid, signum):

@@ -1,5 +1,6 @@
 // The contract between the local executor and whatever starts its processes.
 
+/** Relative `cwd` is taken against sluice's working directory; relative file paths against `cwd`. */
 export interface LaunchRequest {
   /** argv[0] is looked up on PATH when it has no slash. Never run through a shell. */
   readonly argv: readonly string[];
