@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { listFiles, makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+
+// A three-step pipeline: per-patient conversion, a second per-patient step, and a gather. Each
+// command appends to `ran.log`, so a test can tell which tasks ran.
+const PIPELINE = `
+import { pipeline, step, cmd, sh, all } from 'sluice';
+
+export default pipeline({
+  params: { label: 'total', rows: 2 },
+  steps: (p) => ({
+    upper: step({
+      in: 'data/{patient}.txt',
+      out: 'work/{patient}.up',
+      run: sh('echo "upper {patient}" >> ran.log; tr a-z A-Z < {in} > {out}'),
+    }),
+    head: step({
+      in: 'work/{patient}.up',
+      out: 'out/{patient}.txt',
+      run: sh('echo "head {patient}" >> ran.log; head -n {param.rows} {in} > {out}'),
+    }),
+    summary: step({
+      in: { parts: all('out/{patient}.txt') },
+      out: \`out/\${p.label}.sum\`,
+      run: cmd('sh', '-c', 'echo summary >> ran.log; cat "$@"', 'sh', '{in.parts}'),
+      stdout: true,
+    }),
+  }),
+});
+`;
+
+function project(): string {
+  const dir = makeTempDir('sluice-run-');
+  fs.mkdirSync(path.join(dir, 'data'));
+  for (const patient of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, 'data', `${patient}.txt`), `${patient}1\n${patient}2\n${patient}3\n`);
+  fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
+  return dir;
+}
+
+function ranLog(dir: string): string[] {
+  const file = path.join(dir, 'ran.log');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  fs.rmSync(file, { force: true });
+  return lines.filter((line) => line !== '').sort();
+}
+
+describe('sluice run', () => {
+  it('runs the DAG, then nothing, then only what an edit touched', async () => {
+    const dir = project();
+    const first = await runSluice(['run'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/total.sum'), 'utf8'), 'A1\nA2\nB1\nB2\nC1\nC2\n');
+    assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'summary', 'upper a', 'upper b', 'upper c']);
+
+    const again = await runSluice(['run'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(ranLog(dir), []);
+    assert.match(again.stderr, /7 up to date/);
+
+    fs.utimesSync(path.join(dir, 'data/b.txt'), new Date(), new Date(Date.now() + 5000));
+    const touched = await runSluice(['run'], { cwd: dir });
+    assert.deepEqual(ranLog(dir), [], `touch without a change runs nothing\n${touched.stderr}`);
+
+    // Same first two lines: head's output is unchanged, so the summary does not run again.
+    fs.appendFileSync(path.join(dir, 'data/b.txt'), 'b4\n');
+    const edited = await runSluice(['run'], { cwd: dir });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.deepEqual(ranLog(dir), ['head b', 'upper b']);
+  });
+
+  it('re-runs a step whose command changed, and what its changed outputs feed', async () => {
+    const dir = project();
+    await runSluice(['run'], { cwd: dir });
+    ranLog(dir);
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('head -n {param.rows}', 'tail -n {param.rows}'));
+    const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /head \(patient=a\): sh: .*tail -n 2 work\/a\.up > out\/a\.txt\n {2}because: command changed/);
+    assert.match(dry.stdout, /summary: sh -c .* > out\/total\.sum\n {2}because: an input will be remade first: out\/a\.txt/);
+    assert.match(dry.stdout, /4 tasks would run, 3 up to date/);
+    assert.deepEqual(ranLog(dir), [], 'a dry run runs nothing');
+    await runSluice(['run'], { cwd: dir });
+    assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'summary']);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/total.sum'), 'utf8'), 'A2\nA3\nB2\nB3\nC2\nC3\n');
+  });
+
+  it('takes parameters, validates them, and resolves paths against the pipeline folder', async () => {
+    const dir = project();
+    const elsewhere = makeTempDir();
+    const result = await runSluice(['run', '-f', path.join(dir, 'pipeline.ts'), '--param', 'rows=1', '--param', 'label=one'], { cwd: elsewhere });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/one.sum'), 'utf8'), 'A1\nB1\nC1\n');
+    assert.deepEqual(listFiles(elsewhere), []);
+    const unknown = await runSluice(['run', '--param', 'colour=red'], { cwd: dir });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown parameter `colour`: pipeline\.ts declares `label`, `rows`/);
+    const wrong = await runSluice(['run', '--param', 'rows=many'], { cwd: dir });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /Expected parameter `rows` to be a number, got `many`/);
+  });
+
+  it('runs only what a target needs, and forces a step', async () => {
+    const dir = project();
+    const target = await runSluice(['run', 'out/b.txt'], { cwd: dir });
+    assert.equal(target.code, 0, target.stderr);
+    assert.deepEqual(ranLog(dir), ['head b', 'upper b']);
+    const step = await runSluice(['run', 'upper'], { cwd: dir });
+    assert.equal(step.code, 0, step.stderr);
+    assert.deepEqual(ranLog(dir), ['upper a', 'upper c']);
+    await runSluice(['run'], { cwd: dir });
+    ranLog(dir);
+    const forced = await runSluice(['run', '--force', 'upper'], { cwd: dir });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.deepEqual(ranLog(dir), ['upper a', 'upper b', 'upper c'], 'identical outputs stop the re-run there');
+    const unknown = await runSluice(['run', 'nope'], { cwd: dir });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown target `nope`/);
+  });
+
+  it('reports status per step and cleans a step', async () => {
+    const dir = project();
+    await runSluice(['run'], { cwd: dir });
+    const clean = await runSluice(['clean', 'head'], { cwd: dir });
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.deepEqual(listFiles(path.join(dir, 'out')), ['total.sum']);
+    const status = await runSluice(['status'], { cwd: dir });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /upper +up to date +3 +3 +0 +0/);
+    assert.match(status.stdout, /head +out of date +3 +0 +3 +0/);
+    assert.match(status.stdout, /summary +out of date +1 +0 +1 +0/);
+  });
+
+  it('refuses a second sluice on the same folder, naming the running one', async () => {
+    const dir = project();
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, sh } from 'sluice';
+export default pipeline({ slow: step({ in: 'data/{p}.txt', out: 'out/{p}', run: sh('touch started; sleep 30; cp {in} {out}') }) });`,
+    );
+    const first = startSluice(['run', '-j', '1'], { cwd: dir });
+    await waitFor(() => fs.existsSync(path.join(dir, 'started')));
+    const second = await runSluice(['run'], { cwd: dir });
+    assert.notEqual(second.code, 0);
+    assert.match(second.stderr, new RegExp(`pid ${first.child.pid}`));
+    first.child.kill('SIGKILL');
+    await first.done;
+    // The lock left by the killed run is recovered.
+    const third = await runSluice(['run', '--dry-run'], { cwd: dir });
+    assert.equal(third.code, 0, third.stderr);
+  });
+});
+
+describe('sluice run plan errors', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['a missing pipeline file', '', /No pipeline file in .*: expected one of pipeline\.ts/],
+    [
+      'a cycle',
+      `import { pipeline, step, cmd } from 'sluice';
+export default pipeline({
+  seed: step({ in: 'data/{p}.txt', out: 'w/{p}.a', run: cmd('cp', '{in}', '{out}') }),
+  one: step({ in: { a: 'w/{p}.a', c: 'w/{p}.c' }, out: 'w/{p}.b', run: cmd('cp', '{in.a}', '{out}') }),
+  two: step({ in: 'w/{p}.b', out: 'w/{p}.c', run: cmd('cp', '{in}', '{out}') }),
+});`,
+      /Cycle between steps: .*pipeline\.ts/,
+    ],
+    [
+      'a file that does not export a pipeline',
+      `export const x = 1;`,
+      /Expected .*pipeline\.ts to `export default pipeline/,
+    ],
+    [
+      'a syntax error',
+      `export default pipeline({ oops`,
+      /Could not load pipeline .*pipeline\.ts/,
+    ],
+  ];
+  for (const [name, source, message] of cases) {
+    it(`refuses ${name} with exit 2 and runs nothing`, async () => {
+      const dir = project();
+      if (source === '') fs.rmSync(path.join(dir, 'pipeline.ts'));
+      else fs.writeFileSync(path.join(dir, 'pipeline.ts'), source);
+      const result = await runSluice(['run'], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.ok(!fs.existsSync(path.join(dir, 'w')) && !fs.existsSync(path.join(dir, 'ran.log')));
+    });
+  }
+});
