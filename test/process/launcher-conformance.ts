@@ -1,7 +1,7 @@
 // One conformance suite that every Launcher implementation must pass, on real processes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, realpath, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LaunchRequest, LaunchResult, Launcher } from '../../src/process/launch-types.ts';
@@ -113,7 +113,7 @@ export function testLauncherConformance(name: string, create: () => Promise<Laun
 
     it('honours cwd, with redirect paths relative to it', async () => {
       const sub = path.join(dir, 'sub dir');
-      await (await import('node:fs/promises')).mkdir(sub);
+      await mkdir(sub);
       const ran = await run(['pwd'], { cwd: sub, stdoutPath: 'pwd.out', stderrPath: 'pwd.err' });
       assert.equal(ran.stdout.toString(), `${sub}\n`);
       const back = await run(['pwd']);
@@ -148,6 +148,18 @@ export function testLauncherConformance(name: string, create: () => Promise<Laun
       assert.equal(ran.result.exitCode, 0, ran.stderr.toString());
       assert.deepEqual(JSON.parse(ran.stdout.toString()), args);
       await assert.rejects(readFile(path.join(dir, 'pwned')), 'nothing was interpreted by a shell');
+    });
+
+    it('looks programs up on the task\'s own PATH', async () => {
+      const bin = path.join(dir, 'bin');
+      await mkdir(bin);
+      await writeFile(path.join(bin, 'sluice-test-tool'), '#!/bin/sh\necho "tool $1"\n', { mode: 0o755 });
+      const env = { PATH: `${bin}:${process.env['PATH']}` };
+      const found = await run(['sluice-test-tool', 'x'], { env });
+      assert.equal(found.result.exitCode, 0);
+      assert.equal(found.stdout.toString(), 'tool x\n');
+      const missing = await run(['sluice-test-tool']);
+      assert.equal(missing.result.spawnError?.code, 'ENOENT', 'not on sluice\'s own PATH');
     });
 
     it('reports a missing program as spawnError ENOENT, without throwing', async () => {

@@ -1,13 +1,15 @@
 // The fast launcher's lifetime: it never outlives sluice, and never keeps it alive when idle.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startFastLauncher } from '../../src/process/launcher-client.ts';
 import { isRunning, makeTempDir, removeDir, waitFor, waitForGroupGone } from './process-helpers.ts';
 
+const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/own-launcher.ts', import.meta.url));
 
 interface Owner {
@@ -55,6 +57,12 @@ describe('python launcher lifetime', () => {
     clearTimeout(timer);
     assert.equal(code, 0);
     assert.ok(await waitFor(async () => !(await isRunning(owner.pids.launcher))), 'the launcher exited with it');
+  });
+
+  it('keeps sluice alive while a task runs', async () => {
+    const script = fileURLToPath(new URL('./fixtures/await-task.ts', import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script], { timeout: 15_000 });
+    assert.equal(JSON.parse(stdout).exitCode, 0);
   });
 
   it('close() ends running tasks as cancelled and waits for the launcher to exit', async () => {
