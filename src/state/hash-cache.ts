@@ -88,7 +88,15 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
     const fresh: CacheRow[] = [];
     await forEachLimited(toHash, concurrency, async ({ key, stat, statAtNs }) => {
       counts.hashed += 1;
-      const hash = await hasher(key);
+      let hash: string;
+      try {
+        hash = await hasher(key);
+      } catch (error) {
+        // Deleted between the stat and the read: as missing as if the stat had not found it.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        result.set(key, undefined);
+        return;
+      }
       result.set(key, hash);
       // Changed while being read: the hash may mix two versions, so it is not remembered.
       const after = statFile(key);

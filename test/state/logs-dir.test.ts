@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { attemptLogPath, compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs-dir.ts';
 import { openStore } from '../../src/state/open-store.ts';
 import { pruneRuns } from '../../src/state/prune-runs.ts';
-import { listRuns } from '../../src/state/read-history.ts';
+import { listRuns, readAttempts } from '../../src/state/read-history.ts';
+import { startAttempt } from '../../src/state/record-attempt.ts';
 import { startRun } from '../../src/state/record-run.ts';
 import { makeTempDir } from './helpers.ts';
 
@@ -31,6 +32,7 @@ test('pruning keeps the newest runs (logs and rows) and the current one', () => 
   const ids = Array.from({ length: 25 }, (_, i) => makeRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), 7));
   for (const id of ids) {
     startRun(store, { id, command: 'sluice run' });
+    startAttempt(store, { runId: id, task: { id: 1, step: 'step', inputs: [], outputs: ['o'] }, attempt: 1 });
     fs.mkdirSync(path.join(runLogDir(root, id), 'step'), { recursive: true });
     fs.writeFileSync(path.join(runLogDir(root, id), 'step', '1.1.log'), 'log');
   }
@@ -43,6 +45,8 @@ test('pruning keeps the newest runs (logs and rows) and the current one', () => 
   const left = fs.readdirSync(path.join(root, '.sluice', 'logs')).sort();
   assert.deepEqual(left, [...ids.slice(0, 1), ...ids.slice(5), 'keep-me'].sort());
   assert.deepEqual(listRuns(store, 100).map((r) => r.id).sort(compareRunIds), [ids[0], ...ids.slice(5)]);
+  assert.deepEqual(readAttempts(store, ids[1]!), [], 'attempts went with their run');
+  assert.equal(readAttempts(store, ids[5]!).length, 1);
   assert.deepEqual(pruneRuns(store, { keep: 20, currentRunId: ids[0] }), []);
   store.close();
 });
