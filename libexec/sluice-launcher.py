@@ -23,10 +23,14 @@ import errno
 import json
 import os
 import select
+import selectors
 import shutil
 import signal
 import sys
 import time
+
+if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
+    sys.exit('sluice-launcher: needs Python 3.8+ with os.posix_spawn; sluice falls back to spawn')
 
 DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
 OUT_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
@@ -269,7 +273,9 @@ def blame(program, cwd, stdin_path, stdout_path, stderr_path):
 
 def main():
     launcher = Launcher()
-    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    wake_r, wake_w = os.pipe()  # close-on-exec by default since Python 3.4
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
     noop = lambda signum, frame: None
     signal.signal(signal.SIGCHLD, noop)
@@ -278,15 +284,35 @@ def main():
     # Ctrl-C reaches the whole foreground group; sluice decides what to do, then closes us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    poller = select.epoll()
-    poller.register(0, select.EPOLLIN)
-    poller.register(wake_r, select.EPOLLIN)
+    poller = make_poller(0, wake_r)
     os.write(1, f'r {os.getpid()}\n'.encode())
     try:
         serve(launcher, poller, wake_r)
     finally:
         # Whatever ended the loop (EOF, a signal, a bug), no task of ours may survive us.
         launcher.shutdown(wake_r)
+
+
+class SelectorPoller:
+    """epoll's poll() on systems without epoll."""
+
+    def __init__(self, fds):
+        self.selector = selectors.DefaultSelector()
+        for fd in fds:
+            self.selector.register(fd, selectors.EVENT_READ)
+
+    def poll(self):
+        return [(key.fd, events) for key, events in self.selector.select()]
+
+
+def make_poller(*fds):
+    if not hasattr(select, 'epoll'):
+        return SelectorPoller(fds)
+    # epoll directly: the selectors wrapper costs a few microseconds more per wake-up.
+    poller = select.epoll()
+    for fd in fds:
+        poller.register(fd, select.EPOLLIN)
+    return poller
 
 
 def serve(launcher, poller, wake_r):

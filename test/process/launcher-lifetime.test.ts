@@ -82,6 +82,20 @@ describe('python launcher lifetime', () => {
     await launcher.close(); // idempotent
   });
 
+  it('ends its tasks, reporting them, when the launcher itself gets SIGTERM', async () => {
+    const launcher = await startFastLauncher({ shutdownGraceMs: 300 });
+    const out = path.join(dir, 'term.out');
+    const task = launcher.start({ argv: ['sh', '-c', 'sleep 1000 & sleep 1000'], cwd: dir, stdoutPath: out, stderrPath: out });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    process.kill(launcher.pid, 'SIGTERM');
+    const result = await task.done;
+    assert.equal(result.signal, 'SIGTERM');
+    assert.deepEqual(await waitForGroupGone(result.pid), []);
+    await launcher.close();
+    assert.equal(await isRunning(launcher.pid), false);
+    assert.throws(() => launcher.start({ argv: ['true'], cwd: dir, stdoutPath: out, stderrPath: out }), /gone/);
+  });
+
   it('rejects when python cannot be started', async () => {
     await assert.rejects(startFastLauncher({ python: 'sluice-no-such-python' }), /Cannot start the launcher/);
   });
