@@ -6,7 +6,7 @@ import { startWorker } from './start-worker.ts';
 export interface WorkerPoolOptions {
   /** Most threads alive at once. */
   readonly size: number;
-  /** Module each thread runs; it answers every message with one message (see serve-jobs.ts). */
+  /** Module each thread runs; it says it is ready, then answers every message with one message (serve-jobs.ts). */
   readonly entry: URL;
 }
 
@@ -16,8 +16,8 @@ export interface WorkerPool<In, Out> {
   /**
    * Sends `message` to an idle thread and resolves with its answer. Aborting `signal` removes a
    * queued job, or terminates the thread running it (a new thread replaces it when needed) and
-   * rejects with a PoolAbortError once the thread is gone. `onStart` is called when a thread
-   * takes the job.
+   * rejects with a PoolAbortError once the thread is gone. `onStart` is called when a ready
+   * thread takes the job.
    */
   run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out>;
   /** Terminates every thread; queued and running jobs reject. Idempotent. */
@@ -35,10 +35,12 @@ interface Job<In, Out> {
 
 interface Thread<In, Out> {
   readonly worker: Worker;
+  /** It has loaded its module and takes jobs. */
+  ready: boolean;
   job: Job<In, Out> | undefined;
   /** The uncaught error that is ending the thread, reported with its exit. */
   crash: unknown;
-  /** Terminated on purpose: its exit fails no job. */
+  /** Terminated on purpose: whoever ended it settles its job. */
   ending: boolean;
 }
 
@@ -46,6 +48,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   const threads = new Set<Thread<In, Out>>();
   const idle: Thread<In, Out>[] = [];
   const queue: Job<In, Out>[] = [];
+  /** Threads started and not yet ready. */
+  let starting = 0;
   let closing: Promise<void> | undefined;
 
   function run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out> {
@@ -65,8 +69,13 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function dispatch(): void {
     while (queue.length > 0 && closing === undefined) {
-      const thread = idle.pop() ?? (threads.size < options.size ? spawn() : undefined);
-      if (thread === undefined) return;
+      const thread = idle.pop();
+      if (thread === undefined) {
+        // Start threads for the jobs that no starting thread will take.
+        if (starting >= queue.length || threads.size >= options.size) return;
+        spawn();
+        continue;
+      }
       const job = queue.shift() as Job<In, Out>;
       thread.job = job;
       job.thread = thread;
@@ -84,15 +93,22 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     }
   }
 
-  function spawn(): Thread<In, Out> {
-    const thread: Thread<In, Out> = { worker: startWorker(options.entry), job: undefined, crash: undefined, ending: false };
+  function spawn(): void {
+    const thread: Thread<In, Out> = { worker: startWorker(options.entry), ready: false, job: undefined, crash: undefined, ending: false };
     threads.add(thread);
+    starting++;
     thread.worker.on('message', (answer: Out) => {
-      const job = thread.job;
-      if (job === undefined) return;
-      settle(job);
-      park(thread);
-      job.resolve(answer);
+      if (!thread.ready) {
+        thread.ready = true;
+        starting--;
+        park(thread);
+      } else {
+        const job = thread.job;
+        if (job === undefined) return;
+        settle(job);
+        park(thread);
+        job.resolve(answer);
+      }
       dispatch();
     });
     thread.worker.on('messageerror', (error: Error) => {
@@ -106,18 +122,33 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     thread.worker.on('error', (error: Error) => {
       thread.crash = error;
     });
-    thread.worker.on('exit', (code: number) => {
-      threads.delete(thread);
-      const at = idle.indexOf(thread);
-      if (at >= 0) idle.splice(at, 1);
+    thread.worker.on('exit', (code: number) => exited(thread, code));
+  }
+
+  function exited(thread: Thread<In, Out>, code: number): void {
+    threads.delete(thread);
+    const at = idle.indexOf(thread);
+    if (at >= 0) idle.splice(at, 1);
+    if (!thread.ready) starting--;
+    const crash = thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`);
+    if (thread.ending) {
+      // Terminated on purpose: abortJob or close settles its job.
+    } else if (thread.ready) {
       const job = thread.job;
-      if (job !== undefined && !thread.ending) {
+      if (job !== undefined) {
         settle(job);
-        job.reject(thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`));
+        job.reject(crash);
       }
-      dispatch();
-    });
-    return thread;
+    } else {
+      // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
+      // start at all is not restarted forever.
+      const job = queue.shift();
+      if (job !== undefined) {
+        settle(job);
+        job.reject(new BackendError(`A worker thread could not start: ${describe(crash)}`, { cause: crash }));
+      }
+    }
+    dispatch();
   }
 
   // Idle threads must not keep the process alive.
@@ -146,10 +177,13 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     void endThread(thread).then(() => job.reject(error));
   }
 
-  // Resolves once the thread has stopped, so nothing it runs writes after the job has ended.
+  // Resolves once the thread has stopped, so nothing it runs writes after its job has ended.
   function endThread(thread: Thread<In, Out>): Promise<void> {
     thread.ending = true;
-    return thread.worker.terminate().then(() => undefined, () => undefined);
+    return thread.worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   function close(): Promise<void> {
@@ -177,4 +211,8 @@ function abortError(signal: AbortSignal): PoolAbortError {
   const reason: unknown = signal.reason;
   const detail = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
   return new PoolAbortError(`The work was aborted${detail}`, { cause: reason });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
