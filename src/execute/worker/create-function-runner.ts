@@ -1,0 +1,60 @@
+import { PlanError } from '../../errors.ts';
+import { createWorkerPool } from '../../pool/worker-pool.ts';
+import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, StepRequest } from './function-runner.ts';
+import { describeFailure } from './run-step-function.ts';
+
+const STEP_WORKER = new URL(import.meta.url.endsWith('.ts') ? './step-worker.ts' : './step-worker.js', import.meta.url);
+
+/** Runs function steps on a pool of worker threads, at most `threads` at once. */
+export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRunner {
+  const threads = options.threads;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new PlanError(`Expected \`threads\` to be a positive integer, got \`${String(threads)}\``);
+  }
+  const pool = createWorkerPool<StepRequest, FunctionResult>({ size: threads, entry: STEP_WORKER });
+  let closed = false;
+
+  async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], signal?: AbortSignal): Promise<FunctionResult> {
+    if (signal?.aborted === true || closed) return { ok: false, message: 'cancelled before it started', cancelled: true };
+    const stop = new AbortController();
+    let ended: 'timed out' | 'cancelled' | undefined;
+    const end = (why: 'timed out' | 'cancelled'): void => {
+      ended ??= why;
+      stop.abort();
+    };
+    const onCancel = (): void => end('cancelled');
+    signal?.addEventListener('abort', onCancel, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = task.resources.timeoutMs;
+    // The clock starts when a thread takes the task, not while it waits for one.
+    const onStart = (): void => {
+      if (timeoutMs !== undefined) timer = setTimeout(() => end('timed out'), timeoutMs);
+    };
+    try {
+      return await pool.run({ task, outputs }, stop.signal, onStart);
+    } catch (error) {
+      if (ended === 'timed out') {
+        return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };
+      }
+      if (ended === 'cancelled' || closed) return cancelledResult();
+      const failure = describeFailure(error);
+      return failure.ok ? failure : { ...failure, message: `its worker thread failed: ${failure.message}` };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  return {
+    threads,
+    run,
+    close(): Promise<void> {
+      closed = true;
+      return pool.close();
+    },
+  };
+}
+
+function cancelledResult(): FunctionResult {
+  return { ok: false, message: 'cancelled; its worker thread was terminated', cancelled: true };
+}

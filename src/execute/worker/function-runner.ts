@@ -1,0 +1,38 @@
+// The contract between the local executor and the worker threads that run function steps.
+import type { Task } from '../../plan/task.ts';
+
+export type FunctionResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Why the function failed, starting with the reason (the thrown error's message). */
+      readonly message: string;
+      /** The thrown error's stack, as the worker thread saw it. */
+      readonly stack?: string | undefined;
+      readonly timedOut?: boolean | undefined;
+      readonly cancelled?: boolean | undefined;
+    };
+
+export interface FunctionRunnerOptions {
+  /** Worker threads, and so the most function tasks running at once. */
+  readonly threads: number;
+}
+
+export interface FunctionRunner {
+  readonly threads: number;
+  /**
+   * Runs the step function of `task` on a worker thread, writing to `outputs` (staged temporary
+   * paths, absolute, index for index with the task's outputs). Never rejects: failures, timeouts
+   * (`task.resources.timeoutMs`) and cancels (`signal`) are results; the last two terminate the
+   * thread running the function.
+   */
+  run(task: Task, outputs: readonly string[], signal?: AbortSignal): Promise<FunctionResult>;
+  /** Terminates the threads; running tasks resolve as cancelled. */
+  close(): Promise<void>;
+}
+
+/** One message to a step worker thread. */
+export interface StepRequest {
+  readonly task: Task;
+  readonly outputs: readonly string[];
+}

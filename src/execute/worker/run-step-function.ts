@@ -1,0 +1,66 @@
+// Thread side of function steps: find the step's function in its pipeline file and call it.
+import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
+import { loadPipeline } from '../../plan/load-pipeline.ts';
+import { buildStepContext } from './build-step-context.ts';
+import type { FunctionResult, StepRequest } from './function-runner.ts';
+
+// Each thread imports a pipeline file once (loadPipeline installs the same tsx and `sluice`
+// hooks the planner used) and builds its steps once per set of parameter values.
+const definitions = new Map<string, Promise<PipelineDefinition>>();
+const stepSets = new Map<string, Readonly<Record<string, Step>>>();
+
+export async function runStepFunction({ task, outputs }: StepRequest): Promise<FunctionResult> {
+  const action = task.action;
+  if (action.kind !== 'function') {
+    return { ok: false, message: `Task ${task.id} of step \`${task.step}\` has no function to run (this is a bug in sluice)` };
+  }
+  let step: Step | undefined;
+  try {
+    step = await findStep(action.module, action.step, task.params);
+  } catch (error) {
+    return describeFailure(error);
+  }
+  const where = `step \`${action.step}\` of ${action.module}`;
+  if (step === undefined) {
+    return { ok: false, message: `There is no ${where} any more; run sluice again to plan the pipeline as it is now` };
+  }
+  if (typeof step.run !== 'function') {
+    return { ok: false, message: `The ${where} is no longer a function; run sluice again to plan the pipeline as it is now` };
+  }
+  if (step.run.toString() !== action.source) {
+    return { ok: false, message: `The function of ${where} changed since the run was planned; run sluice again to plan with the new code` };
+  }
+  const context = buildStepContext(task, step, outputs);
+  try {
+    await step.run(context as Parameters<typeof step.run>[0]);
+    return { ok: true };
+  } catch (error) {
+    return describeFailure(error);
+  }
+}
+
+async function findStep(module: string, name: string, params: Params | undefined): Promise<Step | undefined> {
+  let loading = definitions.get(module);
+  if (loading === undefined) {
+    loading = loadPipeline(module);
+    definitions.set(module, loading);
+  }
+  const definition = await loading;
+  const values = params ?? definition.params;
+  const key = `${module}\0${JSON.stringify(values)}`;
+  let steps = stepSets.get(key);
+  if (steps === undefined) {
+    steps = definition.steps(values);
+    stepSets.set(key, steps);
+  }
+  return Object.hasOwn(steps, name) ? steps[name] : undefined;
+}
+
+/** A thrown value as a failed result: the reason first, with the error's name when it says more. */
+export function describeFailure(error: unknown): FunctionResult {
+  if (error instanceof Error) {
+    const reason = error.name === 'Error' || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
+    return { ok: false, message: reason, stack: error.stack };
+  }
+  return { ok: false, message: `the function threw ${typeof error === 'string' ? JSON.stringify(error) : String(error)}` };
+}
