@@ -4,6 +4,7 @@
 
 import type { Action } from '../plan/task.ts';
 import { HASH_ALGORITHM, hashText } from './hash-file.ts';
+import { serializeAction } from './serialize-action.ts';
 import { serializeCanonical, type JsonValue } from './serialize-canonical.ts';
 
 /** A function step is signed by its source text, which the caller reads. */
@@ -46,7 +47,7 @@ export function computeSignature(parts: SignatureParts): Signature {
   let inputsText = '';
   for (const input of parts.inputs) inputsText += `${JSON.stringify(input.path)}:${input.hash ?? '-'}\n`;
   const inputsHash = hashText(inputsText);
-  const actionHash = hashText(serializeCanonical(parts.action, 'action'));
+  const actionHash = hashText(serializeAction(parts.action));
   const paramsHash = hashRepeated(serializeCanonical(parts.params ?? null, 'params'));
   const envHash = hashRepeated(serializeCanonical(parts.env ?? {}, 'env'));
   // The output paths have no component hash of their own: they are part of the task key, so

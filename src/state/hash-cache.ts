@@ -21,7 +21,7 @@ export interface HashCacheOptions {
 }
 
 export interface HashCache {
-  /** Hashes of the given paths (resolved to absolute keys); undefined for a missing file. */
+  /** Hashes of the given paths (relative ones resolved to absolute keys); undefined for a missing file. */
   hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>>;
   /** Counters since creation: rows trusted, and files actually read. */
   readonly counts: { hits: number; hashed: number };
@@ -62,7 +62,8 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
   });
 
   async function hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
-    const keys = [...new Set(paths.map((p) => path.resolve(p)))];
+    // Callers pass absolute paths (signTasks resolves them); resolving again would cost ~10% here.
+    const keys = [...new Set(paths.map((p) => (path.isAbsolute(p) ? p : path.resolve(p))))];
     const cached = new Map<string, RawCacheRow>();
     for (const row of select.all(JSON.stringify(keys)) as RawCacheRow[]) cached.set(row[0], row);
 
