@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.ts';
 import { spawnOverheadBenchmark } from './spawn-overhead.ts';
+import { workerTasksBenchmark } from './worker-tasks.ts';
 
-const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark];
+const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark];
 
 async function runBenchmarks(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
