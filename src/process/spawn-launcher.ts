@@ -3,6 +3,7 @@
 // beyond Node; it is the fallback and the benchmark's baseline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { BackendError } from '../errors.ts';
 import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { Termination } from './track-termination.ts';
@@ -13,7 +14,7 @@ export function createSpawnLauncher(): Launcher {
   return {
     kind: 'spawn',
     start(request: LaunchRequest): RunningProcess {
-      if (closed) throw new Error(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
+      if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
       const task = startTask(resolveRequest(request));
       running.add(task);
       void task.done.finally(() => running.delete(task));

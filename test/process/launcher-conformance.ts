@@ -244,6 +244,19 @@ export function testLauncherConformance(name: string, create: () => Promise<Laun
       assert.deepEqual(await findLivingMembers(ran.result.pid), []);
     });
 
+    it('close() ends running tasks as cancelled; start() afterwards throws', async () => {
+      const own = await create();
+      const task = own.start(request(['sh', '-c', 'sleep 1000 & sleep 1000'], { killGraceMs: 300 }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await own.close();
+      const result = await task.done;
+      assert.equal(result.cancelled, true);
+      assert.notEqual(result.signal, null);
+      await assertGroupGone(result.pid);
+      assert.throws(() => own.start(request(['true'])), /launcher/);
+      await own.close();
+    });
+
     it('runs 500 tasks with 8 in flight, each result matched to its request', async () => {
       const total = 500;
       const results: LaunchResult[] = new Array(total);
