@@ -33,7 +33,7 @@ function hintFor(cause: unknown): string {
 }
 
 /** A short, one-line rendering of a value for messages. */
-export function previewItem(value: unknown): string {
+function previewItem(value: unknown): string {
   let text: string;
   try {
     text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));

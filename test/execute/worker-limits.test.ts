@@ -8,6 +8,7 @@ import { planFile, read, runStaged, tasksOf, writeProject } from './worker-fixtu
 // Each function notes which thread ran it (and when), so the tests can see threads end and overlap.
 const PIPELINE = `
 import fs from 'node:fs';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { pipeline, step } from 'sluice';
 
@@ -44,11 +45,25 @@ export default pipeline({
       fs.writeFileSync(output, JSON.stringify({ startedAt, endedAt: Date.now(), threadId }));
     },
   }),
+  // Burns CPU for 400 ms, and on until the other task has started too (at most 20 s): run one
+  // after the other they cannot overlap; run at once they do, however slowly threads start.
+  race: step({
+    in: 'race/{n}',
+    out: 'out/{n}.race',
+    run: ({ input, output }) => {
+      const startedAt = Date.now();
+      fs.writeFileSync(input + '.started', '');
+      const bothStarted = () => fs.readdirSync(path.dirname(input)).filter((name) => name.endsWith('.started')).length === 2;
+      let x = 0;
+      while (Date.now() - startedAt < 400 || (!bothStarted() && Date.now() - startedAt < 20000)) x += Math.sqrt(x + 1);
+      fs.writeFileSync(output, JSON.stringify({ startedAt, endedAt: Date.now(), threadId }));
+    },
+  }),
 });
 `;
 
 const project = (): string =>
-  writeProject({ 'pipeline.ts': PIPELINE, 'spin/1': '', 'wait/1': '', 'note/1': '', 'note/2': '', 'burn/1': '', 'burn/2': '' });
+  writeProject({ 'pipeline.ts': PIPELINE, 'spin/1': '', 'wait/1': '', 'note/1': '', 'note/2': '', 'burn/1': '', 'burn/2': '', 'race/1': '', 'race/2': '' });
 
 describe('limits of function steps on worker threads', () => {
   it('ends the thread of a function that runs past its timeout, and replaces it', async () => {
@@ -96,11 +111,11 @@ describe('limits of function steps on worker threads', () => {
     const plan = await planFile(path.join(dir, 'pipeline.ts'));
     const runner = createFunctionRunner({ threads: 2 });
     try {
-      const results = await Promise.all(tasksOf(plan, 'burn').map((task) => runStaged(runner, task)));
+      const results = await Promise.all(tasksOf(plan, 'race').map((task) => runStaged(runner, task)));
       assert.deepEqual(results, [{ ok: true }, { ok: true }]);
-      const [a, b] = ['out/1.burn', 'out/2.burn'].map((file) => JSON.parse(read(dir, file)));
+      const [a, b] = ['out/1.race', 'out/2.race'].map((file) => JSON.parse(read(dir, file)));
       assert.notEqual(a.threadId, b.threadId);
-      // Each busy loop ran for 400 ms; they overlapped when each started before the other ended.
+      // They overlapped when each started before the other ended.
       assert.ok(a.startedAt < b.endedAt && b.startedAt < a.endedAt, JSON.stringify({ a, b }));
     } finally {
       await runner.close();

@@ -14,12 +14,13 @@ export async function runStepFunction({ task, outputs }: StepRequest): Promise<F
   if (action.kind !== 'function') {
     return { ok: false, message: `Task ${task.id} of step \`${task.step}\` has no function to run (this is a bug in sluice)` };
   }
-  let step: Step | undefined;
+  let found: FoundStep;
   try {
-    step = await findStep(action.module, action.step, task.params);
+    found = await findStep(action.module, action.step, task.params);
   } catch (error) {
     return describeFailure(error);
   }
+  const { step, params } = found;
   const where = `step \`${action.step}\` of ${action.module}`;
   if (step === undefined) {
     return { ok: false, message: `There is no ${where} any more; run sluice again to plan the pipeline as it is now` };
@@ -30,7 +31,7 @@ export async function runStepFunction({ task, outputs }: StepRequest): Promise<F
   if (step.run.toString() !== action.source) {
     return { ok: false, message: `The function of ${where} changed since the run was planned; run sluice again to plan with the new code` };
   }
-  const context = buildStepContext(task, step, outputs);
+  const context = buildStepContext({ ...task, params }, step, outputs);
   try {
     await step.run(context as Parameters<typeof step.run>[0]);
     return { ok: true };
@@ -39,7 +40,13 @@ export async function runStepFunction({ task, outputs }: StepRequest): Promise<F
   }
 }
 
-async function findStep(module: string, name: string, params: Params | undefined): Promise<Step | undefined> {
+interface FoundStep {
+  readonly step: Step | undefined;
+  /** The parameter values the steps were made with. */
+  readonly params: Params;
+}
+
+async function findStep(module: string, name: string, params: Params | undefined): Promise<FoundStep> {
   let loading = definitions.get(module);
   if (loading === undefined) {
     loading = loadPipeline(module);
@@ -53,7 +60,7 @@ async function findStep(module: string, name: string, params: Params | undefined
     steps = definition.steps(values);
     stepSets.set(key, steps);
   }
-  return Object.hasOwn(steps, name) ? steps[name] : undefined;
+  return { step: Object.hasOwn(steps, name) ? steps[name] : undefined, params: values };
 }
 
 /** A thrown value as a failed result: the reason first, with the error's name when it says more. */
