@@ -1,7 +1,7 @@
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import type { StateStore } from '../state/open-store.ts';
-import { finishAttempt, startAttempt } from '../state/record-attempt.ts';
+import { makeTaskKey } from '../state/task-key.ts';
 import type { RunListener } from './run-events.ts';
 
 const FLUSH_EVERY = 256;
@@ -21,24 +21,26 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
     if (buffer.length === 0) return;
     const rows = buffer;
     buffer = [];
+    const insert = store.statement(
+      `INSERT OR REPLACE INTO task_attempts
+         (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     store.db.transaction(() => {
       for (const { task, attempt, outcome } of rows) {
-        startAttempt(store, { runId, task, attempt, logPath: outcome.stderrLog, startedAt: outcome.startedAt });
-        if (outcome.status === 'succeeded') {
-          store
-            .statement(`UPDATE task_attempts SET state = 'succeeded', exit_code = 0, finished_at = ? WHERE run_id = ? AND task_id = ? AND attempt = ?`)
-            .run(outcome.endedAt, runId, task.id, attempt);
-        } else {
-          finishAttempt(store, {
-            runId,
-            task,
-            attempt,
-            state: outcome.status,
-            exitCode: outcome.exitCode,
-            signal: outcome.signal,
-            finishedAt: outcome.endedAt,
-          });
-        }
+        insert.run(
+          runId,
+          makeTaskKey(task),
+          task.id,
+          task.step,
+          attempt,
+          outcome.status,
+          outcome.exitCode,
+          outcome.signal,
+          outcome.stderrLog,
+          outcome.startedAt,
+          outcome.endedAt,
+        );
       }
     })();
   };

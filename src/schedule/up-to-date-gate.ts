@@ -35,6 +35,8 @@ export interface GateOptions {
 /** Up-to-date decisions for a run: a batch survey first, then per task as inputs appear. */
 export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const signatures = new Map<number, Signature>();
+  // Only a task whose upstream ran can have inputs the survey did not see.
+  const undecided = new Set<number>();
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
 
   const judge = async (tasks: readonly Task[]): Promise<UpToDateVerdict[]> => {
@@ -67,12 +69,14 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
         }
         verdicts.set(task.id, verdict);
         if (verdict.upToDate) upToDate.add(task.id);
+        else if (verdict.reason === 'upstream runs') undecided.add(task.id);
         return verdict;
       };
       for (const task of tasks) settle(task);
       return { upToDate, verdicts };
     },
     async decide(task) {
+      if (!undecided.has(task.id)) return true;
       const [verdict] = await judge([task]);
       return verdict?.upToDate !== true;
     },
