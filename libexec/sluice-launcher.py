@@ -3,8 +3,10 @@
 # posix_spawn (vfork-based, so cheap) instead of forking the large Node process for each task.
 #
 # Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
-# and a SIGCHLD wakeup pipe. When stdin reaches EOF (sluice closed it, or sluice died, even by
-# SIGKILL), every process group still running is sent SIGTERM, then SIGKILL, and we exit.
+# and a SIGCHLD wakeup pipe. A task that fails or is terminated takes its whole process group
+# down with it (SIGKILL). When stdin reaches EOF (sluice closed it, or sluice died, even by
+# SIGKILL), every process group we started that is still alive (running tasks, and what finished
+# tasks left running in the background) is sent SIGTERM, then SIGKILL, and we exit.
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
 #
@@ -62,6 +64,7 @@ class Launcher:
         self.by_id = {}   # task id -> Task, only while the leader is not reaped
         self.by_pid = {}  # pid -> Task, same tasks
         self.found = {}   # (program, PATH) -> absolute path
+        self.leftovers = set()  # groups of finished tasks that still had members
         self.out = []     # reply lines waiting for the next flush
         self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
         self.base_path = os.environ.get('PATH', '')
@@ -191,10 +194,17 @@ class Launcher:
             pid = info.si_pid
             exited = info.si_code == os.CLD_EXITED
             task = self.by_pid.pop(pid, None)
-            if not exited or info.si_status != 0 or (task is not None and task.doomed):
+            ended_badly = not exited or info.si_status != 0 or (task is not None and task.doomed)
+            if ended_badly:
                 # Failure or termination: no grandchild of this task may outlive it.
                 kill_group(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            if not ended_badly and group_exists(pid):
+                # A successful task left something running in its group: end it at shutdown.
+                # The group's id stays reserved for as long as the group has members.
+                self.leftovers.add(pid)
+                if len(self.leftovers) > 1024:
+                    self.leftovers = {pgid for pgid in self.leftovers if is_our_group(pgid)}
             if task is None:
                 continue
             del self.by_id[task.id]
@@ -216,18 +226,29 @@ class Launcher:
             view = view[written:]
 
     def shutdown(self, wakeup_fd):
-        debug(f'stopping {len(self.by_id)} task(s)')
+        debug(f'stopping {len(self.by_id)} task(s), {len(self.leftovers)} leftover group(s)')
         for task in self.by_id.values():
             task.doomed = True
             kill_group(task.pid, signal.SIGTERM)
+        leftovers = [pgid for pgid in self.leftovers if is_our_group(pgid)]
+        for pgid in leftovers:
+            kill_group(pgid, signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         self.reap()
-        while self.by_id and time.monotonic() < deadline:
-            select.select([wakeup_fd], [], [], max(0.0, deadline - time.monotonic()))
+        while time.monotonic() < deadline:
+            leftovers = living_groups(leftovers)
+            if not self.by_id and not leftovers:
+                break
+            # No SIGCHLD tells us about leftovers (not our children): poll for them.
+            timeout = 0.02 if leftovers else deadline - time.monotonic()
+            select.select([wakeup_fd], [], [], max(0.0, timeout))
             drain(wakeup_fd)
             self.reap()
         for task in self.by_id.values():
             kill_group(task.pid, signal.SIGKILL)
+        for pgid in leftovers:
+            if is_our_group(pgid):
+                kill_group(pgid, signal.SIGKILL)
         while self.by_id:
             select.select([wakeup_fd], [], [], 0.05)
             drain(wakeup_fd)
@@ -245,6 +266,49 @@ def kill_group(pid, signum):
         os.killpg(pid, signum)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def group_exists(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def is_our_group(pgid):
+    """A finished task's group, still there, and its id not taken by a new process since."""
+    try:
+        os.kill(pgid, 0)
+        return False  # a process with that pid exists: not our leader, who was reaped
+    except ProcessLookupError:
+        return group_exists(pgid)
+    except PermissionError:
+        return False
+
+
+def living_groups(pgids):
+    """The groups that still have a member that is not a zombie (a zombie does nothing, and
+    an init that never reaps orphans would otherwise keep us waiting for the whole grace)."""
+    if not pgids:
+        return []
+    wanted = set(pgids)
+    living = set()
+    try:
+        names = os.listdir('/proc')
+    except OSError:
+        return [pgid for pgid in pgids if group_exists(pgid)]
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f'/proc/{name}/stat', 'rb') as stat:
+                fields = stat.read().rsplit(b')', 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if fields[0] != b'Z' and int(fields[2]) in wanted:
+            living.add(int(fields[2]))
+    return [pgid for pgid in pgids if pgid in living]
 
 
 def drain(fd):

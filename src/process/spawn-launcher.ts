@@ -5,17 +5,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
 import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
+import { endLeftoverGroups, groupExists, pruneGroups } from './end-leftover-groups.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { Termination } from './track-termination.ts';
 
+/** How long close() gives leftover background processes of finished tasks after SIGTERM. */
+const LEFTOVER_GRACE_MS = 1000;
+
 export function createSpawnLauncher(): Launcher {
   const running = new Set<RunningProcess>();
+  const leftovers = new Set<number>();
   let closed = false;
   return {
     kind: 'spawn',
     start(request: LaunchRequest): RunningProcess {
       if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
-      const task = startTask(resolveRequest(request));
+      const task = startTask(resolveRequest(request), leftovers);
       running.add(task);
       void task.done.finally(() => running.delete(task));
       return task;
@@ -25,11 +30,13 @@ export function createSpawnLauncher(): Launcher {
       const tasks = [...running];
       for (const task of tasks) task.cancel();
       await Promise.allSettled(tasks.map((task) => task.done));
+      await endLeftoverGroups(leftovers, LEFTOVER_GRACE_MS);
+      leftovers.clear();
     },
   };
 }
 
-function startTask(request: LaunchRequest): RunningProcess {
+function startTask(request: LaunchRequest, leftovers: Set<number>): RunningProcess {
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
@@ -48,6 +55,10 @@ function startTask(request: LaunchRequest): RunningProcess {
       // A failed or terminated task leaves no grandchild behind. The leader is already reaped,
       // but a process group's id stays reserved while any member of it is alive.
       if (exitCode !== 0 || termination.state !== 'running') signalGroup(pid, 'SIGKILL');
+      else if (groupExists(pid)) {
+        leftovers.add(pid);
+        if (leftovers.size > 1024) pruneGroups(leftovers);
+      }
       resolve(buildResult(pid, exitCode, signal, termination, startedAt));
       termination.end();
     });
