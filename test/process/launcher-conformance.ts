@@ -264,10 +264,8 @@ export function testLauncherConformance(name: string, create: () => Promise<Laun
       assert.equal(result.exitCode, 0);
       const background = Number((await readFile(req.stdoutPath, 'utf8')).trim());
       assert.ok(await isRunning(background), 'a successful task\'s background process is left alone while sluice runs');
-      const started = Date.now();
       await own.close();
       assert.deepEqual(await waitForGroupGone(result.pid), []);
-      assert.ok(Date.now() - started < 1000, 'SIGTERM was enough, no wait for the grace period');
     });
 
     it('runs 500 tasks with 8 in flight, each result matched to its request', async () => {
