@@ -63,13 +63,13 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
           const index = byId.get(need);
           if (index === undefined) continue;
           const needed = tasks[index] as Task;
-          if (!settle(needed).upToDate && verdict.upToDate) {
-            verdict = { upToDate: false, reason: 'upstream runs', path: needed.outputs[0] ?? needed.step };
-          }
+          if (settle(needed).upToDate) continue;
+          // Its inputs will be remade: judge it again, with their new content, when it is ready.
+          undecided.add(task.id);
+          if (verdict.upToDate) verdict = { upToDate: false, reason: 'upstream runs', path: needed.outputs[0] ?? needed.step };
         }
         verdicts.set(task.id, verdict);
         if (verdict.upToDate) upToDate.add(task.id);
-        else if (verdict.reason === 'upstream runs') undecided.add(task.id);
         return verdict;
       };
       for (const task of tasks) settle(task);
