@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import readline from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { judgeLockHolder, type LockInfo, type ProcessProbes } from '../../src/state/judge-lock-holder.ts';
@@ -13,23 +14,21 @@ import { makeTempDir } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/hold-lock.ts', import.meta.url));
 
-function startHolder(root: string, mode: 'hold' | 'exit' | 'race'): { child: ChildProcess; output: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, root, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const output = new Promise<string>((resolve) => {
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.endsWith('\n')) resolve(text.trim());
-    });
-    child.on('exit', () => resolve(text.trim()));
-  });
-  return { child, output };
+function startHolder(root: string, mode: 'hold' | 'exit' | 'race'): { child: ChildProcess; lines: AsyncIterator<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, root, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return { child, lines };
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+  const { value, done } = await lines.next();
+  return done === true ? '(exited)' : value;
 }
 
 test('a second run is refused with a message naming the running pid; a SIGKILLed holder is taken over', async () => {
   const root = makeTempDir();
-  const { child, output } = startHolder(root, 'hold');
-  assert.equal(await output, 'locked');
+  const { child, lines } = startHolder(root, 'hold');
+  assert.equal(await nextLine(lines), 'locked');
   try {
     assert.throws(() => acquireRunLock(root, { command: 'sluice run' }), (error: unknown) => {
       assert.ok(error instanceof RunLockedError);
@@ -55,8 +54,8 @@ test('a second run is refused with a message naming the running pid; a SIGKILLed
 
 test('the lock is released when its process exits normally', async () => {
   const root = makeTempDir();
-  const { child, output } = startHolder(root, 'exit');
-  assert.equal(await output, 'locked');
+  const { child, lines } = startHolder(root, 'exit');
+  assert.equal(await nextLine(lines), 'locked');
   await once(child, 'exit');
   assert.equal(fs.existsSync(path.join(root, '.sluice', 'lock')), false);
 });
@@ -95,14 +94,18 @@ test('an unreadable lock file is taken over', () => {
   lock.release();
 });
 
-test('of several runs racing for a stale lock, exactly one wins', async () => {
+test('of several runs racing for a stale lock, exactly one wins', { timeout: 60_000 }, async () => {
   const root = makeTempDir();
-  const { child, output } = startHolder(root, 'hold');
-  assert.equal(await output, 'locked');
-  child.kill('SIGKILL');
-  await once(child, 'exit');
+  const holder = startHolder(root, 'hold');
+  assert.equal(await nextLine(holder.lines), 'locked');
+  holder.child.kill('SIGKILL');
+  await once(holder.child, 'exit');
+  // All racers loaded and waiting, then told to go at once: they meet the stale lock together.
   const racers = Array.from({ length: 6 }, () => startHolder(root, 'race'));
-  const results = await Promise.all(racers.map((racer) => racer.output));
+  for (const racer of racers) assert.equal(await nextLine(racer.lines), 'ready');
+  for (const racer of racers) racer.child.stdin!.write('go\n');
+  const results = await Promise.all(racers.map((racer) => nextLine(racer.lines)));
+  for (const racer of racers) racer.child.stdin!.end();
   await Promise.all(racers.map((racer) => (racer.child.exitCode === null ? once(racer.child, 'exit') : undefined)));
   const winners = results.filter((line) => line === 'won');
   assert.equal(winners.length, 1, results.join(', '));
