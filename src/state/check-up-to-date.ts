@@ -1,10 +1,10 @@
 // Decides which tasks must run, and says why in words `--explain` can print.
 
 import path from 'node:path';
+import { bug } from '../errors.ts';
 import type { Task } from '../plan/task.ts';
 import type { Signature } from './compute-signature.ts';
 import type { StateStore } from './open-store.ts';
-import { bug } from '../errors.ts';
 import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp } from './read-successes.ts';
 import { stampOf, statFile, type FileStat } from './stat-file.ts';
 import { makeTaskKey } from './task-key.ts';

@@ -7,7 +7,10 @@ import { HASH_ALGORITHM, hashText } from './hash-file.ts';
 import { serializeAction } from './serialize-action.ts';
 import { serializeCanonical, type JsonValue } from './serialize-canonical.ts';
 
-/** A function step is signed by its source text, which the caller reads. */
+/**
+ * A function step is signed by `{ kind: 'function', source }` alone: the task's FunctionAction
+ * also holds the pipeline file's absolute path, which would make a moved folder run again.
+ */
 export type SignedAction = Action | { readonly kind: 'function'; readonly source: string };
 
 export interface InputHash {

@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stateDirOf } from './open-store.ts';
-import { judgeLockHolder, parseLockInfo, SYSTEM_PROBES, type LockInfo, type ProcessProbes } from './judge-lock-holder.ts';
+import {
+  judgeLockHolder,
+  parseLockInfo,
+  SYSTEM_PROBES,
+  type HolderVerdict,
+  type LockInfo,
+  type ProcessProbes,
+} from './judge-lock-holder.ts';
 import { readBootId, readProcessStart } from './process-start.ts';
 import { RunLockedError, StateError } from './state-errors.ts';
 
@@ -47,6 +54,7 @@ export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
   // like O_EXCL, and nobody can ever read a half-written lock (also true on NFS).
   const draft = `${lockPath}.${process.pid}.${info.token}.tmp`;
   fs.writeFileSync(draft, `${JSON.stringify(info)}\n`);
+  const probes = options.probes ?? SYSTEM_PROBES;
   let note: string | undefined;
   try {
     for (let tries = 0; tries < MAX_TRIES; tries += 1) {
@@ -54,13 +62,13 @@ export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
       const text = readIfExists(lockPath);
       if (text === undefined) continue; // released in between: try again
       const holder = parseLockInfo(text);
-      const verdict = holder === undefined ? { alive: false as const, why: 'it is unreadable' } : judgeLockHolder(holder, options.probes ?? SYSTEM_PROBES);
-      if (verdict.alive && holder !== undefined) throw new RunLockedError(lockPath, holder, verdict.note);
-      if (!verdict.alive) {
-        const who = holder === undefined ? 'a previous run' : `pid ${holder.pid} (started ${holder.startedAt})`;
-        if (breakStaleLock(lockPath, text, draft)) note = `Took over the lock left by ${who}: ${verdict.why}.`;
-        else sleep(20);
-      }
+      const verdict: HolderVerdict =
+        holder === undefined ? { alive: false, why: 'it is unreadable' } : judgeLockHolder(holder, probes);
+      if (holder !== undefined && verdict.alive) throw new RunLockedError(lockPath, holder, verdict.note);
+      if (verdict.alive) continue; // not reached: an unreadable lock is never alive
+      const who = holder === undefined ? 'a previous run' : `pid ${holder.pid} (started ${holder.startedAt})`;
+      if (breakStaleLock(lockPath, text, draft)) note = `Took over the lock left by ${who}: ${verdict.why}.`;
+      else sleep(20); // another run is breaking it: look again shortly
     }
   } finally {
     fs.rmSync(draft, { force: true });

@@ -2,14 +2,15 @@
 
 import { SluiceError } from '../errors.ts';
 
-/** The state database cannot be used (corrupt, or written by a newer sluice). */
+/** `.sluice/` cannot be used: the database is damaged or from a newer sluice, or the lock is contested. */
 export class StateError extends SluiceError {
   override name = 'StateError';
-  readonly dbPath: string;
+  /** The file at fault: the database or the lock. */
+  readonly path: string;
 
-  constructor(message: string, dbPath: string, options?: { cause?: unknown }) {
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.dbPath = dbPath;
+    this.path = path;
   }
 }
 
@@ -22,8 +23,8 @@ export interface LockHolder {
 }
 
 /**
- * Another sluice is running in this folder. Exit code 1, not 2: the pipeline is fine and may be
- * run again as it is once the other run ends; `holder` says which run to wait for.
+ * Another sluice is running in this folder. `exitStatus` stays 1, not 2: the pipeline is fine
+ * and may be run again as it is once the other run ends; `holder` says which run to wait for.
  */
 export class RunLockedError extends SluiceError {
   override name = 'RunLockedError';

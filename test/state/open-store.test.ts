@@ -72,7 +72,7 @@ test('a file that is not a database gives a StateError that names it', () => {
   fs.writeFileSync(dbPath, 'this is not sqlite'.repeat(100));
   assert.throws(() => openStore(root), (error: unknown) => {
     assert.ok(error instanceof StateError);
-    assert.equal(error.dbPath, dbPath);
+    assert.equal(error.path, dbPath);
     assert.ok(error.message.startsWith('Cannot open the state database'));
     return true;
   });
