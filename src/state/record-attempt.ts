@@ -1,8 +1,8 @@
 // One row per attempt of a task in a run: what the report and `sluice status` show, and where
 // the attempt's log is.
 
-import type { Task } from '../plan/task.ts';
 import { bug } from '../errors.ts';
+import type { Task } from '../plan/task.ts';
 import type { StateStore } from './open-store.ts';
 import { makeTaskKey } from './task-key.ts';
 
@@ -64,4 +64,46 @@ export function finishAttempt(store: StateStore, end: AttemptEnd): void {
       end.attempt,
     );
   if (changes === 0) bug(`finishAttempt for task ${end.task.id} attempt ${end.attempt} that was never started`);
+}
+
+/** A whole attempt, written once it has ended. */
+export interface EndedAttempt {
+  readonly runId: string;
+  readonly task: AttemptTask;
+  readonly attempt: number;
+  readonly state: Exclude<AttemptState, 'running'>;
+  readonly exitCode?: number | null | undefined;
+  readonly signal?: string | null | undefined;
+  readonly logPath?: string | null | undefined;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/**
+ * Writes ended attempts in one transaction, for a scheduler that records in batches rather than
+ * at each start and end. A row already there (from startAttempt or recordSuccess) is replaced.
+ */
+export function recordEndedAttempts(store: StateStore, attempts: readonly EndedAttempt[]): void {
+  const insert = store.statement(
+    `INSERT OR REPLACE INTO task_attempts
+       (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  store.db.transaction(() => {
+    for (const a of attempts) {
+      insert.run(
+        a.runId,
+        makeTaskKey(a.task),
+        a.task.id,
+        a.task.step,
+        a.attempt,
+        a.state,
+        a.exitCode ?? null,
+        a.signal ?? null,
+        a.logPath ?? null,
+        a.startedAt,
+        a.finishedAt,
+      );
+    }
+  })();
 }

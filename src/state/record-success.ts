@@ -25,6 +25,39 @@ export interface SuccessEntry {
 
 /** Call after the outputs were renamed into their final place: their stat is what is recorded. */
 export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
+  recordSuccesses(store, [entry]);
+}
+
+/**
+ * Several successes in one transaction, for many short tasks: all or none of them is recorded,
+ * and one that is lost to a crash only runs again.
+ */
+export function recordSuccesses(store: StateStore, entries: readonly SuccessEntry[]): void {
+  // Stat before the transaction: it holds the write lock, and `sluice status` may be waiting.
+  const rows = entries.map(toRow);
+  const upsertSuccess = store.statement(
+    `INSERT OR REPLACE INTO task_successes
+       (task_key, step, signature, inputs_hash, action_hash, params_hash, env_hash,
+        input_hashes, outputs, outputs_stamp, run_id, finished_at, duration_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const closeAttempt = store.statement(
+    `INSERT INTO task_attempts
+       (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, 'succeeded', ?, NULL, ?, ?, ?)
+     ON CONFLICT (run_id, task_key, attempt) DO UPDATE SET
+       state = 'succeeded', exit_code = excluded.exit_code, finished_at = excluded.finished_at,
+       log_path = coalesce(excluded.log_path, log_path)`,
+  );
+  store.db.transaction(() => {
+    for (const row of rows) {
+      upsertSuccess.run(...row.success);
+      closeAttempt.run(...row.attempt);
+    }
+  })();
+}
+
+function toRow(entry: SuccessEntry): { success: unknown[]; attempt: unknown[] } {
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
   const stamps = task.outputs.map((output) => {
@@ -34,50 +67,33 @@ export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
     }
     return stampOf(stat);
   });
-  const inputs = signature.inputs.map((input) => [input.path, input.hash ?? null]);
   const key = makeTaskKey(task);
-  store.db.transaction(() => {
-    store
-      .statement(
-        `INSERT OR REPLACE INTO task_successes
-           (task_key, step, signature, inputs_hash, action_hash, params_hash, env_hash,
-            input_hashes, outputs, outputs_stamp, run_id, finished_at, duration_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        key,
-        task.step,
-        signature.value,
-        signature.inputsHash,
-        signature.actionHash,
-        signature.paramsHash,
-        signature.envHash,
-        JSON.stringify(inputs),
-        JSON.stringify(task.outputs),
-        stamps.join('|'),
-        entry.runId,
-        finishedAt,
-        Math.max(0, finishedAt - entry.startedAt),
-      );
-    store
-      .statement(
-        `INSERT INTO task_attempts
-           (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
-         VALUES (?, ?, ?, ?, ?, 'succeeded', ?, NULL, ?, ?, ?)
-         ON CONFLICT (run_id, task_key, attempt) DO UPDATE SET
-           state = 'succeeded', exit_code = excluded.exit_code, finished_at = excluded.finished_at,
-           log_path = coalesce(excluded.log_path, log_path)`,
-      )
-      .run(
-        entry.runId,
-        key,
-        task.id,
-        task.step,
-        entry.attempt,
-        entry.exitCode ?? 0,
-        entry.logPath ?? null,
-        entry.startedAt,
-        finishedAt,
-      );
-  })();
+  return {
+    success: [
+      key,
+      task.step,
+      signature.value,
+      signature.inputsHash,
+      signature.actionHash,
+      signature.paramsHash,
+      signature.envHash,
+      JSON.stringify(signature.inputs.map((input) => [input.path, input.hash ?? null])),
+      JSON.stringify(task.outputs),
+      stamps.join('|'),
+      entry.runId,
+      finishedAt,
+      Math.max(0, finishedAt - entry.startedAt),
+    ],
+    attempt: [
+      entry.runId,
+      key,
+      task.id,
+      task.step,
+      entry.attempt,
+      entry.exitCode ?? 0,
+      entry.logPath ?? null,
+      entry.startedAt,
+      finishedAt,
+    ],
+  };
 }

@@ -8,9 +8,9 @@ import { forgetSteps, forgetTasks } from '../../src/state/forget-successes.ts';
 import { openStore } from '../../src/state/open-store.ts';
 import { listRuns, readAttempts } from '../../src/state/read-history.ts';
 import { readSuccesses } from '../../src/state/read-successes.ts';
-import { finishAttempt, startAttempt } from '../../src/state/record-attempt.ts';
+import { finishAttempt, recordEndedAttempts, startAttempt } from '../../src/state/record-attempt.ts';
 import { finishRun, startRun } from '../../src/state/record-run.ts';
-import { recordSuccess } from '../../src/state/record-success.ts';
+import { recordSuccess, recordSuccesses } from '../../src/state/record-success.ts';
 import { makeTaskKey } from '../../src/state/task-key.ts';
 import { makeTask, makeTempDir } from './helpers.ts';
 
@@ -104,5 +104,43 @@ test('forgetting tasks or steps removes their successes', () => {
   assert.equal(forgetTasks(store, [makeTaskKey(tasks[0]!)]), 1);
   assert.equal(forgetSteps(store, ['a', 'b']), 2);
   assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
+  store.close();
+});
+
+test('successes recorded in a batch are all there, or none when one output is missing', () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  startRun(store, { id: 'r', command: 'sluice run' });
+  const entries = [1, 2, 3].map((id) => {
+    const task = makeTask({ cwd: root, id, inputs: [], outputs: [`${id}.out`] });
+    return { runId: 'r', task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), attempt: 1, startedAt: 0 };
+  });
+  fs.writeFileSync(path.join(root, '1.out'), '');
+  fs.writeFileSync(path.join(root, '2.out'), '');
+  assert.throws(() => recordSuccesses(store, entries), /output 3.out does not exist/);
+  assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
+  fs.writeFileSync(path.join(root, '3.out'), '');
+  recordSuccesses(store, entries);
+  assert.equal(readSuccesses(store, entries.map((e) => makeTaskKey(e.task))).size, 3);
+  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['succeeded', 'succeeded', 'succeeded']);
+  store.close();
+});
+
+test('ended attempts are written in one batch and replace what startAttempt wrote', () => {
+  const store = openStore(makeTempDir());
+  const task = makeTask({ cwd: '/nowhere', id: 4 });
+  startRun(store, { id: 'r', command: 'sluice run' });
+  startAttempt(store, { runId: 'r', task, attempt: 1, startedAt: 10 });
+  recordEndedAttempts(store, [
+    { runId: 'r', task, attempt: 1, state: 'timed out', signal: 'SIGKILL', logPath: '/l/4.1.log', startedAt: 10, finishedAt: 20 },
+    { runId: 'r', task, attempt: 2, state: 'cancelled', exitCode: null, startedAt: 30, finishedAt: 40 },
+  ]);
+  assert.deepEqual(
+    readAttempts(store, 'r').map((a) => [a.attempt, a.state, a.signal, a.logPath, a.finishedAt]),
+    [
+      [1, 'timed out', 'SIGKILL', '/l/4.1.log', 20],
+      [2, 'cancelled', null, null, 40],
+    ],
+  );
   store.close();
 });
