@@ -22,3 +22,6 @@ export { createLocalExecutor, type LocalExecutorOptions } from './execute/local-
 export { createLauncher } from './process/create-launcher.ts';
 export type { Launcher, LaunchRequest, LaunchResult, RunningProcess } from './process/launch-types.ts';
 export { quoteArgv } from './process/quote-argv.ts';
+export { map, type MapCallOptions } from './pool/map.ts';
+export { createPool, type Pool, type PoolOptions, type MapFunction } from './pool/create-pool.ts';
+export { MapItemError, PoolAbortError } from './pool/pool-errors.ts';

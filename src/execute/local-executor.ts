@@ -5,6 +5,9 @@ import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
 import { commitOutputs, discardOutputs, findMissingOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from './read-tail.ts';
+import { startFunctionTask } from './start-function-task.ts';
+import type { FunctionRunner } from './worker/function-runner.ts';
+import { bug } from '../errors.ts';
 
 export interface LocalExecutorOptions {
   readonly launcher: Launcher;
@@ -20,6 +23,8 @@ export interface LocalExecutorOptions {
    * the state layer records the success here.
    */
   readonly onCommitted?: (attempt: Attempt, startedAt: number, endedAt: number) => void;
+  /** Worker threads for function steps, made on first use. */
+  readonly createFunctionRunner?: () => FunctionRunner;
 }
 
 const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
@@ -27,8 +32,15 @@ const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
 /** Runs tasks as processes on this machine, through a launcher, with atomic outputs. */
 export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const running = new Map<number, RunningProcess>();
+  let functionRunner: FunctionRunner | undefined;
   const cancelled = new Set<number>();
   let logDirReady: Promise<unknown> | undefined;
+
+  function runnerFor(): FunctionRunner {
+    if (options.createFunctionRunner === undefined) bug('a function step reached an executor without worker threads');
+    functionRunner ??= options.createFunctionRunner();
+    return functionRunner;
+  }
 
   async function submit({ task, attempt }: Attempt): Promise<AttemptOutcome> {
     logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
@@ -43,20 +55,24 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`, stagedOutputIndexes(task));
     }
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
-    const child = options.launcher.start({
-      argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
-      cwd: task.cwd,
-      stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (stdoutLog as string),
-      stderrPath: stderrLog,
-      timeoutMs: task.resources.timeoutMs,
-      killGraceMs: options.killGraceMs,
-    });
+    const child =
+      task.action.kind === 'function'
+        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog)
+        : options.launcher.start({
+            argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
+            cwd: task.cwd,
+            stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (stdoutLog as string),
+            stderrPath: stderrLog,
+            timeoutMs: task.resources.timeoutMs,
+            killGraceMs: options.killGraceMs,
+          });
     running.set(task.id, child);
     if (cancelled.has(task.id)) child.cancel();
     const result = await child.done;
     running.delete(task.id);
     let status = statusOf(result);
     let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
+    if (result.spawnError?.code === 'EFUNCTION') error = `the function threw: ${result.spawnError.message}`;
     if (staged !== undefined) {
       const missing = status === 'succeeded' ? await findMissingOutputs(staged, task.outputs) : [];
       if (missing.length > 0) {
@@ -102,7 +118,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         cancelled.add(taskId);
         child.cancel();
       }
-      await options.launcher.close();
+      await Promise.all([options.launcher.close(), functionRunner?.close()]);
     },
   };
 }

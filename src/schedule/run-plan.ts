@@ -1,5 +1,6 @@
 import type { Executor } from '../execute/executor.ts';
 import { createLocalExecutor } from '../execute/local-executor.ts';
+import { createFunctionRunner } from '../execute/worker/create-function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import { createLauncher } from '../process/create-launcher.ts';
 import { createHashCache } from '../state/hash-cache.ts';
@@ -121,5 +122,6 @@ function createDefaultExecutor(options: RunPlanOptions) {
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
       onCommitted: ({ task, attempt }, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt),
+      createFunctionRunner: () => createFunctionRunner({ threads: options.jobs }),
     });
 }

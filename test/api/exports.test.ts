@@ -5,13 +5,17 @@ import * as sluice from '../../src/index.ts';
 it('exports exactly the public API', () => {
   assert.deepEqual(Object.keys(sluice).sort(), [
     'BackendError',
+    'MapItemError',
     'PlanError',
+    'PoolAbortError',
     'SluiceError',
     'TaskFailedError',
     'all',
     'cmd',
     'createLauncher',
     'createLocalExecutor',
+    'createPool',
+    'map',
     'pipeline',
     'planMap',
     'quoteArgv',

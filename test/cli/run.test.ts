@@ -190,3 +190,41 @@ export default pipeline({
     });
   }
 });
+
+describe('sluice run with function steps', () => {
+  it('runs TypeScript functions on worker threads beside commands, sharing the DAG', async () => {
+    const dir = project();
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import fs from 'node:fs';
+import { pipeline, step, cmd, all } from 'sluice';
+
+export default pipeline({
+  params: { factor: 2 },
+  steps: {
+    count: step({
+      in: 'data/{patient}.txt',
+      out: { lines: 'work/{patient}.count' },
+      run: ({ input, outputs, wildcards, params }) => {
+        const n = fs.readFileSync(input, 'utf8').trim().split('\\n').length;
+        fs.writeFileSync(outputs.lines, \`\${wildcards.patient} \${n * Number(params.factor)}\\n\`);
+      },
+    }),
+    total: step({ in: { counts: all('work/{patient}.count') }, out: 'out/total.txt', run: cmd('cat', '{in.counts}'), stdout: true }),
+    broken: step({ in: 'data/{patient}.txt', out: 'never/{patient}', run: () => { throw new Error('record 7 is bad'); } }),
+  },
+});`,
+    );
+    const result = await runSluice(['run', 'total'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 6\nb 6\nc 6\n');
+    const again = await runSluice(['run', 'total', '--param', 'factor=3'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 9\nb 9\nc 9\n', 'a parameter a function reads re-runs it');
+    const broken = await runSluice(['run', 'broken', '-j', '1'], { cwd: dir });
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /broken task \d+ the function threw: record 7 is bad/);
+    assert.match(broken.stderr, /\| Error: record 7 is bad/);
+    assert.ok(!fs.existsSync(path.join(dir, 'never')) || listFiles(path.join(dir, 'never')).length === 0);
+  });
+});
