@@ -2,7 +2,7 @@
 // Contenders run alternately (every contender once per round), so a slow spell of the machine
 // hits all of them alike; the median of the rounds is reported.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,7 @@ export const spawnOverheadBenchmark: Benchmark = {
     const jobs = readCount(options, 'jobs', 2);
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     try {
-      const listed = listContenders({ tasks, jobs, dir });
+      const listed = listContenders({ tasks, jobs, dir }, await buildCli(dir));
       const notes = listed.notes;
       // only=python,cli keeps the baseline and the contenders whose names contain those words.
       const only = options.settings.get('only')?.split(',');
@@ -91,7 +91,10 @@ function formatResults(contenders: readonly Contender[], runs: Runs, tasks: numb
   return formatTable(header, rows);
 }
 
-function listContenders(setup: Setup): { contenders: Contender[]; notes: string[] } {
+function listContenders(
+  setup: Setup,
+  cli: { command: string[]; label: string } | undefined,
+): { contenders: Contender[]; notes: string[] } {
   const lines = Array.from({ length: setup.tasks }, (_, index) => `${index + 1}\n`).join('');
   const contenders: Contender[] = [
     {
@@ -110,7 +113,6 @@ function listContenders(setup: Setup): { contenders: Contender[]; notes: string[
   }
   contenders.push({ name: 'spawn launcher', run: () => runLauncher(async () => createSpawnLauncher(), setup) });
   contenders.push({ name: 'python launcher', run: () => runLauncher(() => startFastLauncher(), setup) });
-  const cli = findCli();
   if (cli === undefined) {
     notes.push('src/cli/main.ts does not exist yet: the sluice CLI is skipped');
   } else {
@@ -141,16 +143,25 @@ async function runLauncher(create: () => Promise<Launcher>, setup: Setup): Promi
   await launcher.close();
 }
 
-function findCli(): { command: string[]; label: string } | undefined {
-  const compiled = path.join(root, 'dist', 'cli', 'main.js');
+// The CLI as users run it: compiled. Built from the current source into the benchmark's temp
+// dir (libexec/ and node_modules/ linked beside it), so a stale dist/ is never measured.
+async function buildCli(dir: string): Promise<{ command: string[]; label: string } | undefined> {
   const source = path.join(root, 'src', 'cli', 'main.ts');
   if (!existsSync(source)) return undefined;
-  if (existsSync(compiled)) {
-    return { command: [process.execPath, compiled], label: 'the compiled dist/cli/main.js (run `npm run build` first to measure current code)' };
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const outDir = path.join(dir, 'build', 'dist');
+  try {
+    await runCommand({ argv: [process.execPath, tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], timeoutMs: 300_000 });
+  } catch (error) {
+    // Someone's work in progress may not compile: measure it through tsx instead.
+    const tsx = import.meta.resolve('tsx');
+    const why = `the build failed: ${(error as Error).message.split('\n')[0]}`;
+    return { command: [process.execPath, '--import', tsx, source], label: `src/cli/main.ts through tsx (${why})` };
   }
-  // --import resolves from the working directory, and the CLI runs in a temp dir.
-  const tsx = import.meta.resolve('tsx');
-  return { command: [process.execPath, '--import', tsx, source], label: 'src/cli/main.ts through tsx (no dist/ build)' };
+  for (const name of ['libexec', 'node_modules', 'package.json']) {
+    await symlink(path.join(root, name), path.join(dir, 'build', name));
+  }
+  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
 }
 
 function findOnPath(program: string): boolean {
