@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PlanError } from '../errors.ts';
+import { bundlePipeline } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 
 export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs'];
@@ -21,25 +21,12 @@ export function findPipelineFile(cwd: string, file?: string): string {
   throw new PlanError(`No pipeline file in ${cwd}: expected one of ${PIPELINE_NAMES.join(', ')}, or -f FILE`);
 }
 
-let hooksReady: Promise<void> | undefined;
-
-// TypeScript pipelines load through tsx's hooks; `import 'sluice'` falls back to this sluice.
-function installHooks(): Promise<void> {
-  hooksReady ??= (async () => {
-    const { register: registerTsx } = await import('tsx/esm/api');
-    registerTsx();
-    const index = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url);
-    register(new URL('../../libexec/resolve-sluice.mjs', import.meta.url), { data: { url: index.href } });
-  })();
-  return hooksReady;
-}
-
 /** Imports a pipeline file and checks that its default export is a pipeline. Runs no task. */
 export async function loadPipeline(file: string): Promise<PipelineDefinition> {
-  await installHooks();
+  const bundle = await bundlePipeline(file);
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    module = (await import(pathToFileURL(bundle).href)) as { default?: unknown };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PlanError(`Could not load pipeline ${file}: ${reason}`, { cause: error });

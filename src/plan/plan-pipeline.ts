@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
+import { listPatternFiles } from './list-pattern-files.ts';
 import { normalizeStep, type NormalizedStep } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { buildAction, checkActionPlaceholders, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
@@ -45,61 +45,71 @@ export function planPipeline(definition: PipelineDefinition, options: PlanPipeli
       }
     }
   }
-  const planned = planToFixpoint(steps, dir, file);
+  const { planned, onDisk } = planToFixpoint(steps, dir, file);
   const tasks = assignTasks(steps, planned, options, dir);
-  const dependencies = linkTasks(tasks, file);
+  const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
   return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies };
 }
 
 // Steps are planned against files on disk plus what the other steps make, until the set of
 // planned outputs stops changing: the DAG follows from the paths, whatever the step order.
-function planToFixpoint(steps: readonly NormalizedStep[], dir: string, file: string): PlannedTask[][] {
+function planToFixpoint(
+  steps: readonly NormalizedStep[],
+  dir: string,
+  file: string,
+): { planned: PlannedTask[][]; onDisk: ReadonlySet<string> } {
   const onDisk = new Map<string, string[]>();
+  const seenOnDisk = new Set<string>();
   const existing = (pattern: PathPattern): string[] => {
-    let found = onDisk.get(pattern.glob);
+    let found = onDisk.get(pattern.source);
     if (found === undefined) {
-      const absolute = path.isAbsolute(pattern.glob);
-      found = globSync(pattern.glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
-      onDisk.set(pattern.glob, found);
+      found = listPatternFiles(pattern, dir);
+      onDisk.set(pattern.source, found);
+      for (const candidate of found) seenOnDisk.add(candidate);
     }
     return found;
   };
-  let produced = new Map<string, number>();
+  const reads = (step: NormalizedStep, candidate: string): boolean =>
+    step.inputs.some((input) => input.pattern.regex.test(candidate));
+  let producedBy: string[][] = steps.map(() => []);
   let result: PlannedTask[][] = [];
-  let unmatched: (PlanError | undefined)[] = [];
+  const unmatched: (PlanError | undefined)[] = [];
   const previousKeys: (string | undefined)[] = steps.map(() => undefined);
   for (let round = 0; round <= steps.length + 1; round++) {
     const next: PlannedTask[][] = steps.map((step, index) => {
-      const others = [...produced].filter(([, owner]) => owner !== index).map(([output]) => output);
+      const others = producedBy.flatMap((outputs, owner) => (owner === index ? [] : outputs.filter((output) => reads(step, output))));
       // A step never reads its own outputs, even when old copies of them lie on disk.
-      const own = new Set(result[index]?.flatMap((task) => task.outputs) ?? []);
-      const reads = (candidate: string): boolean => step.inputs.some((input) => input.pattern.regex.test(candidate));
-      const key = [...others.filter(reads), '\0own', ...[...own].filter(reads)].join('\0');
+      const own = new Set(producedBy[index]);
+      const ownRead = (producedBy[index] ?? []).filter((output) => reads(step, output));
+      const key = `${others.join('\0')}\0own\0${ownRead.join('\0')}`;
       if (key === previousKeys[index] && result[index] !== undefined) return result[index];
       previousKeys[index] = key;
-      const candidates = (pattern: PathPattern): string[] => [
-        ...existing(pattern).filter((candidate) => !own.has(candidate)),
-        ...others.filter((candidate) => pattern.regex.test(candidate)),
-      ];
+      const candidates = (pattern: PathPattern): string[] => {
+        const fromDisk = existing(pattern);
+        const fromSteps = others.filter((candidate) => pattern.regex.test(candidate));
+        if (own.size === 0 && fromSteps.length === 0) return fromDisk;
+        return [...(own.size === 0 ? fromDisk : fromDisk.filter((candidate) => !own.has(candidate))), ...fromSteps];
+      };
       const planned = planStepTasks(step, candidates, file);
       unmatched[index] = planned.unmatched;
       return planned.tasks;
     });
-    const nextProduced = new Map<string, number>();
-    next.forEach((tasks, index) => {
-      for (const task of tasks) for (const output of task.outputs) if (!nextProduced.has(output)) nextProduced.set(output, index);
-    });
-    const stable = nextProduced.size === produced.size && [...nextProduced.keys()].every((key) => produced.has(key));
+    const nextProducedBy = next.map((tasks) => tasks.flatMap((task) => task.outputs));
+    const stable = nextProducedBy.every((outputs, index) => sameList(outputs, producedBy[index] ?? []));
     result = next;
-    produced = nextProduced;
+    producedBy = nextProducedBy;
     if (stable) {
       const error = unmatched.find((item) => item !== undefined);
       if (error !== undefined) throw error;
-      return result;
+      return { planned: result, onDisk: seenOnDisk };
     }
   }
   throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function assignTasks(
@@ -110,6 +120,9 @@ function assignTasks(
 ): Task[] {
   const tasks: Task[] = [];
   steps.forEach((step, index) => {
+    const outputNames = Object.fromEntries(step.outputs.map((output, at) => [output.name, at]));
+    const resources = { cpus: step.cpus, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory };
+    const env = step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? '']));
     for (const task of planned[index] ?? []) {
       const id = tasks.length + 1;
       tasks.push({
@@ -120,20 +133,20 @@ function assignTasks(
         outputs: task.outputs,
         stdoutOutput: step.stdoutOutput,
         cwd: dir,
-        resources: { cpus: step.cpus, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory },
+        resources,
         wildcards: task.wildcards,
         inputNames: task.inputNames,
-        outputNames: Object.fromEntries(step.outputs.map((output, at) => [output.name, at])),
+        outputNames,
         params: options.params,
         temporary: step.temporary || undefined,
-        env: step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? ''])),
+        env,
       });
     }
   });
   return tasks;
 }
 
-function linkTasks(tasks: readonly Task[], file: string): Map<number, number[]> {
+function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, number[]> {
   const makers = new Map<string, Task>();
   for (const task of tasks) {
     for (const output of task.outputs) {
@@ -152,7 +165,7 @@ function linkTasks(tasks: readonly Task[], file: string): Map<number, number[]> 
     for (const input of task.inputs) {
       const maker = makers.get(input);
       if (maker === undefined) {
-        if (!fs.existsSync(path.resolve(task.cwd, input))) {
+        if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {
           throw new PlanError(
             `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
           );
