@@ -25,3 +25,4 @@ export { quoteArgv } from './process/quote-argv.ts';
 export { map, type MapCallOptions } from './pool/map.ts';
 export { createPool, type Pool, type PoolOptions, type MapFunction } from './pool/create-pool.ts';
 export { MapItemError, PoolAbortError } from './pool/pool-errors.ts';
+export { streamLines, ProcessFailedError, type StreamLinesOptions } from './process/stream-lines.ts';

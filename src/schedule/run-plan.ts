@@ -3,6 +3,7 @@ import { createLocalExecutor } from '../execute/local-executor.ts';
 import { createFunctionRunner } from '../execute/worker/create-function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import { createLauncher } from '../process/create-launcher.ts';
+import type { Launcher } from '../process/launch-types.ts';
 import { createHashCache } from '../state/hash-cache.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
@@ -70,6 +71,9 @@ export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
 export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const store = openStore(options.root);
   const lock = acquireRunLock(options.root, { command: options.command });
+  // The launcher starts (~60 ms) while the plan is surveyed.
+  const launcher = options.createExecutor === undefined ? createLauncher() : undefined;
+  launcher?.catch(() => {});
   let executor: Executor | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
@@ -87,7 +91,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt });
     };
     const context: ExecutorContext = { runId, logDir, store, commit };
-    executor = await (options.createExecutor ?? createDefaultExecutor(options))(context);
+    executor = await (options.createExecutor ?? createDefaultExecutor(options, launcher as Promise<Launcher>))(context);
     const recorder = createAttemptRecorder(store, runId);
     const summary = await runTasks(
       options.tasks,
@@ -107,16 +111,17 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     pruneRuns(store);
     return { ...summary, runId, survey };
   } finally {
-    await executor?.shutdown();
+    if (executor !== undefined) await executor.shutdown();
+    else await (await launcher?.catch(() => undefined))?.close();
     lock.release();
     store.close();
   }
 }
 
-function createDefaultExecutor(options: RunPlanOptions) {
+function createDefaultExecutor(options: RunPlanOptions, launcher: Promise<Launcher>) {
   return async (context: ExecutorContext): Promise<Executor> =>
     createLocalExecutor({
-      launcher: await createLauncher(),
+      launcher: await launcher,
       logDir: context.logDir,
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,

@@ -39,7 +39,14 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const undecided = new Set<number>();
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
 
-  const judge = async (tasks: readonly Task[]): Promise<UpToDateVerdict[]> => {
+  const judge = async (all: readonly Task[]): Promise<UpToDateVerdict[]> => {
+    // A task without outputs always runs (nothing on disk shows it was done): no need to sign it.
+    const tasks = all.filter((task) => task.outputs.length > 0);
+    if (tasks.length < all.length) {
+      const judged = tasks.length === 0 ? [] : await judge(tasks);
+      const byTask = new Map(tasks.map((task, index) => [task, judged[index] as UpToDateVerdict]));
+      return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
+    }
     const signed = await signTasks(options.cache, tasks.map(toSignable));
     tasks.forEach((task, index) => signatures.set(task.id, signed[index] as Signature));
     return checkUpToDate(

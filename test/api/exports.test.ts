@@ -8,6 +8,7 @@ it('exports exactly the public API', () => {
     'MapItemError',
     'PlanError',
     'PoolAbortError',
+    'ProcessFailedError',
     'SluiceError',
     'TaskFailedError',
     'all',
@@ -22,5 +23,6 @@ it('exports exactly the public API', () => {
     'runTasks',
     'sh',
     'step',
+    'streamLines',
   ]);
 });

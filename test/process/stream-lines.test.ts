@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ProcessFailedError, streamLines } from '../../src/process/stream-lines.ts';
+import { groupAlive, makeTempDir, waitFor } from '../helpers/run-sluice.ts';
+
+describe('streamLines', () => {
+  it('yields every line, including a last one without a newline', async () => {
+    const lines: string[] = [];
+    for await (const line of streamLines(['sh', '-c', 'printf "a b\\n\\nlast"'])) lines.push(line);
+    assert.deepEqual(lines, ['a b', '', 'last']);
+  });
+
+  it('counts a million lines', async () => {
+    let count = 0;
+    for await (const line of streamLines(['seq', '1', '1000000'])) if (line !== '') count++;
+    assert.equal(count, 1_000_000);
+  });
+
+  it('pauses the program while the consumer is busy (back-pressure)', async () => {
+    const dir = makeTempDir();
+    const counter = path.join(dir, 'written');
+    // Writes numbered lines, recording how many it managed to write so far.
+    const script = `import sys\nn = 0\nwhile True:\n    sys.stdout.write("x" * 100 + "\\n"); sys.stdout.flush(); n += 1\n    if n % 100 == 0: open(${JSON.stringify(counter)}, "w").write(str(n))`;
+    let seen = 0;
+    for await (const _line of streamLines(['python3', '-c', script])) {
+      if (++seen === 10) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        break;
+      }
+    }
+    const written = Number(fs.readFileSync(counter, 'utf8'));
+    // A pipe holds 64 KiB (~650 lines of 101 bytes); a program that is not paused writes millions.
+    assert.ok(written < 5000, `the program wrote ${written} lines while the consumer waited`);
+  });
+
+  it('ends the whole process group when the consumer stops early', async () => {
+    const dir = makeTempDir();
+    const pidFile = path.join(dir, 'pid');
+    for await (const _line of streamLines(['sh', '-c', `echo $$ > ${pidFile}; sleep 1000 & yes`])) break;
+    const pgid = Number(fs.readFileSync(pidFile, 'utf8'));
+    await waitFor(() => !groupAlive(pgid), 5000);
+  });
+
+  it('throws after the lines when the program fails, with its command and stderr tail', async () => {
+    const lines: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const line of streamLines(['sh', '-c', 'echo out; echo "it broke" >&2; exit 4', 'arg with space'])) lines.push(line);
+      })(),
+      (error: unknown) => {
+        assert.ok(error instanceof ProcessFailedError);
+        assert.equal(error.exitCode, 4);
+        assert.deepEqual(error.stderrTail, ['it broke']);
+        assert.match(error.message, /^exit code 4: sh -c 'echo out; echo "it broke" >&2; exit 4' 'arg with space'/);
+        return true;
+      },
+    );
+    assert.deepEqual(lines, ['out']);
+  });
+
+  it('times out, feeds standard input, and names a missing program', async () => {
+    await assert.rejects(
+      (async () => {
+        for await (const _line of streamLines(['sleep', '100'], { timeoutMs: 200 })) void _line;
+      })(),
+      (error: unknown) => error instanceof ProcessFailedError && error.timedOut,
+    );
+    const upper: string[] = [];
+    for await (const line of streamLines(['tr', 'a-z', 'A-Z'], { stdin: 'abc\ndef\n' })) upper.push(line);
+    assert.deepEqual(upper, ['ABC', 'DEF']);
+    await assert.rejects(
+      (async () => {
+        for await (const _line of streamLines(['no-such-program-xyz'])) void _line;
+      })(),
+      /program `no-such-program-xyz` not found on PATH/,
+    );
+  });
+});
