@@ -56,6 +56,14 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     });
 }
 
+// In chunks, waiting for a slow reader: a million separate writes would queue in memory.
+async function writeLines(lines: readonly string[]): Promise<void> {
+  for (let start = 0; start < lines.length; start += 4096) {
+    const chunk = `${lines.slice(start, start + 4096).join('\n')}\n`;
+    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -71,12 +79,13 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   if (flags.in.length === 0 && separator < 0) {
     throw new PlanError('Expected inputs from `--in GLOB`, `--in -` or `::: INPUT...`, got none');
   }
-  const inputs: string[] = [];
+  // Concatenated without spreading: a million inputs would overflow the call stack.
+  let inputs: string[] = [];
   for (const glob of flags.in) {
-    if (glob === '-') inputs.push(...(await readStdinInputs(process.stdin, flags.null === true)));
-    else inputs.push(...expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' }));
+    const found = glob === '-' ? await readStdinInputs(process.stdin, flags.null === true) : expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' });
+    inputs = inputs.length === 0 ? found : inputs.concat(found);
   }
-  inputs.push(...literalInputs);
+  inputs = inputs.concat(literalInputs);
   const tasks = planMap({
     command,
     shell: flags.shell === true,
@@ -87,7 +96,7 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
     retries,
   });
   if (flags.dryRun === true) {
-    for (const task of tasks) process.stdout.write(`${describeCommand(task)}\n`);
+    await writeLines(tasks.map(describeCommand));
     return 0;
   }
   return executeMap(tasks, jobs, flags);

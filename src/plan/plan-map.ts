@@ -41,8 +41,9 @@ export function planMap(options: MapPlanOptions): Task[] {
   if (!options.shell && options.checkProgram !== false && typeof finalTemplates[0]?.[0] === 'string' && finalTemplates[0].length === 1) {
     findProgram(finalTemplates[0][0], options.cwd);
   }
+  const resources = { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, retries: options.retries };
   const tasks = options.inputs.map((input, index) =>
-    planTask(options, finalTemplates, outTemplate, used.has('out'), input, index + 1),
+    planTask(options, finalTemplates, outTemplate, used.has('out'), input, index + 1, resources),
   );
   checkOutputs(tasks);
   return tasks;
@@ -55,6 +56,7 @@ function planTask(
   usesOut: boolean,
   input: string,
   id: number,
+  resources: Task['resources'],
 ): Task {
   const hasOutput = outTemplate !== undefined;
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
@@ -71,7 +73,7 @@ function planTask(
     outputs: output === undefined ? [] : [output],
     stdoutOutput: hasOutput && !usesOut ? 0 : undefined,
     cwd: options.cwd,
-    resources: { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, retries: options.retries },
+    resources,
   };
 }
 

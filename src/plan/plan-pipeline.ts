@@ -196,7 +196,7 @@ function selectTargets(
   const byOutput = new Map(tasks.flatMap((task) => task.outputs.map((output) => [path.resolve(dir, output), task] as const)));
   const wanted: Task[] = [];
   for (const target of targets) {
-    if (stepNames.has(target)) wanted.push(...tasks.filter((task) => task.step === target));
+    if (stepNames.has(target)) for (const task of tasks) if (task.step === target) wanted.push(task);
     else {
       const task = byOutput.get(path.resolve(cwd, target));
       if (task === undefined) {

@@ -73,7 +73,7 @@ function planOne(
       );
     }
     inputNames[input.name] = gathered.map((_, index) => inputs.length + index);
-    inputs.push(...gathered);
+    for (const path of gathered) inputs.push(path);
   }
   const outputs = step.outputs.map((output) => fillPathPattern(output.pattern, values));
   return { wildcards: values, inputs, inputNames, outputs };

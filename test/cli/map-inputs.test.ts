@@ -74,6 +74,16 @@ describe('sluice map inputs', () => {
     assert.equal(nul.stdout, '<multi\nline>\n<b>\n');
   });
 
+  it('plans 200,000 inputs from standard input', async () => {
+    const cwd = makeTempDir();
+    const lines = Array.from({ length: 200_000 }, (_, index) => `f${index}`).join('\n');
+    const result = await runSluice(['map', '--dry-run', '--in', '-', '--out', 'out/{}.txt', '--', 'cp', '{}', '{out}'], { cwd, stdin: lines });
+    assert.equal(result.code, 0, result.stderr);
+    const printed = result.stdout.split('\n');
+    assert.equal(printed.length, 200_001);
+    assert.equal(printed[199_999], 'cp f199999 out/f199999.txt');
+  });
+
   it('matches dotfiles only with --dot, and names a glob that matches nothing', async () => {
     const cwd = makeTempDir();
     fs.writeFileSync(path.join(cwd, '.hidden.txt'), 'h');
