@@ -196,8 +196,9 @@ function selectTargets(
   const byOutput = new Map(tasks.flatMap((task) => task.outputs.map((output) => [path.resolve(dir, output), task] as const)));
   const wanted: Task[] = [];
   for (const target of targets) {
-    if (stepNames.has(target)) for (const task of tasks) if (task.step === target) wanted.push(task);
-    else {
+    if (stepNames.has(target)) {
+      for (const task of tasks) if (task.step === target) wanted.push(task);
+    } else {
       const task = byOutput.get(path.resolve(cwd, target));
       if (task === undefined) {
         throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one`);
