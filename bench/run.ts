@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.ts';
 import { spawnOverheadBenchmark } from './spawn-overhead.ts';
 import { workerTasksBenchmark } from './worker-tasks.ts';
+import { noopRerunBenchmark } from './noop-rerun.ts';
+import { planMillionBenchmark } from './plan-million.ts';
 
-const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark];
+const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark];
 
 async function runBenchmarks(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,15 +1,14 @@
 // How much sluice adds per task: N trivial tasks (`true`) with J in flight, against xargs -P.
 // Contenders run alternately (every contender once per round), so a slow spell of the machine
 // hits all of them alike; the median of the rounds is reported.
-import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Launcher } from '../src/process/launch-types.ts';
 import { startFastLauncher } from '../src/process/launcher-client.ts';
 import { createSpawnLauncher } from '../src/process/spawn-launcher.ts';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { buildCli, findOnPath } from './build-cli.ts';
 import { formatTable, measure, median, runCommand, type Measurement } from './measure.ts';
 
 interface Contender {
@@ -24,7 +23,6 @@ interface Setup {
   readonly dir: string;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT_MS = 120_000;
 
 export const spawnOverheadBenchmark: Benchmark = {
@@ -143,35 +141,3 @@ async function runLauncher(create: () => Promise<Launcher>, setup: Setup): Promi
   await launcher.close();
 }
 
-// The CLI as users run it: compiled. Built from the current source into the benchmark's temp
-// dir (libexec/ and node_modules/ linked beside it), so a stale dist/ is never measured.
-async function buildCli(dir: string): Promise<{ command: string[]; label: string } | undefined> {
-  const source = path.join(root, 'src', 'cli', 'main.ts');
-  if (!existsSync(source)) return undefined;
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const outDir = path.join(dir, 'build', 'dist');
-  try {
-    await runCommand({ argv: [process.execPath, tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], timeoutMs: 300_000 });
-  } catch (error) {
-    // Someone's work in progress may not compile: measure it through tsx instead.
-    const tsx = import.meta.resolve('tsx');
-    const why = `the build failed: ${(error as Error).message.split('\n')[0]}`;
-    return { command: [process.execPath, '--import', tsx, source], label: `src/cli/main.ts through tsx (${why})` };
-  }
-  for (const name of ['libexec', 'node_modules', 'package.json']) {
-    await symlink(path.join(root, name), path.join(dir, 'build', name));
-  }
-  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
-}
-
-function findOnPath(program: string): boolean {
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
-    try {
-      accessSync(path.join(dir || '.', program), constants.X_OK);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
-}

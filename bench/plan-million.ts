@@ -1,0 +1,50 @@
+// Planning a very large map step: `sluice map --dry-run` over N inputs read from standard
+// input, with an output per task (so every conflict check runs). Reports time and peak memory.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { buildCli, findOnPath } from './build-cli.ts';
+import { formatTable, median } from './measure.ts';
+
+export const planMillionBenchmark: Benchmark = {
+  name: 'plan-million',
+  description: 'time and peak memory of planning a 1,000,000-task map step with --dry-run (settings: tasks)',
+  async run(options: BenchmarkOptions): Promise<void> {
+    const tasks = readCount(options, 'tasks', 1_000_000);
+    const dir = await mkdtemp(path.join(tmpdir(), 'sluice-plan-'));
+    try {
+      const cli = await buildCli(dir);
+      if (cli === undefined) throw new Error('src/cli/main.ts is missing');
+      if (!findOnPath('time') && !findOnPath('/usr/bin/time')) console.log('  note: GNU time is missing: peak memory is not reported');
+      const input = Array.from({ length: tasks }, (_, index) => `sample-${index}.fq`).join('\n');
+      const argv = [...cli.command, 'map', '--dry-run', '--in', '-', '--out', 'out/{stem}.bam', '--', 'bowtie2', '-x', 'ref', '-U', '{}', '-S', '{out}'];
+      console.log(`plan-million: ${tasks} tasks, ${options.rounds} rounds (${cli.label}); targets: under 20 s and 2 GB`);
+      const runs: Array<{ seconds: number; peakMb: number }> = [];
+      for (let round = 0; round < options.rounds; round++) runs.push(await timeWithPeak(argv, input, dir));
+      const rows = runs.map((run, index) => [`round ${index + 1}`, `${run.seconds.toFixed(2)} s`, `${run.peakMb.toFixed(0)} MB`]);
+      rows.push(['median', `${median(runs.map((run) => run.seconds)).toFixed(2)} s`, `${median(runs.map((run) => run.peakMb)).toFixed(0)} MB`]);
+      console.log(formatTable(['', 'wall', 'peak RSS'], rows));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+// GNU time reports the peak resident set of the command it runs.
+function timeWithPeak(argv: readonly string[], input: string, cwd: string): Promise<{ seconds: number; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%M', ...argv], { cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end(input);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`sluice map --dry-run failed (${code}): ${stderr.slice(-500)}`));
+      const kb = Number(stderr.trim().split('\n').at(-1));
+      resolve({ seconds: (performance.now() - started) / 1000, peakMb: kb / 1024 });
+    });
+  });
+}
