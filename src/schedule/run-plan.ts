@@ -4,7 +4,9 @@ import { createFunctionRunner } from '../execute/worker/create-function-runner.t
 import type { Task } from '../plan/task.ts';
 import { createLauncher } from '../process/create-launcher.ts';
 import type { Launcher } from '../process/launch-types.ts';
+import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { createHashCache } from '../state/hash-cache.ts';
+import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
@@ -57,7 +59,8 @@ export interface RunResult extends RunSummary {
 export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
   const store = openStore(plan.root);
   try {
-    const gate = createUpToDateGate({ store, cache: createHashCache(store), forcedSteps: plan.forcedSteps });
+    const cache = withDeletedTemporaries(store, createHashCache(store));
+    const gate = createUpToDateGate({ store, cache, forcedSteps: plan.forcedSteps });
     return await gate.survey(plan.tasks, plan.dependencies ?? new Map());
   } finally {
     store.close();
@@ -79,9 +82,11 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     await removeStaleTemporaries(options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
-    const gate = createUpToDateGate({ store, cache: createHashCache(store), forcedSteps: options.forcedSteps });
+    const cache = withDeletedTemporaries(store, createHashCache(store));
+    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps });
     const survey = await gate.survey(options.tasks, dependencies);
     options.onSurvey?.(survey);
+    const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
@@ -104,9 +109,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
         upToDate: survey.upToDate,
         decide: (task) => gate.decide(task),
       },
-      [recorder, ...(options.listeners ?? [])],
+      [recorder, janitor, ...(options.listeners ?? [])],
     );
     recorder.flush();
+    if (!summary.interrupted) await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store);
     return { ...summary, runId, survey };

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Task } from '../plan/task.ts';
+import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { checkUpToDate, type UpToDateVerdict } from '../state/check-up-to-date.ts';
 import type { Signature, SignedAction } from '../state/compute-signature.ts';
 import type { HashCache } from '../state/hash-cache.ts';
@@ -38,6 +41,17 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   // Only a task whose upstream ran can have inputs the survey did not see.
   const undecided = new Set<number>();
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
+  // Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing".
+  const deletedOutputs = (tasks: readonly Task[]): Map<number, Set<string>> => {
+    const temporary = tasks.filter((task) => task.temporary === true);
+    if (temporary.length === 0) return new Map();
+    const absolute = temporary.flatMap((task) => task.outputs.map((output) => path.resolve(task.cwd, output)));
+    const deleted = readDeletedTemporaries(options.store, absolute);
+    return new Map(
+      temporary.map((task) => [task.id, new Set(task.outputs.filter((output) => deleted.has(path.resolve(task.cwd, output))))]),
+    );
+  };
+  let deletedByTask = new Map<number, Set<string>>();
 
   const judge = async (all: readonly Task[]): Promise<UpToDateVerdict[]> => {
     // A task without outputs always runs (nothing on disk shows it was done): no need to sign it.
@@ -51,12 +65,18 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
     tasks.forEach((task, index) => signatures.set(task.id, signed[index] as Signature));
     return checkUpToDate(
       options.store,
-      tasks.map((task, index) => ({ task, signature: signed[index] as Signature, forced: forced(task) })),
+      tasks.map((task, index) => ({
+        task,
+        signature: signed[index] as Signature,
+        forced: forced(task),
+        deleted: deletedByTask.get(task.id),
+      })),
     );
   };
 
   return {
     async survey(tasks, dependencies) {
+      deletedByTask = deletedOutputs(tasks);
       const own = await judge(tasks);
       const verdicts = new Map<number, Verdict>();
       const upToDate = new Set<number>();
@@ -80,10 +100,14 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
         return verdict;
       };
       for (const task of tasks) settle(task);
+      remakeNeededTemporaries(tasks, dependencies, upToDate, verdicts, deletedByTask, undecided);
       return { upToDate, verdicts };
     },
     async decide(task) {
       if (!undecided.has(task.id)) return true;
+      // Re-judged with its outputs on disk as they are now: a deleted temporary it must remake
+      // is then simply missing.
+      deletedByTask.delete(task.id);
       const [verdict] = await judge([task]);
       return verdict?.upToDate !== true;
     },
@@ -97,4 +121,37 @@ function toSignable(task: Task): SignableTask {
   if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };
   const action: SignedAction = { kind: 'function', source: task.action.source };
   return { task, action, params: task.params ?? null, env: task.env };
+}
+
+/**
+ * A temporary step whose outputs were deleted is up to date only while every task that reads
+ * them is: as soon as one consumer must run, the intermediate has to be made again first.
+ */
+function remakeNeededTemporaries(
+  tasks: readonly Task[],
+  dependencies: ReadonlyMap<number, readonly number[]>,
+  upToDate: Set<number>,
+  verdicts: Map<number, Verdict>,
+  deletedByTask: ReadonlyMap<number, ReadonlySet<string>>,
+  undecided: Set<number>,
+): void {
+  const consumers = new Map<number, number[]>();
+  for (const [id, needs] of dependencies) for (const need of needs) consumers.set(need, [...(consumers.get(need) ?? []), id]);
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [id, deleted] of deletedByTask) {
+      if (deleted.size === 0 || !upToDate.has(id)) continue;
+      const task = byId.get(id) as Task;
+      const missing = task.outputs.find((output) => deleted.has(output) && !fs.existsSync(path.resolve(task.cwd, output)));
+      if (missing === undefined) continue;
+      const needy = (consumers.get(id) ?? []).filter((consumer) => byId.has(consumer) && !upToDate.has(consumer));
+      if (needy.length === 0) continue;
+      upToDate.delete(id);
+      verdicts.set(id, { key: String(id), upToDate: false, reason: 'output missing', path: missing });
+      for (const consumer of needy) undecided.add(consumer);
+      changed = true;
+    }
+  }
 }

@@ -39,6 +39,11 @@ export interface UpToDateQuery {
   readonly signature: Signature;
   /** `--force STEP` named this task's step. */
   readonly forced?: boolean | undefined;
+  /**
+   * Outputs sluice deleted as temporaries (as the task names them): their absence is expected,
+   * and the task is judged on its signature and its other outputs.
+   */
+  readonly deleted?: ReadonlySet<string> | undefined;
 }
 
 /** One verdict per query, in order. Reads all last successes in one query. */
@@ -68,17 +73,14 @@ function judge(query: UpToDateQuery, key: string, success: SuccessStamp | undefi
   // Like a phony Make target: nothing on disk can show it was done.
   if (task.outputs.length === 0) return stale(key, 'no outputs');
   const outputStats = task.outputs.map((output) => statFile(path.resolve(task.cwd, output)));
-  const missing = outputStats.findIndex((stat) => stat === undefined);
+  const missing = outputStats.findIndex((stat, i) => stat === undefined && query.deleted?.has(task.outputs[i] as string) !== true);
   if (missing >= 0) return stale(key, 'output missing', { path: task.outputs[missing] as string });
   if (success === undefined) return stale(key, 'never run');
   if (success.signature !== query.signature.value) return 'signature differs';
   // Equal signatures mean equal output order, so stamps compare position by position.
-  const stamps = outputStats.map((stat) => stampOf(stat as FileStat));
-  if (stamps.join('|') !== success.outputsStamp) {
-    const recorded = success.outputsStamp.split('|');
-    const index = stamps.findIndex((stamp, i) => stamp !== recorded[i]);
-    return stale(key, 'outputs changed', { path: task.outputs[Math.max(0, index)] as string });
-  }
+  const recorded = success.outputsStamp.split('|');
+  const index = outputStats.findIndex((stat, i) => stat !== undefined && stampOf(stat) !== recorded[i]);
+  if (index >= 0) return stale(key, 'outputs changed', { path: task.outputs[index] as string });
   return { key, upToDate: true };
 }
 

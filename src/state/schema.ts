@@ -67,6 +67,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_attempts_by_key ON task_attempts (task_key, run_id);
     `,
   },
+  {
+    // Intermediates deleted once their consumers succeeded: their content hash stands in for
+    // the missing file in the consumers' signatures, so deleting them causes no re-run.
+    version: 2,
+    sql: `
+      CREATE TABLE deleted_temporaries (
+        path TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        deleted_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

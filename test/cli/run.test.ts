@@ -228,3 +228,43 @@ export default pipeline({
     assert.ok(!fs.existsSync(path.join(dir, 'never')) || listFiles(path.join(dir, 'never')).length === 0);
   });
 });
+
+describe('sluice run with temporary intermediates', () => {
+  const TEMP_PIPELINE = `import { pipeline, step, sh } from 'sluice';
+export default pipeline({
+  upper: step({ in: 'data/{p}.txt', out: 'work/{p}.up', temp: true, run: sh('echo "upper {p}" >> ran.log; tr a-z A-Z < {in} > {out}') }),
+  head: step({ in: 'work/{p}.up', out: 'out/{p}.txt', run: sh('echo "head {p}" >> ran.log; head -n RANGE {in} > {out}') }),
+});`;
+
+  it('deletes them once their consumers succeeded, without causing re-runs, and remakes them when needed', async () => {
+    const dir = project();
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(file, TEMP_PIPELINE.replace('RANGE', '1'));
+    const first = await runSluice(['run'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'upper a', 'upper b', 'upper c']);
+    assert.deepEqual(listFiles(path.join(dir, 'work')), [], 'intermediates are deleted');
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'A1\n');
+
+    const again = await runSluice(['run'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(ranLog(dir), [], 'deleted intermediates cause no re-run');
+    assert.match(again.stderr, /6 up to date/);
+
+    // A consumer's command changes: the intermediate must exist again for it.
+    fs.writeFileSync(file, TEMP_PIPELINE.replace('RANGE', '2'));
+    const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
+    assert.match(dry.stdout, /upper \(p=a\): .*\n {2}because: output missing: work\/a\.up/);
+    const remade = await runSluice(['run'], { cwd: dir });
+    assert.equal(remade.code, 0, remade.stderr);
+    assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'upper a', 'upper b', 'upper c']);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'A1\nA2\n');
+    assert.deepEqual(listFiles(path.join(dir, 'work')), []);
+
+    // A source of the intermediate changes: it is remade, and so is what reads it.
+    fs.appendFileSync(path.join(dir, 'data/b.txt'), 'b4\n');
+    await runSluice(['run'], { cwd: dir });
+    assert.deepEqual(ranLog(dir), ['head b', 'upper b']);
+    assert.deepEqual(listFiles(path.join(dir, 'work')), []);
+  });
+});

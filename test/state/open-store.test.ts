@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/state/open-store.ts';
-import { SCHEMA_VERSION } from '../../src/state/schema.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/schema.ts';
 import { StateError } from '../../src/state/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
 
@@ -20,7 +20,7 @@ test('openStore creates .sluice/state.db in WAL mode with synchronous=NORMAL and
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all();
-    assert.deepEqual(tables, ['file_hashes', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
+    assert.deepEqual(tables, ['deleted_temporaries', 'file_hashes', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
     const versions = store.db.prepare('SELECT version FROM schema_migrations').pluck().all();
     assert.deepEqual(versions, [SCHEMA_VERSION]);
   } finally {
@@ -35,7 +35,7 @@ test('reopening applies no migration twice and keeps the data', () => {
   first.close();
   const second = openStore(root);
   try {
-    assert.equal(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), 1);
+    assert.equal(second.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), MIGRATIONS.length);
     assert.equal(second.db.prepare('SELECT count(*) FROM runs').pluck().get(), 1);
   } finally {
     second.close();
