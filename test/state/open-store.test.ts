@@ -22,7 +22,7 @@ test('openStore creates .sluice/state.db in WAL mode with synchronous=NORMAL and
       .all();
     assert.deepEqual(tables, ['deleted_temporaries', 'file_hashes', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
     const versions = store.db.prepare('SELECT version FROM schema_migrations').pluck().all();
-    assert.deepEqual(versions, [SCHEMA_VERSION]);
+    assert.deepEqual(versions, MIGRATIONS.map((migration) => migration.version));
   } finally {
     store.close();
   }
