@@ -19,10 +19,11 @@ export interface LocalExecutorOptions {
   /** SIGTERM → SIGKILL grace period after a timeout or cancel. */
   readonly killGraceMs?: number;
   /**
-   * Called once a successful attempt's outputs are in place, before the attempt is reported:
-   * the state layer records the success here.
+   * Called when a successful attempt's outputs are complete, just before they are renamed into
+   * place (`paths`: where they are now). The success is recorded here, so that a crash between
+   * the two leaves staged outputs that the next run can move into place instead of re-running.
    */
-  readonly onCommitted?: (attempt: Attempt, startedAt: number, endedAt: number) => void;
+  readonly onOutputsReady?: (attempt: Attempt, paths: readonly string[], startedAt: number, endedAt: number) => void;
   /** Worker threads for function steps, made on first use. */
   readonly createFunctionRunner?: () => FunctionRunner;
 }
@@ -79,10 +80,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         status = 'failed';
         error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
       }
-      if (status === 'succeeded') await commitOutputs(staged);
-      else await discardOutputs(staged);
+      if (status === 'succeeded') {
+        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt);
+        await commitOutputs(staged);
+      } else await discardOutputs(staged);
     }
-    if (status === 'succeeded') options.onCommitted?.({ task, attempt }, result.startedAt, result.endedAt);
     return finish(status, result, error);
 
     async function finish(

@@ -46,8 +46,8 @@ export interface ExecutorContext {
   readonly runId: string;
   readonly logDir: string;
   readonly store: StateStore;
-  /** Call when an attempt's outputs are in place: records the success. */
-  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void;
+  /** Records a success; `paths`: where the outputs are now, if not yet in their final place. */
+  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number, paths?: readonly string[]) => void;
 }
 
 export interface RunResult extends RunSummary {
@@ -80,7 +80,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   let executor: Executor | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
-    await removeStaleTemporaries(options.tasks);
+    await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
     const cache = withDeletedTemporaries(store, createHashCache(store));
     const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps });
@@ -90,10 +90,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const commit = (task: Task, attempt: number, startedAt: number, endedAt: number): void => {
+    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths) => {
       const signature = gate.signatureOf(task.id);
       if (signature === undefined || task.outputs.length === 0) return;
-      recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt });
+      recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
     };
     const context: ExecutorContext = { runId, logDir, store, commit };
     executor = await (options.createExecutor ?? createDefaultExecutor(options, launcher as Promise<Launcher>))(context);
@@ -132,7 +132,7 @@ function createDefaultExecutor(options: RunPlanOptions, launcher: Promise<Launch
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
-      onCommitted: ({ task, attempt }, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt),
+      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt, paths),
       createFunctionRunner: () => createFunctionRunner({ threads: options.jobs }),
     });
 }

@@ -21,9 +21,14 @@ export interface SuccessEntry {
   readonly finishedAt?: number | undefined;
   readonly exitCode?: number | undefined;
   readonly logPath?: string | undefined;
+  /** Where each output is right now, when not yet at its final path (staged). */
+  readonly statPaths?: readonly string[] | undefined;
 }
 
-/** Call after the outputs were renamed into their final place: their stat is what is recorded. */
+/**
+ * Call once the outputs are complete: in their final place, or still staged (`statPaths`) just
+ * before the rename, which keeps inode, size and mtime. Their stat is what is recorded.
+ */
 export function recordSuccess(store: StateStore, entry: SuccessEntry): void {
   recordSuccesses(store, [entry]);
 }
@@ -60,8 +65,8 @@ export function recordSuccesses(store: StateStore, entries: readonly SuccessEntr
 function toRow(entry: SuccessEntry): { success: unknown[]; attempt: unknown[] } {
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
-  const stamps = task.outputs.map((output) => {
-    const stat = statFile(path.resolve(task.cwd, output));
+  const stamps = task.outputs.map((output, index) => {
+    const stat = statFile(entry.statPaths?.[index] ?? path.resolve(task.cwd, output));
     if (stat === undefined) {
       bug(`recordSuccess for task ${task.id} of step ${task.step} while its output ${output} does not exist`);
     }

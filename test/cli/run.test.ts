@@ -121,6 +121,24 @@ describe('sluice run', () => {
     assert.match(unknown.stderr, /Unknown target `nope`/);
   });
 
+  it('after a crash between recording a success and renaming its output, moves the output into place', async () => {
+    const dir = project();
+    await runSluice(['run'], { cwd: dir });
+    ranLog(dir);
+    // What a SIGKILL right after the record leaves: the output still staged, recorded as done.
+    fs.mkdirSync(path.join(dir, 'out/.sluice-tmp-killed-2'));
+    fs.renameSync(path.join(dir, 'out/b.txt'), path.join(dir, 'out/.sluice-tmp-killed-2/b.txt'));
+    // And a half-written output of an attempt that never finished.
+    fs.mkdirSync(path.join(dir, 'out/.sluice-tmp-killed-3'));
+    fs.writeFileSync(path.join(dir, 'out/.sluice-tmp-killed-3/c.txt'), 'partial');
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(ranLog(dir), [], 'nothing ran again');
+    assert.equal(fs.readFileSync(path.join(dir, 'out/b.txt'), 'utf8'), 'B1\nB2\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'out/c.txt'), 'utf8'), 'C1\nC2\n');
+    assert.deepEqual(listFiles(path.join(dir, 'out')).filter((file) => file.includes('sluice-tmp')), []);
+  });
+
   it('reports status per step and cleans a step', async () => {
     const dir = project();
     await runSluice(['run'], { cwd: dir });
