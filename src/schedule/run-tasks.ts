@@ -74,7 +74,7 @@ export function runTasks(
 
     const pump = (): void => {
       while (!stopping && head < ready.length && free > 0) {
-        const index = pick(ready, head, free);
+        const index = pick(ready, head, free, slotsFor);
         if (index < 0) break;
         const task = ready[index] as Task;
         if (index === head) head++;

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Attempt, AttemptOutcome, AttemptStatus, Executor } from '../../src/execute/executor.ts';
+import type { Task } from '../../src/plan/task.ts';
+import type { RunListener } from '../../src/schedule/run-events.ts';
+import { runTasks } from '../../src/schedule/run-tasks.ts';
+
+// The scheduler on its own, with an executor whose tasks end when the test says: it records
+// what runs at once, so slot accounting and ordering can be checked exactly.
+function makeTask(id: number, cpus = 1, retries = 0): Task {
+  return { id, step: 's', action: { kind: 'argv', argv: ['true'] }, inputs: [], outputs: [], cwd: '/', resources: { cpus, retries } };
+}
+
+interface ScriptedExecutor extends Executor {
+  readonly started: number[];
+  /** Largest sum of cpus running at once. */
+  readonly peak: () => number;
+}
+
+function scriptedExecutor(outcomeOf: (task: Task, attempt: number) => AttemptStatus, durationMs = 10): ScriptedExecutor {
+  const started: number[] = [];
+  const running = new Map<number, { cpus: number; finish: (status: AttemptStatus) => void }>();
+  let peak = 0;
+  return {
+    traits: { name: 'scripted', printsStdout: false },
+    started,
+    peak: () => peak,
+    submit({ task, attempt }: Attempt): Promise<AttemptOutcome> {
+      started.push(task.id);
+      return new Promise((resolve) => {
+        const finish = (status: AttemptStatus): void => {
+          running.delete(task.id);
+          const now = Date.now();
+          resolve({ status, exitCode: status === 'succeeded' ? 0 : 1, signal: null, argv: ['true'], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] });
+        };
+        running.set(task.id, { cpus: task.resources.cpus, finish });
+        peak = Math.max(peak, [...running.values()].reduce((sum, item) => sum + item.cpus, 0));
+        setTimeout(() => running.get(task.id)?.finish(outcomeOf(task, attempt)), durationMs);
+      });
+    },
+    cancel(taskId: number): void {
+      running.get(taskId)?.finish('cancelled');
+    },
+    async shutdown(): Promise<void> {},
+  };
+}
+
+describe('runTasks', () => {
+  it('never holds more slots than -j; a 3-cpu task takes 3', async () => {
+    const tasks = [makeTask(1, 3), makeTask(2), makeTask(3), makeTask(4, 2), makeTask(5), makeTask(6, 3)];
+    const executor = scriptedExecutor(() => 'succeeded');
+    const summary = await runTasks(tasks, executor, { jobs: 3, keepGoing: false });
+    assert.equal(summary.counts.succeeded, 6);
+    assert.equal(executor.peak(), 3);
+  });
+
+  it('clamps a task that asks for more cpus than there are slots, so it still runs', async () => {
+    const executor = scriptedExecutor(() => 'succeeded');
+    const summary = await runTasks([makeTask(1, 8)], executor, { jobs: 2, keepGoing: false });
+    assert.equal(summary.counts.succeeded, 1);
+  });
+
+  it('starts a task only after everything it needs succeeded, and skips what a failure feeds', async () => {
+    const tasks = [1, 2, 3, 4, 5].map((id) => makeTask(id));
+    const dependencies = new Map([[3, [1, 2]], [4, [3]], [5, []]]);
+    const executor = scriptedExecutor((task) => (task.id === 2 ? 'failed' : 'succeeded'));
+    const skipped: number[] = [];
+    const listener: RunListener = { onTaskSkipped: (task) => skipped.push(task.id) };
+    const summary = await runTasks(tasks, executor, { jobs: 4, keepGoing: true, dependencies }, [listener]);
+    assert.deepEqual([...executor.started].sort(), [1, 2, 5]);
+    assert.deepEqual(skipped, [3, 4]);
+    assert.equal(summary.counts.failed, 1);
+    assert.equal(summary.counts['not run'], 2);
+  });
+
+  it('starts nothing new after a failure unless keepGoing', async () => {
+    const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
+    const stop = scriptedExecutor((task) => (task.id === 1 ? 'failed' : 'succeeded'));
+    const stopped = await runTasks(tasks, stop, { jobs: 1, keepGoing: false });
+    assert.deepEqual(stop.started, [1]);
+    assert.equal(stopped.counts['not run'], 3);
+    const go = scriptedExecutor((task) => (task.id === 1 ? 'failed' : 'succeeded'));
+    await runTasks(tasks, go, { jobs: 1, keepGoing: true });
+    assert.deepEqual(go.started, [1, 2, 3, 4]);
+  });
+
+  it('retries a failed attempt as many times as the task allows', async () => {
+    const executor = scriptedExecutor((_task, attempt) => (attempt < 3 ? 'failed' : 'succeeded'));
+    const ends: string[] = [];
+    const listener: RunListener = { onTaskEnded: (_task, attempt, outcome, final) => ends.push(`${attempt}:${outcome.status}:${final}`) };
+    const summary = await runTasks([makeTask(1, 1, 2)], executor, { jobs: 1, keepGoing: false, retryDelayMs: () => 1 }, [listener]);
+    assert.equal(summary.counts.succeeded, 1);
+    assert.deepEqual(ends, ['1:failed:false', '2:failed:false', '3:succeeded:true']);
+  });
+
+  it('skips tasks known up to date and those decide() says need not run, releasing their dependents', async () => {
+    const tasks = [1, 2, 3].map((id) => makeTask(id));
+    const executor = scriptedExecutor(() => 'succeeded');
+    const summary = await runTasks(tasks, executor, {
+      jobs: 2,
+      keepGoing: false,
+      dependencies: new Map([[2, [1]], [3, [2]]]),
+      upToDate: new Set([1]),
+      decide: async (task) => task.id !== 2,
+    });
+    assert.deepEqual(executor.started, [3]);
+    assert.equal(summary.counts['up to date'], 2);
+    assert.equal(summary.counts.succeeded, 1);
+  });
+
+  it('on abort cancels running tasks, starts no other, and says it was interrupted', async () => {
+    const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
+    const executor = scriptedExecutor(() => 'succeeded', 10_000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const summary = await runTasks(tasks, executor, { jobs: 2, keepGoing: false, signal: controller.signal });
+    assert.equal(summary.interrupted, true);
+    assert.deepEqual(executor.started, [1, 2]);
+    assert.equal(summary.counts.cancelled, 2);
+    assert.equal(summary.counts['not run'], 2);
+  });
+});
