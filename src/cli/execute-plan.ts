@@ -1,3 +1,8 @@
+import type { Command } from 'commander';
+import { PlanError } from '../errors.ts';
+import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
+import { createSlurmExecutor } from '../execute/slurm/slurm-executor.ts';
+import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { formatFailure } from '../report/format-failure.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
@@ -12,6 +17,45 @@ export interface ExecuteFlags {
   readonly keepGoing: boolean;
   readonly keepOrder: boolean;
   readonly quiet: boolean;
+  /** Run on Slurm with these options; undefined: on this machine. */
+  readonly slurm?: SlurmRun | undefined;
+}
+
+export interface SlurmRun {
+  readonly options: SlurmStepOptions;
+  /** Per-step options from the pipeline file. */
+  readonly steps?: ReadonlyMap<string, SlurmStepOptions | undefined>;
+}
+
+export interface ExecutorFlags {
+  executor?: string;
+  partition?: string;
+  account?: string;
+  sbatchArg: string[];
+}
+
+/** `--executor` and the Slurm options, shared by `run` and `map`. */
+export function addExecutorOptions(command: Command): Command {
+  return command
+    .option('--executor <name>', 'where tasks run: local (this machine) or slurm (sbatch jobs)', 'local')
+    .option('--partition <name>', 'with --executor slurm: the partition for every step without its own')
+    .option('--account <name>', 'with --executor slurm: the account to charge')
+    .option('--sbatch-arg <option>', 'with --executor slurm: one more sbatch option, e.g. --qos=short (repeatable)', (value: string, previous: string[]) => [...previous, value], []);
+}
+
+/** The Slurm options of the command line, or undefined for the local executor. */
+export function slurmFromFlags(flags: ExecutorFlags): SlurmStepOptions | undefined {
+  const executor = flags.executor ?? 'local';
+  if (executor !== 'local' && executor !== 'slurm') throw new PlanError(`Expected \`--executor\` to be \`local\` or \`slurm\`, got \`${executor}\``);
+  if (executor === 'slurm') return { partition: flags.partition, account: flags.account, args: flags.sbatchArg };
+  const stray = flags.partition !== undefined ? '--partition' : flags.account !== undefined ? '--account' : flags.sbatchArg.length > 0 ? '--sbatch-arg' : undefined;
+  if (stray !== undefined) throw new PlanError(`Expected \`${stray}\` only with \`--executor slurm\``);
+  return undefined;
+}
+
+/** `-j`: given, or the executor's default (cores here; many more queued jobs on Slurm). */
+export function defaultJobs(slurm: SlurmStepOptions | undefined): number {
+  return slurm === undefined ? DEFAULTS.jobs : SLURM_DEFAULTS.jobs;
 }
 
 /**
@@ -36,6 +80,20 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       listeners: flags.quiet ? [printer] : [printer, progress],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,
+      createExecutor:
+        flags.slurm === undefined
+          ? undefined
+          : (context) =>
+              createSlurmExecutor({
+                root: plan.root,
+                runId: context.runId,
+                logDir: context.logDir,
+                commit: context.commit,
+                slurm: flags.slurm?.options,
+                steps: flags.slurm?.steps,
+                killGraceMs: DEFAULTS.killGraceMs,
+                stderrTailLines: DEFAULTS.stderrTailLines,
+              }),
     });
     await printer.flush();
     for (const failure of result.failures) {

@@ -5,11 +5,11 @@ import { planMap } from '../plan/plan-map.ts';
 import type { Task } from '../plan/task.ts';
 import { describeCommand } from '../report/format-plan.ts';
 import { DEFAULTS } from './defaults.ts';
-import { executePlan } from './execute-plan.ts';
+import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
 import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
 
-interface MapFlags {
+interface MapFlags extends ExecutorFlags {
   jobs?: string;
   in: string[];
   null?: boolean;
@@ -27,7 +27,7 @@ interface MapFlags {
 const ARG_SEPARATOR = ':::';
 
 export function defineMapCommand(program: Command, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('map')
     .summary('run one command over many inputs')
     .description(
@@ -36,7 +36,8 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
         'argument each: {} {in} {out} {name} {stem} {ext} {dir} {#} {.} {/} {//} {/.}.\n' +
         'Without a placeholder the input is appended as the last argument.',
     )
-    .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]')
+    .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]');
+  addExecutorOptions(command)
     .option('-j, --jobs <n>', `tasks (cpu slots) at once (default: cores, ${DEFAULTS.jobs})`)
     .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collect, [])
     .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
@@ -73,7 +74,8 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   const separator = words.indexOf(ARG_SEPARATOR);
   const command = separator < 0 ? words : words.slice(0, separator);
   const literalInputs = separator < 0 ? [] : words.slice(separator + 1);
-  const jobs = flags.jobs === undefined ? DEFAULTS.jobs : parsePositiveInteger('--jobs', flags.jobs);
+  const slurm = slurmFromFlags(flags);
+  const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
   const retries = parseCount('--retries', flags.retries ?? String(DEFAULTS.retries));
   const timeoutMs = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout);
   if (flags.in.length === 0 && separator < 0) {
@@ -104,8 +106,15 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
 
 
 async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
+  const slurm = slurmFromFlags(flags);
   return executePlan(
     { root: process.cwd(), tasks },
-    { jobs, keepGoing: flags.keepGoing === true, keepOrder: flags.keepOrder === true, quiet: flags.quiet === true },
+    {
+      jobs,
+      keepGoing: flags.keepGoing === true,
+      keepOrder: flags.keepOrder === true,
+      quiet: flags.quiet === true,
+      slurm: slurm === undefined ? undefined : { options: slurm },
+    },
   );
 }

@@ -6,8 +6,9 @@ import { planPipeline, type PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
 import { surveyPlan } from '../schedule/run-plan.ts';
 import { formatPlan } from '../report/format-plan.ts';
+import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
-import { executePlan } from './execute-plan.ts';
+import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
 import { parsePositiveInteger } from './parse-options.ts';
 
 export interface PipelineFlags {
@@ -15,7 +16,7 @@ export interface PipelineFlags {
   param: string[];
 }
 
-interface RunFlags extends PipelineFlags {
+interface RunFlags extends PipelineFlags, ExecutorFlags {
   jobs?: string;
   keepGoing?: boolean;
   dryRun?: boolean;
@@ -45,8 +46,8 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     )
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
-  addPipelineOptions(command)
-    .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs})`)
+  addExecutorOptions(addPipelineOptions(command))
+    .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs}; with --executor slurm, ${SLURM_DEFAULTS.jobs} tasks)`)
     .option('--keep-going', 'start new tasks after a failure')
     .option('-n, --dry-run', 'print the tasks that would run, run none')
     .option('--explain', 'with --dry-run: say why each task would run')
@@ -66,7 +67,8 @@ export async function planFromFlags(flags: PipelineFlags, targets: readonly stri
 }
 
 async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {
-  const jobs = flags.jobs === undefined ? DEFAULTS.jobs : parsePositiveInteger('--jobs', flags.jobs);
+  const slurm = slurmFromFlags(flags);
+  const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
   const plan = await planFromFlags(flags, targets);
   const stepNames = new Set(plan.steps.map((step) => step.name));
   for (const name of flags.force) {
@@ -90,5 +92,6 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     keepGoing: flags.keepGoing === true,
     keepOrder: false,
     quiet: flags.quiet === true,
+    slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
   });
 }

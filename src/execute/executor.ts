@@ -24,6 +24,8 @@ export interface AttemptOutcome {
   readonly stdoutLog?: string | undefined;
   /** Last lines of standard error, for the failure report. */
   readonly stderrTail: readonly string[];
+  /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */
+  readonly job?: { readonly id: string; readonly output: string } | undefined;
 }
 
 /** What a backend is, as data, so the scheduler and reports need no `instanceof`. */

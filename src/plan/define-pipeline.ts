@@ -74,6 +74,14 @@ export interface StepResources {
   readonly retries?: number;
 }
 
+/** Options for `--executor slurm`; the local executor ignores them. */
+export interface SlurmStepOptions {
+  readonly partition?: string | undefined;
+  readonly account?: string | undefined;
+  /** More sbatch options, one argv word each, e.g. `['--qos=short', '--constraint=avx2']`. */
+  readonly args?: readonly string[] | undefined;
+}
+
 export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec, P extends Params = Params>
   extends StepResources {
   readonly in?: I;
@@ -92,6 +100,8 @@ export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec,
   /** Environment variables the step's command reads; their values join the task signature. */
   readonly env?: readonly string[];
   readonly description?: string;
+  /** Where and how the step's tasks go out with `--executor slurm`. */
+  readonly slurm?: SlurmStepOptions;
 }
 
 export interface Step extends StepSpec<InputSpec | undefined, OutputSpec> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { parseDurationText } from './parse-duration.ts';
-import type { Gather, Step } from './define-pipeline.ts';
+import type { Gather, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { PLACEHOLDER_NAMES } from './placeholders.ts';
@@ -42,6 +42,8 @@ export interface NormalizedStep {
   readonly env: readonly string[];
   /** Index of the output that receives standard output, if any. */
   readonly stdoutOutput: number | undefined;
+  /** Options for `--executor slurm`. */
+  readonly slurm: SlurmStepOptions | undefined;
 }
 
 /** Checks one step's declaration, naming the pipeline file and step in every error. */
@@ -84,6 +86,7 @@ export function normalizeStep(name: string, value: unknown, file: string, paramN
     temporary: spec.temp === true,
     env: spec.env ?? [],
     stdoutOutput: normalizeStdout(spec, outputs, where('stdout')),
+    slurm: normalizeSlurm(spec.slurm, where('slurm')),
   };
 }
 
@@ -133,6 +136,23 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
   const index = outputs.findIndex((output) => output.name === spec.stdout);
   if (index < 0) throw new PlanError(`Expected ${where} to name an output (${outputs.map((o) => o.name).join(', ')}), got \`${spec.stdout}\``);
   return index;
+}
+
+function normalizeSlurm(spec: unknown, where: string): SlurmStepOptions | undefined {
+  if (spec === undefined) return undefined;
+  if (typeof spec !== 'object' || spec === null) throw new PlanError(`Expected ${where} to be { partition?, account?, args? }, got ${describe(spec)}`);
+  const { partition, account, args, ...rest } = spec as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new PlanError(`Unknown option \`${unknown[0]}\` in ${where}: expected partition, account or args`);
+  for (const [name, value] of [['partition', partition], ['account', account]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new PlanError(`Expected \`${name}\` of ${where} to be a name, got ${describe(value)}`);
+    }
+  }
+  if (args !== undefined && (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string'))) {
+    throw new PlanError(`Expected \`args\` of ${where} to be a list of sbatch options (strings), got ${describe(args)}`);
+  }
+  return { partition: partition as string | undefined, account: account as string | undefined, args: args as string[] | undefined };
 }
 
 function parse(source: string, where: string): PathPattern {

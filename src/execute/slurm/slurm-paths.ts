@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { stateDirOf } from '../../state/open-store.ts';
+
+/** `.sluice/slurm/`: the job ledger and one folder per run (task files, markers, job output). */
+export function slurmDirOf(root: string): string {
+  return path.join(stateDirOf(root), 'slurm');
+}
+
+export function runSlurmDir(root: string, runId: string): string {
+  return path.join(slurmDirOf(root), runId);
+}
