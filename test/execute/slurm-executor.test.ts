@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { AttemptOutcome } from '../../src/execute/executor.ts';
+import type { SbatchRequest } from '../../src/execute/slurm/build-sbatch-argv.ts';
+import type { JobReport } from '../../src/execute/slurm/job-state.ts';
+import { createSlurmExecutor, type SlurmExecutorOptions } from '../../src/execute/slurm/slurm-executor.ts';
+import type { SlurmClient } from '../../src/execute/slurm/slurm-client.ts';
+import { markerPathOf, readJsonFile, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
+import type { Task } from '../../src/plan/task.ts';
+
+// The executor's logic against a Slurm played by the test: what goes out in which sbatch call,
+// how answers, silences and markers become outcomes. test/execute/slurm-cluster.test.ts and
+// test/conformance/ run the same code against a real cluster.
+
+interface FakeJob {
+  readonly id: string;
+  readonly request: SbatchRequest;
+  readonly taskFile: string;
+  state: string;
+}
+
+function fakeSlurm() {
+  const submits: SbatchRequest[] = [];
+  const cancels: string[][] = [];
+  const jobs = new Map<string, FakeJob>();
+  let next = 100;
+  let silent = false;
+  const client: SlurmClient = {
+    async submit(request) {
+      submits.push(request);
+      const job = String(next++);
+      const list = readJsonFile<string[]>(request.scriptArgs[1] as string) ?? [];
+      list.forEach((file, index) => {
+        const id = request.arraySize === undefined ? job : `${job}_${index}`;
+        jobs.set(id, { id, request, taskFile: path.join(path.dirname(request.scriptArgs[1] as string), file), state: 'PENDING' });
+      });
+      return job;
+    },
+    async queue(ids) {
+      if (silent) return undefined;
+      const reports: JobReport[] = [];
+      for (const job of jobs.values()) {
+        if (ids.includes(job.id.split('_')[0] as string) && job.state !== 'GONE') {
+          reports.push({ id: job.id, state: job.state, exitCode: null, signal: null, reason: '' });
+        }
+      }
+      return reports;
+    },
+    async accounting() {
+      return undefined;
+    },
+    async cancel(ids) {
+      cancels.push([...ids]);
+      for (const id of ids) {
+        const job = jobs.get(id);
+        if (job !== undefined) job.state = 'CANCELLED';
+      }
+      return true;
+    },
+    async maxArraySize() {
+      return 1000;
+    },
+  };
+  /** Plays the node: writes the marker the attempt of `job` would write. */
+  const finish = (id: string, fields: Partial<Marker> = {}, state = 'COMPLETED'): void => {
+    const job = jobs.get(id) as FakeJob;
+    const spec = readJsonFile<TaskFile>(job.taskFile) as TaskFile;
+    for (const output of spec.task.outputs) fs.writeFileSync(path.resolve(spec.task.cwd, output), `made by ${id}\n`);
+    const marker: Marker = { status: 'succeeded', exitCode: 0, signal: null, startedAt: 1, endedAt: 2, stderrLog: '/dev/null', stderrTail: [], ...fields };
+    fs.writeFileSync(markerPathOf(job.taskFile), JSON.stringify(marker));
+    job.state = state;
+  };
+  return {
+    client, submits, cancels, jobs, finish,
+    set silent(value: boolean) {
+      silent = value;
+    },
+  };
+}
+
+function project(): { root: string; task: (id: number, fields?: Partial<Task>) => Task } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-slurm-exec-'));
+  return {
+    root,
+    task: (id, fields = {}) => ({
+      id,
+      step: 'copy',
+      action: { kind: 'argv', argv: ['cp', `in/${id}.txt`, { parts: [{ output: 0 }] }] },
+      inputs: [`in/${id}.txt`],
+      outputs: [`out/${id}.txt`],
+      cwd: root,
+      resources: { cpus: 1, retries: 0 },
+      ...fields,
+    }),
+  };
+}
+
+function options(root: string, client: SlurmClient, commits: number[], extra: Partial<SlurmExecutorOptions> = {}): SlurmExecutorOptions {
+  fs.mkdirSync(path.join(root, 'out'), { recursive: true });
+  return {
+    root,
+    runId: `20260101-000000-${process.pid}`,
+    logDir: path.join(root, '.sluice/logs/run'),
+    commit: (task) => commits.push(task.id),
+    client,
+    execTaskCommand: ['/bin/true'],
+    batchWindowMs: 30,
+    pollMinMs: 10,
+    pollMaxMs: 40,
+    markerGraceMs: 50,
+    lostGraceMs: 200,
+    cancelGraceMs: 500,
+    ...extra,
+  };
+}
+
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), 'condition not met in 4 s');
+};
+
+describe('Slurm executor (Slurm played by the test)', () => {
+  it('sends the ready tasks of one step and shape as one array, and tasks of another shape apart', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const executor = await createSlurmExecutor(options(root, slurm.client, commits, { steps: new Map([['copy', { partition: 'short' }]]) }));
+    const outcomes = Promise.all([
+      ...[1, 2, 3, 4].map((id) => executor.submit({ task: task(id), attempt: 1 })),
+      executor.submit({ task: task(5, { resources: { cpus: 2, retries: 0, memory: '1.5G', timeoutMs: 90_000 } }), attempt: 1 }),
+    ]);
+    await until(() => slurm.submits.length === 2);
+    assert.deepEqual(slurm.submits.map((s) => [s.arraySize, s.cpus, s.memory, s.timeLimitMinutes, s.partition]), [
+      [4, 1, undefined, undefined, 'short'],
+      [undefined, 2, '1536M', 3, 'short'],
+    ]);
+    for (const id of ['100_0', '100_1', '100_2', '100_3', '101']) slurm.finish(id);
+    const results = await outcomes;
+    assert.deepEqual(results.map((o) => o.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    assert.deepEqual(commits.sort(), [1, 2, 3, 4, 5]);
+    assert.deepEqual(results[1]?.job, { id: '100_1', output: path.join(root, '.sluice/slurm', `20260101-000000-${process.pid}`, 'job-100_1.out') });
+    await executor.shutdown();
+  });
+
+  it('reports the node\'s failure with the Slurm job id and output file; a failed query is no news', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const executor = await createSlurmExecutor(options(root, slurm.client, commits));
+    const outcome = executor.submit({ task: task(1), attempt: 1 });
+    await until(() => slurm.submits.length === 1);
+    slurm.silent = true;
+    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than lostGraceMs
+    slurm.finish('100', { status: 'failed', exitCode: 3, stderrTail: ['boom'] }, 'FAILED');
+    const result: AttemptOutcome = await outcome;
+    assert.equal(result.status, 'failed');
+    assert.equal(result.exitCode, 3);
+    assert.deepEqual(result.stderrTail, ['boom']);
+    assert.match(result.error ?? '', /^exit code 3 \(Slurm job 100, job output \.sluice\/slurm\/.*\/job-100\.out\)$/);
+    assert.deepEqual(commits, []);
+    await executor.shutdown();
+  });
+
+  it('calls a job that vanished without a marker lost after the grace period', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const executor = await createSlurmExecutor(options(root, slurm.client, []));
+    const outcome = executor.submit({ task: task(1), attempt: 1 });
+    await until(() => slurm.jobs.has('100'));
+    (slurm.jobs.get('100') as FakeJob).state = 'GONE';
+    const result = await outcome;
+    assert.equal(result.status, 'failed');
+    assert.match(result.error ?? '', /^lost: the job is gone from Slurm's queue.* and left no exit-status file \(Slurm job 100, /);
+    await executor.shutdown();
+  });
+
+  it('cancels a task still waiting for its batch without a submission, and a submitted one with scancel', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const executor = await createSlurmExecutor(options(root, slurm.client, []));
+    const waiting = executor.submit({ task: task(1), attempt: 1 });
+    executor.cancel(1);
+    assert.equal((await waiting).status, 'cancelled');
+    const submitted = executor.submit({ task: task(2), attempt: 1 });
+    await until(() => slurm.jobs.has('100'));
+    executor.cancel(2);
+    executor.cancel(2);
+    assert.equal((await submitted).status, 'cancelled');
+    assert.deepEqual(slurm.cancels, [['100']]);
+    assert.equal(slurm.submits.length, 1);
+    await executor.shutdown();
+  });
+
+  it('picks up a job an earlier, killed sluice left running instead of submitting it again', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const first = await createSlurmExecutor(options(root, slurm.client, [], { runId: '20260101-000000-1' }));
+    void first.submit({ task: task(7), attempt: 1 });
+    void first.submit({ task: task(8), attempt: 1 });
+    await until(() => slurm.jobs.has('100_1'));
+    (slurm.jobs.get('100_0') as FakeJob).state = 'RUNNING';
+    (slurm.jobs.get('100_1') as FakeJob).state = 'RUNNING';
+    // The first sluice dies here: no shutdown, no cancel.
+    const commits: number[] = [];
+    const second = await createSlurmExecutor(options(root, slurm.client, commits, { runId: '20260101-000001-2' }));
+    const outcome = second.submit({ task: task(1, { ...task(7), id: 1 }), attempt: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    slurm.finish('100_0');
+    const result = await outcome;
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.job?.id, '100_0');
+    assert.deepEqual(commits, [1]);
+    assert.equal(slurm.submits.length, 1, 'nothing submitted twice');
+    await second.shutdown();
+    assert.deepEqual(slurm.cancels, [['100_1']], 'the job this run did not need is cancelled');
+  });
+});
