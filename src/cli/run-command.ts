@@ -9,7 +9,8 @@ import { formatPlan } from '../report/format-plan.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
-import { parsePositiveInteger } from './parse-options.ts';
+import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import type { StepDefaults } from '../plan/normalize-step.ts';
 
 export interface PipelineFlags {
   file?: string;
@@ -23,6 +24,8 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   explain?: boolean;
   force: string[];
   quiet?: boolean;
+  retries?: string;
+  timeout?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -53,23 +56,32 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--explain', 'with --dry-run: say why each task would run')
     .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collect, [])
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
+    .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
+    .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .action(async (targets: string[], flags: RunFlags) => {
       setExitCode(await runPipelineCommand(targets, flags));
     });
 }
 
 /** Loads and plans the pipeline the flags name; nothing runs. */
-export async function planFromFlags(flags: PipelineFlags, targets: readonly string[] = []): Promise<PipelinePlan> {
+export async function planFromFlags(
+  flags: PipelineFlags,
+  targets: readonly string[] = [],
+  defaults: StepDefaults = {},
+): Promise<PipelinePlan> {
   const file = findPipelineFile(process.cwd(), flags.file);
   const definition = await loadPipeline(file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
-  return planPipeline(definition, { file, params, targets, cwd: process.cwd() });
+  return planPipeline(definition, { file, params, targets, cwd: process.cwd(), defaults });
 }
 
 async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {
   const slurm = slurmFromFlags(flags);
   const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
-  const plan = await planFromFlags(flags, targets);
+  const plan = await planFromFlags(flags, targets, {
+    retries: flags.retries === undefined ? undefined : parseCount('--retries', flags.retries),
+    timeoutMs: flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout),
+  });
   const stepNames = new Set(plan.steps.map((step) => step.name));
   for (const name of flags.force) {
     if (!stepNames.has(name)) {

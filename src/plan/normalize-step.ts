@@ -47,7 +47,19 @@ export interface NormalizedStep {
 }
 
 /** Checks one step's declaration, naming the pipeline file and step in every error. */
-export function normalizeStep(name: string, value: unknown, file: string, paramNames: readonly string[]): NormalizedStep {
+/** Values for steps that do not set their own (`sluice run --retries N --timeout DUR`). */
+export interface StepDefaults {
+  readonly retries?: number | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+export function normalizeStep(
+  name: string,
+  value: unknown,
+  file: string,
+  paramNames: readonly string[],
+  defaults: StepDefaults = {},
+): NormalizedStep {
   const where = (field: string): string => `step \`${name}\` (${field}) of ${file}`;
   if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'step') {
     throw new PlanError(`Expected step \`${name}\` of ${file} to be made with step({...}), got ${describe(value)}`);
@@ -81,8 +93,8 @@ export function normalizeStep(name: string, value: unknown, file: string, paramN
     action: normalizeAction(spec.run, where('run'), known),
     cpus: checkPositive(spec.cpus ?? 1, where('cpus'), 'cpus'),
     memory: spec.memory,
-    timeoutMs: spec.timeout === undefined ? undefined : parseDurationText(spec.timeout, where('timeout')),
-    retries: checkCount(spec.retries ?? 0, where('retries')),
+    timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : parseDurationText(spec.timeout, where('timeout')),
+    retries: checkCount(spec.retries ?? defaults.retries ?? 0, where('retries')),
     temporary: spec.temp === true,
     env: spec.env ?? [],
     stdoutOutput: normalizeStdout(spec, outputs, where('stdout')),

@@ -4,7 +4,7 @@ import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
 import { listPatternFiles } from './list-pattern-files.ts';
-import { normalizeStep, type NormalizedStep } from './normalize-step.ts';
+import { normalizeStep, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { buildAction, checkActionPlaceholders, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
@@ -25,6 +25,7 @@ export interface PlanPipelineOptions {
   readonly targets?: readonly string[];
   /** Where target paths given on the command line are relative to. */
   readonly cwd?: string;
+  readonly defaults?: StepDefaults;
 }
 
 /** Plans every task of a pipeline and the DAG between them; finds every plan error first. */
@@ -35,7 +36,7 @@ export function planPipeline(definition: PipelineDefinition, options: PlanPipeli
   if (typeof specs !== 'object' || specs === null || Object.keys(specs).length === 0) {
     throw new PlanError(`Expected the pipeline in ${file} to declare at least one step`);
   }
-  const steps = Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params)));
+  const steps = Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params), options.defaults));
   for (const step of steps) {
     checkActionPlaceholders(step, file);
     for (const output of step.outputs) {

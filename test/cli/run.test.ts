@@ -286,3 +286,22 @@ export default pipeline({
     assert.deepEqual(listFiles(path.join(dir, 'work')), []);
   });
 });
+
+describe('sluice run --timeout and --retries', () => {
+  it('apply to steps that set none', async () => {
+    const dir = project();
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, sh } from 'sluice';
+export default pipeline({
+  slow: step({ in: 'data/a.txt', out: 'out/slow', run: sh('sleep 30; touch {out}') }),
+  flaky: step({ in: 'data/b.txt', out: 'out/flaky', run: sh('n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; [ "$n" -ge 1 ] && touch {out}') }),
+});`,
+    );
+    const result = await runSluice(['run', '--keep-going', '--timeout', '1s', '--retries', '1'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /slow task \d+ timed out after 1\.00 s/);
+    assert.equal(fs.readFileSync(path.join(dir, 'count'), 'utf8'), '2\n', 'the flaky task ran twice');
+    assert.ok(fs.existsSync(path.join(dir, 'out/flaky')));
+  });
+});
