@@ -5,6 +5,7 @@ import { createSlurmExecutor } from '../execute/slurm/slurm-executor.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { formatFailure } from '../report/format-failure.ts';
 import { formatSummary } from '../report/format-summary.ts';
+import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
 import { createProgressLine } from '../report/progress-line.ts';
 import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
@@ -17,6 +18,8 @@ export interface ExecuteFlags {
   readonly keepGoing: boolean;
   readonly keepOrder: boolean;
   readonly quiet: boolean;
+  /** JSON events on standard output instead of the tasks' output. */
+  readonly json?: boolean;
   /** Run on Slurm with these options; undefined: on this machine. */
   readonly slurm?: SlurmRun | undefined;
 }
@@ -77,7 +80,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       keepGoing: flags.keepGoing,
       signal: interrupts.signal,
       command: ['sluice', ...process.argv.slice(2)].join(' '),
-      listeners: flags.quiet ? [printer] : [printer, progress],
+      listeners: [flags.json === true ? createJsonEvents(process.stdout) : printer, ...(flags.quiet ? [] : [progress])],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,
       createExecutor:

@@ -22,6 +22,7 @@ interface MapFlags extends ExecutorFlags {
   dryRun?: boolean;
   dot?: boolean;
   quiet?: boolean;
+  json?: boolean;
 }
 
 const ARG_SEPARATOR = ':::';
@@ -50,6 +51,7 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .option('-k, --keep-order', 'print outputs in input order')
     .option('-n, --dry-run', 'print the commands, run none')
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
+    .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .argument('[command...]', 'the command, then optionally ::: and literal inputs')
     .passThroughOptions()
     .action(async (words: string[], flags: MapFlags) => {
@@ -114,6 +116,7 @@ async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise
       keepGoing: flags.keepGoing === true,
       keepOrder: flags.keepOrder === true,
       quiet: flags.quiet === true,
+      json: flags.json === true,
       slurm: slurm === undefined ? undefined : { options: slurm },
     },
   );

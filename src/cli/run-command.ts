@@ -24,6 +24,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   explain?: boolean;
   force: string[];
   quiet?: boolean;
+  json?: boolean;
   retries?: string;
   timeout?: string;
 }
@@ -56,6 +57,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--explain', 'with --dry-run: say why each task would run')
     .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collect, [])
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
+    .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .action(async (targets: string[], flags: RunFlags) => {
@@ -104,6 +106,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     keepGoing: flags.keepGoing === true,
     keepOrder: false,
     quiet: flags.quiet === true,
+    json: flags.json === true,
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
   });
 }

@@ -67,3 +67,20 @@ describe('sluice map output', () => {
     assert.match(result.stdout, /Usage: sluice map \[OPTIONS\] -- COMMAND \[ARG\.\.\.\] \[::: INPUT\.\.\.\]/);
   });
 });
+
+describe('sluice map --json', () => {
+  it('prints one JSON event per line on stdout, and the progress stays on stderr', async () => {
+    const cwd = makeTempDir();
+    const result = await runSluice(['map', '--json', '--keep-going', '--', 'sh', '-c', 'echo hidden; [ "$1" = ok ]', 'sh', ':::', 'ok', 'bad'], { cwd });
+    assert.equal(result.code, 1);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; id?: number; exitCode?: number; command?: string });
+    assert.equal(events[0]?.event, 'plan');
+    assert.equal(events.at(-1)?.event, 'run-finished');
+    assert.equal(events.filter((event) => event.event === 'task-started').length, 2);
+    assert.equal(events.filter((event) => event.event === 'task-succeeded').length, 1);
+    const failed = events.find((event) => event.event === 'task-failed');
+    assert.equal(failed?.exitCode, 1);
+    assert.match(failed?.command ?? '', /sh -c .* sh bad$/);
+    assert.ok(!result.stdout.split('\n').includes('hidden'), "the tasks' own output stays in their logs");
+  });
+});
