@@ -11,12 +11,14 @@
 #                                tests see jobs leave memory; Slurm's default is 300)
 #   SLUICE_SLURM_WAIT_S=60       how long to wait for the node to be idle
 #   SLUICE_SLURM_NO_INSTALL=0    1: never call apt-get; fail when packages are missing
+#   SLUICE_SLURM_CLEAN=0         1: forget the jobs an earlier slurmctld saved (when it starts)
 set -euo pipefail
 
 CPUS=${SLUICE_SLURM_CPUS:-$(nproc)}
 MIN_JOB_AGE=${SLUICE_SLURM_MIN_JOB_AGE:-60}
 WAIT_S=${SLUICE_SLURM_WAIT_S:-60}
 NO_INSTALL=${SLUICE_SLURM_NO_INSTALL:-0}
+CLEAN=${SLUICE_SLURM_CLEAN:-0}
 
 CONF=/etc/slurm/slurm.conf
 RUN_DIR=/run/sluice-slurm
@@ -164,11 +166,14 @@ fi
 if ! alive "$RUN_DIR/slurmctld.pid" slurmctld; then
   say "starting slurmctld"
   rm -f "$RUN_DIR/slurmctld.pid"
+  ctld_args=(-f "$CONF")
   # Saved state of another cluster name would make slurmctld refuse to start.
-  if [ -s "$SPOOL_DIR/ctld/clustername" ] && [ "$(cat "$SPOOL_DIR/ctld/clustername")" != sluice ]; then
+  if [ "$CLEAN" = 1 ] || { [ -s "$SPOOL_DIR/ctld/clustername" ] && [ "$(cat "$SPOOL_DIR/ctld/clustername")" != sluice ]; }; then
+    say "starting with no saved jobs"
     rm -rf "${SPOOL_DIR:?}/ctld" && mkdir -p "$SPOOL_DIR/ctld"
+    ctld_args+=(-c)
   fi
-  slurmctld -f "$CONF" || fail "slurmctld did not start"
+  slurmctld "${ctld_args[@]}" || fail "slurmctld did not start"
 fi
 if ! alive "$RUN_DIR/slurmd.pid" slurmd; then
   say "starting slurmd"
