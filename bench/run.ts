@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.ts';
 import { spawnOverheadBenchmark } from './spawn-overhead.ts';
 import { workerTasksBenchmark } from './worker-tasks.ts';
+import { diabetesThroughputBenchmark } from './diabetes-throughput.ts';
 import { noopRerunBenchmark } from './noop-rerun.ts';
 import { planMillionBenchmark } from './plan-million.ts';
+import { slurmArrayBenchmark } from './slurm-array.ts';
 
-const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark];
+const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark, slurmArrayBenchmark, diabetesThroughputBenchmark];
 
 async function runBenchmarks(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -12,6 +12,7 @@ import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
 import { handleInterrupts } from './handle-interrupt.ts';
+import { parsePositiveInteger } from './parse-options.ts';
 
 export interface ExecuteFlags {
   readonly jobs: number;
@@ -35,6 +36,7 @@ export interface ExecutorFlags {
   partition?: string;
   account?: string;
   sbatchArg: string[];
+  tasksPerJob?: string;
 }
 
 /** `--executor` and the Slurm options, shared by `run` and `map`. */
@@ -43,15 +45,24 @@ export function addExecutorOptions(command: Command): Command {
     .option('--executor <name>', 'where tasks run: local (this machine) or slurm (sbatch jobs)', 'local')
     .option('--partition <name>', 'with --executor slurm: the partition for every step without its own')
     .option('--account <name>', 'with --executor slurm: the account to charge')
-    .option('--sbatch-arg <option>', 'with --executor slurm: one more sbatch option, e.g. --qos=short (repeatable)', (value: string, previous: string[]) => [...previous, value], []);
+    .option('--sbatch-arg <option>', 'with --executor slurm: one more sbatch option, e.g. --qos=short (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--tasks-per-job <n>', 'with --executor slurm: tasks each array job runs in turn, for many short tasks (default 1)');
 }
 
 /** The Slurm options of the command line, or undefined for the local executor. */
 export function slurmFromFlags(flags: ExecutorFlags): SlurmStepOptions | undefined {
   const executor = flags.executor ?? 'local';
   if (executor !== 'local' && executor !== 'slurm') throw new PlanError(`Expected \`--executor\` to be \`local\` or \`slurm\`, got \`${executor}\``);
-  if (executor === 'slurm') return { partition: flags.partition, account: flags.account, args: flags.sbatchArg };
-  const stray = flags.partition !== undefined ? '--partition' : flags.account !== undefined ? '--account' : flags.sbatchArg.length > 0 ? '--sbatch-arg' : undefined;
+  if (executor === 'slurm') {
+    const tasksPerJob = flags.tasksPerJob === undefined ? undefined : parsePositiveInteger('--tasks-per-job', flags.tasksPerJob);
+    return { partition: flags.partition, account: flags.account, args: flags.sbatchArg, tasksPerJob };
+  }
+  const stray =
+    flags.partition !== undefined ? '--partition'
+    : flags.account !== undefined ? '--account'
+    : flags.sbatchArg.length > 0 ? '--sbatch-arg'
+    : flags.tasksPerJob !== undefined ? '--tasks-per-job'
+    : undefined;
   if (stray !== undefined) throw new PlanError(`Expected \`${stray}\` only with \`--executor slurm\``);
   return undefined;
 }

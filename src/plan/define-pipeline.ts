@@ -80,6 +80,11 @@ export interface SlurmStepOptions {
   readonly account?: string | undefined;
   /** More sbatch options, one argv word each, e.g. `['--qos=short', '--constraint=avx2']`. */
   readonly args?: readonly string[] | undefined;
+  /**
+   * Tasks one array job runs one after the other (default 1). For many short tasks: sluice's
+   * start on the node (about 0.1 s) and Slurm's own cost per job are then paid once per job.
+   */
+  readonly tasksPerJob?: number | undefined;
 }
 
 export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec, P extends Params = Params>

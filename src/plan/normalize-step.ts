@@ -153,9 +153,10 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
 function normalizeSlurm(spec: unknown, where: string): SlurmStepOptions | undefined {
   if (spec === undefined) return undefined;
   if (typeof spec !== 'object' || spec === null) throw new PlanError(`Expected ${where} to be { partition?, account?, args? }, got ${describe(spec)}`);
-  const { partition, account, args, ...rest } = spec as Record<string, unknown>;
+  const { partition, account, args, tasksPerJob, ...rest } = spec as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new PlanError(`Unknown option \`${unknown[0]}\` in ${where}: expected partition, account or args`);
+  if (unknown.length > 0) throw new PlanError(`Unknown option \`${unknown[0]}\` in ${where}: expected partition, account, args or tasksPerJob`);
+  if (tasksPerJob !== undefined) checkPositive(tasksPerJob as number, where, 'tasksPerJob');
   for (const [name, value] of [['partition', partition], ['account', account]] as const) {
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new PlanError(`Expected \`${name}\` of ${where} to be a name, got ${describe(value)}`);
@@ -164,7 +165,12 @@ function normalizeSlurm(spec: unknown, where: string): SlurmStepOptions | undefi
   if (args !== undefined && (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string'))) {
     throw new PlanError(`Expected \`args\` of ${where} to be a list of sbatch options (strings), got ${describe(args)}`);
   }
-  return { partition: partition as string | undefined, account: account as string | undefined, args: args as string[] | undefined };
+  return {
+    partition: partition as string | undefined,
+    account: account as string | undefined,
+    args: args as string[] | undefined,
+    tasksPerJob: tasksPerJob as number | undefined,
+  };
 }
 
 function parse(source: string, where: string): PathPattern {

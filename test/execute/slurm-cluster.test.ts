@@ -53,6 +53,23 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     assert.deepEqual(batches(again.stderr), []);
   });
 
+  it('runs several tasks per array job in turn with --tasks-per-job, each with its own outcome', async () => {
+    const inputs = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`in/${i}.txt`, `n${i}\n`]));
+    const dir = project({ ...inputs, 'in/bad.txt': 'bad\n' });
+    const result = await runSluice(
+      ['map', '--executor', 'slurm', '--tasks-per-job', '5', '--keep-going', '--in', 'in/*.txt', '--out', 'out/{stem}', '--shell', '--',
+        'grep -q bad {in} && exit 5; cp {in} {out}'],
+      { cwd: dir, env: DEBUG },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(batches(result.stderr).map((line) => line.replace(/job \d+/, 'job N')), ['13 task(s) of map → job N']);
+    assert.match(result.stderr, /exit code 5 \(Slurm job \d+_\d, job output/);
+    assert.match(result.stderr, /12 succeeded, 1 failed/);
+    for (let i = 0; i < 12; i++) assert.equal(fs.readFileSync(path.join(dir, `out/${i}`), 'utf8'), `n${i}\n`);
+    const jobs = new Set([...result.stderr.matchAll(/Slurm job (\d+_\d+)/g)].map((m) => m[1]));
+    assert.equal(jobs.size, 1);
+  });
+
   it('retries a failed attempt as a new job, and reports a job cancelled outside sluice', async () => {
     const dir = project({ 'in/a.txt': 'a\n', 'in/b.txt': 'b\n' });
     // Fails the first time (no flag file yet), succeeds the second.

@@ -18,7 +18,8 @@ import type { Task } from '../../src/plan/task.ts';
 interface FakeJob {
   readonly id: string;
   readonly request: SbatchRequest;
-  readonly taskFile: string;
+  /** The task files the job runs in turn (one unless a step packs several per job). */
+  readonly taskFiles: readonly string[];
   state: string;
 }
 
@@ -32,10 +33,11 @@ function fakeSlurm() {
     async submit(request) {
       submits.push(request);
       const job = String(next++);
-      const list = readJsonFile<string[]>(request.scriptArgs[1] as string) ?? [];
-      list.forEach((file, index) => {
+      const list = readJsonFile<string[][]>(request.scriptArgs[1] as string) ?? [];
+      list.forEach((files, index) => {
         const id = request.arraySize === undefined ? job : `${job}_${index}`;
-        jobs.set(id, { id, request, taskFile: path.join(path.dirname(request.scriptArgs[1] as string), file), state: 'PENDING' });
+        const taskFiles = files.map((file) => path.join(path.dirname(request.scriptArgs[1] as string), file));
+        jobs.set(id, { id, request, taskFiles, state: 'PENDING' });
       });
       return job;
     },
@@ -64,13 +66,15 @@ function fakeSlurm() {
       return 1000;
     },
   };
-  /** Plays the node: writes the marker the attempt of `job` would write. */
+  /** Plays the node: writes the outputs and markers of the attempts `job` runs. */
   const finish = (id: string, fields: Partial<Marker> = {}, state = 'COMPLETED'): void => {
     const job = jobs.get(id) as FakeJob;
-    const spec = readJsonFile<TaskFile>(job.taskFile) as TaskFile;
-    for (const output of spec.task.outputs) fs.writeFileSync(path.resolve(spec.task.cwd, output), `made by ${id}\n`);
-    const marker: Marker = { status: 'succeeded', exitCode: 0, signal: null, startedAt: 1, endedAt: 2, stderrLog: '/dev/null', stderrTail: [], ...fields };
-    fs.writeFileSync(markerPathOf(job.taskFile), JSON.stringify(marker));
+    for (const taskFile of job.taskFiles) {
+      const spec = readJsonFile<TaskFile>(taskFile) as TaskFile;
+      for (const output of spec.task.outputs) fs.writeFileSync(path.resolve(spec.task.cwd, output), `made by ${id}\n`);
+      const marker: Marker = { status: 'succeeded', exitCode: 0, signal: null, startedAt: 1, endedAt: 2, stderrLog: '/dev/null', stderrTail: [], ...fields };
+      fs.writeFileSync(markerPathOf(taskFile), JSON.stringify(marker));
+    }
     job.state = state;
   };
   return {
@@ -142,6 +146,29 @@ describe('Slurm executor (Slurm played by the test)', () => {
     assert.deepEqual(results.map((o) => o.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
     assert.deepEqual(commits.sort(), [1, 2, 3, 4, 5]);
     assert.deepEqual(results[1]?.job, { id: '100_1', output: path.join(root, '.sluice/slurm', `20260101-000000-${process.pid}`, 'job-100_1.out') });
+    await executor.shutdown();
+  });
+
+  it('packs consecutive tasks into one array job each when a step asks for several tasks per job', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const resources = { cpus: 1, retries: 0, timeoutMs: 50_000 };
+    const executor = await createSlurmExecutor(options(root, slurm.client, commits, { slurm: { tasksPerJob: 2 } }));
+    const outcomes = Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id, { resources }), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    assert.deepEqual([slurm.submits[0]?.arraySize, slurm.submits[0]?.timeLimitMinutes], [2, 3]);
+    assert.deepEqual([...slurm.jobs.values()].map((job) => [job.id, job.taskFiles.map((file) => path.basename(file))]), [
+      ['100_0', ['1.1.json', '2.1.json']],
+      ['100_1', ['3.1.json']],
+    ]);
+    // The node runs a job's tasks in turn, each with its own marker.
+    slurm.finish('100_0', {}, 'RUNNING');
+    executor.cancel(3);
+    const results = await outcomes;
+    assert.deepEqual(results.map((o) => o.status), ['succeeded', 'succeeded', 'cancelled']);
+    assert.deepEqual(results.map((o) => o.job?.id), ['100_0', '100_0', '100_1']);
+    assert.deepEqual(slurm.cancels, [['100_1']]);
     await executor.shutdown();
   });
 

@@ -26,11 +26,11 @@ export interface AdoptablePool {
 export async function findAdoptable(ledger: JobLedger, client: SlurmClient): Promise<AdoptablePool> {
   const pool = new Map<string, { entry: LedgerEntry; marker: Marker | undefined }>();
   const undecided: LedgerEntry[] = [];
-  const dead: string[] = [];
+  const dead: LedgerEntry[] = [];
   for (const entry of ledger.live.values()) {
     const marker = readJsonFile<Marker>(markerPathOf(entry.taskFile));
     if (marker?.status === 'succeeded') pool.set(entry.key, { entry, marker });
-    else if (marker !== undefined) dead.push(entry.job);
+    else if (marker !== undefined) dead.push(entry);
     else undecided.push(entry);
   }
   if (undecided.length > 0) {
@@ -43,31 +43,36 @@ export async function findAdoptable(ledger: JobLedger, client: SlurmClient): Pro
       // A failed query is no news: keep the job; watching it will tell.
       const alive = queued === undefined || (report !== undefined && !isTerminalState(report.state));
       if (alive) pool.set(entry.key, { entry, marker: undefined });
-      else dead.push(entry.job);
+      else dead.push(entry);
     }
   }
   if (dead.length > 0) ledger.ended(dead);
+  const taken = new Set<string>();
   return {
     take(task) {
       const key = makeTaskKey(task);
       const found = pool.get(key);
       if (found === undefined) return undefined;
       pool.delete(key);
+      taken.add(found.entry.job);
       const earlier = readJsonFile<TaskFile>(found.entry.taskFile)?.task;
       const usable =
         earlier !== undefined &&
         sameWork(earlier, task) &&
         (found.marker === undefined || stillValid(task, found.marker));
       if (usable) return { entry: found.entry };
+      // Other work than this run's: stop it (with its array job's other tasks, if it ran several).
       if (found.marker === undefined) void client.cancel([found.entry.job]);
-      ledger.ended([found.entry.job]);
+      ledger.ended([found.entry]);
       return undefined;
     },
     unclaimed() {
       const left = [...pool.values()];
       pool.clear();
-      if (left.length > 0) ledger.ended(left.map(({ entry }) => entry.job));
-      return left.filter(({ marker }) => marker === undefined).map(({ entry }) => entry);
+      if (left.length > 0) ledger.ended(left.map(({ entry }) => entry));
+      const running = left.filter(({ marker }) => marker === undefined).map(({ entry }) => entry);
+      // A job that also runs a task this run took over keeps running.
+      return running.filter((entry) => !taken.has(entry.job));
     },
   };
 }

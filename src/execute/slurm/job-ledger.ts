@@ -17,20 +17,25 @@ export interface LedgerEntry {
   readonly submittedAt: number;
 }
 
-type Line = { readonly op: 'submit'; readonly entry: LedgerEntry } | { readonly op: 'end'; readonly job: string };
+/** A job seen to end, for one task (an array job may run several tasks one after the other). */
+export type LedgerEnd = Pick<LedgerEntry, 'key' | 'job'>;
+
+type Line = { readonly op: 'submit'; readonly entry: LedgerEntry } | ({ readonly op: 'end' } & LedgerEnd);
 
 export interface JobLedger {
   /** Jobs not yet seen to end, by task key. */
   readonly live: ReadonlyMap<string, LedgerEntry>;
   submitted(entries: readonly LedgerEntry[]): void;
-  ended(jobs: readonly string[]): void;
+  ended(ends: readonly LedgerEnd[]): void;
   /** Rewrites the file with the live entries only. */
   compact(): void;
 }
 
 export function openJobLedger(file: string): JobLedger {
   const live = new Map<string, LedgerEntry>();
-  const keyOfJob = new Map<string, string>();
+  const end = ({ key, job }: LedgerEnd): void => {
+    if (live.get(key)?.job === job) live.delete(key);
+  };
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -44,13 +49,8 @@ export function openJobLedger(file: string): JobLedger {
     } catch {
       continue; // the torn last line of a crash, or an empty one
     }
-    if (line.op === 'submit') {
-      live.set(line.entry.key, line.entry);
-      keyOfJob.set(line.entry.job, line.entry.key);
-    } else if (line.op === 'end') {
-      const key = keyOfJob.get(line.job);
-      if (key !== undefined && live.get(key)?.job === line.job) live.delete(key);
-    }
+    if (line.op === 'submit') live.set(line.entry.key, line.entry);
+    else if (line.op === 'end') end(line);
   }
   const append = (lines: readonly Line[]): void => {
     if (lines.length === 0) return;
@@ -60,19 +60,12 @@ export function openJobLedger(file: string): JobLedger {
   return {
     live,
     submitted(entries) {
-      for (const entry of entries) {
-        live.set(entry.key, entry);
-        keyOfJob.set(entry.job, entry.key);
-      }
+      for (const entry of entries) live.set(entry.key, entry);
       append(entries.map((entry) => ({ op: 'submit', entry })));
     },
-    ended(jobs) {
-      for (const job of jobs) {
-        const key = keyOfJob.get(job);
-        if (key !== undefined && live.get(key)?.job === job) live.delete(key);
-        keyOfJob.delete(job);
-      }
-      append(jobs.map((job) => ({ op: 'end', job })));
+    ended(ends) {
+      for (const each of ends) end(each);
+      append(ends.map(({ key, job }) => ({ op: 'end', key, job })));
     },
     compact() {
       fs.mkdirSync(path.dirname(file), { recursive: true });

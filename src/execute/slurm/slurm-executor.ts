@@ -92,30 +92,37 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     const shape = shapeOf(first.task);
     const number = ++batchCount;
     const list = path.join(runDir, `batch-${number}.json`);
-    const array = attempts.length > 1;
+    // Consecutive tasks share an array job when the step asks for several tasks per job.
+    const perJob = shape.slurm.tasksPerJob ?? 1;
+    const packs: WatchedAttempt[][] = [];
+    for (let at = 0; at < attempts.length; at += perJob) packs.push(attempts.slice(at, at + perJob));
+    const array = packs.length > 1;
     for (const attempt of attempts) attempt.phase = 'submitting';
     try {
       for (const attempt of attempts) writeTaskFile(attempt);
-      writeFileAtomically(list, JSON.stringify(attempts.map((attempt) => path.basename(attempt.taskFile))));
+      writeFileAtomically(list, JSON.stringify(packs.map((pack) => pack.map((attempt) => path.basename(attempt.taskFile)))));
       const job = await client.submit({
         jobName: `sluice-${first.task.step}`,
         script,
         scriptArgs: ['--batch', list],
         chdir: options.root,
         output: path.join(runDir, array ? 'job-%A_%a.out' : 'job-%j.out'),
-        arraySize: array ? attempts.length : undefined,
+        arraySize: array ? packs.length : undefined,
         cpus: first.task.resources.cpus,
         memory: shape.memory,
-        timeLimitMinutes: timeLimitMinutes(first.task.resources.timeoutMs, SLURM_DEFAULTS.timeMarginMinutes),
+        timeLimitMinutes: timeLimitMinutes(
+          first.task.resources.timeoutMs === undefined ? undefined : first.task.resources.timeoutMs * perJob,
+          SLURM_DEFAULTS.timeMarginMinutes,
+        ),
         partition: shape.slurm.partition,
         account: shape.slurm.account,
         extraArgs: shape.slurm.args,
       });
       debugLog('slurm', `batch ${number}: ${attempts.length} task(s) of ${first.task.step} → job ${job}`);
       const submittedAt = Date.now();
-      attempts.forEach((attempt, index) => {
+      packs.forEach((pack, index) => {
         const id = array ? `${job}_${index}` : job;
-        watcher.watch(attempt, id, jobOutputPath(runDir, id), submittedAt);
+        for (const attempt of pack) watcher.watch(attempt, id, jobOutputPath(runDir, id), submittedAt);
       });
       ledger.submitted(
         attempts.map((attempt) => ({ key: attempt.key, job: attempt.jobId as string, taskFile: attempt.taskFile, runId: options.runId, submittedAt })),

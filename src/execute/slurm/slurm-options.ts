@@ -28,11 +28,12 @@ export const SLURM_DEFAULTS = {
   keepRuns: 20,
 } as const;
 
-/** The command line's and a step's options together: the step's partition and account win. */
+/** The command line's and a step's options together: the step's partition, account and tasksPerJob win. */
 export function mergeSlurmOptions(global: SlurmStepOptions | undefined, step: SlurmStepOptions | undefined): SlurmStepOptions {
   return {
     partition: step?.partition ?? global?.partition,
     account: step?.account ?? global?.account,
     args: [...(global?.args ?? []), ...(step?.args ?? [])],
+    tasksPerJob: step?.tasksPerJob ?? global?.tasksPerJob ?? 1,
   };
 }

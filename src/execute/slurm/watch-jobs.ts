@@ -10,6 +10,7 @@ import { isTerminalState, type JobReport } from './job-state.ts';
 import { judgeAttempt, type JudgeLimits, type Verdict } from './judge-attempt.ts';
 import { splitJobId } from './parse-job-id.ts';
 import type { SlurmClient } from './slurm-client.ts';
+import type { LedgerEnd } from './job-ledger.ts';
 import { readJsonFile, type Marker } from './task-files.ts';
 
 /** One attempt from submit() to its outcome. Mutable: the watcher fills in what it learns. */
@@ -39,8 +40,8 @@ export interface WatchedAttempt {
 export interface JobWatcherOptions {
   readonly client: SlurmClient;
   readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void;
-  /** Jobs whose outcome was reported (for the ledger). */
-  readonly onEnded: (jobs: readonly string[]) => void;
+  /** Tasks whose job's outcome was reported (for the ledger). */
+  readonly onEnded: (ends: readonly LedgerEnd[]) => void;
   readonly pollMinMs: number;
   readonly pollMaxMs: number;
   readonly limits: JudgeLimits;
@@ -68,7 +69,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
   const resolvers = new Map<WatchedAttempt, (outcome: AttemptOutcome) => void>();
   const watched = new Set<WatchedAttempt>();
   let toCancel: string[] = [];
-  let ended: string[] = [];
+  let ended: LedgerEnd[] = [];
   let interval = options.pollMinMs;
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
@@ -182,7 +183,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
     if (attempt.settled) return;
     attempt.settled = true;
     watched.delete(attempt);
-    if (attempt.jobId !== undefined) ended.push(attempt.jobId);
+    if (attempt.jobId !== undefined) ended.push({ key: attempt.key, job: attempt.jobId });
     void buildOutcome(attempt, verdict).then((outcome) => {
       resolvers.get(attempt)?.(outcome);
       resolvers.delete(attempt);
@@ -238,6 +239,12 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
 
   function requestCancel(attempt: WatchedAttempt): void {
     if (attempt.cancelSent === true || attempt.jobId === undefined) return;
+    // The job ends for every task it runs: those not yet done end cancelled too.
+    for (const other of watched) {
+      if (other.jobId !== attempt.jobId) continue;
+      other.cancelRequestedAt ??= Date.now();
+      other.cancelSent = true;
+    }
     attempt.cancelSent = true;
     toCancel.push(attempt.jobId);
     schedule(true);
