@@ -1,0 +1,51 @@
+// The data set's code list (`Data-Codes`): lines such as `58 = Pre-breakfast blood glucose
+// measurement`; every other line is prose. A code field matches when it is written as a plain
+// number (`58`; `058` matches nothing).
+import fs from 'node:fs';
+import { formatCsvField } from './csv-field.ts';
+
+export interface CodeList {
+  /** Description of each code, as a CSV field in latin1 bytes, by the code's number. */
+  readonly descriptions: ReadonlyMap<number, Buffer>;
+  /** The same for codes below 4096, by index: faster than the map, once per record. */
+  readonly table: readonly (Buffer | undefined)[];
+  /** Codes whose description names a blood glucose measurement: the summary's mean is over these. */
+  readonly glucose: ReadonlySet<number>;
+}
+
+// Spaces and tabs only, spelled out, so that the Python steps read the list exactly alike.
+const ENTRY = /^[ \t]*([0-9]+)[ \t]*=[ \t]*(.*?)[ \t\r]*$/s;
+
+export function readCodeList(file: string): CodeList {
+  const descriptions = new Map<number, Buffer>();
+  const glucose = new Set<number>();
+  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
+    const match = ENTRY.exec(line);
+    if (match === null) continue;
+    const [, code = '', description = ''] = match;
+    const number = Number(code);
+    descriptions.set(number, Buffer.from(formatCsvField(description), 'latin1'));
+    if (/blood glucose/i.test(description)) glucose.add(number);
+  }
+  const table: (Buffer | undefined)[] = Array.from({ length: 4096 }, (_, code) => descriptions.get(code));
+  if (descriptions.size === 0) throw new Error(`${file} lists no codes (expected lines such as \`58 = Pre-breakfast blood glucose measurement\`)`);
+  return { descriptions, table, glucose };
+}
+
+/** The number a code field spells when it is written as the code list writes codes, else -1. */
+export function readCode(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 6 || (length > 1 && bytes[start] === 0x30)) return -1;
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = (bytes[index] as number) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** The description of a code number (-1: none), or undefined. */
+export function describeCode(list: CodeList, code: number): Buffer | undefined {
+  return code >= 0 && code < 4096 ? list.table[code] : list.descriptions.get(code);
+}

@@ -1,0 +1,20 @@
+// Why a line is rejected: `<what>: <detail>`, the part before the colon being the category that
+// rejects.csv is counted by. py/diabetes.py words them identically (the test compares outputs).
+// Field text is quoted as read (latin1: one character per byte).
+
+export const REASONS = {
+  emptyLine: (): string => 'line: empty',
+  fieldCount: (count: number): string => `fields: expected 4 tab-separated fields, got ${count}`,
+  splitHead: (next: number): string => `split record: code 0 without a value (continued on line ${next})`,
+  splitTail: (previous: number): string => `split record: continues line ${previous}`,
+  dateEmpty: (): string => 'date: empty',
+  dateFormat: (text: string): string => `date: ${text} is not MM-DD-YYYY`,
+  dateMissing: (text: string): string => `date: ${text} does not exist`,
+  timeEmpty: (): string => 'time: empty',
+  timeFormat: (text: string): string => `time: ${text} is not HH:MM`,
+  timeRange: (text: string): string => `time: ${text} is not a time of day`,
+  codeEmpty: (): string => 'code: empty',
+  codeUnknown: (text: string): string => `code: ${text} is not in the code list`,
+  valueEmpty: (): string => 'value: empty',
+  valueFormat: (text: string): string => `value: ${text} is not a number`,
+};

@@ -1,0 +1,141 @@
+// Step 1, `dates`: one patient's records with ISO dates and zero-padded times. Writes one line per
+// input line, in order, so that line N of the output is line N of the input:
+//
+//   YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE    a record with a real date and time of day
+//   !REASON                                    a line rejected here (REASONS in reasons.ts)
+//
+// Code and value are passed on as read; step 2 (translate-codes.ts) judges them. Works on bytes:
+// one pass over the file, no string or regex per line.
+import fs from 'node:fs';
+import { COLON, DASH, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
+import { ByteWriter, copyBytes } from './byte-writer.ts';
+import { REASONS } from './reasons.ts';
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function standardiseDatesFile(recordsPath: string, outputPath: string): void {
+  fs.writeFileSync(outputPath, standardiseDates(fs.readFileSync(recordsPath)));
+}
+
+export function standardiseDates(input: Buffer): Buffer {
+  const out = new ByteWriter(input.length + (input.length >>> 2) + 64);
+  const end = input.length;
+  let start = 0;
+  let line = 0;
+  // The number of the line before when it began a record split over two lines, else 0.
+  let splitHead = 0;
+  while (start < end) {
+    line++;
+    // One pass finds the line's end and its first three tabs.
+    let tabs = 0;
+    let tab1 = -1;
+    let tab2 = -1;
+    let tab3 = -1;
+    let newline = start;
+    for (; newline < end; newline++) {
+      const byte = input[newline];
+      if (byte === NEWLINE) break;
+      if (byte === TAB) {
+        tabs++;
+        if (tabs === 1) tab1 = newline;
+        else if (tabs === 2) tab2 = newline;
+        else if (tabs === 3) tab3 = newline;
+      }
+    }
+    const stop = newline > start && input[newline - 1] === RETURN ? newline - 1 : newline;
+    const next = newline + 1;
+    const tail = splitHead > 0;
+    const head = !tail && tabs === 3 && startsSplitRecord(input, tab2, tab3, stop, next);
+    const reason = tail
+        ? REASONS.splitTail(splitHead)
+        : stop === start
+          ? REASONS.emptyLine()
+          : tabs !== 3
+            ? REASONS.fieldCount(tabs + 1)
+            : head
+              ? REASONS.splitHead(line + 1)
+              : (checkDate(input, start, tab1) ?? checkTime(input, tab1 + 1, tab2));
+    splitHead = head ? line : 0;
+    if (reason === undefined) {
+      // YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, in place: the size is known.
+      out.reserve(stop - start + 2);
+      const bytes = out.bytes;
+      let at = out.length;
+      bytes[at++] = input[start + 6] as number;
+      bytes[at++] = input[start + 7] as number;
+      bytes[at++] = input[start + 8] as number;
+      bytes[at++] = input[start + 9] as number;
+      bytes[at++] = DASH;
+      bytes[at++] = input[start] as number;
+      bytes[at++] = input[start + 1] as number;
+      bytes[at++] = DASH;
+      bytes[at++] = input[start + 3] as number;
+      bytes[at++] = input[start + 4] as number;
+      bytes[at++] = TAB;
+      if (tab2 - tab1 === 5) bytes[at++] = ZERO; // H:MM
+      at = copyBytes(input, tab1 + 1, stop, bytes, at);
+      bytes[at++] = NEWLINE;
+      out.length = at;
+    } else {
+      out.text(`!${reason}\n`);
+    }
+    start = next;
+  }
+  return out.result();
+}
+
+// A record split over two lines (QUIRKS.md #1): code 0 with an empty value, then a line with an
+// empty date and four fields.
+function startsSplitRecord(input: Buffer, tab2: number, tab3: number, stop: number, next: number): boolean {
+  if (tab3 - tab2 !== 2 || input[tab2 + 1] !== ZERO || stop !== tab3 + 1) return false;
+  if (next >= input.length || input[next] !== TAB) return false;
+  let tabs = 0;
+  for (let index = next; index < input.length && input[index] !== NEWLINE; index++) if (input[index] === TAB) tabs++;
+  return tabs === 3;
+}
+
+/** Why the date field is not a real MM-DD-YYYY date, or undefined when it is. */
+function checkDate(input: Buffer, start: number, end: number): string | undefined {
+  if (end === start) return REASONS.dateEmpty();
+  const shaped =
+    end - start === 10 &&
+    isDigit(input[start]) &&
+    isDigit(input[start + 1]) &&
+    input[start + 2] === DASH &&
+    isDigit(input[start + 3]) &&
+    isDigit(input[start + 4]) &&
+    input[start + 5] === DASH &&
+    isDigit(input[start + 6]) &&
+    isDigit(input[start + 7]) &&
+    isDigit(input[start + 8]) &&
+    isDigit(input[start + 9]);
+  if (!shaped) return REASONS.dateFormat(input.toString('latin1', start, end));
+  const month = readDigits(input, start, 2);
+  const day = readDigits(input, start + 3, 2);
+  const year = readDigits(input, start + 6, 4);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days) {
+    return REASONS.dateMissing(input.toString('latin1', start, end));
+  }
+  return undefined;
+}
+
+/** Why the time field is not H:MM or HH:MM of one day, or undefined when it is. */
+function checkTime(input: Buffer, start: number, end: number): string | undefined {
+  const length = end - start;
+  if (length === 0) return REASONS.timeEmpty();
+  const colon = end - 3;
+  const shaped =
+    (length === 4 || length === 5) &&
+    input[colon] === COLON &&
+    isDigit(input[start]) &&
+    (length === 4 || isDigit(input[start + 1])) &&
+    isDigit(input[end - 2]) &&
+    isDigit(input[end - 1]);
+  if (!shaped) return REASONS.timeFormat(input.toString('latin1', start, end));
+  const hour = readDigits(input, start, colon - start);
+  const minute = readDigits(input, colon + 1, 2);
+  if (hour > 23 || minute > 59) return REASONS.timeRange(input.toString('latin1', start, end));
+  return undefined;
+}

@@ -1,0 +1,150 @@
+// Step 2, `codes`: the dated records of step 1 become the patient's CSV, with the code's
+// description from the code list and the value checked; every line rejected, here or in step 1,
+// becomes a row of the patient's rejects, quoting the record as read from the input file.
+//
+//   CSV:     date,time,code,description,value,line    (line: the input file's line number)
+//   rejects: file,line,reason,record                  (no header; the `rejects` step adds it)
+//
+// Values are decimal numbers, written without leading zeros (`009` → `9`, `000` → `0`, `04.5`
+// → `4.5`); anything else is rejected.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BANG, COLON, COMMA, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
+import { ByteWriter, copyBytes } from './byte-writer.ts';
+import { describeCode, readCode, readCodeList, type CodeList } from './code-list.ts';
+import { formatCsvField } from './csv-field.ts';
+import { REASONS } from './reasons.ts';
+
+export const CSV_HEADER = 'date,time,code,description,value,line\n';
+
+export interface TranslatePaths {
+  readonly codes: string;
+  readonly dated: string;
+  readonly records: string;
+  readonly csv: string;
+  readonly rejects: string;
+}
+
+export function translateCodesFile(paths: TranslatePaths): void {
+  const result = translateCodes(fs.readFileSync(paths.dated), fs.readFileSync(paths.records), readCodeList(paths.codes), path.basename(paths.records));
+  fs.writeFileSync(paths.csv, result.csv);
+  fs.writeFileSync(paths.rejects, result.rejects);
+}
+
+export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, file: string): { csv: Buffer; rejects: Buffer } {
+  const csv = new ByteWriter(dated.length * 3 + 64);
+  const rejects = new ByteWriter(256);
+  const fileField = formatCsvField(file);
+  const rawLines = new LineCursor(records);
+  const reject = (line: number, reason: string): void => {
+    rejects.text(`${fileField},${line},${formatCsvField(reason)},${formatCsvField(rawLines.read(line))}\n`);
+  };
+  const counter = new LineCounter();
+  csv.text(CSV_HEADER);
+  const end = dated.length;
+  let start = 0;
+  while (start < end) {
+    const line = counter.next();
+    if (dated[start] === BANG) {
+      const newline = findLineEnd(dated, start);
+      reject(line, dated.toString('latin1', start + 1, newline));
+      start = newline + 1;
+      continue;
+    }
+    // YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, as step 1 writes it; scanned once, forwards.
+    const codeStart = start + 17;
+    let codeEnd = codeStart;
+    while (codeEnd < end && dated[codeEnd] !== TAB && dated[codeEnd] !== NEWLINE) codeEnd++;
+    if (dated[start + 4] !== DASH || dated[start + 10] !== TAB || dated[start + 13] !== COLON || dated[start + 16] !== TAB || dated[codeEnd] !== TAB) {
+      const text = dated.toString('latin1', start, findLineEnd(dated, start));
+      throw new Error(`Line ${line} of the dated records of ${file} is not as the dates step writes it: ${text}`);
+    }
+    const description = describeCode(codes, readCode(dated, codeStart, codeEnd));
+    if (description === undefined) {
+      reject(line, codeEnd === codeStart ? REASONS.codeEmpty() : REASONS.codeUnknown(dated.toString('latin1', codeStart, codeEnd)));
+      start = findLineEnd(dated, start) + 1;
+      continue;
+    }
+    const valueStart = codeEnd + 1;
+    const newline = findNumberEnd(dated, valueStart);
+    if (newline < 0) {
+      const valueEnd = findLineEnd(dated, valueStart);
+      reject(line, valueStart >= valueEnd ? REASONS.valueEmpty() : REASONS.valueFormat(dated.toString('latin1', valueStart, valueEnd)));
+      start = valueEnd + 1;
+      continue;
+    }
+    let numberStart = valueStart;
+    while (numberStart < newline - 1 && dated[numberStart] === ZERO && isDigit(dated[numberStart + 1])) numberStart++;
+    // date,time,code,description,value,line: the row's size is known, so write it in place.
+    csv.reserve(newline - start + description.length + 20);
+    const out = csv.bytes;
+    let at = copyBytes(dated, start, start + 10, out, csv.length);
+    out[at++] = COMMA;
+    at = copyBytes(dated, start + 11, start + 16, out, at);
+    out[at++] = COMMA;
+    at = copyBytes(dated, codeStart, codeEnd, out, at);
+    out[at++] = COMMA;
+    at += description.copy(out, at);
+    out[at++] = COMMA;
+    at = copyBytes(dated, numberStart, newline, out, at);
+    out[at++] = COMMA;
+    at = copyBytes(counter.digits, counter.first, 16, out, at);
+    out[at++] = NEWLINE;
+    csv.length = at;
+    start = newline + 1;
+  }
+  return { csv: csv.result(), rejects: rejects.result() };
+}
+
+/**
+ * Where the value starting at `start` ends (its newline, or the end of the file) when it is a
+ * decimal number, digits with an optional fraction (`12`, `009`, `4.5`); -1 when it is not.
+ */
+function findNumberEnd(bytes: Buffer, start: number): number {
+  const end = bytes.length;
+  let index = start;
+  while (index < end && isDigit(bytes[index])) index++;
+  if (index === start) return -1;
+  if (index < end && bytes[index] === DOT) {
+    const fraction = ++index;
+    while (index < end && isDigit(bytes[index])) index++;
+    if (index === fraction) return -1;
+  }
+  return index === end || bytes[index] === NEWLINE ? index : -1;
+}
+
+/** Line numbers as decimal digits, counted up in place: no number-to-text per record. */
+class LineCounter {
+  readonly digits = new Uint8Array(16).fill(ZERO);
+  first = 16;
+  private value = 0;
+
+  next(): number {
+    let at = 15;
+    while (at >= this.first && this.digits[at] === 0x39) this.digits[at--] = ZERO;
+    this.digits[at] = (this.digits[at] as number) + 1;
+    if (at < this.first) this.first = at;
+    return ++this.value;
+  }
+}
+
+/** Reads lines of a file by number, forwards only; for quoting rejected records as read. */
+class LineCursor {
+  private line = 1;
+  private start = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  read(line: number): string {
+    while (this.line < line) {
+      const newline = this.bytes.indexOf(NEWLINE, this.start);
+      if (newline < 0) throw new Error(`The input has no line ${line}: the dated records do not match it (run the dates step again)`);
+      this.start = newline + 1;
+      this.line++;
+    }
+    let end = this.bytes.indexOf(NEWLINE, this.start);
+    if (end < 0) end = this.bytes.length;
+    if (end > this.start && this.bytes[end - 1] === RETURN) end--;
+    return this.bytes.toString('latin1', this.start, end);
+  }
+}
