@@ -1,0 +1,224 @@
+// Conversion throughput on the diabetes example: sluice running examples/diabetes/pipeline.ts
+// (TypeScript steps on worker threads: every record validated, every line accounted for, a
+// summary) against the lesson's converter (examples/diabetes/bench/convert.py) run by GNU
+// Parallel and by one Python process with multiprocessing.Pool, the same conversion in mawk run
+// per file by xargs -P, and `cat` of the same files as the floor. Input lines per second of wall
+// time; contenders run alternately, once per round, and the median round is reported.
+//
+// Settings: lines (total, default 10,000,000), files (700), jobs (2), only (e.g. only=sluice,mawk).
+// The generated data is kept in the temp folder and reused while the settings stay the same.
+import { spawn } from 'node:child_process';
+import { accessSync, constants, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { formatTable, measure, median, type Measurement } from './measure.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const example = path.join(root, 'examples', 'diabetes');
+const TIMEOUT_MS = 30 * 60_000;
+
+interface Run {
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  /** Written to standard input. */
+  readonly input?: string;
+  /** Standard output goes to this file (else it is dropped). */
+  readonly stdoutFile?: string;
+}
+
+interface Contender {
+  readonly name: string;
+  /** Runs once, writing into `out` (an empty folder); returns the exit status. */
+  run(out: string): Promise<number>;
+  /** What came out: counted after the clock stopped. */
+  check(out: string, status: number): string;
+}
+
+export const diabetesThroughputBenchmark: Benchmark = {
+  name: 'diabetes-throughput',
+  description: 'examples/diabetes pipeline against the lesson\'s converter (parallel, Pool), mawk and cat (settings: lines, files, jobs, only)',
+  async run(options: BenchmarkOptions): Promise<void> {
+    const lines = readCount(options, 'lines', 10_000_000);
+    const files = readCount(options, 'files', 700);
+    const jobs = readCount(options, 'jobs', 2);
+    const data = path.join(tmpdir(), `sluice-bench-diabetes-${files}-${lines}`);
+    await execute({ argv: [process.execPath, path.join(example, 'generate.mjs'), '--files', String(files), '--lines', String(lines), '--out', data, '--if-missing'] });
+    const inputs = readdirSync(data).filter((name) => /^data-\d+$/.test(name)).sort().map((name) => path.join(data, name));
+    const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
+    try {
+      const { contenders, notes } = await listContenders({ data, inputs, jobs, dir, lines });
+      const only = options.settings.get('only')?.split(',');
+      const chosen = contenders.filter((contender) => only === undefined || only.some((word) => contender.name.includes(word)));
+      console.log(`diabetes-throughput: ${files} files, ${lines} lines (${data}), ${jobs} jobs, ${options.rounds} rounds, alternating`);
+      for (const note of notes) console.log(`  note: ${note}`);
+      const runs = new Map<string, Measurement[]>(chosen.map((contender) => [contender.name, []]));
+      const outcomes = new Map<string, string>();
+      for (let round = 0; round < options.rounds; round++) {
+        for (const contender of chosen) {
+          const out = path.join(dir, 'out');
+          await rm(out, { recursive: true, force: true });
+          await mkdir(out);
+          let status = 0;
+          runs.get(contender.name)!.push(await measure(async () => void (status = await contender.run(out))));
+          outcomes.set(contender.name, contender.check(out, status));
+        }
+      }
+      console.log(`\n${formatResults(chosen, runs, outcomes, lines)}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+interface Setup {
+  readonly data: string;
+  readonly inputs: readonly string[];
+  readonly jobs: number;
+  readonly dir: string;
+  readonly lines: number;
+}
+
+async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; notes: string[] }> {
+  const { inputs, jobs } = setup;
+  const list = `${inputs.join('\n')}\n`;
+  const notes: string[] = [];
+  const countRows = (out: string, status: number): string => {
+    const rows = countCsvRows(out);
+    const lost = setup.lines - rows;
+    return `exit ${status}; ${rows} rows; ${lost} lines in no output and no rejects file`;
+  };
+  const contenders: Contender[] = [
+    { name: 'cat (floor)', run: (out) => execute({ argv: ['cat', ...inputs], stdoutFile: path.join(out, 'all') }), check: () => 'copies the bytes' },
+  ];
+  if (findOnPath('mawk')) {
+    const awk = path.join(example, 'bench', 'convert.awk');
+    contenders.push({
+      name: `mawk, xargs -P${jobs}`,
+      run: (out) => execute({ argv: ['xargs', `-P${jobs}`, '-n1', 'mawk', '-v', `out=${out}`, '-f', awk], input: list }),
+      check: (out, status) => `${countRows(out, status)} (no record is checked)`,
+    });
+  } else notes.push('mawk is not on PATH: skipped');
+  const cli = await buildCli(setup.dir);
+  notes.push(`sluice runs ${cli.label}`);
+  const project = path.join(setup.dir, 'project');
+  await mkdir(project);
+  for (const name of ['pipeline.ts', 'lib']) await cp(path.join(example, name), path.join(project, name), { recursive: true });
+  contenders.push({
+    name: `sluice run -j ${jobs}`,
+    run: async (out) => {
+      await rm(path.join(project, '.sluice'), { recursive: true, force: true });
+      const params = ['--param', `data=${setup.data}`, '--param', `out=${out}`];
+      return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params] });
+    },
+    check: (out, status) => describeSluice(out, status, setup.lines),
+  });
+  const convert = path.join(example, 'bench', 'convert.py');
+  if (findOnPath('parallel')) {
+    contenders.push({
+      name: `lesson, parallel -j${jobs}`,
+      run: (out) => execute({ argv: ['parallel', `-j${jobs}`, 'python3', convert, '{}', `${out}/{/}.csv`], input: list }),
+      check: (out, status) => `${countRows(out, status)}${status > 0 ? ` (${status} files failed)` : ''}`,
+    });
+  } else notes.push('GNU parallel is not on PATH: the lesson under parallel is skipped (apt-get install parallel)');
+  contenders.push({
+    name: `lesson, Pool(${jobs})`,
+    run: (out) => execute({ argv: ['python3', path.join(example, 'bench', 'convert_pool.py'), String(jobs), out, ...inputs] }),
+    check: countRows,
+  });
+  return { contenders, notes };
+}
+
+function describeSluice(out: string, status: number, lines: number): string {
+  if (status !== 0) return `exit ${status}`;
+  const summary = readFileSync(path.join(out, 'summary.csv'), 'latin1').trim().split('\n').slice(1);
+  let records = 0;
+  let rejects = 0;
+  for (const row of summary) {
+    const fields = row.split(',');
+    records += Number(fields[2]);
+    rejects += Number(fields[3]);
+  }
+  return `exit 0; ${records} rows + ${rejects} rejects = ${records + rejects} of ${lines} lines, checked`;
+}
+
+/** Data rows of every CSV in `out` (header lines left out). */
+function countCsvRows(out: string): number {
+  let rows = 0;
+  for (const name of readdirSync(out)) {
+    if (!name.endsWith('.csv')) continue;
+    const bytes = readFileSync(path.join(out, name));
+    let at = bytes.indexOf(10);
+    while (at >= 0) {
+      rows++;
+      at = bytes.indexOf(10, at + 1);
+    }
+    rows -= 1;
+  }
+  return rows;
+}
+
+function formatResults(contenders: readonly Contender[], runs: ReadonlyMap<string, Measurement[]>, outcomes: ReadonlyMap<string, string>, lines: number): string {
+  const wall = (name: string): number => median((runs.get(name) ?? []).map((run) => run.wallMs));
+  const mawk = contenders.find((contender) => contender.name.startsWith('mawk'));
+  const rows = contenders.map(({ name }) => {
+    const seconds = wall(name) / 1000;
+    return [
+      name,
+      seconds.toFixed(2),
+      `${((lines / seconds) / 1e6).toFixed(2)} M`,
+      mawk === undefined ? '-' : `${(wall(mawk.name) / wall(name)).toFixed(2)}×`,
+      (median((runs.get(name) ?? []).map((run) => run.cpuMs)) / 1000).toFixed(2),
+      (runs.get(name) ?? []).map((run) => (run.wallMs / 1000).toFixed(2)).join(' '),
+      outcomes.get(name) ?? '',
+    ];
+  });
+  return formatTable(['contender', 'wall s', 'lines/s', 'vs mawk', 'CPU s', 'each round', 'output (last round)'], rows);
+}
+
+/** Runs a command to its end; returns its exit status (a lesson's failure is a result here). */
+async function execute(run: Run): Promise<number> {
+  const [program = '', ...args] = run.argv;
+  const stdout = run.stdoutFile === undefined ? 'ignore' : openSync(run.stdoutFile, 'w');
+  try {
+    const child = spawn(program, args, { cwd: run.cwd, stdio: ['pipe', stdout, 'pipe'], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+    child.stdin!.end(run.input ?? '');
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    });
+    if (code === null) throw new Error(`\`${run.argv.slice(0, 4).join(' ')} …\` ended by ${signal}: ${stderr.slice(-500)}`);
+    return code;
+  } finally {
+    if (typeof stdout === 'number') closeSync(stdout);
+  }
+}
+
+// The CLI as users run it, compiled from the current src/ into the temp dir (as spawn-overhead
+// does), with libexec/ and node_modules/ linked beside it; tsx on the sources when that fails.
+async function buildCli(dir: string): Promise<{ command: string[]; label: string }> {
+  const outDir = path.join(dir, 'build', 'dist');
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const status = await execute({ argv: [process.execPath, tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir] });
+  if (status !== 0) {
+    const source = path.join(root, 'src', 'cli', 'main.ts');
+    return { command: [process.execPath, '--import', import.meta.resolve('tsx'), source], label: 'src/cli/main.ts through tsx (the build failed)' };
+  }
+  for (const name of ['libexec', 'node_modules', 'package.json']) await symlink(path.join(root, name), path.join(dir, 'build', name));
+  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
+}
+
+function findOnPath(program: string): boolean {
+  return (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir || '.', program), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
