@@ -74,10 +74,12 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
   let closed = false;
+  /** After close() gave up waiting: no more polling, whatever is left. */
+  let stopped = false;
 
   const schedule = (soon: boolean): void => {
     if (soon) interval = options.pollMinMs;
-    if (polling || closed && watched.size === 0) return;
+    if (polling || stopped) return;
     if (timer !== undefined && !soon) return;
     clearTimeout(timer);
     timer = setTimeout(() => void poll(), soon ? Math.min(interval, 50) : interval);
@@ -124,7 +126,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
         ended = [];
       }
       interval = changed ? options.pollMinMs : Math.min(options.pollMaxMs, Math.round(interval * 1.5));
-      if (watched.size > 0) timer = setTimeout(() => void poll(), toCancel.length > 0 ? options.pollMinMs : interval);
+      if (watched.size > 0 && !stopped) timer = setTimeout(() => void poll(), toCancel.length > 0 ? options.pollMinMs : interval);
     }
   }
 
@@ -289,6 +291,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
       for (const attempt of [...resolvers.keys()]) cancel(attempt);
       const deadline = Date.now() + options.limits.cancelGraceMs + 5000;
       while (watched.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      stopped = true;
       clearTimeout(timer);
       if (ended.length > 0) options.onEnded(ended);
       ended = [];
