@@ -5,8 +5,10 @@
 // per file by xargs -P, and `cat` of the same files as the floor. Input lines per second of wall
 // time; contenders run alternately, once per round, and the median round is reported.
 //
-// Settings: lines (total, default 10,000,000), files (700), jobs (2), only (e.g. only=sluice,mawk).
-// The generated data is kept in the temp folder and reused while the settings stay the same.
+// Settings: lines (total, default 10,000,000), files (700), jobs (2), only (e.g. only=sluice,mawk),
+// faults (default 0: clean records, so that every contender converts every line; faults=0.004
+// is the sample's rate, on which the lesson's converter stops early in most files). The
+// generated data is kept in the temp folder and reused while the settings stay the same.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -39,20 +41,24 @@ interface Contender {
 
 export const diabetesThroughputBenchmark: Benchmark = {
   name: 'diabetes-throughput',
-  description: 'examples/diabetes pipeline against the lesson\'s converter (parallel, Pool), mawk and cat (settings: lines, files, jobs, only)',
+  description: 'examples/diabetes pipeline against the lesson\'s converter (parallel, Pool), mawk and cat (settings: lines, files, jobs, faults, only)',
   async run(options: BenchmarkOptions): Promise<void> {
     const lines = readCount(options, 'lines', 10_000_000);
     const files = readCount(options, 'files', 700);
     const jobs = readCount(options, 'jobs', 2);
-    const data = path.join(tmpdir(), `sluice-bench-diabetes-${files}-${lines}`);
-    await execute({ argv: [process.execPath, path.join(example, 'generate.mjs'), '--files', String(files), '--lines', String(lines), '--out', data, '--if-missing'] });
+    const faults = options.settings.get('faults') ?? '0';
+    const data = path.join(tmpdir(), `sluice-bench-diabetes-${files}-${lines}-${faults}`);
+    const generate = [path.join(example, 'generate.mjs'), '--files', String(files), '--lines', String(lines), '--fault-rate', faults];
+    if ((await execute({ argv: [process.execPath, ...generate, '--out', data, '--if-missing'] })) !== 0) {
+      throw new Error(`Expected \`faults\` to be a fault rate between 0 and 0.5, got \`${faults}\``);
+    }
     const inputs = readdirSync(data).filter((name) => /^data-\d+$/.test(name)).sort().map((name) => path.join(data, name));
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     try {
       const { contenders, notes } = await listContenders({ data, inputs, jobs, dir, lines });
       const only = options.settings.get('only')?.split(',');
       const chosen = contenders.filter((contender) => only === undefined || only.some((word) => contender.name.includes(word)));
-      console.log(`diabetes-throughput: ${files} files, ${lines} lines (${data}), ${jobs} jobs, ${options.rounds} rounds, alternating`);
+      console.log(`diabetes-throughput: ${files} files, ${lines} lines, fault rate ${faults} (${data}), ${jobs} jobs, ${options.rounds} rounds, alternating`);
       for (const note of notes) console.log(`  note: ${note}`);
       const runs = new Map<string, Measurement[]>(chosen.map((contender) => [contender.name, []]));
       const outcomes = new Map<string, string>();

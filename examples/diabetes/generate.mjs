@@ -8,7 +8,7 @@
 //   node examples/diabetes/generate.mjs [--files 70] [--lines 29330] [--seed 1994]
 //                                       [--fault-rate 0.004] [--out DIR] [--if-missing]
 //
-// --lines is the total over all files. --if-missing does nothing when DIR already holds a
+// --lines is the total over all files; --fault-rate 0 makes clean files. --if-missing does nothing when DIR already holds a
 // complete sample made with the same settings. DIR defaults to data/ beside this script.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -127,7 +127,9 @@ function writeSample(out, settings) {
   const manifest = ['file\tline\tkind\texpect'];
   for (let index = 0; index < settings.files; index++) {
     const name = `data-${String(index + 1).padStart(width, '0')}`;
-    const patient = new Patient(random, sizes[index], settings.faultRate, KINDS[index % KINDS.length]);
+    // One fault of each kind in turn is placed in each file, so that a sample has them all.
+    const forced = settings.faultRate > 0 ? KINDS[index % KINDS.length] : undefined;
+    const patient = new Patient(random, sizes[index], settings.faultRate, forced);
     const text = patient.write();
     // The last file of a sample ends without a newline, as files edited by hand sometimes do.
     const last = index === settings.files - 1 && settings.files > 1 && !text.endsWith('\n\n');

@@ -7,19 +7,34 @@ import { formatCsvField } from './csv-field.ts';
 export interface CodeList {
   /** Description of each code, as a CSV field in latin1 bytes, by the code's number. */
   readonly descriptions: ReadonlyMap<number, Buffer>;
-  /** The same for codes below 4096, by index: faster than the map, once per record. */
+  /** The same for codes below TABLE_SIZE, by index: faster than the map, once per record. */
   readonly table: readonly (Buffer | undefined)[];
   /** Codes whose description names a blood glucose measurement: the summary's mean is over these. */
   readonly glucose: ReadonlySet<number>;
 }
 
+const TABLE_SIZE = 4096;
+
 // Spaces and tabs only, spelled out, so that the Python steps read the list exactly alike.
 const ENTRY = /^[ \t]*([0-9]+)[ \t]*=[ \t]*(.*?)[ \t\r]*$/s;
 
+// A worker thread runs many tasks: each reads the list once while the file stays the same.
+const cache = new Map<string, { readonly stamp: string; readonly list: CodeList }>();
+
 export function readCodeList(file: string): CodeList {
+  const stat = fs.statSync(file);
+  const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  const cached = cache.get(file);
+  if (cached?.stamp === stamp) return cached.list;
+  const list = parseCodeList(fs.readFileSync(file, 'latin1'), file);
+  cache.set(file, { stamp, list });
+  return list;
+}
+
+function parseCodeList(text: string, file: string): CodeList {
   const descriptions = new Map<number, Buffer>();
   const glucose = new Set<number>();
-  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
+  for (const line of text.split('\n')) {
     const match = ENTRY.exec(line);
     if (match === null) continue;
     const [, code = '', description = ''] = match;
@@ -27,7 +42,8 @@ export function readCodeList(file: string): CodeList {
     descriptions.set(number, Buffer.from(formatCsvField(description), 'latin1'));
     if (/blood glucose/i.test(description)) glucose.add(number);
   }
-  const table: (Buffer | undefined)[] = Array.from({ length: 4096 }, (_, code) => descriptions.get(code));
+  const table: (Buffer | undefined)[] = [];
+  for (const [code, description] of descriptions) if (code < TABLE_SIZE) table[code] = description;
   if (descriptions.size === 0) throw new Error(`${file} lists no codes (expected lines such as \`58 = Pre-breakfast blood glucose measurement\`)`);
   return { descriptions, table, glucose };
 }
@@ -47,5 +63,5 @@ export function readCode(bytes: Uint8Array, start: number, end: number): number 
 
 /** The description of a code number (-1: none), or undefined. */
 export function describeCode(list: CodeList, code: number): Buffer | undefined {
-  return code >= 0 && code < 4096 ? list.table[code] : list.descriptions.get(code);
+  return code >= 0 && code < TABLE_SIZE ? list.table[code] : list.descriptions.get(code);
 }
