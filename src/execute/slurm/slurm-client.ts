@@ -20,7 +20,7 @@ export interface SlurmClient {
   cancel(ids: readonly string[]): Promise<boolean>;
   /**
    * The largest array the cluster takes (MaxArraySize - 1 tasks), when it says; rejects with a
-   * BackendError when Slurm's commands are not installed here.
+   * BackendError when Slurm's commands are not installed here or the controller refuses.
    */
   maxArraySize(): Promise<number | undefined>;
 }
@@ -82,6 +82,8 @@ export function createSlurmClient(options: SlurmClientOptions): SlurmClient {
       if (result.startError !== undefined) {
         throw new BackendError(`Slurm's commands are not available here (scontrol ${result.startError.replace(/^spawn scontrol /, '')}); is this a Slurm submit host?`);
       }
+      // Refused outright (not merely slow): nothing could be submitted either.
+      if (result.code !== 0 && !result.timedOut) throw new BackendError(`Slurm does not answer: scontrol show config: ${describeResult(result)}`);
       const match = /^\s*MaxArraySize\s*=\s*(\d+)/m.exec(result.stdout);
       return result.code === 0 && match !== null ? Math.max(1, Number(match[1]) - 1) : undefined;
     },
