@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderArgv } from '../../plan/render-action.ts';
 import type { Task } from '../../plan/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
-import { describeSignal } from '../../process/describe-signal.ts';
-import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
-import { readTailLines } from '../read-tail.ts';
+import type { AttemptOutcome } from '../executor.ts';
+import { buildOutcome } from './build-outcome.ts';
 import { isTerminalState, type JobReport } from './job-state.ts';
 import { judgeAttempt, type JudgeLimits, type Verdict } from './judge-attempt.ts';
 import { splitJobId } from './parse-job-id.ts';
@@ -186,47 +184,10 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
     attempt.settled = true;
     watched.delete(attempt);
     if (attempt.jobId !== undefined) ended.push({ key: attempt.key, job: attempt.jobId });
-    void buildOutcome(attempt, verdict).then((outcome) => {
+    void buildOutcome(attempt, verdict, options).then((outcome) => {
       resolvers.get(attempt)?.(outcome);
       resolvers.delete(attempt);
     });
-  }
-
-  async function buildOutcome(attempt: WatchedAttempt, verdict: Verdict & { done: true }): Promise<AttemptOutcome> {
-    const { task, marker } = attempt;
-    const node = verdict.fromMarker && marker !== undefined ? marker : undefined;
-    let status: AttemptStatus = verdict.status;
-    let reason = verdict.reason;
-    const startedAt = node?.startedAt ?? attempt.submittedAt ?? Date.now();
-    const endedAt = node?.endedAt ?? Date.now();
-    if (status === 'succeeded') {
-      try {
-        options.commit(task, attempt.attempt, startedAt, endedAt);
-      } catch (error) {
-        status = 'failed';
-        reason = `the job succeeded but sluice could not record it: ${(error as Error).message}`;
-      }
-    }
-    const stderrLog = node?.stderrLog ?? attempt.output ?? '';
-    let error: string | undefined;
-    if (status !== 'succeeded') {
-      const why = reason ?? plainReason(verdict);
-      const output = attempt.output === undefined ? '' : path.relative(task.cwd, attempt.output) || attempt.output;
-      error = attempt.jobId === undefined ? why : `${why} (Slurm job ${attempt.jobId}, job output ${output})`;
-    }
-    return {
-      status,
-      exitCode: verdict.exitCode,
-      signal: verdict.signal,
-      error,
-      argv: renderArgv(task.action, task.outputs),
-      startedAt,
-      endedAt,
-      stderrLog,
-      stdoutLog: node?.stdoutLog,
-      stderrTail: status === 'succeeded' ? [] : (node?.stderrTail ?? (await readTailLines(stderrLog, options.stderrTailLines))),
-      job: attempt.jobId === undefined ? undefined : { id: attempt.jobId, output: attempt.output ?? '' },
-    };
   }
 
   function cancel(attempt: WatchedAttempt): void {
@@ -297,11 +258,4 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
       ended = [];
     },
   };
-}
-
-function plainReason(verdict: Verdict & { done: true }): string {
-  if (verdict.status === 'cancelled') return 'cancelled';
-  if (verdict.status === 'timed out') return 'timed out';
-  if (verdict.signal !== null) return `killed by ${describeSignal(verdict.signal)}`;
-  return `exit code ${verdict.exitCode ?? 'unknown'}`;
 }
