@@ -18,9 +18,12 @@
 #   k id                                     SIGKILL the task's process group
 # Replies, one per line on stdout:
 #   r <launcher pid>                          ready
-#   x <id> <pid> <exit code>                  exited
-#   k <id> <pid> <signal number>              ended by a signal
+#   x <id> <pid> <exit code> <cpu> <rss>      exited
+#   k <id> <pid> <signal number> <cpu> <rss>  ended by a signal
 #   f <id> <ERRNO NAME> <message>             could not start
+# where <cpu> is the user + system time in microseconds of the task's leader and of the
+# descendants it waited for, and <rss> the peak resident memory in KiB of the largest of them
+# (wait4's rusage). sluice reads both as optional.
 import errno
 import json
 import os
@@ -42,6 +45,8 @@ SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
 RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
                  signal.SIGHUP, signal.SIGCHLD)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# ru_maxrss is in KiB on Linux, in bytes on macOS.
+RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
 
 def debug(message):
@@ -198,7 +203,7 @@ class Launcher:
             if ended_badly:
                 # Failure or termination: no grandchild of this task may outlive it.
                 kill_group(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            usage = os.wait4(pid, 0)[2]
             if not ended_badly and group_exists(pid):
                 # A successful task left something running in its group: end it at shutdown.
                 # The group's id stays reserved for as long as the group has members.
@@ -209,7 +214,9 @@ class Launcher:
                 continue
             del self.by_id[task.id]
             kind = 'x' if exited else 'k'
-            self.out.append(f'{kind} {task.id} {pid} {info.si_status}\n'.encode())
+            cpu_us = round((usage.ru_utime + usage.ru_stime) * 1e6)
+            max_rss_kb = usage.ru_maxrss // RSS_UNIT
+            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {cpu_us} {max_rss_kb}\n'.encode())
 
     def flush(self):
         if not self.out:

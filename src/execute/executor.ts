@@ -24,6 +24,10 @@ export interface AttemptOutcome {
   readonly stdoutLog?: string | undefined;
   /** Last lines of standard error, for the failure report. */
   readonly stderrTail: readonly string[];
+  /** User + system CPU time of the task's processes, when the backend measures it. */
+  readonly cpuMs?: number | undefined;
+  /** Peak resident memory of the task's largest process in KiB, when the backend measures it. */
+  readonly maxRssKb?: number | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */
   readonly job?: { readonly id: string; readonly output: string } | undefined;
 }

@@ -101,6 +101,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         argv,
         startedAt: result?.startedAt ?? startedAt,
         endedAt: result?.endedAt ?? Date.now(),
+        cpuMs: result?.cpuMs,
+        maxRssKb: result?.maxRssKb,
         stderrLog,
         stdoutLog,
         stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),

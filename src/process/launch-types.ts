@@ -32,6 +32,10 @@ export interface LaunchResult {
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /** User + system CPU time of the process and the descendants it waited for, when known. */
+  readonly cpuMs?: number | undefined;
+  /** Peak resident memory of the largest of those processes, in KiB, when known. */
+  readonly maxRssKb?: number | undefined;
 }
 
 export interface RunningProcess {

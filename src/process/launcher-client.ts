@@ -232,9 +232,9 @@ function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' }>, task: Pen
   };
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, ...reply.usage };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, ...reply.usage };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
   }

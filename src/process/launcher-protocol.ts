@@ -4,10 +4,16 @@
 import { constants } from 'node:os';
 import type { LaunchRequest } from './launch-types.ts';
 
+/** CPU time (user + system) and peak resident memory of a task's process tree, from wait4. */
+export interface ResourceUsage {
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+}
+
 export type LauncherReply =
   | { readonly kind: 'ready'; readonly pid: number }
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number }
-  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: ResourceUsage }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: ResourceUsage }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
 
 export interface LauncherOptionsMessage {
@@ -51,10 +57,13 @@ export function parseReply(line: string): LauncherReply | undefined {
   }
   const second = line.indexOf(' ', first + 1);
   const pid = Number(line.slice(first + 1, second));
-  const value = Number(line.slice(second + 1));
-  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
-  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value };
-  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value) };
+  // The status, then optionally CPU microseconds and peak RSS in KiB (an older launcher omits them).
+  const [value, cpuUs, maxRssKb, ...extra] = line.slice(second + 1).split(' ').map(Number);
+  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value) || extra.length > 0) return undefined;
+  if ((cpuUs === undefined) !== (maxRssKb === undefined) || ![cpuUs ?? 0, maxRssKb ?? 0].every(Number.isInteger)) return undefined;
+  const usage = cpuUs === undefined || maxRssKb === undefined ? {} : { usage: { cpuMs: Math.round(cpuUs / 1000), maxRssKb } };
+  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...usage };
+  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...usage };
   return undefined;
 }
 

@@ -1,0 +1,43 @@
+// The fast launcher reports each task's CPU time and peak memory (wait4's rusage).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, it } from 'node:test';
+import { startFastLauncher, type FastLauncher } from '../../src/process/launcher-client.ts';
+
+let launcher: FastLauncher;
+let dir: string;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-usage-'));
+  launcher = await startFastLauncher();
+});
+after(async () => {
+  await launcher.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (argv: string[]) =>
+  launcher.start({ argv, cwd: dir, stdoutPath: path.join(dir, 'out'), stderrPath: path.join(dir, 'err') }).done;
+
+it('measures the CPU time of a busy task, its children included', async () => {
+  // The work happens in a grandchild that sh waits for.
+  const result = await run(['sh', '-c', 'python3 -c "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"; exit 4']);
+  assert.equal(result.exitCode, 4);
+  assert.ok((result.cpuMs ?? 0) >= 250, `cpuMs ${result.cpuMs}`);
+  assert.ok((result.cpuMs ?? 0) < 5000, `cpuMs ${result.cpuMs}`);
+});
+
+it('measures the peak memory of the largest process', async () => {
+  const result = await run(['python3', '-c', 'b = bytearray(200 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1']);
+  assert.equal(result.exitCode, 0);
+  assert.ok((result.maxRssKb ?? 0) >= 200 * 1024, `maxRssKb ${result.maxRssKb}`);
+});
+
+it('measures a task ended by a signal', async () => {
+  const result = await run(['sh', '-c', 'kill -9 $$']);
+  assert.equal(result.signal, 'SIGKILL');
+  assert.equal(typeof result.cpuMs, 'number');
+  assert.equal(typeof result.maxRssKb, 'number');
+});
