@@ -79,6 +79,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // What `sluice report` shows of a past run: each attempt's command, failure reason and
+    // resource use, and per step how many tasks the run planned and found up to date (those
+    // leave no attempt).
+    version: 3,
+    sql: `
+      ALTER TABLE task_attempts ADD COLUMN command TEXT;     -- quoted for pasting into sh
+      ALTER TABLE task_attempts ADD COLUMN error TEXT;       -- why, beyond the exit status
+      ALTER TABLE task_attempts ADD COLUMN cpu_ms INTEGER;   -- user + system, when measured
+      ALTER TABLE task_attempts ADD COLUMN max_rss_kb INTEGER;
+
+      CREATE TABLE run_steps (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step TEXT NOT NULL,
+        position INTEGER NOT NULL,    -- order of the step's first task in the plan
+        tasks INTEGER NOT NULL,
+        up_to_date INTEGER NOT NULL,
+        PRIMARY KEY (run_id, step)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
