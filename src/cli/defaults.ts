@@ -10,6 +10,10 @@ export const DEFAULTS = {
   killGraceMs: 2000,
   /** Lines of standard error shown in a failure report. */
   stderrTailLines: 10,
+  /** `sluice report -o`: where the HTML report goes. */
+  reportFile: 'report.html',
+  /** Lines of standard error shown per failure in the HTML report. */
+  reportStderrTailLines: 20,
   /** Folder of state and logs, beside the pipeline or in the current folder for `map`. */
   stateDir: '.sluice',
 } as const;

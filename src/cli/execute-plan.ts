@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
@@ -7,11 +8,13 @@ import { formatFailure } from '../report/format-failure.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
+import { writeRunReport } from '../report/html/write-report.ts';
 import { createProgressLine } from '../report/progress-line.ts';
 import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
 import { handleInterrupts } from './handle-interrupt.ts';
+import { checkReportPath } from './report-command.ts';
 import { parsePositiveInteger } from './parse-options.ts';
 
 export interface ExecuteFlags {
@@ -23,6 +26,8 @@ export interface ExecuteFlags {
   readonly json?: boolean;
   /** Run on Slurm with these options; undefined: on this machine. */
   readonly slurm?: SlurmRun | undefined;
+  /** `--report`: write the run's HTML report to this file once it ends. */
+  readonly report?: string | undefined;
 }
 
 export interface SlurmRun {
@@ -77,6 +82,7 @@ export function defaultJobs(slurm: SlurmStepOptions | undefined): number {
  * reports and the summary on standard error. Returns the exit status.
  */
 export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promise<number> {
+  if (flags.report !== undefined) checkReportPath('--report', flags.report);
   const interrupts = handleInterrupts();
   const progress = createProgressLine({ err: process.stderr });
   const printer = createTaskOutputPrinter({
@@ -114,6 +120,10 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome))}\n`);
     }
     if (!flags.quiet || result.failures.length > 0) process.stderr.write(`${formatSummary(result)}\n`);
+    if (flags.report !== undefined) {
+      const report = await writeRunReport({ root: plan.root, runId: result.runId, file: flags.report, stderrTailLines: DEFAULTS.reportStderrTailLines });
+      if (!flags.quiet) process.stderr.write(`sluice: report written to ${path.relative(process.cwd(), report.file) || report.file}\n`);
+    }
     if (result.interrupted) return 130;
     return result.counts.succeeded + result.counts['up to date'] === result.total ? 0 : 1;
   } finally {

@@ -5,6 +5,7 @@ import { defineMapCommand } from './map-command.ts';
 import { defineRunCommand } from './run-command.ts';
 import { defineStatusCommand } from './status-command.ts';
 import { defineCleanCommand } from './clean-command.ts';
+import { defineReportCommand } from './report-command.ts';
 import { runExecTaskCommand } from '../execute/slurm/exec-task-command.ts';
 
 /** Runs the command line and returns the exit status. */
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   defineRunCommand(program, (code) => (exitCode = code));
   defineStatusCommand(program, (code) => (exitCode = code));
   defineCleanCommand(program, (code) => (exitCode = code));
+  defineReportCommand(program, (code) => (exitCode = code));
   // What a Slurm job runs on a compute node (the job script calls exec-task-main.js directly).
   program
     .command('exec-task', { hidden: true })

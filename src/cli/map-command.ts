@@ -23,6 +23,7 @@ interface MapFlags extends ExecutorFlags {
   dot?: boolean;
   quiet?: boolean;
   json?: boolean;
+  report?: string;
 }
 
 const ARG_SEPARATOR = ':::';
@@ -52,6 +53,7 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .option('-n, --dry-run', 'print the commands, run none')
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
+    .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
     .argument('[command...]', 'the command, then optionally ::: and literal inputs')
     .passThroughOptions()
     .action(async (words: string[], flags: MapFlags) => {
@@ -118,6 +120,7 @@ async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise
       quiet: flags.quiet === true,
       json: flags.json === true,
       slurm: slurm === undefined ? undefined : { options: slurm },
+      report: flags.report,
     },
   );
 }

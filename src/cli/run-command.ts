@@ -27,6 +27,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   json?: boolean;
   retries?: string;
   timeout?: string;
+  report?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -60,6 +61,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
+    .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
     .action(async (targets: string[], flags: RunFlags) => {
       setExitCode(await runPipelineCommand(targets, flags));
     });
@@ -108,5 +110,6 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     quiet: flags.quiet === true,
     json: flags.json === true,
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
+    report: flags.report,
   });
 }

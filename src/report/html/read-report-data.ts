@@ -1,0 +1,80 @@
+import fs from 'node:fs/promises';
+import { readTailLines } from '../../execute/read-tail.ts';
+import type { StateStore } from '../../state/open-store.ts';
+import { listRuns, readAttempts, readRun, readRunSteps } from '../../state/read-history.ts';
+import type { RunRecord } from '../../state/record-run.ts';
+import { MAX_FAILURES_SHOWN } from './render-failures.ts';
+import type { ReportAttempt, ReportData, ReportFailure } from './report-data.ts';
+
+export interface ReadReportOptions {
+  /** Lines of standard error shown per failure. Default 20. */
+  readonly stderrTailLines?: number;
+  readonly now?: number;
+}
+
+/** The run to report on: the given id, or the newest run; undefined when there is none. */
+export function findReportRun(store: StateStore, runId?: string): RunRecord | undefined {
+  return runId === undefined ? listRuns(store, 1)[0] : readRun(store, runId);
+}
+
+/** Everything a report shows of one recorded run; stderr tails come from the attempts' logs. */
+export async function readReportData(store: StateStore, run: RunRecord, options: ReadReportOptions = {}): Promise<ReportData> {
+  const now = options.now ?? Date.now();
+  const records = readAttempts(store, run.id);
+  // A run that never finished (crashed, or still running) ends, for the drawing, at its last news.
+  let endedAt = run.finishedAt ?? run.startedAt;
+  if (run.finishedAt === null) for (const record of records) endedAt = Math.max(endedAt, record.finishedAt ?? record.startedAt);
+  const lastAttempt = new Map<number, number>();
+  for (const record of records) lastAttempt.set(record.taskId, Math.max(lastAttempt.get(record.taskId) ?? 0, record.attempt));
+  const attempts: ReportAttempt[] = records.map((record) => ({
+    taskId: record.taskId,
+    step: record.step,
+    attempt: record.attempt,
+    final: lastAttempt.get(record.taskId) === record.attempt,
+    state: record.state,
+    command: record.command,
+    error: record.error,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    startedAt: record.startedAt,
+    endedAt: Math.max(record.startedAt, record.finishedAt ?? endedAt),
+    cpuMs: record.cpuMs,
+    maxRssKb: record.maxRssKb,
+    logPath: record.logPath,
+  }));
+  const failed = attempts.filter((attempt) => attempt.final && (attempt.state === 'failed' || attempt.state === 'timed out'));
+  failed.sort((a, b) => a.endedAt - b.endedAt || a.taskId - b.taskId);
+  const failures: ReportFailure[] = await Promise.all(
+    failed.map(async (attempt, index) => ({
+      attempt,
+      attempts: attempt.attempt,
+      // Only the failures the page shows need their log read.
+      stderrTail: index < MAX_FAILURES_SHOWN ? await readTail(attempt.logPath, options.stderrTailLines ?? 20) : null,
+    })),
+  );
+  return {
+    run: {
+      id: run.id,
+      command: run.command,
+      status: run.status,
+      hostname: run.hostname,
+      root: store.root,
+      startedAt: run.startedAt,
+      endedAt,
+    },
+    steps: readRunSteps(store, run.id).map((step) => ({ name: step.step, tasks: step.tasks, upToDate: step.upToDate })),
+    attempts,
+    failures,
+    generatedAt: now,
+  };
+}
+
+async function readTail(logPath: string | null, lines: number): Promise<string[] | null> {
+  if (logPath === null || logPath === '') return null;
+  try {
+    await fs.access(logPath);
+  } catch {
+    return null;
+  }
+  return readTailLines(logPath, lines);
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { describeSignal } from '../../process/describe-signal.ts';
+import { escapeHtml } from './escape-html.ts';
+import { formatDuration, formatKib } from './format-units.ts';
+import type { ReportFailure } from './report-data.ts';
+
+/** More failures than this are counted, not shown: the first ones usually tell the story. */
+export const MAX_FAILURES_SHOWN = 200;
+
+/** Each task that failed for good: command to paste, status, duration, log and stderr tail. */
+export function renderFailures(failures: readonly ReportFailure[], root: string): string {
+  if (failures.length === 0) return '<p class="empty">No task failed.</p>';
+  const shown = failures.slice(0, MAX_FAILURES_SHOWN).map((failure) => renderFailure(failure, root));
+  if (failures.length > shown.length) {
+    shown.push(`<p class="note">…and ${failures.length - shown.length} more failed tasks; <code>sluice status</code> lists them.</p>`);
+  }
+  return shown.join('\n');
+}
+
+function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: string): string {
+  const heading =
+    `✗ ${escapeHtml(attempt.step)} · task ${attempt.taskId}` +
+    (attempts > 1 ? ` <span class="quiet">(attempt ${attempt.attempt} of ${attempts})</span>` : '');
+  const usage = [
+    attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
+    attempt.maxRssKb === null ? undefined : `peak memory ${formatKib(attempt.maxRssKb)}`,
+  ].filter((part) => part !== undefined);
+  const rows = [
+    ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
+    ['Status', escapeHtml(describeStatus(attempt))],
+    ['Duration', escapeHtml(formatDuration(attempt.endedAt - attempt.startedAt) + (usage.length > 0 ? ` (${usage.join(', ')})` : ''))],
+    ['Log', attempt.logPath === null ? '<span class="quiet">(none)</span>' : `<code class="log">${escapeHtml(showPath(attempt.logPath, root))}</code>`],
+    ['stderr', renderTail(stderrTail)],
+  ];
+  return [
+    `<article class="failure" data-step="${escapeHtml(attempt.step)}" data-task="${attempt.taskId}">`,
+    `<h3>${heading}</h3>`,
+    `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
+    '</article>',
+  ].join('\n');
+}
+
+function describeStatus(attempt: ReportFailure['attempt']): string {
+  const parts: string[] = [];
+  if (attempt.error !== null) parts.push(attempt.error);
+  if (attempt.exitCode !== null) parts.push(`exit code ${attempt.exitCode}`);
+  if (attempt.signal !== null) parts.push(`signal ${describeSignal(attempt.signal)}`);
+  if (attempt.exitCode === null && attempt.signal === null && attempt.error === null) parts.push('did not run to an exit status');
+  parts.push(attempt.state === 'timed out' ? 'timed out' : 'not timed out');
+  return parts.join(', ');
+}
+
+function renderTail(tail: readonly string[] | null): string {
+  if (tail === null) return '<span class="quiet">(log no longer kept)</span>';
+  if (tail.length === 0) return '<span class="quiet">(empty)</span>';
+  return `<pre class="stderr">${escapeHtml(tail.join('\n'))}</pre>`;
+}
+
+/** Inside the run's folder, relative to it (`.sluice/logs/…`); elsewhere as recorded. */
+function showPath(file: string, root: string): string {
+  const relative = path.relative(root, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
