@@ -1,0 +1,206 @@
+// The HTML report as a user sees it: a real pipeline run through the CLI with --report, the
+// file opened in headless Chromium. Skipped when /usr/bin/chromium is missing.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium): the browser test of the HTML report is skipped`;
+if (skip !== false) process.stderr.write(`# ${skip}\n`);
+
+// A file name that runs a script wherever it is pasted into HTML unescaped (no `/`: it is a file).
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+// Two steps over four files; `check` fails on files holding a "b", once more on its retry.
+const PIPELINE = `
+import { pipeline, step, sh } from 'sluice';
+
+export default pipeline({
+  steps: () => ({
+    upper: step({ in: 'data/{name}.txt', out: 'work/{name}.up', run: sh('tr a-z A-Z < {in} > {out}') }),
+    check: step({
+      in: 'work/{name}.up',
+      out: 'out/{name}.ok',
+      retries: 1,
+      run: sh('if grep -q B {in}; then echo "bad row in {in}" >&2; exit 3; fi; cp {in} {out}'),
+    }),
+  }),
+});
+`;
+
+interface Opened {
+  readonly page: Page;
+  readonly dialogs: string[];
+  readonly requests: string[];
+  readonly errors: string[];
+}
+
+describe('the HTML report in a browser', { skip }, () => {
+  let browser: Browser;
+  const opened: Opened[] = [];
+
+  before(async () => {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** Whatever the pages did, up to now: no script ran, nothing but the file was fetched. */
+  async function assertNothingHappened(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const { page, dialogs, requests, errors } of opened.splice(0)) {
+      assert.deepEqual(dialogs, [], 'no dialog opened');
+      assert.deepEqual(errors, [], 'no page error');
+      assert.equal(requests.length, 1, `only the file itself was requested: ${requests.join(', ')}`);
+      await page.close();
+    }
+  }
+
+  async function open(file: string): Promise<Opened> {
+    const page = await browser.newPage();
+    const result: Opened = { page, dialogs: [], requests: [], errors: [] };
+    page.on('dialog', (dialog) => {
+      result.dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('request', (request) => result.requests.push(request.url()));
+    page.on('pageerror', (error) => result.errors.push(error.message));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    opened.push(result);
+    assert.deepEqual(result.requests, [pathToFileURL(file).href]);
+    return result;
+  }
+
+  /** The step table as { step: { column: text } }. */
+  async function stepTable(page: Page): Promise<Record<string, Record<string, string>>> {
+    return page.$$eval('table.steps tbody tr', (rows) =>
+      Object.fromEntries(
+        rows.map((row) => [
+          row.getAttribute('data-step') ?? '',
+          Object.fromEntries([...row.querySelectorAll('td')].map((cell) => [cell.getAttribute('data-col') ?? '', (cell.textContent ?? '').trim()])),
+        ]),
+      ),
+    );
+  }
+
+  function pick(table: Record<string, Record<string, string>>, columns: readonly string[]): Record<string, string[]> {
+    return Object.fromEntries(Object.entries(table).map(([step, cells]) => [step, columns.map((column) => cells[column] ?? '?')]));
+  }
+
+  it('sluice run --report: step counts, one bar per attempt, failures with command and stderr, hostile names as text', async () => {
+    const dir = makeTempDir('sluice-report-');
+    fs.mkdirSync(path.join(dir, 'data'));
+    for (const [name, text] of [['a', 'a1'], ['b', 'b1'], ['c', 'c1'], [HOSTILE, 'b2']]) fs.writeFileSync(path.join(dir, 'data', `${name}.txt`), `${text}\n`);
+    fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
+
+    const first = await runSluice(['run', '--keep-going', '--report', 'first.html'], { cwd: dir });
+    assert.equal(first.code, 1, first.stderr);
+    assert.match(first.stderr, /sluice: report written to first\.html/);
+    const { page } = await open(path.join(dir, 'first.html'));
+
+    const columns = ['tasks', 'succeeded', 'failed', 'up-to-date', 'not-run', 'attempts'];
+    assert.deepEqual(pick(await stepTable(page), columns), {
+      upper: ['4', '4', '0', '0', '0', '4'],
+      check: ['4', '2', '2', '0', '0', '6'],
+      '': ['8', '6', '2', '0', '0', '10'],
+    });
+    const cpu = await page.textContent('tr.total td[data-col="cpu-total"]');
+    assert.match(cpu ?? '', /\d+ (ms|s)/, 'CPU time was measured by the launcher');
+
+    const bars = page.locator('svg.timeline rect.bar');
+    assert.equal(await bars.count(), 10, 'one bar per attempt');
+    assert.equal(await page.locator('rect.bar.failed.retried').count(), 2);
+    assert.equal(await page.locator('rect.bar.failed:not(.retried)').count(), 2);
+    assert.equal(await page.locator('rect.bar.succeeded').count(), 6);
+    assert.ok(await bars.first().isVisible());
+    const tooltips = await page.locator('rect.bar title').allTextContents();
+    const hostileTip = tooltips.find((text) => text.startsWith('check') && text.includes(`work/${HOSTILE}.up`) && text.includes('exit code 3'));
+    assert.ok(hostileTip !== undefined, `a tooltip names the hostile file as text:\n${tooltips.join('\n---\n')}`);
+    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n\/bin\/sh -c '.*'\n\d+ ms · exit code 3/);
+
+    const failures = page.locator('article.failure');
+    assert.equal(await failures.count(), 2);
+    const b = page.locator('article.failure', { hasText: 'bad row in work/b.up' });
+    assert.ok(await b.isVisible());
+    assert.match((await b.locator('pre.command').textContent()) ?? '', /^\/bin\/sh -c 'if grep -q B work\/b\.up; then .*exit 3; fi; cp work\/b\.up out\/b\.ok'$/);
+    assert.ok(await b.locator('pre.command').isVisible());
+    assert.match((await b.textContent()) ?? '', /exit code 3, not timed out/);
+    assert.match((await b.textContent()) ?? '', /attempt 2 of 2/);
+    assert.match((await b.locator('code.log').textContent()) ?? '', /^\.sluice\/logs\/\d{8}-\d{6}-\d+\/\d+\.2\.err$/);
+    // sh() quotes the placeholder, quotes and all, inside the echo's double quotes.
+    const hostile = page.locator('article.failure', { hasText: `bad row in 'work/${HOSTILE}.up'` });
+    assert.ok(await hostile.locator('pre.stderr').isVisible(), 'the hostile file name shows as text in the stderr tail');
+    assert.equal(await page.locator('img').count(), 0, 'no element was made from a file name');
+
+    // Again: everything that succeeded is up to date, the two failures fail again.
+    const second = await runSluice(['run', '--keep-going', '--report', 'second.html'], { cwd: dir });
+    assert.equal(second.code, 1, second.stderr);
+    const again = (await open(path.join(dir, 'second.html'))).page;
+    assert.deepEqual(pick(await stepTable(again), columns), {
+      upper: ['4', '0', '0', '4', '0', '0'],
+      check: ['4', '0', '2', '2', '0', '4'],
+      '': ['8', '0', '2', '6', '0', '4'],
+    });
+    assert.equal(await again.locator('svg.timeline rect.bar').count(), 4);
+
+    // `sluice report` rebuilds either run from the database, as --report wrote it.
+    const firstId = ((await page.textContent('.run-id')) ?? '').trim();
+    const rebuilt = await runSluice(['report', '--run', firstId, '-o', 'rebuilt.html'], { cwd: dir });
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stderr, new RegExp(`report of run ${firstId} written to rebuilt\\.html`));
+    const withoutFooter = (file: string): string => fs.readFileSync(path.join(dir, file), 'utf8').replace(/<footer>.*<\/footer>/s, '');
+    assert.equal(withoutFooter('rebuilt.html'), withoutFooter('first.html'));
+    const last = await runSluice(['report', '-f', 'pipeline.ts'], { cwd: dir });
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal(withoutFooter('report.html'), withoutFooter('second.html'));
+    const missing = await runSluice(['report', '--run', '20000101-000000-1'], { cwd: dir });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No run `20000101-000000-1`/);
+    await assertNothingHappened();
+  });
+
+  it('sluice map --report, and sluice report --dir for a map run', async () => {
+    const dir = makeTempDir('sluice-report-map-');
+    fs.mkdirSync(path.join(dir, 'in'));
+    for (const name of ['1', '2', '3']) fs.writeFileSync(path.join(dir, 'in', `${name}.txt`), `${name}\n`);
+    const script = 'if [ "$1" = in/2.txt ]; then echo "no good: $1" >&2; exit 5; fi; cat "$1"';
+    const map = await runSluice(['map', '-q', '--keep-going', '--report', 'map.html', '--in', 'in/*.txt', '--', 'sh', '-c', script, 'sh'], { cwd: dir });
+    assert.equal(map.code, 1, map.stderr);
+    assert.doesNotMatch(map.stderr, /report written/, '-q keeps quiet about the report');
+    const { page } = await open(path.join(dir, 'map.html'));
+    const table = await stepTable(page);
+    assert.deepEqual(Object.values(pick(table, ['tasks', 'succeeded', 'failed', 'attempts'])), [['3', '2', '1', '3']]);
+    assert.equal(await page.locator('svg.timeline rect.bar').count(), 3);
+    const failure = page.locator('article.failure');
+    assert.match((await failure.textContent()) ?? '', /exit code 5, not timed out/);
+    assert.match((await failure.locator('pre.stderr').textContent()) ?? '', /^no good: in\/2\.txt$/);
+
+    const elsewhere = makeTempDir('sluice-report-cwd-');
+    const toStdout = await runSluice(['report', '--dir', dir, '-o', '-'], { cwd: elsewhere });
+    assert.equal(toStdout.code, 0, toStdout.stderr);
+    assert.equal(toStdout.stdout.replace(/<footer>.*<\/footer>/s, ''), fs.readFileSync(path.join(dir, 'map.html'), 'utf8').replace(/<footer>.*<\/footer>/s, ''));
+    const nothing = await runSluice(['report'], { cwd: elsewhere });
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.stderr, /No sluice run recorded in/);
+    assert.equal(fs.existsSync(path.join(elsewhere, '.sluice')), false);
+    await assertNothingHappened();
+  });
+
+  it('refuses a --report path it could not write, before running anything', async () => {
+    const dir = makeTempDir('sluice-report-bad-');
+    const result = await runSluice(['map', '--report', 'no/such/folder/r.html', '--', 'touch', 'ran', ':::', 'x'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /Expected `--report` in an existing folder/);
+    assert.equal(fs.existsSync(path.join(dir, 'ran')), false);
+  });
+});
