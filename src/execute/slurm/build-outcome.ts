@@ -47,6 +47,8 @@ export async function buildOutcome(
     endedAt,
     stderrLog,
     stdoutLog: node?.stdoutLog,
+    cpuMs: node?.cpuMs,
+    maxRssKb: node?.maxRssKb,
     stderrTail: status === 'succeeded' ? [] : (node?.stderrTail ?? (await readTailLines(stderrLog, options.stderrTailLines))),
     job: attempt.jobId === undefined ? undefined : { id: attempt.jobId, output: attempt.output ?? '' },
   };

@@ -68,6 +68,8 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     stderrLog: outcome.stderrLog,
     stdoutLog: outcome.stdoutLog,
     stderrTail: outcome.stderrTail,
+    cpuMs: outcome.cpuMs,
+    maxRssKb: outcome.maxRssKb,
     signalledBySlurm: signalled || undefined,
     host: os.hostname(),
   };

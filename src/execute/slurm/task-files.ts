@@ -32,6 +32,9 @@ export interface Marker {
   readonly stderrLog: string;
   readonly stdoutLog?: string | undefined;
   readonly stderrTail: readonly string[];
+  /** CPU time and peak memory of the task's processes on the node, when measured. */
+  readonly cpuMs?: number | undefined;
+  readonly maxRssKb?: number | undefined;
   /** The node ended the attempt because Slurm signalled it (scancel, time limit, preemption). */
   readonly signalledBySlurm?: boolean | undefined;
   readonly host?: string | undefined;
