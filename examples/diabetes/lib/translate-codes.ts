@@ -26,12 +26,14 @@ export interface TranslatePaths {
 }
 
 export function translateCodesFile(paths: TranslatePaths): void {
-  const result = translateCodes(fs.readFileSync(paths.dated), fs.readFileSync(paths.records), readCodeList(paths.codes), path.basename(paths.records));
+  // The input file is read only when a record is rejected, to quote it.
+  const records = (): Buffer => fs.readFileSync(paths.records);
+  const result = translateCodes(fs.readFileSync(paths.dated), records, readCodeList(paths.codes), path.basename(paths.records));
   fs.writeFileSync(paths.csv, result.csv);
   fs.writeFileSync(paths.rejects, result.rejects);
 }
 
-export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, file: string): { csv: Buffer; rejects: Buffer } {
+export function translateCodes(dated: Buffer, records: Buffer | (() => Buffer), codes: CodeList, file: string): { csv: Buffer; rejects: Buffer } {
   const csv = new ByteWriter(dated.length * 3 + 64);
   const rejects = new ByteWriter(256);
   const fileField = formatCsvField(file);
@@ -132,8 +134,14 @@ class LineCounter {
 class LineCursor {
   private line = 1;
   private start = 0;
+  private loaded: Buffer | undefined;
 
-  constructor(private readonly bytes: Buffer) {}
+  constructor(private readonly load: Buffer | (() => Buffer)) {}
+
+  private get bytes(): Buffer {
+    this.loaded ??= typeof this.load === 'function' ? this.load() : this.load;
+    return this.loaded;
+  }
 
   read(line: number): string {
     while (this.line < line) {
