@@ -191,6 +191,17 @@ describe('examples/diabetes on a generated sample', () => {
   });
 });
 
+describe('examples/diabetes generator', () => {
+  it('is seeded: the same settings give the same bytes, another seed other bytes', () => {
+    const [a, b, c] = [makeTempDir(), makeTempDir(), makeTempDir()];
+    generate(a, '--files', '4', '--lines', '2000');
+    generate(b, '--files', '4', '--lines', '2000');
+    generate(c, '--files', '4', '--lines', '2000', '--seed', '7');
+    assertSameFiles(a, b);
+    assert.notDeepEqual(fs.readFileSync(path.join(a, 'data-01')), fs.readFileSync(path.join(c, 'data-01')));
+  });
+});
+
 describe('examples/diabetes on odd bytes', () => {
   it('rejects each oddity for its reason, keeps what is sound, in both pipelines alike', async () => {
     const project = copyExample();
