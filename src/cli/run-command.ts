@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
+import { readModulesHash } from '../plan/bundle-pipeline.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import { planPipeline, type PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
@@ -76,7 +77,15 @@ export async function planFromFlags(
   const file = findPipelineFile(process.cwd(), flags.file);
   const definition = await loadPipeline(file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
-  return planPipeline(definition, { file, params, targets, cwd: process.cwd(), defaults });
+  return withModulesHash(planPipeline(definition, { file, params, targets, cwd: process.cwd(), defaults }), readModulesHash(file));
+}
+
+// Function steps are signed with the modules the pipeline imports, so editing a helper module
+// re-runs the functions that may call it.
+function withModulesHash(plan: PipelinePlan, modules: string | undefined): PipelinePlan {
+  if (modules === undefined) return plan;
+  const tasks = plan.tasks.map((task) => (task.action.kind === 'function' ? { ...task, action: { ...task.action, modules } } : task));
+  return { ...plan, tasks };
 }
 
 async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {

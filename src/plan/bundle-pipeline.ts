@@ -13,6 +13,8 @@ import { PlanError } from '../errors.ts';
 interface BundleMeta {
   readonly bundle: string;
   readonly sluice: string;
+  /** Hash of the local modules the pipeline file imports (not the file itself). */
+  readonly modules: string;
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly size: number; readonly mtimeMs: number }>;
 }
 
@@ -21,9 +23,9 @@ export const SLUICE_INDEX_URL = new URL(import.meta.url.endsWith('.ts') ? '../in
 
 /** Path of an up-to-date bundle of `file`, building it when a source changed. */
 export async function bundlePipeline(file: string): Promise<string> {
-  const folder = path.join(path.dirname(file), '.sluice', 'pipelines');
-  const key = `${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}`;
-  const metaPath = path.join(folder, `${key}.json`);
+  const folder = folderOf(file);
+  const key = keyOf(file);
+  const metaPath = metaPathOf(file);
   const cached = readMeta(metaPath);
   if (cached !== undefined && isFresh(cached, folder)) return path.join(folder, cached.bundle);
   // Loaded only when a bundle is out of date: esbuild's module costs ~40 ms to import.
@@ -55,8 +57,37 @@ export async function bundlePipeline(file: string): Promise<string> {
     const stat = fs.statSync(absolute);
     return { path: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
   });
-  writeAtomically(metaPath, JSON.stringify({ bundle, sluice: SLUICE_INDEX_URL, inputs } satisfies BundleMeta));
+  const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
+  writeAtomically(metaPath, JSON.stringify({ bundle, sluice: SLUICE_INDEX_URL, modules, inputs } satisfies BundleMeta));
   return path.join(folder, bundle);
+}
+
+/**
+ * The hash of the local modules a bundled pipeline imports. A function step's signature covers
+ * it: its `run` may call code from those modules, which its own source text does not show.
+ */
+export function readModulesHash(file: string): string | undefined {
+  const meta = readMeta(metaPathOf(file));
+  return meta?.modules === '' ? undefined : meta?.modules;
+}
+
+function hashModules(files: readonly string[]): string {
+  if (files.length === 0) return '';
+  const hash = createHash('sha256');
+  for (const module of [...files].sort()) hash.update(`${module}\0`).update(fs.readFileSync(module)).update('\0');
+  return hash.digest('hex');
+}
+
+function metaPathOf(file: string): string {
+  return path.join(folderOf(file), `${keyOf(file)}.json`);
+}
+
+function folderOf(file: string): string {
+  return path.join(path.dirname(file), '.sluice', 'pipelines');
+}
+
+function keyOf(file: string): string {
+  return `${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}`;
 }
 
 const resolveSluice: Plugin = {
@@ -75,7 +106,7 @@ function readMeta(metaPath: string): BundleMeta | undefined {
 }
 
 function isFresh(meta: BundleMeta, folder: string): boolean {
-  if (meta.sluice !== SLUICE_INDEX_URL || !fs.existsSync(path.join(folder, meta.bundle))) return false;
+  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !fs.existsSync(path.join(folder, meta.bundle))) return false;
   return meta.inputs.every((input) => {
     const stat = fs.statSync(input.path, { throwIfNoEntry: false });
     return stat !== undefined && stat.size === input.size && stat.mtimeMs === input.mtimeMs;

@@ -26,6 +26,8 @@ export interface FunctionAction {
   readonly step: string;
   /** The function's source text: what the task's signature covers. */
   readonly source: string;
+  /** Hash of the local modules the pipeline imports, which the function may call. */
+  readonly modules?: string | undefined;
 }
 
 export type ParamValue = string | number | boolean;

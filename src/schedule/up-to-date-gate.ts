@@ -119,7 +119,8 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
 // covers already; a function step receives them all at run time, so they join its signature.
 function toSignable(task: Task): SignableTask {
   if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };
-  const action: SignedAction = { kind: 'function', source: task.action.source };
+  const { source, modules } = task.action;
+  const action: SignedAction = modules === undefined ? { kind: 'function', source } : { kind: 'function', source, modules };
   return { task, action, params: task.params ?? null, env: task.env };
 }
 
@@ -135,6 +136,7 @@ function remakeNeededTemporaries(
   deletedByTask: ReadonlyMap<number, ReadonlySet<string>>,
   undecided: Set<number>,
 ): void {
+  if (deletedByTask.size === 0) return;
   const consumers = new Map<number, number[]>();
   for (const [id, needs] of dependencies) for (const need of needs) consumers.set(need, [...(consumers.get(need) ?? []), id]);
   const byId = new Map(tasks.map((task) => [task.id, task]));

@@ -11,7 +11,7 @@ import { serializeCanonical, type JsonValue } from './serialize-canonical.ts';
  * A function step is signed by `{ kind: 'function', source }` alone: the task's FunctionAction
  * also holds the pipeline file's absolute path, which would make a moved folder run again.
  */
-export type SignedAction = Action | { readonly kind: 'function'; readonly source: string };
+export type SignedAction = Action | { readonly kind: 'function'; readonly source: string; readonly modules?: string };
 
 export interface InputHash {
   /** The path as the task names it. */

@@ -305,3 +305,25 @@ export default pipeline({
     assert.ok(fs.existsSync(path.join(dir, 'out/flaky')));
   });
 });
+
+describe('sluice run with local modules', () => {
+  it('re-runs a function step when a module the pipeline imports changes', async () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'helper.ts'), `export function word(): string { return 'one'; }\n`);
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import fs from 'node:fs';
+import { pipeline, step } from 'sluice';
+import { word } from './helper.ts';
+export default pipeline({ say: step({ in: 'data/a.txt', out: 'out/word.txt', run: ({ output }) => fs.writeFileSync(output, word()) }) });`,
+    );
+    assert.equal((await runSluice(['run'], { cwd: dir })).code, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/word.txt'), 'utf8'), 'one');
+    fs.writeFileSync(path.join(dir, 'helper.ts'), `export function word(): string { return 'two'; }\n`);
+    const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
+    assert.match(dry.stdout, /because: command changed/);
+    const again = await runSluice(['run'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/word.txt'), 'utf8'), 'two');
+  });
+});
