@@ -21,9 +21,7 @@ export default pipeline({
       cpus: p.threads,
     }),
     align: step({
-      // sluice signs a function step by its own source, not by the modules it imports: naming
-      // the filter's file as an input re-runs the step when the filter changes.
-      in: { reads: 'data/{sample}.fq', index: all(`${INDEX}.{part}.bt2`), filter: 'filter-sam.ts' },
+      in: { reads: 'data/{sample}.fq', index: all(`${INDEX}.{part}.bt2`) },
       out: { sam: 'out/{sample}.filtered.sam', log: 'out/{sample}.bowtie2.log' },
       cpus: p.threads,
       // Runs on a worker thread: bowtie2's SAM comes in line by line, and bowtie2 waits while
