@@ -4,6 +4,7 @@ import { TEMP_PREFIX } from '../execute/atomic-outputs.ts';
 import type { Task } from '../plan/task.ts';
 import type { StateStore } from '../state/open-store.ts';
 import { readSuccessStamps } from '../state/read-successes.ts';
+import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { stampOf, statFile } from '../state/stat-file.ts';
 import { makeTaskKey } from '../state/task-key.ts';
 
@@ -20,9 +21,8 @@ export interface Cleanup {
  * outputs has them moved into place, exactly as recorded; everything else staged is deleted.
  */
 export async function removeStaleTemporaries(store: StateStore, tasks: readonly Task[]): Promise<Cleanup> {
-  const owners = new Map<string, Task>();
-  for (const task of tasks) for (const output of task.outputs) owners.set(path.resolve(task.cwd, output), task);
-  const folders = new Set([...owners.keys()].map((file) => path.dirname(file)));
+  const folders = new Set<string>();
+  for (const task of tasks) for (const output of task.outputs) folders.add(path.dirname(resolveTaskPath(task.cwd, output)));
   const staged: string[] = [];
   for (const folder of folders) {
     let names: string[];
@@ -34,6 +34,8 @@ export async function removeStaleTemporaries(store: StateStore, tasks: readonly 
     for (const name of names) if (name.startsWith(TEMP_PREFIX)) staged.push(path.join(folder, name));
   }
   if (staged.length === 0) return { recovered: 0, removed: 0 };
+  const owners = new Map<string, Task>();
+  for (const task of tasks) for (const output of task.outputs) owners.set(resolveTaskPath(task.cwd, output), task);
   const recovered = await recoverRecorded(store, staged, owners);
   for (const folder of staged) await fs.rm(folder, { recursive: true, force: true });
   return { recovered, removed: staged.length };

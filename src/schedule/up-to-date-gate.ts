@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../plan/task.ts';
 import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { checkUpToDate, type UpToDateVerdict } from '../state/check-up-to-date.ts';
+import { checkUpToDate, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
 import type { Signature, SignedAction } from '../state/compute-signature.ts';
 import type { HashCache } from '../state/hash-cache.ts';
 import type { StateStore } from '../state/open-store.ts';
@@ -62,16 +62,14 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
     }
     const signed = await signTasks(options.cache, tasks.map(toSignable));
-    tasks.forEach((task, index) => signatures.set(task.id, signed[index] as Signature));
-    return checkUpToDate(
-      options.store,
-      tasks.map((task, index) => ({
-        task,
-        signature: signed[index] as Signature,
-        forced: forced(task),
-        deleted: deletedByTask.get(task.id),
-      })),
-    );
+    const queries: UpToDateQuery[] = [];
+    for (let i = 0; i < tasks.length; i += 1) {
+      const task = tasks[i] as Task;
+      const signature = signed[i] as Signature;
+      signatures.set(task.id, signature);
+      queries.push({ task, signature, forced: forced(task), deleted: deletedByTask.get(task.id) });
+    }
+    return checkUpToDate(options.store, queries);
   };
 
   return {
@@ -80,13 +78,16 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       const own = await judge(tasks);
       const verdicts = new Map<number, Verdict>();
       const upToDate = new Set<number>();
-      const byId = new Map(tasks.map((task, index) => [task.id, index]));
+      const byId = new Map<number, number>();
+      for (let i = 0; i < tasks.length; i += 1) byId.set((tasks[i] as Task).id, i);
       // A task is up to date only if everything it needs is: settle tasks in dependency order.
       const settle = (task: Task): Verdict => {
         const known = verdicts.get(task.id);
         if (known !== undefined) return known;
         let verdict: Verdict = own[byId.get(task.id) as number] as UpToDateVerdict;
-        for (const need of dependencies.get(task.id) ?? []) {
+        const needs = dependencies.get(task.id) ?? [];
+        for (let i = 0; i < needs.length; i += 1) {
+          const need = needs[i] as number;
           const index = byId.get(need);
           if (index === undefined) continue;
           const needed = tasks[index] as Task;
@@ -99,7 +100,7 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
         if (verdict.upToDate) upToDate.add(task.id);
         return verdict;
       };
-      for (const task of tasks) settle(task);
+      for (let i = 0; i < tasks.length; i += 1) settle(tasks[i] as Task);
       remakeNeededTemporaries(tasks, dependencies, upToDate, verdicts, deletedByTask, undecided);
       return { upToDate, verdicts };
     },

@@ -1,11 +1,11 @@
 // Decides which tasks must run, and says why in words `--explain` can print.
 
-import path from 'node:path';
 import { bug } from '../errors.ts';
 import type { Task } from '../plan/task.ts';
 import type { Signature } from './compute-signature.ts';
 import type { StateStore } from './open-store.ts';
 import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp } from './read-successes.ts';
+import { resolveTaskPath } from './resolve-task-path.ts';
 import { stampOf, statFile, type FileStat } from './stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
 
@@ -48,19 +48,27 @@ export interface UpToDateQuery {
 
 /** One verdict per query, in order. Reads all last successes in one query. */
 export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery[]): UpToDateVerdict[] {
-  const keys = queries.map((query) => makeTaskKey(query.task));
+  // Indexed loops: see hash-cache.ts.
+  const keys: string[] = [];
+  for (let i = 0; i < queries.length; i += 1) keys.push(makeTaskKey((queries[i] as UpToDateQuery).task));
   const stamps = readSuccessStamps(store, keys);
-  const verdicts = queries.map((query, i) => judge(query, keys[i] as string, stamps.get(keys[i] as string)));
+  const verdicts: Array<UpToDateVerdict | 'signature differs'> = [];
   // Only a task whose signature differs needs its whole record, to name what changed.
-  const changed = verdicts.flatMap((verdict, i) => (verdict === 'signature differs' ? [i] : []));
-  const records = changed.length > 0 ? readSuccesses(store, changed.map((i) => keys[i] as string)) : new Map();
-  return verdicts.map((verdict, i) => {
-    if (verdict !== 'signature differs') return verdict;
-    const query = queries[i] as UpToDateQuery;
+  const changed: number[] = [];
+  for (let i = 0; i < queries.length; i += 1) {
+    const key = keys[i] as string;
+    const verdict = judge(queries[i] as UpToDateQuery, key, stamps.get(key));
+    if (verdict === 'signature differs') changed.push(i);
+    verdicts.push(verdict);
+  }
+  if (changed.length === 0) return verdicts as UpToDateVerdict[];
+  const records = readSuccesses(store, changed.map((i) => keys[i] as string));
+  for (const i of changed) {
     const record = records.get(keys[i] as string);
     if (record === undefined) bug(`the success of ${keys[i]} vanished while it was being checked`);
-    return explainChange(keys[i] as string, query.signature, record);
-  });
+    verdicts[i] = explainChange(keys[i] as string, (queries[i] as UpToDateQuery).signature, record);
+  }
+  return verdicts as UpToDateVerdict[];
 }
 
 function stale(key: string, reason: OutOfDateReason, detail: { path?: string; inputChange?: InputChange } = {}): UpToDateVerdict {
@@ -72,15 +80,26 @@ function judge(query: UpToDateQuery, key: string, success: SuccessStamp | undefi
   if (query.forced === true) return stale(key, 'forced');
   // Like a phony Make target: nothing on disk can show it was done.
   if (task.outputs.length === 0) return stale(key, 'no outputs');
-  const outputStats = task.outputs.map((output) => statFile(path.resolve(task.cwd, output)));
-  const missing = outputStats.findIndex((stat, i) => stat === undefined && query.deleted?.has(task.outputs[i] as string) !== true);
-  if (missing >= 0) return stale(key, 'output missing', { path: task.outputs[missing] as string });
+  const outputStats: (FileStat | undefined)[] = [];
+  for (let i = 0; i < task.outputs.length; i += 1) {
+    const output = task.outputs[i] as string;
+    const stat = statFile(resolveTaskPath(task.cwd, output));
+    if (stat === undefined && query.deleted?.has(output) !== true) return stale(key, 'output missing', { path: output });
+    outputStats.push(stat);
+  }
   if (success === undefined) return stale(key, 'never run');
   if (success.signature !== query.signature.value) return 'signature differs';
   // Equal signatures mean equal output order, so stamps compare position by position.
+  if (outputStats.length === 1) {
+    const stat = outputStats[0];
+    if (stat !== undefined && stampOf(stat) !== success.outputsStamp) return stale(key, 'outputs changed', { path: task.outputs[0] as string });
+    return { key, upToDate: true };
+  }
   const recorded = success.outputsStamp.split('|');
-  const index = outputStats.findIndex((stat, i) => stat !== undefined && stampOf(stat) !== recorded[i]);
-  if (index >= 0) return stale(key, 'outputs changed', { path: task.outputs[index] as string });
+  for (let i = 0; i < outputStats.length; i += 1) {
+    const stat = outputStats[i];
+    if (stat !== undefined && stampOf(stat) !== recorded[i]) return stale(key, 'outputs changed', { path: task.outputs[i] as string });
+  }
   return { key, upToDate: true };
 }
 

@@ -2,6 +2,7 @@
 // task, whole for the few that changed and for status.
 
 import type { StateStore } from './open-store.ts';
+import { selectByKeys } from './select-by-keys.ts';
 
 export interface RecordedOutput {
   /** As the task names it. */
@@ -49,16 +50,15 @@ interface SuccessRow {
   duration_ms: number;
 }
 
+/** The stamps of the given task keys (and, for a large batch, maybe of other tasks too). */
 export function readSuccessStamps(store: StateStore, keys: readonly string[]): Map<string, SuccessStamp> {
-  const rows = store
-    .statement(
-      `SELECT task_key, signature, outputs_stamp FROM task_successes
-       WHERE task_key IN (SELECT value FROM json_each(?))`,
-    )
-    .raw(true)
-    .all(JSON.stringify(keys)) as Array<[string, string, string]>;
+  const query = { columns: 'task_key, signature, outputs_stamp', table: 'task_successes', key: 'task_key' };
+  const rows = selectByKeys(store, query, keys) as Array<[string, string, string]>;
   const stamps = new Map<string, SuccessStamp>();
-  for (const [key, signature, outputsStamp] of rows) stamps.set(key, { signature, outputsStamp });
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as [string, string, string];
+    stamps.set(row[0], { signature: row[1], outputsStamp: row[2] });
+  }
   return stamps;
 }
 

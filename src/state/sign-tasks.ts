@@ -1,10 +1,10 @@
 // Signatures for many tasks at once: every input of every task is stat'ed and looked up in one
 // batch, so a large up-to-date pipeline costs one query and one stat per file.
 
-import path from 'node:path';
 import type { Task } from '../plan/task.ts';
-import { computeSignature, type Signature, type SignedAction } from './compute-signature.ts';
+import { computeSignature, type InputHash, type Signature, type SignedAction } from './compute-signature.ts';
 import type { HashCache } from './hash-cache.ts';
+import { resolveTaskPath } from './resolve-task-path.ts';
 import type { JsonValue } from './serialize-canonical.ts';
 
 export interface SignableTask {
@@ -16,15 +16,24 @@ export interface SignableTask {
 }
 
 export async function signTasks(cache: HashCache, items: readonly SignableTask[]): Promise<Signature[]> {
-  const absolute = items.map((item) => item.task.inputs.map((p) => path.resolve(item.task.cwd, p)));
-  const hashes = await cache.hashFiles(absolute.flat());
-  return items.map((item, i) =>
-    computeSignature({
-      action: item.action ?? item.task.action,
-      inputs: item.task.inputs.map((p, j) => ({ path: p, hash: hashes.get(absolute[i]![j]!) })),
-      outputs: item.task.outputs,
-      params: item.params,
-      env: item.env,
-    }),
-  );
+  // Indexed loops: see hash-cache.ts.
+  const absolute: string[] = [];
+  for (let i = 0; i < items.length; i += 1) {
+    const { task } = items[i] as SignableTask;
+    for (let j = 0; j < task.inputs.length; j += 1) absolute.push(resolveTaskPath(task.cwd, task.inputs[j] as string));
+  }
+  const hashes = await cache.hashFiles(absolute);
+  const signatures: Signature[] = [];
+  let at = 0;
+  for (let i = 0; i < items.length; i += 1) {
+    const item = items[i] as SignableTask;
+    const inputs: InputHash[] = [];
+    for (let j = 0; j < item.task.inputs.length; j += 1) {
+      inputs.push({ path: item.task.inputs[j] as string, hash: hashes.get(absolute[at++] as string) });
+    }
+    signatures.push(
+      computeSignature({ action: item.action ?? item.task.action, inputs, outputs: item.task.outputs, params: item.params, env: item.env }),
+    );
+  }
+  return signatures;
 }

@@ -9,6 +9,7 @@ import type { Task } from '../plan/task.ts';
  * attempts can still be told apart; such a task is never up to date.
  */
 export function makeTaskKey(task: Pick<Task, 'step' | 'inputs' | 'outputs'>): string {
+  if (task.outputs.length === 1) return JSON.stringify([task.step, task.outputs]);
   if (task.outputs.length > 0) return JSON.stringify([task.step, [...task.outputs].sort()]);
   return JSON.stringify([task.step, [], task.inputs]);
 }
