@@ -1,6 +1,8 @@
 // A task's signature: what its outputs were made from. Equal signatures mean a re-run would
 // compute the same thing. Each component is hashed on its own as well, so that a mismatch can
-// be explained ("command changed") and not just detected.
+// be explained ("command changed") and not just detected; those hashes are taken only when
+// asked for (a success to record, a mismatch to explain): a no-op run of 10,000 tasks then
+// hashes once per task, not three times.
 
 import type { Action } from '../plan/task.ts';
 import { HASH_ALGORITHM, hashText } from './hash-file.ts';
@@ -42,23 +44,56 @@ export interface Signature {
 }
 
 // Bump when the way a signature is computed changes: every task then runs once more.
-const SIGNATURE_FORMAT = `sluice-signature-1/${HASH_ALGORITHM}`;
+// 2: the value hashes the action and input texts directly, not their component hashes.
+const SIGNATURE_FORMAT = `sluice-signature-2/${HASH_ALGORITHM}`;
 
 /** Pure: the same parts give the same signature on any machine. */
 export function computeSignature(parts: SignatureParts): Signature {
   // Paths and hashes are strings: plain JSON.stringify is canonical for them, and native.
   let inputsText = '';
-  for (const input of parts.inputs) inputsText += `${JSON.stringify(input.path)}:${input.hash ?? '-'}\n`;
-  const inputsHash = hashText(inputsText);
-  const actionHash = hashText(serializeAction(parts.action));
-  const paramsHash = hashRepeated(serializeCanonical(parts.params ?? null, 'params'));
-  const envHash = hashRepeated(serializeCanonical(parts.env ?? {}, 'env'));
-  // The output paths have no component hash of their own: they are part of the task key, so
-  // other paths make another task; only their order can differ under one key.
-  const value = hashText(
-    `${SIGNATURE_FORMAT}\n${inputsHash}\n${actionHash}\n${paramsHash}\n${envHash}\n${JSON.stringify(parts.outputs)}`,
+  for (let i = 0; i < parts.inputs.length; i += 1) {
+    const input = parts.inputs[i] as InputHash;
+    inputsText += `${JSON.stringify(input.path)}:${input.hash ?? '-'}\n`;
+  }
+  return new LazySignature(
+    inputsText,
+    serializeAction(parts.action),
+    hashRepeated(serializeCanonical(parts.params ?? null, 'params')),
+    hashRepeated(serializeCanonical(parts.env ?? {}, 'env')),
+    JSON.stringify(parts.outputs),
+    parts.inputs,
   );
-  return { value, inputsHash, actionHash, paramsHash, envHash, inputs: parts.inputs };
+}
+
+class LazySignature implements Signature {
+  readonly value: string;
+  readonly paramsHash: string;
+  readonly envHash: string;
+  readonly inputs: readonly InputHash[];
+  readonly #inputsText: string;
+  readonly #actionText: string;
+  #inputsHash: string | undefined;
+  #actionHash: string | undefined;
+
+  constructor(inputsText: string, actionText: string, paramsHash: string, envHash: string, outputsText: string, inputs: readonly InputHash[]) {
+    // JSON holds no raw newline, so each line but the last (the inputs) ends where it should.
+    // The output paths have no component hash of their own: they are part of the task key, so
+    // other paths make another task; only their order can differ under one key.
+    this.value = hashText(`${SIGNATURE_FORMAT}\n${paramsHash}\n${envHash}\n${outputsText}\n${actionText}\n${inputsText}`);
+    this.paramsHash = paramsHash;
+    this.envHash = envHash;
+    this.inputs = inputs;
+    this.#inputsText = inputsText;
+    this.#actionText = actionText;
+  }
+
+  get inputsHash(): string {
+    return (this.#inputsHash ??= hashText(this.#inputsText));
+  }
+
+  get actionHash(): string {
+    return (this.#actionHash ??= hashText(this.#actionText));
+  }
 }
 
 // Every task of a step has the same parameters and environment: hash each text once.
