@@ -2,12 +2,14 @@ import type { Task } from './task.ts';
 
 /** A cycle in the task graph as a list of tasks (first repeated at the end), or undefined. */
 export function findCycle(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>): Task[] | undefined {
-  const byId = new Map(tasks.map((task) => [task.id, task]));
   const state = new Map<number, 'visiting' | 'done'>();
   const trail: number[] = [];
   // Iterative depth-first search: pipelines can be deep enough to overflow recursion.
-  for (const root of tasks) {
+  for (let i = 0; i < tasks.length; i += 1) {
+    const root = tasks[i] as Task;
     if (state.has(root.id)) continue;
+    // A task that needs nothing closes no cycle: nothing to visit (most tasks of a large plan).
+    if ((dependencies.get(root.id)?.length ?? 0) === 0) continue;
     const stack: Array<{ id: number; next: number }> = [{ id: root.id, next: 0 }];
     state.set(root.id, 'visiting');
     trail.push(root.id);
@@ -20,6 +22,7 @@ export function findCycle(tasks: readonly Task[], dependencies: ReadonlyMap<numb
         if (seen === 'visiting') {
           // The trail follows "needs"; data flows the other way.
           const cycle = trail.slice(trail.indexOf(need)).reverse();
+          const byId = new Map(tasks.map((task) => [task.id, task]));
           return [...cycle, cycle[0] as number].map((id) => byId.get(id) as Task);
         }
         if (seen === undefined) {

@@ -54,9 +54,9 @@ export function matchPathPattern(pattern: PathPattern, candidate: string): Recor
 
 /** Fills wildcards in; those without a value stay as `{name}` (for partial gathers). */
 export function fillPathPattern(pattern: PathPattern, values: Readonly<Record<string, string>>): string {
-  return pattern.parts
-    .map((part) => (typeof part === 'string' ? part : (values[part.wildcard] ?? `{${part.wildcard}}`)))
-    .join('');
+  let text = '';
+  for (const part of pattern.parts) text += typeof part === 'string' ? part : (values[part.wildcard] ?? `{${part.wildcard}}`);
+  return text;
 }
 
 function escapeRegex(text: string): string {

@@ -6,7 +6,7 @@ import { findCycle } from './find-cycle.ts';
 import { listPatternFiles } from './list-pattern-files.ts';
 import { normalizeStep, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
-import { buildAction, checkActionPlaceholders, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
+import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
 
 export interface PipelinePlan {
@@ -80,12 +80,12 @@ function planToFixpoint(
   for (let round = 0; round <= steps.length + 1; round++) {
     const next: PlannedTask[][] = steps.map((step, index) => {
       const others = producedBy.flatMap((outputs, owner) => (owner === index ? [] : outputs.filter((output) => reads(step, output))));
-      // A step never reads its own outputs, even when old copies of them lie on disk.
-      const own = new Set(producedBy[index]);
       const ownRead = (producedBy[index] ?? []).filter((output) => reads(step, output));
       const key = `${others.join('\0')}\0own\0${ownRead.join('\0')}`;
       if (key === previousKeys[index] && result[index] !== undefined) return result[index];
       previousKeys[index] = key;
+      // A step never reads its own outputs, even when old copies of them lie on disk.
+      const own = new Set(producedBy[index]);
       const candidates = (pattern: PathPattern): string[] => {
         const fromDisk = existing(pattern);
         const fromSteps = others.filter((candidate) => pattern.regex.test(candidate));
@@ -124,12 +124,17 @@ function assignTasks(
     const outputNames = Object.fromEntries(step.outputs.map((output, at) => [output.name, at]));
     const resources = { cpus: step.cpus, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory };
     const env = step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? '']));
-    for (const task of planned[index] ?? []) {
+    const stepTasks = planned[index] ?? [];
+    if (stepTasks.length === 0) return;
+    const buildAction = createActionBuilder(step, options.params, options.file);
+    // Indexed loops over tasks in planning: see state/hash-cache.ts.
+    for (let i = 0; i < stepTasks.length; i += 1) {
+      const task = stepTasks[i] as PlannedTask;
       const id = tasks.length + 1;
       tasks.push({
         id,
         step: step.name,
-        action: buildAction({ step, task, taskId: id, params: options.params, module: options.file }),
+        action: buildAction(task, id),
         inputs: task.inputs,
         outputs: task.outputs,
         stdoutOutput: step.stdoutOutput,
@@ -147,10 +152,15 @@ function assignTasks(
   return tasks;
 }
 
-function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, number[]> {
+// Most tasks of a large plan read only files on disk: they share one empty list of needs.
+const NO_NEEDS: readonly number[] = Object.freeze([]);
+
+function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, readonly number[]> {
   const makers = new Map<string, Task>();
-  for (const task of tasks) {
-    for (const output of task.outputs) {
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    for (let j = 0; j < task.outputs.length; j += 1) {
+      const output = task.outputs[j] as string;
       const other = makers.get(output);
       if (other !== undefined) {
         throw new PlanError(
@@ -160,10 +170,12 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       makers.set(output, task);
     }
   }
-  const dependencies = new Map<number, number[]>();
-  for (const task of tasks) {
-    const needs = new Set<number>();
-    for (const input of task.inputs) {
+  const dependencies = new Map<number, readonly number[]>();
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    let needs: Set<number> | undefined;
+    for (let j = 0; j < task.inputs.length; j += 1) {
+      const input = task.inputs[j] as string;
       const maker = makers.get(input);
       if (maker === undefined) {
         if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {
@@ -173,9 +185,9 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
         }
       } else if (maker.id === task.id) {
         throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);
-      } else needs.add(maker.id);
+      } else (needs ??= new Set()).add(maker.id);
     }
-    dependencies.set(task.id, [...needs]);
+    dependencies.set(task.id, needs === undefined ? NO_NEEDS : [...needs]);
   }
   const cycle = findCycle(tasks, dependencies);
   if (cycle !== undefined) {

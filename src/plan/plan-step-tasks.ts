@@ -1,9 +1,10 @@
 import { PlanError } from '../errors.ts';
-import { expandArgs, expandParts, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
+import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput } from './normalize-step.ts';
+import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
-import type { Action, ParamValue } from './task.ts';
+import type { Action, Arg, ParamValue } from './task.ts';
 
 /** A task of one step before it gets an id: paths and wildcard values. */
 export interface PlannedTask {
@@ -31,10 +32,15 @@ export function planStepTasks(
   if (driver === undefined) bindings.push({});
   else {
     const seen = new Set<string>();
-    for (const candidate of [...candidates(driver.pattern)].sort(compareCodeUnits)) {
+    const names = driver.pattern.wildcards;
+    // The default sort compares UTF-16 code units, as compareCodeUnits does, without a call
+    // per comparison (10,000 paths: ~3 ms against ~5).
+    const sorted = [...candidates(driver.pattern)].sort();
+    for (let i = 0; i < sorted.length; i += 1) {
+      const candidate = sorted[i] as string;
       const values = matchPathPattern(driver.pattern, candidate);
       if (values === undefined) continue;
-      const key = driver.pattern.wildcards.map((name) => values[name]).join('\0');
+      const key = names.length === 1 ? (values[names[0] as string] as string) : names.map((name) => values[name]).join('\0');
       if (seen.has(key)) continue;
       seen.add(key);
       bindings.push(values);
@@ -44,8 +50,10 @@ export function planStepTasks(
       return { tasks: [], unmatched: new PlanError(error) };
     }
   }
+  // Without a gather, every task names its inputs alike: one object for them all.
+  const inputNames = step.inputs.some((input) => input.gather) ? undefined : Object.fromEntries(step.inputs.map((input, index) => [input.name, index]));
   try {
-    return { tasks: bindings.map((values) => planOne(step, values, candidates, file)) };
+    return { tasks: bindings.map((values) => planOne(step, values, candidates, file, inputNames)) };
   } catch (error) {
     if (error instanceof PlanError) return { tasks: [], unmatched: error };
     throw error;
@@ -57,8 +65,15 @@ function planOne(
   values: Record<string, string>,
   candidates: FindCandidates,
   file: string,
+  sharedInputNames: Readonly<Record<string, number>> | undefined,
 ): PlannedTask {
   const inputs: string[] = [];
+  const outputs: string[] = [];
+  for (const output of step.outputs) outputs.push(fillPathPattern(output.pattern, values));
+  if (sharedInputNames !== undefined) {
+    for (const input of step.inputs) inputs.push(fillPathPattern(input.pattern, values));
+    return { wildcards: values, inputs, inputNames: sharedInputNames, outputs };
+  }
   const inputNames: Record<string, number | number[]> = {};
   for (const input of step.inputs) {
     if (!input.gather) {
@@ -75,7 +90,6 @@ function planOne(
     inputNames[input.name] = gathered.map((_, index) => inputs.length + index);
     for (const path of gathered) inputs.push(path);
   }
-  const outputs = step.outputs.map((output) => fillPathPattern(output.pattern, values));
   return { wildcards: values, inputs, inputNames, outputs };
 }
 
@@ -90,54 +104,88 @@ function gather(input: StepInput, values: Record<string, string>, candidates: Fi
   return [...matches].sort(compareCodeUnits);
 }
 
-export interface ActionContext {
-  readonly step: NormalizedStep;
-  readonly task: PlannedTask;
-  readonly taskId: number;
-  readonly params: Readonly<Record<string, ParamValue>>;
+/** Builds the serializable action of each task of a step: templates expanded, outputs symbolic. */
+export type ActionBuilder = (task: PlannedTask, taskId: number) => Action;
+
+/**
+ * The action builder of one step. What does not vary between its tasks (literal words, `{out}`,
+ * `{param.x}`, a function step's action) is built once and shared by every task: planning
+ * 10,000 tasks allocates only for the words that do vary.
+ */
+export function createActionBuilder(
+  step: NormalizedStep,
+  params: Readonly<Record<string, ParamValue>>,
   /** Absolute path of the pipeline file, for function steps. */
-  readonly module: string;
-}
-
-/** The serializable action of one task: templates expanded, outputs left symbolic. */
-export function buildAction(context: ActionContext): Action {
-  const { step } = context;
-  const resolve = resolvePipelinePlaceholders(context);
+  module: string,
+): ActionBuilder {
   if (step.action.kind === 'function') {
-    return { kind: 'function', module: context.module, step: step.name, source: step.action.source };
+    const action: Action = { kind: 'function', module, step: step.name, source: step.action.source };
+    return () => action;
   }
+  // The task being expanded, read by the one resolver of the step (no closure per task).
+  let task: PlannedTask = { wildcards: {}, inputs: [], inputNames: {}, outputs: [] };
+  let taskId = 0;
+  const resolve: ResolvePlaceholder = (name) => resolvePipelinePlaceholder(step, params, task, taskId, name);
   if (step.action.kind === 'shell') {
-    return { kind: 'shell', script: expandParts(step.action.script, { resolve, quoteValues: true }) };
+    const script = step.action.script;
+    const context: ExpandContext = { resolve, quoteValues: true };
+    return (next, id) => {
+      task = next;
+      taskId = id;
+      return { kind: 'shell', script: expandParts(script, context) };
+    };
   }
-  return { kind: 'argv', argv: step.action.argv.flatMap((word) => expandArgs(word, { resolve })) };
+  const context: ExpandContext = { resolve };
+  const templates = step.action.argv;
+  const fixed = templates.map((template) => (template.every((part) => typeof part === 'string' || isFixed(step, part.placeholder)) ? expandArgs(template, context) : undefined));
+  return (next, id) => {
+    task = next;
+    taskId = id;
+    const argv: Arg[] = [];
+    for (let i = 0; i < templates.length; i += 1) {
+      for (const arg of fixed[i] ?? expandArgs(templates[i] as ParsedTemplate, context)) argv.push(arg);
+    }
+    return { kind: 'argv', argv };
+  };
 }
 
-function resolvePipelinePlaceholders({ step, task, taskId, params }: ActionContext): ResolvePlaceholder {
+// Placeholders whose value is the same for every task of the step.
+function isFixed(step: NormalizedStep, name: string): boolean {
+  if (step.wildcards.includes(name)) return false;
+  return name === 'out' || name.startsWith('out.') || name.startsWith('param.');
+}
+
+function resolvePipelinePlaceholder(
+  step: NormalizedStep,
+  params: Readonly<Record<string, ParamValue>>,
+  task: PlannedTask,
+  taskId: number,
+  name: string,
+): PlaceholderValue | undefined {
+  if (name in task.wildcards) return task.wildcards[name];
+  if (name === '#') return String(taskId);
+  if (name === 'out') return { output: 0 };
+  if (name.startsWith('out.')) {
+    const index = step.outputs.findIndex((output) => output.name === name.slice(4));
+    return index < 0 ? undefined : { output: index };
+  }
+  if (name.startsWith('in.')) return inputValue(task, name.slice(3));
+  if (name.startsWith('param.')) {
+    const value = params[name.slice(6)];
+    return value === undefined ? undefined : String(value);
+  }
+  const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
   const first = step.inputs[0];
-  const inputValue = (name: string): PlaceholderValue | undefined => {
-    const at = task.inputNames[name];
-    if (at === undefined) return undefined;
-    return typeof at === 'number' ? (task.inputs[at] as string) : { list: at.map((index) => task.inputs[index] as string) };
-  };
-  return (name) => {
-    if (name in task.wildcards) return task.wildcards[name];
-    if (name === '#') return String(taskId);
-    if (name === 'out') return { output: 0 };
-    if (name.startsWith('out.')) {
-      const index = step.outputs.findIndex((output) => output.name === name.slice(4));
-      return index < 0 ? undefined : { output: index };
-    }
-    if (name.startsWith('in.')) return inputValue(name.slice(3));
-    if (name.startsWith('param.')) {
-      const value = params[name.slice(6)];
-      return value === undefined ? undefined : String(value);
-    }
-    const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
-    if (derive === undefined || first === undefined) return undefined;
-    const value = inputValue(first.name);
-    if (value === undefined || typeof value !== 'string') return value;
-    return derive(value);
-  };
+  if (derive === undefined || first === undefined) return undefined;
+  const value = inputValue(task, first.name);
+  if (value === undefined || typeof value !== 'string') return value;
+  return derive(value);
+}
+
+function inputValue(task: PlannedTask, name: string): PlaceholderValue | undefined {
+  const at = task.inputNames[name];
+  if (at === undefined) return undefined;
+  return typeof at === 'number' ? (task.inputs[at] as string) : { list: at.map((index) => task.inputs[index] as string) };
 }
 
 /** Placeholders the step's command uses that need an input it does not have. */
