@@ -6,7 +6,7 @@ import type { Task } from '../plan/task.ts';
 import { describeCommand } from '../report/format-plan.ts';
 import { DEFAULTS } from './defaults.ts';
 import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
-import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
 
 interface MapFlags extends ExecutorFlags {
@@ -41,7 +41,7 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]');
   addExecutorOptions(command)
     .option('-j, --jobs <n>', `tasks (cpu slots) at once (default: cores, ${DEFAULTS.jobs})`)
-    .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collect, [])
+    .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collectValues, [])
     .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
     .option('--dot', 'let globs match names that start with a dot')
     .option('--out <template>', "each task's output path; stdout goes there unless COMMAND uses {out}")
@@ -69,9 +69,6 @@ async function writeLines(lines: readonly string[]): Promise<void> {
   }
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 async function runMap(words: string[], flags: MapFlags): Promise<number> {
   const cwd = process.cwd();

@@ -23,3 +23,8 @@ export function parseCount(name: string, value: string): number {
 export function parseDuration(name: string, value: string): number {
   return parseDurationText(value, `\`${name}\``);
 }
+
+/** For repeatable options (`--in A --in B`): each value appended to the list. */
+export function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -10,7 +10,7 @@ import { formatPlan } from '../report/format-plan.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
-import { parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import type { StepDefaults } from '../plan/normalize-step.ts';
 
 export interface PipelineFlags {
@@ -31,15 +31,12 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   report?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** The options every pipeline command shares: the file and its parameters. */
 export function addPipelineOptions(command: Command): Command {
   return command
     .option('-f, --file <file>', 'the pipeline file (default: pipeline.ts, .mts, .js or .mjs here)')
-    .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collect, []);
+    .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collectValues, []);
 }
 
 export function defineRunCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -57,7 +54,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--keep-going', 'start new tasks after a failure')
     .option('-n, --dry-run', 'print the tasks that would run, run none')
     .option('--explain', 'with --dry-run: say why each task would run')
-    .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collect, [])
+    .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collectValues, [])
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
