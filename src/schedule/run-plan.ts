@@ -1,11 +1,9 @@
+import { bug } from '../errors.ts';
 import type { Executor } from '../execute/executor.ts';
-import { createLocalExecutor } from '../execute/local-executor.ts';
-import { createFunctionRunner } from '../execute/worker/create-function-runner.ts';
 import type { Task } from '../plan/task.ts';
-import { createLauncher } from '../process/create-launcher.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { createHashCache } from '../state/hash-cache.ts';
+import { createHashCache, type HashCache } from '../state/hash-cache.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
@@ -74,16 +72,35 @@ export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
 export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const store = openStore(options.root);
   const lock = acquireRunLock(options.root, { command: options.command });
-  // The launcher starts (~60 ms) while the plan is surveyed.
-  const launcher = options.createExecutor === undefined ? createLauncher() : undefined;
-  launcher?.catch(() => {});
+  // The launcher (a python process, ~60-100 ms to start) is started only when a task is to
+  // run: a no-op run neither loads child_process nor starts it (20-40 ms of a 10,000-task no-op
+  // run). A file the survey has to read (an input changed or is new) is taken as the sign: the
+  // launcher then boots while the rest of the plan is checked, as early as it used to start.
+  let launcher: Promise<Launcher> | undefined;
+  // Resolves once the launcher is spawned, not once it is ready.
+  const startLauncher = async (): Promise<{ ready: Promise<Launcher> }> => {
+    const { createLauncher } = await import('../process/create-launcher.ts');
+    if (launcher === undefined) {
+      launcher = createLauncher();
+      launcher.catch(() => {});
+    }
+    return { ready: launcher };
+  };
   let executor: Executor | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
     const cache = withDeletedTemporaries(store, createHashCache(store));
-    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps });
+    const hinting: HashCache = {
+      counts: cache.counts,
+      async hashFiles(paths) {
+        const hashes = await cache.hashFiles(paths);
+        if (cache.counts.hashed > 0 && options.createExecutor === undefined) await startLauncher();
+        return hashes;
+      },
+    };
+    const gate = createUpToDateGate({ store, cache: hinting, forcedSteps: options.forcedSteps });
     const survey = await gate.survey(options.tasks, dependencies);
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
@@ -96,7 +113,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
     };
     const context: ExecutorContext = { runId, logDir, store, commit };
-    executor = await (options.createExecutor ?? createDefaultExecutor(options, launcher as Promise<Launcher>))(context);
+    // With every task up to date, a no-op run loads neither the local executor nor
+    // child_process and worker_threads (~70 M instructions of a cold start).
+    const idle = options.createExecutor === undefined && survey.upToDate.size === options.tasks.length;
+    executor = idle ? NOTHING_TO_RUN : await (options.createExecutor ?? createDefaultExecutor(options, startLauncher))(context);
     const recorder = createAttemptRecorder(store, runId);
     const summary = await runTasks(
       options.tasks,
@@ -117,16 +137,23 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     pruneRuns(store);
     return { ...summary, runId, survey };
   } finally {
-    if (executor !== undefined) await executor.shutdown();
-    else await (await launcher?.catch(() => undefined))?.close();
+    await executor?.shutdown();
+    // Started on a hint, yet every task was up to date (a file touched, its content the same).
+    if (executor === NOTHING_TO_RUN || executor === undefined) await (await launcher?.catch(() => undefined))?.close();
     lock.release();
     store.close();
   }
 }
 
-function createDefaultExecutor(options: RunPlanOptions, launcher: Promise<Launcher>) {
-  return async (context: ExecutorContext): Promise<Executor> =>
-    createLocalExecutor({
+// Local processes and worker threads, loaded when a task is about to run.
+function createDefaultExecutor(options: RunPlanOptions, startLauncher: () => Promise<{ ready: Promise<Launcher> }>) {
+  return async (context: ExecutorContext): Promise<Executor> => {
+    const launcher = (await startLauncher()).ready;
+    const [{ createLocalExecutor }, { createFunctionRunner }] = await Promise.all([
+      import('../execute/local-executor.ts'),
+      import('../execute/worker/create-function-runner.ts'),
+    ]);
+    return createLocalExecutor({
       launcher: await launcher,
       logDir: context.logDir,
       runTag: context.runId,
@@ -135,4 +162,13 @@ function createDefaultExecutor(options: RunPlanOptions, launcher: Promise<Launch
       onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt, paths),
       createFunctionRunner: () => createFunctionRunner({ threads: options.jobs }),
     });
+  };
 }
+
+// The executor of a run that found every task up to date: the scheduler never submits.
+const NOTHING_TO_RUN: Executor = {
+  traits: { name: 'none', printsStdout: false },
+  submit: () => bug('a task was submitted in a run that found every task up to date'),
+  cancel: () => {},
+  shutdown: async () => {},
+};
