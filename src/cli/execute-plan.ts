@@ -2,13 +2,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
-import { createSlurmExecutor } from '../execute/slurm/slurm-executor.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { formatFailure } from '../report/format-failure.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
-import { writeRunReport } from '../report/html/write-report.ts';
 import { createProgressLine } from '../report/progress-line.ts';
 import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
@@ -103,8 +101,10 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       createExecutor:
         flags.slurm === undefined
           ? undefined
-          : (context) =>
-              createSlurmExecutor({
+          : async (context) => {
+              // Loaded only for --executor slurm: a local run does not pay for loading it.
+              const { createSlurmExecutor } = await import('../execute/slurm/slurm-executor.ts');
+              return createSlurmExecutor({
                 root: plan.root,
                 runId: context.runId,
                 logDir: context.logDir,
@@ -113,7 +113,8 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
                 steps: flags.slurm?.steps,
                 killGraceMs: DEFAULTS.killGraceMs,
                 stderrTailLines: DEFAULTS.stderrTailLines,
-              }),
+              });
+            },
     });
     await printer.flush();
     for (const failure of result.failures) {
@@ -121,6 +122,8 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
     }
     if (!flags.quiet || result.failures.length > 0) process.stderr.write(`${formatSummary(result)}\n`);
     if (flags.report !== undefined) {
+      // Loaded only for --report: other runs do not pay for loading it.
+      const { writeRunReport } = await import('../report/html/write-report.ts');
       const report = await writeRunReport({ root: plan.root, runId: result.runId, file: flags.report, stderrTailLines: DEFAULTS.reportStderrTailLines });
       if (!flags.quiet) process.stderr.write(`sluice: report written to ${path.relative(process.cwd(), report.file) || report.file}\n`);
     }

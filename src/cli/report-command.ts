@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { writeRunReport } from '../report/html/write-report.ts';
 import { isRunId } from '../state/logs-dir.ts';
 import { DEFAULTS } from './defaults.ts';
 
@@ -39,6 +38,8 @@ async function runReportCommand(flags: ReportFlags): Promise<number> {
   }
   if (flags.output !== '-') checkReportPath('--output', flags.output);
   const root = reportRoot(flags);
+  // Loaded here: `run` and `map` import this file for checkReportPath alone.
+  const { writeRunReport } = await import('../report/html/write-report.ts');
   const { runId, file } = await writeRunReport({
     root,
     runId: flags.run,

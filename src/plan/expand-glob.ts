@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
+import { globSync } from './glob-sync.ts';
 import { PlanError } from '../errors.ts';
 
 export interface GlobOptions {

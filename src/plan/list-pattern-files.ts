@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { globSync } from 'tinyglobby';
+import { escapePath, globSync } from './glob-sync.ts';
 import type { PathPattern } from './path-pattern.ts';
 
 /**
@@ -15,8 +15,10 @@ export function listPatternFiles(pattern: PathPattern, dir: string): string[] {
   const folder = slash < 0 ? '' : literalHead.slice(0, slash + 1);
   const rest = pattern.source.slice(folder.length);
   if (rest.includes('/')) {
-    const absolute = path.isAbsolute(pattern.glob);
-    return globSync(pattern.glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
+    // Each wildcard matches within one segment: `*`.
+    const glob = pattern.parts.map((part) => (typeof part === 'string' ? escapePath(part) : '*')).join('');
+    const absolute = path.isAbsolute(glob);
+    return globSync(glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
   }
   let entries: fs.Dirent[];
   try {

@@ -1,4 +1,3 @@
-import { escapePath } from 'tinyglobby';
 import { PlanError } from '../errors.ts';
 
 // A path pattern with named wildcards, `data/data-{patient}`: a wildcard matches one or more
@@ -10,8 +9,6 @@ export interface PathPattern {
   readonly wildcards: readonly string[];
   /** Literal text and wildcard names, alternating as written. */
   readonly parts: readonly (string | { readonly wildcard: string })[];
-  /** A glob that finds candidate files on disk. */
-  readonly glob: string;
   readonly regex: RegExp;
 }
 
@@ -23,14 +20,12 @@ export function parsePathPattern(source: string, where: string): PathPattern {
   const parts: (string | { wildcard: string })[] = [];
   const wildcards: string[] = [];
   let last = 0;
-  let glob = '';
   let regex = '';
   for (const match of source.matchAll(WILDCARD)) {
     const literal = source.slice(last, match.index);
     const name = match[1] as string;
     if (literal !== '') parts.push(literal);
     parts.push({ wildcard: name });
-    glob += escapePath(literal) + '*';
     regex += escapeRegex(literal) + (wildcards.includes(name) ? `\\k<${name}>` : `(?<${name}>[^/]+)`);
     if (!wildcards.includes(name)) wildcards.push(name);
     last = match.index + match[0].length;
@@ -40,9 +35,8 @@ export function parsePathPattern(source: string, where: string): PathPattern {
   if (/[{}]/.test(source.replace(WILDCARD, ''))) {
     throw new PlanError(`Unexpected brace in ${where}: \`${source}\` (a wildcard is a name in braces, e.g. {sample})`);
   }
-  glob += escapePath(tail);
   regex += escapeRegex(tail);
-  return { source, wildcards, parts, glob, regex: new RegExp(`^${regex}$`) };
+  return { source, wildcards, parts, regex: new RegExp(`^${regex}$`) };
 }
 
 /** The wildcard values a path gives, or undefined when it does not match. */
