@@ -51,6 +51,8 @@ export function expandArgs(template: ParsedTemplate, context: ExpandContext): Ar
   if (only !== undefined && typeof only !== 'string') {
     const value = context.resolve(only.placeholder);
     if (value !== undefined && typeof value !== 'string' && 'list' in value) return [...value.list];
+    // The common `{in}`: the value itself, without resolving it again into parts.
+    if (typeof value === 'string' && context.quoteValues !== true) return [value];
   }
   const parts = expandParts(template, context);
   if (parts.every((part) => typeof part === 'string')) return [parts.join('')];

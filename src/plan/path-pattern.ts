@@ -49,7 +49,10 @@ export function matchPathPattern(pattern: PathPattern, candidate: string): Recor
 /** Fills wildcards in; those without a value stay as `{name}` (for partial gathers). */
 export function fillPathPattern(pattern: PathPattern, values: Readonly<Record<string, string>>): string {
   let text = '';
-  for (const part of pattern.parts) text += typeof part === 'string' ? part : (values[part.wildcard] ?? `{${part.wildcard}}`);
+  for (let i = 0; i < pattern.parts.length; i += 1) {
+    const part = pattern.parts[i] as PathPattern['parts'][number];
+    text += typeof part === 'string' ? part : (values[part.wildcard] ?? `{${part.wildcard}}`);
+  }
   return text;
 }
 

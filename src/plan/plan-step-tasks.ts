@@ -1,6 +1,6 @@
 import { PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
-import type { NormalizedStep, StepInput } from './normalize-step.ts';
+import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
@@ -69,9 +69,10 @@ function planOne(
 ): PlannedTask {
   const inputs: string[] = [];
   const outputs: string[] = [];
-  for (const output of step.outputs) outputs.push(fillPathPattern(output.pattern, values));
+  // Indexed loops: see state/hash-cache.ts.
+  for (let i = 0; i < step.outputs.length; i += 1) outputs.push(fillPathPattern((step.outputs[i] as StepOutput).pattern, values));
   if (sharedInputNames !== undefined) {
-    for (const input of step.inputs) inputs.push(fillPathPattern(input.pattern, values));
+    for (let i = 0; i < step.inputs.length; i += 1) inputs.push(fillPathPattern((step.inputs[i] as StepInput).pattern, values));
     return { wildcards: values, inputs, inputNames: sharedInputNames, outputs };
   }
   const inputNames: Record<string, number | number[]> = {};
@@ -143,7 +144,8 @@ export function createActionBuilder(
     taskId = id;
     const argv: Arg[] = [];
     for (let i = 0; i < templates.length; i += 1) {
-      for (const arg of fixed[i] ?? expandArgs(templates[i] as ParsedTemplate, context)) argv.push(arg);
+      const args = fixed[i] ?? expandArgs(templates[i] as ParsedTemplate, context);
+      for (let j = 0; j < args.length; j += 1) argv.push(args[j] as Arg);
     }
     return { kind: 'argv', argv };
   };

@@ -21,6 +21,8 @@ export function createTemporaryJanitor(
   tasks: readonly Task[],
   dependencies: ReadonlyMap<number, readonly number[]>,
 ): TemporaryJanitor {
+  // Without temporary steps there is nothing to watch: no set of 10,000 done tasks to keep.
+  if (!tasks.some((task) => task.temporary === true)) return { sweep: async () => 0 };
   const done = new Set<number>();
   return {
     onTaskUpToDate(task) {
@@ -31,7 +33,7 @@ export function createTemporaryJanitor(
     },
     async sweep() {
       const consumers = new Map<number, number[]>();
-      for (const [id, needs] of dependencies) for (const need of needs) consumers.set(need, [...(consumers.get(need) ?? []), id]);
+      for (const [id, needs] of dependencies) for (const need of needs) addTo(consumers, need, id);
       const doomed = tasks
         .filter((task) => task.temporary === true && done.has(task.id))
         .filter((task) => {
@@ -49,4 +51,11 @@ export function createTemporaryJanitor(
       return known.size;
     },
   };
+}
+
+// A push, not a copy per consumer: a task read by 10,000 others would cost 50 M copies.
+function addTo(consumers: Map<number, number[]>, need: number, id: number): void {
+  const list = consumers.get(need);
+  if (list === undefined) consumers.set(need, [id]);
+  else list.push(id);
 }

@@ -22,7 +22,25 @@ export interface Cleanup {
  */
 export async function removeStaleTemporaries(store: StateStore, tasks: readonly Task[]): Promise<Cleanup> {
   const folders = new Set<string>();
-  for (const task of tasks) for (const output of task.outputs) folders.add(path.dirname(resolveTaskPath(task.cwd, output)));
+  // Indexed loops (see state/hash-cache.ts); outputs mostly share a few folders, so a task
+  // whose first output is in the same folder as the last one's adds nothing new.
+  let lastCwd = '';
+  let lastPrefix = '';
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    for (let j = 0; j < task.outputs.length; j += 1) {
+      const output = task.outputs[j] as string;
+      // The output's folder as written, with its slash: `out/` for `out/a.txt`, `` for `a.txt`.
+      const prefixLength = output.lastIndexOf('/') + 1;
+      const plain = isPlainName(output, prefixLength);
+      if (plain && task.cwd === lastCwd && prefixLength === lastPrefix.length && output.startsWith(lastPrefix)) continue;
+      folders.add(path.dirname(resolveTaskPath(task.cwd, output)));
+      if (plain) {
+        lastCwd = task.cwd;
+        lastPrefix = output.slice(0, prefixLength);
+      }
+    }
+  }
   const staged: string[] = [];
   for (const folder of folders) {
     let names: string[];
@@ -62,4 +80,13 @@ async function recoverRecorded(store: StateStore, staged: readonly string[], own
     moved++;
   }
   return moved;
+}
+
+// The last segment, from `start`, is a file name (not empty, `.` or `..`): the folder of such a
+// path is the same for every name.
+function isPlainName(output: string, start: number): boolean {
+  const length = output.length - start;
+  if (length === 0) return false;
+  if (output.charCodeAt(start) !== 0x2e) return true;
+  return !(length === 1 || (length === 2 && output.charCodeAt(start + 1) === 0x2e));
 }
