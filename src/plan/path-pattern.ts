@@ -26,7 +26,9 @@ export function parsePathPattern(source: string, where: string): PathPattern {
     const name = match[1] as string;
     if (literal !== '') parts.push(literal);
     parts.push({ wildcard: name });
-    regex += escapeRegex(literal) + (wildcards.includes(name) ? `\\k<${name}>` : `(?<${name}>[^/]+)`);
+    // Numbered groups, not named ones: matching 10,000 paths then builds no groups object each.
+    const seen = wildcards.indexOf(name);
+    regex += escapeRegex(literal) + (seen >= 0 ? `(?:\\${seen + 1})` : '([^/]+)');
     if (!wildcards.includes(name)) wildcards.push(name);
     last = match.index + match[0].length;
   }
@@ -43,7 +45,11 @@ export function parsePathPattern(source: string, where: string): PathPattern {
 export function matchPathPattern(pattern: PathPattern, candidate: string): Record<string, string> | undefined {
   const match = pattern.regex.exec(candidate);
   if (match === null) return undefined;
-  return { ...match.groups };
+  // Group n + 1 holds wildcard n. Computed keys and fromEntries define own properties, even
+  // for a wildcard named __proto__.
+  const { wildcards } = pattern;
+  if (wildcards.length === 1) return { [wildcards[0] as string]: match[1] as string };
+  return Object.fromEntries(wildcards.map((name, index) => [name, match[index + 1] as string]));
 }
 
 /** Fills wildcards in; those without a value stay as `{name}` (for partial gathers). */

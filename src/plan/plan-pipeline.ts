@@ -96,7 +96,7 @@ function planToFixpoint(
       unmatched[index] = planned.unmatched;
       return planned.tasks;
     });
-    const nextProducedBy = next.map((tasks) => tasks.flatMap((task) => task.outputs));
+    const nextProducedBy = next.map(outputsOf);
     const stable = nextProducedBy.every((outputs, index) => sameList(outputs, producedBy[index] ?? []));
     result = next;
     producedBy = nextProducedBy;
@@ -107,6 +107,16 @@ function planToFixpoint(
     }
   }
   throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`);
+}
+
+// A loop, not flatMap: 10,000 tasks per round, each with its own small array.
+function outputsOf(tasks: readonly PlannedTask[]): string[] {
+  const outputs: string[] = [];
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as PlannedTask;
+    for (let j = 0; j < task.outputs.length; j += 1) outputs.push(task.outputs[j] as string);
+  }
+  return outputs;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
