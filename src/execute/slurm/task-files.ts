@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../plan/task.ts';
-import type { AttemptStatus } from '../executor.ts';
+import type { AttemptOutcome } from '../executor.ts';
 
 export const TASK_FILE_VERSION = 1;
 
@@ -22,23 +22,11 @@ export interface TaskFile {
 }
 
 /** What the node reports: the local executor's outcome of the attempt. */
-export interface Marker {
-  readonly status: AttemptStatus;
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly error?: string | undefined;
-  readonly startedAt: number;
-  readonly endedAt: number;
-  readonly stderrLog: string;
-  readonly stdoutLog?: string | undefined;
-  readonly stderrTail: readonly string[];
-  /** CPU time and peak memory of the task's processes on the node, when measured. */
-  readonly cpuMs?: number | undefined;
-  readonly maxRssKb?: number | undefined;
+export type Marker = Omit<AttemptOutcome, 'argv' | 'job'> & {
   /** The node ended the attempt because Slurm signalled it (scancel, time limit, preemption). */
   readonly signalledBySlurm?: boolean | undefined;
   readonly host?: string | undefined;
-}
+};
 
 export function taskFileName(taskId: number, attempt: number): string {
   return `${taskId}.${attempt}.json`;
