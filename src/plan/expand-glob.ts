@@ -29,9 +29,7 @@ export function expandGlob(pattern: string, options: GlobOptions): string[] {
       `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})`,
     );
   }
-  return matches.sort(compareCodeUnits);
+  // The default sort compares UTF-16 code units: the same order on every machine and locale.
+  return matches.sort();
 }
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

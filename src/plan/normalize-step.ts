@@ -4,7 +4,6 @@ import { parseDurationText } from './parse-duration.ts';
 import type { Gather, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
-import { PLACEHOLDER_NAMES } from './placeholders.ts';
 
 export interface StepInput {
   /** The declared name, or the position for list and single inputs. */
@@ -200,4 +199,3 @@ function describe(value: unknown): string {
   return `\`${String(value)}\``;
 }
 
-export { PLACEHOLDER_NAMES };

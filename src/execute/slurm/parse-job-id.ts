@@ -42,3 +42,16 @@ export function arrayTaskIds(job: string, size: number | undefined): string[] {
   if (size === undefined) return [job];
   return Array.from({ length: size }, (_, index) => `${job}_${index}`);
 }
+
+/**
+ * For the status parsers: the job ids of one report line whose id and state look right, or
+ * undefined for a line to skip (a failed or odd query is "no news", never "failed").
+ */
+export function readReportIds(id: string, state: string): string[] | undefined {
+  if (!/^\d/.test(id) || !/^[A-Z_]+$/.test(state)) return undefined;
+  try {
+    return expandJobId(id);
+  } catch {
+    return undefined;
+  }
+}

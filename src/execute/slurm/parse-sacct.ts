@@ -1,5 +1,5 @@
 import type { JobReport } from './job-state.ts';
-import { expandJobId } from './parse-job-id.ts';
+import { readReportIds } from './parse-job-id.ts';
 
 // `sacct -n -X -P -o JobID,State,ExitCode -j IDS` prints `1234_7|CANCELLED by 0|0:15`: the state
 // (with who cancelled it) and `exit code:signal`. It only works where slurmdbd keeps accounting.
@@ -15,13 +15,8 @@ export function parseSacct(text: string): JobReport[] {
     if (fields.length < 3) continue;
     const [id = '', stateText = '', exit = ''] = fields.map((field) => field.trim());
     const state = stateText.split(' ')[0] ?? '';
-    if (!/^\d/.test(id) || !/^[A-Z_]+$/.test(state)) continue;
-    let ids: string[];
-    try {
-      ids = expandJobId(id);
-    } catch {
-      continue;
-    }
+    const ids = readReportIds(id, state);
+    if (ids === undefined) continue;
     const codes = /^(\d+):(\d+)$/.exec(exit);
     const ended = codes !== null && !['PENDING', 'RUNNING', 'REQUEUED', 'SUSPENDED'].includes(state);
     for (const each of ids) {

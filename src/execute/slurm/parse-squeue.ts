@@ -1,5 +1,5 @@
 import type { JobReport } from './job-state.ts';
-import { expandJobId } from './parse-job-id.ts';
+import { readReportIds } from './parse-job-id.ts';
 
 // `squeue -h -t all -j IDS -O JobArrayID:|,State:|,exit_code:|,Reason:` prints one line per job,
 // `|`-separated without padding: `1234_7|FAILED|768|NonZeroExitCode`. Pending tasks of an array
@@ -17,13 +17,8 @@ export function parseSqueue(text: string): JobReport[] {
     const fields = line.trim().split('|');
     if (fields.length < 3) continue;
     const [id = '', state = '', status = '', ...reason] = fields.map((field) => field.trim());
-    if (!/^\d/.test(id) || !/^[A-Z_]+$/.test(state)) continue;
-    let ids: string[];
-    try {
-      ids = expandJobId(id);
-    } catch {
-      continue;
-    }
+    const ids = readReportIds(id, state);
+    if (ids === undefined) continue;
     const raw = /^\d+$/.test(status) ? Number(status) : null;
     const ended = raw !== null && !['PENDING', 'RUNNING', 'CONFIGURING', 'SUSPENDED'].includes(state);
     for (const each of ids) {
