@@ -5,6 +5,7 @@ import { PlanError } from '../errors.ts';
 import { forgetSteps } from '../state/forget-successes.ts';
 import { openStore } from '../state/open-store.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
+import { forgetSnapshots } from '../state/up-to-date-snapshot.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -24,6 +25,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     const lock = acquireRunLock(root, { command: ['sluice', ...process.argv.slice(2)].join(' ') });
     const store = openStore(root);
     try {
+      forgetSnapshots(root);
       let removed = 0;
       for (const task of plan.tasks.filter((task) => names.includes(task.step))) {
         for (const output of task.outputs) {

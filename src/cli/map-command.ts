@@ -5,7 +5,8 @@ import { planMap } from '../plan/plan-map.ts';
 import type { Task } from '../plan/task.ts';
 import { describeCommand } from '../report/format-plan.ts';
 import { DEFAULTS } from './defaults.ts';
-import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
+import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
+import { executePlan } from './execute-plan.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
 

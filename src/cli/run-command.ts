@@ -1,17 +1,20 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { readModulesHash } from '../plan/bundle-pipeline.ts';
+import { readBundleName, readModulesHash } from '../plan/bundle-pipeline.ts';
+import { digestPlanInputs } from '../plan/digest-plan-inputs.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
-import { planPipeline, type PipelinePlan } from '../plan/plan-pipeline.ts';
+import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
-import { surveyPlan } from '../schedule/run-plan.ts';
-import { formatPlan } from '../report/format-plan.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
-import { addExecutorOptions, defaultJobs, executePlan, slurmFromFlags, type ExecutorFlags } from './execute-plan.ts';
+import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
-import type { StepDefaults } from '../plan/normalize-step.ts';
+import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
+import type { ParamValue } from '../plan/task.ts';
+import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { formatSummary } from '../report/format-summary.ts';
+import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
 
 export interface PipelineFlags {
   file?: string;
@@ -65,16 +68,34 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     });
 }
 
+/** A pipeline file loaded and its steps normalized for the flags' parameters; nothing listed. */
+interface LoadedPipeline {
+  readonly file: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly steps: readonly NormalizedStep[];
+}
+
+async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults): Promise<LoadedPipeline> {
+  const file = findPipelineFile(process.cwd(), flags.file);
+  const definition = await loadPipeline(file);
+  const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
+  return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
+}
+
+// Planning, surveying and running are loaded only once the no-op short cut did not apply.
+async function planLoaded(loaded: LoadedPipeline, targets: readonly string[]): Promise<PipelinePlan> {
+  const { planSteps } = await import('../plan/plan-pipeline.ts');
+  const plan = planSteps(loaded.steps, { file: loaded.file, params: loaded.params, targets, cwd: process.cwd() });
+  return withModulesHash(plan, readModulesHash(loaded.file));
+}
+
 /** Loads and plans the pipeline the flags name; nothing runs. */
 export async function planFromFlags(
   flags: PipelineFlags,
   targets: readonly string[] = [],
   defaults: StepDefaults = {},
 ): Promise<PipelinePlan> {
-  const file = findPipelineFile(process.cwd(), flags.file);
-  const definition = await loadPipeline(file);
-  const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
-  return withModulesHash(planPipeline(definition, { file, params, targets, cwd: process.cwd(), defaults }), readModulesHash(file));
+  return planLoaded(await loadFromFlags(flags, defaults), targets);
 }
 
 // Function steps are signed with the modules the pipeline imports, so editing a helper module
@@ -88,27 +109,49 @@ function withModulesHash(plan: PipelinePlan, modules: string | undefined): Pipel
 async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {
   const slurm = slurmFromFlags(flags);
   const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
-  const plan = await planFromFlags(flags, targets, {
+  const loaded = await loadFromFlags(flags, {
     retries: flags.retries === undefined ? undefined : parseCount('--retries', flags.retries),
     timeoutMs: flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout),
   });
-  const stepNames = new Set(plan.steps.map((step) => step.name));
+  const stepNames = new Set(loaded.steps.map((step) => step.name));
   for (const name of flags.force) {
     if (!stepNames.has(name)) {
-      throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${plan.file} has ${[...stepNames].join(', ')}`);
+      throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${loaded.file} has ${[...stepNames].join(', ')}`);
     }
   }
+  const root = path.dirname(loaded.file);
+  // A plain run may end here, every task confirmed up to date by the last run's snapshot.
+  const bundle = readBundleName(loaded.file);
+  const plain = flags.dryRun !== true && flags.force.length === 0 && flags.json !== true && flags.report === undefined && slurm === undefined;
+  const snapshot =
+    plain && bundle !== undefined
+      ? { file: snapshotPathOf(root, loaded.file), key: digestPlanInputs({ ...loaded, bundle, targets, cwd: process.cwd() }) }
+      : undefined;
+  if (snapshot !== undefined) {
+    const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
+    if (confirmed !== undefined) {
+      if (flags.quiet !== true) process.stderr.write(`${formatSummary(confirmed)}\n`);
+      return 0;
+    }
+  }
+  const plan = await planLoaded(loaded, targets);
   const planned = {
-    root: path.dirname(plan.file),
+    root,
     tasks: plan.tasks,
     dependencies: plan.dependencies,
     forcedSteps: new Set(flags.force),
+    snapshot:
+      snapshot !== undefined && plan.listings.exact
+        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
+        : undefined,
   };
   if (flags.dryRun === true) {
+    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../schedule/run-plan.ts'), import('../report/format-plan.ts')]);
     const survey = await surveyPlan(planned);
     process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
     return 0;
   }
+  const { executePlan } = await import('./execute-plan.ts');
   return executePlan(planned, {
     jobs,
     keepGoing: flags.keepGoing === true,

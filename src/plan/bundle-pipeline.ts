@@ -21,13 +21,19 @@ interface BundleMeta {
 /** The sluice module that `import ... from 'sluice'` in a pipeline gets: the one running. */
 export const SLUICE_INDEX_URL = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href;
 
+// The bundles this process checked or built, by pipeline file.
+const bundled = new Map<string, BundleMeta>();
+
 /** Path of an up-to-date bundle of `file`, building it when a source changed. */
 export async function bundlePipeline(file: string): Promise<string> {
   const folder = folderOf(file);
   const key = keyOf(file);
   const metaPath = metaPathOf(file);
   const cached = readMeta(metaPath);
-  if (cached !== undefined && isFresh(cached, folder)) return path.join(folder, cached.bundle);
+  if (cached !== undefined && isFresh(cached, folder)) {
+    bundled.set(file, cached);
+    return path.join(folder, cached.bundle);
+  }
   // Loaded only when a bundle is out of date: esbuild's module costs ~40 ms to import.
   const { build } = await import('esbuild');
   const result = await build({
@@ -58,8 +64,15 @@ export async function bundlePipeline(file: string): Promise<string> {
     return { path: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
-  writeAtomically(metaPath, JSON.stringify({ bundle, sluice: SLUICE_INDEX_URL, modules, inputs } satisfies BundleMeta));
+  const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, modules, inputs };
+  writeAtomically(metaPath, JSON.stringify(meta));
+  bundled.set(file, meta);
   return path.join(folder, bundle);
+}
+
+/** The bundle's name, which holds a hash of its code: of the file and every module it imports. */
+export function readBundleName(file: string): string | undefined {
+  return (bundled.get(file) ?? readMeta(metaPathOf(file)))?.bundle;
 }
 
 /**
@@ -67,7 +80,7 @@ export async function bundlePipeline(file: string): Promise<string> {
  * it: its `run` may call code from those modules, which its own source text does not show.
  */
 export function readModulesHash(file: string): string | undefined {
-  const meta = readMeta(metaPathOf(file));
+  const meta = bundled.get(file) ?? readMeta(metaPathOf(file));
   return meta?.modules === '' ? undefined : meta?.modules;
 }
 

@@ -2,13 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { escapePath, globSync } from './glob-sync.ts';
 import type { PathPattern } from './path-pattern.ts';
+import { stampOf, statFile } from '../state/stat-file.ts';
+import { ABSENT } from '../state/up-to-date-snapshot.ts';
+
+/**
+ * The folders a plan listed and their stamps, taken before each listing: while every stamp
+ * stays the same, the same listings come back (state/up-to-date-snapshot.ts relies on it).
+ */
+export interface ListingLog {
+  /** Absolute folder → its stamp (`stampOf`), or ABSENT when it did not exist. */
+  readonly folders: Map<string, string>;
+  /** False once a listing depends on more than its folder: a glob over folders, a symlink. */
+  exact: boolean;
+  /** When the log began, in ns since the epoch: every stamp in it was taken after. */
+  readonly startedAtNs: bigint;
+}
+
+export function createListingLog(): ListingLog {
+  return { folders: new Map(), exact: true, startedAtNs: BigInt(Date.now()) * 1_000_000n };
+}
 
 /**
  * Files on disk a pattern can match, as paths relative to `dir` (absolute for absolute
  * patterns). Names starting with a dot are left out. When wildcards only appear in the last
  * path segment, one readdir does it (10,000 files: ~5 ms, against ~40 ms through a glob).
  */
-export function listPatternFiles(pattern: PathPattern, dir: string): string[] {
+export function listPatternFiles(pattern: PathPattern, dir: string, log?: ListingLog): string[] {
   const firstWildcard = pattern.parts.findIndex((part) => typeof part !== 'string');
   const literalHead = pattern.parts.slice(0, firstWildcard < 0 ? pattern.parts.length : firstWildcard).join('');
   const slash = literalHead.lastIndexOf('/');
@@ -18,11 +37,17 @@ export function listPatternFiles(pattern: PathPattern, dir: string): string[] {
     // Each wildcard matches within one segment: `*`.
     const glob = pattern.parts.map((part) => (typeof part === 'string' ? escapePath(part) : '*')).join('');
     const absolute = path.isAbsolute(glob);
+    if (log !== undefined) log.exact = false;
     return globSync(glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
   }
   let entries: fs.Dirent[];
+  const listed = path.resolve(dir, folder || '.');
+  if (log !== undefined && !log.folders.has(listed)) {
+    const stat = statFile(listed);
+    log.folders.set(listed, stat === undefined ? ABSENT : stampOf(stat));
+  }
   try {
-    entries = fs.readdirSync(path.resolve(dir, folder || '.'), { withFileTypes: true });
+    entries = fs.readdirSync(listed, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -31,7 +56,12 @@ export function listPatternFiles(pattern: PathPattern, dir: string): string[] {
     if (entry.name.startsWith('.') && !rest.startsWith('.')) continue;
     const candidate = folder + entry.name;
     if (!pattern.regex.test(candidate)) continue;
-    if (entry.isFile() || (entry.isSymbolicLink() && isFile(path.resolve(dir, candidate)))) found.push(candidate);
+    if (entry.isFile()) found.push(candidate);
+    else if (entry.isSymbolicLink()) {
+      // Whether it leads to a file can change without its folder changing.
+      if (log !== undefined) log.exact = false;
+      if (isFile(path.resolve(dir, candidate))) found.push(candidate);
+    }
   }
   return found;
 }

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { parseDurationText } from './parse-duration.ts';
-import type { Gather, SlurmStepOptions, Step } from './define-pipeline.ts';
+import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import type { ParamValue } from './task.ts';
 
 export interface StepInput {
   /** The declared name, or the position for list and single inputs. */
@@ -45,13 +46,26 @@ export interface NormalizedStep {
   readonly slurm: SlurmStepOptions | undefined;
 }
 
-/** Checks one step's declaration, naming the pipeline file and step in every error. */
 /** Values for steps that do not set their own (`sluice run --retries N --timeout DUR`). */
 export interface StepDefaults {
   readonly retries?: number | undefined;
   readonly timeoutMs?: number | undefined;
 }
 
+/** The pipeline's steps for these parameters, each checked and parsed. Lists no folder. */
+export function normalizeSteps(
+  definition: PipelineDefinition,
+  options: { readonly file: string; readonly params: Readonly<Record<string, ParamValue>>; readonly defaults?: StepDefaults | undefined },
+): NormalizedStep[] {
+  const { file } = options;
+  const specs = definition.steps(options.params);
+  if (typeof specs !== 'object' || specs === null || Object.keys(specs).length === 0) {
+    throw new PlanError(`Expected the pipeline in ${file} to declare at least one step`);
+  }
+  return Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params), options.defaults));
+}
+
+/** Checks one step's declaration, naming the pipeline file and step in every error. */
 export function normalizeStep(
   name: string,
   value: unknown,

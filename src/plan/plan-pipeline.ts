@@ -3,8 +3,8 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
-import { listPatternFiles } from './list-pattern-files.ts';
-import { normalizeStep, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
+import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
+import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
@@ -15,6 +15,8 @@ export interface PipelinePlan {
   readonly tasks: readonly Task[];
   /** Task id → ids of the tasks that make its inputs. */
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  /** The folders listed to find the tasks, with their stamps before listing. */
+  readonly listings: ListingLog;
 }
 
 export interface PlanPipelineOptions {
@@ -30,13 +32,13 @@ export interface PlanPipelineOptions {
 
 /** Plans every task of a pipeline and the DAG between them; finds every plan error first. */
 export function planPipeline(definition: PipelineDefinition, options: PlanPipelineOptions): PipelinePlan {
+  return planSteps(normalizeSteps(definition, options), options);
+}
+
+/** Plans the tasks of normalized steps and the DAG between them. */
+export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelineOptions): PipelinePlan {
   const { file } = options;
   const dir = path.dirname(file);
-  const specs = definition.steps(options.params);
-  if (typeof specs !== 'object' || specs === null || Object.keys(specs).length === 0) {
-    throw new PlanError(`Expected the pipeline in ${file} to declare at least one step`);
-  }
-  const steps = Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params), options.defaults));
   for (const step of steps) {
     checkActionPlaceholders(step, file);
     for (const output of step.outputs) {
@@ -46,11 +48,12 @@ export function planPipeline(definition: PipelineDefinition, options: PlanPipeli
       }
     }
   }
-  const { planned, onDisk } = planToFixpoint(steps, dir, file);
+  const listings = createListingLog();
+  const { planned, onDisk } = planToFixpoint(steps, dir, file, listings);
   const tasks = assignTasks(steps, planned, options, dir);
   const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
-  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies };
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, listings };
 }
 
 // Steps are planned against files on disk plus what the other steps make, until the set of
@@ -59,13 +62,14 @@ function planToFixpoint(
   steps: readonly NormalizedStep[],
   dir: string,
   file: string,
+  listings: ListingLog,
 ): { planned: PlannedTask[][]; onDisk: ReadonlySet<string> } {
   const onDisk = new Map<string, string[]>();
   const seenOnDisk = new Set<string>();
   const existing = (pattern: PathPattern): string[] => {
     let found = onDisk.get(pattern.source);
     if (found === undefined) {
-      found = listPatternFiles(pattern, dir);
+      found = listPatternFiles(pattern, dir, listings);
       onDisk.set(pattern.source, found);
       for (const candidate of found) seenOnDisk.add(candidate);
     }

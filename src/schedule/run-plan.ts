@@ -11,6 +11,7 @@ import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { recordSuccess } from '../state/record-success.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
+import { forgetSnapshots, takeSnapshot, writeSnapshot, type SnapshotRequest } from '../state/up-to-date-snapshot.ts';
 import { createAttemptRecorder } from './record-attempts.ts';
 import { removeStaleTemporaries } from './remove-stale-temporaries.ts';
 import type { RunListener, RunSummary } from './run-events.ts';
@@ -23,6 +24,8 @@ export interface PlannedRun {
   readonly tasks: readonly Task[];
   readonly dependencies?: ReadonlyMap<number, readonly number[]>;
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Given: should every task be up to date, leave a snapshot for the next run to confirm. */
+  readonly snapshot?: SnapshotRequest | undefined;
 }
 
 export interface RunPlanOptions extends PlannedRun {
@@ -89,9 +92,12 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   let executor: Executor | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
-    await removeStaleTemporaries(store, options.tasks);
+    // Whatever this run does, a snapshot taken before it no longer speaks for the files.
+    forgetSnapshots(options.root);
+    const cleanup = await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
-    const cache = withDeletedTemporaries(store, createHashCache(store));
+    const observed = options.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
+    const cache = withDeletedTemporaries(store, createHashCache(store, { observe: observed?.inputs }));
     const hinting: HashCache = {
       counts: cache.counts,
       async hashFiles(paths) {
@@ -100,7 +106,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
         return hashes;
       },
     };
-    const gate = createUpToDateGate({ store, cache: hinting, forcedSteps: options.forcedSteps });
+    const gate = createUpToDateGate({ store, cache: hinting, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
     const survey = await gate.survey(options.tasks, dependencies);
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
@@ -132,9 +138,14 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       [recorder, janitor, ...(options.listeners ?? [])],
     );
     recorder.flush();
-    if (!summary.interrupted) await janitor.sweep();
+    const swept = summary.interrupted ? 0 : await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store);
+    // Only a run that changed nothing on disk: what it listed and stat'ed is still what is there.
+    if (options.snapshot !== undefined && observed !== undefined && idle && !summary.interrupted && cleanup.recovered + cleanup.removed + swept === 0) {
+      const snapshot = takeSnapshot(options.snapshot, options.tasks, observed);
+      if (snapshot !== undefined) writeSnapshot(options.snapshot.file, snapshot);
+    }
     return { ...summary, runId, survey };
   } finally {
     await executor?.shutdown();

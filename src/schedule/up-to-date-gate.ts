@@ -33,6 +33,8 @@ export interface GateOptions {
   readonly cache: HashCache;
   /** Steps named by `--force`. */
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
+  readonly observeOutputs?: Map<string, string>;
 }
 
 /** Up-to-date decisions for a run: a batch survey first, then per task as inputs appear. */
@@ -69,7 +71,7 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       signatures.set(task.id, signature);
       queries.push({ task, signature, forced: forced(task), deleted: deletedByTask.get(task.id) });
     }
-    return checkUpToDate(options.store, queries);
+    return checkUpToDate(options.store, queries, options.observeOutputs);
   };
 
   return {

@@ -8,6 +8,7 @@ import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp
 import { resolveTaskPath } from './resolve-task-path.ts';
 import { stampOf, statFile, type FileStat } from './stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
+import { ABSENT } from './up-to-date-snapshot.ts';
 
 export type OutOfDateReason =
   | 'forced'
@@ -46,8 +47,11 @@ export interface UpToDateQuery {
   readonly deleted?: ReadonlySet<string> | undefined;
 }
 
-/** One verdict per query, in order. Reads all last successes in one query. */
-export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery[]): UpToDateVerdict[] {
+/**
+ * One verdict per query, in order. Reads all last successes in one query. `observe`, when
+ * given, receives the stamp of every output stat'ed (ABSENT when missing), by absolute path.
+ */
+export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery[], observe?: Map<string, string>): UpToDateVerdict[] {
   // Indexed loops: see hash-cache.ts.
   const keys: string[] = [];
   for (let i = 0; i < queries.length; i += 1) keys.push(makeTaskKey((queries[i] as UpToDateQuery).task));
@@ -57,7 +61,7 @@ export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery
   const changed: number[] = [];
   for (let i = 0; i < queries.length; i += 1) {
     const key = keys[i] as string;
-    const verdict = judge(queries[i] as UpToDateQuery, key, stamps.get(key));
+    const verdict = judge(queries[i] as UpToDateQuery, key, stamps.get(key), observe);
     if (verdict === 'signature differs') changed.push(i);
     verdicts.push(verdict);
   }
@@ -75,7 +79,12 @@ function stale(key: string, reason: OutOfDateReason, detail: { path?: string; in
   return { key, upToDate: false, reason, ...detail };
 }
 
-function judge(query: UpToDateQuery, key: string, success: SuccessStamp | undefined): UpToDateVerdict | 'signature differs' {
+function judge(
+  query: UpToDateQuery,
+  key: string,
+  success: SuccessStamp | undefined,
+  observe: Map<string, string> | undefined,
+): UpToDateVerdict | 'signature differs' {
   const { task } = query;
   if (query.forced === true) return stale(key, 'forced');
   // Like a phony Make target: nothing on disk can show it was done.
@@ -83,7 +92,9 @@ function judge(query: UpToDateQuery, key: string, success: SuccessStamp | undefi
   const outputStats: (FileStat | undefined)[] = [];
   for (let i = 0; i < task.outputs.length; i += 1) {
     const output = task.outputs[i] as string;
-    const stat = statFile(resolveTaskPath(task.cwd, output));
+    const absolute = resolveTaskPath(task.cwd, output);
+    const stat = statFile(absolute);
+    if (observe !== undefined) observe.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
     if (stat === undefined && query.deleted?.has(output) !== true) return stale(key, 'output missing', { path: output });
     outputStats.push(stat);
   }

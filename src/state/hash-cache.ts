@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { StateStore } from './open-store.ts';
 import { hashFile, type Hasher } from './hash-file.ts';
 import { selectByKeys, type KeyedSelect } from './select-by-keys.ts';
-import { isSameStat, statFile, type FileStat } from './stat-file.ts';
+import { isSameStat, RACY_MARGIN_NS, stampOf, statFile, type FileStat } from './stat-file.ts';
 
 export interface HashCacheOptions {
   /** Defaults to `hashFile`. */
@@ -19,6 +19,8 @@ export interface HashCacheOptions {
   readonly racyMarginNs?: bigint | undefined;
   /** Files hashed at once. */
   readonly concurrency?: number | undefined;
+  /** Given: receives the stamp of every file whose cached hash was trusted, by absolute path. */
+  readonly observe?: Map<string, string> | undefined;
 }
 
 export interface HashCache {
@@ -40,7 +42,7 @@ interface CacheRow {
 /** A row as `raw()` returns it: arrays are cheaper than objects for 10,000 rows. */
 type RawCacheRow = [path: string, size: bigint, mtimeNs: bigint, inode: bigint, hash: string, hashedAtNs: bigint];
 
-const DEFAULTS = { racyMarginNs: 2_000_000_000n, concurrency: 4 };
+const DEFAULTS = { racyMarginNs: RACY_MARGIN_NS, concurrency: 4 };
 const SLASH = 0x2f;
 
 const CACHE_ROWS: KeyedSelect = {
@@ -54,6 +56,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
   const hasher = options.hasher ?? hashFile;
   const racyMarginNs = options.racyMarginNs ?? DEFAULTS.racyMarginNs;
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const observe = options.observe;
   const counts = { hits: 0, hashed: 0 };
   const upsert = store.statement(
     `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
@@ -91,6 +94,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       if (row !== undefined && isTrusted(row, stat, racyMarginNs)) {
         counts.hits += 1;
         result.set(key, row[4]);
+        if (observe !== undefined) observe.set(key, stampOf(stat));
       } else {
         toHash.push({ key, stat, statAtNs });
       }

@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 import type { Task } from '../plan/task.ts';
-import { stateDirOf } from './open-store.ts';
+import { stateDirOf } from './state-dir.ts';
 
 /**
  * `20261125-145012-4242`: UTC start time then pid. Sorts by time as text (UTC, so a daylight

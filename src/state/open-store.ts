@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { stateDirOf } from './state-dir.ts';
 import { StateError } from './state-errors.ts';
 
 export interface StateStore {
@@ -15,10 +16,6 @@ export interface StateStore {
   /** A prepared statement, compiled on first use and reused for the store's lifetime. */
   statement(sql: string): Database.Statement;
   close(): void;
-}
-
-export function stateDirOf(root: string): string {
-  return path.join(path.resolve(root), '.sluice');
 }
 
 /** Opens (creating if needed) the state database of the pipeline folder `root`. */

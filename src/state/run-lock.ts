@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stateDirOf } from './open-store.ts';
+import { stateDirOf } from './state-dir.ts';
 import {
   judgeLockHolder,
   parseLockInfo,

@@ -2,6 +2,14 @@
 
 import fs from 'node:fs';
 
+/**
+ * A stat is trusted to stand for a file's content only if the content was read at least this
+ * long after the file's mtime (git's "racily clean" rule): a rewrite of the same size within one
+ * timestamp tick would otherwise keep its old stat. 2 s covers coarse file systems (FAT 2 s,
+ * HFS+ and some NFS 1 s).
+ */
+export const RACY_MARGIN_NS = 2_000_000_000n;
+
 export interface FileStat {
   readonly size: bigint;
   /** Modification time in nanoseconds since the epoch. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../../errors.ts';
-import { openStore, stateDirOf } from '../../state/open-store.ts';
+import { openStore } from '../../state/open-store.ts';
+import { stateDirOf } from '../../state/state-dir.ts';
 import { StateError } from '../../state/state-errors.ts';
 import { findReportRun, readReportData } from './read-report-data.ts';
 import { renderReport } from './render-report.ts';

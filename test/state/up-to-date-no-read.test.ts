@@ -4,11 +4,9 @@ import { test } from 'node:test';
 import { makeTempDir } from './helpers.ts';
 import { setUpToDateTasks, timeUpToDateCheck } from './up-to-date-workload.ts';
 
-// The budget is 0.3 s; this guards against a per-task query or a re-hash creeping in, with room
-// for a loaded CI machine. Measured numbers are printed as diagnostics.
-const CPU_LIMIT_MS = 1000;
-
-test('a no-op re-run of 10,000 up-to-date tasks reads no file and stays within budget', { timeout: 120_000 }, async (t) => {
+// Guards against a re-hash creeping into the no-op check. Speed is the benchmarks' business
+// (`npm run bench -- noop-rerun`): the timings are only printed, as diagnostics.
+test('a no-op re-run of 10,000 up-to-date tasks reads no file', { timeout: 120_000 }, async (t) => {
   const root = path.join(makeTempDir(), 'pipeline');
   const { tasks } = await setUpToDateTasks(root, 10_000);
   const timings = [];
@@ -19,5 +17,4 @@ test('a no-op re-run of 10,000 up-to-date tasks reads no file and stays within b
   }
   const best = timings.reduce((a, b) => (a.cpuMs < b.cpuMs ? a : b));
   t.diagnostic(`wall ${best.totalMs.toFixed(0)} ms (sign ${best.signMs.toFixed(0)}, check ${best.checkMs.toFixed(0)}), CPU ${best.cpuMs.toFixed(0)} ms`);
-  assert.ok(best.cpuMs < CPU_LIMIT_MS, `took ${best.cpuMs.toFixed(0)} ms of CPU`);
 });

@@ -1,0 +1,43 @@
+// The no-op run's short cut: under the run lock, a snapshot left by the last run that found
+// every task up to date (state/up-to-date-snapshot.ts) is checked against the files, one stat
+// each. Nothing is planned or signed, and the state database is not opened.
+
+import { acquireRunLock } from '../state/run-lock.ts';
+import { confirmSnapshot } from '../state/up-to-date-snapshot.ts';
+import type { RunSummary } from './run-events.ts';
+
+export interface ConfirmRequest {
+  /** The folder whose `.sluice/` holds the lock. */
+  readonly root: string;
+  /** `snapshotPathOf(root, pipeline file)`. */
+  readonly file: string;
+  /** `digestPlanInputs` of this run. */
+  readonly key: string;
+  /** Shown to a second sluice refused by the lock. */
+  readonly command: string;
+}
+
+/** The summary of a run with every task up to date, or undefined when the full check must run. */
+export function confirmUpToDate(request: ConfirmRequest): RunSummary | undefined {
+  const startedAt = Date.now();
+  const lock = acquireRunLock(request.root, { command: request.command });
+  try {
+    // A lock taken over from a killed run: that run may have left work to recover.
+    if (lock.note !== undefined) {
+      process.stderr.write(`sluice: ${lock.note}\n`);
+      return undefined;
+    }
+    const tasks = confirmSnapshot(request.file, request.key);
+    if (tasks === undefined) return undefined;
+    return {
+      total: tasks,
+      counts: { pending: 0, 'up to date': tasks, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0 },
+      startedAt,
+      endedAt: Date.now(),
+      interrupted: false,
+      failures: [],
+    };
+  } finally {
+    lock.release();
+  }
+}

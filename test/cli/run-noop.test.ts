@@ -1,0 +1,243 @@
+// The no-op short cut: a run that found every task up to date leaves a snapshot of what it saw
+// (state/up-to-date-snapshot.ts), and the next run of the same pipeline confirms it with a stat
+// per file, without planning or opening the state database. These tests check that it is taken
+// when nothing changed, and never when something a full check would notice did.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+
+const PIPELINE = `
+import { pipeline, step, sh } from 'sluice';
+
+export default pipeline({
+  params: { suffix: 'txt' },
+  steps: (p) => ({
+    copy: step({
+      in: \`data/{n}.\${p.suffix}\`,
+      out: 'out/{n}.txt',
+      env: ['SLUICE_TEST_LABEL'],
+      run: sh('echo "copy {n}" >> ran.log; cp {in} {out}'),
+    }),
+  }),
+});
+`;
+
+const HOUR_AGO = new Date(Date.now() - 3_600_000);
+
+/** A project whose inputs and their folder are an hour old: past the racy margin. */
+function project(): string {
+  const dir = makeTempDir('sluice-noop-');
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(data);
+  for (const n of ['a', 'b', 'c']) {
+    fs.writeFileSync(path.join(data, `${n}.txt`), `${n}\n`);
+    fs.utimesSync(path.join(data, `${n}.txt`), HOUR_AGO, HOUR_AGO);
+  }
+  fs.utimesSync(data, HOUR_AGO, HOUR_AGO);
+  fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
+  return dir;
+}
+
+function ranLog(dir: string): string[] {
+  const file = path.join(dir, 'ran.log');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  fs.rmSync(file, { force: true });
+  return lines.filter((line) => line !== '').sort();
+}
+
+/** Runs recorded in the state database: the short cut records none. */
+function countRuns(dir: string): number {
+  const db = new Database(path.join(dir, '.sluice', 'state.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+const snapshotFolder = (dir: string): string => path.join(dir, '.sluice', 'up-to-date');
+const hasSnapshot = (dir: string): boolean => fs.existsSync(snapshotFolder(dir)) && fs.readdirSync(snapshotFolder(dir)).length > 0;
+
+/** Builds, then runs once more so that a snapshot is left; checks it was. */
+async function settled(dir: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<void> {
+  const build = await runSluice(['run', ...args], { cwd: dir, env });
+  assert.equal(build.code, 0, build.stderr);
+  assert.equal(hasSnapshot(dir), false, 'a run that ran tasks leaves no snapshot');
+  const check = await runSluice(['run', ...args], { cwd: dir, env });
+  assert.equal(check.code, 0, check.stderr);
+  assert.equal(hasSnapshot(dir), true, `a run that found everything up to date leaves a snapshot\n${check.stderr}`);
+  ranLog(dir);
+}
+
+/** Runs sluice; says whether it took the short cut (recorded no run) and which tasks ran. */
+async function rerun(dir: string, args: readonly string[] = [], env: Record<string, string> = {}) {
+  const before = countRuns(dir);
+  const result = await runSluice(['run', ...args], { cwd: dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  return { shortCut: countRuns(dir) === before, ran: ranLog(dir), stderr: result.stderr };
+}
+
+describe('sluice run: the no-op short cut', () => {
+  it('is taken when nothing changed, and says every task is up to date', async () => {
+    const dir = project();
+    await settled(dir);
+    for (let round = 0; round < 2; round++) {
+      const again = await rerun(dir);
+      assert.equal(again.shortCut, true, again.stderr);
+      assert.deepEqual(again.ran, []);
+      assert.match(again.stderr, /^sluice: 3 tasks: 3 up to date in \d+\.\d\d s\n$/);
+    }
+    const quiet = await runSluice(['run', '-q'], { cwd: dir });
+    assert.equal(quiet.stderr, '');
+  });
+
+  it('is not taken when an input changed, and the task runs', async () => {
+    const dir = project();
+    await settled(dir);
+    fs.writeFileSync(path.join(dir, 'data/b.txt'), 'B\n');
+    const after = await rerun(dir);
+    assert.equal(after.shortCut, false);
+    assert.deepEqual(after.ran, ['copy b']);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/b.txt'), 'utf8'), 'B\n');
+  });
+
+  it('is not taken when an input is added or removed', async () => {
+    const dir = project();
+    await settled(dir);
+    fs.writeFileSync(path.join(dir, 'data/d.txt'), 'd\n');
+    fs.utimesSync(path.join(dir, 'data/d.txt'), HOUR_AGO, HOUR_AGO);
+    const added = await rerun(dir);
+    assert.equal(added.shortCut, false);
+    assert.deepEqual(added.ran, ['copy d']);
+
+    fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
+    await rerun(dir);
+    assert.equal((await rerun(dir)).shortCut, true);
+    fs.rmSync(path.join(dir, 'data/a.txt'));
+    const removed = await rerun(dir);
+    assert.equal(removed.shortCut, false);
+    assert.match(removed.stderr, /3 tasks: 3 up to date/);
+  });
+
+  it('is not taken when an output was deleted or edited', async () => {
+    const dir = project();
+    await settled(dir);
+    fs.rmSync(path.join(dir, 'out/a.txt'));
+    const deleted = await rerun(dir);
+    assert.equal(deleted.shortCut, false);
+    assert.deepEqual(deleted.ran, ['copy a']);
+
+    await rerun(dir);
+    assert.equal((await rerun(dir)).shortCut, true);
+    fs.appendFileSync(path.join(dir, 'out/c.txt'), 'edited\n');
+    const edited = await rerun(dir);
+    assert.equal(edited.shortCut, false);
+    assert.deepEqual(edited.ran, ['copy c']);
+  });
+
+  it('is not taken when the pipeline, a parameter, a declared variable or the targets differ', async () => {
+    const dir = project();
+    await settled(dir);
+
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('cp {in} {out}', 'cat {in} > {out}'));
+    const edited = await rerun(dir);
+    assert.equal(edited.shortCut, false);
+    assert.deepEqual(edited.ran, ['copy a', 'copy b', 'copy c']);
+
+    await rerun(dir);
+    const label = await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' });
+    assert.equal(label.shortCut, false);
+    assert.deepEqual(label.ran, ['copy a', 'copy b', 'copy c']);
+
+    await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' });
+    assert.equal((await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' })).shortCut, true);
+    fs.writeFileSync(path.join(dir, 'data/a.csv'), 'a\n');
+    fs.utimesSync(path.join(dir, 'data/a.csv'), HOUR_AGO, HOUR_AGO);
+    fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
+    const param = await rerun(dir, ['--param', 'suffix=csv'], { SLUICE_TEST_LABEL: 'other' });
+    assert.equal(param.shortCut, false);
+    assert.deepEqual(param.ran, ['copy a']);
+
+    // Back to the whole pipeline (out/a.txt is a's again), settled; then one target of it.
+    assert.deepEqual((await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' })).ran, ['copy a']);
+    await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' });
+    assert.equal((await rerun(dir, [], { SLUICE_TEST_LABEL: 'other' })).shortCut, true);
+    const target = await rerun(dir, ['out/b.txt'], { SLUICE_TEST_LABEL: 'other' });
+    assert.equal(target.shortCut, false, 'a snapshot of the whole pipeline does not vouch for a target');
+    assert.match(target.stderr, /1 task: 1 up to date/);
+  });
+
+  it('is not taken after `sluice clean`', async () => {
+    const dir = project();
+    await settled(dir);
+    const clean = await runSluice(['clean', 'copy'], { cwd: dir });
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.equal(hasSnapshot(dir), false);
+    const after = await rerun(dir);
+    assert.equal(after.shortCut, false);
+    assert.deepEqual(after.ran, ['copy a', 'copy b', 'copy c']);
+  });
+
+  it('is forgotten as soon as a run holds the lock, so a killed run leaves none behind', async () => {
+    const dir = project();
+    await settled(dir);
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('cp {in} {out}', 'sleep 2; cp {in} {out}'));
+    fs.writeFileSync(path.join(dir, 'data/b.txt'), 'B\n');
+    const running = startSluice(['run', '-j', '1'], { cwd: dir });
+    await waitFor(() => fs.existsSync(path.join(dir, 'ran.log')), 20_000);
+    assert.equal(hasSnapshot(dir), false, 'the snapshot is gone while tasks run');
+    running.child.kill('SIGKILL');
+    await running.done;
+    ranLog(dir);
+    fs.writeFileSync(file, PIPELINE);
+    const after = await rerun(dir);
+    assert.equal(after.shortCut, false);
+    assert.deepEqual(after.ran, ['copy b']);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/b.txt'), 'utf8'), 'B\n');
+  });
+
+  it('is never written when a folder the plan listed changed within the racy margin', async () => {
+    const dir = project();
+    await settled(dir);
+    // A folder stamp from the future: whatever time it is, the folder changed "just now".
+    const soon = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(path.join(dir, 'data'), soon, soon);
+    const check = await rerun(dir);
+    assert.equal(check.shortCut, false);
+    assert.deepEqual(check.ran, []);
+    assert.equal(hasSnapshot(dir), false, 'data/ changed a moment ago: its stamp cannot vouch for its listing yet');
+    const again = await rerun(dir);
+    assert.equal(again.shortCut, false);
+  });
+
+  it('is never written for a listing that a folder stamp cannot vouch for (a symlink, a glob over folders)', async () => {
+    const dir = project();
+    fs.symlinkSync(path.join(dir, 'data/a.txt'), path.join(dir, 'data/link.txt'));
+    fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
+    await runSluice(['run'], { cwd: dir });
+    const check = await rerun(dir);
+    assert.equal(check.shortCut, false);
+    assert.equal(hasSnapshot(dir), false);
+    assert.match(check.stderr, /4 tasks: 4 up to date/);
+
+    const nested = makeTempDir('sluice-noop-');
+    for (const n of ['a', 'b']) {
+      fs.mkdirSync(path.join(nested, n));
+      fs.writeFileSync(path.join(nested, n, 'in.txt'), `${n}\n`);
+      fs.utimesSync(path.join(nested, n), HOUR_AGO, HOUR_AGO);
+    }
+    fs.writeFileSync(
+      path.join(nested, 'pipeline.ts'),
+      `import { pipeline, step, cmd } from 'sluice';
+export default pipeline({ copy: step({ in: '{n}/in.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }) });\n`,
+    );
+    assert.equal((await runSluice(['run'], { cwd: nested })).code, 0);
+    assert.equal((await runSluice(['run'], { cwd: nested })).code, 0);
+    assert.equal(hasSnapshot(nested), false);
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Task } from '../../src/plan/task.ts';
+import { stampOf, statFile } from '../../src/state/stat-file.ts';
+import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/up-to-date-snapshot.ts';
+import { makeTempDir } from './helpers.ts';
+
+const HOUR_NS = 3_600_000_000_000n;
+
+function task(root: string, id: number, input: string, output: string): Task {
+  return { id, step: 's', action: { kind: 'argv', argv: ['cp', input, output] }, inputs: [input], outputs: [output], cwd: root, resources: { cpus: 1, retries: 0 } };
+}
+
+function setUp() {
+  const root = makeTempDir();
+  fs.mkdirSync(path.join(root, 'data'));
+  fs.writeFileSync(path.join(root, 'data/a'), 'a');
+  fs.writeFileSync(path.join(root, 'out-a'), 'A');
+  const stamp = (file: string): string => stampOf(statFile(path.join(root, file))!);
+  const tasks = [task(root, 1, 'data/a', 'out-a')];
+  const observed = {
+    inputs: new Map([[path.join(root, 'data/a'), stamp('data/a')]]),
+    outputs: new Map([[path.join(root, 'out-a'), stamp('out-a')]]),
+  };
+  const folders = new Map([[path.join(root, 'data'), stamp('data')], [path.join(root, 'none'), ABSENT]]);
+  const later = BigInt(Date.now()) * 1_000_000n + HOUR_NS;
+  return { root, tasks, observed, folders, later, file: snapshotPathOf(root, 'pipeline.ts') };
+}
+
+test('a snapshot confirms unchanged files and nothing else', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  const snapshot = takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, tasks, observed);
+  assert.ok(snapshot);
+  assert.equal(snapshot.paths.length, 4);
+  writeSnapshot(file, snapshot);
+  assert.equal(confirmSnapshot(file, 'k'), 1);
+  assert.equal(confirmSnapshot(file, 'other key'), undefined);
+  fs.mkdirSync(path.join(root, 'none'));
+  assert.equal(confirmSnapshot(file, 'k'), undefined, 'a folder that appeared');
+  fs.rmdirSync(path.join(root, 'none'));
+  assert.equal(confirmSnapshot(file, 'k'), 1);
+  fs.writeFileSync(path.join(root, 'out-a'), 'AA');
+  assert.equal(confirmSnapshot(file, 'k'), undefined, 'an output rewritten');
+  forgetSnapshots(root);
+  assert.equal(fs.existsSync(file), false);
+  assert.equal(confirmSnapshot(file, 'k'), undefined);
+});
+
+test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
+  const { file } = setUp();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (const text of ['', '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}']) {
+    fs.writeFileSync(file, text);
+    assert.equal(confirmSnapshot(file, 'k'), undefined, text);
+  }
+});
+
+test('no snapshot when a stamp cannot vouch for its file', () => {
+  const { tasks, observed, folders, later, file } = setUp();
+  const request = { file, key: 'k', folders, listedAtNs: later };
+  const early = BigInt(Date.now()) * 1_000_000n - HOUR_NS;
+  assert.equal(takeSnapshot({ ...request, listedAtNs: early }, tasks, observed), undefined, 'a folder changed after the listing began');
+  assert.equal(takeSnapshot(request, tasks, { ...observed, inputs: new Map() }), undefined, 'an input hashed anew');
+  const [output] = observed.outputs.keys();
+  const outB = path.join(path.dirname(output!), 'out-b');
+  const both = [...tasks, task(tasks[0]!.cwd, 2, 'out-a', 'out-b')];
+  const once = { inputs: new Map([...observed.inputs, [output!, observed.outputs.get(output!)!]]), outputs: new Map([...observed.outputs, [outB, ABSENT]]) };
+  assert.ok(takeSnapshot(request, both, once), 'an output read downstream, seen alike');
+  const twice = { inputs: new Map([...observed.inputs, [output!, '1:2:3']]), outputs: once.outputs };
+  assert.equal(takeSnapshot(request, both, twice), undefined, 'one file seen with two stamps');
+});
