@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
@@ -9,6 +11,7 @@ import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } f
 import { executePlan } from './execute-plan.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
+import { stateDirOf } from '../state/state-dir.ts';
 
 interface MapFlags extends ExecutorFlags {
   jobs?: string;
@@ -100,12 +103,24 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
     retries,
   });
   if (flags.dryRun === true) {
-    await writeLines(tasks.map(describeCommand));
+    const toRun = await findTasksToRun(tasks, cwd);
+    await writeLines(toRun.map(describeCommand));
+    const upToDate = tasks.length - toRun.length;
+    if (upToDate > 0) process.stderr.write(`sluice: ${upToDate} of ${tasks.length} tasks are up to date and would not run\n`);
     return 0;
   }
   return executeMap(tasks, jobs, flags);
 }
 
+// `--dry-run` consults the state as a run would. Without `--out` nothing can be up to date,
+// and without a state database nothing ran here: then no file is stat'ed or hashed (a
+// million-task dry run stays a plan).
+async function findTasksToRun(tasks: readonly Task[], cwd: string): Promise<readonly Task[]> {
+  if (tasks.length === 0 || tasks[0]?.outputs.length === 0 || !fs.existsSync(path.join(stateDirOf(cwd), 'state.db'))) return tasks;
+  const { surveyPlan } = await import('../schedule/run-plan.ts');
+  const survey = await surveyPlan({ root: cwd, tasks });
+  return tasks.filter((task) => !survey.upToDate.has(task.id));
+}
 
 async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
   const slurm = slurmFromFlags(flags);

@@ -46,6 +46,24 @@ describe('sluice map output', () => {
     assert.deepEqual(listFiles(cwd), []);
   });
 
+  it('lists with --dry-run only the tasks a run would run, once some have run', async () => {
+    const cwd = makeTempDir();
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(cwd, `${name}.txt`), `${name}\n`);
+    const args = ['--in', '*.txt', '--out', 'o/{stem}.txt', '--', 'cp', '{}', '{out}'];
+    const ran = await runSluice(['map', ...args], { cwd });
+    assert.equal(ran.code, 0, ran.stderr);
+    const none = await runSluice(['map', '--dry-run', ...args], { cwd });
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, '');
+    assert.equal(none.stderr, 'sluice: 3 of 3 tasks are up to date and would not run\n');
+    fs.writeFileSync(path.join(cwd, 'b.txt'), 'B\n');
+    fs.rmSync(path.join(cwd, 'o/c.txt'));
+    const two = await runSluice(['map', '--dry-run', ...args], { cwd });
+    assert.equal(two.stdout, 'cp b.txt o/b.txt\ncp c.txt o/c.txt\n');
+    assert.equal(two.stderr, 'sluice: 1 of 3 tasks are up to date and would not run\n');
+    assert.equal(fs.readFileSync(path.join(cwd, 'o/b.txt'), 'utf8'), 'b\n', 'a dry run runs nothing');
+  });
+
   it('writes standard output to --out and passes {out} to commands that write it themselves', async () => {
     const cwd = makeTempDir();
     fs.writeFileSync(path.join(cwd, 'a.txt'), 'hello\n');
