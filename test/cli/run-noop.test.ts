@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+import { makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 
 const PIPELINE = `
 import { pipeline, step, sh } from 'sluice';
@@ -39,13 +39,6 @@ function project(): string {
   fs.utimesSync(data, HOUR_AGO, HOUR_AGO);
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   return dir;
-}
-
-function ranLog(dir: string): string[] {
-  const file = path.join(dir, 'ran.log');
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
-  fs.rmSync(file, { force: true });
-  return lines.filter((line) => line !== '').sort();
 }
 
 /** Runs recorded in the state database: the short cut records none. */

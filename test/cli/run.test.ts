@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { listFiles, makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+import { listFiles, makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 
 // A three-step pipeline: per-patient conversion, a second per-patient step, and a gather. Each
 // command appends to `ran.log`, so a test can tell which tasks ran.
@@ -38,13 +38,6 @@ function project(): string {
   for (const patient of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, 'data', `${patient}.txt`), `${patient}1\n${patient}2\n${patient}3\n`);
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   return dir;
-}
-
-function ranLog(dir: string): string[] {
-  const file = path.join(dir, 'ran.log');
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
-  fs.rmSync(file, { force: true });
-  return lines.filter((line) => line !== '').sort();
 }
 
 describe('sluice run', () => {

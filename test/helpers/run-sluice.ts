@@ -79,3 +79,11 @@ export function listFiles(root: string): string[] {
     .map((entry) => path.relative(root, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)) + (entry.isDirectory() ? '/' : ''))
     .sort();
 }
+
+/** The lines that test pipelines append to `ran.log` (one per task run), sorted; empties it. */
+export function takeRanLog(dir: string): string[] {
+  const file = path.join(dir, 'ran.log');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  fs.rmSync(file, { force: true });
+  return lines.filter((line) => line !== '').sort();
+}
