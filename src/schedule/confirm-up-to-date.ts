@@ -2,6 +2,7 @@
 // every task up to date (state/up-to-date-snapshot.ts) is checked against the files, one stat
 // each. Nothing is planned or signed, and the state database is not opened.
 
+import { debugLog } from '../process/debug-log.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { confirmSnapshot } from '../state/up-to-date-snapshot.ts';
 import type { RunSummary } from './run-events.ts';
@@ -27,8 +28,13 @@ export function confirmUpToDate(request: ConfirmRequest): RunSummary | undefined
       process.stderr.write(`sluice: ${lock.note}\n`);
       return undefined;
     }
-    const tasks = confirmSnapshot(request.file, request.key);
-    if (tasks === undefined) return undefined;
+    const confirmed = confirmSnapshot(request.file, request.key);
+    if ('why' in confirmed) {
+      debugLog('up-to-date', `checking every task: ${confirmed.why}`);
+      return undefined;
+    }
+    const tasks = confirmed.tasks;
+    debugLog('up-to-date', `the snapshot of the last run confirms all ${tasks} tasks`);
     return {
       total: tasks,
       counts: { pending: 0, 'up to date': tasks, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0 },

@@ -95,22 +95,26 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
   return { key: request.key, tasks: tasks.length, paths: [...stamps.keys()], stamps: [...stamps.values()] };
 }
 
-/** The number of tasks, when the snapshot exists, has this key, and every stamp is as recorded. */
-export function confirmSnapshot(file: string, key: string): number | undefined {
+/**
+ * The number of tasks, when the snapshot exists, has this key, and every stamp is as recorded;
+ * otherwise why not, in words for `SLUICE_DEBUG`.
+ */
+export function confirmSnapshot(file: string, key: string): { readonly tasks: number } | { readonly why: string } {
   let snapshot: SnapshotFile;
   try {
     snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as SnapshotFile;
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { why: `no snapshot to confirm (${(error as Error).message})` };
   }
-  if (snapshot.format !== FORMAT || snapshot.key !== key) return undefined;
+  if (snapshot.format !== FORMAT) return { why: `the snapshot is of format ${snapshot.format}, not ${FORMAT}` };
+  if (snapshot.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
   const { paths, stamps } = snapshot;
   // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
   for (let i = 0; i < paths.length; i += 1) {
     const stat = statFile(paths[i] as string);
-    if ((stat === undefined ? ABSENT : stampOf(stat)) !== stamps[i]) return undefined;
+    if ((stat === undefined ? ABSENT : stampOf(stat)) !== stamps[i]) return { why: `${paths[i]} changed` };
   }
-  return snapshot.tasks;
+  return { tasks: snapshot.tasks };
 }
 
 /** Writes a snapshot whole under a private name, then renames it into place. */

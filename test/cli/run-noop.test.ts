@@ -85,6 +85,11 @@ describe('sluice run: the no-op short cut', () => {
     }
     const quiet = await runSluice(['run', '-q'], { cwd: dir });
     assert.equal(quiet.stderr, '');
+    const debug = await runSluice(['run', '-q'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
+    assert.match(debug.stderr, /the snapshot of the last run confirms all 3 tasks/);
+    fs.appendFileSync(path.join(dir, 'out/a.txt'), 'edited\n');
+    const told = await runSluice(['run', '-q'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
+    assert.match(told.stderr, /checking every task: .*out\/a\.txt changed/);
   });
 
   it('is not taken when an input changed, and the task runs', async () => {

@@ -9,6 +9,8 @@ import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
 
+const why = (result: { tasks: number } | { why: string }): string => ('why' in result ? result.why : `confirmed ${result.tasks}`);
+
 function task(root: string, id: number, input: string, output: string): Task {
   return { id, step: 's', action: { kind: 'argv', argv: ['cp', input, output] }, inputs: [input], outputs: [output], cwd: root, resources: { cpus: 1, retries: 0 } };
 }
@@ -35,17 +37,17 @@ test('a snapshot confirms unchanged files and nothing else', () => {
   assert.ok(snapshot);
   assert.equal(snapshot.paths.length, 4);
   writeSnapshot(file, snapshot);
-  assert.equal(confirmSnapshot(file, 'k'), 1);
-  assert.equal(confirmSnapshot(file, 'other key'), undefined);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 });
+  assert.match(why(confirmSnapshot(file, 'other key')), /differ/);
   fs.mkdirSync(path.join(root, 'none'));
-  assert.equal(confirmSnapshot(file, 'k'), undefined, 'a folder that appeared');
+  assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(root, 'none')} changed`, 'a folder that appeared');
   fs.rmdirSync(path.join(root, 'none'));
-  assert.equal(confirmSnapshot(file, 'k'), 1);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 });
   fs.writeFileSync(path.join(root, 'out-a'), 'AA');
-  assert.equal(confirmSnapshot(file, 'k'), undefined, 'an output rewritten');
+  assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(root, 'out-a')} changed`, 'an output rewritten');
   forgetSnapshots(root);
   assert.equal(fs.existsSync(file), false);
-  assert.equal(confirmSnapshot(file, 'k'), undefined);
+  assert.match(why(confirmSnapshot(file, 'k')), /no snapshot/);
 });
 
 test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
@@ -53,7 +55,7 @@ test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (const text of ['', '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}']) {
     fs.writeFileSync(file, text);
-    assert.equal(confirmSnapshot(file, 'k'), undefined, text);
+    assert.ok('why' in confirmSnapshot(file, 'k'), text);
   }
 });
 
