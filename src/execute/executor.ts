@@ -18,7 +18,7 @@ export interface AttemptOutcome {
   readonly argv: readonly string[];
   readonly startedAt: number;
   readonly endedAt: number;
-  /** Log of standard error; also holds launch errors. */
+  /** Log of standard error; also holds launch errors. Empty when the attempt wrote none. */
   readonly stderrLog: string;
   /** Log of standard output, when it did not go to an output file. */
   readonly stdoutLog?: string | undefined;

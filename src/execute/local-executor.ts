@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
-import { commitOutputs, discardOutputs, findMissingOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
+import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from './read-tail.ts';
 import { startFunctionTask } from './start-function-task.ts';
@@ -36,6 +36,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   let functionRunner: FunctionRunner | undefined;
   const cancelled = new Set<number>();
   let logDirReady: Promise<unknown> | undefined;
+  const staging = createStagingArea(options.runTag);
 
   function runnerFor(): FunctionRunner {
     if (options.createFunctionRunner === undefined) bug('a function step reached an executor without worker threads');
@@ -53,7 +54,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const startedAt = Date.now();
     let staged: StagedOutputs | undefined;
     if (task.outputs.length > 0) {
-      staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`, stagedOutputIndexes(task));
+      staged = await staging.stage(task.outputs, task.cwd, stagedOutputIndexes(task));
     }
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child =
@@ -82,8 +83,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       }
       if (status === 'succeeded') {
         options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt);
-        await commitOutputs(staged);
-      } else await discardOutputs(staged);
+        await staging.commit(staged);
+      } else await staging.discard(staged);
     }
     return finish(status, result, error);
 
@@ -92,7 +93,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       result: LaunchResult | undefined,
       error: string | undefined,
     ): Promise<AttemptOutcome> {
-      if (result === undefined && staged !== undefined) await discardOutputs(staged);
+      if (result === undefined && staged !== undefined) await staging.discard(staged);
       return {
         status,
         exitCode: result?.exitCode ?? null,
@@ -103,7 +104,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         endedAt: result?.endedAt ?? Date.now(),
         cpuMs: result?.cpuMs,
         maxRssKb: result?.maxRssKb,
-        stderrLog,
+        // A function that returned wrote no log (startFunctionTask makes none for it).
+        stderrLog: task.action.kind === 'function' && result?.exitCode === 0 ? '' : stderrLog,
         stdoutLog,
         stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),
       };
@@ -123,6 +125,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         child.cancel();
       }
       await Promise.all([options.launcher.close(), functionRunner?.close()]);
+      await staging.close();
     },
   };
 }

@@ -5,7 +5,9 @@ import type { FunctionRunner } from './worker/function-runner.ts';
 
 /**
  * Runs a function step on a worker thread behind the same handle as a process, so the executor
- * treats both alike. A thrown error's message and stack go to the attempt's stderr log.
+ * treats both alike. A thrown error's message and stack go to the attempt's stderr log; a function
+ * that returns has nothing to log, and no file is made for it (an empty file per task is an inode
+ * made per task, which thousands of short tasks pay for, see atomic-outputs.ts).
  */
 export function startFunctionTask(
   runner: FunctionRunner,
@@ -19,7 +21,6 @@ export function startFunctionTask(
     const result = await runner.run(task, outputs, controller.signal);
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {
-      await fs.writeFile(stderrPath, '');
       return { ...base, exitCode: 0, timedOut: false, cancelled: false };
     }
     await fs.writeFile(stderrPath, `${result.stack ?? result.message}\n`);
