@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Task } from '../plan/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
 import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from './read-tail.ts';
-import { startFunctionTask } from './start-function-task.ts';
+import type { FileDigest } from '../state/remembered-hashes.ts';
+import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
 
@@ -23,7 +25,18 @@ export interface LocalExecutorOptions {
    * place (`paths`: where they are now). The success is recorded here, so that a crash between
    * the two leaves staged outputs that the next run can move into place instead of re-running.
    */
-  readonly onOutputsReady?: (attempt: Attempt, paths: readonly string[], startedAt: number, endedAt: number) => void;
+  readonly onOutputsReady?: (
+    attempt: Attempt,
+    paths: readonly string[],
+    startedAt: number,
+    endedAt: number,
+    digests?: readonly (FileDigest | undefined)[],
+  ) => void;
+  /**
+   * Indexes of a task's outputs that other tasks read: a function step's worker thread hashes
+   * them (digests for `onOutputsReady`), so that they need not be read again to sign their readers.
+   */
+  readonly outputsToDigest?: (task: Task) => readonly number[];
   /** Worker threads for function steps, made on first use. */
   readonly createFunctionRunner?: () => FunctionRunner;
 }
@@ -59,7 +72,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child =
       task.action.kind === 'function'
-        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog)
+        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, options.outputsToDigest?.(task))
         : options.launcher.start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
             cwd: task.cwd,
@@ -70,7 +83,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
           });
     running.set(task.id, child);
     if (cancelled.has(task.id)) child.cancel();
-    const result = await child.done;
+    const result: FunctionLaunchResult = await child.done;
     running.delete(task.id);
     let status = statusOf(result);
     let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
@@ -82,7 +95,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
       }
       if (status === 'succeeded') {
-        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt);
+        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt, result.digests);
         await staging.commit(staged);
       } else await staging.discard(staged);
     }

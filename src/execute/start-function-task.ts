@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import type { Task } from '../plan/task.ts';
 import type { LaunchResult, RunningProcess } from '../process/launch-types.ts';
+import type { FileDigest } from '../state/remembered-hashes.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
+
+export interface FunctionLaunchResult extends LaunchResult {
+  /** Digests of the outputs asked for, index for index with the outputs, when it succeeded. */
+  readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+}
 
 /**
  * Runs a function step on a worker thread behind the same handle as a process, so the executor
@@ -14,14 +20,15 @@ export function startFunctionTask(
   task: Task,
   outputs: readonly string[],
   stderrPath: string,
-): RunningProcess {
+  digest?: readonly number[],
+): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
   const controller = new AbortController();
   const startedAt = Date.now();
-  const done = (async (): Promise<LaunchResult> => {
-    const result = await runner.run(task, outputs, controller.signal);
+  const done = (async (): Promise<FunctionLaunchResult> => {
+    const result = await runner.run(task, outputs, controller.signal, digest);
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {
-      return { ...base, exitCode: 0, timedOut: false, cancelled: false };
+      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests };
     }
     await fs.writeFile(stderrPath, `${result.stack ?? result.message}\n`);
     return {

@@ -10,6 +10,8 @@ import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { recordSuccess } from '../state/record-success.ts';
+import { withRememberedHashes, type FileDigest } from '../state/remembered-hashes.ts';
+import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { createAttemptRecorder } from './record-attempts.ts';
 import { removeStaleTemporaries } from './remove-stale-temporaries.ts';
@@ -44,8 +46,20 @@ export interface ExecutorContext {
   readonly runId: string;
   readonly logDir: string;
   readonly store: StateStore;
-  /** Records a success; `paths`: where the outputs are now, if not yet in their final place. */
-  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number, paths?: readonly string[]) => void;
+  /**
+   * Records a success; `paths`: where the outputs are now, if not yet in their final place;
+   * `digests`: the outputs' hashes, taken where they were written, for the tasks that read them.
+   */
+  readonly commit: (
+    task: Task,
+    attempt: number,
+    startedAt: number,
+    endedAt: number,
+    paths?: readonly string[],
+    digests?: readonly (FileDigest | undefined)[],
+  ) => void;
+  /** Indexes of a task's outputs that other tasks of the run read. */
+  readonly outputsRead: (task: Task) => number[];
 }
 
 export interface RunResult extends RunSummary {
@@ -91,7 +105,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
-    const cache = withDeletedTemporaries(store, createHashCache(store));
+    const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store)));
     const hinting: HashCache = {
       counts: cache.counts,
       async hashFiles(paths) {
@@ -107,12 +121,19 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths) => {
+    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths, digests) => {
+      if (digests !== undefined) {
+        for (let i = 0; i < digests.length; i += 1) {
+          const digest = digests[i];
+          if (digest !== undefined) cache.remember(resolveTaskPath(task.cwd, task.outputs[i] as string), digest);
+        }
+      }
       const signature = gate.signatureOf(task.id);
       if (signature === undefined || task.outputs.length === 0) return;
       recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
     };
-    const context: ExecutorContext = { runId, logDir, store, commit };
+    const outputsRead = listOutputsRead(options.tasks);
+    const context: ExecutorContext = { runId, logDir, store, commit, outputsRead };
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && survey.upToDate.size === options.tasks.length;
@@ -159,9 +180,31 @@ function createDefaultExecutor(options: RunPlanOptions, startLauncher: () => Pro
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
-      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt, paths),
+      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt, digests) =>
+        context.commit(task, attempt, startedAt, endedAt, paths, digests),
+      outputsToDigest: context.outputsRead,
       createFunctionRunner: () => createFunctionRunner({ threads: options.jobs }),
     });
+  };
+}
+
+// Which outputs of a task other tasks read (by absolute path): those are worth hashing as soon
+// as they are written. The set of read paths is made on first use, when a task has run.
+function listOutputsRead(tasks: readonly Task[]): (task: Task) => number[] {
+  let read: Set<string> | undefined;
+  return (task) => {
+    if (read === undefined) {
+      read = new Set();
+      for (let i = 0; i < tasks.length; i += 1) {
+        const { cwd, inputs } = tasks[i] as Task;
+        for (let j = 0; j < inputs.length; j += 1) read.add(resolveTaskPath(cwd, inputs[j] as string));
+      }
+    }
+    const indexes: number[] = [];
+    for (let i = 0; i < task.outputs.length; i += 1) {
+      if (read.has(resolveTaskPath(task.cwd, task.outputs[i] as string))) indexes.push(i);
+    }
+    return indexes;
   };
 }
 
