@@ -41,6 +41,29 @@ export async function hashFile(filePath: string): Promise<string> {
   }
 }
 
+/**
+ * `hashFile` without the thread pool, for a thread with nothing else to do (a worker thread that
+ * just wrote the file): each asynchronous call is a wake-up of another thread and back.
+ */
+export function hashFileSync(filePath: string): string {
+  const fd = fs.openSync(filePath, 'r');
+  let buffer: Buffer | undefined;
+  try {
+    const hash = createHash(HASH_ALGORITHM);
+    const size = fs.fstatSync(fd).size;
+    buffer = size + 1 >= CHUNK_BYTES ? (spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafe(size + 1);
+    for (;;) {
+      const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+    return hash.digest('hex');
+  } finally {
+    if (buffer?.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+    fs.closeSync(fd);
+  }
+}
+
 /** Hash of a string, for signatures. One-shot `crypto.hash` (Node >= 20.12) is twice as fast. */
 export const hashText: (text: string) => string =
   typeof crypto.hash === 'function'

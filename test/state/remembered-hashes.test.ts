@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { digestFile } from '../../src/state/digest-file.ts';
+import { digestFileSync } from '../../src/state/digest-file.ts';
 import { createHashCache } from '../../src/state/hash-cache.ts';
 import { hashFile } from '../../src/state/hash-file.ts';
 import { openStore } from '../../src/state/open-store.ts';
@@ -26,7 +26,7 @@ test('a file digested where it was written is signed without being read again', 
   const other = path.join(root, 'other.tsv');
   fs.writeFileSync(fresh, 'a\tb\n');
   fs.writeFileSync(other, 'c\n');
-  const digest = await digestFile(fresh);
+  const digest = digestFileSync(fresh);
   assert.ok(digest !== undefined);
   cache.remember(fresh, digest);
   const hashes = await cache.hashFiles([fresh, other, path.join(root, 'missing')]);
@@ -40,7 +40,7 @@ test('a remembered file that changed since is read again', async () => {
   const { root, calls, cache } = setup();
   const file = path.join(root, 'out.csv');
   fs.writeFileSync(file, 'one\n');
-  cache.remember(file, (await digestFile(file))!);
+  cache.remember(file, (digestFileSync(file))!);
   fs.writeFileSync(file, 'longer\n');
   assert.equal((await cache.hashFiles([file])).get(file), await hashFile(file));
   assert.deepEqual(calls, ['out.csv']);
@@ -48,7 +48,7 @@ test('a remembered file that changed since is read again', async () => {
   assert.equal((await cache.hashFiles([file])).get(file), undefined);
 });
 
-test('digestFile: undefined for a missing file', async () => {
+test('digestFileSync: undefined for a missing file', async () => {
   const root = makeTempDir();
-  assert.equal(await digestFile(path.join(root, 'nothing')), undefined);
+  assert.equal(digestFileSync(path.join(root, 'nothing')), undefined);
 });

@@ -1,7 +1,7 @@
 // Thread side of function steps: find the step's function in its pipeline file and call it.
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
-import { digestFile } from '../../state/digest-file.ts';
+import { digestFileSync } from '../../state/digest-file.ts';
 import type { FileDigest } from '../../state/remembered-hashes.ts';
 import { buildStepContext } from './build-step-context.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
@@ -40,15 +40,20 @@ export async function runStepFunction({ task, outputs, digest }: StepRequest): P
     return describeFailure(error);
   }
   if (digest === undefined) return { ok: true };
-  return { ok: true, digests: await digestOutputs(outputs, digest) };
+  return { ok: true, digests: digestOutputs(outputs, digest) };
 }
 
 // A file that cannot be hashed (missing: the executor reports it) is simply not remembered.
-async function digestOutputs(outputs: readonly string[], indexes: readonly number[]): Promise<(FileDigest | undefined)[]> {
+function digestOutputs(outputs: readonly string[], indexes: readonly number[]): (FileDigest | undefined)[] {
   const digests: (FileDigest | undefined)[] = outputs.map(() => undefined);
   for (const index of indexes) {
     const output = outputs[index];
-    if (output !== undefined) digests[index] = await digestFile(output).catch(() => undefined);
+    if (output === undefined) continue;
+    try {
+      digests[index] = digestFileSync(output);
+    } catch {
+      // Unreadable: the task that reads it will say so.
+    }
   }
   return digests;
 }
