@@ -1,3 +1,4 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -11,6 +12,11 @@ import path from 'node:path';
 // is searched for past the inodes freed in the last minutes, so 2,000 short tasks that each made
 // and removed a folder spent seconds of kernel time in inode allocation. Final paths are unique
 // across tasks, so attempts that take turns with a folder never meet each other's files.
+//
+// The calls between a task's end and the next one's start (lstat, rename, readdir, and mkdir the
+// first time) are synchronous: each takes microseconds, and through the thread pool each one is a
+// wake-up of another thread and back, which on a busy machine is often a wait for a core while
+// the worker threads sit idle.
 
 export interface StagedOutputs {
   /** Where the command writes, index for index with the task's outputs. */
@@ -45,26 +51,31 @@ export function createStagingArea(tag: string): StagingArea {
   const present = new Set<string>();
   let count = 0;
 
-  const makeFolder = async (folder: string): Promise<void> => {
+  const makeFolder = (folder: string): void => {
     if (present.has(folder)) return;
-    await fs.mkdir(folder, { recursive: true });
+    fsSync.mkdirSync(folder, { recursive: true });
     present.add(folder);
   };
 
-  const take = async (dir: string): Promise<string> => {
+  const take = (dir: string): string => {
     const reused = free.get(dir)?.pop();
     if (reused !== undefined) return reused;
     count += 1;
     const folder = path.join(dir, `${TEMP_PREFIX}${tag}-${count}`);
-    await makeFolder(dir);
-    await fs.mkdir(folder);
+    makeFolder(dir);
+    fsSync.mkdirSync(folder);
     made.add(folder);
     return folder;
   };
 
   // Back to the pool only when empty: a command may leave other files beside its output.
   const giveBack = async (folder: string): Promise<void> => {
-    const left = await fs.readdir(folder).catch(() => undefined);
+    let left: string[] | undefined;
+    try {
+      left = fsSync.readdirSync(folder);
+    } catch {
+      left = undefined;
+    }
     if (left !== undefined && left.length === 0) {
       const dir = path.dirname(folder);
       const list = free.get(dir);
@@ -86,13 +97,13 @@ export function createStagingArea(tag: string): StagingArea {
         const final = finals[index] as string;
         const dir = path.dirname(final);
         if (!staged.has(index)) {
-          await makeFolder(dir);
+          makeFolder(dir);
           paths.push(final);
           continue;
         }
         let folder = held.get(dir);
         if (folder === undefined) {
-          folder = await take(dir);
+          folder = take(dir);
           held.set(dir, folder);
         }
         paths.push(path.join(folder, path.basename(final)));
@@ -100,9 +111,7 @@ export function createStagingArea(tag: string): StagingArea {
       return { paths, finals, staged, folders: [...held.values()] };
     },
     async commit(outputs) {
-      for (const index of outputs.staged) {
-        await fs.rename(outputs.paths[index] as string, outputs.finals[index] as string);
-      }
+      for (const index of outputs.staged) fsSync.renameSync(outputs.paths[index] as string, outputs.finals[index] as string);
       for (const folder of outputs.folders) await giveBack(folder);
     },
     async discard(outputs) {
@@ -122,14 +131,17 @@ export function createStagingArea(tag: string): StagingArea {
 }
 
 /** The outputs the command did not create (as the task names them). */
-export async function findMissingOutputs(outputs: StagedOutputs, names: readonly string[]): Promise<string[]> {
+export function findMissingOutputs(outputs: StagedOutputs, names: readonly string[]): string[] {
   const missing: string[] = [];
-  for (const [index, file] of outputs.paths.entries()) {
+  for (let index = 0; index < outputs.paths.length; index += 1) {
+    const file = outputs.paths[index] as string;
+    let found: fsSync.Stats | undefined;
     try {
-      await fs.lstat(file);
+      found = fsSync.lstatSync(file, { throwIfNoEntry: false });
     } catch {
-      missing.push(names[index] ?? file);
+      found = undefined;
     }
+    if (found === undefined) missing.push(names[index] ?? file);
   }
   return missing;
 }

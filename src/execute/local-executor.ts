@@ -89,7 +89,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
     if (result.spawnError?.code === 'EFUNCTION') error = `the function threw: ${result.spawnError.message}`;
     if (staged !== undefined) {
-      const missing = status === 'succeeded' ? await findMissingOutputs(staged, task.outputs) : [];
+      const missing = status === 'succeeded' ? findMissingOutputs(staged, task.outputs) : [];
       if (missing.length > 0) {
         status = 'failed';
         error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;

@@ -30,7 +30,7 @@ export async function runStaged(runner: FunctionRunner, task: Task, signal?: Abo
   try {
     const staged = await staging.stage(task.outputs, task.cwd, new Set(task.outputs.keys()));
     const result = await runner.run(task, staged.paths, signal);
-    const missing = result.ok ? await findMissingOutputs(staged, task.outputs) : [];
+    const missing = result.ok ? findMissingOutputs(staged, task.outputs) : [];
     if (!result.ok || missing.length > 0) {
       await staging.discard(staged);
       return result.ok ? { ok: false, message: `missing outputs: ${missing.join(', ')}` } : result;
