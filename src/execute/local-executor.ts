@@ -57,7 +57,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     return functionRunner;
   }
 
-  async function submit({ task, attempt }: Attempt): Promise<AttemptOutcome> {
+  async function submit({ task, attempt, freeSlot }: Attempt): Promise<AttemptOutcome> {
     logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
     await logDirReady;
     const base = path.join(options.logDir, `${task.id}.${attempt}`);
@@ -95,6 +95,12 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
       }
       if (status === 'succeeded') {
+        if (freeSlot !== undefined) {
+          // It succeeded: the next task starts (its thread is idle now) while the outputs are
+          // committed. One turn of the event loop lets its start, all promise callbacks, go first.
+          freeSlot();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt, result.digests);
         await staging.commit(staged);
       } else await staging.discard(staged);

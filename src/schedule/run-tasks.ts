@@ -85,10 +85,21 @@ export function runTasks(
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
 
     // Decisions asked ahead for ready tasks, by task id, at most `jobs` at once; taken at start.
+    // Asked on the next turn of the event loop: the part of deciding that runs before its first
+    // await (stat calls, queries) would otherwise delay the tasks that pump() just started.
     const decisions = new Map<number, Promise<boolean>>();
+    let aheadQueued = false;
+    const queueDecideAhead = (): void => {
+      if (aheadQueued || options.decide === undefined || stopping) return;
+      aheadQueued = true;
+      setImmediate(() => {
+        aheadQueued = false;
+        decideAhead();
+      });
+    };
     const decideAhead = (): void => {
       const decide = options.decide;
-      if (decide === undefined || stopping) return;
+      if (decide === undefined || stopping || finished) return;
       for (let index = head; index < ready.length && decisions.size < options.jobs; index++) {
         const task = ready[index] as Task;
         if (decisions.has(task.id) || (records.get(task.id) as TaskRecord).attempts > 0) continue;
@@ -118,7 +129,7 @@ export function runTasks(
         ready.splice(0, head);
         head = 0;
       }
-      decideAhead();
+      queueDecideAhead();
       if (running === 0 && retryTimers.size === 0 && (stopping || head >= ready.length)) finishRun();
     };
 
@@ -150,9 +161,18 @@ export function runTasks(
       pump();
     };
 
+    // Tasks whose program or function has ended while the executor still commits their outputs:
+    // their slots are free already.
+    const slotFreed = new Set<number>();
     const submit = (task: Task, record: TaskRecord): void => {
       emit('onTaskStarted', task, record.attempts);
-      executor.submit({ task, attempt: record.attempts }).then(
+      const freeSlot = (): void => {
+        if (slotFreed.has(task.id) || records.get(task.id)?.state !== 'running') return;
+        slotFreed.add(task.id);
+        free += slotsFor(task);
+        pump();
+      };
+      executor.submit({ task, attempt: record.attempts, freeSlot }).then(
         (outcome) => ended(task, outcome),
         (error: unknown) => ended(task, internalFailure(task, error)),
       );
@@ -160,7 +180,7 @@ export function runTasks(
 
     const ended = (task: Task, outcome: AttemptOutcome): void => {
       const record = records.get(task.id) as TaskRecord;
-      free += slotsFor(task);
+      if (!slotFreed.delete(task.id)) free += slotsFor(task);
       running--;
       if (outcome.status === 'succeeded') {
         moveTask(record, 'succeeded');

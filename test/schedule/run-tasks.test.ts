@@ -128,6 +128,38 @@ describe('runTasks', () => {
     assert.equal(summary.counts['up to date'], 1);
   });
 
+  it('starts the next task once a running one frees its slot, before that one has ended', async () => {
+    const tasks = [1, 2, 3].map((id) => makeTask(id));
+    const log: string[] = [];
+    const finishing: Array<() => void> = [];
+    const executor: Executor = {
+      traits: { name: 'two-phase', printsStdout: false },
+      submit({ task, freeSlot }: Attempt): Promise<AttemptOutcome> {
+        log.push(`start ${task.id}`);
+        return new Promise((resolve) => {
+          setTimeout(() => {
+            // The program has ended; its outputs are still being committed.
+            log.push(`free ${task.id}`);
+            freeSlot?.();
+            freeSlot?.();
+            finishing.push(() => {
+              log.push(`end ${task.id}`);
+              const now = Date.now();
+              resolve({ status: 'succeeded', exitCode: 0, signal: null, argv: [], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] });
+            });
+            if (finishing.length === 2 || task.id === 3) for (const finish of finishing.splice(0)) finish();
+          }, 5);
+        });
+      },
+      cancel: () => {},
+      shutdown: async () => {},
+    };
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false, dependencies: new Map([[3, [1]]]) });
+    assert.equal(summary.counts.succeeded, 3);
+    // 2 starts while 1 commits; 3 needs 1, so it waits for 1 to end, not only to free its slot.
+    assert.deepEqual(log, ['start 1', 'free 1', 'start 2', 'free 2', 'end 1', 'end 2', 'start 3', 'free 3', 'end 3']);
+  });
+
   it('reports a decide() that throws as the failure of that task only', async () => {
     const tasks = [1, 2, 3].map((id) => makeTask(id));
     const executor = scriptedExecutor(() => 'succeeded');
