@@ -4,6 +4,7 @@ import type { Task } from '../plan/task.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { createHashCache, type HashCache } from '../state/hash-cache.ts';
+import { createThreadHasher } from '../state/hash-in-threads.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
@@ -101,11 +102,13 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     return { ready: launcher };
   };
   let executor: Executor | undefined;
+  // Large files are hashed on -j worker threads (a first run hashes every input before it starts).
+  const threadHasher = createThreadHasher(options.jobs);
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
-    const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store)));
+    const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher: threadHasher.hash })));
     const hinting: HashCache = {
       counts: cache.counts,
       async hashFiles(paths) {
@@ -158,6 +161,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     pruneRuns(store);
     return { ...summary, runId, survey };
   } finally {
+    await threadHasher.close();
     await executor?.shutdown();
     // Started on a hint, yet every task was up to date (a file touched, its content the same).
     if (executor === NOTHING_TO_RUN || executor === undefined) await (await launcher?.catch(() => undefined))?.close();
