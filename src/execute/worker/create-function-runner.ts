@@ -53,6 +53,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   return {
     threads,
     run,
+    warm: () => pool.warm(),
     close(): Promise<void> {
       closed = true;
       return pool.close();

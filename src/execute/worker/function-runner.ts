@@ -34,6 +34,8 @@ export interface FunctionRunner {
    * is busy with other tasks.
    */
   run(task: Task, outputs: readonly string[], signal?: AbortSignal, digest?: readonly number[]): Promise<FunctionResult>;
+  /** Starts the threads now, e.g. while the run checks what is up to date. */
+  warm(): void;
   /** Terminates the threads; running tasks resolve as cancelled. */
   close(): Promise<void>;
 }
