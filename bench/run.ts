@@ -5,12 +5,13 @@ import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.ts';
 import { spawnOverheadBenchmark } from './spawn-overhead.ts';
 import { workerTasksBenchmark } from './worker-tasks.ts';
+import { diabetesStepsBenchmark } from './diabetes-steps.ts';
 import { diabetesThroughputBenchmark } from './diabetes-throughput.ts';
 import { noopRerunBenchmark } from './noop-rerun.ts';
 import { planMillionBenchmark } from './plan-million.ts';
 import { slurmArrayBenchmark } from './slurm-array.ts';
 
-const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark, slurmArrayBenchmark, diabetesThroughputBenchmark];
+const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark, slurmArrayBenchmark, diabetesThroughputBenchmark, diabetesStepsBenchmark];
 
 async function runBenchmarks(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -25,37 +25,36 @@ export default pipeline({
     const records = `${p.data}/data-{patient}`;
     const work = `${p.out}/work`;
     const codes = p.codes === '' ? `${p.data}/Data-Codes` : p.codes;
-    // The steps' code is an input: sluice signs a function step by its own source, so an edit
-    // in lib/ would otherwise not make them run again.
-    const code = all('lib/{module}.ts');
+    // The steps' code in lib/ needs no declaring: a function step's signature covers the local
+    // modules the pipeline imports, so an edit there makes the steps run again.
     return {
       dates: step({
         description: 'standardise dates and times; reject lines that are not four fields with a real date and time',
-        in: { records, code },
+        in: { records },
         out: `${work}/data-{patient}.tsv`,
         run: ({ inputs, output }) => standardiseDatesFile(inputs.records, output),
       }),
       codes: step({
         description: 'translate codes, check values; write the patient CSV and its rejects',
-        in: { dated: `${work}/data-{patient}.tsv`, records, codes, code },
+        in: { dated: `${work}/data-{patient}.tsv`, records, codes },
         out: { csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv` },
         run: ({ inputs, outputs }) => translateCodesFile({ ...inputs, ...outputs }),
       }),
       account: step({
         description: 'fail unless every input line is in the CSV or the rejects exactly once; measure the CSV',
-        in: { records, csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, codes, code },
+        in: { records, csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, codes },
         out: `${work}/data-{patient}.ledger.csv`,
         run: ({ inputs, output }) => accountLinesFile({ ...inputs, ledger: output }),
       }),
       rejects: step({
         description: 'every rejected line in one file',
-        in: { parts: all(`${work}/data-{patient}.rejects.csv`), code },
+        in: { parts: all(`${work}/data-{patient}.rejects.csv`) },
         out: `${p.out}/rejects.csv`,
         run: ({ inputs, output }) => collectRejectsFile(inputs.parts, output),
       }),
       summary: step({
         description: 'per patient: lines, records, rejects, date range, mean blood glucose',
-        in: { ledgers: all(`${work}/data-{patient}.ledger.csv`), rejects: `${p.out}/rejects.csv`, code },
+        in: { ledgers: all(`${work}/data-{patient}.ledger.csv`), rejects: `${p.out}/rejects.csv` },
         out: `${p.out}/summary.csv`,
         run: ({ inputs, output }) => summariseFile(inputs.ledgers, inputs.rejects, output),
       }),

@@ -1,10 +1,22 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
 // Outputs the command is told about are written into a hidden folder beside their final place
-// (same file system, same basename, so tools that look at the extension behave) and renamed on
+// (same file system, same basename, so tools that look at the name behave) and renamed on
 // success. Outputs a command writes by names it derives itself are written in place and deleted
 // when the attempt fails.
+//
+// A staging folder is reused by later attempts once it is empty again, instead of being made
+// and removed for each one: on ext4 without a journal (this project's machines) every new inode
+// is searched for past the inodes freed in the last minutes, so 2,000 short tasks that each made
+// and removed a folder spent seconds of kernel time in inode allocation. Final paths are unique
+// across tasks, so attempts that take turns with a folder never meet each other's files.
+//
+// The calls between a task's end and the next one's start (lstat, rename, readdir, and mkdir the
+// first time) are synchronous: each takes microseconds, and through the thread pool each one is a
+// wake-up of another thread and back, which on a busy machine is often a wait for a core while
+// the worker threads sit idle.
 
 export interface StagedOutputs {
   /** Where the command writes, index for index with the task's outputs. */
@@ -12,57 +24,124 @@ export interface StagedOutputs {
   /** Absolute final paths. */
   readonly finals: readonly string[];
   readonly staged: ReadonlySet<number>;
+  /** The staging folders this attempt holds. */
   readonly folders: readonly string[];
 }
 
 export const TEMP_PREFIX = '.sluice-tmp-';
 
-/** Creates the staging folders (and any missing output folders) for one attempt. */
-export async function stageOutputs(
-  outputs: readonly string[],
-  cwd: string,
-  tag: string,
-  staged: ReadonlySet<number>,
-): Promise<StagedOutputs> {
-  const folders = new Set<string>();
-  const finals = outputs.map((output) => path.resolve(cwd, output));
-  const paths = finals.map((final, index) => {
-    if (!staged.has(index)) return final;
-    const folder = path.join(path.dirname(final), `${TEMP_PREFIX}${tag}`);
-    folders.add(folder);
-    return path.join(folder, path.basename(final));
-  });
-  for (const folder of new Set([...folders, ...finals.map((final) => path.dirname(final))])) {
-    await fs.mkdir(folder, { recursive: true });
-  }
-  return { paths, finals, staged, folders: [...folders] };
+/** The staging folders of one run. */
+export interface StagingArea {
+  /** Takes a staging folder beside each staged output (and makes missing output folders). */
+  stage(outputs: readonly string[], cwd: string, staged: ReadonlySet<number>): Promise<StagedOutputs>;
+  /** Moves every staged output to its final path; the folders go back for reuse. */
+  commit(outputs: StagedOutputs): Promise<void>;
+  /** Removes the staged outputs, their folders and the in-place outputs of a failed attempt. */
+  discard(outputs: StagedOutputs): Promise<void>;
+  /** Removes every staging folder left (once no attempt runs). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** `tag` keeps this run's folders apart from another's (e.g. the run id). */
+export function createStagingArea(tag: string): StagingArea {
+  // Output folder → its staging folders that no attempt holds.
+  const free = new Map<string, string[]>();
+  const made = new Set<string>();
+  // Output folders known to exist: made or found by this run.
+  const present = new Set<string>();
+  let count = 0;
+
+  const makeFolder = (folder: string): void => {
+    if (present.has(folder)) return;
+    fsSync.mkdirSync(folder, { recursive: true });
+    present.add(folder);
+  };
+
+  const take = (dir: string): string => {
+    const reused = free.get(dir)?.pop();
+    if (reused !== undefined) return reused;
+    count += 1;
+    const folder = path.join(dir, `${TEMP_PREFIX}${tag}-${count}`);
+    makeFolder(dir);
+    fsSync.mkdirSync(folder);
+    made.add(folder);
+    return folder;
+  };
+
+  // Back to the pool only when empty: a command may leave other files beside its output.
+  const giveBack = async (folder: string): Promise<void> => {
+    let left: string[] | undefined;
+    try {
+      left = fsSync.readdirSync(folder);
+    } catch {
+      left = undefined;
+    }
+    if (left !== undefined && left.length === 0) {
+      const dir = path.dirname(folder);
+      const list = free.get(dir);
+      if (list === undefined) free.set(dir, [folder]);
+      else list.push(folder);
+      return;
+    }
+    made.delete(folder);
+    await fs.rm(folder, { recursive: true, force: true });
+  };
+
+  return {
+    async stage(outputs, cwd, staged) {
+      const finals = outputs.map((output) => path.resolve(cwd, output));
+      // One folder per output folder: several outputs of a task in one folder share it.
+      const held = new Map<string, string>();
+      const paths: string[] = [];
+      for (let index = 0; index < finals.length; index += 1) {
+        const final = finals[index] as string;
+        const dir = path.dirname(final);
+        if (!staged.has(index)) {
+          makeFolder(dir);
+          paths.push(final);
+          continue;
+        }
+        let folder = held.get(dir);
+        if (folder === undefined) {
+          folder = take(dir);
+          held.set(dir, folder);
+        }
+        paths.push(path.join(folder, path.basename(final)));
+      }
+      return { paths, finals, staged, folders: [...held.values()] };
+    },
+    async commit(outputs) {
+      for (const index of outputs.staged) fsSync.renameSync(outputs.paths[index] as string, outputs.finals[index] as string);
+      for (const folder of outputs.folders) await giveBack(folder);
+    },
+    async discard(outputs) {
+      for (const folder of outputs.folders) made.delete(folder);
+      await Promise.all([
+        ...outputs.folders.map((folder) => fs.rm(folder, { recursive: true, force: true })),
+        ...outputs.finals.filter((_, index) => !outputs.staged.has(index)).map((file) => fs.rm(file, { force: true, recursive: true })),
+      ]);
+    },
+    async close() {
+      const folders = [...made];
+      made.clear();
+      free.clear();
+      await Promise.all(folders.map((folder) => fs.rm(folder, { recursive: true, force: true })));
+    },
+  };
 }
 
 /** The outputs the command did not create (as the task names them). */
-export async function findMissingOutputs(outputs: StagedOutputs, names: readonly string[]): Promise<string[]> {
+export function findMissingOutputs(outputs: StagedOutputs, names: readonly string[]): string[] {
   const missing: string[] = [];
-  for (const [index, file] of outputs.paths.entries()) {
+  for (let index = 0; index < outputs.paths.length; index += 1) {
+    const file = outputs.paths[index] as string;
+    let found: fsSync.Stats | undefined;
     try {
-      await fs.lstat(file);
+      found = fsSync.lstatSync(file, { throwIfNoEntry: false });
     } catch {
-      missing.push(names[index] ?? file);
+      found = undefined;
     }
+    if (found === undefined) missing.push(names[index] ?? file);
   }
   return missing;
-}
-
-/** Moves every staged output to its final path and removes the staging folders. */
-export async function commitOutputs(outputs: StagedOutputs): Promise<void> {
-  for (const index of outputs.staged) {
-    await fs.rename(outputs.paths[index] as string, outputs.finals[index] as string);
-  }
-  await Promise.all(outputs.folders.map((folder) => fs.rm(folder, { recursive: true, force: true })));
-}
-
-/** Removes the staging folders and the in-place outputs of a failed attempt. */
-export async function discardOutputs(outputs: StagedOutputs): Promise<void> {
-  await Promise.all([
-    ...outputs.folders.map((folder) => fs.rm(folder, { recursive: true, force: true })),
-    ...outputs.finals.filter((_, index) => !outputs.staged.has(index)).map((file) => fs.rm(file, { force: true, recursive: true })),
-  ]);
 }

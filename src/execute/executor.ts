@@ -4,6 +4,13 @@ import type { Task } from '../plan/task.ts';
 export interface Attempt {
   readonly task: Task;
   readonly attempt: number;
+  /**
+   * Called by a backend once the task's program or function has succeeded and its cpus are
+   * free, before it commits the outputs: the scheduler starts the next task meanwhile (not after
+   * a failure: without `--keep-going` no task starts after one). Optional for a backend (the
+   * slot is free at the latest when `submit` resolves); calling it again does nothing.
+   */
+  readonly freeSlot?: (() => void) | undefined;
 }
 
 export type AttemptStatus = 'succeeded' | 'failed' | 'timed out' | 'cancelled';
@@ -18,7 +25,7 @@ export interface AttemptOutcome {
   readonly argv: readonly string[];
   readonly startedAt: number;
   readonly endedAt: number;
-  /** Log of standard error; also holds launch errors. */
+  /** Log of standard error; also holds launch errors. Empty when the attempt wrote none. */
   readonly stderrLog: string;
   /** Log of standard output, when it did not go to an output file. */
   readonly stdoutLog?: string | undefined;

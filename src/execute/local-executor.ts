@@ -1,11 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Task } from '../plan/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
-import { commitOutputs, discardOutputs, findMissingOutputs, stageOutputs, type StagedOutputs } from './atomic-outputs.ts';
+import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from './read-tail.ts';
-import { startFunctionTask } from './start-function-task.ts';
+import type { FileDigest } from '../state/remembered-hashes.ts';
+import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
 
@@ -23,7 +25,18 @@ export interface LocalExecutorOptions {
    * place (`paths`: where they are now). The success is recorded here, so that a crash between
    * the two leaves staged outputs that the next run can move into place instead of re-running.
    */
-  readonly onOutputsReady?: (attempt: Attempt, paths: readonly string[], startedAt: number, endedAt: number) => void;
+  readonly onOutputsReady?: (
+    attempt: Attempt,
+    paths: readonly string[],
+    startedAt: number,
+    endedAt: number,
+    digests?: readonly (FileDigest | undefined)[],
+  ) => void;
+  /**
+   * Indexes of a task's outputs that other tasks read: a function step's worker thread hashes
+   * them (digests for `onOutputsReady`), so that they need not be read again to sign their readers.
+   */
+  readonly outputsToDigest?: (task: Task) => readonly number[];
   /** Worker threads for function steps, made on first use. */
   readonly createFunctionRunner?: () => FunctionRunner;
 }
@@ -36,6 +49,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   let functionRunner: FunctionRunner | undefined;
   const cancelled = new Set<number>();
   let logDirReady: Promise<unknown> | undefined;
+  const staging = createStagingArea(options.runTag);
 
   function runnerFor(): FunctionRunner {
     if (options.createFunctionRunner === undefined) bug('a function step reached an executor without worker threads');
@@ -43,7 +57,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     return functionRunner;
   }
 
-  async function submit({ task, attempt }: Attempt): Promise<AttemptOutcome> {
+  async function submit({ task, attempt, freeSlot }: Attempt): Promise<AttemptOutcome> {
     logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
     await logDirReady;
     const base = path.join(options.logDir, `${task.id}.${attempt}`);
@@ -53,12 +67,12 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const startedAt = Date.now();
     let staged: StagedOutputs | undefined;
     if (task.outputs.length > 0) {
-      staged = await stageOutputs(task.outputs, task.cwd, `${options.runTag}-${task.id}`, stagedOutputIndexes(task));
+      staged = await staging.stage(task.outputs, task.cwd, stagedOutputIndexes(task));
     }
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child =
       task.action.kind === 'function'
-        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog)
+        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, options.outputsToDigest?.(task))
         : options.launcher.start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
             cwd: task.cwd,
@@ -69,21 +83,27 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
           });
     running.set(task.id, child);
     if (cancelled.has(task.id)) child.cancel();
-    const result = await child.done;
+    const result: FunctionLaunchResult = await child.done;
     running.delete(task.id);
     let status = statusOf(result);
     let error = result.spawnError === undefined ? undefined : describeSpawnError(argv[0] ?? '', result.spawnError);
     if (result.spawnError?.code === 'EFUNCTION') error = `the function threw: ${result.spawnError.message}`;
     if (staged !== undefined) {
-      const missing = status === 'succeeded' ? await findMissingOutputs(staged, task.outputs) : [];
+      const missing = status === 'succeeded' ? findMissingOutputs(staged, task.outputs) : [];
       if (missing.length > 0) {
         status = 'failed';
         error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
       }
       if (status === 'succeeded') {
-        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt);
-        await commitOutputs(staged);
-      } else await discardOutputs(staged);
+        if (freeSlot !== undefined) {
+          // It succeeded: the next task starts (its thread is idle now) while the outputs are
+          // committed. One turn of the event loop lets its start, all promise callbacks, go first.
+          freeSlot();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt, result.digests);
+        await staging.commit(staged);
+      } else await staging.discard(staged);
     }
     return finish(status, result, error);
 
@@ -92,7 +112,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       result: LaunchResult | undefined,
       error: string | undefined,
     ): Promise<AttemptOutcome> {
-      if (result === undefined && staged !== undefined) await discardOutputs(staged);
+      if (result === undefined && staged !== undefined) await staging.discard(staged);
       return {
         status,
         exitCode: result?.exitCode ?? null,
@@ -103,7 +123,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         endedAt: result?.endedAt ?? Date.now(),
         cpuMs: result?.cpuMs,
         maxRssKb: result?.maxRssKb,
-        stderrLog,
+        // A function that returned wrote no log (startFunctionTask makes none for it).
+        stderrLog: task.action.kind === 'function' && result?.exitCode === 0 ? '' : stderrLog,
         stdoutLog,
         stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),
       };
@@ -123,6 +144,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         child.cancel();
       }
       await Promise.all([options.launcher.close(), functionRunner?.close()]);
+      await staging.close();
     },
   };
 }

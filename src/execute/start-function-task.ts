@@ -1,26 +1,34 @@
 import fs from 'node:fs/promises';
 import type { Task } from '../plan/task.ts';
 import type { LaunchResult, RunningProcess } from '../process/launch-types.ts';
+import type { FileDigest } from '../state/remembered-hashes.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
+
+export interface FunctionLaunchResult extends LaunchResult {
+  /** Digests of the outputs asked for, index for index with the outputs, when it succeeded. */
+  readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+}
 
 /**
  * Runs a function step on a worker thread behind the same handle as a process, so the executor
- * treats both alike. A thrown error's message and stack go to the attempt's stderr log.
+ * treats both alike. A thrown error's message and stack go to the attempt's stderr log; a function
+ * that returns has nothing to log, and no file is made for it (an empty file per task is an inode
+ * made per task, which thousands of short tasks pay for, see atomic-outputs.ts).
  */
 export function startFunctionTask(
   runner: FunctionRunner,
   task: Task,
   outputs: readonly string[],
   stderrPath: string,
-): RunningProcess {
+  digest?: readonly number[],
+): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
   const controller = new AbortController();
   const startedAt = Date.now();
-  const done = (async (): Promise<LaunchResult> => {
-    const result = await runner.run(task, outputs, controller.signal);
+  const done = (async (): Promise<FunctionLaunchResult> => {
+    const result = await runner.run(task, outputs, controller.signal, digest);
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {
-      await fs.writeFile(stderrPath, '');
-      return { ...base, exitCode: 0, timedOut: false, cancelled: false };
+      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests };
     }
     await fs.writeFile(stderrPath, `${result.stack ?? result.message}\n`);
     return {

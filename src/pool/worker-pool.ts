@@ -20,6 +20,8 @@ export interface WorkerPool<In, Out> {
    * thread takes the job.
    */
   run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out>;
+  /** Starts every thread now, before the first job (threads otherwise start with the jobs). */
+  warm(): void;
   /** Terminates every thread; queued and running jobs reject. Idempotent. */
   close(): Promise<void>;
 }
@@ -204,7 +206,11 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     return closing;
   }
 
-  return { size: options.size, run, close };
+  function warm(): void {
+    while (closing === undefined && threads.size < options.size) spawn();
+  }
+
+  return { size: options.size, run, warm, close };
 }
 
 function abortError(signal: AbortSignal): PoolAbortError {

@@ -47,7 +47,7 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
           outcome.status,
           outcome.exitCode,
           outcome.signal,
-          outcome.stderrLog,
+          outcome.stderrLog === '' ? null : outcome.stderrLog,
           outcome.startedAt,
           outcome.endedAt,
           outcome.argv.length > 0 ? quoteArgv(outcome.argv) : null,

@@ -1,15 +1,19 @@
 import { bug } from '../errors.ts';
 import type { Executor } from '../execute/executor.ts';
+import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { createHashCache, type HashCache } from '../state/hash-cache.ts';
+import { createThreadHasher } from '../state/hash-in-threads.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { recordSuccess } from '../state/record-success.ts';
+import { withRememberedHashes, type FileDigest } from '../state/remembered-hashes.ts';
+import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { forgetSnapshots, takeSnapshot, writeSnapshot, type SnapshotRequest } from '../state/up-to-date-snapshot.ts';
 import { createAttemptRecorder } from './record-attempts.ts';
@@ -47,8 +51,20 @@ export interface ExecutorContext {
   readonly runId: string;
   readonly logDir: string;
   readonly store: StateStore;
-  /** Records a success; `paths`: where the outputs are now, if not yet in their final place. */
-  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number, paths?: readonly string[]) => void;
+  /**
+   * Records a success; `paths`: where the outputs are now, if not yet in their final place;
+   * `digests`: the outputs' hashes, taken where they were written, for the tasks that read them.
+   */
+  readonly commit: (
+    task: Task,
+    attempt: number,
+    startedAt: number,
+    endedAt: number,
+    paths?: readonly string[],
+    digests?: readonly (FileDigest | undefined)[],
+  ) => void;
+  /** Indexes of a task's outputs that other tasks of the run read. */
+  readonly outputsRead: (task: Task) => number[];
 }
 
 export interface RunResult extends RunSummary {
@@ -89,7 +105,21 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     }
     return { ready: launcher };
   };
+  // The worker threads of function steps start on the same hint, when the plan has such steps:
+  // they boot (~50 ms each) while the rest of the plan is checked.
+  const hasFunctions = options.tasks.some((task) => task.action.kind === 'function');
+  let functionRunner: Promise<FunctionRunner> | undefined;
+  const startFunctionRunner = (): Promise<FunctionRunner> => {
+    functionRunner ??= import('../execute/worker/create-function-runner.ts').then(({ createFunctionRunner }) => {
+      const runner = createFunctionRunner({ threads: options.jobs });
+      runner.warm();
+      return runner;
+    });
+    return functionRunner;
+  };
   let executor: Executor | undefined;
+  // Large files are hashed on -j worker threads (a first run hashes every input before it starts).
+  const threadHasher = createThreadHasher(options.jobs);
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
@@ -97,7 +127,18 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const cleanup = await removeStaleTemporaries(store, options.tasks);
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
     const observed = options.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
-    const cache = withDeletedTemporaries(store, createHashCache(store, { observe: observed?.inputs }));
+    // The first file that must be read is the sign that tasks will run: what they need starts
+    // booting then, while the files are hashed.
+    let hinted = options.createExecutor !== undefined;
+    const hasher = (file: string): Promise<string> => {
+      if (!hinted) {
+        hinted = true;
+        if (hasFunctions) void startFunctionRunner().catch(() => {});
+        void startLauncher().catch(() => {});
+      }
+      return threadHasher.hash(file);
+    };
+    const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
     const hinting: HashCache = {
       counts: cache.counts,
       async hashFiles(paths) {
@@ -113,16 +154,25 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths) => {
+    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths, digests) => {
+      if (digests !== undefined) {
+        for (let i = 0; i < digests.length; i += 1) {
+          const digest = digests[i];
+          if (digest !== undefined) cache.remember(resolveTaskPath(task.cwd, task.outputs[i] as string), digest);
+        }
+      }
       const signature = gate.signatureOf(task.id);
       if (signature === undefined || task.outputs.length === 0) return;
       recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
     };
-    const context: ExecutorContext = { runId, logDir, store, commit };
+    const outputsRead = listOutputsRead(options.tasks);
+    const context: ExecutorContext = { runId, logDir, store, commit, outputsRead };
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && survey.upToDate.size === options.tasks.length;
-    executor = idle ? NOTHING_TO_RUN : await (options.createExecutor ?? createDefaultExecutor(options, startLauncher))(context);
+    executor = idle
+      ? NOTHING_TO_RUN
+      : await (options.createExecutor ?? createDefaultExecutor(options, startLauncher, hasFunctions ? startFunctionRunner : undefined))(context);
     const recorder = createAttemptRecorder(store, runId);
     const summary = await runTasks(
       options.tasks,
@@ -148,7 +198,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     }
     return { ...summary, runId, survey };
   } finally {
+    await threadHasher.close();
     await executor?.shutdown();
+    // Started on a hint, and not closed by an executor that never ran a function step.
+    await (await functionRunner?.catch(() => undefined))?.close();
     // Started on a hint, yet every task was up to date (a file touched, its content the same).
     if (executor === NOTHING_TO_RUN || executor === undefined) await (await launcher?.catch(() => undefined))?.close();
     lock.release();
@@ -157,12 +210,17 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
 }
 
 // Local processes and worker threads, loaded when a task is about to run.
-function createDefaultExecutor(options: RunPlanOptions, startLauncher: () => Promise<{ ready: Promise<Launcher> }>) {
+function createDefaultExecutor(
+  options: RunPlanOptions,
+  startLauncher: () => Promise<{ ready: Promise<Launcher> }>,
+  startFunctionRunner: (() => Promise<FunctionRunner>) | undefined,
+) {
   return async (context: ExecutorContext): Promise<Executor> => {
     const launcher = (await startLauncher()).ready;
-    const [{ createLocalExecutor }, { createFunctionRunner }] = await Promise.all([
+    const [{ createLocalExecutor }, { createFunctionRunner }, runner] = await Promise.all([
       import('../execute/local-executor.ts'),
       import('../execute/worker/create-function-runner.ts'),
+      startFunctionRunner?.(),
     ]);
     return createLocalExecutor({
       launcher: await launcher,
@@ -170,9 +228,31 @@ function createDefaultExecutor(options: RunPlanOptions, startLauncher: () => Pro
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
-      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt) => context.commit(task, attempt, startedAt, endedAt, paths),
-      createFunctionRunner: () => createFunctionRunner({ threads: options.jobs }),
+      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt, digests) =>
+        context.commit(task, attempt, startedAt, endedAt, paths, digests),
+      outputsToDigest: context.outputsRead,
+      createFunctionRunner: () => runner ?? createFunctionRunner({ threads: options.jobs }),
     });
+  };
+}
+
+// Which outputs of a task other tasks read (by absolute path): those are worth hashing as soon
+// as they are written. The set of read paths is made on first use, when a task has run.
+function listOutputsRead(tasks: readonly Task[]): (task: Task) => number[] {
+  let read: Set<string> | undefined;
+  return (task) => {
+    if (read === undefined) {
+      read = new Set();
+      for (let i = 0; i < tasks.length; i += 1) {
+        const { cwd, inputs } = tasks[i] as Task;
+        for (let j = 0; j < inputs.length; j += 1) read.add(resolveTaskPath(cwd, inputs[j] as string));
+      }
+    }
+    const indexes: number[] = [];
+    for (let i = 0; i < task.outputs.length; i += 1) {
+      if (read.has(resolveTaskPath(task.cwd, task.outputs[i] as string))) indexes.push(i);
+    }
+    return indexes;
   };
 }
 

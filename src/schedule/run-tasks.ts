@@ -19,8 +19,10 @@ export interface ScheduleOptions {
   /** Tasks known to be up to date before the run starts (with everything they need). */
   readonly upToDate?: ReadonlySet<number>;
   /**
-   * Asked when a task is about to start, once its inputs exist: false skips it as up to date.
-   * Lets a task whose inputs were remade identically stay untouched.
+   * Asked once a task's inputs exist, before it starts: false skips it as up to date. Lets a
+   * task whose inputs were remade identically stay untouched. Asked ahead of time for the next
+   * ready tasks while every slot is taken, so that its work (hashing inputs) is not between a
+   * slot freeing and the next task starting.
    */
   readonly decide?: (task: Task) => Promise<boolean>;
 }
@@ -82,6 +84,38 @@ export function runTasks(
 
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
 
+    // Decisions asked ahead for ready tasks, by task id, at most `jobs` at once; taken at start.
+    // Asked on the next turn of the event loop: the part of deciding that runs before its first
+    // await (stat calls, queries) would otherwise delay the tasks that pump() just started.
+    const decisions = new Map<number, Promise<boolean>>();
+    let aheadQueued = false;
+    const queueDecideAhead = (): void => {
+      if (aheadQueued || options.decide === undefined || stopping) return;
+      aheadQueued = true;
+      setImmediate(() => {
+        aheadQueued = false;
+        decideAhead();
+      });
+    };
+    const decideAhead = (): void => {
+      const decide = options.decide;
+      if (decide === undefined || stopping || finished) return;
+      for (let index = head; index < ready.length && decisions.size < options.jobs; index++) {
+        const task = ready[index] as Task;
+        if (decisions.has(task.id) || (records.get(task.id) as TaskRecord).attempts > 0) continue;
+        const decision = decide(task);
+        // Rejections are reported when the task starts.
+        decision.catch(() => {});
+        decisions.set(task.id, decision);
+      }
+    };
+    const decisionFor = (task: Task, decide: (task: Task) => Promise<boolean>): Promise<boolean> => {
+      const decision = decisions.get(task.id);
+      if (decision === undefined) return decide(task);
+      decisions.delete(task.id);
+      return decision;
+    };
+
     const pump = (): void => {
       while (!stopping && head < ready.length && free > 0) {
         const index = pick(ready, head, free, slotsFor);
@@ -95,6 +129,7 @@ export function runTasks(
         ready.splice(0, head);
         head = 0;
       }
+      queueDecideAhead();
       if (running === 0 && retryTimers.size === 0 && (stopping || head >= ready.length)) finishRun();
     };
 
@@ -105,7 +140,7 @@ export function runTasks(
       free -= slotsFor(task);
       running++;
       if (options.decide !== undefined && record.attempts === 1) {
-        options.decide(task).then(
+        decisionFor(task, options.decide).then(
           (run) => (run && !stopping ? submit(task, record) : skipUpToDate(task, record, run)),
           (error: unknown) => ended(task, internalFailure(task, error)),
         );
@@ -126,9 +161,18 @@ export function runTasks(
       pump();
     };
 
+    // Tasks whose program or function has ended while the executor still commits their outputs:
+    // their slots are free already.
+    const slotFreed = new Set<number>();
     const submit = (task: Task, record: TaskRecord): void => {
       emit('onTaskStarted', task, record.attempts);
-      executor.submit({ task, attempt: record.attempts }).then(
+      const freeSlot = (): void => {
+        if (slotFreed.has(task.id) || records.get(task.id)?.state !== 'running') return;
+        slotFreed.add(task.id);
+        free += slotsFor(task);
+        pump();
+      };
+      executor.submit({ task, attempt: record.attempts, freeSlot }).then(
         (outcome) => ended(task, outcome),
         (error: unknown) => ended(task, internalFailure(task, error)),
       );
@@ -136,7 +180,7 @@ export function runTasks(
 
     const ended = (task: Task, outcome: AttemptOutcome): void => {
       const record = records.get(task.id) as TaskRecord;
-      free += slotsFor(task);
+      if (!slotFreed.delete(task.id)) free += slotsFor(task);
       running--;
       if (outcome.status === 'succeeded') {
         moveTask(record, 'succeeded');

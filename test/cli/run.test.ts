@@ -229,6 +229,10 @@ export default pipeline({
     const result = await runSluice(['run', 'total'], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 6\nb 6\nc 6\n');
+    // A function that returned has nothing to log: only the command's attempt has log files.
+    const logs = listFiles(path.join(dir, '.sluice/logs')).map((file) => path.basename(file)).filter((name) => /^\d+\.\d+\./.test(name));
+    assert.deepEqual(logs, ['4.1.err']);
+    assert.deepEqual([...listFiles(path.join(dir, 'work')), ...listFiles(path.join(dir, 'out'))].filter((f) => f.includes('.sluice-tmp-')), []);
     const again = await runSluice(['run', 'total', '--param', 'factor=3'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 9\nb 9\nc 9\n', 'a parameter a function reads re-runs it');
@@ -236,6 +240,8 @@ export default pipeline({
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /broken task \d+ the function threw: record 7 is bad/);
     assert.match(broken.stderr, /\| Error: record 7 is bad/);
+    const log = /log: +(\S+)/.exec(broken.stderr)?.[1];
+    assert.ok(log !== undefined && fs.readFileSync(path.join(dir, log), 'utf8').includes('record 7 is bad'), broken.stderr);
     assert.ok(!fs.existsSync(path.join(dir, 'never')) || listFiles(path.join(dir, 'never')).length === 0);
   });
 });

@@ -180,6 +180,18 @@ describe('examples/diabetes on a generated sample', () => {
     assert.ok(!fs.existsSync(path.join(target, 'summary.csv')), 'no summary without the accounting');
   });
 
+  it('runs the steps again when a module in lib/ changes, without declaring lib/ as an input', async () => {
+    const here = copyExample();
+    const sample = path.join(here, 'data');
+    generate(sample, '--files', '2', '--lines', '200');
+    const target = path.join(here, 'out');
+    await runPipeline(here, 'pipeline.ts', sample, target);
+    assert.match(await runPipeline(here, 'pipeline.ts', sample, target), /8 tasks: 8 up to date/);
+    const file = path.join(here, 'lib', 'reasons.ts');
+    fs.appendFileSync(file, '// an edit\n');
+    assert.doesNotMatch(await runPipeline(here, 'pipeline.ts', sample, target), /up to date/);
+  });
+
   it('reads relative folders against the pipeline file, from anywhere', async () => {
     const here = copyExample();
     generate(path.join(here, 'data'), '--files', '3', '--lines', '300');

@@ -2,7 +2,7 @@
 // real planner, run by the real function runner with staged (atomic) outputs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { commitOutputs, discardOutputs, findMissingOutputs, stageOutputs } from '../../src/execute/atomic-outputs.ts';
+import { createStagingArea, findMissingOutputs } from '../../src/execute/atomic-outputs.ts';
 import type { FunctionResult, FunctionRunner } from '../../src/execute/worker/function-runner.ts';
 import { loadPipeline } from '../../src/plan/load-pipeline.ts';
 import { planPipeline, type PipelinePlan } from '../../src/plan/plan-pipeline.ts';
@@ -26,15 +26,20 @@ export async function planFile(file: string, params?: Readonly<Record<string, Pa
 
 /** Runs one task as the local executor does: staged outputs, renamed into place on success. */
 export async function runStaged(runner: FunctionRunner, task: Task, signal?: AbortSignal): Promise<FunctionResult> {
-  const staged = await stageOutputs(task.outputs, task.cwd, `test-${task.id}`, new Set(task.outputs.keys()));
-  const result = await runner.run(task, staged.paths, signal);
-  const missing = result.ok ? await findMissingOutputs(staged, task.outputs) : [];
-  if (!result.ok || missing.length > 0) {
-    await discardOutputs(staged);
-    return result.ok ? { ok: false, message: `missing outputs: ${missing.join(', ')}` } : result;
+  const staging = createStagingArea(`test-${task.id}`);
+  try {
+    const staged = await staging.stage(task.outputs, task.cwd, new Set(task.outputs.keys()));
+    const result = await runner.run(task, staged.paths, signal);
+    const missing = result.ok ? findMissingOutputs(staged, task.outputs) : [];
+    if (!result.ok || missing.length > 0) {
+      await staging.discard(staged);
+      return result.ok ? { ok: false, message: `missing outputs: ${missing.join(', ')}` } : result;
+    }
+    await staging.commit(staged);
+    return result;
+  } finally {
+    await staging.close();
   }
-  await commitOutputs(staged);
-  return result;
 }
 
 export function tasksOf(plan: PipelinePlan, step: string): Task[] {

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createFunctionRunner } from '../../src/execute/worker/create-function-runner.ts';
+import { hashFile } from '../../src/state/hash-file.ts';
+import { statFile } from '../../src/state/stat-file.ts';
 import { planFile, read, runStaged, tasksOf, writeProject } from './worker-fixtures.ts';
 
 // Function steps write what they saw into their outputs; the tests compare it with the plan.
@@ -136,6 +138,31 @@ describe('function steps on worker threads', () => {
     assert.match(result.stack ?? '', /pipeline\.ts/);
     assert.equal(result.timedOut, undefined);
     assert.equal(fs.existsSync(path.join(dir, 'out/7.csv')), false);
+  });
+
+  it('hashes the outputs asked for on the thread, once the function has returned', async () => {
+    const dir = writeProject({
+      'pipeline.ts': `
+        import fs from 'node:fs';
+        import { pipeline, step } from 'sluice';
+        export default pipeline({
+          split: step({ in: 'a/{x}', out: ['b/{x}.read', 'b/{x}.final'], run: ({ outputs }) => {
+            fs.writeFileSync(outputs[0], 'read by another task');
+            fs.writeFileSync(outputs[1], 'read by nobody');
+          } }),
+        });`,
+      'a/1': '',
+    });
+    const plan = await planFile(path.join(dir, 'pipeline.ts'));
+    const task = plan.tasks[0]!;
+    const outputs = task.outputs.map((output) => path.join(dir, output));
+    fs.mkdirSync(path.join(dir, 'b'));
+    const result = await runner.run(task, outputs, undefined, [0]);
+    assert.ok(result.ok);
+    const stat = statFile(outputs[0]!)!;
+    assert.deepEqual(result.digests, [{ ...stat, hash: await hashFile(outputs[0]!) }, undefined]);
+    const plain = await runner.run(task, outputs);
+    assert.deepEqual(plain, { ok: true });
   });
 
   it('refuses to run a function that changed since the plan was made', async () => {

@@ -29,6 +29,32 @@ describe('createWorkerPool', () => {
     }
   });
 
+  it('warm() starts every thread before the first job, and the jobs then use those threads', async () => {
+    const dir = makeTempDir('sluice-pool-warm-');
+    const serve = pathToFileURL(path.resolve('src/pool/serve-jobs.ts')).href;
+    // Each thread leaves a file named after it when it starts.
+    const entry = writeEntry(
+      `import fs from 'node:fs';\n` +
+        `import { threadId } from 'node:worker_threads';\n` +
+        `fs.writeFileSync(${JSON.stringify(dir)} + '/started-' + threadId, '');\n` +
+        `const { serveJobs } = await import(${JSON.stringify(serve)});\n` +
+        `serveJobs((): number => threadId, () => -1);\n`,
+      'entry.ts',
+    );
+    const pool = createWorkerPool<number, number>({ size: 2, entry });
+    try {
+      pool.warm();
+      pool.warm();
+      while (fs.readdirSync(dir).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = fs.readdirSync(dir).map((name) => Number(name.slice('started-'.length))).sort();
+      const used = await Promise.all([1, 2, 3, 4].map((n) => pool.run(n)));
+      for (const thread of used) assert.ok(started.includes(thread), `job ran on thread ${thread}, not one of ${started.join(', ')}`);
+      assert.equal(fs.readdirSync(dir).length, 2, 'no thread beyond the two warmed');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('starts the clock of a job when a ready thread takes it', async () => {
     const serve = pathToFileURL(path.resolve('src/pool/serve-jobs.ts')).href;
     // The thread (TypeScript, as sluice's own entries are when run from sources) takes 300 ms to load.

@@ -108,6 +108,75 @@ describe('runTasks', () => {
     assert.equal(summary.counts.succeeded, 1);
   });
 
+  it('asks decide() for the next ready tasks while every slot is taken, once per task', async () => {
+    const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
+    const executor = scriptedExecutor(() => 'succeeded');
+    const asked: string[] = [];
+    let ended = 0;
+    const listener: RunListener = { onTaskEnded: () => void ended++ };
+    const summary = await runTasks(tasks, executor, {
+      jobs: 1,
+      keepGoing: false,
+      decide: async (task) => {
+        asked.push(`decide ${task.id} after ${ended} ended`);
+        return task.id !== 3;
+      },
+    }, [listener]);
+    // Task N + 1 is decided before task N has ended; 3 is up to date and does not run.
+    assert.deepEqual(asked, ['decide 1 after 0 ended', 'decide 2 after 0 ended', 'decide 3 after 1 ended', 'decide 4 after 2 ended']);
+    assert.deepEqual(executor.started, [1, 2, 4]);
+    assert.equal(summary.counts['up to date'], 1);
+  });
+
+  it('starts the next task once a running one frees its slot, before that one has ended', async () => {
+    const tasks = [1, 2, 3].map((id) => makeTask(id));
+    const log: string[] = [];
+    const finishing: Array<() => void> = [];
+    const executor: Executor = {
+      traits: { name: 'two-phase', printsStdout: false },
+      submit({ task, freeSlot }: Attempt): Promise<AttemptOutcome> {
+        log.push(`start ${task.id}`);
+        return new Promise((resolve) => {
+          setTimeout(() => {
+            // The program has ended; its outputs are still being committed.
+            log.push(`free ${task.id}`);
+            freeSlot?.();
+            freeSlot?.();
+            finishing.push(() => {
+              log.push(`end ${task.id}`);
+              const now = Date.now();
+              resolve({ status: 'succeeded', exitCode: 0, signal: null, argv: [], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] });
+            });
+            if (finishing.length === 2 || task.id === 3) for (const finish of finishing.splice(0)) finish();
+          }, 5);
+        });
+      },
+      cancel: () => {},
+      shutdown: async () => {},
+    };
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false, dependencies: new Map([[3, [1]]]) });
+    assert.equal(summary.counts.succeeded, 3);
+    // 2 starts while 1 commits; 3 needs 1, so it waits for 1 to end, not only to free its slot.
+    assert.deepEqual(log, ['start 1', 'free 1', 'start 2', 'free 2', 'end 1', 'end 2', 'start 3', 'free 3', 'end 3']);
+  });
+
+  it('reports a decide() that throws as the failure of that task only', async () => {
+    const tasks = [1, 2, 3].map((id) => makeTask(id));
+    const executor = scriptedExecutor(() => 'succeeded');
+    const summary = await runTasks(tasks, executor, {
+      jobs: 1,
+      keepGoing: true,
+      decide: async (task) => {
+        if (task.id === 2) throw new Error('cannot read input');
+        return true;
+      },
+    });
+    assert.deepEqual(executor.started, [1, 3]);
+    assert.equal(summary.failures.length, 1);
+    assert.equal(summary.failures[0]?.task.id, 2);
+    assert.match(summary.failures[0]?.outcome.error ?? '', /cannot read input/);
+  });
+
   it('on abort cancels running tasks, starts no other, and says it was interrupted', async () => {
     const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
     const executor = scriptedExecutor(() => 'succeeded', 10_000);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { HASH_ALGORITHM, hashFile, hashText } from '../../src/state/hash-file.ts';
+import { HASH_ALGORITHM, hashFile, hashFileSync, hashText } from '../../src/state/hash-file.ts';
 import { makeTempDir } from './helpers.ts';
 
 const expected = (data: Buffer | string): string => createHash(HASH_ALGORITHM).update(data).digest('hex');
@@ -23,11 +23,18 @@ test('hashFile hashes the content of small, empty and multi-chunk files', async 
   assert.equal(await hashFile(small), expected('hello\n'));
   assert.equal(await hashFile(empty), expected(''));
   assert.equal(await hashFile(large), expected(data));
+  // Twice each, concurrently: the reused read buffers must never be shared by two reads.
+  const twice = await Promise.all([hashFile(large), hashFile(large), hashFile(small)]);
+  assert.deepEqual(twice, [expected(data), expected(data), expected('hello\n')]);
+  for (const [file, content] of [[small, 'hello\n'], [empty, ''], [large, data]] as const) {
+    assert.equal(hashFileSync(file), expected(content));
+  }
 });
 
 test('hashFile rejects for a missing file', async () => {
   const dir = makeTempDir();
   await assert.rejects(hashFile(path.join(dir, 'nope')), { code: 'ENOENT' });
+  assert.throws(() => hashFileSync(path.join(dir, 'nope')), { code: 'ENOENT' });
 });
 
 test('hashText is the same algorithm over UTF-8 text', () => {

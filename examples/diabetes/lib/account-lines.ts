@@ -34,9 +34,12 @@ export function accountLines(records: Buffer, csv: Buffer, rejects: string, code
   const lines = countLines(records);
   const seen = new Uint8Array(lines + 1);
   const problems: string[] = [];
-  const mark = (line: number, where: string): void => {
-    if (line < 1 || line > lines) problems.push(`${where} names line ${line}, and ${file} has ${lines}`);
-    else if (seen[line] === 1) problems.push(`line ${line} is accounted for twice (again in ${where})`);
+  // Where a line number was read: row N of the CSV (N > 0) or reject -N. Named in words only for
+  // a problem: a string per row would cost more than the row's check.
+  const describe = (where: number): string => (where > 0 ? `row ${where} of ${file}.csv` : `reject ${-where} of ${file}`);
+  const mark = (line: number, where: number): void => {
+    if (line < 1 || line > lines) problems.push(`${describe(where)} names line ${line}, and ${file} has ${lines}`);
+    else if (seen[line] === 1) problems.push(`line ${line} is accounted for twice (again in ${describe(where)})`);
     else seen[line] = 1;
   };
   if (!csv.subarray(0, CSV_HEADER.length).equals(Buffer.from(CSV_HEADER))) {
@@ -84,7 +87,7 @@ export function accountLines(records: Buffer, csv: Buffer, rejects: string, code
       start = newline + 1;
       continue;
     }
-    mark(line, `row ${rows} of ${file}.csv`);
+    mark(line, rows);
     const day = readDigits(csv, start, 4) * 10000 + readDigits(csv, start + 5, 2) * 100 + readDigits(csv, start + 8, 2);
     if (day < first) first = day;
     if (day > last) last = day;
@@ -96,9 +99,8 @@ export function accountLines(records: Buffer, csv: Buffer, rejects: string, code
   }
   const rejected = readCsv(rejects);
   for (const [index, row] of rejected.entries()) {
-    const where = `reject ${index + 1} of ${file}`;
-    if (row[0] !== file) problems.push(`${where} is about another file: ${row[0] ?? ''}`);
-    else mark(/^[0-9]+$/.test(row[1] ?? '') ? Number(row[1]) : 0, where);
+    if (row[0] !== file) problems.push(`${describe(-(index + 1))} is about another file: ${row[0] ?? ''}`);
+    else mark(/^[0-9]+$/.test(row[1] ?? '') ? Number(row[1]) : 0, -(index + 1));
   }
   const missing = listMissing(seen);
   if (missing.count > 0) {

@@ -26,6 +26,13 @@ export function standardiseDates(input: Buffer): Buffer {
   let splitHead = 0;
   while (start < end) {
     line++;
+    if (splitHead === 0) {
+      const next = convertRecord(input, start, out);
+      if (next >= 0) {
+        start = next;
+        continue;
+      }
+    }
     // One pass finds the line's end and its first three tabs.
     let tabs = 0;
     let tab1 = -1;
@@ -57,31 +64,64 @@ export function standardiseDates(input: Buffer): Buffer {
               : (checkDate(input, start, tab1) ?? checkTime(input, tab1 + 1, tab2));
     splitHead = head ? line : 0;
     if (reason === undefined) {
-      // YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, in place: the size is known.
-      out.reserve(stop - start + 2);
-      const bytes = out.bytes;
-      let at = out.length;
-      bytes[at++] = input[start + 6] as number;
-      bytes[at++] = input[start + 7] as number;
-      bytes[at++] = input[start + 8] as number;
-      bytes[at++] = input[start + 9] as number;
-      bytes[at++] = DASH;
-      bytes[at++] = input[start] as number;
-      bytes[at++] = input[start + 1] as number;
-      bytes[at++] = DASH;
-      bytes[at++] = input[start + 3] as number;
-      bytes[at++] = input[start + 4] as number;
-      bytes[at++] = TAB;
-      if (tab2 - tab1 === 5) bytes[at++] = ZERO; // H:MM
-      at = copyBytes(input, tab1 + 1, stop, bytes, at);
-      bytes[at++] = NEWLINE;
-      out.length = at;
+      writeRecord(input, start, tab1, tab2, stop, out);
     } else {
       out.text(`!${reason}\n`);
     }
     start = next;
   }
   return out.result();
+}
+
+/**
+ * The common case at a glance: a line with a real `MM-DD-YYYY` date, then an `H:MM` or `HH:MM`
+ * time of day, then exactly two more fields, not the head of a split record. Writes it and
+ * returns where the next line starts; -1 (nothing written) for any other line, which the
+ * general scan then judges, to the same result for the lines taken here.
+ */
+function convertRecord(input: Buffer, start: number, out: ByteWriter): number {
+  const end = input.length;
+  const tab1 = start + 10;
+  if (tab1 + 6 >= end || input[tab1] !== TAB) return -1;
+  const tab2 = input[tab1 + 2] === COLON ? tab1 + 5 : tab1 + 6;
+  if (input[tab2] !== TAB || checkDate(input, start, tab1) !== undefined || checkTime(input, tab1 + 1, tab2) !== undefined) return -1;
+  let tab3 = -1;
+  let newline = tab2 + 1;
+  for (; newline < end; newline++) {
+    const byte = input[newline];
+    if (byte === NEWLINE) break;
+    if (byte === TAB) {
+      if (tab3 >= 0) return -1;
+      tab3 = newline;
+    }
+  }
+  if (tab3 < 0) return -1;
+  const stop = input[newline - 1] === RETURN ? newline - 1 : newline;
+  if (startsSplitRecord(input, tab2, tab3, stop, newline + 1)) return -1;
+  writeRecord(input, start, tab1, tab2, stop, out);
+  return newline + 1;
+}
+
+/** YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, in place: the size is known. */
+function writeRecord(input: Buffer, start: number, tab1: number, tab2: number, stop: number, out: ByteWriter): void {
+  out.reserve(stop - start + 2);
+  const bytes = out.bytes;
+  let at = out.length;
+  bytes[at++] = input[start + 6] as number;
+  bytes[at++] = input[start + 7] as number;
+  bytes[at++] = input[start + 8] as number;
+  bytes[at++] = input[start + 9] as number;
+  bytes[at++] = DASH;
+  bytes[at++] = input[start] as number;
+  bytes[at++] = input[start + 1] as number;
+  bytes[at++] = DASH;
+  bytes[at++] = input[start + 3] as number;
+  bytes[at++] = input[start + 4] as number;
+  bytes[at++] = TAB;
+  if (tab2 - tab1 === 5) bytes[at++] = ZERO; // H:MM
+  at = copyBytes(input, tab1 + 1, stop, bytes, at);
+  bytes[at++] = NEWLINE;
+  out.length = at;
 }
 
 // A record split over two lines (QUIRKS.md #1): code 0 with an empty value, then a line with an

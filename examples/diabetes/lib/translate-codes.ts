@@ -86,7 +86,8 @@ export function translateCodes(dated: Buffer, records: Buffer | (() => Buffer), 
     out[at++] = COMMA;
     at = copyBytes(dated, codeStart, codeEnd, out, at);
     out[at++] = COMMA;
-    at += description.copy(out, at);
+    out.set(description, at);
+    at += description.length;
     out[at++] = COMMA;
     at = copyBytes(dated, numberStart, newline, out, at);
     out[at++] = COMMA;

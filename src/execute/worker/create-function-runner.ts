@@ -14,7 +14,12 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   const pool = createWorkerPool<StepRequest, FunctionResult>({ size: threads, entry: STEP_WORKER });
   let closed = false;
 
-  async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], signal?: AbortSignal): Promise<FunctionResult> {
+  async function run(
+    task: Parameters<FunctionRunner['run']>[0],
+    outputs: readonly string[],
+    signal?: AbortSignal,
+    digest?: readonly number[],
+  ): Promise<FunctionResult> {
     if (signal?.aborted === true || closed) return { ok: false, message: 'cancelled before it started', cancelled: true };
     const stop = new AbortController();
     let ended: 'timed out' | 'cancelled' | undefined;
@@ -31,7 +36,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       if (timeoutMs !== undefined) timer = setTimeout(() => end('timed out'), timeoutMs);
     };
     try {
-      return await pool.run({ task, outputs }, stop.signal, onStart);
+      return await pool.run(digest === undefined || digest.length === 0 ? { task, outputs } : { task, outputs, digest }, stop.signal, onStart);
     } catch (error) {
       if (ended === 'timed out') {
         return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };
@@ -48,6 +53,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   return {
     threads,
     run,
+    warm: () => pool.warm(),
     close(): Promise<void> {
       closed = true;
       return pool.close();

@@ -1,8 +1,13 @@
 // The contract between the local executor and the worker threads that run function steps.
 import type { Task } from '../../plan/task.ts';
+import type { FileDigest } from '../../state/remembered-hashes.ts';
 
 export type FunctionResult =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** Index for index with the outputs: the digest of each one asked for in `digest`. */
+      readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+    }
   | {
       readonly ok: false;
       /** Why the function failed, starting with the reason (the thrown error's message). */
@@ -24,9 +29,13 @@ export interface FunctionRunner {
    * Runs the step function of `task` on a worker thread, writing to `outputs` (staged temporary
    * paths, absolute, index for index with the task's outputs). Never rejects: failures, timeouts
    * (`task.resources.timeoutMs`) and cancels (`signal`) are results; the last two terminate the
-   * thread running the function.
+   * thread running the function. The outputs at the indexes `digest` are hashed on the thread
+   * once the function has returned, while they are fresh in the page cache and the main thread
+   * is busy with other tasks.
    */
-  run(task: Task, outputs: readonly string[], signal?: AbortSignal): Promise<FunctionResult>;
+  run(task: Task, outputs: readonly string[], signal?: AbortSignal, digest?: readonly number[]): Promise<FunctionResult>;
+  /** Starts the threads now, e.g. while the run checks what is up to date. */
+  warm(): void;
   /** Terminates the threads; running tasks resolve as cancelled. */
   close(): Promise<void>;
 }
@@ -35,4 +44,6 @@ export interface FunctionRunner {
 export interface StepRequest {
   readonly task: Task;
   readonly outputs: readonly string[];
+  /** Indexes of the outputs to hash once the function has returned. */
+  readonly digest?: readonly number[] | undefined;
 }

@@ -1,6 +1,8 @@
 // Thread side of function steps: find the step's function in its pipeline file and call it.
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
+import { digestFileSync } from '../../state/digest-file.ts';
+import type { FileDigest } from '../../state/remembered-hashes.ts';
 import { buildStepContext } from './build-step-context.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
 
@@ -9,7 +11,7 @@ import type { FunctionResult, StepRequest } from './function-runner.ts';
 const definitions = new Map<string, Promise<PipelineDefinition>>();
 const stepSets = new Map<string, Readonly<Record<string, Step>>>();
 
-export async function runStepFunction({ task, outputs }: StepRequest): Promise<FunctionResult> {
+export async function runStepFunction({ task, outputs, digest }: StepRequest): Promise<FunctionResult> {
   const action = task.action;
   if (action.kind !== 'function') {
     return { ok: false, message: `Task ${task.id} of step \`${task.step}\` has no function to run (this is a bug in sluice)` };
@@ -34,10 +36,26 @@ export async function runStepFunction({ task, outputs }: StepRequest): Promise<F
   const context = buildStepContext({ ...task, params }, step, outputs);
   try {
     await step.run(context as Parameters<typeof step.run>[0]);
-    return { ok: true };
   } catch (error) {
     return describeFailure(error);
   }
+  if (digest === undefined) return { ok: true };
+  return { ok: true, digests: digestOutputs(outputs, digest) };
+}
+
+// A file that cannot be hashed (missing: the executor reports it) is simply not remembered.
+function digestOutputs(outputs: readonly string[], indexes: readonly number[]): (FileDigest | undefined)[] {
+  const digests: (FileDigest | undefined)[] = outputs.map(() => undefined);
+  for (const index of indexes) {
+    const output = outputs[index];
+    if (output === undefined) continue;
+    try {
+      digests[index] = digestFileSync(output);
+    } catch {
+      // Unreadable: the task that reads it will say so.
+    }
+  }
+  return digests;
 }
 
 interface FoundStep {

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { digestFileSync } from '../../src/state/digest-file.ts';
+import { createHashCache } from '../../src/state/hash-cache.ts';
+import { hashFile } from '../../src/state/hash-file.ts';
+import { openStore } from '../../src/state/open-store.ts';
+import { withRememberedHashes } from '../../src/state/remembered-hashes.ts';
+import { makeTempDir } from './helpers.ts';
+
+function setup(): { root: string; calls: string[]; cache: ReturnType<typeof withRememberedHashes> } {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const calls: string[] = [];
+  const hasher = async (file: string): Promise<string> => {
+    calls.push(path.basename(file));
+    return hashFile(file);
+  };
+  return { root, calls, cache: withRememberedHashes(createHashCache(store, { hasher })) };
+}
+
+test('a file digested where it was written is signed without being read again', async () => {
+  const { root, calls, cache } = setup();
+  const fresh = path.join(root, 'fresh.tsv');
+  const other = path.join(root, 'other.tsv');
+  fs.writeFileSync(fresh, 'a\tb\n');
+  fs.writeFileSync(other, 'c\n');
+  const digest = digestFileSync(fresh);
+  assert.ok(digest !== undefined);
+  cache.remember(fresh, digest);
+  const hashes = await cache.hashFiles([fresh, other, path.join(root, 'missing')]);
+  assert.equal(hashes.get(fresh), await hashFile(fresh));
+  assert.equal(hashes.get(other), await hashFile(other));
+  assert.equal(hashes.get(path.join(root, 'missing')), undefined);
+  assert.deepEqual(calls, ['other.tsv']);
+});
+
+test('a remembered file that changed since is read again', async () => {
+  const { root, calls, cache } = setup();
+  const file = path.join(root, 'out.csv');
+  fs.writeFileSync(file, 'one\n');
+  cache.remember(file, (digestFileSync(file))!);
+  fs.writeFileSync(file, 'longer\n');
+  assert.equal((await cache.hashFiles([file])).get(file), await hashFile(file));
+  assert.deepEqual(calls, ['out.csv']);
+  fs.rmSync(file);
+  assert.equal((await cache.hashFiles([file])).get(file), undefined);
+});
+
+test('digestFileSync: undefined for a missing file', async () => {
+  const root = makeTempDir();
+  assert.equal(digestFileSync(path.join(root, 'nothing')), undefined);
+});
