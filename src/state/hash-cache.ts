@@ -19,7 +19,10 @@ export interface HashCacheOptions {
   readonly racyMarginNs?: bigint | undefined;
   /** Files hashed at once. */
   readonly concurrency?: number | undefined;
-  /** Given: receives the stamp of every file whose cached hash was trusted, by absolute path. */
+  /**
+   * Given: receives the stamp of every file whose hash a later run will trust (a cached hash
+   * trusted now, or one taken now of a file older than the racy margin), by absolute path.
+   */
   readonly observe?: Map<string, string> | undefined;
 }
 
@@ -116,7 +119,10 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       // Changed while being read: the hash may mix two versions, so it is not remembered.
       const after = statFile(key);
       if (after === undefined || !isSameStat(stat, after)) return;
-      fresh.push({ path: key, size: stat.size, mtime_ns: stat.mtimeNs, inode: stat.inode, hash, hashed_at_ns: statAtNs });
+      const row: CacheRow = { path: key, size: stat.size, mtime_ns: stat.mtimeNs, inode: stat.inode, hash, hashed_at_ns: statAtNs };
+      fresh.push(row);
+      // A row the next run will trust vouches for the file as a hit does.
+      if (observe !== undefined && row.hashed_at_ns - row.mtime_ns >= racyMarginNs) observe.set(key, stampOf(stat));
     });
     if (fresh.length > 0) writeRows(fresh);
     return result;

@@ -89,6 +89,25 @@ test('a file written moments ago is racily clean: re-hashed until its mtime is o
   store.close();
 });
 
+test('observe gets the stamp of every file a later run will trust, and of no other', async () => {
+  const { root, store, hasher } = setup();
+  const old = path.join(root, 'old.txt');
+  const fresh = path.join(root, 'fresh.txt');
+  writeOldFile(old, 'old');
+  fs.writeFileSync(fresh, 'fresh');
+  const stamp = (file: string): string => {
+    const stat = fs.statSync(file, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${BigInt.asIntN(64, stat.ino)}`;
+  };
+  const first = new Map<string, string>();
+  await createHashCache(store, { hasher, observe: first }).hashFiles([old, fresh]);
+  assert.deepEqual([...first], [[old, stamp(old)]], 'hashed now: the old file only; the fresh one is racy');
+  const second = new Map<string, string>();
+  await createHashCache(store, { hasher, observe: second }).hashFiles([old, fresh]);
+  assert.deepEqual([...second], [[old, stamp(old)]], 'a trusted row');
+  store.close();
+});
+
 test('a missing file maps to undefined and relative paths resolve to absolute keys', async () => {
   const { root, store, hasher } = setup();
   writeOldFile(path.join(root, 'here.txt'), 'x');
