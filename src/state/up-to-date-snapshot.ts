@@ -27,7 +27,7 @@ const FOLDER = 'up-to-date';
 export const ABSENT = '-';
 
 export interface Snapshot {
-  /** Digest of everything the plan depends on besides the files (see run-command.ts). */
+  /** Digest of everything the plan depends on besides the files (plan/digest-plan-inputs.ts). */
   readonly key: string;
   /** Tasks the plan had, all up to date. */
   readonly tasks: number;
@@ -40,9 +40,9 @@ interface SnapshotFile extends Snapshot {
   readonly format: number;
 }
 
-/** Where the snapshot of the pipeline file `file` lives. */
-export function snapshotPathOf(root: string, name: string): string {
-  return path.join(stateDirOf(root), FOLDER, `${path.basename(name).replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+/** Where the snapshot of the pipeline file `pipelineFile`, in the folder `root`, lives. */
+export function snapshotPathOf(root: string, pipelineFile: string): string {
+  return path.join(stateDirOf(root), FOLDER, `${path.basename(pipelineFile).replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
 /** What a run needs to leave a snapshot, should it find every task up to date. */
