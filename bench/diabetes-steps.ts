@@ -4,19 +4,15 @@
 // What sluice adds on top is diabetes-throughput's figure less this one.
 //
 // Settings: lines (total of the set, default 10,000,000), files (700), use (files read, 140).
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { accountLines } from '../examples/diabetes/lib/account-lines.ts';
 import { readCodeList } from '../examples/diabetes/lib/code-list.ts';
 import { standardiseDates } from '../examples/diabetes/lib/standardise-dates.ts';
 import { translateCodes } from '../examples/diabetes/lib/translate-codes.ts';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { ensureDiabetesData } from './diabetes-data.ts';
 import { formatTable, median } from './measure.ts';
-
-const example = fileURLToPath(new URL('../examples/diabetes/', import.meta.url));
 
 export const diabetesStepsBenchmark: Benchmark = {
   name: 'diabetes-steps',
@@ -25,9 +21,7 @@ export const diabetesStepsBenchmark: Benchmark = {
     const lines = readCount(options, 'lines', 10_000_000);
     const files = readCount(options, 'files', 700);
     const use = readCount(options, 'use', 140);
-    const data = path.join(tmpdir(), `sluice-bench-diabetes-${files}-${lines}-0`);
-    const generate = spawnSync(process.execPath, [path.join(example, 'generate.mjs'), '--files', String(files), '--lines', String(lines), '--fault-rate', '0', '--out', data, '--if-missing'], { stdio: 'inherit' });
-    if (generate.status !== 0) throw new Error(`generate.mjs exited with ${generate.status}`);
+    const data = ensureDiabetesData(files, lines, '0');
     const names = readdirSync(data).filter((name) => /^data-\d+$/.test(name)).sort().slice(0, use);
     const codes = readCodeList(path.join(data, 'Data-Codes'));
     const inputs = names.map((name) => readFileSync(path.join(data, name)));

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { ensureDiabetesData } from './diabetes-data.ts';
 import { formatTable, measure, median, type Measurement } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,11 +48,7 @@ export const diabetesThroughputBenchmark: Benchmark = {
     const files = readCount(options, 'files', 700);
     const jobs = readCount(options, 'jobs', 2);
     const faults = options.settings.get('faults') ?? '0';
-    const data = path.join(tmpdir(), `sluice-bench-diabetes-${files}-${lines}-${faults}`);
-    const generate = [path.join(example, 'generate.mjs'), '--files', String(files), '--lines', String(lines), '--fault-rate', faults];
-    if ((await execute({ argv: [process.execPath, ...generate, '--out', data, '--if-missing'] })) !== 0) {
-      throw new Error(`Expected \`faults\` to be a fault rate between 0 and 0.5, got \`${faults}\``);
-    }
+    const data = ensureDiabetesData(files, lines, faults);
     const inputs = readdirSync(data).filter((name) => /^data-\d+$/.test(name)).sort().map((name) => path.join(data, name));
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     try {

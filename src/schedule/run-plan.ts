@@ -4,7 +4,7 @@ import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { createHashCache, type HashCache } from '../state/hash-cache.ts';
+import { createHashCache } from '../state/hash-cache.ts';
 import { createThreadHasher } from '../state/hash-in-threads.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
@@ -130,24 +130,16 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // The first file that must be read is the sign that tasks will run: what they need starts
     // booting then, while the files are hashed.
     let hinted = options.createExecutor !== undefined;
-    const hasher = (file: string): Promise<string> => {
+    const hasher = (file: string, size?: number): Promise<string> => {
       if (!hinted) {
         hinted = true;
         if (hasFunctions) void startFunctionRunner().catch(() => {});
         void startLauncher().catch(() => {});
       }
-      return threadHasher.hash(file);
+      return threadHasher.hash(file, size);
     };
     const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
-    const hinting: HashCache = {
-      counts: cache.counts,
-      async hashFiles(paths) {
-        const hashes = await cache.hashFiles(paths);
-        if (cache.counts.hashed > 0 && options.createExecutor === undefined) await startLauncher();
-        return hashes;
-      },
-    };
-    const gate = createUpToDateGate({ store, cache: hinting, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
+    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
     const survey = await gate.survey(options.tasks, dependencies);
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);

@@ -108,7 +108,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       counts.hashed += 1;
       let hash: string;
       try {
-        hash = await hasher(key);
+        hash = await hasher(key, Number(stat.size));
       } catch (error) {
         // Deleted between the stat and the read: as missing as if the stat had not found it.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -8,8 +8,11 @@ import fs from 'node:fs';
 
 export const HASH_ALGORITHM = 'sha256';
 
-/** Computes a file's content hash; injectable so tests can count calls. */
-export type Hasher = (filePath: string) => Promise<string>;
+/**
+ * Computes a file's content hash; injectable so tests can count calls. `size`, when the caller
+ * has just stat'ed the file, spares the hasher a stat of its own.
+ */
+export type Hasher = (filePath: string, size?: number) => Promise<string>;
 
 // Files are read in chunks of this size into one buffer: memory stays constant for any file, and
 // a small file costs a single read.
@@ -21,14 +24,22 @@ const CHUNK_BYTES = 1024 * 1024;
 const spareChunks: Buffer[] = [];
 const MAX_SPARE_CHUNKS = 8;
 
+// Sized to the file when small (many small inputs should not churn 1 MiB buffers), else a spare.
+function takeBuffer(size: number): Buffer {
+  return size + 1 >= CHUNK_BYTES ? (spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafe(size + 1);
+}
+
+function giveBack(buffer: Buffer | undefined): void {
+  if (buffer?.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+}
+
 export async function hashFile(filePath: string): Promise<string> {
   const handle = await fs.promises.open(filePath, 'r');
   let buffer: Buffer | undefined;
   try {
     const hash = createHash(HASH_ALGORITHM);
-    // Sized to the file when small: many small inputs should not churn 1 MiB buffers.
     const { size } = await handle.stat();
-    buffer = size + 1 >= CHUNK_BYTES ? (spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafe(size + 1);
+    buffer = takeBuffer(size);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
@@ -36,7 +47,7 @@ export async function hashFile(filePath: string): Promise<string> {
     }
     return hash.digest('hex');
   } finally {
-    if (buffer?.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+    giveBack(buffer);
     await handle.close();
   }
 }
@@ -51,7 +62,7 @@ export function hashFileSync(filePath: string): string {
   try {
     const hash = createHash(HASH_ALGORITHM);
     const size = fs.fstatSync(fd).size;
-    buffer = size + 1 >= CHUNK_BYTES ? (spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES)) : Buffer.allocUnsafe(size + 1);
+    buffer = takeBuffer(size);
     for (;;) {
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
@@ -59,7 +70,7 @@ export function hashFileSync(filePath: string): string {
     }
     return hash.digest('hex');
   } finally {
-    if (buffer?.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
+    giveBack(buffer);
     fs.closeSync(fd);
   }
 }

@@ -25,8 +25,8 @@ const MIN_THREAD_BYTES = 256 * 1024;
 export function createThreadHasher(threads: number): ThreadHasher {
   let pool: WorkerPool<string, HashAnswer> | undefined;
   return {
-    async hash(file) {
-      const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    async hash(file, knownSize) {
+      const size = knownSize ?? fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       if (size < MIN_THREAD_BYTES) return hashFile(file);
       pool ??= createWorkerPool<string, HashAnswer>({ size: threads, entry: HASH_WORKER });
       const answer = await pool.run(file);
