@@ -120,6 +120,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   let executor: Executor | undefined;
   // Large files are hashed on -j worker threads (a first run hashes every input before it starts).
   const threadHasher = createThreadHasher(options.jobs);
+  // What the first file hashed started (the launcher, the function steps' threads).
+  let hinted: Promise<unknown> | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
@@ -129,12 +131,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const observed = options.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
     // The first file that must be read is the sign that tasks will run: what they need starts
     // booting then, while the files are hashed.
-    let hinted = options.createExecutor !== undefined;
     const hasher = (file: string, size?: number): Promise<string> => {
-      if (!hinted) {
-        hinted = true;
-        if (hasFunctions) void startFunctionRunner().catch(() => {});
-        void startLauncher().catch(() => {});
+      if (hinted === undefined && options.createExecutor === undefined) {
+        hinted = Promise.all([startLauncher(), hasFunctions ? startFunctionRunner() : undefined]).catch(() => {});
       }
       return threadHasher.hash(file, size);
     };
@@ -190,6 +189,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     }
     return { ...summary, runId, survey };
   } finally {
+    // Spawned by now, whatever the hint started, so that it is closed below.
+    await hinted;
     await threadHasher.close();
     await executor?.shutdown();
     // Started on a hint, and not closed by an executor that never ran a function step.
