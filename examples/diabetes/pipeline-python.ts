@@ -28,13 +28,8 @@ export default pipeline({
       }),
       codes: step({
         in: { dated: `${work}/data-{patient}.tsv`, records, codes, script: 'py/translate_codes.py', shared },
-        out: { csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv` },
-        run: cmd('python3', '{in.script}', '{in.codes}', '{in.dated}', '{in.records}', '{out.csv}', '{out.rejects}'),
-      }),
-      account: step({
-        in: { records, csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, codes, script: 'py/account_lines.py', shared },
-        out: `${work}/data-{patient}.ledger.csv`,
-        run: cmd('python3', '{in.script}', '{in.codes}', '{in.records}', '{in.csv}', '{in.rejects}', '{out}'),
+        out: { csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, ledger: `${work}/data-{patient}.ledger.csv` },
+        run: cmd('python3', '{in.script}', '{in.codes}', '{in.dated}', '{in.records}', '{out.csv}', '{out.rejects}', '{out.ledger}'),
       }),
       rejects: step({
         in: { parts: all(`${work}/data-{patient}.rejects.csv`), script: 'py/collect_rejects.py', shared },

@@ -6,7 +6,6 @@
 //
 // Relative DIRs are relative to this file's folder, as every path in a pipeline is.
 import { all, pipeline, step } from 'sluice';
-import { accountLinesFile } from './lib/account-lines.ts';
 import { collectRejectsFile } from './lib/collect-rejects.ts';
 import { standardiseDatesFile } from './lib/standardise-dates.ts';
 import { summariseFile } from './lib/summarise.ts';
@@ -35,16 +34,10 @@ export default pipeline({
         run: ({ inputs, output }) => standardiseDatesFile(inputs.records, output),
       }),
       codes: step({
-        description: 'translate codes, check values; write the patient CSV and its rejects',
+        description: 'translate codes, check values; write the patient CSV, its rejects, and its ledger: fail unless every input line is in one of them exactly once',
         in: { dated: `${work}/data-{patient}.tsv`, records, codes },
-        out: { csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv` },
+        out: { csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, ledger: `${work}/data-{patient}.ledger.csv` },
         run: ({ inputs, outputs }) => translateCodesFile({ ...inputs, ...outputs }),
-      }),
-      account: step({
-        description: 'fail unless every input line is in the CSV or the rejects exactly once; measure the CSV',
-        in: { records, csv: `${p.out}/data-{patient}.csv`, rejects: `${work}/data-{patient}.rejects.csv`, codes },
-        out: `${work}/data-{patient}.ledger.csv`,
-        run: ({ inputs, output }) => accountLinesFile({ ...inputs, ledger: output }),
       }),
       rejects: step({
         description: 'every rejected line in one file',

@@ -11,6 +11,8 @@ export interface CodeList {
   readonly table: readonly (Buffer | undefined)[];
   /** Codes whose description names a blood glucose measurement: the summary's mean is over these. */
   readonly glucose: ReadonlySet<number>;
+  /** The same for codes below TABLE_SIZE: 1 at a glucose code's index. */
+  readonly glucoseTable: Uint8Array;
 }
 
 const TABLE_SIZE = 4096;
@@ -44,8 +46,10 @@ function parseCodeList(text: string, file: string): CodeList {
   }
   const table: (Buffer | undefined)[] = [];
   for (const [code, description] of descriptions) if (code < TABLE_SIZE) table[code] = description;
+  const glucoseTable = new Uint8Array(TABLE_SIZE);
+  for (const code of glucose) if (code < TABLE_SIZE) glucoseTable[code] = 1;
   if (descriptions.size === 0) throw new Error(`${file} lists no codes (expected lines such as \`58 = Pre-breakfast blood glucose measurement\`)`);
-  return { descriptions, table, glucose };
+  return { descriptions, table, glucose, glucoseTable };
 }
 
 /** The number a code field spells when it is written as the code list writes codes, else -1. */
@@ -64,4 +68,9 @@ export function readCode(bytes: Uint8Array, start: number, end: number): number 
 /** The description of a code number (-1: none), or undefined. */
 export function describeCode(list: CodeList, code: number): Buffer | undefined {
   return code >= 0 && code < TABLE_SIZE ? list.table[code] : list.descriptions.get(code);
+}
+
+/** Whether a code number (-1: none) is a blood glucose measurement. */
+export function isGlucose(list: CodeList, code: number): boolean {
+  return code >= 0 && code < TABLE_SIZE ? list.glucoseTable[code] === 1 : list.glucose.has(code);
 }

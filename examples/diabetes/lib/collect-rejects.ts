@@ -1,4 +1,4 @@
-// Step 4, `rejects`: every patient's rejects in one `rejects.csv`, in file and line order, under
+// Step 3, `rejects`: every patient's rejects in one `rejects.csv`, in file and line order, under
 // the header `file,line,reason,record`.
 import fs from 'node:fs';
 

@@ -1,5 +1,5 @@
 // Rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line ends). For the
-// small files: rejects, ledgers. The big patient CSVs are read by bytes in account-lines.ts.
+// small files: rejects, ledgers. The big files are read by bytes in the steps.
 
 export function readCsv(text: string): string[][] {
   const rows: string[][] = [];

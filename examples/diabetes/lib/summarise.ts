@@ -1,8 +1,8 @@
-// Step 5, `summary`: the patients' ledgers (account-lines.ts) as one `summary.csv`, once more
-// checked against `rejects.csv` as written: each file's count of rejects there must be the
-// count its ledger found.
+// Step 4, `summary`: the patients' ledgers (ledger.ts, written by the `codes` step) as one
+// `summary.csv`, once more checked against `rejects.csv` as written: each file's count of
+// rejects there must be the count its ledger found.
 import fs from 'node:fs';
-import { LEDGER_HEADER } from './account-lines.ts';
+import { LEDGER_HEADER } from './ledger.ts';
 import { REJECTS_HEADER } from './collect-rejects.ts';
 import { readCsv } from './read-csv.ts';
 

@@ -1,18 +1,21 @@
 // Step 2, `codes`: the dated records of step 1 become the patient's CSV, with the code's
 // description from the code list and the value checked; every line rejected, here or in step 1,
-// becomes a row of the patient's rejects, quoting the record as read from the input file.
+// becomes a row of the patient's rejects, quoting the record as read from the input file; and
+// the patient's ledger (ledger.ts) accounts for every input line, or the step fails.
 //
 //   CSV:     date,time,code,description,value,line    (line: the input file's line number)
 //   rejects: file,line,reason,record                  (no header; the `rejects` step adds it)
+//   ledger:  file,lines,records,rejects,first_date,last_date,glucose_readings,mean_glucose
 //
 // Values are decimal numbers, written without leading zeros (`009` → `9`, `000` → `0`, `04.5`
 // → `4.5`); anything else is rejected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BANG, COLON, COMMA, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
+import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
 import { ByteWriter, copyBytes } from './byte-writer.ts';
-import { describeCode, readCode, readCodeList, type CodeList } from './code-list.ts';
+import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
+import { Ledger } from './ledger.ts';
 import { REASONS } from './reasons.ts';
 
 export const CSV_HEADER = 'date,time,code,description,value,line\n';
@@ -23,23 +26,26 @@ export interface TranslatePaths {
   readonly records: string;
   readonly csv: string;
   readonly rejects: string;
+  readonly ledger: string;
 }
 
 export function translateCodesFile(paths: TranslatePaths): void {
-  // The input file is read only when a record is rejected, to quote it.
-  const records = (): Buffer => fs.readFileSync(paths.records);
-  const result = translateCodes(fs.readFileSync(paths.dated), records, readCodeList(paths.codes), path.basename(paths.records));
+  const result = translateCodes(fs.readFileSync(paths.dated), fs.readFileSync(paths.records), readCodeList(paths.codes), path.basename(paths.records));
   fs.writeFileSync(paths.csv, result.csv);
   fs.writeFileSync(paths.rejects, result.rejects);
+  fs.writeFileSync(paths.ledger, result.ledger, 'latin1');
 }
 
-export function translateCodes(dated: Buffer, records: Buffer | (() => Buffer), codes: CodeList, file: string): { csv: Buffer; rejects: Buffer } {
+/** The patient's CSV, rejects and ledger row; throws an Error naming every input line not accounted for. */
+export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, file: string): { csv: Buffer; rejects: Buffer; ledger: string } {
   const csv = new ByteWriter(dated.length * 3 + 64);
   const rejects = new ByteWriter(256);
+  const ledger = new Ledger(file, countLines(records));
   const fileField = formatCsvField(file);
   const rawLines = new LineCursor(records);
   const reject = (line: number, reason: string): void => {
     rejects.text(`${fileField},${line},${formatCsvField(reason)},${formatCsvField(rawLines.read(line))}\n`);
+    ledger.reject(line);
   };
   const counter = new LineCounter();
   csv.text(CSV_HEADER);
@@ -61,7 +67,8 @@ export function translateCodes(dated: Buffer, records: Buffer | (() => Buffer), 
       const text = dated.toString('latin1', start, findLineEnd(dated, start));
       throw new Error(`Line ${line} of the dated records of ${file} is not as the dates step writes it: ${text}`);
     }
-    const description = describeCode(codes, readCode(dated, codeStart, codeEnd));
+    const code = readCode(dated, codeStart, codeEnd);
+    const description = describeCode(codes, code);
     if (description === undefined) {
       reject(line, codeEnd === codeStart ? REASONS.codeEmpty() : REASONS.codeUnknown(dated.toString('latin1', codeStart, codeEnd)));
       start = findLineEnd(dated, start) + 1;
@@ -94,9 +101,24 @@ export function translateCodes(dated: Buffer, records: Buffer | (() => Buffer), 
     at = copyBytes(counter.digits, counter.first, 16, out, at);
     out[at++] = NEWLINE;
     csv.length = at;
+    ledger.row(line, readDigits(dated, start, 4) * 10000 + readDigits(dated, start + 5, 2) * 100 + readDigits(dated, start + 8, 2));
+    if (isGlucose(codes, code)) ledger.reading(readNumber(dated, numberStart, newline));
     start = newline + 1;
   }
-  return { csv: csv.result(), rejects: rejects.result() };
+  return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
+}
+
+// Integers by hand (most values); fractions and long numbers through Number, which rounds as
+// Python's float() does.
+function readNumber(bytes: Buffer, start: number, end: number): number {
+  if (end - start > 15) return Number(bytes.toString('latin1', start, end));
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const byte = bytes[index] as number;
+    if (byte === DOT) return Number(bytes.toString('latin1', start, end));
+    value = value * 10 + byte - ZERO;
+  }
+  return value;
 }
 
 /**
@@ -135,14 +157,8 @@ class LineCounter {
 class LineCursor {
   private line = 1;
   private start = 0;
-  private loaded: Buffer | undefined;
 
-  constructor(private readonly load: Buffer | (() => Buffer)) {}
-
-  private get bytes(): Buffer {
-    this.loaded ??= typeof this.load === 'function' ? this.load() : this.load;
-    return this.loaded;
-  }
+  constructor(private readonly bytes: Buffer) {}
 
   read(line: number): string {
     while (this.line < line) {

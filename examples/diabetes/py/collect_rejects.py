@@ -1,4 +1,4 @@
-"""Step 4, `rejects`: every patient's rejects in one file under the header.
+"""Step 3, `rejects`: every patient's rejects in one file under the header.
 
     python3 collect_rejects.py OUTPUT PART...
 """

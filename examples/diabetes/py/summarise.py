@@ -1,4 +1,4 @@
-"""Step 5, `summary`: the ledgers as one summary.csv, checked against rejects.csv as written.
+"""Step 4, `summary`: the ledgers as one summary.csv, checked against rejects.csv as written.
 
     python3 summarise.py REJECTS OUTPUT LEDGER...
 """

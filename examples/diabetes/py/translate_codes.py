@@ -1,15 +1,18 @@
-"""Step 2, `codes`: dated records to the patient's CSV and rejects.
+"""Step 2, `codes`: dated records to the patient's CSV, rejects and ledger.
 
-    python3 translate_codes.py CODE_LIST DATED RECORDS CSV REJECTS
+    python3 translate_codes.py CODE_LIST DATED RECORDS CSV REJECTS LEDGER
 
 CSV: `date,time,code,description,value,line`; rejects (no header): `file,line,reason,record`,
 quoting the record as read from RECORDS. Values lose their leading zeros (`009` -> `9`).
+Ledger: `file,lines,records,rejects,first_date,last_date,glucose_readings,mean_glucose`, kept as
+rows and rejects are written; fails unless every line of RECORDS is in one of them exactly once.
 """
 import os
 import re
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 
-from diabetes import CSV_HEADER, REASONS, csv_field, read_code, read_code_list, split_lines, text
+from diabetes import CSV_HEADER, REASONS, count_lines, csv_field, read_code, read_code_list, split_lines, text
 
 NUMBER = re.compile(rb'([0-9]+)(\.[0-9]+)?')
 
@@ -26,14 +29,77 @@ def normalise_value(value):
     return value[first:]
 
 
-def translate(dated, records, descriptions, file):
+class Ledger:
+    """Every input line accounted for exactly once, and the measures the summary reports."""
+
+    def __init__(self, file, lines):
+        self.file, self.lines = file, lines
+        self.seen = bytearray(lines + 1)
+        self.problems = []
+        self.rows = self.rejects = self.readings = 0
+        self.total = 0.0
+        self.first = self.last = None
+
+    def row(self, line, day):
+        self.rows += 1
+        self._mark(line, f'row {self.rows} of {self.file}.csv')
+        self.first = day if self.first is None or day < self.first else self.first
+        self.last = day if self.last is None or day > self.last else self.last
+
+    def reading(self, value):
+        self.readings += 1
+        self.total += value
+
+    def reject(self, line):
+        self.rejects += 1
+        self._mark(line, f'reject {self.rejects} of {self.file}')
+
+    def _mark(self, line, where):
+        if line < 1 or line > self.lines:
+            self.problems.append(f'{where} names line {line}, and {self.file} has {self.lines}')
+        elif self.seen[line]:
+            self.problems.append(f'line {line} is accounted for twice (again in {where})')
+        else:
+            self.seen[line] = 1
+
+    def close(self):
+        file, lines = self.file, self.lines
+        problems = self.problems
+        missing = [line for line in range(1, lines + 1) if not self.seen[line]]
+        if missing:
+            problems = [f'{len(missing)} of {lines} lines are in neither {file}.csv nor the rejects: lines {format_ranges(missing)}'] + problems
+        if problems:
+            more = f'; and {len(problems) - 10} more problems' if len(problems) > 10 else ''
+            raise SystemExit(f'Lines of {file} not accounted for: {"; ".join(problems[:10])}{more}')
+        mean = '' if self.readings == 0 else str(Decimal(self.total / self.readings).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))
+        dates = ',' if self.first is None else f'{text(self.first)},{text(self.last)}'
+        return f'{csv_field(file)},{lines},{self.rows},{self.rejects},{dates},{self.readings},{mean}\n'.encode('latin1')
+
+
+def format_ranges(lines):
+    ranges = []
+    start = previous = lines[0]
+    for line in lines[1:] + [None]:
+        if line is not None and line == previous + 1:
+            previous = line
+            continue
+        ranges.append(str(start) if start == previous else f'{start}-{previous}')
+        if line is not None:
+            start = previous = line
+    listed = ', '.join(ranges[:20])
+    return listed + (f', and {len(ranges) - 20} more ranges' if len(ranges) > 20 else '')
+
+
+def translate(dated, records, descriptions, glucose, file):
     raw = split_lines(records, strip_return=True)
+    ledger = Ledger(file, count_lines(records))
     file_field = csv_field(file)
     csv = [CSV_HEADER]
     rejects = []
 
     def reject(number, reason):
         rejects.append(f'{file_field},{number},{csv_field(reason)},{csv_field(text(raw[number - 1]))}\n'.encode('latin1'))
+        ledger.reject(number)
 
     for index, line in enumerate(split_lines(dated, strip_return=False)):
         number = index + 1
@@ -52,21 +118,26 @@ def translate(dated, records, descriptions, file):
             reject(number, REASONS['value_format'](text(value)) if value else REASONS['value_empty']())
             continue
         csv.append(b','.join([line[0:10], line[11:16], code, description, number_text, str(number).encode()]) + b'\n')
-    return b''.join(csv), b''.join(rejects)
+        ledger.row(number, line[0:10])
+        if read_code(code) in glucose:
+            ledger.reading(float(number_text))
+    return b''.join(csv), b''.join(rejects), ledger.close()
 
 
 def main():
-    codes, dated_path, records_path, csv_path, rejects_path = sys.argv[1:6]
-    descriptions, _ = read_code_list(codes)
+    codes, dated_path, records_path, csv_path, rejects_path, ledger_path = sys.argv[1:7]
+    descriptions, glucose = read_code_list(codes)
     with open(dated_path, 'rb') as handle:
         dated = handle.read()
     with open(records_path, 'rb') as handle:
         records = handle.read()
-    csv, rejects = translate(dated, records, descriptions, os.path.basename(records_path))
+    csv, rejects, ledger = translate(dated, records, descriptions, glucose, os.path.basename(records_path))
     with open(csv_path, 'wb') as handle:
         handle.write(csv)
     with open(rejects_path, 'wb') as handle:
         handle.write(rejects)
+    with open(ledger_path, 'wb') as handle:
+        handle.write(ledger)
 
 
 if __name__ == '__main__':
