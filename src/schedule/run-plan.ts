@@ -130,16 +130,21 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const dependencies = options.dependencies ?? new Map<number, readonly number[]>();
     const observed = options.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
     // The first file that must be read is the sign that tasks will run: what they need starts
-    // booting then, while the files are hashed.
-    const hasher = (file: string, size?: number): Promise<string> => {
+    // booting then, while the files are hashed. A survey that reads nothing (a first run: tasks
+    // whose outputs are missing are signed when they are about to run) gives the sign when it ends.
+    const hint = (): void => {
       if (hinted === undefined && options.createExecutor === undefined) {
         hinted = Promise.all([startLauncher(), hasFunctions ? startFunctionRunner() : undefined]).catch(() => {});
       }
+    };
+    const hasher = (file: string, size?: number): Promise<string> => {
+      hint();
       return threadHasher.hash(file, size);
     };
     const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
     const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
     const survey = await gate.survey(options.tasks, dependencies);
+    if (survey.upToDate.size < options.tasks.length) hint();
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
     const runId = makeRunId();

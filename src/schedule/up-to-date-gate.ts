@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../plan/task.ts';
 import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { checkUpToDate, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
+import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
 import type { Signature, SignedAction } from '../state/compute-signature.ts';
 import type { HashCache } from '../state/hash-cache.ts';
 import type { StateStore } from '../state/open-store.ts';
 import { signTasks, type SignableTask } from '../state/sign-tasks.ts';
+import { makeTaskKey } from '../state/task-key.ts';
 
 /** Why a task will run, or that it will not. */
 export type Verdict = UpToDateVerdict | { readonly upToDate: false; readonly reason: 'upstream runs'; readonly path: string };
@@ -42,6 +43,10 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const signatures = new Map<number, Signature>();
   // Only a task whose upstream ran can have inputs the survey did not see.
   const undecided = new Set<number>();
+  // Tasks judged without their signature (forced, or an output missing: they run whatever their
+  // inputs hold). They are signed when they are about to run, so a first run over a large data
+  // set starts its first task at once instead of hashing every input first.
+  const unsigned = new Set<number>();
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
   // Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing".
   const deletedOutputs = (tasks: readonly Task[]): Map<number, Set<string>> => {
@@ -63,15 +68,41 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       const byTask = new Map(tasks.map((task, index) => [task, judged[index] as UpToDateVerdict]));
       return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
     }
-    const signed = await signTasks(options.cache, tasks.map(toSignable));
-    const queries: UpToDateQuery[] = [];
+    const verdicts: (UpToDateVerdict | undefined)[] = [];
+    const pending: Omit<UpToDateQuery, 'signature'>[] = [];
+    const pendingAt: number[] = [];
     for (let i = 0; i < tasks.length; i += 1) {
       const task = tasks[i] as Task;
-      const signature = signed[i] as Signature;
-      signatures.set(task.id, signature);
-      queries.push({ task, signature, forced: forced(task), deleted: deletedByTask.get(task.id) });
+      if (forced(task)) {
+        unsigned.add(task.id);
+        verdicts.push({ key: makeTaskKey(task), upToDate: false, reason: 'forced' });
+        continue;
+      }
+      const deleted = deletedByTask.get(task.id);
+      const outputStats = statOutputs(task, options.observeOutputs);
+      const missing = findMissingOutput(task, outputStats, deleted);
+      if (missing !== undefined) {
+        unsigned.add(task.id);
+        verdicts.push({ key: makeTaskKey(task), upToDate: false, reason: 'output missing', path: missing });
+        continue;
+      }
+      unsigned.delete(task.id);
+      pending.push({ task, deleted, outputStats });
+      pendingAt.push(i);
+      verdicts.push(undefined);
     }
-    return checkUpToDate(options.store, queries, options.observeOutputs);
+    if (pending.length === 0) return verdicts as UpToDateVerdict[];
+    const signed = await signTasks(options.cache, pending.map((query) => toSignable(query.task as Task)));
+    const queries: UpToDateQuery[] = [];
+    for (let i = 0; i < pending.length; i += 1) {
+      const query = pending[i] as Omit<UpToDateQuery, 'signature'>;
+      const signature = signed[i] as Signature;
+      signatures.set((query.task as Task).id, signature);
+      queries.push({ ...query, signature });
+    }
+    const judged = checkUpToDate(options.store, queries, options.observeOutputs);
+    for (let i = 0; i < judged.length; i += 1) verdicts[pendingAt[i] as number] = judged[i];
+    return verdicts as UpToDateVerdict[];
   };
 
   return {
@@ -107,12 +138,18 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       return { upToDate, verdicts };
     },
     async decide(task) {
-      if (!undecided.has(task.id)) return true;
-      // Re-judged with its outputs on disk as they are now: a deleted temporary it must remake
-      // is then simply missing.
-      deletedByTask.delete(task.id);
-      const [verdict] = await judge([task]);
-      return verdict?.upToDate !== true;
+      if (undecided.has(task.id)) {
+        // Re-judged with its outputs on disk as they are now: a deleted temporary it must remake
+        // is then simply missing.
+        deletedByTask.delete(task.id);
+        const [verdict] = await judge([task]);
+        if (verdict?.upToDate === true) return false;
+      }
+      if (unsigned.delete(task.id)) {
+        const [signature] = await signTasks(options.cache, [toSignable(task)]);
+        signatures.set(task.id, signature as Signature);
+      }
+      return true;
     },
     signatureOf: (taskId) => signatures.get(taskId),
   };

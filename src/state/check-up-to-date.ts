@@ -45,6 +45,8 @@ export interface UpToDateQuery {
    * and the task is judged on its signature and its other outputs.
    */
   readonly deleted?: ReadonlySet<string> | undefined;
+  /** The outputs' stats, when the caller took them already (and told `observe` of them). */
+  readonly outputStats?: readonly (FileStat | undefined)[] | undefined;
 }
 
 /**
@@ -89,15 +91,9 @@ function judge(
   if (query.forced === true) return stale(key, 'forced');
   // Like a phony Make target: nothing on disk can show it was done.
   if (task.outputs.length === 0) return stale(key, 'no outputs');
-  const outputStats: (FileStat | undefined)[] = [];
-  for (let i = 0; i < task.outputs.length; i += 1) {
-    const output = task.outputs[i] as string;
-    const absolute = resolveTaskPath(task.cwd, output);
-    const stat = statFile(absolute);
-    if (observe !== undefined) observe.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
-    if (stat === undefined && query.deleted?.has(output) !== true) return stale(key, 'output missing', { path: output });
-    outputStats.push(stat);
-  }
+  const outputStats = query.outputStats ?? statOutputs(task, observe);
+  const missing = findMissingOutput(task, outputStats, query.deleted);
+  if (missing !== undefined) return stale(key, 'output missing', { path: missing });
   if (success === undefined) return stale(key, 'never run');
   if (success.signature !== query.signature.value) return 'signature differs';
   // Equal signatures mean equal output order, so stamps compare position by position.
@@ -112,6 +108,31 @@ function judge(
     if (stat !== undefined && stampOf(stat) !== recorded[i]) return stale(key, 'outputs changed', { path: task.outputs[i] as string });
   }
   return { key, upToDate: true };
+}
+
+/** Stats a task's outputs (undefined: absent); `observe` receives each stamp by absolute path. */
+export function statOutputs(task: Pick<Task, 'outputs' | 'cwd'>, observe?: Map<string, string>): (FileStat | undefined)[] {
+  const stats: (FileStat | undefined)[] = [];
+  for (let i = 0; i < task.outputs.length; i += 1) {
+    const absolute = resolveTaskPath(task.cwd, task.outputs[i] as string);
+    const stat = statFile(absolute);
+    if (observe !== undefined) observe.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
+    stats.push(stat);
+  }
+  return stats;
+}
+
+/** The first output (as the task names it) that is absent and not a deleted temporary. */
+export function findMissingOutput(
+  task: Pick<Task, 'outputs'>,
+  stats: readonly (FileStat | undefined)[],
+  deleted: ReadonlySet<string> | undefined,
+): string | undefined {
+  for (let i = 0; i < task.outputs.length; i += 1) {
+    const output = task.outputs[i] as string;
+    if (stats[i] === undefined && deleted?.has(output) !== true) return output;
+  }
+  return undefined;
 }
 
 function explainChange(key: string, signature: Signature, success: SuccessRecord): UpToDateVerdict {

@@ -21,17 +21,30 @@ const HASH_WORKER = new URL(import.meta.url.endsWith('.ts') ? './hash-worker.ts'
 /** Files smaller than this are hashed on the calling thread: the message costs more. */
 const MIN_THREAD_BYTES = 256 * 1024;
 
-/** Hashes large files on up to `threads` worker threads, started when the first one is needed. */
+/**
+ * Hashes large files on up to `threads` worker threads, started when the first one is needed.
+ * A thread takes about 0.1 s to boot: until the first answer comes back, files are hashed on the
+ * calling thread too, so that the tasks waiting for them need not wait for the boot.
+ */
 export function createThreadHasher(threads: number): ThreadHasher {
   let pool: WorkerPool<string, HashAnswer> | undefined;
+  let booted = false;
+  const onThread = async (file: string): Promise<string> => {
+    const answer = await (pool as WorkerPool<string, HashAnswer>).run(file);
+    booted = true;
+    if ('hash' in answer) return answer.hash;
+    throw Object.assign(new Error(answer.message), { code: answer.code });
+  };
   return {
     async hash(file, knownSize) {
       const size = knownSize ?? fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       if (size < MIN_THREAD_BYTES) return hashFile(file);
-      pool ??= createWorkerPool<string, HashAnswer>({ size: threads, entry: HASH_WORKER });
-      const answer = await pool.run(file);
-      if ('hash' in answer) return answer.hash;
-      throw Object.assign(new Error(answer.message), { code: answer.code });
+      if (pool === undefined) {
+        pool = createWorkerPool<string, HashAnswer>({ size: threads, entry: HASH_WORKER });
+        pool.warm();
+        return onThread(file);
+      }
+      return booted ? onThread(file) : hashFile(file);
     },
     close: async () => pool?.close(),
   };

@@ -19,6 +19,14 @@ export function standardiseDatesFile(recordsPath: string, outputPath: string): v
 
 export function standardiseDates(input: Buffer): Buffer {
   const out = new ByteWriter(input.length + (input.length >>> 2) + 64);
+  convertLines(input, out);
+  return out.result();
+}
+
+// The loop is a function of its own that ends with a bare return: V8 compiles a long loop while
+// it runs (on-stack replacement), before the code after it has ever run, and code after the loop
+// that reads a property would throw that compiled loop away at the end of every file.
+function convertLines(input: Buffer, out: ByteWriter): void {
   const end = input.length;
   let start = 0;
   let line = 0;
@@ -70,7 +78,6 @@ export function standardiseDates(input: Buffer): Buffer {
     }
     start = next;
   }
-  return out.result();
 }
 
 /**

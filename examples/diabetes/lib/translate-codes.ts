@@ -11,7 +11,7 @@
 // → `4.5`); anything else is rejected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
+import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
 import { ByteWriter, copyBytes } from './byte-writer.ts';
 import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
@@ -85,13 +85,13 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     let numberStart = valueStart;
     while (numberStart < newline - 1 && dated[numberStart] === ZERO && isDigit(dated[numberStart + 1])) numberStart++;
     // date,time,code,description,value,line: the row's size is known, so write it in place.
+    // Date, time and code are copied as they stand, tabs and all, and the two tabs become commas.
     csv.reserve(newline - start + description.length + 20);
     const out = csv.bytes;
-    let at = copyBytes(dated, start, start + 10, out, csv.length);
-    out[at++] = COMMA;
-    at = copyBytes(dated, start + 11, start + 16, out, at);
-    out[at++] = COMMA;
-    at = copyBytes(dated, codeStart, codeEnd, out, at);
+    const rowStart = csv.length;
+    let at = copyBytes(dated, start, codeEnd, out, rowStart);
+    out[rowStart + 10] = COMMA;
+    out[rowStart + 16] = COMMA;
     out[at++] = COMMA;
     out.set(description, at);
     at += description.length;
@@ -101,11 +101,20 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     at = copyBytes(counter.digits, counter.first, 16, out, at);
     out[at++] = NEWLINE;
     csv.length = at;
-    ledger.row(line, readDigits(dated, start, 4) * 10000 + readDigits(dated, start + 5, 2) * 100 + readDigits(dated, start + 8, 2));
+    ledger.row(line, readDay(dated, start));
     if (isGlucose(codes, code)) ledger.reading(readNumber(dated, numberStart, newline));
     start = newline + 1;
   }
   return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
+}
+
+/** YYYY-MM-DD at `start` as the number YYYYMMDD (the digits were checked by the dates step). */
+function readDay(bytes: Buffer, start: number): number {
+  const year = ((bytes[start] as number) * 10 + (bytes[start + 1] as number)) * 100 + (bytes[start + 2] as number) * 10 + (bytes[start + 3] as number);
+  const month = (bytes[start + 5] as number) * 10 + (bytes[start + 6] as number);
+  const day = (bytes[start + 8] as number) * 10 + (bytes[start + 9] as number);
+  // Each digit counted as its byte: subtract what the '0's added.
+  return year * 10000 + month * 100 + day - ZERO * 11111111;
 }
 
 // Integers by hand (most values); fractions and long numbers through Number, which rounds as

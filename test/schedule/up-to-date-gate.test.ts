@@ -1,0 +1,75 @@
+// The up-to-date gate reads an input only when the verdict needs it: a task that must run whatever
+// its inputs hold (an output missing, or forced) is signed when it is about to run, so that a
+// first run over a large data set starts its first task without hashing every input first.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Task } from '../../src/plan/task.ts';
+import { createUpToDateGate } from '../../src/schedule/up-to-date-gate.ts';
+import { createHashCache } from '../../src/state/hash-cache.ts';
+import { hashFile } from '../../src/state/hash-file.ts';
+import { openStore } from '../../src/state/open-store.ts';
+import { recordSuccess } from '../../src/state/record-success.ts';
+import { startRun } from '../../src/state/record-run.ts';
+import { signTasks } from '../../src/state/sign-tasks.ts';
+import { makeTask, makeTempDir, writeOldFile } from '../state/helpers.ts';
+
+function makeWorld() {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const hashed: string[] = [];
+  const cache = createHashCache(store, {
+    hasher: async (file) => {
+      hashed.push(path.basename(file));
+      return hashFile(file);
+    },
+  });
+  startRun(store, { id: '20261130-120000-1', command: 'sluice run' });
+  const tasks: Task[] = ['a', 'b'].map((name, index) => {
+    writeOldFile(path.join(root, `${name}.in`), `input ${name}`);
+    return makeTask({ id: index + 1, cwd: root, inputs: [`${name}.in`], outputs: [`${name}.out`] });
+  });
+  return { root, store, cache, hashed, tasks };
+}
+
+test('a first run reads no input to decide, and signs each task when it is about to run', async () => {
+  const { store, cache, hashed, tasks } = makeWorld();
+  const gate = createUpToDateGate({ store, cache });
+  const survey = await gate.survey(tasks, new Map());
+  assert.equal(survey.upToDate.size, 0);
+  assert.deepEqual([...survey.verdicts.values()].map((verdict) => !verdict.upToDate && verdict.reason), ['output missing', 'output missing']);
+  assert.deepEqual(hashed, [], 'the survey read no input');
+  assert.equal(gate.signatureOf(1), undefined);
+
+  assert.equal(await gate.decide(tasks[0] as Task), true);
+  assert.deepEqual(hashed, ['a.in'], 'only the task about to run had its inputs read');
+  const [expected] = await signTasks(createHashCache(store), [{ task: tasks[0] as Task }]);
+  assert.deepEqual(gate.signatureOf(1), expected);
+  assert.equal(gate.signatureOf(2), undefined);
+});
+
+test('a task with its outputs on disk is signed by the survey, and is up to date when nothing changed', async () => {
+  const { root, store, cache, hashed, tasks } = makeWorld();
+  const task = tasks[0] as Task;
+  const [signature] = await signTasks(createHashCache(store), [{ task }]);
+  fs.writeFileSync(path.join(root, 'a.out'), 'made');
+  recordSuccess(store, { runId: '20261130-120000-1', task, signature: signature!, attempt: 1, startedAt: Date.now() });
+  const gate = createUpToDateGate({ store, cache });
+  const survey = await gate.survey([task], new Map());
+  assert.deepEqual([...survey.upToDate], [1]);
+  assert.deepEqual(hashed, [], 'the hash recorded with the success vouches for the unchanged input');
+  assert.deepEqual(gate.signatureOf(1), signature);
+});
+
+test('a forced task is judged without reading its inputs, and signed before it runs', async () => {
+  const { root, store, cache, hashed, tasks } = makeWorld();
+  for (const task of tasks) fs.writeFileSync(path.join(root, task.outputs[0] as string), 'made');
+  const gate = createUpToDateGate({ store, cache, forcedSteps: new Set(['convert']) });
+  const survey = await gate.survey(tasks, new Map());
+  assert.deepEqual([...survey.verdicts.values()].map((verdict) => !verdict.upToDate && verdict.reason), ['forced', 'forced']);
+  assert.deepEqual(hashed, []);
+  assert.equal(await gate.decide(tasks[1] as Task), true);
+  assert.deepEqual(hashed, ['b.in']);
+  assert.notEqual(gate.signatureOf(2), undefined);
+});
