@@ -80,6 +80,10 @@ function convertLines(input: Buffer, out: ByteWriter): void {
   }
 }
 
+/** Each byte's value as a decimal digit, -1 for any other byte: one lookup, one sign test. */
+const DIGITS = new Int8Array(256).fill(-1);
+for (let digit = 0; digit < 10; digit++) DIGITS[ZERO + digit] = digit;
+
 /**
  * The common case at a glance: a line with a real `MM-DD-YYYY` date, then an `H:MM` or `HH:MM`
  * time of day, then exactly two more fields, not the head of a split record. Writes it and
@@ -88,10 +92,33 @@ function convertLines(input: Buffer, out: ByteWriter): void {
  */
 function convertRecord(input: Buffer, start: number, out: ByteWriter): number {
   const end = input.length;
+  // Every byte read below, up to the second tab, is inside the buffer (an index past its end
+  // would read as undefined, which the digit lookup would not reject).
+  if (start + 16 >= end) return -1;
+  const m1 = DIGITS[input[start] as number] as number;
+  const m2 = DIGITS[input[start + 1] as number] as number;
+  const d1 = DIGITS[input[start + 3] as number] as number;
+  const d2 = DIGITS[input[start + 4] as number] as number;
+  const y1 = DIGITS[input[start + 6] as number] as number;
+  const y2 = DIGITS[input[start + 7] as number] as number;
+  const y3 = DIGITS[input[start + 8] as number] as number;
+  const y4 = DIGITS[input[start + 9] as number] as number;
+  if ((m1 | m2 | d1 | d2 | y1 | y2 | y3 | y4) < 0 || input[start + 2] !== DASH || input[start + 5] !== DASH) return -1;
   const tab1 = start + 10;
-  if (tab1 + 6 >= end || input[tab1] !== TAB) return -1;
-  const tab2 = input[tab1 + 2] === COLON ? tab1 + 5 : tab1 + 6;
-  if (input[tab2] !== TAB || checkDate(input, start, tab1) !== undefined || checkTime(input, tab1 + 1, tab2) !== undefined) return -1;
+  if (input[tab1] !== TAB) return -1;
+  const month = m1 * 10 + m2;
+  const day = d1 * 10 + d2;
+  if (month < 1 || month > 12 || day < 1 || (y1 | y2 | y3 | y4) === 0) return -1;
+  // Leap years are worked out only for the 29th of February.
+  if (day > (DAYS_IN_MONTH[month] as number) && !(month === 2 && day === 29 && isLeap(((y1 * 10 + y2) * 10 + y3) * 10 + y4))) return -1;
+  // H:MM or HH:MM: the colon says which.
+  const short = input[tab1 + 2] === COLON;
+  const tab2 = short ? tab1 + 5 : tab1 + 6;
+  const hour = short ? (DIGITS[input[tab1 + 1] as number] as number) : (DIGITS[input[tab1 + 1] as number] as number) * 10 + (DIGITS[input[tab1 + 2] as number] as number);
+  const minute1 = DIGITS[input[tab2 - 2] as number] as number;
+  const minute2 = DIGITS[input[tab2 - 1] as number] as number;
+  if (!short && ((DIGITS[input[tab1 + 1] as number] as number) | (DIGITS[input[tab1 + 2] as number] as number)) < 0) return -1;
+  if (hour < 0 || hour > 23 || (minute1 | minute2) < 0 || minute1 > 5 || input[tab2 - 3] !== COLON || input[tab2] !== TAB) return -1;
   let tab3 = -1;
   let newline = tab2 + 1;
   for (; newline < end; newline++) {
@@ -107,6 +134,10 @@ function convertRecord(input: Buffer, start: number, out: ByteWriter): number {
   if (startsSplitRecord(input, tab2, tab3, stop, newline + 1)) return -1;
   writeRecord(input, start, tab1, tab2, stop, out);
   return newline + 1;
+}
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, in place: the size is known. */
@@ -160,8 +191,7 @@ function checkDate(input: Buffer, start: number, end: number): string | undefine
   const month = readDigits(input, start, 2);
   const day = readDigits(input, start + 3, 2);
   const year = readDigits(input, start + 6, 4);
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 0);
+  const days = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > days) {
     return REASONS.dateMissing(input.toString('latin1', start, end));
   }
