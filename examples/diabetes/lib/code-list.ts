@@ -2,13 +2,20 @@
 // measurement`; every other line is prose. A code field matches when it is written as a plain
 // number (`58`; `058` matches nothing).
 import fs from 'node:fs';
+import { viewOf } from './byte-writer.ts';
 import { formatCsvField } from './csv-field.ts';
 
+/** A code's description as a CSV field, in latin1 bytes (and a view of them, for copyWords). */
+export interface Description {
+  readonly bytes: Buffer;
+  readonly view: DataView;
+}
+
 export interface CodeList {
-  /** Description of each code, as a CSV field in latin1 bytes, by the code's number. */
-  readonly descriptions: ReadonlyMap<number, Buffer>;
+  /** Description of each code, by the code's number. */
+  readonly descriptions: ReadonlyMap<number, Description>;
   /** The same for codes below TABLE_SIZE, by index: faster than the map, once per record. */
-  readonly table: readonly (Buffer | undefined)[];
+  readonly table: readonly (Description | undefined)[];
   /** Codes whose description names a blood glucose measurement: the summary's mean is over these. */
   readonly glucose: ReadonlySet<number>;
   /** The same for codes below TABLE_SIZE: 1 at a glucose code's index. */
@@ -34,17 +41,18 @@ export function readCodeList(file: string): CodeList {
 }
 
 function parseCodeList(text: string, file: string): CodeList {
-  const descriptions = new Map<number, Buffer>();
+  const descriptions = new Map<number, Description>();
   const glucose = new Set<number>();
   for (const line of text.split('\n')) {
     const match = ENTRY.exec(line);
     if (match === null) continue;
     const [, code = '', description = ''] = match;
     const number = Number(code);
-    descriptions.set(number, Buffer.from(formatCsvField(description), 'latin1'));
+    const bytes = Buffer.from(formatCsvField(description), 'latin1');
+    descriptions.set(number, { bytes, view: viewOf(bytes) });
     if (/blood glucose/i.test(description)) glucose.add(number);
   }
-  const table: (Buffer | undefined)[] = [];
+  const table: (Description | undefined)[] = [];
   for (const [code, description] of descriptions) if (code < TABLE_SIZE) table[code] = description;
   const glucoseTable = new Uint8Array(TABLE_SIZE);
   for (const code of glucose) if (code < TABLE_SIZE) glucoseTable[code] = 1;
@@ -66,7 +74,7 @@ export function readCode(bytes: Uint8Array, start: number, end: number): number 
 }
 
 /** The description of a code number (-1: none), or undefined. */
-export function describeCode(list: CodeList, code: number): Buffer | undefined {
+export function describeCode(list: CodeList, code: number): Description | undefined {
   return code >= 0 && code < TABLE_SIZE ? list.table[code] : list.descriptions.get(code);
 }
 

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyBytes } from './byte-writer.ts';
+import { ByteWriter, copyBytes, copyWords, viewOf } from './byte-writer.ts';
 import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
 import { Ledger } from './ledger.ts';
@@ -48,6 +48,7 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     ledger.reject(line);
   };
   const counter = new LineCounter();
+  const datedView = viewOf(dated);
   csv.text(CSV_HEADER);
   const end = dated.length;
   let start = 0;
@@ -86,15 +87,14 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     while (numberStart < newline - 1 && dated[numberStart] === ZERO && isDigit(dated[numberStart + 1])) numberStart++;
     // date,time,code,description,value,line: the row's size is known, so write it in place.
     // Date, time and code are copied as they stand, tabs and all, and the two tabs become commas.
-    csv.reserve(newline - start + description.length + 20);
+    csv.reserve(newline - start + description.bytes.length + 20);
     const out = csv.bytes;
     const rowStart = csv.length;
-    let at = copyBytes(dated, start, codeEnd, out, rowStart);
+    let at = copyWords(datedView, start, codeEnd, csv.view, rowStart);
     out[rowStart + 10] = COMMA;
     out[rowStart + 16] = COMMA;
     out[at++] = COMMA;
-    out.set(description, at);
-    at += description.length;
+    at = copyWords(description.view, 0, description.bytes.length, csv.view, at);
     out[at++] = COMMA;
     at = copyBytes(dated, numberStart, newline, out, at);
     out[at++] = COMMA;
