@@ -47,9 +47,17 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     rejects.text(`${fileField},${line},${formatCsvField(reason)},${formatCsvField(rawLines.read(line))}\n`);
     ledger.reject(line);
   };
+  csv.text(CSV_HEADER);
+  translateLines(dated, codes, file, csv, ledger, reject);
+  return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
+}
+
+// The loop is a function of its own that ends with a bare return, as in standardise-dates.ts:
+// V8 compiles a long loop while it runs, before the code after it has ever run, and code after
+// the loop that reads a property would throw that compiled loop away at the end of every file.
+function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteWriter, ledger: Ledger, reject: (line: number, reason: string) => void): void {
   const counter = new LineCounter();
   const datedView = viewOf(dated);
-  csv.text(CSV_HEADER);
   const end = dated.length;
   let start = 0;
   while (start < end) {
@@ -105,7 +113,6 @@ export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, 
     if (isGlucose(codes, code)) ledger.reading(readNumber(dated, numberStart, newline));
     start = newline + 1;
   }
-  return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
 }
 
 /** YYYY-MM-DD at `start` as the number YYYYMMDD (the digits were checked by the dates step). */
