@@ -1,8 +1,9 @@
 // The one handle on `<root>/.sluice/state.db` that every state function takes.
 
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { stateDirOf } from './state-dir.ts';
 import { StateError } from './state-errors.ts';
@@ -18,6 +19,10 @@ export interface StateStore {
   close(): void;
 }
 
+// Required, not imported: importing a CommonJS package from ESM makes Node scan its source for
+// export names first, which took 11-15 ms against 6 ms here (Node 20).
+const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+
 /** Opens (creating if needed) the state database of the pipeline folder `root`. */
 export function openStore(root: string): StateStore {
   const stateDir = stateDirOf(root);
@@ -25,7 +30,7 @@ export function openStore(root: string): StateStore {
   const dbPath = path.join(stateDir, 'state.db');
   let db: Database.Database;
   try {
-    db = new Database(dbPath);
+    db = new Sqlite(dbPath);
     // WAL: readers (`sluice status`) never block the run, and a commit is one append. NORMAL
     // syncs at checkpoints only: a SIGKILL loses nothing committed, a power cut may lose the
     // last commits but never leaves a torn one.
