@@ -10,14 +10,16 @@
 // is the sample's rate, on which the lesson's converter stops early in most files). The
 // generated data is kept in the temp folder and reused while the settings stay the same.
 //
-// Each run's output is deleted just before the next run, which then writes into pages just
-// freed. Keeping every run's output instead was tried: later runs then wrote into memory this VM
-// had not touched yet, and even `cat` took 3 times as long. Deleting has a cost of its own on
-// these machines (ext4 without a journal): a file created within a minute of thousands of
-// deletions skips the inodes just freed, about 0.1 ms more per file, and sluice creates 3 files
-// per patient to mawk's 1. Runs after 5 quiet minutes gave about the same ratio.
+// Between runs, off the clock, the last run's output is deleted, then (as root, on Linux) the
+// kernel's clean caches are dropped and what every run reads is read back: the inputs, node, the
+// repository's node_modules, mawk and python. Without the drop, deleting thousands of files
+// charges the next contender: on ext4 without a journal (these machines' disk) creating a file
+// skips every inode freed in the last minutes while their inode table block is cached, about
+// 0.1 ms more per file here after a round of deletions, growing round after round, and sluice
+// creates 3 files per patient to mawk's 1. Keeping every run's output instead made later runs
+// write into memory this VM had not touched yet (even `cat` took 3 times as long).
 import { spawn } from 'node:child_process';
-import { accessSync, constants, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +43,8 @@ interface Run {
 
 interface Contender {
   readonly name: string;
+  /** Off the clock, before the caches are dropped (e.g. deleting sluice's state). */
+  prepare?(): Promise<void>;
   /** Runs once, writing into `out` (an empty folder); returns the exit status. */
   run(out: string): Promise<number>;
   /** What came out: counted after the clock stopped. */
@@ -66,16 +70,21 @@ export const diabetesThroughputBenchmark: Benchmark = {
       for (const note of notes) console.log(`  note: ${note}`);
       const runs = new Map<string, Measurement[]>(chosen.map((contender) => [contender.name, []]));
       const outcomes = new Map<string, string>();
+      const warm = [data, process.execPath, path.join(root, 'node_modules'), path.join(dir, 'build'), ...findAllOnPath(['mawk', 'xargs', 'cat'])];
+      let dropped = true;
       for (let round = 0; round < options.rounds; round++) {
         for (const contender of chosen) {
           const out = path.join(dir, 'out');
           await rm(out, { recursive: true, force: true });
           await mkdir(out);
+          await contender.prepare?.();
+          dropped = (await settleCaches(warm)) && dropped;
           let status = 0;
           runs.get(contender.name)!.push(await measure(async () => void (status = await contender.run(out))));
           outcomes.set(contender.name, contender.check(out, status));
         }
       }
+      if (!dropped) console.log('  note: the kernel\'s caches could not be dropped (needs root on Linux): each run followed the last one\'s deletions');
       console.log(`\n${formatResults(chosen, runs, outcomes, lines)}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -220,6 +229,46 @@ async function buildCli(dir: string): Promise<{ command: string[]; label: string
   }
   for (const name of ['libexec', 'node_modules', 'package.json']) await symlink(path.join(root, name), path.join(dir, 'build', name));
   return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
+}
+
+/**
+ * Writes dirty pages out, drops the clean caches and reads `warm` (files, or folders walked)
+ * back in; false, having only synced, where the caches cannot be dropped (not root, not Linux).
+ */
+async function settleCaches(warm: readonly string[]): Promise<boolean> {
+  await execute({ argv: ['sync'] });
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+  } catch {
+    return false;
+  }
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const read = (file: string): void => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      for (const name of readdirSync(file)) read(path.join(file, name));
+      return;
+    }
+    if (stat?.isFile() !== true) return;
+    const fd = openSync(file, 'r');
+    try {
+      while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  for (const file of warm) read(file);
+  // Python's interpreter and the modules the lesson imports.
+  await execute({ argv: ['python3', '-c', 'import multiprocessing, datetime, csv, sys'] }).catch(() => 0);
+  return true;
+}
+
+function findAllOnPath(programs: readonly string[]): string[] {
+  const dirs = (process.env['PATH'] ?? '').split(path.delimiter);
+  return programs.flatMap((program) => {
+    const dir = dirs.find((candidate) => statSync(path.join(candidate || '.', program), { throwIfNoEntry: false })?.isFile() === true);
+    return dir === undefined ? [] : [path.join(dir || '.', program)];
+  });
 }
 
 function findOnPath(program: string): boolean {
