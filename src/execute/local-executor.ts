@@ -12,7 +12,11 @@ import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
 
 export interface LocalExecutorOptions {
-  readonly launcher: Launcher;
+  /**
+   * Starts command tasks. A function is called when the first command task is submitted, so a
+   * run of function steps alone never starts it (the python launcher takes ~0.1 s to be ready).
+   */
+  readonly launcher: Launcher | (() => Promise<Launcher>);
   /** Folder for this run's per-attempt logs; created on first use. */
   readonly logDir: string;
   /** Distinguishes this run's temporary files from another's. */
@@ -50,6 +54,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const cancelled = new Set<number>();
   let logDirReady: Promise<unknown> | undefined;
   const staging = createStagingArea(options.runTag);
+  let launcher: Promise<Launcher> | undefined;
+  const launcherFor = (): Promise<Launcher> => {
+    launcher ??= typeof options.launcher === 'function' ? options.launcher() : Promise.resolve(options.launcher);
+    return launcher;
+  };
 
   function runnerFor(): FunctionRunner {
     if (options.createFunctionRunner === undefined) bug('a function step reached an executor without worker threads');
@@ -65,6 +74,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const stdoutLog = task.stdoutOutput === undefined ? `${base}.out` : undefined;
     const argv = renderArgv(task.action, task.outputs);
     const startedAt = Date.now();
+    // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
+    const commandLauncher = task.action.kind === 'function' ? undefined : await launcherFor();
     let staged: StagedOutputs | undefined;
     if (task.outputs.length > 0) {
       staged = await staging.stage(task.outputs, task.cwd, stagedOutputIndexes(task));
@@ -73,7 +84,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const child =
       task.action.kind === 'function'
         ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, options.outputsToDigest?.(task))
-        : options.launcher.start({
+        : (commandLauncher as Launcher).start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
             cwd: task.cwd,
             stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (stdoutLog as string),
@@ -143,7 +154,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         cancelled.add(taskId);
         child.cancel();
       }
-      await Promise.all([options.launcher.close(), functionRunner?.close()]);
+      await Promise.all([launcher?.then((started) => started.close(), () => undefined), functionRunner?.close()]);
       await staging.close();
     },
   };

@@ -108,6 +108,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   // The worker threads of function steps start on the same hint, when the plan has such steps:
   // they boot (~50 ms each) while the rest of the plan is checked.
   const hasFunctions = options.tasks.some((task) => task.action.kind === 'function');
+  const hasCommands = options.tasks.some((task) => task.action.kind !== 'function');
+  // Whether the executor asked for the launcher, and so closes it.
+  let launcherHandedOver = false;
   let functionRunner: Promise<FunctionRunner> | undefined;
   const startFunctionRunner = (): Promise<FunctionRunner> => {
     functionRunner ??= import('../execute/worker/create-function-runner.ts').then(({ createFunctionRunner }) => {
@@ -134,7 +137,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // whose outputs are missing are signed when they are about to run) gives the sign when it ends.
     const hint = (): void => {
       if (hinted === undefined && options.createExecutor === undefined) {
-        hinted = Promise.all([startLauncher(), hasFunctions ? startFunctionRunner() : undefined]).catch(() => {});
+        hinted = Promise.all([hasCommands ? startLauncher() : undefined, hasFunctions ? startFunctionRunner() : undefined]).catch(() => {});
       }
     };
     const hasher = (file: string, size?: number): Promise<string> => {
@@ -168,7 +171,17 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const idle = options.createExecutor === undefined && survey.upToDate.size === options.tasks.length;
     executor = idle
       ? NOTHING_TO_RUN
-      : await (options.createExecutor ?? createDefaultExecutor(options, startLauncher, hasFunctions ? startFunctionRunner : undefined))(context);
+      : await (
+          options.createExecutor ??
+          createDefaultExecutor(
+            options,
+            () => {
+              launcherHandedOver = true;
+              return startLauncher();
+            },
+            hasFunctions ? startFunctionRunner : undefined,
+          )
+        )(context);
     const recorder = createAttemptRecorder(store, runId);
     const summary = await runTasks(
       options.tasks,
@@ -200,8 +213,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     await executor?.shutdown();
     // Started on a hint, and not closed by an executor that never ran a function step.
     await (await functionRunner?.catch(() => undefined))?.close();
-    // Started on a hint, yet every task was up to date (a file touched, its content the same).
-    if (executor === NOTHING_TO_RUN || executor === undefined) await (await launcher?.catch(() => undefined))?.close();
+    // Started on a hint, and never asked for: every task was up to date (a file touched, its
+    // content the same), or only function steps ran.
+    if (!launcherHandedOver) await (await launcher?.catch(() => undefined))?.close();
     lock.release();
     store.close();
   }
@@ -214,14 +228,14 @@ function createDefaultExecutor(
   startFunctionRunner: (() => Promise<FunctionRunner>) | undefined,
 ) {
   return async (context: ExecutorContext): Promise<Executor> => {
-    const launcher = (await startLauncher()).ready;
     const [{ createLocalExecutor }, { createFunctionRunner }, runner] = await Promise.all([
       import('../execute/local-executor.ts'),
       import('../execute/worker/create-function-runner.ts'),
       startFunctionRunner?.(),
     ]);
     return createLocalExecutor({
-      launcher: await launcher,
+      // Asked for when the first command task is submitted.
+      launcher: async () => (await startLauncher()).ready,
       logDir: context.logDir,
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,

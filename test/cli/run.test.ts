@@ -226,9 +226,10 @@ export default pipeline({
   },
 });`,
     );
-    const result = await runSluice(['run', 'total'], { cwd: dir });
+    const result = await runSluice(['run', 'total'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 6\nb 6\nc 6\n');
+    assert.match(result.stderr, /\[sluice launcher\] ready/, 'the command step started the launcher');
     // A function that returned has nothing to log: only the command's attempt has log files.
     const logs = listFiles(path.join(dir, '.sluice/logs')).map((file) => path.basename(file)).filter((name) => /^\d+\.\d+\./.test(name));
     assert.deepEqual(logs, ['4.1.err']);
@@ -236,8 +237,9 @@ export default pipeline({
     const again = await runSluice(['run', 'total', '--param', 'factor=3'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 9\nb 9\nc 9\n', 'a parameter a function reads re-runs it');
-    const broken = await runSluice(['run', 'broken', '-j', '1'], { cwd: dir });
+    const broken = await runSluice(['run', 'broken', '-j', '1'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
     assert.equal(broken.code, 1);
+    assert.doesNotMatch(broken.stderr, /sluice launcher/, 'function steps alone start no launcher');
     assert.match(broken.stderr, /broken task \d+ the function threw: record 7 is bad/);
     assert.match(broken.stderr, /\| Error: record 7 is bad/);
     const log = /log: +(\S+)/.exec(broken.stderr)?.[1];
