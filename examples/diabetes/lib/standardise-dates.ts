@@ -8,7 +8,7 @@
 // one pass over the file, no string or regex per line.
 import fs from 'node:fs';
 import { COLON, DASH, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyBytes } from './byte-writer.ts';
+import { ByteWriter, copyWords, viewOf } from './byte-writer.ts';
 import { REASONS } from './reasons.ts';
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -27,6 +27,7 @@ export function standardiseDates(input: Buffer): Buffer {
 // it runs (on-stack replacement), before the code after it has ever run, and code after the loop
 // that reads a property would throw that compiled loop away at the end of every file.
 function convertLines(input: Buffer, out: ByteWriter): void {
+  const view = viewOf(input);
   const end = input.length;
   let start = 0;
   let line = 0;
@@ -35,7 +36,7 @@ function convertLines(input: Buffer, out: ByteWriter): void {
   while (start < end) {
     line++;
     if (splitHead === 0) {
-      const next = convertRecord(input, start, out);
+      const next = convertRecord(input, view, start, out);
       if (next >= 0) {
         start = next;
         continue;
@@ -72,7 +73,7 @@ function convertLines(input: Buffer, out: ByteWriter): void {
               : (checkDate(input, start, tab1) ?? checkTime(input, tab1 + 1, tab2));
     splitHead = head ? line : 0;
     if (reason === undefined) {
-      writeRecord(input, start, tab1, tab2, stop, out);
+      writeRecord(input, view, start, tab1, tab2, stop, out);
     } else {
       out.text(`!${reason}\n`);
     }
@@ -90,7 +91,7 @@ for (let digit = 0; digit < 10; digit++) DIGITS[ZERO + digit] = digit;
  * returns where the next line starts; -1 (nothing written) for any other line, which the
  * general scan then judges, to the same result for the lines taken here.
  */
-function convertRecord(input: Buffer, start: number, out: ByteWriter): number {
+function convertRecord(input: Buffer, view: DataView, start: number, out: ByteWriter): number {
   const end = input.length;
   // Every byte read below, up to the second tab, is inside the buffer (an index past its end
   // would read as undefined, which the digit lookup would not reject).
@@ -132,7 +133,7 @@ function convertRecord(input: Buffer, start: number, out: ByteWriter): number {
   if (tab3 < 0) return -1;
   const stop = input[newline - 1] === RETURN ? newline - 1 : newline;
   if (startsSplitRecord(input, tab2, tab3, stop, newline + 1)) return -1;
-  writeRecord(input, start, tab1, tab2, stop, out);
+  writeRecord(input, view, start, tab1, tab2, stop, out);
   return newline + 1;
 }
 
@@ -141,8 +142,8 @@ function isLeap(year: number): boolean {
 }
 
 /** YYYY-MM-DD<TAB>HH:MM<TAB>CODE<TAB>VALUE, in place: the size is known. */
-function writeRecord(input: Buffer, start: number, tab1: number, tab2: number, stop: number, out: ByteWriter): void {
-  out.reserve(stop - start + 2);
+function writeRecord(input: Buffer, view: DataView, start: number, tab1: number, tab2: number, stop: number, out: ByteWriter): void {
+  out.reserve(stop - start + 6);
   const bytes = out.bytes;
   let at = out.length;
   bytes[at++] = input[start + 6] as number;
@@ -157,7 +158,7 @@ function writeRecord(input: Buffer, start: number, tab1: number, tab2: number, s
   bytes[at++] = input[start + 4] as number;
   bytes[at++] = TAB;
   if (tab2 - tab1 === 5) bytes[at++] = ZERO; // H:MM
-  at = copyBytes(input, tab1 + 1, stop, bytes, at);
+  at = copyWords(view, tab1 + 1, stop, out.view, at);
   bytes[at++] = NEWLINE;
   out.length = at;
 }
