@@ -8,17 +8,21 @@
 // one pass over the file, no string or regex per line.
 import fs from 'node:fs';
 import { COLON, DASH, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyWords, viewOf } from './byte-writer.ts';
+import { ByteWriter, copyWords, FileReader, viewOf } from './byte-writer.ts';
 import { REASONS } from './reasons.ts';
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// A worker thread runs one task at a time: its files go through the same memory.
+const reader = new FileReader();
+const writer = new ByteWriter(1 << 20);
+
 export function standardiseDatesFile(recordsPath: string, outputPath: string): void {
-  fs.writeFileSync(outputPath, standardiseDates(fs.readFileSync(recordsPath)));
+  fs.writeFileSync(outputPath, standardiseDates(reader.read(recordsPath), writer.reset()));
 }
 
-export function standardiseDates(input: Buffer): Buffer {
-  const out = new ByteWriter(input.length + (input.length >>> 2) + 64);
+/** The dated records of `input`, written to `out` (a view of its bytes is returned). */
+export function standardiseDates(input: Buffer, out = new ByteWriter(input.length + (input.length >>> 2) + 64)): Buffer {
   convertLines(input, out);
   return out.result();
 }

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyBytes, copyWords, viewOf } from './byte-writer.ts';
+import { ByteWriter, copyBytes, copyWords, FileReader, viewOf } from './byte-writer.ts';
 import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
 import { Ledger } from './ledger.ts';
@@ -29,16 +29,28 @@ export interface TranslatePaths {
   readonly ledger: string;
 }
 
+// A worker thread runs one task at a time: its files go through the same memory.
+const datedReader = new FileReader();
+const recordsReader = new FileReader();
+const csvWriter = new ByteWriter(1 << 20);
+
 export function translateCodesFile(paths: TranslatePaths): void {
-  const result = translateCodes(fs.readFileSync(paths.dated), fs.readFileSync(paths.records), readCodeList(paths.codes), path.basename(paths.records));
+  const dated = datedReader.read(paths.dated);
+  const records = recordsReader.read(paths.records);
+  const result = translateCodes(dated, records, readCodeList(paths.codes), path.basename(paths.records), csvWriter.reset());
   fs.writeFileSync(paths.csv, result.csv);
   fs.writeFileSync(paths.rejects, result.rejects);
   fs.writeFileSync(paths.ledger, result.ledger, 'latin1');
 }
 
 /** The patient's CSV, rejects and ledger row; throws an Error naming every input line not accounted for. */
-export function translateCodes(dated: Buffer, records: Buffer, codes: CodeList, file: string): { csv: Buffer; rejects: Buffer; ledger: string } {
-  const csv = new ByteWriter(dated.length * 3 + 64);
+export function translateCodes(
+  dated: Buffer,
+  records: Buffer,
+  codes: CodeList,
+  file: string,
+  csv = new ByteWriter(dated.length * 3 + 64),
+): { csv: Buffer; rejects: Buffer; ledger: string } {
   const rejects = new ByteWriter(256);
   const ledger = new Ledger(file, countLines(records));
   const fileField = formatCsvField(file);
