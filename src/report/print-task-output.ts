@@ -33,13 +33,14 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
 
   const enqueue = (file: string | undefined): void => {
     if (file === undefined) return;
-    let size: number;
+    // A function step writes no stdout log: no exception for a missing file (one per task).
+    let size: number | undefined;
     try {
-      size = fs.statSync(file).size;
+      size = fs.statSync(file, { throwIfNoEntry: false })?.size;
     } catch {
       return;
     }
-    if (size === 0) return;
+    if (size === undefined || size === 0) return;
     chain = chain.then(() => copyFile(file, size));
   };
 
