@@ -69,7 +69,8 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
     }
     const verdicts: (UpToDateVerdict | undefined)[] = [];
-    const pending: Omit<UpToDateQuery, 'signature'>[] = [];
+    // The tasks whose verdict needs their signature, with the output stats already taken.
+    const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task })[] = [];
     const pendingAt: number[] = [];
     for (let i = 0; i < tasks.length; i += 1) {
       const task = tasks[i] as Task;
@@ -92,12 +93,12 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       verdicts.push(undefined);
     }
     if (pending.length === 0) return verdicts as UpToDateVerdict[];
-    const signed = await signTasks(options.cache, pending.map((query) => toSignable(query.task as Task)));
+    const signed = await signTasks(options.cache, pending.map((query) => toSignable(query.task)));
     const queries: UpToDateQuery[] = [];
     for (let i = 0; i < pending.length; i += 1) {
-      const query = pending[i] as Omit<UpToDateQuery, 'signature'>;
+      const query = pending[i] as (typeof pending)[number];
       const signature = signed[i] as Signature;
-      signatures.set((query.task as Task).id, signature);
+      signatures.set(query.task.id, signature);
       queries.push({ ...query, signature });
     }
     const judged = checkUpToDate(options.store, queries, options.observeOutputs);
