@@ -12,12 +12,13 @@
 //
 // Between runs, off the clock, the last run's output is deleted, then (as root, on Linux) the
 // kernel's clean caches are dropped and what every run reads is read back: the inputs, node, the
-// repository's node_modules, mawk and python. Without the drop, deleting thousands of files
-// charges the next contender: on ext4 without a journal (these machines' disk) creating a file
-// skips every inode freed in the last minutes while their inode table block is cached, about
-// 0.1 ms more per file here after a round of deletions, growing round after round, and sluice
-// creates 3 files per patient to mawk's 1. Keeping every run's output instead made later runs
-// write into memory this VM had not touched yet (even `cat` took 3 times as long).
+// repository's node_modules, and the programs with their shared libraries (each is run once).
+// Without the drop, deleting thousands of files charges the next contender: on ext4 without a
+// journal (these machines' disk) creating a file skips every inode freed in the last minutes
+// while their inode table block is cached, about 0.1 ms more per file here after a round of
+// deletions, growing round after round, and sluice creates 3 files per patient to mawk's 1.
+// Keeping every run's output instead made later runs write into memory this VM had not touched
+// yet (even `cat` took 3 times as long).
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -258,8 +259,11 @@ async function settleCaches(warm: readonly string[]): Promise<boolean> {
     }
   };
   for (const file of warm) read(file);
-  // Python's interpreter and the modules the lesson imports.
+  // The shared libraries each program loads: python's interpreter and the modules the lesson
+  // imports, mawk's, and node's with better-sqlite3's native addon.
   await execute({ argv: ['python3', '-c', 'import multiprocessing, datetime, csv, sys'] }).catch(() => 0);
+  await execute({ argv: ['mawk', 'BEGIN {}'] }).catch(() => 0);
+  await execute({ argv: [process.execPath, '-e', "require('better-sqlite3')"], cwd: root }).catch(() => 0);
   return true;
 }
 
