@@ -16,7 +16,7 @@
 // Without the drop, deleting thousands of files charges the next contender: on ext4 without a
 // journal (these machines' disk) creating a file skips every inode freed in the last minutes
 // while their inode table block is cached, about 0.1 ms more per file here after a round of
-// deletions, growing round after round, and sluice creates 3 files per patient to mawk's 1.
+// deletions, growing round after round, and sluice creates 4 files per patient to mawk's 1.
 // Keeping every run's output instead made later runs write into memory this VM had not touched
 // yet (even `cat` took 3 times as long).
 import { spawn } from 'node:child_process';
