@@ -218,6 +218,27 @@ describe('examples/diabetes on a generated sample', () => {
   });
 });
 
+describe('examples/diabetes with files larger than the buffers its steps reuse', () => {
+  it('converts files of 1 MB and more, between small ones, as the Python steps do', async () => {
+    // The steps read into buffers that start at 64 KiB and write into 1 MiB ones, grown as needed
+    // and reused by the next task on the same thread: small, large and small files in turn.
+    const project = copyExample();
+    const data = path.join(makeTempDir('sluice-diabetes-big-'), 'data');
+    generate(data, '--files', '2', '--lines', '120000', '--fault-rate', '0.01');
+    const small = path.join(makeTempDir('sluice-diabetes-small-'), 'data');
+    generate(small, '--files', '2', '--lines', '40');
+    fs.copyFileSync(path.join(small, 'data-01'), path.join(data, 'data-00'));
+    fs.copyFileSync(path.join(small, 'data-02'), path.join(data, 'data-03'));
+    assert.ok(fs.statSync(path.join(data, 'data-01')).size > 1 << 20, 'the large files outgrow the buffers');
+    const out = path.join(makeTempDir('sluice-diabetes-big-out-'), 'out');
+    await runSluice(['run', '-f', path.join(project, 'pipeline.ts'), '-j', '1', '--param', `data=${data}`, '--param', `out=${out}`], { cwd: project }).then((result) => assert.equal(result.code, 0, result.stderr));
+    const python = path.join(makeTempDir('sluice-diabetes-big-py-'), 'out');
+    await runPipeline(project, 'pipeline-python.ts', data, python);
+    assertSameFiles(out, python);
+    readOutcomes(data, out);
+  });
+});
+
 describe('examples/diabetes generator', () => {
   it('is seeded: the same settings give the same bytes, another seed other bytes', () => {
     const [a, b, c] = [makeTempDir(), makeTempDir(), makeTempDir()];
