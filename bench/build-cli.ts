@@ -28,14 +28,20 @@ export async function buildCli(dir: string): Promise<{ command: string[]; label:
   return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
 }
 
-export function findOnPath(program: string): boolean {
+/** Where `program` is on PATH (the first executable of that name), or undefined. */
+export function whichOnPath(program: string): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir || '.', program);
     try {
-      accessSync(path.join(dir || '.', program), constants.X_OK);
-      return true;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
     } catch {
       // not in this directory
     }
   }
-  return false;
+  return undefined;
+}
+
+export function findOnPath(program: string): boolean {
+  return whichOnPath(program) !== undefined;
 }

@@ -20,12 +20,13 @@
 // Keeping every run's output instead made later runs write into memory this VM had not touched
 // yet (even `cat` took 3 times as long).
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
+import { buildCli, findOnPath, whichOnPath } from './build-cli.ts';
 import { ensureDiabetesData } from './diabetes-data.ts';
 import { formatTable, measure, median, type Measurement } from './measure.ts';
 
@@ -71,7 +72,7 @@ export const diabetesThroughputBenchmark: Benchmark = {
       for (const note of notes) console.log(`  note: ${note}`);
       const runs = new Map<string, Measurement[]>(chosen.map((contender) => [contender.name, []]));
       const outcomes = new Map<string, string>();
-      const warm = [data, process.execPath, path.join(root, 'node_modules'), path.join(dir, 'build'), ...findAllOnPath(['mawk', 'xargs', 'cat'])];
+      const warm = [data, process.execPath, path.join(root, 'node_modules'), path.join(dir, 'build'), ...['mawk', 'xargs', 'cat'].flatMap((program) => whichOnPath(program) ?? [])];
       let dropped = true;
       for (let round = 0; round < options.rounds; round++) {
         for (const contender of chosen) {
@@ -122,6 +123,7 @@ async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; 
     });
   } else notes.push('mawk is not on PATH: skipped');
   const cli = await buildCli(setup.dir);
+  if (cli === undefined) throw new Error('src/cli/main.ts is missing: there is no sluice to measure');
   notes.push(`sluice runs ${cli.label}`);
   const project = path.join(setup.dir, 'project');
   await mkdir(project);
@@ -218,20 +220,6 @@ async function execute(run: Run): Promise<number> {
   }
 }
 
-// The CLI as users run it, compiled from the current src/ into the temp dir (as spawn-overhead
-// does), with libexec/ and node_modules/ linked beside it; tsx on the sources when that fails.
-async function buildCli(dir: string): Promise<{ command: string[]; label: string }> {
-  const outDir = path.join(dir, 'build', 'dist');
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const status = await execute({ argv: [process.execPath, tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir] });
-  if (status !== 0) {
-    const source = path.join(root, 'src', 'cli', 'main.ts');
-    return { command: [process.execPath, '--import', import.meta.resolve('tsx'), source], label: 'src/cli/main.ts through tsx (the build failed)' };
-  }
-  for (const name of ['libexec', 'node_modules', 'package.json']) await symlink(path.join(root, name), path.join(dir, 'build', name));
-  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
-}
-
 /**
  * Writes dirty pages out, drops the clean caches and reads `warm` (files, or folders walked)
  * back in; false, having only synced, where the caches cannot be dropped (not root, not Linux).
@@ -247,7 +235,8 @@ async function settleCaches(warm: readonly string[]): Promise<boolean> {
   const read = (file: string): void => {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
-      for (const name of readdirSync(file)) read(path.join(file, name));
+      // Links inside are not followed: the build folder links the node_modules read already.
+      for (const entry of readdirSync(file, { withFileTypes: true })) if (!entry.isSymbolicLink()) read(path.join(file, entry.name));
       return;
     }
     if (stat?.isFile() !== true) return;
@@ -267,21 +256,4 @@ async function settleCaches(warm: readonly string[]): Promise<boolean> {
   return true;
 }
 
-function findAllOnPath(programs: readonly string[]): string[] {
-  const dirs = (process.env['PATH'] ?? '').split(path.delimiter);
-  return programs.flatMap((program) => {
-    const dir = dirs.find((candidate) => statSync(path.join(candidate || '.', program), { throwIfNoEntry: false })?.isFile() === true);
-    return dir === undefined ? [] : [path.join(dir || '.', program)];
-  });
-}
 
-function findOnPath(program: string): boolean {
-  return (process.env['PATH'] ?? '').split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir || '.', program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}

@@ -147,7 +147,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
     const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
     const survey = await gate.survey(options.tasks, dependencies);
-    if (survey.upToDate.size < options.tasks.length) hint();
+    const allUpToDate = survey.upToDate.size === options.tasks.length;
+    if (!allUpToDate) hint();
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
     const runId = makeRunId();
@@ -168,7 +169,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const context: ExecutorContext = { runId, logDir, store, commit, outputsRead };
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
-    const idle = options.createExecutor === undefined && survey.upToDate.size === options.tasks.length;
+    const idle = options.createExecutor === undefined && allUpToDate;
     executor = idle
       ? NOTHING_TO_RUN
       : await (

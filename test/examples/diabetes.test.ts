@@ -27,8 +27,8 @@ function generate(out: string, ...settings: string[]): void {
   assert.equal(result.status, 0, result.stderr);
 }
 
-async function runPipeline(project: string, file: string, data: string, out: string): Promise<string> {
-  const result = await runSluice(['run', '-f', path.join(project, file), '--param', `data=${data}`, '--param', `out=${out}`], { cwd: project });
+async function runPipeline(project: string, file: string, data: string, out: string, ...options: string[]): Promise<string> {
+  const result = await runSluice(['run', '-f', path.join(project, file), ...options, '--param', `data=${data}`, '--param', `out=${out}`], { cwd: project });
   assert.equal(result.code, 0, result.stderr);
   return result.stderr;
 }
@@ -231,7 +231,7 @@ describe('examples/diabetes with files larger than the buffers its steps reuse',
     fs.copyFileSync(path.join(small, 'data-02'), path.join(data, 'data-03'));
     assert.ok(fs.statSync(path.join(data, 'data-01')).size > 1 << 20, 'the large files outgrow the buffers');
     const out = path.join(makeTempDir('sluice-diabetes-big-out-'), 'out');
-    await runSluice(['run', '-f', path.join(project, 'pipeline.ts'), '-j', '1', '--param', `data=${data}`, '--param', `out=${out}`], { cwd: project }).then((result) => assert.equal(result.code, 0, result.stderr));
+    await runPipeline(project, 'pipeline.ts', data, out, '-j', '1');
     const python = path.join(makeTempDir('sluice-diabetes-big-py-'), 'out');
     await runPipeline(project, 'pipeline-python.ts', data, python);
     assertSameFiles(out, python);
