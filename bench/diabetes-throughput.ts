@@ -205,8 +205,10 @@ async function execute(run: Run): Promise<number> {
   const [program = '', ...args] = run.argv;
   const stdout = run.stdoutFile === undefined ? 'ignore' : openSync(run.stdoutFile, 'w');
   try {
-    const child = spawn(program, args, { cwd: run.cwd, stdio: ['pipe', stdout, 'pipe'], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
-    child.stdin!.end(run.input ?? '');
+    const stdin = run.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(program, args, { cwd: run.cwd, stdio: [stdin, stdout, 'pipe'], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+    // A program may exit before reading what it was given (EPIPE); its exit status says how it went.
+    child.stdin?.on('error', () => undefined).end(run.input);
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
