@@ -11,6 +11,12 @@ export interface Attempt {
    * slot is free at the latest when `submit` resolves); calling it again does nothing.
    */
   readonly freeSlot?: (() => void) | undefined;
+  /**
+   * Set when the scheduler hands the task over ahead of a free slot (`Executor.ahead`): the
+   * backend calls it when the task starts, as a task it runs ends. Until then the task holds no
+   * slot, and a cancel ends it as never started.
+   */
+  readonly onStart?: (() => void) | undefined;
 }
 
 export type AttemptStatus = 'succeeded' | 'failed' | 'timed out' | 'cancelled';
@@ -46,8 +52,21 @@ export interface ExecutorTraits {
   readonly printsStdout: boolean;
 }
 
+export interface AheadLimit {
+  /** How many at once. */
+  readonly limit: number;
+  /** Whether it can hold this one (it holds only tasks of one slot). */
+  accepts(task: Task): boolean;
+}
+
 export interface Executor {
   readonly traits: ExecutorTraits;
+  /**
+   * Tasks it can hold ahead of a free slot, each ready to start the moment a running one ends,
+   * without a round trip through the scheduler (function steps: one waiting on each worker
+   * thread). Absent: none.
+   */
+  readonly ahead?: AheadLimit | undefined;
   /** Runs one attempt to its end. Never rejects for a task's own failure. */
   submit(attempt: Attempt): Promise<AttemptOutcome>;
   /** Ends a running attempt (it then resolves as 'cancelled'). Idempotent. */

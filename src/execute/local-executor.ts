@@ -43,6 +43,11 @@ export interface LocalExecutorOptions {
   readonly outputsToDigest?: (task: Task) => readonly number[];
   /** Worker threads for function steps, made on first use. */
   readonly createFunctionRunner?: () => FunctionRunner;
+  /**
+   * How many threads that runner has: as many function tasks can wait ahead of a free slot, one
+   * behind the task each thread runs (Executor.ahead). Absent: none waits.
+   */
+  readonly functionThreads?: number;
 }
 
 const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
@@ -66,7 +71,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     return functionRunner;
   }
 
-  async function submit({ task, attempt, freeSlot }: Attempt): Promise<AttemptOutcome> {
+  async function submit({ task, attempt, freeSlot, onStart }: Attempt): Promise<AttemptOutcome> {
     logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
     await logDirReady;
     const base = path.join(options.logDir, `${task.id}.${attempt}`);
@@ -83,7 +88,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child =
       task.action.kind === 'function'
-        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, options.outputsToDigest?.(task))
+        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, { digest: options.outputsToDigest?.(task), onStart })
         : (commandLauncher as Launcher).start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
             cwd: task.cwd,
@@ -142,8 +147,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     }
   }
 
+  const threads = options.createFunctionRunner === undefined ? 0 : (options.functionThreads ?? 0);
   return {
     traits: TRAITS,
+    // Only function tasks: a command's process starts when it is submitted.
+    ahead: threads > 0 ? { limit: threads, accepts: (task) => task.action.kind === 'function' } : undefined,
     submit,
     cancel(taskId: number): void {
       cancelled.add(taskId);

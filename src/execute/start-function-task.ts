@@ -20,12 +20,18 @@ export function startFunctionTask(
   task: Task,
   outputs: readonly string[],
   stderrPath: string,
-  digest?: readonly number[],
+  options: { readonly digest?: readonly number[] | undefined; readonly onStart?: (() => void) | undefined } = {},
 ): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
   const controller = new AbortController();
-  const startedAt = Date.now();
+  let startedAt = Date.now();
+  // Held ahead (`onStart`), the task may wait on a busy thread: it starts when a thread takes it.
+  const ahead = options.onStart !== undefined;
+  const onStart = (): void => {
+    startedAt = Date.now();
+    options.onStart?.();
+  };
   const done = (async (): Promise<FunctionLaunchResult> => {
-    const result = await runner.run(task, outputs, controller.signal, digest);
+    const result = await runner.run(task, outputs, { signal: controller.signal, digest: options.digest, ahead, onStart: ahead ? onStart : undefined });
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {
       return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests };

@@ -40,7 +40,7 @@ export function runMap({ pool, items, source, signal, targetMs }: RunMapInput): 
         const offset = next;
         next += size;
         inFlight++;
-        pool.run({ source, items: items.slice(offset, offset + size), offset }, signal).then(
+        pool.run({ source, items: items.slice(offset, offset + size), offset }, { signal }).then(
           (answer) => received(answer, offset, size),
           fail,
         );

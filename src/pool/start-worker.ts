@@ -4,12 +4,16 @@ import { Worker } from 'node:worker_threads';
 // thread whose entry is TypeScript (sluice run from its sources) first registers tsx itself.
 // Built sluice (dist/*.js) starts the entry directly.
 
-/** Starts a worker thread running `entry`, a .js module or, from sources, a .ts one. */
-export function startWorker(entry: URL): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+/**
+ * Starts a worker thread running `entry`, a .js module or, from sources, a .ts one. `claim` is
+ * the memory it shares with its pool (claim-job.ts), its `workerData.claim`.
+ */
+export function startWorker(entry: URL, claim: Int32Array): Worker {
+  const workerData = { claim };
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap =
     `import(${JSON.stringify(tsx)})` +
     `.then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

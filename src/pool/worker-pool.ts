@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { BackendError } from '../errors.ts';
+import { createClaim, type Claim, type Envelope } from './claim-job.ts';
 import { PoolAbortError } from './pool-errors.ts';
 import { startWorker } from './start-worker.ts';
 
@@ -10,16 +11,28 @@ export interface WorkerPoolOptions {
   readonly entry: URL;
 }
 
+export interface RunOptions {
+  /**
+   * Aborting it removes a job that has not started, or terminates the thread running it (a new
+   * thread replaces it when needed) and rejects with a PoolAbortError once the thread is gone.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** Called when the job starts: a thread takes it, or the job it waited behind has answered. */
+  readonly onStart?: (() => void) | undefined;
+  /**
+   * With every thread busy, the job may wait on a thread behind the job it runs (one at most per
+   * thread) rather than in the pool, so that the thread starts it as soon as it answers instead of
+   * after a round trip through this thread's event loop, which on a busy machine is often a wait
+   * for a core. A thread that becomes idle takes such a job back if it has not started yet.
+   */
+  readonly ahead?: boolean | undefined;
+}
+
 /** A fixed number of worker threads, started on demand, each running one job at a time. */
 export interface WorkerPool<In, Out> {
   readonly size: number;
-  /**
-   * Sends `message` to an idle thread and resolves with its answer. Aborting `signal` removes a
-   * queued job, or terminates the thread running it (a new thread replaces it when needed) and
-   * rejects with a PoolAbortError once the thread is gone. `onStart` is called when a ready
-   * thread takes the job.
-   */
-  run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out>;
+  /** Sends `message` to a thread and resolves with its answer. */
+  run(message: In, options?: RunOptions): Promise<Out>;
   /** Starts every thread now, before the first job (threads otherwise start with the jobs). */
   warm(): void;
   /** Terminates every thread; queued and running jobs reject. Idempotent. */
@@ -31,7 +44,12 @@ interface Job<In, Out> {
   readonly resolve: (answer: Out) => void;
   readonly reject: (error: unknown) => void;
   readonly onStart?: (() => void) | undefined;
+  readonly ahead: boolean;
   thread?: Thread<In, Out> | undefined;
+  /** Its claim number if it was offered to a thread behind another job (claim-job.ts); else 0. */
+  claim: number;
+  /** Aborted while its thread was taking it: it ends when the job before it has answered. */
+  abortedWith?: PoolAbortError;
   detach?: () => void;
 }
 
@@ -39,10 +57,13 @@ interface Thread<In, Out> {
   readonly worker: Worker;
   /** It has loaded its module and takes jobs. */
   ready: boolean;
-  job: Job<In, Out> | undefined;
+  /** Jobs posted to it and not answered: the one it runs, then at most one waiting behind it. */
+  readonly jobs: Job<In, Out>[];
+  /** Decides, between the thread and the pool, whether the job waiting behind starts there. */
+  readonly claim: Claim;
   /** The uncaught error that is ending the thread, reported with its exit. */
   crash: unknown;
-  /** Terminated on purpose: whoever ended it settles its job. */
+  /** Terminated on purpose: whoever ended it settles the job it ran. */
   ending: boolean;
 }
 
@@ -54,11 +75,12 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   let starting = 0;
   let closing: Promise<void> | undefined;
 
-  function run(message: In, signal?: AbortSignal, onStart?: () => void): Promise<Out> {
+  function run(message: In, runOptions: RunOptions = {}): Promise<Out> {
+    const { signal, onStart, ahead = false } = runOptions;
     if (closing !== undefined) return Promise.reject(new PoolAbortError('The worker pool is closed'));
     if (signal?.aborted === true) return Promise.reject(abortError(signal));
     return new Promise<Out>((resolve, reject) => {
-      const job: Job<In, Out> = { message, resolve, reject, onStart };
+      const job: Job<In, Out> = { message, resolve, reject, onStart, ahead, claim: 0 };
       if (signal !== undefined) {
         const onAbort = (): void => abortJob(job, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -72,52 +94,94 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   function dispatch(): void {
     while (queue.length > 0 && closing === undefined) {
       const thread = idle.pop();
-      if (thread === undefined) {
-        // Start threads for the jobs that no starting thread will take.
-        if (starting >= queue.length || threads.size >= options.size) return;
-        spawn();
+      if (thread !== undefined) {
+        post(thread, queue.shift() as Job<In, Out>, false);
         continue;
       }
-      const job = queue.shift() as Job<In, Out>;
-      thread.job = job;
-      job.thread = thread;
-      thread.worker.ref();
-      try {
-        thread.worker.postMessage(job.message);
-      } catch (error) {
-        // The message cannot be cloned: the job fails, the thread is untouched.
-        settle(job);
-        park(thread);
-        job.reject(error);
+      const host = (queue[0] as Job<In, Out>).ahead ? findHost() : undefined;
+      if (host !== undefined) {
+        post(host, queue.shift() as Job<In, Out>, true);
         continue;
       }
-      job.onStart?.();
+      // Start threads for the jobs that no starting thread will take.
+      if (starting >= queue.length || threads.size >= options.size) break;
+      spawn();
+    }
+    // An idle thread takes back a job that waits behind another thread's job and has not started.
+    while (idle.length > 0 && closing === undefined) {
+      const host = findWaiting();
+      const job = host?.jobs[1];
+      if (host === undefined || job === undefined || !host.claim.takeBack(job.claim)) return;
+      host.jobs.pop();
+      job.thread = undefined;
+      job.claim = 0;
+      post(idle.pop() as Thread<In, Out>, job, false);
     }
   }
 
+  // A ready thread running one job, which a job can wait behind.
+  function findHost(): Thread<In, Out> | undefined {
+    for (const thread of threads) if (thread.ready && !thread.ending && thread.jobs.length === 1) return thread;
+    return undefined;
+  }
+
+  // A thread with a job waiting behind the one it runs.
+  function findWaiting(): Thread<In, Out> | undefined {
+    for (const thread of threads) if (thread.jobs.length > 1 && !thread.ending) return thread;
+    return undefined;
+  }
+
+  function post(thread: Thread<In, Out>, job: Job<In, Out>, behind: boolean): void {
+    job.thread = thread;
+    job.claim = behind ? thread.claim.offer(thread.jobs[0]?.claim ?? 0) : 0;
+    thread.jobs.push(job);
+    thread.worker.ref();
+    try {
+      thread.worker.postMessage([job.claim, job.message] satisfies Envelope<In>);
+    } catch (error) {
+      // The message cannot be cloned: the job fails, the thread is untouched.
+      if (behind) thread.claim.takeBack(job.claim);
+      settle(job);
+      if (thread.jobs.length === 0) park(thread);
+      job.reject(error);
+      return;
+    }
+    if (!behind) job.onStart?.();
+  }
+
   function spawn(): void {
-    const thread: Thread<In, Out> = { worker: startWorker(options.entry), ready: false, job: undefined, crash: undefined, ending: false };
+    const claim = createClaim();
+    const thread: Thread<In, Out> = {
+      worker: startWorker(options.entry, claim.shared),
+      ready: false,
+      jobs: [],
+      claim,
+      crash: undefined,
+      ending: false,
+    };
     threads.add(thread);
     starting++;
     thread.worker.on('message', (answer: Out) => {
+      // A thread being terminated answers for no job: the one it ran is settled already.
+      if (thread.ending) return;
       if (!thread.ready) {
         thread.ready = true;
         starting--;
         park(thread);
       } else {
-        const job = thread.job;
+        const job = thread.jobs[0];
         if (job === undefined) return;
         settle(job);
-        park(thread);
+        answered(thread);
         job.resolve(answer);
       }
       dispatch();
     });
     thread.worker.on('messageerror', (error: Error) => {
-      const job = thread.job;
-      if (job === undefined) return;
+      const job = thread.jobs[0];
+      if (job === undefined || thread.ending) return;
       settle(job);
-      park(thread);
+      answered(thread);
       job.reject(error);
       dispatch();
     });
@@ -127,19 +191,40 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     thread.worker.on('exit', (code: number) => exited(thread, code));
   }
 
+  // The thread's running job has answered: the one that waited behind it (if the thread took it
+  // and the pool did not take it back) is running now.
+  function answered(thread: Thread<In, Out>): void {
+    const next = thread.jobs[0];
+    if (next === undefined) {
+      park(thread);
+      return;
+    }
+    const aborted = next.abortedWith;
+    if (aborted === undefined) {
+      next.onStart?.();
+      return;
+    }
+    settle(next);
+    void endThread(thread).then(() => next.reject(aborted));
+  }
+
   function exited(thread: Thread<In, Out>, code: number): void {
     threads.delete(thread);
     const at = idle.indexOf(thread);
     if (at >= 0) idle.splice(at, 1);
     if (!thread.ready) starting--;
     const crash = thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`);
+    const jobs = thread.jobs.splice(0);
     if (thread.ending) {
-      // Terminated on purpose: abortJob or close settles its job.
+      // Terminated on purpose: whoever ended it settled the job it ran. A job that waited behind
+      // that one did not run there, or was cut off as it started: it starts again on another thread.
+      for (const job of jobs.reverse()) requeue(job);
     } else if (thread.ready) {
-      const job = thread.job;
-      if (job !== undefined) {
-        settle(job);
-        job.reject(crash);
+      const [running, ...waiting] = jobs;
+      for (const job of waiting.reverse()) requeue(job);
+      if (running !== undefined) {
+        settle(running);
+        running.reject(crash);
       }
     } else {
       // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
@@ -153,6 +238,12 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     dispatch();
   }
 
+  function requeue(job: Job<In, Out>): void {
+    job.thread = undefined;
+    job.claim = 0;
+    queue.unshift(job);
+  }
+
   // Idle threads must not keep the process alive.
   function park(thread: Thread<In, Out>): void {
     thread.worker.unref();
@@ -161,7 +252,9 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function settle(job: Job<In, Out>): void {
     job.detach?.();
-    if (job.thread !== undefined) job.thread.job = undefined;
+    const jobs = job.thread?.jobs;
+    const at = jobs?.indexOf(job) ?? -1;
+    if (at >= 0) jobs?.splice(at, 1);
     job.thread = undefined;
   }
 
@@ -175,7 +268,19 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     }
     const thread = job.thread;
     if (thread === undefined) return;
+    if (thread.jobs[1] === job) {
+      if (thread.claim.takeBack(job.claim)) {
+        // Waiting behind another job, not taken by the thread: it never starts.
+        settle(job);
+        job.reject(error);
+      } else {
+        // The thread took it, so the job before it has answered: its answer is on the way.
+        job.abortedWith = error;
+      }
+      return;
+    }
     settle(job);
+    // A job waiting behind it starts again on another thread once this one is gone (exited).
     void endThread(thread).then(() => job.reject(error));
   }
 
@@ -197,9 +302,11 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       }
       await Promise.all(
         [...threads].map((thread) => {
-          const job = thread.job;
-          if (job !== undefined) settle(job);
-          return endThread(thread).then(() => job?.reject(error));
+          const jobs = [...thread.jobs];
+          for (const job of jobs) settle(job);
+          return endThread(thread).then(() => {
+            for (const job of jobs) job.reject(error);
+          });
         }),
       );
     })();

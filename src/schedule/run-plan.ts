@@ -245,6 +245,7 @@ function createDefaultExecutor(
         context.commit(task, attempt, startedAt, endedAt, paths, digests),
       outputsToDigest: context.outputsRead,
       createFunctionRunner: () => runner ?? createFunctionRunner({ threads: options.jobs }),
+      functionThreads: options.jobs,
     });
   };
 }

@@ -84,7 +84,14 @@ export function runTasks(
 
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
 
-    // Decisions asked ahead for ready tasks, by task id, at most `jobs` at once; taken at start.
+    // Tasks handed to the executor ahead of a free slot (Executor.ahead) that have not started:
+    // they stay pending and hold no slot until the executor says they started.
+    const heldAhead = new Set<number>();
+    const ahead = executor.ahead;
+    const aheadSlots = (task: Task): number => (slotsFor(task) === 1 && ahead?.accepts(task) === true ? 1 : Infinity);
+
+    // Decisions asked ahead for ready tasks, by task id, one per slot and per task the executor
+    // can hold ahead; taken at start.
     // Asked on the next turn of the event loop: the part of deciding that runs before its first
     // await (stat calls, queries) would otherwise delay the tasks that pump() just started.
     const decisions = new Map<number, Promise<boolean>>();
@@ -100,7 +107,7 @@ export function runTasks(
     const decideAhead = (): void => {
       const decide = options.decide;
       if (decide === undefined || stopping || finished) return;
-      for (let index = head; index < ready.length && decisions.size < options.jobs; index++) {
+      for (let index = head; index < ready.length && decisions.size < options.jobs + (ahead?.limit ?? 0); index++) {
         const task = ready[index] as Task;
         if (decisions.has(task.id) || (records.get(task.id) as TaskRecord).attempts > 0) continue;
         const decision = decide(task);
@@ -117,13 +124,18 @@ export function runTasks(
     };
 
     const pump = (): void => {
-      while (!stopping && head < ready.length && free > 0) {
-        const index = pick(ready, head, free, slotsFor);
-        if (index < 0) break;
+      while (!stopping && head < ready.length) {
+        let index = free > 0 ? pick(ready, head, free, slotsFor) : -1;
+        const early = index < 0;
+        if (early) {
+          if (ahead === undefined || heldAhead.size >= ahead.limit) break;
+          index = pick(ready, head, 1, aheadSlots);
+          if (index < 0) break;
+        }
         const task = ready[index] as Task;
         if (index === head) head++;
         else ready.splice(index, 1);
-        start(task);
+        start(task, early);
       }
       if (head > 4096 && head * 2 > ready.length) {
         ready.splice(0, head);
@@ -133,11 +145,15 @@ export function runTasks(
       if (running === 0 && retryTimers.size === 0 && (stopping || head >= ready.length)) finishRun();
     };
 
-    const start = (task: Task): void => {
+    // `early`: handed over ahead of a free slot; it takes one when the executor starts it.
+    const start = (task: Task, early: boolean): void => {
       const record = records.get(task.id) as TaskRecord;
       record.attempts++;
-      moveTask(record, 'running');
-      free -= slotsFor(task);
+      if (early) heldAhead.add(task.id);
+      else {
+        moveTask(record, 'running');
+        free -= slotsFor(task);
+      }
       running++;
       if (options.decide !== undefined && record.attempts === 1) {
         decisionFor(task, options.decide).then(
@@ -147,12 +163,20 @@ export function runTasks(
       } else submit(task, record);
     };
 
+    const onStarted = (task: Task, record: TaskRecord): void => {
+      if (!heldAhead.delete(task.id)) return;
+      moveTask(record, 'running');
+      free -= slotsFor(task);
+      emit('onTaskStarted', task, record.attempts);
+    };
+
     const skipUpToDate = (task: Task, record: TaskRecord, run: boolean): void => {
-      free += slotsFor(task);
+      const early = heldAhead.delete(task.id);
+      if (!early) free += slotsFor(task);
       running--;
       if (run) {
         // Stopping: the task will not run after all.
-        moveTask(record, 'cancelled');
+        moveTask(record, early ? 'not run' : 'cancelled');
       } else {
         moveTask(record, 'up to date');
         emit('onTaskUpToDate', task);
@@ -165,14 +189,16 @@ export function runTasks(
     // their slots are free already.
     const slotFreed = new Set<number>();
     const submit = (task: Task, record: TaskRecord): void => {
-      emit('onTaskStarted', task, record.attempts);
+      const early = heldAhead.has(task.id);
+      if (!early) emit('onTaskStarted', task, record.attempts);
       const freeSlot = (): void => {
         if (slotFreed.has(task.id) || records.get(task.id)?.state !== 'running') return;
         slotFreed.add(task.id);
         free += slotsFor(task);
         pump();
       };
-      executor.submit({ task, attempt: record.attempts, freeSlot }).then(
+      const onStart = early ? () => onStarted(task, record) : undefined;
+      executor.submit({ task, attempt: record.attempts, freeSlot, onStart }).then(
         (outcome) => ended(task, outcome),
         (error: unknown) => ended(task, internalFailure(task, error)),
       );
@@ -180,8 +206,17 @@ export function runTasks(
 
     const ended = (task: Task, outcome: AttemptOutcome): void => {
       const record = records.get(task.id) as TaskRecord;
-      if (!slotFreed.delete(task.id)) free += slotsFor(task);
       running--;
+      if (heldAhead.delete(task.id)) {
+        // It never started: called back, or it could not be handed over (a failure, as if started).
+        if (outcome.status === 'cancelled' || interrupted) {
+          moveTask(record, 'not run');
+          pump();
+          return;
+        }
+        moveTask(record, 'running');
+        emit('onTaskStarted', task, record.attempts);
+      } else if (!slotFreed.delete(task.id)) free += slotsFor(task);
       if (outcome.status === 'succeeded') {
         moveTask(record, 'succeeded');
         emit('onTaskEnded', task, record.attempts, outcome, true);
@@ -198,14 +233,22 @@ export function runTasks(
           ready.splice(head, 0, task);
           pump();
         }, delay));
-      } else {
-        moveTask(record, 'failed');
-        failures.push({ task, attempt: record.attempts, outcome });
-        emit('onTaskEnded', task, record.attempts, outcome, true);
-        if (!options.keepGoing) stopping = true;
-        skipDependents(task.id);
-      }
+      } else failed(task, record, outcome);
       pump();
+    };
+
+    const failed = (task: Task, record: TaskRecord, outcome: AttemptOutcome): void => {
+      moveTask(record, 'failed');
+      failures.push({ task, attempt: record.attempts, outcome });
+      emit('onTaskEnded', task, record.attempts, outcome, true);
+      skipDependents(task.id);
+      if (!options.keepGoing) stop();
+    };
+
+    // No task starts any more: those handed over ahead, which have not started, are called back.
+    const stop = (): void => {
+      stopping = true;
+      heldAhead.forEach((id) => executor.cancel(id));
     };
 
     const release = (id: number): void => {
@@ -250,7 +293,7 @@ export function runTasks(
 
     const abort = (): void => {
       interrupted = true;
-      stopping = true;
+      stop();
       for (const [id, timer] of retryTimers) {
         clearTimeout(timer);
         moveTask(records.get(id) as TaskRecord, 'cancelled');

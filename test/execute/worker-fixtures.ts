@@ -29,7 +29,7 @@ export async function runStaged(runner: FunctionRunner, task: Task, signal?: Abo
   const staging = createStagingArea(`test-${task.id}`);
   try {
     const staged = await staging.stage(task.outputs, task.cwd, new Set(task.outputs.keys()));
-    const result = await runner.run(task, staged.paths, signal);
+    const result = await runner.run(task, staged.paths, { signal });
     const missing = result.ok ? findMissingOutputs(staged, task.outputs) : [];
     if (!result.ok || missing.length > 0) {
       await staging.discard(staged);

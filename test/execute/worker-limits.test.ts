@@ -99,7 +99,7 @@ describe('limits of function steps on worker threads', () => {
       assert.equal(result.timedOut, undefined);
       assert.deepEqual(await runStaged(runner, tasksOf(plan, 'note')[0]!), { ok: true });
       assert.notEqual(read(dir, 'out/1.note'), read(dir, 'wait/1.thread'));
-      const early = await runner.run(tasksOf(plan, 'note')[1]!, ['/nonexistent/never-written'], AbortSignal.abort());
+      const early = await runner.run(tasksOf(plan, 'note')[1]!, ['/nonexistent/never-written'], { signal: AbortSignal.abort() });
       assert.deepEqual(early, { ok: false, message: 'cancelled before it started', cancelled: true });
     } finally {
       await runner.close();

@@ -157,7 +157,7 @@ describe('function steps on worker threads', () => {
     const task = plan.tasks[0]!;
     const outputs = task.outputs.map((output) => path.join(dir, output));
     fs.mkdirSync(path.join(dir, 'b'));
-    const result = await runner.run(task, outputs, undefined, [0]);
+    const result = await runner.run(task, outputs, { digest: [0] });
     assert.ok(result.ok);
     const stat = statFile(outputs[0]!)!;
     assert.deepEqual(result.digests, [{ ...stat, hash: await hashFile(outputs[0]!) }, undefined]);

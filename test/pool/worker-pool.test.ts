@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { BackendError } from '../../src/errors.ts';
+import { PoolAbortError } from '../../src/pool/pool-errors.ts';
 import { createWorkerPool } from '../../src/pool/worker-pool.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
@@ -68,8 +69,116 @@ describe('createWorkerPool', () => {
     try {
       const asked = Date.now();
       let startedAt = 0;
-      assert.equal(await pool.run(21, undefined, () => (startedAt = Date.now())), 42);
+      assert.equal(await pool.run(21, { onStart: () => (startedAt = Date.now()) }), 42);
       assert.ok(startedAt - asked >= 250, `started ${startedAt - asked} ms after it was asked`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // A thread that sleeps `ms` (a busy wait, as a step function computes) and answers with its
+  // id and the times it started and ended the job.
+  function sleeperEntry(): URL {
+    const serve = pathToFileURL(path.resolve('src/pool/serve-jobs.ts')).href;
+    return writeEntry(
+      `import { threadId } from 'node:worker_threads';\n` +
+        `const { serveJobs } = await import(${JSON.stringify(serve)});\n` +
+        `serveJobs((job: { id: number; ms: number }) => {\n` +
+        `  const startedAt = Date.now();\n` +
+        `  while (Date.now() < startedAt + job.ms);\n` +
+        `  return { id: job.id, thread: threadId, startedAt, endedAt: Date.now() };\n` +
+        `}, () => undefined);\n`,
+      'sleeper.ts',
+    );
+  }
+  interface Slept {
+    readonly id: number;
+    readonly thread: number;
+    readonly startedAt: number;
+    readonly endedAt: number;
+  }
+  const blockFor = (ms: number): number => {
+    const until = Date.now() + ms;
+    while (Date.now() < until);
+    return Date.now();
+  };
+
+  it('starts a job held ahead on a busy thread as soon as that thread answers, even while this thread is busy', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
+    try {
+      await pool.run({ id: 0, ms: 0 });
+      const started: number[] = [];
+      const first = pool.run({ id: 1, ms: 100 }, { onStart: () => started.push(1) });
+      const second = pool.run({ id: 2, ms: 0 }, { ahead: true, onStart: () => started.push(2) });
+      assert.deepEqual(started, [1], 'the job held ahead has not started');
+      // This thread is busy long after the first job ends: only the worker thread can start the second.
+      const unblockedAt = blockFor(600);
+      const [a, b] = await Promise.all([first, second]);
+      assert.equal(b.thread, a.thread);
+      assert.ok(b.startedAt >= a.endedAt, 'one job at a time');
+      assert.ok(b.startedAt < unblockedAt, `the second job started ${b.startedAt - unblockedAt} ms after this thread was free again`);
+      assert.deepEqual(started, [1, 2]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('gives a job held ahead to a thread that becomes idle while the busy one still runs', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 2, entry: sleeperEntry() });
+    try {
+      pool.warm();
+      await Promise.all([pool.run({ id: 0, ms: 0 }), pool.run({ id: 0, ms: 0 })]);
+      const long = pool.run({ id: 1, ms: 1500 });
+      const short = pool.run({ id: 2, ms: 50 });
+      // Both threads are busy: each holds one of these behind its job.
+      const held = [pool.run({ id: 3, ms: 0 }, { ahead: true }), pool.run({ id: 4, ms: 0 }, { ahead: true })];
+      const [a, ...rest] = await Promise.all([long, short, ...held]);
+      for (const job of rest.slice(1)) {
+        assert.notEqual(job.thread, a.thread, `job ${job.id} waited for the long job's thread`);
+        assert.ok(job.endedAt < a.endedAt, `job ${job.id} ended after the long job`);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('aborts a job held ahead without touching the job it waits behind', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
+    try {
+      await pool.run({ id: 0, ms: 0 });
+      const first = pool.run({ id: 1, ms: 300 });
+      const controller = new AbortController();
+      let started = false;
+      const held = pool.run({ id: 2, ms: 0 }, { ahead: true, signal: controller.signal, onStart: () => (started = true) });
+      controller.abort();
+      await assert.rejects(held, PoolAbortError);
+      const a = await first;
+      assert.equal(a.id, 1);
+      assert.equal(started, false);
+      // The thread lives on, and answers the next job with the next answer.
+      const after = await pool.run({ id: 3, ms: 0 });
+      assert.equal(after.id, 3);
+      assert.equal(after.thread, a.thread);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers every job with its own answer when jobs are held ahead, taken back and started in any order', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 3, entry: sleeperEntry() });
+    try {
+      let next = 0;
+      const wrong: string[] = [];
+      // Up to twice as many jobs as threads at once, of random lengths: held jobs are often taken back.
+      const worker = async (): Promise<void> => {
+        while (next < 1500) {
+          const id = next++;
+          const answer = await pool.run({ id, ms: id % 7 === 0 ? 3 : 0 }, { ahead: true });
+          if (answer.id !== id) wrong.push(`job ${id} got job ${answer.id}'s answer`);
+        }
+      };
+      await Promise.all(Array.from({ length: 6 }, worker));
+      assert.deepEqual(wrong, []);
     } finally {
       await pool.close();
     }

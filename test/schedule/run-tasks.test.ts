@@ -45,7 +45,103 @@ function scriptedExecutor(outcomeOf: (task: Task, attempt: number) => AttemptSta
   };
 }
 
+// One worker thread, as function steps run: a task handed over ahead of a free slot (onStart)
+// waits behind the running one and starts the moment that one ends, before its end is reported.
+function oneThreadExecutor(outcomeOf: (task: Task) => AttemptStatus, accepts: (task: Task) => boolean = () => true, limit = 1) {
+  interface Entry {
+    readonly task: Task;
+    readonly onStart?: (() => void) | undefined;
+    readonly resolve: (outcome: AttemptOutcome) => void;
+  }
+  const log: string[] = [];
+  let running: Entry | undefined;
+  const waiting: Entry[] = [];
+  const outcome = (status: AttemptStatus): AttemptOutcome => {
+    const now = Date.now();
+    return { status, exitCode: status === 'succeeded' ? 0 : 1, signal: null, argv: [], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] };
+  };
+  const run = (entry: Entry): void => {
+    if (running !== undefined) throw new Error(`task ${entry.task.id} started while task ${running.task.id} runs`);
+    running = entry;
+    log.push(`run ${entry.task.id}`);
+    entry.onStart?.();
+    setTimeout(() => {
+      running = undefined;
+      const next = waiting.shift();
+      if (next !== undefined) run(next);
+      entry.resolve(outcome(outcomeOf(entry.task)));
+    }, 5);
+  };
+  const executor: Executor & { readonly log: string[] } = {
+    traits: { name: 'one thread', printsStdout: false },
+    ahead: { limit, accepts },
+    log,
+    submit({ task, onStart }: Attempt): Promise<AttemptOutcome> {
+      log.push(`submit ${task.id}${onStart === undefined ? '' : ' ahead'}`);
+      return new Promise((resolve) => {
+        const entry = { task, onStart, resolve };
+        if (onStart !== undefined && running !== undefined) waiting.push(entry);
+        else run(entry);
+      });
+    },
+    cancel(taskId: number): void {
+      const at = waiting.findIndex((entry) => entry.task.id === taskId);
+      if (at < 0) return;
+      const [entry] = waiting.splice(at, 1);
+      log.push(`called back ${taskId}`);
+      entry?.resolve(outcome('cancelled'));
+    },
+    async shutdown(): Promise<void> {},
+  };
+  return executor;
+}
+
+function eventLog(log: string[]): RunListener {
+  return {
+    onTaskStarted: (task) => log.push(`started ${task.id}`),
+    onTaskEnded: (task, _attempt, outcome) => log.push(`ended ${task.id} ${outcome.status}`),
+  };
+}
+
 describe('runTasks', () => {
+  it('hands a task over ahead of a free slot, and tells it started only when it starts', async () => {
+    const tasks = [1, 2, 3].map((id) => makeTask(id));
+    const executor = oneThreadExecutor(() => 'succeeded');
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false }, [eventLog(executor.log)]);
+    assert.equal(summary.counts.succeeded, 3);
+    assert.deepEqual(executor.log, [
+      'started 1', 'submit 1', 'run 1',
+      // Every slot is taken: 2 waits in the executor, not yet started.
+      'submit 2 ahead',
+      // 1 ends: 2 starts at once, then 1's end is reported and 3 is handed over behind 2.
+      'run 2', 'started 2', 'ended 1 succeeded', 'submit 3 ahead',
+      'run 3', 'started 3', 'ended 2 succeeded',
+      'ended 3 succeeded',
+    ]);
+  });
+
+  it('after a failure, calls back the tasks it handed over ahead: they are not run, and were never started', async () => {
+    const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
+    // Two tasks can wait behind the running one: as 1 ends, 2 starts and 3 still waits.
+    const executor = oneThreadExecutor((task) => (task.id === 1 ? 'failed' : 'succeeded'), () => true, 2);
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false }, [eventLog(executor.log)]);
+    assert.deepEqual(executor.log, [
+      'started 1', 'submit 1', 'run 1', 'submit 2 ahead', 'submit 3 ahead',
+      'run 2', 'started 2', 'ended 1 failed', 'called back 3',
+      'ended 2 succeeded',
+    ]);
+    assert.deepEqual(summary.counts, { ...summary.counts, failed: 1, succeeded: 1, 'not run': 2, cancelled: 0 });
+  });
+
+  it('hands over ahead only the tasks the executor accepts', async () => {
+    const tasks = [1, 2, 3, 4].map((id) => makeTask(id));
+    const executor = oneThreadExecutor(() => 'succeeded', (task) => task.id !== 2);
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false }, [eventLog(executor.log)]);
+    assert.equal(summary.counts.succeeded, 4);
+    assert.ok(executor.log.includes('submit 2'), 'task 2 waits for a free slot');
+    assert.ok(!executor.log.includes('submit 2 ahead'));
+  });
+
   it('never holds more slots than -j; a 3-cpu task takes 3', async () => {
     const tasks = [makeTask(1, 3), makeTask(2), makeTask(3), makeTask(4, 2), makeTask(5), makeTask(6, 3)];
     const executor = scriptedExecutor(() => 'succeeded');

@@ -1,6 +1,6 @@
 import { PlanError } from '../../errors.ts';
 import { createWorkerPool } from '../../pool/worker-pool.ts';
-import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, StepRequest } from './function-runner.ts';
+import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, FunctionRunOptions, StepRequest } from './function-runner.ts';
 import { describeFailure } from './run-step-function.ts';
 
 const STEP_WORKER = new URL(import.meta.url.endsWith('.ts') ? './step-worker.ts' : './step-worker.js', import.meta.url);
@@ -14,12 +14,8 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   const pool = createWorkerPool<StepRequest, FunctionResult>({ size: threads, entry: STEP_WORKER });
   let closed = false;
 
-  async function run(
-    task: Parameters<FunctionRunner['run']>[0],
-    outputs: readonly string[],
-    signal?: AbortSignal,
-    digest?: readonly number[],
-  ): Promise<FunctionResult> {
+  async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], options: FunctionRunOptions = {}): Promise<FunctionResult> {
+    const { signal, digest } = options;
     if (signal?.aborted === true || closed) return { ok: false, message: 'cancelled before it started', cancelled: true };
     const stop = new AbortController();
     let ended: 'timed out' | 'cancelled' | undefined;
@@ -34,9 +30,11 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
     // The clock starts when a thread takes the task, not while it waits for one.
     const onStart = (): void => {
       if (timeoutMs !== undefined) timer = setTimeout(() => end('timed out'), timeoutMs);
+      options.onStart?.();
     };
     try {
-      return await pool.run(digest === undefined || digest.length === 0 ? { task, outputs } : { task, outputs, digest }, stop.signal, onStart);
+      const request: StepRequest = digest === undefined || digest.length === 0 ? { task, outputs } : { task, outputs, digest };
+      return await pool.run(request, { signal: stop.signal, onStart, ahead: options.ahead });
     } catch (error) {
       if (ended === 'timed out') {
         return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };

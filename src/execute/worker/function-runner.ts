@@ -23,17 +23,28 @@ export interface FunctionRunnerOptions {
   readonly threads: number;
 }
 
+export interface FunctionRunOptions {
+  /** Cancels the task: it resolves as cancelled, its thread terminated if it had started. */
+  readonly signal?: AbortSignal | undefined;
+  /** Indexes of the outputs to hash once the function has returned. */
+  readonly digest?: readonly number[] | undefined;
+  /** It may wait on a busy thread, behind the task it runs (worker-pool.ts). */
+  readonly ahead?: boolean | undefined;
+  /** Called when a thread starts the task. */
+  readonly onStart?: (() => void) | undefined;
+}
+
 export interface FunctionRunner {
   readonly threads: number;
   /**
    * Runs the step function of `task` on a worker thread, writing to `outputs` (staged temporary
    * paths, absolute, index for index with the task's outputs). Never rejects: failures, timeouts
-   * (`task.resources.timeoutMs`) and cancels (`signal`) are results; the last two terminate the
-   * thread running the function. The outputs at the indexes `digest` are hashed on the thread
-   * once the function has returned, while they are fresh in the page cache and the main thread
-   * is busy with other tasks.
+   * (`task.resources.timeoutMs`, counted from the start) and cancels (`signal`) are results; the
+   * last two terminate the thread running the function. The outputs at the indexes `digest` are
+   * hashed on the thread once the function has returned, while they are fresh in the page cache
+   * and the main thread is busy with other tasks.
    */
-  run(task: Task, outputs: readonly string[], signal?: AbortSignal, digest?: readonly number[]): Promise<FunctionResult>;
+  run(task: Task, outputs: readonly string[], options?: FunctionRunOptions): Promise<FunctionResult>;
   /** Starts the threads now, e.g. while the run checks what is up to date. */
   warm(): void;
   /** Terminates the threads; running tasks resolve as cancelled. */
