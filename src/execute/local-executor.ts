@@ -26,21 +26,21 @@ export interface LocalExecutorOptions {
   readonly killGraceMs?: number;
   /**
    * Called when a successful attempt's outputs are complete, just before they are renamed into
-   * place (`paths`: where they are now). The success is recorded here, so that a crash between
-   * the two leaves staged outputs that the next run can move into place instead of re-running.
+   * place (`paths`: where they are now); they are renamed once what it returns has resolved. The
+   * success is recorded here, so that a crash between the two leaves staged outputs that the next
+   * run can move into place instead of re-running.
    */
-  readonly onOutputsReady?: (
-    attempt: Attempt,
-    paths: readonly string[],
-    startedAt: number,
-    endedAt: number,
-    digests?: readonly (FileDigest | undefined)[],
-  ) => void;
+  readonly onOutputsReady?: (attempt: Attempt, ready: OutputsReady) => void | Promise<void>;
   /**
    * Indexes of a task's outputs that other tasks read: a function step's worker thread hashes
    * them (digests for `onOutputsReady`), so that they need not be read again to sign their readers.
    */
   readonly outputsToDigest?: (task: Task) => readonly number[];
+  /**
+   * Indexes of a function task's inputs that its worker thread hashes before it calls the
+   * function (input digests for `onOutputsReady`): the task is signed with them.
+   */
+  readonly inputsToDigest?: (task: Task) => readonly number[];
   /** Worker threads for function steps, made on first use. */
   readonly createFunctionRunner?: () => FunctionRunner;
   /**
@@ -48,6 +48,18 @@ export interface LocalExecutorOptions {
    * behind the task each thread runs (Executor.ahead). Absent: none waits.
    */
   readonly functionThreads?: number;
+}
+
+/** A successful attempt, as `onOutputsReady` is told of it. */
+export interface OutputsReady {
+  /** Where the outputs are now, index for index with the task's outputs. */
+  readonly paths: readonly string[];
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The outputs' digests, taken by the thread that wrote them (`outputsToDigest`). */
+  readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+  /** The inputs' digests, taken just before the function read them (`inputsToDigest`). */
+  readonly inputDigests?: readonly (FileDigest | undefined)[] | undefined;
 }
 
 const TRAITS: ExecutorTraits = { name: 'local', printsStdout: true };
@@ -88,7 +100,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     if (cancelled.has(task.id)) return finish('cancelled', undefined, undefined);
     const child =
       task.action.kind === 'function'
-        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, { digest: options.outputsToDigest?.(task), onStart })
+        ? startFunctionTask(runnerFor(), task, staged?.paths ?? [], stderrLog, {
+            digest: options.outputsToDigest?.(task),
+            hashInputs: options.inputsToDigest?.(task),
+            onStart,
+          })
         : (commandLauncher as Launcher).start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
             cwd: task.cwd,
@@ -117,7 +133,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
           freeSlot();
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        options.onOutputsReady?.({ task, attempt }, staged.paths, result.startedAt, result.endedAt, result.digests);
+        const { startedAt, endedAt, digests, inputDigests } = result;
+        await options.onOutputsReady?.({ task, attempt }, { paths: staged.paths, startedAt, endedAt, digests, inputDigests });
         await staging.commit(staged);
       } else await staging.discard(staged);
     }

@@ -2,11 +2,13 @@ import fs from 'node:fs/promises';
 import type { Task } from '../plan/task.ts';
 import type { LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import type { FileDigest } from '../state/remembered-hashes.ts';
-import type { FunctionRunner } from './worker/function-runner.ts';
+import type { FunctionRunner, FunctionRunOptions } from './worker/function-runner.ts';
 
 export interface FunctionLaunchResult extends LaunchResult {
   /** Digests of the outputs asked for, index for index with the outputs, when it succeeded. */
   readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+  /** Digests of the inputs asked for, index for index with the task's inputs, when it succeeded. */
+  readonly inputDigests?: readonly (FileDigest | undefined)[] | undefined;
 }
 
 /**
@@ -20,7 +22,7 @@ export function startFunctionTask(
   task: Task,
   outputs: readonly string[],
   stderrPath: string,
-  options: { readonly digest?: readonly number[] | undefined; readonly onStart?: (() => void) | undefined } = {},
+  options: Pick<FunctionRunOptions, 'digest' | 'hashInputs' | 'onStart'> = {},
 ): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
   const controller = new AbortController();
   let startedAt = Date.now();
@@ -31,10 +33,16 @@ export function startFunctionTask(
     options.onStart?.();
   };
   const done = (async (): Promise<FunctionLaunchResult> => {
-    const result = await runner.run(task, outputs, { signal: controller.signal, digest: options.digest, ahead, onStart: ahead ? onStart : undefined });
+    const result = await runner.run(task, outputs, {
+      signal: controller.signal,
+      digest: options.digest,
+      hashInputs: options.hashInputs,
+      ahead,
+      onStart: ahead ? onStart : undefined,
+    });
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {
-      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests };
+      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests, inputDigests: result.inputDigests };
     }
     await fs.writeFile(stderrPath, `${result.stack ?? result.message}\n`);
     return {

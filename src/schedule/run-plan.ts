@@ -4,7 +4,8 @@ import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { createHashCache } from '../state/hash-cache.ts';
+import type { Signature } from '../state/compute-signature.ts';
+import { createHashCache, recordFileHashes } from '../state/hash-cache.ts';
 import { createThreadHasher } from '../state/hash-in-threads.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
@@ -53,7 +54,9 @@ export interface ExecutorContext {
   readonly store: StateStore;
   /**
    * Records a success; `paths`: where the outputs are now, if not yet in their final place;
-   * `digests`: the outputs' hashes, taken where they were written, for the tasks that read them.
+   * `digests`: the outputs' hashes, taken where they were written, for the tasks that read them;
+   * `inputDigests`: the inputs' hashes, taken as the task read them (`inputsToHash`). It returns
+   * a promise when the task must be signed first: the outputs stay where they are until then.
    */
   readonly commit: (
     task: Task,
@@ -62,9 +65,15 @@ export interface ExecutorContext {
     endedAt: number,
     paths?: readonly string[],
     digests?: readonly (FileDigest | undefined)[],
-  ) => void;
+    inputDigests?: readonly (FileDigest | undefined)[],
+  ) => void | Promise<void>;
   /** Indexes of a task's outputs that other tasks of the run read. */
   readonly outputsRead: (task: Task) => number[];
+  /**
+   * Indexes of a function task's inputs that the thread running it should hash as it starts:
+   * those of a task that runs unsigned (a first run), unless this run wrote them and knows them.
+   */
+  readonly inputsToHash: (task: Task) => number[];
 }
 
 export interface RunResult extends RunSummary {
@@ -145,7 +154,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       return threadHasher.hash(file, size);
     };
     const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
-    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs });
+    // A function task that must run is signed after it ran, with the hashes its worker thread
+    // took of its inputs as it read them (local executor only: it is the one that hashes them).
+    const deferSigning = options.createExecutor === undefined ? (task: Task) => task.action.kind === 'function' : undefined;
+    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs, deferSigning });
     const survey = await gate.survey(options.tasks, dependencies);
     const allUpToDate = survey.upToDate.size === options.tasks.length;
     if (!allUpToDate) hint();
@@ -154,19 +166,49 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths, digests) => {
+    // Input hashes the worker threads took, for the hash cache: written in batches.
+    let learned: Array<readonly [string, FileDigest]> = [];
+    const writeLearned = (): void => {
+      if (learned.length > 0) recordFileHashes(store, learned);
+      learned = [];
+    };
+    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths, digests, inputDigests) => {
       if (digests !== undefined) {
         for (let i = 0; i < digests.length; i += 1) {
           const digest = digests[i];
           if (digest !== undefined) cache.remember(resolveTaskPath(task.cwd, task.outputs[i] as string), digest);
         }
       }
+      if (task.outputs.length === 0) return;
+      const record = (signature: Signature): void =>
+        recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
       const signature = gate.signatureOf(task.id);
-      if (signature === undefined || task.outputs.length === 0) return;
-      recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
+      if (signature !== undefined) return record(signature);
+      if (!gate.isDeferred(task.id)) return;
+      const known = new Map<string, string>();
+      if (inputDigests !== undefined) {
+        for (let i = 0; i < inputDigests.length; i += 1) {
+          const digest = inputDigests[i];
+          if (digest === undefined) continue;
+          const file = resolveTaskPath(task.cwd, task.inputs[i] as string);
+          known.set(file, digest.hash);
+          cache.remember(file, digest);
+          learned.push([file, digest]);
+        }
+        if (learned.length >= LEARNED_BATCH) writeLearned();
+      }
+      return gate.sign(task, known).then(record);
     };
     const outputsRead = listOutputsRead(options.tasks);
-    const context: ExecutorContext = { runId, logDir, store, commit, outputsRead };
+    const inputsToHash = (task: Task): number[] => {
+      const indexes: number[] = [];
+      if (!gate.isDeferred(task.id)) return indexes;
+      for (let i = 0; i < task.inputs.length; i += 1) {
+        if (!cache.knows(resolveTaskPath(task.cwd, task.inputs[i] as string))) indexes.push(i);
+      }
+      return indexes;
+    };
+    const context: ExecutorContext = { runId, logDir, store, commit, outputsRead, inputsToHash };
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && allUpToDate;
@@ -198,6 +240,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       [recorder, janitor, ...(options.listeners ?? [])],
     );
     recorder.flush();
+    writeLearned();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store);
@@ -222,6 +265,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   }
 }
 
+/** Input hashes taken by worker threads, written to the hash cache this many at a time. */
+const LEARNED_BATCH = 256;
+
 // Local processes and worker threads, loaded when a task is about to run.
 function createDefaultExecutor(
   options: RunPlanOptions,
@@ -241,9 +287,10 @@ function createDefaultExecutor(
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
-      onOutputsReady: ({ task, attempt }, paths, startedAt, endedAt, digests) =>
-        context.commit(task, attempt, startedAt, endedAt, paths, digests),
+      onOutputsReady: ({ task, attempt }, { paths, startedAt, endedAt, digests, inputDigests }) =>
+        context.commit(task, attempt, startedAt, endedAt, paths, digests, inputDigests),
       outputsToDigest: context.outputsRead,
+      inputsToDigest: context.inputsToHash,
       createFunctionRunner: () => runner ?? createFunctionRunner({ threads: options.jobs }),
       functionThreads: options.jobs,
     });

@@ -22,6 +22,13 @@ export interface UpToDateGate {
   decide(task: Task): Promise<boolean>;
   /** The signature computed for a task that is about to run. */
   signatureOf(taskId: number): Signature | undefined;
+  /**
+   * Whether the task runs unsigned (`deferSigning`): it is signed once it has run, by `sign`,
+   * with the hashes its inputs had as it read them.
+   */
+  isDeferred(taskId: number): boolean;
+  /** Signs a task whose signing was deferred; `known`: input hashes by absolute path. */
+  sign(task: Task, known?: ReadonlyMap<string, string>): Promise<Signature>;
 }
 
 export interface Survey {
@@ -36,6 +43,12 @@ export interface GateOptions {
   readonly forcedSteps?: ReadonlySet<string>;
   /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
   readonly observeOutputs?: Map<string, string>;
+  /**
+   * Tasks that must run whatever their inputs hold (forced, an output missing) and that are
+   * signed after they ran rather than before, with input hashes their executor took as it read
+   * them: a first run then reads each input once, on the thread that runs its task.
+   */
+  readonly deferSigning?: (task: Task) => boolean;
 }
 
 /** Up-to-date decisions for a run: a batch survey first, then per task as inputs appear. */
@@ -47,6 +60,8 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   // inputs hold). They are signed when they are about to run, so a first run over a large data
   // set starts its first task at once instead of hashing every input first.
   const unsigned = new Set<number>();
+  // Tasks running unsigned, to be signed once they ran (deferSigning).
+  const deferred = new Set<number>();
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
   // Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing".
   const deletedOutputs = (tasks: readonly Task[]): Map<number, Set<string>> => {
@@ -147,12 +162,23 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
         if (verdict?.upToDate === true) return false;
       }
       if (unsigned.delete(task.id)) {
+        if (options.deferSigning?.(task) === true) {
+          deferred.add(task.id);
+          return true;
+        }
         const [signature] = await signTasks(options.cache, [toSignable(task)]);
         signatures.set(task.id, signature as Signature);
       }
       return true;
     },
     signatureOf: (taskId) => signatures.get(taskId),
+    isDeferred: (taskId) => deferred.has(taskId),
+    async sign(task, known) {
+      const [signature] = await signTasks(options.cache, [toSignable(task)], known);
+      signatures.set(task.id, signature as Signature);
+      deferred.delete(task.id);
+      return signature as Signature;
+    },
   };
 }
 

@@ -7,6 +7,8 @@ import { isSameStat, statFile } from './stat-file.ts';
  * Synchronous: it runs on the worker thread that wrote the file (hashFileSync says why).
  */
 export function digestFileSync(file: string): FileDigest | undefined {
+  // Earlier than the stat: on the safe side of the hash cache's racy-clean rule.
+  const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
   const before = statFile(file);
   if (before === undefined) return undefined;
   let hash: string;
@@ -18,5 +20,5 @@ export function digestFileSync(file: string): FileDigest | undefined {
   }
   const after = statFile(file);
   if (after === undefined || !isSameStat(before, after)) return undefined;
-  return { size: before.size, mtimeNs: before.mtimeNs, inode: before.inode, hash };
+  return { size: before.size, mtimeNs: before.mtimeNs, inode: before.inode, hash, hashedAtNs };
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { StateStore } from './open-store.ts';
 import { hashFile, type Hasher } from './hash-file.ts';
+import type { FileDigest } from './remembered-hashes.ts';
 import { selectByKeys, type KeyedSelect } from './select-by-keys.ts';
 import { isSameStat, RACY_MARGIN_NS, stampOf, statFile, type FileStat } from './stat-file.ts';
 
@@ -129,6 +130,21 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
   }
 
   return { hashFiles, counts };
+}
+
+/**
+ * Rows for hashes taken elsewhere (the worker thread that read the file), in one transaction:
+ * the next run trusts them as it trusts its own, by the same racy-clean rule.
+ */
+export function recordFileHashes(store: StateStore, digests: ReadonlyArray<readonly [file: string, digest: FileDigest]>): void {
+  const upsert = store.statement(
+    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  store.db.transaction(() => {
+    for (const [file, digest] of digests) {
+      if (digest.hashedAtNs !== undefined) upsert.run(file, digest.size, digest.mtimeNs, digest.inode, digest.hash, digest.hashedAtNs);
+    }
+  })();
 }
 
 function isTrusted(row: RawCacheRow, stat: FileStat, racyMarginNs: bigint): boolean {

@@ -11,11 +11,15 @@ import { isSameStat, statFile, type FileStat } from './stat-file.ts';
 /** A file's stat with its content hash, taken together: the stat did not change while reading. */
 export interface FileDigest extends FileStat {
   readonly hash: string;
+  /** Epoch ns, read before the stat (hash-cache.ts: a row is trusted once the file is older). */
+  readonly hashedAtNs?: bigint | undefined;
 }
 
 export interface RememberingHashCache extends HashCache {
   /** `file` (absolute) has this content while its stat is `digest`'s. */
   remember(file: string, digest: FileDigest): void;
+  /** Whether `file` (absolute) was remembered (its stat is checked when it is asked for). */
+  knows(file: string): boolean;
 }
 
 export function withRememberedHashes(cache: HashCache): RememberingHashCache {
@@ -25,6 +29,7 @@ export function withRememberedHashes(cache: HashCache): RememberingHashCache {
     remember(file, digest) {
       remembered.set(file, digest);
     },
+    knows: (file) => remembered.has(file),
     async hashFiles(paths) {
       if (remembered.size === 0) return cache.hashFiles(paths);
       const known = new Map<string, string>();

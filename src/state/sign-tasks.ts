@@ -15,14 +15,20 @@ export interface SignableTask {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-export async function signTasks(cache: HashCache, items: readonly SignableTask[]): Promise<Signature[]> {
+/**
+ * `known`: hashes taken already, by absolute path (a worker thread's, of the content its function
+ * read); they are used as they are, and only the other inputs are looked up or hashed.
+ */
+export async function signTasks(cache: HashCache, items: readonly SignableTask[], known?: ReadonlyMap<string, string>): Promise<Signature[]> {
   // Indexed loops: see hash-cache.ts.
   const absolute: string[] = [];
   for (let i = 0; i < items.length; i += 1) {
     const { task } = items[i] as SignableTask;
     for (let j = 0; j < task.inputs.length; j += 1) absolute.push(resolveTaskPath(task.cwd, task.inputs[j] as string));
   }
-  const hashes = await cache.hashFiles(absolute);
+  const rest = known === undefined ? absolute : absolute.filter((file) => !known.has(file));
+  const hashes = rest.length === 0 ? new Map<string, string | undefined>() : await cache.hashFiles(rest);
+  known?.forEach((hash, file) => hashes.set(file, hash));
   const signatures: Signature[] = [];
   let at = 0;
   for (let i = 0; i < items.length; i += 1) {

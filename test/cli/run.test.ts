@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { listFiles, makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
+import { writeOldFile } from '../state/helpers.ts';
 
 // A three-step pipeline: per-patient conversion, a second per-patient step, and a gather. Each
 // command appends to `ran.log`, so a test can tell which tasks ran.
@@ -245,6 +248,41 @@ export default pipeline({
     const log = /log: +(\S+)/.exec(broken.stderr)?.[1];
     assert.ok(log !== undefined && fs.readFileSync(path.join(dir, log), 'utf8').includes('record 7 is bad'), broken.stderr);
     assert.ok(!fs.existsSync(path.join(dir, 'never')) || listFiles(path.join(dir, 'never')).length === 0);
+  });
+  it('signs a first run with the hashes its threads took of the inputs as the functions read them', async () => {
+    const dir = makeTempDir('sluice-run-sign-');
+    for (const p of ['a', 'b']) writeOldFile(path.join(dir, 'data', `${p}.txt`), `${p}1\n${p}2\n`);
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import fs from 'node:fs';
+import { pipeline, step } from 'sluice';
+export default pipeline({
+  copy: step({
+    in: 'data/{p}.txt',
+    out: 'out/{p}.txt',
+    run: ({ input, output, wildcards }) => {
+      fs.appendFileSync('ran.log', wildcards.p + '\\n');
+      fs.writeFileSync(output, fs.readFileSync(input));
+      // Changed after it was read: the next run must see that the output is out of date.
+      if (wildcards.p === 'b') fs.appendFileSync(input, 'b3\\n');
+    },
+  }),
+});`,
+    );
+    const first = await runSluice(['run'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(ranLog(dir), ['a', 'b']);
+    // The hash cache holds what the threads took, so that the next run need not read the inputs.
+    const db = new Database(path.join(dir, '.sluice/state.db'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT hash FROM file_hashes WHERE path = ?').get(path.join(dir, 'data/a.txt')) as { hash: string } | undefined;
+      assert.equal(row?.hash, createHash('sha256').update('a1\na2\n').digest('hex'));
+    } finally {
+      db.close();
+    }
+    const second = await runSluice(['run'], { cwd: dir });
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(ranLog(dir), ['b'], 'a is up to date; b read an input that changed after');
   });
 });
 

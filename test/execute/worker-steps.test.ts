@@ -140,27 +140,39 @@ describe('function steps on worker threads', () => {
     assert.equal(fs.existsSync(path.join(dir, 'out/7.csv')), false);
   });
 
-  it('hashes the outputs asked for on the thread, once the function has returned', async () => {
+  it('hashes the outputs asked for on the thread once the function has returned, and the inputs asked for before it runs', async () => {
     const dir = writeProject({
       'pipeline.ts': `
         import fs from 'node:fs';
         import { pipeline, step } from 'sluice';
         export default pipeline({
-          split: step({ in: 'a/{x}', out: ['b/{x}.read', 'b/{x}.final'], run: ({ outputs }) => {
+          split: step({ in: 'a/{x}', out: ['b/{x}.read', 'b/{x}.final'], run: ({ input, outputs }) => {
             fs.writeFileSync(outputs[0], 'read by another task');
             fs.writeFileSync(outputs[1], 'read by nobody');
+            // What the function read is what was hashed: a change now is not in the digest.
+            fs.appendFileSync(input, ' and more');
           } }),
         });`,
-      'a/1': '',
+      'a/1': 'the input',
     });
     const plan = await planFile(path.join(dir, 'pipeline.ts'));
     const task = plan.tasks[0]!;
+    const input = path.join(dir, 'a/1');
+    const before = { ...statFile(input)!, hash: await hashFile(input) };
     const outputs = task.outputs.map((output) => path.join(dir, output));
     fs.mkdirSync(path.join(dir, 'b'));
-    const result = await runner.run(task, outputs, { digest: [0] });
+    const asked = BigInt(Date.now()) * 1_000_000n;
+    const result = await runner.run(task, outputs, { digest: [0], hashInputs: [0] });
     assert.ok(result.ok);
     const stat = statFile(outputs[0]!)!;
-    assert.deepEqual(result.digests, [{ ...stat, hash: await hashFile(outputs[0]!) }, undefined]);
+    const [written, unasked] = result.digests ?? [];
+    assert.deepEqual({ ...written, hashedAtNs: undefined }, { ...stat, hash: await hashFile(outputs[0]!), hashedAtNs: undefined });
+    assert.equal(unasked, undefined);
+    // Taken before the stat, after the run was asked for.
+    assert.ok(written?.hashedAtNs !== undefined && written.hashedAtNs >= asked && written.hashedAtNs <= stat.mtimeNs + 1_000_000_000n);
+    const [read] = result.inputDigests ?? [];
+    assert.deepEqual({ ...read, hashedAtNs: undefined }, { ...before, hashedAtNs: undefined });
+    assert.notEqual(read?.hash, await hashFile(input), 'the input changed after it was hashed');
     const plain = await runner.run(task, outputs);
     assert.deepEqual(plain, { ok: true });
   });

@@ -73,3 +73,27 @@ test('a forced task is judged without reading its inputs, and signed before it r
   assert.deepEqual(hashed, ['b.in']);
   assert.notEqual(gate.signatureOf(2), undefined);
 });
+
+test('with signing deferred, a task that must run is signed after it ran, with the input hashes its executor took', async () => {
+  const { root, store, cache, hashed, tasks } = makeWorld();
+  const gate = createUpToDateGate({ store, cache, deferSigning: (task) => task.id === 1 });
+  await gate.survey(tasks, new Map());
+  assert.equal(await gate.decide(tasks[0] as Task), true);
+  assert.equal(await gate.decide(tasks[1] as Task), true);
+  assert.deepEqual(hashed, ['b.in'], 'the deferred task had no input read to start');
+  assert.equal(gate.isDeferred(1), true);
+  assert.equal(gate.isDeferred(2), false);
+  assert.equal(gate.signatureOf(1), undefined);
+
+  // The input changed while the task ran: it is signed with the content it read.
+  const input = path.join(root, 'a.in');
+  const read = await hashFile(input);
+  fs.writeFileSync(input, 'changed while it ran');
+  const signature = await gate.sign(tasks[0] as Task, new Map([[input, read]]));
+  assert.deepEqual(hashed, ['b.in'], 'signing read nothing: the hash was known');
+  fs.writeFileSync(input, 'input a');
+  const [expected] = await signTasks(createHashCache(store), [{ task: tasks[0] as Task }]);
+  assert.deepEqual(signature, expected);
+  assert.deepEqual(gate.signatureOf(1), expected);
+  assert.equal(gate.isDeferred(1), false);
+});

@@ -15,7 +15,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   let closed = false;
 
   async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], options: FunctionRunOptions = {}): Promise<FunctionResult> {
-    const { signal, digest } = options;
+    const { signal, digest, hashInputs } = options;
     if (signal?.aborted === true || closed) return { ok: false, message: 'cancelled before it started', cancelled: true };
     const stop = new AbortController();
     let ended: 'timed out' | 'cancelled' | undefined;
@@ -33,7 +33,9 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       options.onStart?.();
     };
     try {
-      const request: StepRequest = digest === undefined || digest.length === 0 ? { task, outputs } : { task, outputs, digest };
+      const request: StepRequest = { task, outputs };
+      if (digest !== undefined && digest.length > 0) Object.assign(request, { digest });
+      if (hashInputs !== undefined && hashInputs.length > 0) Object.assign(request, { hashInputs });
       return await pool.run(request, { signal: stop.signal, onStart, ahead: options.ahead });
     } catch (error) {
       if (ended === 'timed out') {

@@ -7,6 +7,8 @@ export type FunctionResult =
       readonly ok: true;
       /** Index for index with the outputs: the digest of each one asked for in `digest`. */
       readonly digests?: readonly (FileDigest | undefined)[] | undefined;
+      /** Index for index with the task's inputs: the digest of each one asked for in `hashInputs`. */
+      readonly inputDigests?: readonly (FileDigest | undefined)[] | undefined;
     }
   | {
       readonly ok: false;
@@ -28,6 +30,8 @@ export interface FunctionRunOptions {
   readonly signal?: AbortSignal | undefined;
   /** Indexes of the outputs to hash once the function has returned. */
   readonly digest?: readonly number[] | undefined;
+  /** Indexes of the task's inputs to hash just before the function runs. */
+  readonly hashInputs?: readonly number[] | undefined;
   /** It may wait on a busy thread, behind the task it runs (worker-pool.ts). */
   readonly ahead?: boolean | undefined;
   /** Called when a thread starts the task. */
@@ -57,4 +61,9 @@ export interface StepRequest {
   readonly outputs: readonly string[];
   /** Indexes of the outputs to hash once the function has returned. */
   readonly digest?: readonly number[] | undefined;
+  /**
+   * Indexes of the task's inputs to hash just before the function runs: a first run signs its
+   * tasks with these, so that their inputs are read once, by the thread that reads them anyway.
+   */
+  readonly hashInputs?: readonly number[] | undefined;
 }

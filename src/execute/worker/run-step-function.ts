@@ -1,4 +1,5 @@
 // Thread side of function steps: find the step's function in its pipeline file and call it.
+import path from 'node:path';
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
 import { digestFileSync } from '../../state/digest-file.ts';
@@ -11,7 +12,7 @@ import type { FunctionResult, StepRequest } from './function-runner.ts';
 const definitions = new Map<string, Promise<PipelineDefinition>>();
 const stepSets = new Map<string, Readonly<Record<string, Step>>>();
 
-export async function runStepFunction({ task, outputs, digest }: StepRequest): Promise<FunctionResult> {
+export async function runStepFunction({ task, outputs, digest, hashInputs }: StepRequest): Promise<FunctionResult> {
   const action = task.action;
   if (action.kind !== 'function') {
     return { ok: false, message: `Task ${task.id} of step \`${task.step}\` has no function to run (this is a bug in sluice)` };
@@ -34,23 +35,27 @@ export async function runStepFunction({ task, outputs, digest }: StepRequest): P
     return { ok: false, message: `The function of ${where} changed since the run was planned; run sluice again to plan with the new code` };
   }
   const context = buildStepContext({ ...task, params }, step, outputs);
+  // Hashed as the function is about to read them: the signature says what it read.
+  const inputDigests = hashInputs === undefined ? undefined : digestFiles(task.inputs.map((input) => path.resolve(task.cwd, input)), hashInputs);
   try {
     await step.run(context as Parameters<typeof step.run>[0]);
   } catch (error) {
     return describeFailure(error);
   }
-  if (digest === undefined) return { ok: true };
-  return { ok: true, digests: digestOutputs(outputs, digest) };
+  const result: { ok: true; digests?: (FileDigest | undefined)[]; inputDigests?: (FileDigest | undefined)[] } = { ok: true };
+  if (digest !== undefined) result.digests = digestFiles(outputs, digest);
+  if (inputDigests !== undefined) result.inputDigests = inputDigests;
+  return result;
 }
 
 // A file that cannot be hashed (missing: the executor reports it) is simply not remembered.
-function digestOutputs(outputs: readonly string[], indexes: readonly number[]): (FileDigest | undefined)[] {
-  const digests: (FileDigest | undefined)[] = outputs.map(() => undefined);
+function digestFiles(files: readonly string[], indexes: readonly number[]): (FileDigest | undefined)[] {
+  const digests: (FileDigest | undefined)[] = files.map(() => undefined);
   for (const index of indexes) {
-    const output = outputs[index];
-    if (output === undefined) continue;
+    const file = files[index];
+    if (file === undefined) continue;
     try {
-      digests[index] = digestFileSync(output);
+      digests[index] = digestFileSync(file);
     } catch {
       // Unreadable: the task that reads it will say so.
     }
