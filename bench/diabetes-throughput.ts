@@ -130,8 +130,9 @@ async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; 
   for (const name of ['pipeline.ts', 'lib']) await cp(path.join(example, name), path.join(project, name), { recursive: true });
   contenders.push({
     name: `sluice run -j ${jobs}`,
+    // A first run: no state, no bundle of the pipeline.
+    prepare: () => rm(path.join(project, '.sluice'), { recursive: true, force: true }),
     run: async (out) => {
-      await rm(path.join(project, '.sluice'), { recursive: true, force: true });
       const params = ['--param', `data=${setup.data}`, '--param', `out=${out}`];
       return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params] });
     },
