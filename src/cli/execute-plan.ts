@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import { formatFailure } from '../report/format-failure.ts';
 import { formatSummary } from '../report/format-summary.ts';
@@ -22,6 +23,8 @@ export interface ExecuteFlags {
   readonly slurm?: SlurmRun | undefined;
   /** `--report`: write the run's HTML report to this file once it ends. */
   readonly report?: string | undefined;
+  /** Function steps' worker threads, started early (runPlan's `functionRunner`). */
+  readonly functionRunner?: Promise<FunctionRunner> | undefined;
 }
 
 export interface SlurmRun {
@@ -53,6 +56,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       listeners: [flags.json === true ? createJsonEvents(process.stdout) : printer, ...(flags.quiet ? [] : [progress])],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,
+      functionRunner: flags.functionRunner,
       createExecutor:
         flags.slurm === undefined
           ? undefined

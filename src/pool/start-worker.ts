@@ -6,10 +6,10 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Starts a worker thread running `entry`, a .js module or, from sources, a .ts one. `claim` is
- * the memory it shares with its pool (claim-job.ts), its `workerData.claim`.
+ * the memory it shares with its pool (claim-job.ts), its `workerData.claim`, beside `data`.
  */
-export function startWorker(entry: URL, claim: Int32Array): Worker {
-  const workerData = { claim };
+export function startWorker(entry: URL, claim: Int32Array, data?: Readonly<Record<string, unknown>>): Worker {
+  const workerData = { ...data, claim };
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap =

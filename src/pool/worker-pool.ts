@@ -9,6 +9,8 @@ export interface WorkerPoolOptions {
   readonly size: number;
   /** Module each thread runs; it says it is ready, then answers every message with one message (serve-jobs.ts). */
   readonly entry: URL;
+  /** Each thread's `workerData` (beside the pool's own `claim`). */
+  readonly workerData?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface RunOptions {
@@ -152,7 +154,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   function spawn(): void {
     const claim = createClaim();
     const thread: Thread<In, Out> = {
-      worker: startWorker(options.entry, claim.shared),
+      worker: startWorker(options.entry, claim.shared, options.workerData),
       ready: false,
       jobs: [],
       claim,

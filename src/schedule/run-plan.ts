@@ -12,7 +12,7 @@ import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
-import { recordSuccess } from '../state/record-success.ts';
+import { createSuccessBatcher } from '../state/batch-successes.ts';
 import { withRememberedHashes, type FileDigest } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
@@ -46,6 +46,11 @@ export interface RunPlanOptions extends PlannedRun {
   readonly createExecutor?: (context: ExecutorContext) => Promise<Executor>;
   /** Told about the survey before any task starts (e.g. to print "nothing to do"). */
   readonly onSurvey?: (survey: Survey) => void;
+  /**
+   * Worker threads for function steps that the caller started early (a first run, while it was
+   * planned), with `jobs` threads: used instead of new ones, and closed with the run.
+   */
+  readonly functionRunner?: Promise<FunctionRunner> | undefined;
 }
 
 export interface ExecutorContext {
@@ -55,8 +60,8 @@ export interface ExecutorContext {
   /**
    * Records a success; `paths`: where the outputs are now, if not yet in their final place;
    * `digests`: the outputs' hashes, taken where they were written, for the tasks that read them;
-   * `inputDigests`: the inputs' hashes, taken as the task read them (`inputsToHash`). It returns
-   * a promise when the task must be signed first: the outputs stay where they are until then.
+   * `inputDigests`: the inputs' hashes, taken as the task read them (`inputsToHash`). The outputs
+   * stay where they are until what it returns has resolved: successes are written in batches.
    */
   readonly commit: (
     task: Task,
@@ -120,10 +125,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const hasCommands = options.tasks.some((task) => task.action.kind !== 'function');
   // Whether the executor asked for the launcher, and so closes it.
   let launcherHandedOver = false;
-  let functionRunner: Promise<FunctionRunner> | undefined;
+  let functionRunner: Promise<FunctionRunner> | undefined = options.functionRunner;
   const startFunctionRunner = (): Promise<FunctionRunner> => {
     functionRunner ??= import('../execute/worker/create-function-runner.ts').then(({ createFunctionRunner }) => {
-      const runner = createFunctionRunner({ threads: options.jobs });
+      const runner = createFunctionRunner({ threads: options.jobs, preload: listFunctionModules(options.tasks) });
       runner.warm();
       return runner;
     });
@@ -166,6 +171,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
+    const successes = createSuccessBatcher(store);
     // Input hashes the worker threads took, for the hash cache: written in batches.
     let learned: Array<readonly [string, FileDigest]> = [];
     const writeLearned = (): void => {
@@ -180,8 +186,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
         }
       }
       if (task.outputs.length === 0) return;
-      const record = (signature: Signature): void =>
-        recordSuccess(store, { runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
+      const record = (signature: Signature): Promise<void> =>
+        successes.add({ runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
       const signature = gate.signatureOf(task.id);
       if (signature !== undefined) return record(signature);
       if (!gate.isDeferred(task.id)) return;
@@ -239,6 +245,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       },
       [recorder, janitor, ...(options.listeners ?? [])],
     );
+    successes.flush();
     recorder.flush();
     writeLearned();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
@@ -295,6 +302,16 @@ function createDefaultExecutor(
       functionThreads: options.jobs,
     });
   };
+}
+
+// The pipeline files whose steps the tasks call: each worker thread loads them as it starts.
+function listFunctionModules(tasks: readonly Task[]): string[] {
+  const modules = new Set<string>();
+  for (let i = 0; i < tasks.length; i += 1) {
+    const action = (tasks[i] as Task).action;
+    if (action.kind === 'function') modules.add(action.module);
+  }
+  return [...modules];
 }
 
 // Which outputs of a task other tasks read (by absolute path): those are worth hashing as soon

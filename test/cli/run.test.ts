@@ -269,6 +269,10 @@ export default pipeline({
   }),
 });`,
     );
+    // A first run starts the worker threads before it plans: a plan error still ends it at once.
+    const refused = await runSluice(['run', 'nope'], { cwd: dir });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Unknown target `nope`/);
     const first = await runSluice(['run'], { cwd: dir });
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(ranLog(dir), ['a', 'b']);

@@ -108,7 +108,7 @@ function options(root: string, client: SlurmClient, commits: number[], extra: Pa
     root,
     runId: `20260101-000000-${process.pid}`,
     logDir: path.join(root, '.sluice/logs/run'),
-    commit: (task) => commits.push(task.id),
+    commit: (task) => void commits.push(task.id),
     client,
     execTaskCommand: ['/bin/true'],
     batchWindowMs: 30,

@@ -24,7 +24,7 @@ export async function buildOutcome(
   const endedAt = node?.endedAt ?? Date.now();
   if (status === 'succeeded') {
     try {
-      options.commit(task, attempt.attempt, startedAt, endedAt);
+      await options.commit(task, attempt.attempt, startedAt, endedAt);
     } catch (error) {
       status = 'failed';
       reason = `the job succeeded but sluice could not record it: ${(error as Error).message}`;

@@ -25,7 +25,7 @@ export interface SlurmExecutorOptions {
   /** The run's log folder (the node writes each attempt's logs there, as locally). */
   readonly logDir: string;
   /** Records a success; called once the marker says the outputs are in place. */
-  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void;
+  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void | Promise<void>;
   /** Command-line options for every step (`--partition`, `--account`, `--sbatch-arg`). */
   readonly slurm?: SlurmStepOptions | undefined;
   /** Per-step options from the pipeline, by step name. */

@@ -37,7 +37,7 @@ export interface WatchedAttempt {
 
 export interface JobWatcherOptions {
   readonly client: SlurmClient;
-  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void;
+  readonly commit: (task: Task, attempt: number, startedAt: number, endedAt: number) => void | Promise<void>;
   /** Tasks whose job's outcome was reported (for the ledger). */
   readonly onEnded: (ends: readonly LedgerEnd[]) => void;
   readonly pollMinMs: number;

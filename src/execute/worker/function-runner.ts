@@ -23,6 +23,8 @@ export type FunctionResult =
 export interface FunctionRunnerOptions {
   /** Worker threads, and so the most function tasks running at once. */
   readonly threads: number;
+  /** Pipeline files (bundled already) each thread loads as it starts, before its first task. */
+  readonly preload?: readonly string[] | undefined;
 }
 
 export interface FunctionRunOptions {

@@ -63,6 +63,14 @@ function digestFiles(files: readonly string[], indexes: readonly number[]): (Fil
   return digests;
 }
 
+/** Starts loading a pipeline file before a task needs it; a failure is the first task's to report. */
+export function preloadPipeline(module: string): void {
+  if (definitions.has(module)) return;
+  const loading = loadPipeline(module);
+  loading.catch(() => {});
+  definitions.set(module, loading);
+}
+
 interface FoundStep {
   readonly step: Step | undefined;
   /** The parameter values the steps were made with. */

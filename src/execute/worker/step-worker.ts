@@ -1,6 +1,9 @@
 // Entry of the worker threads that run function steps.
+import { workerData } from 'node:worker_threads';
 import { serveJobs } from '../../pool/serve-jobs.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
-import { describeFailure, runStepFunction } from './run-step-function.ts';
+import { describeFailure, preloadPipeline, runStepFunction } from './run-step-function.ts';
+
+for (const module of (workerData as { preload?: readonly string[] } | null)?.preload ?? []) preloadPipeline(module);
 
 serveJobs<StepRequest, FunctionResult>(runStepFunction, describeFailure);

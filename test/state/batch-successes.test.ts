@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createSuccessBatcher } from '../../src/state/batch-successes.ts';
+import { computeSignature } from '../../src/state/compute-signature.ts';
+import { openStore, type StateStore } from '../../src/state/open-store.ts';
+import { startRun } from '../../src/state/record-run.ts';
+import type { SuccessEntry } from '../../src/state/record-success.ts';
+import { makeTask, makeTempDir } from './helpers.ts';
+
+const RUN = '20261130-120000-1';
+
+function world(): { root: string; store: StateStore; entry: (id: number, made?: boolean) => SuccessEntry; count: () => number } {
+  const root = makeTempDir();
+  const store = openStore(root);
+  startRun(store, { id: RUN, command: 'sluice run' });
+  const entry = (id: number, made = true): SuccessEntry => {
+    const task = makeTask({ cwd: root, id, inputs: [], outputs: [`out-${id}.txt`] });
+    if (made) fs.writeFileSync(path.join(root, `out-${id}.txt`), `made ${id}`);
+    const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
+    return { runId: RUN, task, signature, attempt: 1, startedAt: Date.now() };
+  };
+  const count = (): number => (store.db.prepare('SELECT count(*) AS n FROM task_successes').get() as { n: number }).n;
+  return { root, store, entry, count };
+}
+
+test('successes that end close together are written in one go, each resolved once written', async () => {
+  const { store, entry, count } = world();
+  const batcher = createSuccessBatcher(store, { delayMs: 50 });
+  const written = [1, 2, 3].map((id) => batcher.add(entry(id)));
+  assert.equal(count(), 0, 'nothing is written before the first has waited');
+  await Promise.all(written);
+  assert.equal(count(), 3);
+  store.close();
+});
+
+test('a full batch is written at once, and flush() writes what waits', async () => {
+  const { store, entry, count } = world();
+  const batcher = createSuccessBatcher(store, { maxEntries: 2, delayMs: 60_000 });
+  const first = [batcher.add(entry(1)), batcher.add(entry(2))];
+  assert.equal(count(), 2);
+  await Promise.all(first);
+  const third = batcher.add(entry(3));
+  assert.equal(count(), 2);
+  batcher.flush();
+  await third;
+  assert.equal(count(), 3);
+  store.close();
+});
+
+test('a batch that cannot be written fails every success in it, and records none of them', async () => {
+  const { store, entry, count } = world();
+  const batcher = createSuccessBatcher(store, { delayMs: 5 });
+  const results = await Promise.allSettled([batcher.add(entry(1)), batcher.add(entry(2, false))]);
+  assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /output out-2.txt does not exist/);
+  assert.equal(count(), 0);
+  // The next batch is written as usual.
+  await batcher.add(entry(3));
+  assert.equal(count(), 1);
+  store.close();
+});
