@@ -1,6 +1,8 @@
 // Successes written in groups. One transaction per success was the main thread's largest cost per
 // task on the diabetes bench (0.1-0.2 ms, a commit to the write-ahead log each time), and while it
-// runs no task reaches a worker thread. A success waits a few milliseconds for others; its outputs
+// runs no task reaches a worker thread. A success that comes soon after another waits a few
+// milliseconds for more; one that comes alone (the last tasks of a run, a task that gathers the
+// others' outputs) is written at once, so that what waits for it does not wait longer. Its outputs
 // are renamed into place once it is written, so a crash before then only runs the task again.
 
 import type { StateStore } from './open-store.ts';
@@ -16,7 +18,7 @@ export interface SuccessBatcher {
 export interface SuccessBatchOptions {
   /** Written at once when this many wait. */
   readonly maxEntries?: number;
-  /** The longest the first of a batch waits. */
+  /** The longest the first of a batch waits; a success that comes this long after the last one is written at once. */
   readonly delayMs?: number;
 }
 
@@ -28,6 +30,7 @@ export function createSuccessBatcher(store: StateStore, options: SuccessBatchOpt
   let entries: SuccessEntry[] = [];
   let settle: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let timer: NodeJS.Timeout | undefined;
+  let lastAddedAt = Number.NEGATIVE_INFINITY;
 
   const flush = (): void => {
     clearTimeout(timer);
@@ -51,7 +54,10 @@ export function createSuccessBatcher(store: StateStore, options: SuccessBatchOpt
       return new Promise<void>((resolve, reject) => {
         entries.push(entry);
         settle.push({ resolve, reject });
-        if (entries.length >= maxEntries) flush();
+        const now = performance.now();
+        const alone = now - lastAddedAt >= delayMs;
+        lastAddedAt = now;
+        if (alone || entries.length >= maxEntries) flush();
         else timer ??= setTimeout(flush, delayMs);
       });
     },

@@ -25,11 +25,13 @@ function world(): { root: string; store: StateStore; entry: (id: number, made?: 
   return { root, store, entry, count };
 }
 
-test('successes that end close together are written in one go, each resolved once written', async () => {
+test('a success that comes alone is written at once; those close behind it wait, and are written together', async () => {
   const { store, entry, count } = world();
-  const batcher = createSuccessBatcher(store, { delayMs: 50 });
-  const written = [1, 2, 3].map((id) => batcher.add(entry(id)));
-  assert.equal(count(), 0, 'nothing is written before the first has waited');
+  const batcher = createSuccessBatcher(store, { delayMs: 200 });
+  await batcher.add(entry(1));
+  assert.equal(count(), 1, 'nothing came before it: it did not wait');
+  const written = [2, 3].map((id) => batcher.add(entry(id)));
+  assert.equal(count(), 1, 'nothing is written before the first of a batch has waited');
   await Promise.all(written);
   assert.equal(count(), 3);
   store.close();
@@ -38,26 +40,32 @@ test('successes that end close together are written in one go, each resolved onc
 test('a full batch is written at once, and flush() writes what waits', async () => {
   const { store, entry, count } = world();
   const batcher = createSuccessBatcher(store, { maxEntries: 2, delayMs: 60_000 });
-  const first = [batcher.add(entry(1)), batcher.add(entry(2))];
-  assert.equal(count(), 2);
-  await Promise.all(first);
-  const third = batcher.add(entry(3));
-  assert.equal(count(), 2);
-  batcher.flush();
-  await third;
+  await batcher.add(entry(1));
+  const full = [batcher.add(entry(2)), batcher.add(entry(3))];
   assert.equal(count(), 3);
+  await Promise.all(full);
+  const fourth = batcher.add(entry(4));
+  assert.equal(count(), 3);
+  batcher.flush();
+  await fourth;
+  assert.equal(count(), 4);
   store.close();
 });
 
 test('a batch that cannot be written fails every success in it, and records none of them', async () => {
   const { store, entry, count } = world();
-  const batcher = createSuccessBatcher(store, { delayMs: 5 });
-  const results = await Promise.allSettled([batcher.add(entry(1)), batcher.add(entry(2, false))]);
+  const batcher = createSuccessBatcher(store, { delayMs: 60_000 });
+  await batcher.add(entry(1));
+  const batch = [batcher.add(entry(2)), batcher.add(entry(3, false))];
+  batcher.flush();
+  const results = await Promise.allSettled(batch);
   assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
-  assert.match(String((results[1] as PromiseRejectedResult).reason), /output out-2.txt does not exist/);
-  assert.equal(count(), 0);
-  // The next batch is written as usual.
-  await batcher.add(entry(3));
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /output out-3.txt does not exist/);
   assert.equal(count(), 1);
+  // The next batch is written as usual.
+  const next = batcher.add(entry(4));
+  batcher.flush();
+  await next;
+  assert.equal(count(), 2);
   store.close();
 });
