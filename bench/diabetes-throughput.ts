@@ -41,6 +41,8 @@ interface Run {
   readonly input?: string;
   /** Standard output goes to this file (else it is dropped). */
   readonly stdoutFile?: string;
+  /** The environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 interface Contender {
@@ -128,16 +130,23 @@ async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; 
   const project = path.join(setup.dir, 'project');
   await mkdir(project);
   for (const name of ['pipeline.ts', 'lib']) await cp(path.join(example, name), path.join(project, name), { recursive: true });
-  contenders.push({
-    name: `sluice run -j ${jobs}`,
+  const sluice = (name: string, env?: NodeJS.ProcessEnv): Contender => ({
+    name,
     // A first run: no state, no bundle of the pipeline.
     prepare: () => rm(path.join(project, '.sluice'), { recursive: true, force: true }),
     run: async (out) => {
       const params = ['--param', `data=${setup.data}`, '--param', `out=${out}`];
-      return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params] });
+      return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params], env });
     },
     check: (out, status) => describeSluice(out, status, setup.lines),
   });
+  contenders.push(sluice(`sluice run -j ${jobs}`));
+  // These machines set it, and it costs every Node start ~40 ms (the certificates are read).
+  if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
+    const env = { ...process.env };
+    delete env['NODE_EXTRA_CA_CERTS'];
+    contenders.push(sluice(`sluice run -j ${jobs}, NODE_EXTRA_CA_CERTS unset`, env));
+  }
   const convert = path.join(example, 'bench', 'convert.py');
   if (findOnPath('parallel')) {
     contenders.push({
@@ -207,7 +216,7 @@ async function execute(run: Run): Promise<number> {
   const stdout = run.stdoutFile === undefined ? 'ignore' : openSync(run.stdoutFile, 'w');
   try {
     const stdin = run.input === undefined ? 'ignore' : 'pipe';
-    const child = spawn(program, args, { cwd: run.cwd, stdio: [stdin, stdout, 'pipe'], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+    const child = spawn(program, args, { cwd: run.cwd, env: run.env, stdio: [stdin, stdout, 'pipe'], timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
     // A program may exit before reading what it was given (EPIPE); its exit status says how it went.
     child.stdin?.on('error', () => undefined).end(run.input);
     let stderr = '';
