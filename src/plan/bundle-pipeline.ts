@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { PlanError } from '../errors.ts';
+import { narrowSluiceImport } from './narrow-sluice-import.ts';
 
 // A pipeline file (TypeScript or JavaScript, with the local modules it imports) is bundled by
 // esbuild into one ES module under `.sluice/pipelines/`, and reused while none of its sources
@@ -57,7 +58,7 @@ export async function bundlePipeline(file: string): Promise<string> {
     const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line})`;
     throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { cause: error });
   });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
   fs.mkdirSync(folder, { recursive: true });
   writeAtomically(path.join(folder, bundle), code);
