@@ -4,16 +4,15 @@ import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { Task } from '../plan/task.ts';
 import type { Launcher } from '../process/launch-types.ts';
 import { withDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import type { Signature } from '../state/compute-signature.ts';
-import { createHashCache, recordFileHashes } from '../state/hash-cache.ts';
+import { createHashCache } from '../state/hash-cache.ts';
 import { createThreadHasher } from '../state/hash-in-threads.ts';
 import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
-import { createSuccessBatcher } from '../state/batch-successes.ts';
-import { withRememberedHashes, type FileDigest } from '../state/remembered-hashes.ts';
+import { createSuccessCommitter, type SuccessCommitter } from './commit-successes.ts';
+import { withRememberedHashes } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { forgetSnapshots, takeSnapshot, writeSnapshot, type SnapshotRequest } from '../state/up-to-date-snapshot.ts';
@@ -63,15 +62,7 @@ export interface ExecutorContext {
    * `inputDigests`: the inputs' hashes, taken as the task read them (`inputsToHash`). The outputs
    * stay where they are until what it returns has resolved: successes are written in batches.
    */
-  readonly commit: (
-    task: Task,
-    attempt: number,
-    startedAt: number,
-    endedAt: number,
-    paths?: readonly string[],
-    digests?: readonly (FileDigest | undefined)[],
-    inputDigests?: readonly (FileDigest | undefined)[],
-  ) => void | Promise<void>;
+  readonly commit: SuccessCommitter['commit'];
   /** Indexes of a task's outputs that other tasks of the run read. */
   readonly outputsRead: (task: Task) => number[];
   /**
@@ -171,50 +162,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const successes = createSuccessBatcher(store);
-    // Input hashes the worker threads took, for the hash cache: written in batches.
-    let learned: Array<readonly [string, FileDigest]> = [];
-    const writeLearned = (): void => {
-      if (learned.length > 0) recordFileHashes(store, learned);
-      learned = [];
-    };
-    const commit: ExecutorContext['commit'] = (task, attempt, startedAt, endedAt, paths, digests, inputDigests) => {
-      if (digests !== undefined) {
-        for (let i = 0; i < digests.length; i += 1) {
-          const digest = digests[i];
-          if (digest !== undefined) cache.remember(resolveTaskPath(task.cwd, task.outputs[i] as string), digest);
-        }
-      }
-      if (task.outputs.length === 0) return;
-      const record = (signature: Signature): Promise<void> =>
-        successes.add({ runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
-      const signature = gate.signatureOf(task.id);
-      if (signature !== undefined) return record(signature);
-      if (!gate.isDeferred(task.id)) return;
-      const known = new Map<string, string>();
-      if (inputDigests !== undefined) {
-        for (let i = 0; i < inputDigests.length; i += 1) {
-          const digest = inputDigests[i];
-          if (digest === undefined) continue;
-          const file = resolveTaskPath(task.cwd, task.inputs[i] as string);
-          known.set(file, digest.hash);
-          cache.remember(file, digest);
-          learned.push([file, digest]);
-        }
-        if (learned.length >= LEARNED_BATCH) writeLearned();
-      }
-      return gate.sign(task, known).then(record);
-    };
+    const committer = createSuccessCommitter(store, runId, gate, cache);
     const outputsRead = listOutputsRead(options.tasks);
-    const inputsToHash = (task: Task): number[] => {
-      const indexes: number[] = [];
-      if (!gate.isDeferred(task.id)) return indexes;
-      for (let i = 0; i < task.inputs.length; i += 1) {
-        if (!cache.knows(resolveTaskPath(task.cwd, task.inputs[i] as string))) indexes.push(i);
-      }
-      return indexes;
-    };
-    const context: ExecutorContext = { runId, logDir, store, commit, outputsRead, inputsToHash };
+    const context: ExecutorContext = { runId, logDir, store, commit: committer.commit, outputsRead, inputsToHash: committer.inputsToHash };
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && allUpToDate;
@@ -245,9 +195,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       },
       [recorder, janitor, ...(options.listeners ?? [])],
     );
-    successes.flush();
+    committer.flush();
     recorder.flush();
-    writeLearned();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store);
@@ -271,9 +220,6 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     store.close();
   }
 }
-
-/** Input hashes taken by worker threads, written to the hash cache this many at a time. */
-const LEARNED_BATCH = 256;
 
 // Local processes and worker threads, loaded when a task is about to run.
 function createDefaultExecutor(
