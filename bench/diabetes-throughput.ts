@@ -5,11 +5,11 @@
 // per file by xargs -P, and `cat` of the same files as the floor. Input lines per second of wall
 // time; contenders run alternately, once per round, and the median round is reported.
 //
-// Settings: lines (total, default 10,000,000), files (700), jobs (2), out (tmpfs, or disk),
-// only (e.g. only=sluice,mawk),
-// faults (default 0: clean records, so that every contender converts every line; faults=0.004
-// is the sample's rate, on which the lesson's converter stops early in most files). The
-// generated data is kept in the temp folder and reused while the settings stay the same.
+// Settings: lines (total, default 10,000,000), files (700), jobs (2), out (tmpfs, or disk), only
+// (e.g. only=sluice,mawk), faults (default 0: clean records, so that every contender converts
+// every line; faults=0.004 is the sample's rate, on which the lesson's converter stops early in
+// most files). The generated data is kept in the temp folder and reused while the settings stay
+// the same.
 //
 // Between runs, off the clock, the last run's output is deleted, then (as root, on Linux) the
 // kernel's clean caches are dropped and what every run reads is read back: the inputs, node, the
@@ -149,7 +149,8 @@ async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; 
     check: (out, status) => describeSluice(out, status, setup.lines),
   });
   contenders.push(sluice(`sluice run -j ${jobs}`));
-  // These machines set it, and it costs every Node start ~40 ms (the certificates are read).
+  // These machines set it, and every Node start reads the certificates (20-40 ms: npm run bench
+  // -- noop-rerun runs sluice with and without it).
   if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
     const env = { ...process.env };
     delete env['NODE_EXTRA_CA_CERTS'];

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
@@ -11,7 +10,7 @@ import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } f
 import { executePlan } from './execute-plan.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
-import { stateDirOf } from '../state/state-dir.ts';
+import { stateDbPathOf } from '../state/state-dir.ts';
 
 interface MapFlags extends ExecutorFlags {
   jobs?: string;
@@ -116,7 +115,7 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
 // and without a state database nothing ran here: then no file is stat'ed or hashed (a
 // million-task dry run stays a plan).
 async function findTasksToRun(tasks: readonly Task[], cwd: string): Promise<readonly Task[]> {
-  if (tasks.length === 0 || tasks[0]?.outputs.length === 0 || !fs.existsSync(path.join(stateDirOf(cwd), 'state.db'))) return tasks;
+  if (tasks.length === 0 || tasks[0]?.outputs.length === 0 || !fs.existsSync(stateDbPathOf(cwd))) return tasks;
   const { surveyPlan } = await import('../schedule/run-plan.ts');
   const survey = await surveyPlan({ root: cwd, tasks });
   return tasks.filter((task) => !survey.upToDate.has(task.id));

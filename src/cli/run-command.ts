@@ -15,7 +15,7 @@ import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/
 import type { ParamValue } from '../plan/task.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
 import { formatSummary } from '../report/format-summary.ts';
-import { stateDirOf } from '../state/state-dir.ts';
+import { stateDbPathOf } from '../state/state-dir.ts';
 import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 
@@ -78,8 +78,7 @@ interface LoadedPipeline {
   readonly steps: readonly NormalizedStep[];
 }
 
-async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults): Promise<LoadedPipeline> {
-  const file = findPipelineFile(process.cwd(), flags.file);
+async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file = findPipelineFile(process.cwd(), flags.file)): Promise<LoadedPipeline> {
   const definition = await loadPipeline(file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
@@ -114,13 +113,15 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
   // A first run in this folder (no state yet) runs every task: the modules that run them load
   // while esbuild bundles the pipeline (~25 ms of loading, the main thread otherwise idle).
-  const firstRun = flags.dryRun !== true && !fs.existsSync(path.join(stateDirOf(path.dirname(findPipelineFile(process.cwd(), flags.file))), 'state.db'));
+  const file = findPipelineFile(process.cwd(), flags.file);
+  const firstRun = flags.dryRun !== true && !fs.existsSync(stateDbPathOf(path.dirname(file)));
   const executing = firstRun ? import('./execute-plan.ts') : undefined;
   executing?.catch(() => {});
-  const loaded = await loadFromFlags(flags, {
+  const defaults = {
     retries: flags.retries === undefined ? undefined : parseCount('--retries', flags.retries),
     timeoutMs: flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout),
-  });
+  };
+  const loaded = await loadFromFlags(flags, defaults, file);
   const stepNames = new Set(loaded.steps.map((step) => step.name));
   for (const name of flags.force) {
     if (!stepNames.has(name)) {

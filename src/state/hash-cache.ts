@@ -62,14 +62,6 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   const observe = options.observe;
   const counts = { hits: 0, hashed: 0 };
-  const upsert = store.statement(
-    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const writeRows = store.db.transaction((rows: readonly CacheRow[]) => {
-    for (const r of rows) upsert.run(r.path, r.size, r.mtime_ns, r.inode, r.hash, r.hashed_at_ns);
-  });
-
   async function hashFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
     // Indexed loops and no destructuring in this per-file work: until V8 optimizes a loop, each
     // step of a for-of allocates, which a no-op run of 10,000 tasks pays for in garbage.
@@ -125,7 +117,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       // A row the next run will trust vouches for the file as a hit does.
       if (observe !== undefined && row.hashed_at_ns - row.mtime_ns >= racyMarginNs) observe.set(key, stampOf(stat));
     });
-    if (fresh.length > 0) writeRows(fresh);
+    if (fresh.length > 0) writeHashRows(store, fresh);
     return result;
   }
 
@@ -137,13 +129,22 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
  * the next run trusts them as it trusts its own, by the same racy-clean rule.
  */
 export function recordFileHashes(store: StateStore, digests: ReadonlyArray<readonly [file: string, digest: FileDigest]>): void {
+  const rows: CacheRow[] = [];
+  for (const [file, digest] of digests) {
+    if (digest.hashedAtNs === undefined) continue;
+    rows.push({ path: file, size: digest.size, mtime_ns: digest.mtimeNs, inode: digest.inode, hash: digest.hash, hashed_at_ns: digest.hashedAtNs });
+  }
+  writeHashRows(store, rows);
+}
+
+// The one writer of the table, in one transaction.
+function writeHashRows(store: StateStore, rows: readonly CacheRow[]): void {
   const upsert = store.statement(
-    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   store.db.transaction(() => {
-    for (const [file, digest] of digests) {
-      if (digest.hashedAtNs !== undefined) upsert.run(file, digest.size, digest.mtimeNs, digest.inode, digest.hash, digest.hashedAtNs);
-    }
+    for (const r of rows) upsert.run(r.path, r.size, r.mtime_ns, r.inode, r.hash, r.hashed_at_ns);
   })();
 }
 

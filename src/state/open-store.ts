@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
-import { stateDirOf } from './state-dir.ts';
+import { stateDbPathOf, stateDirOf } from './state-dir.ts';
 import { StateError } from './state-errors.ts';
 
 export interface StateStore {
@@ -27,7 +27,7 @@ const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Databa
 export function openStore(root: string): StateStore {
   const stateDir = stateDirOf(root);
   fs.mkdirSync(stateDir, { recursive: true });
-  const dbPath = path.join(stateDir, 'state.db');
+  const dbPath = stateDbPathOf(root);
   let db: Database.Database;
   try {
     db = new Sqlite(dbPath);

@@ -6,3 +6,8 @@ import path from 'node:path';
 export function stateDirOf(root: string): string {
   return path.join(path.resolve(root), '.sluice');
 }
+
+/** The state database of the folder `root`: absent until something ran there. */
+export function stateDbPathOf(root: string): string {
+  return path.join(stateDirOf(root), 'state.db');
+}

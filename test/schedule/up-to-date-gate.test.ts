@@ -13,18 +13,12 @@ import { openStore } from '../../src/state/open-store.ts';
 import { recordSuccess } from '../../src/state/record-success.ts';
 import { startRun } from '../../src/state/record-run.ts';
 import { signTasks } from '../../src/state/sign-tasks.ts';
-import { makeTask, makeTempDir, writeOldFile } from '../state/helpers.ts';
+import { countingHashCache, makeTask, makeTempDir, writeOldFile } from '../state/helpers.ts';
 
 function makeWorld() {
   const root = makeTempDir();
   const store = openStore(root);
-  const hashed: string[] = [];
-  const cache = createHashCache(store, {
-    hasher: async (file) => {
-      hashed.push(path.basename(file));
-      return hashFile(file);
-    },
-  });
+  const { cache, hashed } = countingHashCache(store);
   startRun(store, { id: '20261130-120000-1', command: 'sluice run' });
   const tasks: Task[] = ['a', 'b'].map((name, index) => {
     writeOldFile(path.join(root, `${name}.in`), `input ${name}`);

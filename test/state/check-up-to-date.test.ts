@@ -4,14 +4,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Task } from '../../src/plan/task.ts';
 import { checkUpToDate, type UpToDateVerdict } from '../../src/state/check-up-to-date.ts';
-import { createHashCache, type HashCache } from '../../src/state/hash-cache.ts';
+import type { HashCache } from '../../src/state/hash-cache.ts';
 import type { SignedAction } from '../../src/state/compute-signature.ts';
 import { openStore, type StateStore } from '../../src/state/open-store.ts';
 import { recordSuccess } from '../../src/state/record-success.ts';
 import { startRun } from '../../src/state/record-run.ts';
 import { signTasks } from '../../src/state/sign-tasks.ts';
 import type { JsonValue } from '../../src/state/serialize-canonical.ts';
-import { makeTask, makeTempDir, writeOldFile } from './helpers.ts';
+import { countingHashCache, makeTask, makeTempDir, writeOldFile } from './helpers.ts';
 
 interface Extras {
   action?: SignedAction;
@@ -34,14 +34,7 @@ interface World {
 async function makeWorld(): Promise<World> {
   const root = makeTempDir();
   const store = openStore(root);
-  const hashed: string[] = [];
-  const cache = createHashCache(store, {
-    hasher: async (p) => {
-      hashed.push(path.basename(p));
-      const { hashFile } = await import('../../src/state/hash-file.ts');
-      return hashFile(p);
-    },
-  });
+  const { cache, hashed } = countingHashCache(store);
   startRun(store, { id: '20261125-120000-1', command: 'sluice run' });
   writeOldFile(path.join(root, 'in.txt'), 'input one');
   writeOldFile(path.join(root, 'other.txt'), 'input two');

@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import type { Task } from '../../src/plan/task.ts';
+import { createHashCache, type HashCache } from '../../src/state/hash-cache.ts';
+import { hashFile } from '../../src/state/hash-file.ts';
+import type { StateStore } from '../../src/state/open-store.ts';
 
 /** A fresh temp folder, removed when the test file ends. */
 export function makeTempDir(prefix = 'sluice-state-'): string {
@@ -19,6 +22,18 @@ export function writeOldFile(file: string, content: string, ageSeconds = 3600): 
   fs.writeFileSync(file, content);
   const when = new Date(Date.now() - ageSeconds * 1000);
   fs.utimesSync(file, when, when);
+}
+
+/** A hash cache on `store` that lists the base name of every file it actually reads, in `hashed`. */
+export function countingHashCache(store: StateStore): { cache: HashCache; hashed: string[] } {
+  const hashed: string[] = [];
+  const cache = createHashCache(store, {
+    hasher: async (file) => {
+      hashed.push(path.basename(file));
+      return hashFile(file);
+    },
+  });
+  return { cache, hashed };
 }
 
 export function makeTask(overrides: Partial<Task> & Pick<Task, 'cwd'>): Task {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../../errors.ts';
 import { openStore } from '../../state/open-store.ts';
-import { stateDirOf } from '../../state/state-dir.ts';
+import { stateDbPathOf } from '../../state/state-dir.ts';
 import { StateError } from '../../state/state-errors.ts';
 import { findReportRun, readReportData } from './read-report-data.ts';
 import { renderReport } from './render-report.ts';
@@ -24,7 +24,7 @@ export class ReportError extends SluiceError {
 
 /** Writes the HTML report of a recorded run; returns the run's id and where the file went. */
 export async function writeRunReport(options: WriteReportOptions): Promise<{ runId: string; file: string }> {
-  const dbPath = path.join(stateDirOf(options.root), 'state.db');
+  const dbPath = stateDbPathOf(options.root);
   // Opening would create an empty database: a report of nothing should say so instead.
   if (!fs.existsSync(dbPath)) throw new StateError(`No sluice run recorded in ${path.resolve(options.root)}: ${dbPath} does not exist`, dbPath);
   const store = openStore(options.root);
