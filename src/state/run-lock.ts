@@ -32,7 +32,8 @@ export interface RunLockOptions {
   readonly probes?: ProcessProbes | undefined;
 }
 
-// A breaker that died while holding `.break` blocks others for this long at most.
+// A breaker that died while holding `.break` (the guard names it, as a lock names its holder) is
+// seen dead at once; one that cannot be judged blocks others for this long at most.
 const BREAK_GUARD_STALE_MS = 10_000;
 const MAX_TRIES = 50;
 
@@ -67,7 +68,7 @@ export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
       if (holder !== undefined && verdict.alive) throw new RunLockedError(lockPath, holder, verdict.note);
       if (verdict.alive) continue; // not reached: an unreadable lock is never alive
       const who = holder === undefined ? 'a previous run' : `pid ${holder.pid} (started ${holder.startedAt})`;
-      if (breakStaleLock(lockPath, text, draft)) note = `Took over the lock left by ${who}: ${verdict.why}.`;
+      if (breakStaleLock(lockPath, text, draft, probes)) note = `Took over the lock left by ${who}: ${verdict.why}.`;
       else sleep(20); // another run is breaking it: look again shortly
     }
   } finally {
@@ -94,11 +95,16 @@ function holdLock(lockPath: string, info: LockInfo, note: string | undefined): R
  * lock at once would otherwise let the slower one delete the faster one's fresh lock; the
  * `.break` guard, itself taken with link(2), makes the check-and-delete exclusive.
  */
-function breakStaleLock(lockPath: string, staleText: string, draft: string): boolean {
+function breakStaleLock(lockPath: string, staleText: string, draft: string, probes: ProcessProbes): boolean {
   const guard = `${lockPath}.break`;
   if (!tryLink(draft, guard)) {
+    // The guard is a link to its breaker's draft: a breaker SIGKILLed in here is judged as a
+    // dead holder is, instead of failing every run for BREAK_GUARD_STALE_MS.
+    const text = readIfExists(guard);
+    const breaker = text === undefined ? undefined : parseLockInfo(text);
+    const dead = breaker !== undefined && !judgeLockHolder(breaker, probes).alive;
     const age = Date.now() - (fs.statSync(guard, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (age > BREAK_GUARD_STALE_MS) fs.rmSync(guard, { force: true });
+    if ((dead || age > BREAK_GUARD_STALE_MS) && readIfExists(guard) === text) fs.rmSync(guard, { force: true });
     return false;
   }
   try {

@@ -52,6 +52,21 @@ test('a second run is refused with a message naming the running pid; a SIGKILLed
   assert.deepEqual(fs.readdirSync(path.dirname(lock.path)), [], 'no draft or guard file is left behind');
 });
 
+test('a run killed while breaking a stale lock does not block the next one', async () => {
+  const root = makeTempDir();
+  const { child, lines } = startHolder(root, 'hold');
+  assert.equal(await nextLine(lines), 'locked');
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  // What a SIGKILL inside breakStaleLock leaves: the guard, linked to a dead process's draft.
+  const lockPath = path.join(root, '.sluice', 'lock');
+  fs.copyFileSync(lockPath, `${lockPath}.break`);
+  const lock = acquireRunLock(root, { command: 'sluice run' });
+  assert.match(lock.note ?? '', new RegExp(`left by pid ${child.pid} .*no longer running`));
+  lock.release();
+  assert.deepEqual(fs.readdirSync(path.dirname(lock.path)), [], 'no draft or guard file is left behind');
+});
+
 test('the lock is released when its process exits normally', async () => {
   const root = makeTempDir();
   const { child, lines } = startHolder(root, 'exit');
