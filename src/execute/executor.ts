@@ -12,11 +12,18 @@ export interface Attempt {
    */
   readonly freeSlot?: (() => void) | undefined;
   /**
-   * Set when the scheduler hands the task over ahead of a free slot (`Executor.ahead`): the
-   * backend calls it when the task starts, as a task it runs ends. Until then the task holds no
-   * slot, and a cancel ends it as never started.
+   * Set when the scheduler hands the task over ahead of a free slot (`Executor.ahead`): the task
+   * holds no slot, so the backend starts it only in place of a task of its own that ends (whose
+   * slot it takes over: the backend calls `onStart` before it reports that task's end or frees
+   * its slot), or once released (`onHeld`). It calls `onStart` when the task starts. Until then,
+   * a cancel ends it as never started.
    */
   readonly onStart?: (() => void) | undefined;
+  /**
+   * With `onStart`: the backend calls it once, when it holds the task, with the function that
+   * releases it: the scheduler has a free slot for it, and it starts as soon as a worker is free.
+   */
+  readonly onHeld?: ((release: () => void) => void) | undefined;
 }
 
 export type AttemptStatus = 'succeeded' | 'failed' | 'timed out' | 'cancelled';

@@ -83,7 +83,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     return functionRunner;
   }
 
-  async function submit({ task, attempt, freeSlot, onStart }: Attempt): Promise<AttemptOutcome> {
+  async function submit({ task, attempt, freeSlot, onStart, onHeld }: Attempt): Promise<AttemptOutcome> {
     logDirReady ??= fs.mkdir(options.logDir, { recursive: true });
     await logDirReady;
     const base = path.join(options.logDir, `${task.id}.${attempt}`);
@@ -104,6 +104,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
             digest: options.outputsToDigest?.(task),
             hashInputs: options.inputsToDigest?.(task),
             onStart,
+            onHeld,
           })
         : (commandLauncher as Launcher).start({
             argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),

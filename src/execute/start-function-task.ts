@@ -22,7 +22,7 @@ export function startFunctionTask(
   task: Task,
   outputs: readonly string[],
   stderrPath: string,
-  options: Pick<FunctionRunOptions, 'digest' | 'hashInputs' | 'onStart'> = {},
+  options: Pick<FunctionRunOptions, 'digest' | 'hashInputs' | 'onStart' | 'onHeld'> = {},
 ): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
   const controller = new AbortController();
   let startedAt = Date.now();
@@ -39,6 +39,7 @@ export function startFunctionTask(
       hashInputs: options.hashInputs,
       ahead,
       onStart: ahead ? onStart : undefined,
+      onHeld: ahead ? options.onHeld : undefined,
     });
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
     if (result.ok) {

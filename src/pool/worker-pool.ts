@@ -22,12 +22,21 @@ export interface RunOptions {
   /** Called when the job starts: a thread takes it, or the job it waited behind has answered. */
   readonly onStart?: (() => void) | undefined;
   /**
-   * With every thread busy, the job may wait on a thread behind the job it runs (one at most per
-   * thread) rather than in the pool, so that the thread starts it as soon as it answers instead of
-   * after a round trip through this thread's event loop, which on a busy machine is often a wait
-   * for a core. A thread that becomes idle takes such a job back if it has not started yet.
+   * The job holds none of the caller's slots yet (every one is taken): it starts only in place of
+   * a job that answers, taking over that job's slot, or once released (`onHeld`). Meanwhile,
+   * with every thread busy, it waits on a thread behind the job it runs (one at most per thread),
+   * so that the thread starts it as soon as it answers instead of after a round trip through this
+   * thread's event loop, which on a busy machine is often a wait for a core. A thread whose job
+   * answers with none behind it takes such a job back from another thread if it has not started.
+   * The caller counts a job as holding its slot until its answer has reached the caller, so every
+   * job, held or not, must be one that holds a slot once it starts.
    */
   readonly ahead?: boolean | undefined;
+  /**
+   * With `ahead`: called at once with the function that releases the job (the caller found it a
+   * slot): it then starts on the first free thread, as a job run without `ahead`.
+   */
+  readonly onHeld?: ((release: () => void) => void) | undefined;
 }
 
 /** A fixed number of worker threads, started on demand, each running one job at a time. */
@@ -46,7 +55,8 @@ interface Job<In, Out> {
   readonly resolve: (answer: Out) => void;
   readonly reject: (error: unknown) => void;
   readonly onStart?: (() => void) | undefined;
-  readonly ahead: boolean;
+  /** Run with `ahead`, neither started nor released: it may start only in place of a job that answered. */
+  held: boolean;
   thread?: Thread<In, Out> | undefined;
   /** Its claim number if it was offered to a thread behind another job (claim-job.ts); else 0. */
   claim: number;
@@ -72,7 +82,10 @@ interface Thread<In, Out> {
 export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> {
   const threads = new Set<Thread<In, Out>>();
   const idle: Thread<In, Out>[] = [];
+  /** Jobs waiting for a thread, each with a slot of its own. */
   const queue: Job<In, Out>[] = [];
+  /** Jobs held ahead (`ahead`) that wait for a job to answer and found no busy thread to wait on. */
+  const held: Job<In, Out>[] = [];
   /** Threads started and not yet ready. */
   let starting = 0;
   let closing: Promise<void> | undefined;
@@ -82,43 +95,55 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     if (closing !== undefined) return Promise.reject(new PoolAbortError('The worker pool is closed'));
     if (signal?.aborted === true) return Promise.reject(abortError(signal));
     return new Promise<Out>((resolve, reject) => {
-      const job: Job<In, Out> = { message, resolve, reject, onStart, ahead, claim: 0 };
+      const job: Job<In, Out> = { message, resolve, reject, onStart, held: ahead, claim: 0 };
       if (signal !== undefined) {
         const onAbort = (): void => abortJob(job, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
         job.detach = () => signal.removeEventListener('abort', onAbort);
       }
-      queue.push(job);
+      (ahead ? held : queue).push(job);
+      if (ahead) runOptions.onHeld?.(() => release(job));
       dispatch();
     });
   }
 
   function dispatch(): void {
-    while (queue.length > 0 && closing === undefined) {
+    if (closing !== undefined) return;
+    while (queue.length > 0) {
       const thread = idle.pop();
       if (thread !== undefined) {
         post(thread, queue.shift() as Job<In, Out>, false);
-        continue;
-      }
-      const host = (queue[0] as Job<In, Out>).ahead ? findHost() : undefined;
-      if (host !== undefined) {
-        post(host, queue.shift() as Job<In, Out>, true);
         continue;
       }
       // Start threads for the jobs that no starting thread will take.
       if (starting >= queue.length || threads.size >= options.size) break;
       spawn();
     }
-    // An idle thread takes back a job that waits behind another thread's job and has not started.
-    while (idle.length > 0 && closing === undefined) {
-      const host = findWaiting();
-      const job = host?.jobs[1];
-      if (host === undefined || job === undefined || !host.claim.takeBack(job.claim)) return;
-      host.jobs.pop();
-      job.thread = undefined;
-      job.claim = 0;
-      post(idle.pop() as Thread<In, Out>, job, false);
+    // A held job waits behind a busy thread's job, to start there when that job answers. It never
+    // starts on an idle thread by itself: that would run one job more than the caller has slots.
+    while (held.length > 0) {
+      const host = findHost();
+      if (host === undefined) break;
+      post(host, held.shift() as Job<In, Out>, true);
     }
+    // A released job that waits behind a busy thread moves to an idle one, if it has not started.
+    for (const host of threads) {
+      if (idle.length === 0) break;
+      const job = takeBackWaiting(host, false);
+      if (job !== undefined) post(idle.pop() as Thread<In, Out>, job, false);
+    }
+  }
+
+  // The caller found a slot for a held job: it starts on the first free thread.
+  function release(job: Job<In, Out>): void {
+    if (!job.held) return;
+    job.held = false;
+    const at = held.indexOf(job);
+    if (at >= 0) {
+      held.splice(at, 1);
+      queue.push(job);
+    }
+    dispatch();
   }
 
   // A ready thread running one job, which a job can wait behind.
@@ -127,10 +152,28 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     return undefined;
   }
 
-  // A thread with a job waiting behind the one it runs.
-  function findWaiting(): Thread<In, Out> | undefined {
-    for (const thread of threads) if (thread.jobs.length > 1 && !thread.ending) return thread;
-    return undefined;
+  // The job waiting behind the one `host` runs, if it is held or not as asked and the pool gets
+  // it back (the thread has not taken it).
+  function takeBackWaiting(host: Thread<In, Out>, isHeld: boolean): Job<In, Out> | undefined {
+    const job = host.jobs[1];
+    if (job === undefined || job.held !== isHeld || host.ending || !host.claim.takeBack(job.claim)) return undefined;
+    host.jobs.pop();
+    job.thread = undefined;
+    job.claim = 0;
+    return job;
+  }
+
+  // The job `thread` ran has answered and none waits behind it there: its slot passes to a held
+  // job, which starts on this thread (before the answer reaches the caller, who then counts the
+  // slot as the held job's). A job with a slot of its own waiting for a thread goes first.
+  function passSlot(thread: Thread<In, Out>): void {
+    let job: Job<In, Out> | undefined = queue.length > 0 || closing !== undefined ? undefined : held.shift();
+    for (const host of threads) {
+      if (job !== undefined || queue.length > 0 || closing !== undefined) break;
+      job = takeBackWaiting(host, true);
+    }
+    if (job === undefined) park(thread);
+    else post(thread, job, false);
   }
 
   function post(thread: Thread<In, Out>, job: Job<In, Out>, behind: boolean): void {
@@ -148,7 +191,12 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       job.reject(error);
       return;
     }
-    if (!behind) job.onStart?.();
+    if (!behind) started(job);
+  }
+
+  function started(job: Job<In, Out>): void {
+    job.held = false;
+    job.onStart?.();
   }
 
   function spawn(): void {
@@ -194,16 +242,16 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   }
 
   // The thread's running job has answered: the one that waited behind it (if the thread took it
-  // and the pool did not take it back) is running now.
+  // and the pool did not take it back) is running now, in that job's slot.
   function answered(thread: Thread<In, Out>): void {
     const next = thread.jobs[0];
     if (next === undefined) {
-      park(thread);
+      passSlot(thread);
       return;
     }
     const aborted = next.abortedWith;
     if (aborted === undefined) {
-      next.onStart?.();
+      started(next);
       return;
     }
     settle(next);
@@ -243,7 +291,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   function requeue(job: Job<In, Out>): void {
     job.thread = undefined;
     job.claim = 0;
-    queue.unshift(job);
+    (job.held ? held : queue).unshift(job);
   }
 
   // Idle threads must not keep the process alive.
@@ -261,9 +309,10 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   }
 
   function abortJob(job: Job<In, Out>, error: PoolAbortError): void {
-    const at = queue.indexOf(job);
+    const waiting = job.held ? held : queue;
+    const at = waiting.indexOf(job);
     if (at >= 0) {
-      queue.splice(at, 1);
+      waiting.splice(at, 1);
       settle(job);
       job.reject(error);
       return;
@@ -298,7 +347,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   function close(): Promise<void> {
     closing ??= (async () => {
       const error = new PoolAbortError('The worker pool was closed');
-      for (const job of queue.splice(0)) {
+      for (const job of [...queue.splice(0), ...held.splice(0)]) {
         settle(job);
         job.reject(error);
       }

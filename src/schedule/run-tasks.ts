@@ -85,8 +85,12 @@ export function runTasks(
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
 
     // Tasks handed to the executor ahead of a free slot (Executor.ahead) that have not started:
-    // they stay pending and hold no slot until the executor says they started.
+    // they stay pending and hold no slot until the executor says they started, which it does in
+    // place of a task that ended (whose slot passes to them), or once released when a slot is
+    // free. Oldest first.
     const heldAhead = new Set<number>();
+    // Of those, the ones submitted: the function that releases each, once the executor gave it.
+    const releases = new Map<number, (() => void) | undefined>();
     const ahead = executor.ahead;
     const aheadSlots = (task: Task): number => (slotsFor(task) === 1 && ahead?.accepts(task) === true ? 1 : Infinity);
 
@@ -124,6 +128,9 @@ export function runTasks(
     };
 
     const pump = (): void => {
+      // A free slot goes first to a task handed over ahead, so that it does not wait for a
+      // running task to end; the executor starts it as soon as a worker is free.
+      while (!stopping && free > 0 && heldAhead.size > 0) releaseHeld(heldAhead.values().next().value as number);
       while (!stopping && head < ready.length) {
         let index = free > 0 ? pick(ready, head, free, slotsFor) : -1;
         const early = index < 0;
@@ -163,11 +170,29 @@ export function runTasks(
       } else submit(task, record);
     };
 
+    // The executor started a task handed over ahead, in place of a task that ended: the slot that
+    // task frees after this (freeSlot, or as it ends) is this one's.
     const onStarted = (task: Task, record: TaskRecord): void => {
       if (!heldAhead.delete(task.id)) return;
+      releases.delete(task.id);
       moveTask(record, 'running');
       free -= slotsFor(task);
       emit('onTaskStarted', task, record.attempts);
+    };
+
+    // A task handed over ahead takes a free slot: it no longer waits for a task to end.
+    const releaseHeld = (id: number): void => {
+      const task = byId.get(id) as Task;
+      const record = records.get(id) as TaskRecord;
+      heldAhead.delete(id);
+      moveTask(record, 'running');
+      free -= slotsFor(task);
+      // Not submitted yet (deciding whether it is up to date): it is submitted as any started task.
+      if (!releases.has(id)) return;
+      const release = releases.get(id);
+      releases.delete(id);
+      emit('onTaskStarted', task, record.attempts);
+      release?.();
     };
 
     const skipUpToDate = (task: Task, record: TaskRecord, run: boolean): void => {
@@ -197,8 +222,19 @@ export function runTasks(
         free += slotsFor(task);
         pump();
       };
-      const onStart = early ? () => onStarted(task, record) : undefined;
-      executor.submit({ task, attempt: record.attempts, freeSlot, onStart }).then(
+      let onStart: (() => void) | undefined;
+      let onHeld: ((release: () => void) => void) | undefined;
+      if (early) {
+        releases.set(task.id, undefined);
+        const attempt = record.attempts;
+        onStart = () => onStarted(task, record);
+        // Released before the executor held it: it may start at once.
+        onHeld = (release) => {
+          if (heldAhead.has(task.id) && record.attempts === attempt) releases.set(task.id, release);
+          else release();
+        };
+      }
+      executor.submit({ task, attempt: record.attempts, freeSlot, onStart, onHeld }).then(
         (outcome) => ended(task, outcome),
         (error: unknown) => ended(task, internalFailure(task, error)),
       );
@@ -207,6 +243,7 @@ export function runTasks(
     const ended = (task: Task, outcome: AttemptOutcome): void => {
       const record = records.get(task.id) as TaskRecord;
       running--;
+      releases.delete(task.id);
       if (heldAhead.delete(task.id)) {
         // It never started: called back, or it could not be handed over (a failure, as if started).
         if (outcome.status === 'cancelled' || interrupted) {

@@ -142,6 +142,46 @@ describe('createWorkerPool', () => {
     }
   });
 
+  it('never starts a job held ahead on an idle thread: it waits for a job to answer, or to be released', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 2, entry: sleeperEntry() });
+    try {
+      pool.warm();
+      await Promise.all([pool.run({ id: 0, ms: 0 }), pool.run({ id: 0, ms: 0 })]);
+      // Two idle threads; the caller's one slot is taken by something else (a process, say).
+      let release: (() => void) | undefined;
+      let started = false;
+      const held = pool.run({ id: 1, ms: 0 }, { ahead: true, onStart: () => (started = true), onHeld: (go) => (release = go) });
+      assert.equal(started, false, 'the held job started on an idle thread, one job more than the caller has slots');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(started, false, 'the held job started on an idle thread, one job more than the caller has slots');
+      assert.ok(release !== undefined);
+      release();
+      assert.equal(started, true, 'a released job starts on an idle thread at once');
+      assert.equal((await held).id, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts a job held ahead in place of the job that answers, not beside it on an idle thread', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 3, entry: sleeperEntry() });
+    try {
+      pool.warm();
+      await Promise.all([1, 2, 3].map(() => pool.run({ id: 0, ms: 0 })));
+      const running = pool.run({ id: 1, ms: 300 });
+      const held = [2, 3, 4].map((id) => pool.run({ id, ms: 100 }, { ahead: true }));
+      const [a, ...rest] = await Promise.all([running, ...held]);
+      // One slot: one job at a time, each after the one before it ended.
+      const ordered = [a, ...rest].sort((x, y) => x.startedAt - y.startedAt);
+      for (let i = 1; i < ordered.length; i++) {
+        const [before, after] = [ordered[i - 1] as Slept, ordered[i] as Slept];
+        assert.ok(after.startedAt >= before.endedAt, `job ${after.id} started before job ${before.id} ended`);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('aborts a job held ahead without touching the job it waits behind', async () => {
     const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
     try {
@@ -169,11 +209,15 @@ describe('createWorkerPool', () => {
     try {
       let next = 0;
       const wrong: string[] = [];
-      // Up to twice as many jobs as threads at once, of random lengths: held jobs are often taken back.
+      // Up to twice as many jobs as threads at once, of random lengths: held jobs are often taken
+      // back. Every fifth is released soon after it is held, as the caller finds it a slot.
       const worker = async (): Promise<void> => {
         while (next < 1500) {
           const id = next++;
-          const answer = await pool.run({ id, ms: id % 7 === 0 ? 3 : 0 }, { ahead: true });
+          const onHeld = (release: () => void): void => {
+            if (id % 5 === 0) setImmediate(release);
+          };
+          const answer = await pool.run({ id, ms: id % 7 === 0 ? 3 : 0 }, { ahead: true, onHeld });
           if (answer.id !== id) wrong.push(`job ${id} got job ${answer.id}'s answer`);
         }
       };

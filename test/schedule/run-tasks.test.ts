@@ -46,7 +46,8 @@ function scriptedExecutor(outcomeOf: (task: Task, attempt: number) => AttemptSta
 }
 
 // One worker thread, as function steps run: a task handed over ahead of a free slot (onStart)
-// waits behind the running one and starts the moment that one ends, before its end is reported.
+// holds no slot, so it waits behind the running one and starts the moment that one ends, before
+// its end is reported; or, released (onHeld) while the thread is idle, it starts at once.
 function oneThreadExecutor(outcomeOf: (task: Task) => AttemptStatus, accepts: (task: Task) => boolean = () => true, limit = 1) {
   interface Entry {
     readonly task: Task;
@@ -76,12 +77,20 @@ function oneThreadExecutor(outcomeOf: (task: Task) => AttemptStatus, accepts: (t
     traits: { name: 'one thread', printsStdout: false },
     ahead: { limit, accepts },
     log,
-    submit({ task, onStart }: Attempt): Promise<AttemptOutcome> {
+    submit({ task, onStart, onHeld }: Attempt): Promise<AttemptOutcome> {
       log.push(`submit ${task.id}${onStart === undefined ? '' : ' ahead'}`);
       return new Promise((resolve) => {
         const entry = { task, onStart, resolve };
-        if (onStart !== undefined && running !== undefined) waiting.push(entry);
-        else run(entry);
+        if (onStart === undefined) run(entry);
+        else {
+          waiting.push(entry);
+          onHeld?.(() => {
+            if (running !== undefined || !waiting.includes(entry)) return;
+            waiting.splice(waiting.indexOf(entry), 1);
+            log.push(`released ${task.id}`);
+            run(entry);
+          });
+        }
       });
     },
     cancel(taskId: number): void {
@@ -94,6 +103,75 @@ function oneThreadExecutor(outcomeOf: (task: Task) => AttemptStatus, accepts: (t
     async shutdown(): Promise<void> {},
   };
   return executor;
+}
+
+// Command tasks run at once as processes; function tasks on `threads` worker threads, as the local
+// executor runs them: one handed over ahead (onStart) holds no slot, so it starts only in place of
+// a function task that ends (before that one's end is reported) or once released (onHeld). It
+// records the most slots (cpus, at most `jobs` each) its tasks really held at once.
+function processesAndThreads(threads: number, jobs: number, failFirst: ReadonlySet<number> = new Set()) {
+  interface Entry {
+    readonly task: Task;
+    readonly attempt: number;
+    readonly onStart?: (() => void) | undefined;
+    readonly resolve: (outcome: AttemptOutcome) => void;
+  }
+  const held: Entry[] = [];
+  const running = new Set<Entry>();
+  let busyThreads = 0;
+  let peak = 0;
+  const isFunction = (task: Task): boolean => task.action.kind === 'function';
+  const begin = (entry: Entry): void => {
+    running.add(entry);
+    peak = Math.max(peak, [...running].reduce((sum, { task }) => sum + Math.min(task.resources.cpus, jobs), 0));
+    entry.onStart?.();
+    setTimeout(() => end(entry), 2 + (entry.task.id % 3) * 4);
+  };
+  const end = (entry: Entry): void => {
+    running.delete(entry);
+    if (isFunction(entry.task)) {
+      // The thread takes the next held task at once, in this one's slot.
+      const next = held.shift();
+      if (next === undefined) busyThreads--;
+      else begin(next);
+    }
+    const now = Date.now();
+    const status = failFirst.has(entry.task.id) && entry.attempt === 1 ? 'failed' : 'succeeded';
+    entry.resolve({ status, exitCode: status === 'failed' ? 1 : 0, signal: null, argv: [], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] });
+  };
+  const executor: Executor & { readonly peak: () => number } = {
+    traits: { name: 'processes and threads', printsStdout: false },
+    ahead: { limit: threads, accepts: (task) => isFunction(task) && task.resources.cpus === 1 },
+    peak: () => peak,
+    submit({ task, attempt, onStart, onHeld }: Attempt): Promise<AttemptOutcome> {
+      return new Promise((resolve) => {
+        const entry: Entry = { task, attempt, onStart, resolve };
+        const takeThread = (): void => {
+          if (busyThreads >= threads) throw new Error(`task ${task.id} given a slot while every thread is busy`);
+          busyThreads++;
+          begin(entry);
+        };
+        if (!isFunction(task)) begin(entry);
+        else if (onStart === undefined) takeThread();
+        else {
+          held.push(entry);
+          onHeld?.(() => {
+            const at = held.indexOf(entry);
+            if (at < 0) return;
+            held.splice(at, 1);
+            takeThread();
+          });
+        }
+      });
+    },
+    cancel(): void {},
+    async shutdown(): Promise<void> {},
+  };
+  return executor;
+}
+
+function makeFunctionTask(id: number, cpus = 1, retries = 0): Task {
+  return { ...makeTask(id, cpus, retries), action: { kind: 'function', module: '/pipeline.ts', step: 's', source: '() => {}' } };
 }
 
 function eventLog(log: string[]): RunListener {
@@ -140,6 +218,33 @@ describe('runTasks', () => {
     assert.equal(summary.counts.succeeded, 4);
     assert.ok(executor.log.includes('submit 2'), 'task 2 waits for a free slot');
     assert.ok(!executor.log.includes('submit 2 ahead'));
+  });
+
+  for (const jobs of [1, 2, 3]) {
+    it(`holds at most -j ${jobs} slots with processes and worker threads together, tasks handed ahead included`, { timeout: 20_000 }, async () => {
+      // Commands first: while they hold every slot, function tasks are handed ahead; none may
+      // start beside them, and each must start once a command ends (no function task runs then).
+      const tasks = [
+        makeTask(1), makeTask(2), makeFunctionTask(3), makeFunctionTask(4), makeTask(5, 2), makeFunctionTask(6, 1, 1),
+        makeFunctionTask(7, 2), makeFunctionTask(8), makeTask(9, 1, 1), makeFunctionTask(10), makeFunctionTask(11), makeTask(12),
+      ];
+      const executor = processesAndThreads(jobs, jobs, new Set([6, 9]));
+      const summary = await runTasks(tasks, executor, { jobs, keepGoing: false, retryDelayMs: () => 1 });
+      assert.deepEqual(summary.failures, []);
+      assert.equal(summary.counts.succeeded, tasks.length);
+      assert.ok(executor.peak() <= jobs, `${executor.peak()} slots held at once with -j ${jobs}`);
+    });
+  }
+
+  it('gives a free slot to a task handed ahead before a new one, and tells it started once', async () => {
+    // -j 1: the command holds the slot, so 2 (a function task) is handed ahead; when the command
+    // ends, 2 is released into its slot rather than waiting for a function task that never comes.
+    const tasks = [makeTask(1), makeFunctionTask(2), makeTask(3)];
+    const log: string[] = [];
+    const executor = processesAndThreads(1, 1);
+    const summary = await runTasks(tasks, executor, { jobs: 1, keepGoing: false }, [eventLog(log)]);
+    assert.equal(summary.counts.succeeded, 3);
+    assert.deepEqual(log, ['started 1', 'ended 1 succeeded', 'started 2', 'ended 2 succeeded', 'started 3', 'ended 3 succeeded']);
   });
 
   it('never holds more slots than -j; a 3-cpu task takes 3', async () => {

@@ -36,7 +36,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       const request: StepRequest = { task, outputs };
       if (digest !== undefined && digest.length > 0) Object.assign(request, { digest });
       if (hashInputs !== undefined && hashInputs.length > 0) Object.assign(request, { hashInputs });
-      return await pool.run(request, { signal: stop.signal, onStart, ahead: options.ahead });
+      return await pool.run(request, { signal: stop.signal, onStart, ahead: options.ahead, onHeld: options.onHeld });
     } catch (error) {
       if (ended === 'timed out') {
         return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };

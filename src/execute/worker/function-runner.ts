@@ -34,8 +34,13 @@ export interface FunctionRunOptions {
   readonly digest?: readonly number[] | undefined;
   /** Indexes of the task's inputs to hash just before the function runs. */
   readonly hashInputs?: readonly number[] | undefined;
-  /** It may wait on a busy thread, behind the task it runs (worker-pool.ts). */
+  /**
+   * It holds no slot yet: it starts only in place of a task that ends, or once released
+   * (`onHeld`); meanwhile it may wait on a busy thread, behind the task it runs (worker-pool.ts).
+   */
   readonly ahead?: boolean | undefined;
+  /** With `ahead`: receives the function that lets it start on the first free thread. */
+  readonly onHeld?: ((release: () => void) => void) | undefined;
   /** Called when a thread starts the task. */
   readonly onStart?: (() => void) | undefined;
 }
