@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { BASH_STRICT_OPTIONS } from '../plan/render-action.ts';
 import type { Task } from '../plan/task.ts';
 import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
@@ -182,9 +183,16 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   };
 }
 
+// How a strict shell step's script runs, in its signature: `sh()` steps signed before they ran
+// with bash strict (by /bin/sh) run once more, since what they made may hide a failure.
+const STRICT_BASH = `bash ${BASH_STRICT_OPTIONS.join(' ')}`;
+
 // Parameters reach a command only through its expanded paths and arguments, which the signature
 // covers already; a function step receives them all at run time, so they join its signature.
 function toSignable(task: Task): SignableTask {
+  if (task.action.kind === 'shell' && task.action.bash !== undefined) {
+    return { task, action: { kind: 'shell', script: task.action.script, shell: STRICT_BASH }, params: null, env: task.env };
+  }
   if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };
   const { source, modules } = task.action;
   const action: SignedAction = modules === undefined ? { kind: 'function', source } : { kind: 'function', source, modules };
