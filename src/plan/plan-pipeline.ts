@@ -16,6 +16,8 @@ export interface PipelinePlan {
   readonly tasks: readonly Task[];
   /** Task id → ids of the tasks that make its inputs. */
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  /** Ids of the tasks the targets name (an output path, or every task of a step); empty without targets. */
+  readonly targets: ReadonlySet<number>;
   /** The folders listed to find the tasks, with their stamps before listing. */
   readonly listings: ListingLog;
 }
@@ -56,7 +58,7 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
-  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, listings };
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings };
 }
 
 // Steps are planned against files on disk plus what the other steps make, until the set of
@@ -221,8 +223,8 @@ function selectTargets(
   cwd: string,
   dir: string,
   file: string,
-): { tasks: readonly Task[]; dependencies: ReadonlyMap<number, readonly number[]> } {
-  if (targets.length === 0) return { tasks, dependencies };
+): { tasks: readonly Task[]; dependencies: ReadonlyMap<number, readonly number[]>; targets: ReadonlySet<number> } {
+  if (targets.length === 0) return { tasks, dependencies, targets: new Set() };
   const stepNames = new Set(tasks.map((task) => task.step));
   const byOutput = new Map(tasks.flatMap((task) => task.outputs.map((output) => [path.resolve(dir, output), task] as const)));
   const wanted: Task[] = [];
@@ -248,6 +250,7 @@ function selectTargets(
   return {
     tasks: tasks.filter((task) => keep.has(task.id)),
     dependencies: new Map([...dependencies].filter(([id]) => keep.has(id) && byId.has(id))),
+    targets: new Set(wanted.map((task) => task.id)),
   };
 }
 

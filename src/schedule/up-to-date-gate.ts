@@ -42,6 +42,8 @@ export interface GateOptions {
   readonly cache: HashCache;
   /** Steps named by `--force`. */
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
+  readonly targets?: ReadonlySet<number> | undefined;
   /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
   readonly observeOutputs?: Map<string, string>;
   /**
@@ -66,7 +68,7 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
   // Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing".
   const deletedOutputs = (tasks: readonly Task[]): Map<number, Set<string>> => {
-    const temporary = tasks.filter((task) => task.temporary === true);
+    const temporary = tasks.filter((task) => task.temporary === true && options.targets?.has(task.id) !== true);
     if (temporary.length === 0) return new Map();
     const absolute = temporary.flatMap((task) => task.outputs.map((output) => path.resolve(task.cwd, output)));
     const deleted = readDeletedTemporaries(options.store, absolute);
