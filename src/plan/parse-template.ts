@@ -15,12 +15,14 @@ const ATTEMPT = /^(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?|[#./]*)$/;
 
 /**
  * Splits one template string into parts. `{{` and `}}` are literal braces. `known` adds names
- * (pipeline wildcards) to the built-in placeholders; an unknown name is a PlanError.
+ * (pipeline wildcards) to the built-in placeholders; an unknown name is a PlanError, which lists
+ * `usable` (the built-in names that work where the template is) and `known`.
  */
 export function parseTemplate(
   template: string,
   where: string,
   known: readonly string[] = [],
+  usable: readonly string[] = PLACEHOLDER_NAMES,
 ): ParsedTemplate {
   const parts: TemplatePart[] = [];
   let literal = '';
@@ -44,7 +46,7 @@ export function parseTemplate(
       if (!isKnown) {
         throw new PlanError(
           `Unknown placeholder \`{${name}}\` in ${where}: \`${template}\`. ` +
-            `Known placeholders: ${[...PLACEHOLDER_NAMES, ...known].map((n) => `{${n}}`).join(' ')}. ` +
+            `Known placeholders: ${[...usable, ...known].map((n) => `{${n}}`).join(' ')}. ` +
             'Write {{ and }} for literal braces.',
         );
       }

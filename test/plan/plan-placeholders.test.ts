@@ -113,6 +113,31 @@ describe('pipeline placeholders', () => {
   });
 });
 
+describe('pipeline placeholders of steps without one input path', () => {
+  const shapes: Array<[string, (word: string) => ReturnType<typeof pipeline>]> = [
+    ['no input', (word) => pipeline({ s: step({ out: 'out/made.txt', run: cmd('tool', word) }) })],
+    ['a gather first', (word) => pipeline({ s: step({ in: { all: all('more/{o}.txt'), one: 'ref/x.fa' }, out: 'out/made.txt', run: cmd('tool', word) }) })],
+  ];
+  for (const [name, make] of shapes) {
+    it(`lists only placeholders that work, for a step with ${name}`, () => {
+      const files = ['ref/x.fa', 'more/x.txt', 'more/y.txt'];
+      let known: string[] = [];
+      assert.throws(() => planOne(make('{nosuch}'), files), (error: unknown) => {
+        known = knownIn(error);
+        return true;
+      });
+      assert.ok(known.includes('out') && known.includes('#'), known.join(' '));
+      assert.ok(!known.includes('stem'), `{stem} needs one input path: ${known.join(' ')}`);
+      for (const listed of known) {
+        const word = `{${listed}}`;
+        const task = planOne(make(word), files);
+        const argv = renderArgv(task.action, task.outputs);
+        assert.ok(!argv.slice(1).some((arg) => arg.includes(word)), `${word} reached the command as text: ${argv.join(' ')}`);
+      }
+    });
+  }
+});
+
 describe('map placeholders', () => {
   it('makes every placeholder an error message lists as known work', () => {
     let known: string[] = [];
@@ -120,7 +145,13 @@ describe('map placeholders', () => {
       known = knownIn(error);
       return true;
     });
-    assert.ok(known.length >= 12, known.join(' '));
+    assert.ok(known.length >= 11, known.join(' '));
+    assert.ok(!known.includes('out'), 'without --out, {out} is not listed');
+    assert.throws(() => planMap({ command: ['echo', '{nosuch}'], shell: false, inputs: ['a/b.txt'], outTemplate: 'o/{#}', cwd: '/', retries: 0, checkProgram: false }), (error: unknown) => {
+      known = knownIn(error);
+      return true;
+    });
+    assert.ok(known.includes('out'), 'with --out, {out} is listed');
     for (const name of known) {
       const word = `{${name}}`;
       const [task] = planMap({ command: ['echo', word], shell: false, inputs: ['a/b.txt'], outTemplate: 'out/{#}', cwd: '/', retries: 0, checkProgram: false });
