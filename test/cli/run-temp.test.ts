@@ -42,17 +42,19 @@ describe('temporary outputs', () => {
     assert.deepEqual(ranLog(dir), ['mid a']);
     assert.equal(fs.readFileSync(path.join(dir, 'work/a/deep/a.mid'), 'utf8'), 'A1\nA2\n');
 
-    // Named with its reader, which is up to date: still kept, and the reader does not run.
-    fs.rmSync(path.join(dir, 'work'), { recursive: true });
+    // A plain run deletes it again, and runs nothing.
     await run(dir);
     assert.deepEqual(ranLog(dir), [], 'a deleted intermediate makes a plain run re-run nothing');
+    assert.equal(fs.existsSync(path.join(dir, 'work')), false);
+    // Named with its reader, which is up to date: still kept, and the reader does not run.
     const both = await run(dir, 'work/b/deep/b.mid', 'out/b.txt');
     assert.deepEqual(ranLog(dir), ['mid b']);
     assert.match(both, /1 succeeded, 1 up to date/);
     assert.equal(fs.readFileSync(path.join(dir, 'work/b/deep/b.mid'), 'utf8'), 'B1\nB2\n');
 
     // A step named as the target: each of its deleted outputs is remade.
-    fs.rmSync(path.join(dir, 'work'), { recursive: true });
+    await run(dir);
+    assert.equal(fs.existsSync(path.join(dir, 'work')), false);
     await run(dir, 'mid');
     assert.deepEqual(ranLog(dir), ['mid a', 'mid b']);
     assert.deepEqual(listFiles(path.join(dir, 'work')), ['a/', 'a/deep/', 'a/deep/a.mid', 'b/', 'b/deep/', 'b/deep/b.mid']);
@@ -79,6 +81,21 @@ describe('temporary outputs', () => {
     await run(dir);
     assert.deepEqual(ranLog(dir), ['final b', 'mid b']);
     assert.equal(fs.existsSync(path.join(dir, 'work')), false);
+  });
+
+  it('remade with new content are no longer taken for the deleted ones', async () => {
+    const dir = project();
+    await run(dir);
+    ranLog(dir);
+    // The source changes; only the intermediate is asked for, so its reader does not run.
+    fs.writeFileSync(path.join(dir, 'data/a.txt'), 'new1\nnew2\n');
+    await run(dir, 'work/a/deep/a.mid');
+    assert.deepEqual(ranLog(dir), ['mid a']);
+    // Deleted by hand: its reader must see the new content, not the one sluice deleted before.
+    fs.rmSync(path.join(dir, 'work'), { recursive: true });
+    await run(dir);
+    assert.deepEqual(ranLog(dir), ['final a', 'mid a']);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'NEW1\n');
   });
 
   it('leave no folder they emptied, and no other folder touched', async () => {
