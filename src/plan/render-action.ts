@@ -1,4 +1,4 @@
-import type { Action, Arg, ArgPart, ShellAction, Task } from './task.ts';
+import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
 import { quoteArg } from '../process/quote-argv.ts';
 
 /** Joins parts with the given output paths substituted. */
@@ -15,7 +15,7 @@ export function renderParts(parts: readonly ArgPart[], outputs: readonly string[
 }
 
 /** The script of a shell action, its placeholders quoted, as the shell receives it. */
-export function renderShellScript(action: ShellAction, outputs: readonly string[]): string {
+export function renderShellScript(action: ShellScriptAction, outputs: readonly string[]): string {
   return renderParts(action.script, outputs, true);
 }
 

@@ -12,7 +12,7 @@ export type Arg = string | { readonly parts: readonly ArgPart[] };
 
 export type Action =
   | { readonly kind: 'argv'; readonly argv: readonly Arg[] }
-  | ShellAction
+  | ShellScriptAction
   | FunctionAction;
 
 /**
@@ -21,7 +21,7 @@ export type Action =
  * failure anywhere in the script fails the task. Without `bash` (`sluice map --shell`) it runs
  * as `/bin/sh -c SCRIPT`.
  */
-export interface ShellAction {
+export interface ShellScriptAction {
   readonly kind: 'shell';
   readonly script: readonly ArgPart[];
   /** Absolute path of bash: strict mode. */
