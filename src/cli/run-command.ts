@@ -159,6 +159,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     tasks: plan.tasks,
     dependencies: plan.dependencies,
     forcedSteps: new Set(flags.force),
+    targets: plan.targets,
     snapshot:
       snapshot !== undefined && plan.listings.exact
         ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }

@@ -124,7 +124,10 @@ export function cmd(program: string, ...args: string[]): CommandAction {
   return { kind: 'command', argv: [program, ...args] };
 }
 
-/** A shell script, run by /bin/sh -c, with every placeholder quoted. Marked as shell in plans. */
+/**
+ * A shell script, run by bash in strict mode (`bash -euo pipefail -c`: a failure anywhere, even in
+ * the first command of a pipe, fails the task), with every placeholder quoted. Marked as shell in plans.
+ */
 export function sh(script: string): ShellAction {
   return { kind: 'shell', script };
 }

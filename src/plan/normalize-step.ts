@@ -4,6 +4,7 @@ import { parseDurationText } from './parse-duration.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import type { ParamValue } from './task.ts';
 
 export interface StepInput {
@@ -103,7 +104,7 @@ export function normalizeStep(
     outputShape: typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record',
     outputs,
     wildcards,
-    action: normalizeAction(spec.run, where('run'), known),
+    action: normalizeAction(spec.run, where('run'), known, usablePlaceholders(inputs)),
     cpus: checkPositive(spec.cpus ?? 1, where('cpus'), 'cpus'),
     memory: spec.memory,
     timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : parseDurationText(spec.timeout, where('timeout')),
@@ -140,16 +141,23 @@ function normalizeOutputs(spec: Step['out'], where: (field: string) => string): 
   }));
 }
 
-function normalizeAction(run: Step['run'], where: string, known: readonly string[]): StepAction {
+// The built-in placeholders a step's command can use: those derived from an input path need one.
+function usablePlaceholders(inputs: readonly StepInput[]): readonly string[] {
+  const first = inputs[0];
+  if (first === undefined) return OTHER_PLACEHOLDERS;
+  return first.gather ? ['', 'in', ...OTHER_PLACEHOLDERS] : PLACEHOLDER_NAMES;
+}
+
+function normalizeAction(run: Step['run'], where: string, known: readonly string[], usable: readonly string[]): StepAction {
   if (typeof run === 'function') return { kind: 'function', source: run.toString() };
   if (typeof run === 'object' && run !== null && run.kind === 'command') {
     if (run.argv.length === 0 || run.argv.some((word) => typeof word !== 'string')) {
       throw new PlanError(`Expected ${where} to be cmd('program', 'arg', ...) with string words`);
     }
-    return { kind: 'command', argv: run.argv.map((word, index) => parseTemplate(word, `${where}, word ${index + 1}`, known)) };
+    return { kind: 'command', argv: run.argv.map((word, index) => parseTemplate(word, `${where}, word ${index + 1}`, known, usable)) };
   }
   if (typeof run === 'object' && run !== null && run.kind === 'shell') {
-    return { kind: 'shell', script: parseTemplate(run.script, where, known), source: run.script };
+    return { kind: 'shell', script: parseTemplate(run.script, where, known, usable), source: run.script };
   }
   throw new PlanError(`Expected ${where} to be cmd(...), sh(...) or a function, got ${describe(run)}`);
 }

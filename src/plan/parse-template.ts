@@ -6,33 +6,47 @@ export type TemplatePart = string | { readonly placeholder: string };
 /** One template argument split into literal text and placeholders. */
 export type ParsedTemplate = readonly TemplatePart[];
 
-// What counts as an attempt at a placeholder: `{}`, `{name}`, `{#}`, `{/.}`. Anything else in
-// braces (awk's `{print $1}`, JSON) is literal text, so common commands need no escaping.
-const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|[#./]*)\}/g;
+// Braces and what they hold. A known name is a placeholder whatever its characters (`{in.0}`,
+// `{in.the-ref}`, `{param.min-len}`); an unknown one is an error when it looks like an attempt at
+// a placeholder (`{nmae}`, `{in.2}`, `{#}`, `{/.}`), and literal text otherwise (awk's
+// `{print $1}`, JSON), so common commands need no escaping.
+const BRACES = /\{\{|\}\}|\{([^{}]*)\}/;
+const ATTEMPT = /^(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?|[#./]*)$/;
 
 /**
  * Splits one template string into parts. `{{` and `}}` are literal braces. `known` adds names
- * (pipeline wildcards) to the built-in placeholders; an unknown name is a PlanError.
+ * (pipeline wildcards) to the built-in placeholders; an unknown name is a PlanError, which lists
+ * `usable` (the built-in names that work where the template is) and `known`.
  */
 export function parseTemplate(
   template: string,
   where: string,
   known: readonly string[] = [],
+  usable: readonly string[] = PLACEHOLDER_NAMES,
 ): ParsedTemplate {
   const parts: TemplatePart[] = [];
   let literal = '';
   let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
+  const braces = new RegExp(BRACES.source, 'g');
+  for (let match = braces.exec(template); match !== null; match = braces.exec(template)) {
     literal += template.slice(last, match.index);
     last = match.index + match[0].length;
     if (match[0] === '{{') literal += '{';
     else if (match[0] === '}}') literal += '}';
     else {
       const name = match[1] ?? '';
-      if (!isPlaceholderName(name) && !known.includes(name)) {
+      const isKnown = isPlaceholderName(name) || known.includes(name);
+      if (!isKnown && !ATTEMPT.test(name)) {
+        // Only the opening brace is text: what follows is read on (`{x }}` keeps its `}}` escape).
+        literal += '{';
+        last = match.index + 1;
+        braces.lastIndex = last;
+        continue;
+      }
+      if (!isKnown) {
         throw new PlanError(
           `Unknown placeholder \`{${name}}\` in ${where}: \`${template}\`. ` +
-            `Known placeholders: ${[...PLACEHOLDER_NAMES, ...known].map((n) => `{${n}}`).join(' ')}. ` +
+            `Known placeholders: ${[...usable, ...known].map((n) => `{${n}}`).join(' ')}. ` +
             'Write {{ and }} for literal braces.',
         );
       }

@@ -3,7 +3,7 @@ import { checkOutputs } from './check-outputs.ts';
 import { expandArgs, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
-import { INPUT_PLACEHOLDERS } from './placeholders.ts';
+import { INPUT_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import type { Action, Arg, Task } from './task.ts';
 
 export interface MapPlanOptions {
@@ -26,9 +26,12 @@ export const MAP_STEP = 'map';
 export function planMap(options: MapPlanOptions): Task[] {
   if (options.command.length === 0) throw new PlanError('Expected a command after `--`, got none');
   const words = options.shell ? [options.command.join(' ')] : options.command;
-  const templates = words.map((word, index) => parseTemplate(word, `command argument ${index + 1}`));
+  // `{out}` is there only with `--out`, and not in `--out` itself.
+  const withoutOut = PLACEHOLDER_NAMES.filter((name) => name !== 'out');
+  const usable = options.outTemplate === undefined ? withoutOut : PLACEHOLDER_NAMES;
+  const templates = words.map((word, index) => parseTemplate(word, `command argument ${index + 1}`, [], usable));
   const outTemplate =
-    options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`');
+    options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`', [], withoutOut);
   const used = collectPlaceholders(templates);
   if (outTemplate !== undefined && collectPlaceholders([outTemplate]).has('out')) {
     throw new PlanError('`--out` cannot contain `{out}`: it defines it');

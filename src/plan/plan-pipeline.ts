@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
+import { findBashFor } from './find-bash.ts';
 import { findCycle } from './find-cycle.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
@@ -15,6 +16,8 @@ export interface PipelinePlan {
   readonly tasks: readonly Task[];
   /** Task id → ids of the tasks that make its inputs. */
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  /** Ids of the tasks the targets name (an output path, or every task of a step); empty without targets. */
+  readonly targets: ReadonlySet<number>;
   /** The folders listed to find the tasks, with their stamps before listing. */
   readonly listings: ListingLog;
 }
@@ -39,8 +42,10 @@ export function planPipeline(definition: PipelineDefinition, options: PlanPipeli
 export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelineOptions): PipelinePlan {
   const { file } = options;
   const dir = path.dirname(file);
+  let bash: string | undefined;
   for (const step of steps) {
     checkActionPlaceholders(step, file);
+    if (step.action.kind === 'shell') bash ??= findBashFor(step.name, file, dir);
     for (const output of step.outputs) {
       const own = step.inputs.find((input) => input.pattern.source === output.pattern.source);
       if (own !== undefined) {
@@ -50,10 +55,10 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   }
   const listings = createListingLog();
   const { planned, onDisk } = planToFixpoint(steps, dir, file, listings);
-  const tasks = assignTasks(steps, planned, options, dir);
+  const tasks = assignTasks(steps, planned, options, dir, bash);
   const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
-  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, listings };
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings };
 }
 
 // Steps are planned against files on disk plus what the other steps make, until the set of
@@ -132,6 +137,7 @@ function assignTasks(
   planned: readonly PlannedTask[][],
   options: PlanPipelineOptions,
   dir: string,
+  bash: string | undefined,
 ): Task[] {
   const tasks: Task[] = [];
   steps.forEach((step, index) => {
@@ -140,7 +146,7 @@ function assignTasks(
     const env = step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? '']));
     const stepTasks = planned[index] ?? [];
     if (stepTasks.length === 0) return;
-    const buildAction = createActionBuilder(step, options.params, options.file);
+    const buildAction = createActionBuilder(step, options.params, options.file, bash);
     // Indexed loops over tasks in planning: see state/hash-cache.ts.
     for (let i = 0; i < stepTasks.length; i += 1) {
       const task = stepTasks[i] as PlannedTask;
@@ -217,8 +223,8 @@ function selectTargets(
   cwd: string,
   dir: string,
   file: string,
-): { tasks: readonly Task[]; dependencies: ReadonlyMap<number, readonly number[]> } {
-  if (targets.length === 0) return { tasks, dependencies };
+): { tasks: readonly Task[]; dependencies: ReadonlyMap<number, readonly number[]>; targets: ReadonlySet<number> } {
+  if (targets.length === 0) return { tasks, dependencies, targets: new Set() };
   const stepNames = new Set(tasks.map((task) => task.step));
   const byOutput = new Map(tasks.flatMap((task) => task.outputs.map((output) => [path.resolve(dir, output), task] as const)));
   const wanted: Task[] = [];
@@ -244,6 +250,7 @@ function selectTargets(
   return {
     tasks: tasks.filter((task) => keep.has(task.id)),
     dependencies: new Map([...dependencies].filter(([id]) => keep.has(id) && byId.has(id))),
+    targets: new Set(wanted.map((task) => task.id)),
   };
 }
 

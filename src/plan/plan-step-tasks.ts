@@ -1,4 +1,4 @@
-import { PlanError } from '../errors.ts';
+import { bug, PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import type { ParsedTemplate } from './parse-template.ts';
@@ -118,6 +118,8 @@ export function createActionBuilder(
   params: Readonly<Record<string, ParamValue>>,
   /** Absolute path of the pipeline file, for function steps. */
   module: string,
+  /** Absolute path of bash, for shell steps (findBashFor). */
+  bash?: string,
 ): ActionBuilder {
   if (step.action.kind === 'function') {
     const action: Action = { kind: 'function', module, step: step.name, source: step.action.source };
@@ -128,12 +130,13 @@ export function createActionBuilder(
   let taskId = 0;
   const resolve: ResolvePlaceholder = (name) => resolvePipelinePlaceholder(step, params, task, taskId, name);
   if (step.action.kind === 'shell') {
+    if (bash === undefined) bug(`shell step ${step.name} planned without bash`);
     const script = step.action.script;
     const context: ExpandContext = { resolve, quoteValues: true };
     return (next, id) => {
       task = next;
       taskId = id;
-      return { kind: 'shell', script: expandParts(script, context) };
+      return { kind: 'shell', script: expandParts(script, context), bash };
     };
   }
   const context: ExpandContext = { resolve };

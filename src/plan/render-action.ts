@@ -1,4 +1,4 @@
-import type { Action, Arg, ArgPart, Task } from './task.ts';
+import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
 import { quoteArg } from '../process/quote-argv.ts';
 
 /** Joins parts with the given output paths substituted. */
@@ -14,16 +14,28 @@ export function renderParts(parts: readonly ArgPart[], outputs: readonly string[
   return text;
 }
 
+/** The script of a shell action, its placeholders quoted, as the shell receives it. */
+export function renderShellScript(action: ShellScriptAction, outputs: readonly string[]): string {
+  return renderParts(action.script, outputs, true);
+}
+
 function renderArg(arg: Arg, outputs: readonly string[]): string {
   return typeof arg === 'string' ? arg : renderParts(arg.parts, outputs);
 }
 
+/** The options of bash's strict mode: a failing command (even in a pipe) or an unset variable fails the script. */
+export const BASH_STRICT_OPTIONS: readonly string[] = ['-euo', 'pipefail'];
+
 /**
  * The argv that runs an action, with `outputs` standing for the task's outputs (final paths for
- * display, temporary ones for execution). Shell actions become `/bin/sh -c SCRIPT`.
+ * display, temporary ones for execution). Shell actions become `BASH -euo pipefail -c SCRIPT`
+ * (pipeline steps), or `/bin/sh -c SCRIPT` (`sluice map --shell`).
  */
 export function renderArgv(action: Action, outputs: readonly string[]): string[] {
-  if (action.kind === 'shell') return ['/bin/sh', '-c', renderParts(action.script, outputs, true)];
+  if (action.kind === 'shell') {
+    const script = renderShellScript(action, outputs);
+    return action.bash === undefined ? ['/bin/sh', '-c', script] : [action.bash, ...BASH_STRICT_OPTIONS, '-c', script];
+  }
   if (action.kind === 'function') return [`(function step ${action.step} in ${action.module})`];
   return action.argv.map((arg) => renderArg(arg, outputs));
 }

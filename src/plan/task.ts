@@ -12,8 +12,21 @@ export type Arg = string | { readonly parts: readonly ArgPart[] };
 
 export type Action =
   | { readonly kind: 'argv'; readonly argv: readonly Arg[] }
-  | { readonly kind: 'shell'; readonly script: readonly ArgPart[] }
+  | ShellScriptAction
   | FunctionAction;
+
+/**
+ * A shell script with its placeholders quoted. A pipeline's `sh()` names the bash found when it
+ * was planned (a Slurm node runs the same file): it runs as `bash -euo pipefail -c SCRIPT`, so a
+ * failure anywhere in the script fails the task. Without `bash` (`sluice map --shell`) it runs
+ * as `/bin/sh -c SCRIPT`.
+ */
+export interface ShellScriptAction {
+  readonly kind: 'shell';
+  readonly script: readonly ArgPart[];
+  /** Absolute path of bash: strict mode. */
+  readonly bash?: string | undefined;
+}
 
 /**
  * A TypeScript function of a pipeline step. Functions cannot travel between threads or hosts,

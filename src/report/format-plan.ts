@@ -1,5 +1,5 @@
 import type { Task } from '../plan/task.ts';
-import { renderArgv } from '../plan/render-action.ts';
+import { renderArgv, renderShellScript } from '../plan/render-action.ts';
 import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 
@@ -32,8 +32,7 @@ export function describeTask(task: Task): string {
 export function describeCommand(task: Task): string {
   const { action } = task;
   if (action.kind === 'function') return `function ${action.step}() → ${task.outputs.join(', ')}`;
-  const argv = renderArgv(action, task.outputs);
-  const command = action.kind === 'shell' ? `sh: ${argv[2] ?? ''}` : quoteArgv(argv);
+  const command = action.kind === 'shell' ? `sh: ${renderShellScript(action, task.outputs)}` : quoteArgv(renderArgv(action, task.outputs));
   const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
   return output === undefined ? command : `${command} > ${quoteArg(output)}`;
 }

@@ -5,6 +5,7 @@
 import type { Task } from '../plan/task.ts';
 import { createSuccessBatcher } from '../state/batch-successes.ts';
 import type { Signature } from '../state/compute-signature.ts';
+import { forgetDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { recordFileHashes } from '../state/hash-cache.ts';
 import type { StateStore } from '../state/open-store.ts';
 import type { FileDigest, RememberingHashCache } from '../state/remembered-hashes.ts';
@@ -52,6 +53,8 @@ export function createSuccessCommitter(store: StateStore, runId: string, gate: U
         }
       }
       if (task.outputs.length === 0) return;
+      // Made again: no longer a deleted temporary whose recorded hash stands in for the file.
+      if (task.temporary === true) forgetDeletedTemporaries(store, task.outputs.map((output) => resolveTaskPath(task.cwd, output)));
       const record = (signature: Signature): Promise<void> =>
         successes.add({ runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
       const signature = gate.signatureOf(task.id);

@@ -4,6 +4,7 @@ import type { Task } from '../plan/task.ts';
 import { recordDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import type { HashCache } from '../state/hash-cache.ts';
 import type { StateStore } from '../state/open-store.ts';
+import { removeEmptiedFolders } from './remove-emptied-folders.ts';
 import type { RunListener } from './run-events.ts';
 
 export interface TemporaryJanitor extends RunListener {
@@ -20,6 +21,8 @@ export function createTemporaryJanitor(
   cache: HashCache,
   tasks: readonly Task[],
   dependencies: ReadonlyMap<number, readonly number[]>,
+  /** Tasks the run's targets name: what the user asked for stays. */
+  targets?: ReadonlySet<number>,
 ): TemporaryJanitor {
   // Without temporary steps there is nothing to watch: no set of 10,000 done tasks to keep.
   if (!tasks.some((task) => task.temporary === true)) return { sweep: async () => 0 };
@@ -34,20 +37,24 @@ export function createTemporaryJanitor(
     async sweep() {
       const consumers = new Map<number, number[]>();
       for (const [id, needs] of dependencies) for (const need of needs) addTo(consumers, need, id);
-      const doomed = tasks
-        .filter((task) => task.temporary === true && done.has(task.id))
-        .filter((task) => {
-          const readers = consumers.get(task.id) ?? [];
-          return readers.length > 0 && readers.every((reader) => done.has(reader));
-        })
-        .flatMap((task) => task.outputs.map((output) => path.resolve(task.cwd, output)))
-        .filter((file) => fs.existsSync(file));
-      if (doomed.length === 0) return 0;
-      const hashes = await cache.hashFiles(doomed);
+      // Each file with the folder it belongs under: the pipeline's, which stays.
+      const roots = new Map<string, string>();
+      for (const task of tasks) {
+        if (task.temporary !== true || !done.has(task.id) || targets?.has(task.id) === true) continue;
+        const readers = consumers.get(task.id) ?? [];
+        if (readers.length === 0 || !readers.every((reader) => done.has(reader))) continue;
+        for (const output of task.outputs) {
+          const file = path.resolve(task.cwd, output);
+          if (fs.existsSync(file)) roots.set(file, task.cwd);
+        }
+      }
+      if (roots.size === 0) return 0;
+      const hashes = await cache.hashFiles([...roots.keys()]);
       const known = new Map([...hashes].filter((entry): entry is [string, string] => entry[1] !== undefined));
       // Recorded first: a crash in between leaves a file that is merely still there.
       recordDeletedTemporaries(store, known);
       for (const file of known.keys()) fs.rmSync(file, { force: true });
+      removeEmptiedFolders([...known.keys()].map((file) => ({ file, root: roots.get(file) as string })));
       return known.size;
     },
   };

@@ -28,6 +28,8 @@ export interface PlannedRun {
   readonly tasks: readonly Task[];
   readonly dependencies?: ReadonlyMap<number, readonly number[]>;
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Tasks named by the run's targets: their deleted temporary outputs are remade, and kept. */
+  readonly targets?: ReadonlySet<number>;
   /** Given: should every task be up to date, leave a snapshot for the next run to confirm. */
   readonly snapshot?: SnapshotRequest | undefined;
 }
@@ -82,7 +84,7 @@ export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
   const store = openStore(plan.root);
   try {
     const cache = withDeletedTemporaries(store, createHashCache(store));
-    const gate = createUpToDateGate({ store, cache, forcedSteps: plan.forcedSteps });
+    const gate = createUpToDateGate({ store, cache, forcedSteps: plan.forcedSteps, targets: plan.targets });
     return await gate.survey(plan.tasks, plan.dependencies ?? new Map());
   } finally {
     store.close();
@@ -153,12 +155,12 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // A function task that must run is signed after it ran, with the hashes its worker thread
     // took of its inputs as it read them (local executor only: it is the one that hashes them).
     const deferSigning = options.createExecutor === undefined ? (task: Task) => task.action.kind === 'function' : undefined;
-    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, observeOutputs: observed?.outputs, deferSigning });
+    const gate = createUpToDateGate({ store, cache, forcedSteps: options.forcedSteps, targets: options.targets, observeOutputs: observed?.outputs, deferSigning });
     const survey = await gate.survey(options.tasks, dependencies);
     const allUpToDate = survey.upToDate.size === options.tasks.length;
     if (!allUpToDate) hint();
     options.onSurvey?.(survey);
-    const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies);
+    const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies, options.targets);
     const runId = makeRunId();
     startRun(store, { id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
@@ -197,6 +199,11 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     );
     committer.flush();
     recorder.flush();
+    // Its staging folders go first: the janitor removes the folders that deleting temporaries
+    // emptied, and a pooled staging folder would keep one.
+    const ended = executor;
+    executor = undefined;
+    await ended.shutdown();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store);

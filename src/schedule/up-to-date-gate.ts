@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { BASH_STRICT_OPTIONS } from '../plan/render-action.ts';
 import type { Task } from '../plan/task.ts';
 import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
 import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
@@ -41,6 +42,8 @@ export interface GateOptions {
   readonly cache: HashCache;
   /** Steps named by `--force`. */
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
+  readonly targets?: ReadonlySet<number> | undefined;
   /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
   readonly observeOutputs?: Map<string, string>;
   /**
@@ -65,7 +68,7 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const forced = (task: Task): boolean => options.forcedSteps?.has(task.step) ?? false;
   // Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing".
   const deletedOutputs = (tasks: readonly Task[]): Map<number, Set<string>> => {
-    const temporary = tasks.filter((task) => task.temporary === true);
+    const temporary = tasks.filter((task) => task.temporary === true && options.targets?.has(task.id) !== true);
     if (temporary.length === 0) return new Map();
     const absolute = temporary.flatMap((task) => task.outputs.map((output) => path.resolve(task.cwd, output)));
     const deleted = readDeletedTemporaries(options.store, absolute);
@@ -182,9 +185,16 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   };
 }
 
+// How a strict shell step's script runs, in its signature: `sh()` steps signed before they ran
+// with bash strict (by /bin/sh) run once more, since what they made may hide a failure.
+const STRICT_BASH = `bash ${BASH_STRICT_OPTIONS.join(' ')}`;
+
 // Parameters reach a command only through its expanded paths and arguments, which the signature
 // covers already; a function step receives them all at run time, so they join its signature.
 function toSignable(task: Task): SignableTask {
+  if (task.action.kind === 'shell' && task.action.bash !== undefined) {
+    return { task, action: { kind: 'shell', script: task.action.script, shell: STRICT_BASH }, params: null, env: task.env };
+  }
   if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };
   const { source, modules } = task.action;
   const action: SignedAction = modules === undefined ? { kind: 'function', source } : { kind: 'function', source, modules };

@@ -4,16 +4,21 @@
 // asked for (a success to record, a mismatch to explain): a no-op run of 10,000 tasks then
 // hashes once per task, not three times.
 
-import type { Action } from '../plan/task.ts';
+import type { Action, ArgPart } from '../plan/task.ts';
 import { HASH_ALGORITHM, hashText } from './hash-file.ts';
 import { serializeAction } from './serialize-action.ts';
 import { serializeCanonical, type JsonValue } from './serialize-canonical.ts';
 
 /**
  * A function step is signed by `{ kind: 'function', source }` alone: the task's FunctionAction
- * also holds the pipeline file's absolute path, which would make a moved folder run again.
+ * also holds the pipeline file's absolute path, which would make a moved folder run again. A
+ * strict shell step is signed by its script and `shell: 'bash -euo pipefail'`, not by where bash
+ * was found on this machine.
  */
-export type SignedAction = Action | { readonly kind: 'function'; readonly source: string; readonly modules?: string };
+export type SignedAction =
+  | Action
+  | { readonly kind: 'function'; readonly source: string; readonly modules?: string }
+  | { readonly kind: 'shell'; readonly script: readonly ArgPart[]; readonly shell: string };
 
 export interface InputHash {
   /** The path as the task names it. */

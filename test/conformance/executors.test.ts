@@ -29,6 +29,7 @@ export default pipeline({
   }),
   wide: step({ in: 'data/a.txt', out: 'out/cpus.txt', cpus: 2, run: sh('test "$(nproc)" -ge 2 && echo two cpus > {out}') }),
   failing: step({ in: 'data/b.txt', out: 'out/never.txt', run: sh('echo about to fail >&2; exit 3') }),
+  piped: step({ in: 'data/a.txt', out: 'out/piped.txt', run: sh('(cat {in}; echo pipe broke >&2; exit 4) | cat > {out}') }),
   slow: step({ in: 'data/c.txt', out: 'out/slow.txt', timeout: '2s', run: sh('sleep 30; echo late > {out}') }),
 });
 `;
@@ -82,11 +83,13 @@ describe('executor conformance: local and Slurm', { skip: slurmSkipReason() }, (
     assert.match(Buffer.from(local.files['out/summary.txt'] ?? '', 'base64').toString(), /^A\nbAnAnA A\n/);
     assert.equal(local.files['out/never.txt'], undefined);
     assert.equal(local.files['out/slow.txt'], undefined);
+    assert.equal(local.files['out/piped.txt'], undefined, 'strict bash: the first command of the pipe failed');
     for (const { result } of [local, slurm]) {
       assert.match(result.stderr, /✗ failing task \d+ exit code 3/);
+      assert.match(result.stderr, /✗ piped task \d+ exit code 4/);
       assert.match(result.stderr, /\| about to fail/);
       assert.match(result.stderr, /✗ slow task \d+ timed out after 2\.00 s/);
-      assert.match(result.stderr, /8 succeeded, 2 failed/);
+      assert.match(result.stderr, /8 succeeded, 3 failed/);
     }
     assert.match(slurm.result.stderr, /exit code 3 \(Slurm job \d+, job output \.sluice\/slurm\/[^)]+\/job-\d+\.out\)/);
   });

@@ -37,7 +37,9 @@ describe('planPipeline', () => {
     const [csv1] = byStep('csv');
     assert.deepEqual(renderArgv(csv1!.action, csv1!.outputs), ['translate', 'work/01.tsv', 'out/01.csv']);
     const [iso1] = byStep('iso');
-    assert.deepEqual(renderArgv(iso1!.action, ['/tmp/x y']), ['/bin/sh', '-c', "iso < data/data-01 > '/tmp/x y'"]);
+    const [bash, ...strict] = renderArgv(iso1!.action, ['/tmp/x y']);
+    assert.match(bash ?? '', /^\/.*\/bash$/, 'sh() runs with the bash found on PATH');
+    assert.deepEqual(strict, ['-euo', 'pipefail', '-c', "iso < data/data-01 > '/tmp/x y'"]);
     const idsOf = (name: string) => byStep(name).map((task) => task.id);
     assert.deepEqual([...(plan.dependencies.get(summary!.id) ?? [])].sort(), idsOf('csv').sort());
     assert.deepEqual(plan.dependencies.get(csv1!.id), [iso1!.id]);

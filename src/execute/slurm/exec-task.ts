@@ -7,6 +7,7 @@ import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { createLocalExecutor } from '../local-executor.ts';
 import type { FunctionRunner } from '../worker/function-runner.ts';
+import { resolveNodeBash } from './resolve-node-bash.ts';
 import { shelterOutputs } from './shelter-outputs.ts';
 import { markerPathOf, writeFileAtomically, type Marker, type TaskFile } from './task-files.ts';
 
@@ -17,7 +18,7 @@ export interface ExecTaskOptions {
 
 /** Runs the attempt a task file describes and writes its marker; returns the marker. */
 export async function execTask(taskFile: string, spec: TaskFile, options: ExecTaskOptions = {}): Promise<Marker> {
-  const sheltered = await shelterOutputs(spec.task, spec.runId);
+  const sheltered = await shelterOutputs(resolveNodeBash(spec.task), spec.runId);
   // A function step needs worker threads; load that code only then.
   let createRunner: (() => FunctionRunner) | undefined;
   if (spec.task.action.kind === 'function') {
