@@ -3,7 +3,7 @@
 // be ..., got ..." or "Unknown key `ouput` in step `align` of pipeline.ts; did you mean `out`?".
 import * as v from 'valibot';
 import { PlanError } from '../errors.ts';
-import { isPipelineSpec, isStep, type PipelineDefinition, type Step } from './define-pipeline.ts';
+import { cmd, isPipelineSpec, isStep, sh, type PipelineDefinition, type Step } from './define-pipeline.ts';
 import {
   EXPECTED,
   PIPELINE_KEY_ALIASES,
@@ -132,6 +132,8 @@ export function describeValue(value: unknown): string {
     const shown = `\`${value.length > 60 ? `${value.slice(0, 57)}...` : value}\``;
     return /^(-?[\d.]+|true|false|null|undefined)$/.test(value) ? `the string ${shown}` : shown;
   }
+  if (value === cmd) return "cmd itself, not called: write cmd('program', 'arg', ...)";
+  if (value === sh) return "sh itself, not called: write sh('script')";
   if (typeof value === 'function') return 'a function';
   if (typeof value !== 'object') return `\`${String(value)}\``;
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';

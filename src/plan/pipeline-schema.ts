@@ -3,6 +3,7 @@
 // than one field or the disk (wildcards bound, outputs named by `stdout`, the DAG) is checked by
 // the planner after this.
 import * as v from 'valibot';
+import { cmd, sh } from './define-pipeline.ts';
 
 /** What each field is expected to be: the message of its schema, and of a missing field. */
 export const EXPECTED = {
@@ -89,7 +90,7 @@ export const stepSchema = v.strictObject(
     kind: v.literal('step'),
     in: v.optional(inputs),
     out: outputs,
-    run: v.union([v.function(EXPECTED.run), command, shell], EXPECTED.run),
+    run: v.union([v.pipe(v.function(EXPECTED.run), v.check((fn) => fn !== cmd && fn !== sh, EXPECTED.run)), command, shell], EXPECTED.run),
     temp: v.optional(v.boolean(EXPECTED.temp)),
     stdout: v.optional(v.union([v.boolean(), text(EXPECTED.stdout)], EXPECTED.stdout)),
     env: v.optional(v.array(v.pipe(v.string(EXPECTED.envName), v.regex(ENV_NAME, EXPECTED.envName)), EXPECTED.env)),
