@@ -27,6 +27,14 @@ describe('broken pipelines are plan errors', { concurrency: 3 }, () => {
     for (const name of CASES) assert.ok(fs.existsSync(path.join(CORPUS, name, 'expected.txt')), `${name} has no expected.txt`);
   });
 
+  it('shows the stack of what the pipeline threw with SLUICE_DEBUG=1', async () => {
+    const dir = makeTempDir('sluice-broken-debug-');
+    fs.cpSync(path.join(CORPUS, 'steps-function-throws'), dir, { recursive: true });
+    const result = await runSluice(['run'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /could not be made: set --param samples=\.\.\. \(at pipeline\.ts:6:\d+\)\nError: set --param samples=\.\.\.\n\s+at /);
+  });
+
   for (const name of CASES) {
     it(name, async () => {
       const source = path.join(CORPUS, name);
@@ -38,7 +46,7 @@ describe('broken pipelines are plan errors', { concurrency: 3 }, () => {
       const env = Object.fromEntries(
         readLines(path.join(source, 'env.txt')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
-      const result = await runSluice(['run', '-f', 'pipeline.ts', ...args], { cwd: dir, env });
+      const result = await runSluice(['run', '-f', 'pipeline.ts', ...args], { cwd: dir, env: { SLUICE_DEBUG: '', ...env } });
       assert.equal(result.code, 2, result.stderr);
       for (const fragment of readLines(path.join(source, 'expected.txt'))) {
         assert.ok(result.stderr.includes(fragment), `expected ${JSON.stringify(fragment)} in:\n${result.stderr}`);
