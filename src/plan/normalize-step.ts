@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { readBundlePath } from './bundle-pipeline.ts';
 import { checkPipelineSpec, checkStep, checkStepRecord, describeValue } from './check-definition.ts';
-import { collectSteps, type Gather, type MadeStep, type PipelineDefinition, type SlurmStepOptions, type Step } from './define-pipeline.ts';
+import { collectSteps, isStep, type Gather, type MadeStep, type PipelineDefinition, type SlurmStepOptions, type Step } from './define-pipeline.ts';
 import { locateError, locateStack } from './locate-error.ts';
 import { parseDurationText } from './parse-duration.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
@@ -79,7 +79,11 @@ export function normalizeSteps(
 // steps() runs the user's code: what it throws is a plan error at its line of pipeline.ts.
 function makeSteps(definition: PipelineDefinition, params: Readonly<Record<string, ParamValue>>, file: string): ReturnType<typeof collectSteps<unknown>> {
   try {
-    return collectSteps<unknown>(() => definition.steps(params));
+    // A plain copy: a getter of the record that throws throws here.
+    return collectSteps<unknown>(() => {
+      const value = definition.steps(params);
+      return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Promise) && !isStep(value) ? { ...value } : value;
+    });
   } catch (error) {
     if (error instanceof PlanError) throw error;
     const at = locateError(error, file, readBundlePath(file));
