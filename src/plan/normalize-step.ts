@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { readBundlePath } from './bundle-pipeline.ts';
-import { checkPipelineSpec, checkStep, checkStepRecord, describeValue } from './check-definition.ts';
-import { collectSteps, isStep, type Gather, type MadeStep, type PipelineDefinition, type SlurmStepOptions, type Step } from './define-pipeline.ts';
-import { locateError, locateStack } from './locate-error.ts';
+import { checkPipelineSpec, checkStep, describeValue } from './check-definition.ts';
+import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
+import { makeSteps } from './make-steps.ts';
 import { parseDurationText } from './parse-duration.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
@@ -62,45 +61,8 @@ export function normalizeSteps(
 ): NormalizedStep[] {
   const { file } = options;
   checkPipelineSpec(definition, file);
-  const { value, made } = makeSteps(definition, options.params, file);
-  const specs = checkStepRecord(value, file);
-  checkAllRegistered(specs, made, file);
-  const names = new Map<unknown, string>();
-  for (const [name, spec] of Object.entries(specs)) {
-    const other = names.get(spec);
-    if (other !== undefined && typeof spec === 'object' && spec !== null) {
-      throw new PlanError(`Steps \`${other}\` and \`${name}\` of ${file} are one step({...}) registered under two names: each step needs its own`);
-    }
-    names.set(spec, name);
-  }
+  const specs = makeSteps(definition, options.params, file);
   return Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, options.params, options.defaults));
-}
-
-// steps() runs the user's code: what it throws is a plan error at its line of pipeline.ts.
-function makeSteps(definition: PipelineDefinition, params: Readonly<Record<string, ParamValue>>, file: string): ReturnType<typeof collectSteps<unknown>> {
-  try {
-    // A plain copy: a getter of the record that throws throws here.
-    return collectSteps<unknown>(() => {
-      const value = definition.steps(params);
-      return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Promise) && !isStep(value) ? { ...value } : value;
-    });
-  } catch (error) {
-    if (error instanceof PlanError) throw error;
-    const at = locateError(error, file, readBundlePath(file));
-    throw new PlanError(`The steps of the pipeline in ${file} could not be made: ${describeThrown(error)}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
-  }
-}
-
-// A step steps() made that is not in the record it returned lost its name to another step.
-function checkAllRegistered(specs: Readonly<Record<string, Step>>, made: readonly MadeStep[], file: string): void {
-  const registered = new Set<unknown>(Object.values(specs));
-  const lost = made.find((item) => !registered.has(item.step));
-  if (lost === undefined) return;
-  const at = locateStack(lost.stack, file, readBundlePath(file));
-  throw new PlanError(
-    `A step made by step({...})${at === undefined ? '' : ` at ${at}`} is not among the steps of ${file}: another step of the same name replaced it ` +
-      '(two records of steps spread into one, each with a step of that name?). Give each step its own name, and make only the steps you use',
-  );
 }
 
 /** Checks one step's declaration, naming the pipeline file and step in every error. */
@@ -211,11 +173,6 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
   const index = outputs.findIndex((output) => output.name === spec.stdout);
   if (index < 0) throw new PlanError(`Expected ${where} to name an output (${outputs.map((o) => `\`${o.name}\``).join(', ')}), got \`${spec.stdout}\``);
   return index;
-}
-
-function describeThrown(error: unknown): string {
-  if (error instanceof Error) return error.name === 'Error' || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
-  return `it threw ${describeValue(error)}`;
 }
 
 function parse(source: string, where: string): PathPattern {
