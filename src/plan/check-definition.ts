@@ -89,7 +89,12 @@ function issueError(issues: readonly Issue[], owner: Owner): PlanError {
   // A cmd(...) or sh(...) at fault is shown whole, as written: `got cmd('')`.
   const whole = path[0] === 'run' && path.length > 1 && typeof path[2] !== 'number';
   const got = missing ? 'nothing' : describeValue(whole ? (owner.root as { run?: unknown } | undefined)?.run : issue.input);
-  const hint = key === 'run' && typeof issue.input === 'string' && path.length === 1 ? ` (a shell command is sh(${JSON.stringify(issue.input)}))` : '';
+  const hint =
+    key === 'run' && typeof issue.input === 'string' && path.length === 1
+      ? ` (a shell command is sh(${JSON.stringify(issue.input)}))`
+      : path[0] !== 'in' && (issue.input as { kind?: unknown } | null | undefined)?.kind === 'gather'
+        ? ' (all(...) gathers inputs; it belongs in `in`)'
+        : '';
   return new PlanError(`Expected ${formatField(path)} of ${owner.owner} in ${owner.file} to be ${expected}, got ${got}${hint}`);
 }
 

@@ -11,7 +11,7 @@ export const EXPECTED = {
   in: "a path, a list of paths or a record of names to paths and all('pattern')",
   inItem: "a path or all('pattern')",
   out: 'a path, a list of paths or a record of names to paths',
-  outItem: "a path (all(...) gathers inputs; an output is one path per task)",
+  outItem: 'a path',
   run: "cmd('program', 'arg', ...), sh('script') or a function",
   program: "cmd('program', 'arg', ...) with a program as its first word",
   word: 'a string',
