@@ -68,7 +68,7 @@ describe('checking pipeline definitions', () => {
     assert.match(bad({ in: 5 }), /^Expected `in` of step `s` in .* to be a path, a list of paths or a record of names to paths and all\('pattern'\), got `5`$/);
     assert.match(bad({ in: ['a', null] }), /^Expected `in\[1\]` of step `s` in .* to be a path, got `null`$/);
     assert.match(bad({ env: 'HOME' }), /^Expected `env` of step `s` .* got `HOME`$/);
-    assert.match(bad({ out: all('x') }), /^Expected `out` of step `s` .* got all\(`x`\)$/);
+    assert.match(bad({ out: all('x') }), /^Expected `out` of step `s` .* got all\(`x`\) \(all\(...\) gathers inputs; it belongs in `in`\)$/);
     assert.match(bad({ log: { a: '' } }), /^Expected `log.a` of step `s` .* got an empty string$/);
     assert.match(bad({ slurm: { tasksPerJob: 'many' } }), /^Expected `slurm.tasksPerJob` of step `s` .* got `many`$/);
   });
