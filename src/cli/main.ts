@@ -49,6 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof SluiceError) {
       process.stderr.write(`sluice: ${error.message}\n`);
+      // The stack of what the pipeline's code threw, for whoever debugs it.
+      if (process.env['SLUICE_DEBUG'] === '1' && error.cause instanceof Error) process.stderr.write(`${error.cause.stack ?? ''}\n`);
       return error.exitStatus;
     }
     throw error;

@@ -11,6 +11,7 @@ import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../plan/task.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
@@ -80,6 +81,8 @@ interface LoadedPipeline {
 
 async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file = findPipelineFile(process.cwd(), flags.file)): Promise<LoadedPipeline> {
   const definition = await loadPipeline(file);
+  // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
+  checkPipelineSpec(definition, file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
 }

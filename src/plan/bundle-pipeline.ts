@@ -50,6 +50,8 @@ export async function bundlePipeline(file: string): Promise<string> {
     packages: 'external',
     metafile: true,
     sourcemap: 'inline',
+    // Sources in the map relative to the bundle's folder, where the map is read from.
+    outdir: folder,
     logLevel: 'silent',
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
     plugins: [resolveSluice],
@@ -58,6 +60,12 @@ export async function bundlePipeline(file: string): Promise<string> {
     const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line})`;
     throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { cause: error });
   });
+  // `{ align: step(...), align: step(...) }` keeps the last step only: refused, with its place.
+  const duplicate = result.warnings.find((warning) => warning.id === 'duplicate-object-key');
+  if (duplicate !== undefined) {
+    const at = duplicate.location === null ? '' : ` at ${path.relative(path.dirname(file), path.resolve(duplicate.location.file)) || duplicate.location.file}:${duplicate.location.line}:${duplicate.location.column + 1}`;
+    throw new PlanError(`${duplicate.text}${at} in ${file}: only the last one would count (two steps of one name?)`);
+  }
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
   fs.mkdirSync(folder, { recursive: true });
@@ -72,6 +80,12 @@ export async function bundlePipeline(file: string): Promise<string> {
   writeAtomically(metaPath, JSON.stringify(meta));
   bundled.set(file, meta);
   return path.join(folder, bundle);
+}
+
+/** Path of the bundle this process built or checked for `file`, if any. */
+export function readBundlePath(file: string): string | undefined {
+  const name = readBundleName(file);
+  return name === undefined ? undefined : path.join(folderOf(file), name);
 }
 
 /** The bundle's name, which holds a hash of its code: of the file and every module it imports. */

@@ -117,6 +117,8 @@ export interface PipelineDefinition {
   readonly kind: 'sluice-pipeline';
   readonly params: Params;
   readonly steps: (params: Params) => Readonly<Record<string, Step>>;
+  /** What pipeline() was given, checked where the pipeline file is known (check-definition.ts). */
+  readonly spec?: unknown;
 }
 
 /** An argv command template: each word is one argument; placeholders never split or expand. */
@@ -141,7 +143,38 @@ export function all<P extends string>(pattern: P): Gather<P> {
 export function step<const I extends InputSpec | undefined, const O extends OutputSpec, P extends Params = Params>(
   spec: StepSpec<I, O, P>,
 ): Step {
-  return { ...spec, kind: 'step' } as unknown as Step;
+  const made = { ...spec, kind: 'step' } as unknown as Step;
+  if (collecting !== undefined) {
+    // Where step() was called, for a step that two names collided on (see collectSteps).
+    const site: { stack?: string } = {};
+    Error.captureStackTrace(site, step);
+    collecting.push({ step: made, stack: site.stack ?? '' });
+  }
+  return made;
+}
+
+/** A step made by step() while collectSteps ran, with the stack of the call. */
+export interface MadeStep {
+  readonly step: Step;
+  readonly stack: string;
+}
+
+let collecting: MadeStep[] | undefined;
+
+/**
+ * Calls `make` (a pipeline's steps()) and lists the steps step() made meanwhile: one made and then
+ * missing from the record was replaced by another of the same name, as when the records of two
+ * helpers are spread into one. Only the planner calls it; describing a pipeline stays free.
+ */
+export function collectSteps<T>(make: () => T): { readonly value: T; readonly made: readonly MadeStep[] } {
+  const outer = collecting;
+  const made: MadeStep[] = [];
+  collecting = made;
+  try {
+    return { value: make(), made };
+  } finally {
+    collecting = outer;
+  }
 }
 
 export interface PipelineSpec<P extends Params> {
@@ -154,16 +187,33 @@ export interface PipelineSpec<P extends Params> {
 export function pipeline<const P extends Params>(
   spec: PipelineSpec<P> | Readonly<Record<string, Step>>,
 ): PipelineDefinition {
-  const full = isStepRecord(spec) ? { steps: spec } : (spec as PipelineSpec<P>);
-  const steps = full.steps;
+  // Only describes: what is wrong with `spec` is said by the planner, which knows the file.
+  const full = (!isObject(spec) ? {} : isPipelineSpec(spec) ? spec : { steps: spec }) as Partial<PipelineSpec<P>>;
+  const { steps, params } = full;
   return {
     kind: 'sluice-pipeline',
-    params: full.params ?? {},
-    steps: typeof steps === 'function' ? (steps as (params: Params) => Record<string, Step>) : () => steps,
+    params: (isObject(params) ? params : {}) as Params,
+    steps: typeof steps === 'function' ? (steps as (params: Params) => Record<string, Step>) : () => steps as Record<string, Step>,
+    spec,
   };
 }
 
-function isStepRecord(value: object): value is Readonly<Record<string, Step>> {
-  const values = Object.values(value);
-  return values.length > 0 && values.every((item) => (item as { kind?: unknown })?.kind === 'step');
+/**
+ * Whether pipeline() got `{ params?, steps }` rather than a record of steps: it has `steps` or
+ * `params` that are not steps, or holds no step at all (`step:` for `steps:`).
+ */
+export function isPipelineSpec(value: unknown): boolean {
+  if (!isObject(value)) return true;
+  for (const key of ['steps', 'params']) {
+    if (Object.hasOwn(value, key) && !isStep((value as Record<string, unknown>)[key])) return true;
+  }
+  return !Object.values(value).some(isStep);
+}
+
+export function isStep(value: unknown): value is Step {
+  return isObject(value) && (value as { kind?: unknown }).kind === 'step';
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

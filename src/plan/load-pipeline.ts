@@ -4,6 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { PlanError } from '../errors.ts';
 import { bundlePipeline } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
+import { locateError } from './locate-error.ts';
+
+/** How long a pipeline module may take to load (its top-level await), in ms: SLUICE_LOAD_TIMEOUT. */
+const LOAD_TIMEOUT_MS = 30_000;
 
 export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs'];
 
@@ -26,14 +30,48 @@ export async function loadPipeline(file: string): Promise<PipelineDefinition> {
   const bundle = await bundlePipeline(file);
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(bundle).href)) as { default?: unknown };
+    module = await importWithin(pathToFileURL(bundle).href, file);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new PlanError(`Could not load pipeline ${file}: ${reason}`, { cause: error });
+    if (error instanceof PlanError) throw error;
+    const reason = error instanceof Error ? (error.name === 'Error' ? error.message : `${error.name}: ${error.message}`) : `it threw ${String(error)}`;
+    const at = locateError(error, file, bundle);
+    throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
   }
   const definition = module.default as Partial<PipelineDefinition> | undefined;
   if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
     throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
   }
   return definition as PipelineDefinition;
+}
+
+// A module whose top-level await never settles would otherwise end the process with status 13
+// and no word; a module still loading after the bound is a plan error naming the file.
+async function importWithin(url: string, file: string): Promise<{ default?: unknown }> {
+  const limit = loadTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new PlanError(
+            `Could not load pipeline ${file}: it was still loading after ${limit / 1000} s (a top-level await that never settles?). ` +
+              'SLUICE_LOAD_TIMEOUT=<seconds> allows longer',
+          ),
+        ),
+      limit,
+    );
+  });
+  try {
+    return (await Promise.race([import(url), late])) as { default?: unknown };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function loadTimeoutMs(): number {
+  const text = process.env['SLUICE_LOAD_TIMEOUT'];
+  if (text === undefined || text.trim() === '') return LOAD_TIMEOUT_MS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new PlanError(`Expected \`SLUICE_LOAD_TIMEOUT\` to be a number of seconds above zero, got \`${text}\``);
+  return seconds * 1000;
 }

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { parseDurationText } from './parse-duration.ts';
+import { checkPipelineSpec, checkStep, describeValue } from './check-definition.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
+import { makeSteps } from './make-steps.ts';
+import { parseDurationText } from './parse-duration.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
-import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import type { ParamValue } from './task.ts';
 
@@ -59,11 +61,9 @@ export function normalizeSteps(
   options: { readonly file: string; readonly params: Readonly<Record<string, ParamValue>>; readonly defaults?: StepDefaults | undefined },
 ): NormalizedStep[] {
   const { file } = options;
-  const specs = definition.steps(options.params);
-  if (typeof specs !== 'object' || specs === null || Object.keys(specs).length === 0) {
-    throw new PlanError(`Expected the pipeline in ${file} to declare at least one step`);
-  }
-  return Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, Object.keys(options.params), options.defaults));
+  checkPipelineSpec(definition, file);
+  const specs = makeSteps(definition, options.params, file);
+  return Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, options.params, options.defaults));
 }
 
 /** Checks one step's declaration, naming the pipeline file and step in every error. */
@@ -71,32 +71,40 @@ export function normalizeStep(
   name: string,
   value: unknown,
   file: string,
-  paramNames: readonly string[],
+  params: Readonly<Record<string, ParamValue>>,
   defaults: StepDefaults = {},
 ): NormalizedStep {
-  const where = (field: string): string => `step \`${name}\` (${field}) of ${file}`;
-  if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'step') {
-    throw new PlanError(`Expected step \`${name}\` of ${file} to be made with step({...}), got ${describe(value)}`);
-  }
-  const spec = value as Step;
+  const spec = checkStep(name, value, file);
+  const where = (field: string): string => `\`${field}\` of step \`${name}\` in ${file}`;
   const inputs = normalizeInputs(spec.in, where);
   const outputs = normalizeOutputs(spec.out, where);
+  for (const pattern of [...inputs, ...outputs].map((item) => item.pattern)) {
+    const reserved = pattern.wildcards.find((wildcard) => RESERVED_WILDCARDS.has(wildcard));
+    if (reserved !== undefined) {
+      throw new PlanError(
+        `Wildcard \`{${reserved}}\` in \`${pattern.source}\` of step \`${name}\` in ${file} has the name of a placeholder: \`{${reserved}}\` in a command would not mean the wildcard. Rename it, e.g. \`{${reserved}_}\``,
+      );
+    }
+  }
   const wildcards = [...new Set(inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards))];
   for (const output of outputs) {
     const unbound = output.pattern.wildcards.filter((wildcard) => !wildcards.includes(wildcard));
     if (unbound.length > 0) {
       throw new PlanError(
-        `Wildcard \`{${unbound[0]}}\` in output \`${output.pattern.source}\` of ${where('out')} is not bound by an input` +
+        `Wildcard \`{${unbound[0]}}\` in output \`${output.pattern.source}\` of step \`${name}\` (out) of ${file} is not bound by an input` +
           (wildcards.length > 0 ? ` (the inputs bind ${wildcards.map((w) => `{${w}}`).join(' ')})` : ''),
       );
     }
   }
+  const paramNames = Object.keys(params);
   const known = [
     ...wildcards,
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
     ...paramNames.map((param) => `param.${param}`),
   ];
+  const action = normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs));
+  checkParamsInTemplates(action, params, name, file);
   return {
     name,
     inputs,
@@ -104,41 +112,36 @@ export function normalizeStep(
     outputShape: typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record',
     outputs,
     wildcards,
-    action: normalizeAction(spec.run, where('run'), known, usablePlaceholders(inputs)),
-    cpus: checkPositive(spec.cpus ?? 1, where('cpus'), 'cpus'),
+    action,
+    cpus: spec.cpus ?? 1,
     memory: spec.memory,
     timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : parseDurationText(spec.timeout, where('timeout')),
-    retries: checkCount(spec.retries ?? defaults.retries ?? 0, where('retries')),
+    retries: spec.retries ?? defaults.retries ?? 0,
     temporary: spec.temp === true,
     env: spec.env ?? [],
     stdoutOutput: normalizeStdout(spec, outputs, where('stdout')),
-    slurm: normalizeSlurm(spec.slurm, where('slurm')),
+    slurm: spec.slurm,
   };
 }
+
+// Wildcards that would hide a placeholder a command needs: `{out}` would give the wildcard's
+// value, not the output's path. (`{name}`, `{stem}`... as wildcards are common and read as such.)
+const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log']);
 
 function normalizeInputs(spec: Step['in'], where: (field: string) => string): StepInput[] {
   if (spec === undefined) return [];
   if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where('in')), gather: false }];
-  if (Array.isArray(spec)) {
-    return spec.map((item, index) => ({ name: String(index), pattern: parse(expectPath(item, where('in')), where('in')), gather: false }));
-  }
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where(`in[${index}]`)), gather: false }));
   return Object.entries(spec as Record<string, string | Gather>).map(([key, item]) => {
-    const gather = typeof item === 'object' && item !== null && item.kind === 'gather';
-    const source = gather ? (item as Gather).pattern : expectPath(item, where(`in.${key}`));
-    return { name: key, pattern: parse(source, where(`in.${key}`)), gather };
+    const gather = typeof item === 'object';
+    return { name: key, pattern: parse(gather ? item.pattern : item, where(`in.${key}`)), gather };
   });
 }
 
 function normalizeOutputs(spec: Step['out'], where: (field: string) => string): StepOutput[] {
   if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where('out')) }];
-  if (Array.isArray(spec)) return spec.map((item, index) => ({ name: String(index), pattern: parse(expectPath(item, where('out')), where('out')) }));
-  if (typeof spec !== 'object' || spec === null || Object.keys(spec).length === 0) {
-    throw new PlanError(`Expected ${where('out')} to be a path, a list of paths or a record of paths, got ${describe(spec)}`);
-  }
-  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({
-    name: key,
-    pattern: parse(expectPath(item, where(`out.${key}`)), where(`out.${key}`)),
-  }));
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where(`out[${index}]`)) }));
+  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({ name: key, pattern: parse(item, where(`out.${key}`)) }));
 }
 
 // The built-in placeholders a step's command can use: those derived from an input path need one.
@@ -150,74 +153,37 @@ function usablePlaceholders(inputs: readonly StepInput[]): readonly string[] {
 
 function normalizeAction(run: Step['run'], where: string, known: readonly string[], usable: readonly string[]): StepAction {
   if (typeof run === 'function') return { kind: 'function', source: run.toString() };
-  if (typeof run === 'object' && run !== null && run.kind === 'command') {
-    if (run.argv.length === 0 || run.argv.some((word) => typeof word !== 'string')) {
-      throw new PlanError(`Expected ${where} to be cmd('program', 'arg', ...) with string words`);
-    }
+  if (run.kind === 'command') {
     return { kind: 'command', argv: run.argv.map((word, index) => parseTemplate(word, `${where}, word ${index + 1}`, known, usable)) };
   }
-  if (typeof run === 'object' && run !== null && run.kind === 'shell') {
-    return { kind: 'shell', script: parseTemplate(run.script, where, known, usable), source: run.script };
+  return { kind: 'shell', script: parseTemplate(run.script, where, known, usable), source: run.script };
+}
+
+// A list or record parameter would print as `a,b` or `[object Object]` in a command.
+function checkParamsInTemplates(action: StepAction, params: Readonly<Record<string, unknown>>, step: string, file: string): void {
+  if (action.kind === 'function') return;
+  const templates = action.kind === 'shell' ? [action.script] : action.argv;
+  for (const name of collectPlaceholders(templates)) {
+    if (!name.startsWith('param.')) continue;
+    const value = params[name.slice(6)];
+    if (typeof value === 'object' && value !== null) {
+      throw new PlanError(
+        `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text`,
+      );
+    }
   }
-  throw new PlanError(`Expected ${where} to be cmd(...), sh(...) or a function, got ${describe(run)}`);
 }
 
 function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: string): number | undefined {
   if (spec.stdout === undefined || spec.stdout === false) return undefined;
-  if (typeof spec.run === 'function') throw new PlanError(`Expected ${where} only on cmd(...) or sh(...) steps`);
+  if (typeof spec.run === 'function') throw new PlanError(`Expected ${where} only on cmd(...) or sh(...) steps: a function writes its outputs itself`);
   if (spec.stdout === true) return 0;
   const index = outputs.findIndex((output) => output.name === spec.stdout);
-  if (index < 0) throw new PlanError(`Expected ${where} to name an output (${outputs.map((o) => o.name).join(', ')}), got \`${spec.stdout}\``);
+  if (index < 0) throw new PlanError(`Expected ${where} to name an output (${outputs.map((o) => `\`${o.name}\``).join(', ')}), got \`${spec.stdout}\``);
   return index;
-}
-
-function normalizeSlurm(spec: unknown, where: string): SlurmStepOptions | undefined {
-  if (spec === undefined) return undefined;
-  if (typeof spec !== 'object' || spec === null) throw new PlanError(`Expected ${where} to be { partition?, account?, args? }, got ${describe(spec)}`);
-  const { partition, account, args, tasksPerJob, ...rest } = spec as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new PlanError(`Unknown option \`${unknown[0]}\` in ${where}: expected partition, account, args or tasksPerJob`);
-  if (tasksPerJob !== undefined) checkPositive(tasksPerJob as number, where, 'tasksPerJob');
-  for (const [name, value] of [['partition', partition], ['account', account]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new PlanError(`Expected \`${name}\` of ${where} to be a name, got ${describe(value)}`);
-    }
-  }
-  if (args !== undefined && (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string'))) {
-    throw new PlanError(`Expected \`args\` of ${where} to be a list of sbatch options (strings), got ${describe(args)}`);
-  }
-  return {
-    partition: partition as string | undefined,
-    account: account as string | undefined,
-    args: args as string[] | undefined,
-    tasksPerJob: tasksPerJob as number | undefined,
-  };
 }
 
 function parse(source: string, where: string): PathPattern {
   const normalized = path.isAbsolute(source) ? path.normalize(source) : path.normalize(source).replace(/^\.\//, '');
   return parsePathPattern(normalized, where);
 }
-
-function expectPath(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw new PlanError(`Expected ${where} to be a path string, got ${describe(value)}`);
-  return value;
-}
-
-function checkPositive(value: number, where: string, what: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new PlanError(`Expected \`${what}\` of ${where} to be a positive integer, got \`${value}\``);
-  return value;
-}
-
-function checkCount(value: number, where: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new PlanError(`Expected ${where} to be a whole number, got \`${value}\``);
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return '`null`';
-  if (typeof value === 'object') return 'an object';
-  return `\`${String(value)}\``;
-}
-

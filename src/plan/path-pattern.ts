@@ -34,6 +34,12 @@ export function parsePathPattern(source: string, where: string): PathPattern {
   }
   const tail = source.slice(last);
   if (tail !== '') parts.push(tail);
+  const placeholder = /\{([#./]*)\}/.exec(source.replace(WILDCARD, ''));
+  if (placeholder !== null) {
+    throw new PlanError(
+      `Unexpected placeholder \`${placeholder[0]}\` in ${where}: \`${source}\` (a path's wildcards are names in braces, e.g. {sample}; \`${placeholder[0]}\` is for commands)`,
+    );
+  }
   if (/[{}]/.test(source.replace(WILDCARD, ''))) {
     throw new PlanError(`Unexpected brace in ${where}: \`${source}\` (a wildcard is a name in braces, e.g. {sample})`);
   }

@@ -190,6 +190,7 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       makers.set(output, task);
     }
   }
+  checkNesting(makers, file);
   const dependencies = new Map<number, readonly number[]>();
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
@@ -214,6 +215,23 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
     throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`);
   }
   return dependencies;
+}
+
+// One task's output a file, another's inside it as in a folder: found here, not after the first
+// of them ran.
+function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
+  const resolved = new Map<string, { readonly output: string; readonly task: Task }>();
+  for (const [output, task] of makers) resolved.set(path.resolve(task.cwd, output), { output, task });
+  for (const [absolute, { output, task }] of resolved) {
+    for (let folder = path.dirname(absolute); folder !== path.dirname(folder); folder = path.dirname(folder)) {
+      const outer = resolved.get(folder);
+      if (outer === undefined) continue;
+      throw new PlanError(
+        `Output \`${output}\` of step \`${task.step}\` ${describeTask(task)} lies inside \`${outer.output}\`, an output of step \`${outer.task.step}\` ` +
+          `${describeTask(outer.task)} (${file}): one path cannot be both a file and a folder`,
+      );
+    }
+  }
 }
 
 function selectTargets(

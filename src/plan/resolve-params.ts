@@ -22,12 +22,16 @@ export function resolveParams(
         `Unknown parameter \`${key}\`: ${file} declares ${known.length === 0 ? 'no parameters' : known.map((name) => `\`${name}\``).join(', ')}`,
       );
     }
-    values[key] = parseValue(key, text, defaults[key] as ParamValue);
+    values[key] = parseValue(key, text, defaults[key] as ParamValue, file);
   }
   return values;
 }
 
-function parseValue(key: string, text: string, example: ParamValue): ParamValue {
+function parseValue(key: string, text: string, example: ParamValue, file: string): ParamValue {
+  // A list or record parameter (for steps() and functions) has no text form to parse.
+  if (typeof example === 'object' && example !== null) {
+    throw new PlanError(`Parameter \`${key}\` of ${file} is a ${Array.isArray(example) ? 'list' : 'record'}: \`--param\` sets only strings, numbers and booleans`);
+  }
   if (typeof example === 'number') {
     const number = Number(text);
     if (text.trim() === '' || !Number.isFinite(number)) {

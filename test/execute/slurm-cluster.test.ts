@@ -106,7 +106,7 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     assert.deepEqual(activeJobs('sluice-map'), []);
   });
 
-  it('fails with a clear message when a step asks for memory Slurm cannot read', async () => {
+  it('refuses a step that asks for memory Slurm cannot read, before anything is submitted', async () => {
     const dir = project({
       'in/a.txt': 'a\n',
       'pipeline.ts': `
@@ -114,7 +114,7 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
         export default pipeline({ big: step({ in: 'in/a.txt', out: 'out/a', memory: 'plenty', run: cmd('cp', '{in}', '{out}') }) });`,
     });
     const result = await runSluice(['run', '--executor', 'slurm'], { cwd: dir });
-    assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /Expected `memory` of step `big` to be a size like 4G or 512M, got `plenty`/);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Expected `memory` of step `big` in .*pipeline\.ts to be a size like 4G or 512M, got `plenty`/);
   });
 });

@@ -1,0 +1,158 @@
+// Checks what pipeline() and step() were given against pipeline-schema.ts, where the pipeline
+// file is known, and words every mistake alike: "Expected `in` of step `align` in pipeline.ts to
+// be ..., got ..." or "Unknown key `ouput` in step `align` of pipeline.ts; did you mean `out`?".
+import * as v from 'valibot';
+import { PlanError } from '../errors.ts';
+import { cmd, isPipelineSpec, isStep, sh, type PipelineDefinition, type Step } from './define-pipeline.ts';
+import {
+  EXPECTED,
+  PIPELINE_KEY_ALIASES,
+  PIPELINE_KEYS,
+  pipelineSchema,
+  SLURM_KEYS,
+  STEP_KEY_ALIASES,
+  STEP_KEYS,
+  stepRecordSchema,
+  stepSchema,
+} from './pipeline-schema.ts';
+import { suggestName } from './suggest-name.ts';
+
+type Key = string | number;
+
+/** Refuses a pipeline({...}) with unknown keys or values of the wrong kind. */
+export function checkPipelineSpec(definition: PipelineDefinition, file: string): void {
+  if (!Object.hasOwn(definition, 'spec')) return;
+  const spec = definition.spec;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new PlanError(`Expected pipeline(...) in ${file} to be given { params?, steps } or a record of steps, got ${describeValue(spec)}`);
+  }
+  if (!isPipelineSpec(spec)) return; // a record of steps, checked as steps() returns it
+  const result = v.safeParse(pipelineSchema, spec);
+  if (!result.success) throw issueError(result.issues, { owner: 'the pipeline', container: 'pipeline({...})', file, keys: PIPELINE_KEYS, aliases: PIPELINE_KEY_ALIASES });
+}
+
+/** What steps() returned, as a record of steps; each value is checked with checkStep. */
+export function checkStepRecord(value: unknown, file: string): Readonly<Record<string, Step>> {
+  const result = v.safeParse(stepRecordSchema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    throw new PlanError(`Expected the steps of the pipeline in ${file} to be ${issue.message}, got ${describeValue(value)}`);
+  }
+  return value as Readonly<Record<string, Step>>;
+}
+
+/** Refuses a step that was not made by step(), has unknown keys, or a field of the wrong kind. */
+export function checkStep(name: string, value: unknown, file: string): Step {
+  if (!isStep(value)) {
+    throw new PlanError(`Expected step \`${name}\` in ${file} to be made with step({...}), got ${describeValue(value)}`);
+  }
+  const result = v.safeParse(stepSchema, value);
+  if (!result.success) {
+    throw issueError(result.issues, { owner: `step \`${name}\``, container: `step \`${name}\``, file, keys: STEP_KEYS, aliases: STEP_KEY_ALIASES, root: value });
+  }
+  return value;
+}
+
+interface Owner {
+  /** "step `align`", for "Expected `in` of step `align` in FILE". */
+  readonly owner: string;
+  /** "step `align`", for "Unknown key `ouput` in step `align` of FILE". */
+  readonly container: string;
+  readonly file: string;
+  readonly keys: readonly string[];
+  readonly aliases: Readonly<Record<string, string>>;
+  /** The object checked, to show the part at fault. */
+  readonly root?: unknown;
+}
+
+type Issue = v.BaseIssue<unknown>;
+
+function issueError(issues: readonly Issue[], owner: Owner): PlanError {
+  // An unknown key first: it is often why a known one is missing (`ouput:` for `out:`).
+  const first = issues.find(isUnknownKey) ?? (issues[0] as Issue);
+  const { issue, path } = pickIssue(first, []);
+  const field = path.slice(0, -1);
+  if (isUnknownKey(issue)) {
+    const key = String(path[path.length - 1]);
+    const nested = field.length > 0;
+    const keys = nested && field[0] === 'slurm' ? SLURM_KEYS : owner.keys;
+    const suggestion = suggestName(key, keys, nested ? {} : owner.aliases);
+    const where = nested ? `\`${formatPath(field)}\` of ${owner.container}` : owner.container;
+    return new PlanError(
+      `Unknown key \`${key}\` in ${where} of ${owner.file}; ` +
+        (suggestion === undefined ? `expected one of ${keys.map((name) => `\`${name}\``).join(', ')}` : `did you mean \`${suggestion}\`?`),
+    );
+  }
+  const missing = issue.type === 'strict_object' && issue.received === 'undefined';
+  const key = String(path[path.length - 1] ?? '');
+  const expected = missing || issue.message.startsWith('Invalid ') ? (EXPECTED[key as keyof typeof EXPECTED] ?? 'given') : issue.message;
+  // A cmd(...) or sh(...) at fault is shown whole, as written: `got cmd('')`.
+  const whole = path[0] === 'run' && path.length > 1 && typeof path[2] !== 'number';
+  const got = missing ? 'nothing' : describeValue(whole ? (owner.root as { run?: unknown } | undefined)?.run : issue.input);
+  const hint =
+    key === 'run' && typeof issue.input === 'string' && path.length === 1
+      ? ` (a shell command is sh(${JSON.stringify(issue.input)}))`
+      : path[0] !== 'in' && (issue.input as { kind?: unknown } | null | undefined)?.kind === 'gather'
+        ? ' (all(...) gathers inputs; it belongs in `in`)'
+        : '';
+  return new PlanError(`Expected ${formatField(path)} of ${owner.owner} in ${owner.file} to be ${expected}, got ${got}${hint}`);
+}
+
+// The words of cmd(...) and the script of sh(...) are what the user wrote, not `run.argv[1]`.
+function formatField(path: readonly Key[]): string {
+  if (path[0] === 'run' && path[1] === 'argv' && typeof path[2] === 'number') return `word ${path[2] + 1} of \`run\``;
+  if (path[0] === 'run') return '`run`';
+  return `\`${formatPath(path)}\``;
+}
+
+// In a union (`in` is a path, a list or a record), the option whose shape matched says more:
+// its issue lies deeper (`in[1]` rather than `in`).
+function pickIssue(issue: Issue, base: readonly Key[]): { issue: Issue; path: Key[] } {
+  const path = [...base, ...(issue.path ?? []).map((item) => item.key as Key)];
+  if (issue.type === 'union' && issue.issues !== undefined) {
+    // Not an option whose `kind` differs: `in: { reads: cmd(...) }` is not a wrong all(...).
+    // Nor one that lacks a key or has one too many: that option is of another kind than the value.
+    const deeper = issue.issues.find((sub) => (sub.path?.length ?? 0) > 0 && sub.path?.[0]?.key !== 'kind' && sub.type !== 'strict_object');
+    if (deeper !== undefined) return pickIssue(deeper, path);
+  }
+  return { issue, path };
+}
+
+function isUnknownKey(issue: Issue): boolean {
+  return issue.type === 'strict_object' && issue.expected === 'never';
+}
+
+function formatPath(path: readonly Key[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${index === 0 ? '' : '.'}${key}` : `[${JSON.stringify(key)}]`))
+    .join('');
+}
+
+/** A value as a message shows it after "got". */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return '`undefined`';
+  if (value === null) return '`null`';
+  if (typeof value === 'string') {
+    if (value.trim() === '') return value === '' ? 'an empty string' : 'a blank string';
+    const shown = `\`${value.length > 60 ? `${value.slice(0, 57)}...` : value}\``;
+    return /^(-?[\d.]+|true|false|null|undefined)$/.test(value) ? `the string ${shown}` : shown;
+  }
+  if (value === cmd) return "cmd itself, not called: write cmd('program', 'arg', ...)";
+  if (value === sh) return "sh itself, not called: write sh('script')";
+  if (typeof value === 'function') return 'a function';
+  if (typeof value !== 'object') return `\`${String(value)}\``;
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (value instanceof Promise) return 'a Promise (steps() must return its record, not await it)';
+  const kind = (value as { kind?: unknown }).kind;
+  if (kind === 'gather') return `all(\`${String((value as { pattern?: unknown }).pattern)}\`)`;
+  if (kind === 'command') return `cmd(${describeWords((value as { argv?: unknown }).argv)})`;
+  if (kind === 'shell') return `sh(${describeWords([(value as { script?: unknown }).script])})`;
+  if (kind === 'step') return 'step({...})';
+  return Object.keys(value).length === 0 ? 'an empty object' : 'an object';
+}
+
+function describeWords(words: unknown): string {
+  if (!Array.isArray(words)) return '...';
+  const shown = words.slice(0, 4).map((word) => (typeof word === 'string' ? `'${word.length > 30 ? `${word.slice(0, 27)}...` : word}'` : String(word)));
+  return shown.join(', ') + (words.length > 4 ? ', ...' : '');
+}
