@@ -17,6 +17,23 @@ export class BackendError extends SluiceError {
   override name = 'BackendError';
 }
 
+/**
+ * The machine, not the pipeline, is at fault: a full disk, a damaged state database, `.sluice/`
+ * removed during a run, a native module that was never built. Exit 3, so that a script can tell
+ * "fix the machine and run again" from a failed task (1) or a wrong pipeline (2).
+ */
+export class EnvironmentError extends SluiceError {
+  override name = 'EnvironmentError';
+  override readonly exitStatus = 3;
+  /** The file or folder at fault. */
+  readonly path: string;
+
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
+}
+
 /** Broken invariant inside sluice. */
 export function bug(message: string): never {
   throw new SluiceError(`${message} (this is a bug in sluice)`);

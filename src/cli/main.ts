@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { classifyFault } from '../classify-fault.ts';
 import { SluiceError } from '../errors.ts';
+import { lastStateDbOpened } from '../state/state-errors.ts';
 
 type DefineCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
@@ -47,13 +49,44 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? 0 : 2;
     }
-    if (error instanceof SluiceError) {
-      process.stderr.write(`sluice: ${error.message}\n`);
-      return error.exitStatus;
-    }
-    throw error;
+    return reportError(error);
   }
 }
+
+/** Exit status of an error that ended sluice (a bug in sluice, not a failed task). */
+export const BUG_EXIT_STATUS = 70;
+
+/**
+ * Prints the one paragraph an error that ended sluice is worth, and returns the exit status.
+ * A stack trace only with SLUICE_DEBUG: a user needs what, where and what to do.
+ */
+function reportError(error: unknown): number {
+  const debug = Boolean(process.env['SLUICE_DEBUG']);
+  const known = error instanceof SluiceError ? error : classifyFault(error, { dbPath: lastStateDbOpened() });
+  if (known !== undefined) {
+    process.stderr.write(`sluice: ${known.message}\n`);
+    if (debug) process.stderr.write(`${describeStack(known.cause ?? known)}\n`);
+    return known.exitStatus;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(
+    `sluice: ${message}\nThis is a bug in sluice. ` +
+      (debug ? `Where it happened:\n${describeStack(error)}\n` : 'Run again with SLUICE_DEBUG=1 to see where it happened, and report it.\n'),
+  );
+  return BUG_EXIT_STATUS;
+}
+
+function describeStack(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+// Last resort, for an error thrown where no caller waits (a timer, a stream callback).
+const exitWith = (error: unknown): void => {
+  process.exitCode = reportError(error);
+  process.exit();
+};
+process.on('uncaughtException', exitWith);
+process.on('unhandledRejection', exitWith);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { classifyFault } from '../classify-fault.ts';
 import { PlanError } from '../errors.ts';
 import { narrowSluiceImport } from './narrow-sluice-import.ts';
 
@@ -60,7 +61,6 @@ export async function bundlePipeline(file: string): Promise<string> {
   });
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
-  fs.mkdirSync(folder, { recursive: true });
   writeAtomically(path.join(folder, bundle), code);
   const inputs = Object.keys(result.metafile.inputs).map((input) => {
     const absolute = path.resolve(input);
@@ -132,8 +132,14 @@ function isFresh(meta: BundleMeta, folder: string): boolean {
 
 function writeAtomically(file: string, contents: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  fs.writeFileSync(temporary, contents);
-  fs.renameSync(temporary, file);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temporary, contents);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw classifyFault(error, { writing: file }) ?? error;
+  }
 }
 
 
