@@ -18,7 +18,8 @@ interface BundleMeta {
   readonly sluice: string;
   /** Hash of the local modules the pipeline file imports (not the file itself). */
   readonly modules: string;
-  readonly inputs: ReadonlyArray<{ readonly path: string; readonly size: number; readonly mtimeMs: number }>;
+  /** Every source of the bundle, with the sha1 of its content. */
+  readonly inputs: ReadonlyArray<{ readonly path: string; readonly hash: string }>;
 }
 
 /** The sluice module that `import ... from 'sluice'` in a pipeline gets: the one running. */
@@ -64,8 +65,7 @@ export async function bundlePipeline(file: string): Promise<string> {
   writeAtomically(path.join(folder, bundle), code);
   const inputs = Object.keys(result.metafile.inputs).map((input) => {
     const absolute = path.resolve(input);
-    const stat = fs.statSync(absolute);
-    return { path: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
+    return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
   const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, modules, inputs };
@@ -122,12 +122,22 @@ function readMeta(metaPath: string): BundleMeta | undefined {
   }
 }
 
+// Keyed by content, the sources' and the bundle's own (its name holds the hash of its code): a
+// source edited within one mtime tick, or a bundle damaged on disk, is rebuilt, never trusted.
+// Hashing a pipeline and its modules costs well under a millisecond.
 function isFresh(meta: BundleMeta, folder: string): boolean {
-  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !fs.existsSync(path.join(folder, meta.bundle))) return false;
-  return meta.inputs.every((input) => {
-    const stat = fs.statSync(input.path, { throwIfNoEntry: false });
-    return stat !== undefined && stat.size === input.size && stat.mtimeMs === input.mtimeMs;
-  });
+  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !Array.isArray(meta.inputs)) return false;
+  const named = /-([0-9a-f]{12})\.mjs$/.exec(String(meta.bundle))?.[1];
+  if (named === undefined || hashFile(path.join(folder, meta.bundle))?.slice(0, 12) !== named) return false;
+  return meta.inputs.every((input) => typeof input.hash === 'string' && hashFile(input.path) === input.hash);
+}
+
+function hashFile(file: string): string | undefined {
+  try {
+    return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 function writeAtomically(file: string, contents: string | Uint8Array): void {
