@@ -12,9 +12,22 @@ export class PlanError extends SluiceError {
   override readonly exitStatus = 2;
 }
 
-/** A backend could not do what it was asked (a launcher died, sbatch failed). */
+/**
+ * A backend could not do what it was asked (a launcher died, sbatch failed). When it ends a
+ * command, the machine or the cluster is at fault: exit 3, as an environment fault.
+ */
 export class BackendError extends SluiceError {
   override name = 'BackendError';
+  override readonly exitStatus: number = 3;
+}
+
+/** Exit status of a broken invariant: a bug in sluice, neither a failed task nor a broken machine. */
+export const BUG_EXIT_STATUS = 70;
+
+/** A broken invariant inside sluice. */
+export class BugError extends SluiceError {
+  override name = 'BugError';
+  override readonly exitStatus = BUG_EXIT_STATUS;
 }
 
 /**
@@ -36,5 +49,5 @@ export class EnvironmentError extends SluiceError {
 
 /** Broken invariant inside sluice. */
 export function bug(message: string): never {
-  throw new SluiceError(`${message} (this is a bug in sluice)`);
+  throw new BugError(`${message} (this is a bug in sluice)`);
 }

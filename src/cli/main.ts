@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { classifyFault } from '../classify-fault.ts';
-import { SluiceError } from '../errors.ts';
+import { BUG_EXIT_STATUS, SluiceError } from '../errors.ts';
 import { lastStateDbOpened } from '../state/state-errors.ts';
 
 type DefineCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -17,6 +17,16 @@ const COMMANDS: Readonly<Record<string, () => Promise<DefineCommand>>> = {
   report: async () => (await import('./report-command.ts')).defineReportCommand,
 };
 
+const EXIT_STATUS_HELP = `
+Exit status:
+  0    every task succeeded or was up to date
+  1    some task failed
+  2    refused before anything ran: usage, pipeline or plan error, another run holds the lock
+  3    the environment failed: disk full, damaged state database, .sluice/ removed during the
+       run, a native module not built (the message says what to do; nothing unfinished is kept)
+  70   a bug in sluice (SLUICE_DEBUG=1 shows where)
+  130  interrupted (Ctrl-C, SIGTERM)`;
+
 /** Runs the command line and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -25,7 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_STATUS_HELP);
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) {
     const define = await (COMMANDS[name] as () => Promise<DefineCommand>)();
@@ -52,9 +63,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(error);
   }
 }
-
-/** Exit status of an error that ended sluice (a bug in sluice, not a failed task). */
-export const BUG_EXIT_STATUS = 70;
 
 /**
  * Prints the one paragraph an error that ended sluice is worth, and returns the exit status.
