@@ -81,7 +81,17 @@ export function runTasks(
     const failures: TaskFailure[] = [];
     const pick = options.pickNext ?? pickFirstFit;
     const emit = <K extends keyof RunListener>(event: K, ...args: Parameters<NonNullable<RunListener[K]>>): void => {
-      for (const listener of listeners) (listener[event] as ((...a: unknown[]) => void) | undefined)?.apply(listener, args);
+      for (const listener of listeners) {
+        try {
+          (listener[event] as ((...a: unknown[]) => void) | undefined)?.apply(listener, args);
+        } catch (error) {
+          // A listener that could not write (the attempts, on a full disk) stops the run as a
+          // task the machine failed does; anything else is a bug and goes on up.
+          if (!(error instanceof EnvironmentError)) throw error;
+          fault ??= error;
+          stop();
+        }
+      }
     };
 
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);

@@ -257,6 +257,20 @@ describe('a full disk', () => {
     for (let i = 1; i <= 3; i += 1) assert.equal(fs.statSync(path.join(dir, 'out', `${i}.txt`)).size, 400_007);
   });
 
+  it('while the attempts are written: the run stops, with one paragraph', async (t) => {
+    if (mount === undefined) return t.skip(why);
+    const dir = folder('attempts');
+    const counts = makeTempDir('sluice-env-count-');
+    // Tasks without outputs record only attempts, 256 at a time; the fifth task fills the disk.
+    const script = `echo "$0" >> ${counts}/ran; if [ "$0" = 5 ]; then head -c 8000000 /dev/zero > ${path.join(mount as string, 'attempts-fill')}; fi; true`;
+    const inputs = Array.from({ length: 600 }, (_, i) => String(i + 1));
+    const result = await runSluice(['map', '-j', '2', '-q', '--', 'sh', '-c', script, ':::', ...inputs], { cwd: dir });
+    fs.rmSync(path.join(mount as string, 'attempts-fill'), { force: true });
+    assertOneParagraph(result, /The disk is full: sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL/);
+    const ran = fs.readFileSync(path.join(counts, 'ran'), 'utf8').trim().split('\n').length;
+    assert.ok(ran < 600, `the run stopped (${ran} tasks ran)`);
+  });
+
   it('while the state is written: the success is not recorded, and the task runs again once there is space', async (t) => {
     if (mount === undefined) return t.skip(why);
     const dir = folder('record');
