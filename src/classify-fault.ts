@@ -22,7 +22,8 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
   const code = String((error as { code?: unknown }).code ?? '');
   const sqlite = error.name === 'SqliteError' || code.startsWith('SQLITE_');
   const errnoPath = (error as NodeJS.ErrnoException).path;
-  const where = (sqlite ? place.dbPath : errnoPath ?? place.writing) ?? place.writing ?? place.dbPath ?? 'an unknown file';
+  // SQLite's errors are the database's; another error without a path is not (a log, an output).
+  const where = (sqlite ? place.dbPath : errnoPath ?? place.writing) ?? 'a file (the error does not say which)';
   const cause = error.message.startsWith(code) ? error.message : `${code}: ${error.message}`;
   if (DISK_FULL.has(code) || code === 'SQLITE_IOERR_WRITE' && /disk|full/i.test(error.message)) {
     return new EnvironmentError(
@@ -33,6 +34,14 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (sqlite && SQLITE_DAMAGED.test(code)) return damagedDatabase(where, error);
+  if (code === 'SQLITE_READONLY_DBMOVED') {
+    return new EnvironmentError(
+      `The state database ${where} was moved or removed while sluice ran (${cause}). Run again: sluice starts a new one, ` +
+        'and with its state gone runs every task again.',
+      where,
+      { cause: error },
+    );
+  }
   if (code === 'EROFS' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
     return new EnvironmentError(
       `sluice cannot write ${where}: the file system is read-only (${cause}). Run sluice where it may write.`,

@@ -27,7 +27,7 @@ export function guardEnvironment(executor: Executor, place: GuardedPlace): Execu
         throw stateDirGone(place) ?? classifyFault(error, { dbPath: place.dbPath, writing: firstOutput(attempt.task) ?? place.logDir }) ?? error;
       }
       if (outcome.status !== 'failed') return outcome;
-      const fault = stateDirGone(place) ?? diskFullUnder(attempt.task, outcome);
+      const fault = stateDirGone(place, outcome) ?? diskFullUnder(attempt.task, outcome);
       if (fault !== undefined) throw fault;
       return outcome;
     },
@@ -41,12 +41,15 @@ export function classifyStoreFault(error: unknown, dbPath: string): unknown {
 
 // `.sluice/` removed: the logs cannot be opened (every command task fails to start), the lock is
 // gone and the database has no name any more, so nothing this run records would be kept.
-function stateDirGone(place: GuardedPlace): EnvironmentError | undefined {
-  if (fs.existsSync(place.dbPath)) return undefined;
+// A task that could not start because its log under `.sluice/` could not be opened, the run's log
+// folder gone, is the first sign (`rm -r` may not have reached the database yet).
+export function stateDirGone(place: Omit<GuardedPlace, 'logDir'> & { logDir?: string }, outcome?: AttemptOutcome): EnvironmentError | undefined {
+  const logGone = place.logDir !== undefined && outcome?.error?.includes(place.stateDir) === true && !fs.existsSync(place.logDir);
+  if (!logGone && fs.existsSync(place.dbPath)) return undefined;
   return new EnvironmentError(
     `${place.stateDir} was removed while sluice ran (its state database ${path.basename(place.dbPath)} is gone), ` +
       'so sluice stopped the run: what it would record and log there would be lost, and its lock is gone. ' +
-      'Run again; the tasks whose outputs were not kept run again.',
+      'Run again: with its state gone, sluice runs every task again.',
     place.stateDir,
   );
 }

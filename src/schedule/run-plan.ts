@@ -12,7 +12,7 @@ import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { createSuccessCommitter, type SuccessCommitter } from './commit-successes.ts';
-import { classifyStoreFault, guardEnvironment } from './guard-environment.ts';
+import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
 import { withRememberedHashes } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
@@ -217,6 +217,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       if (snapshot !== undefined) writeSnapshot(options.snapshot.file, snapshot);
     }
     return { ...summary, runId, survey };
+  } catch (error) {
+    // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.
+    throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;
   } finally {
     // Spawned by now, whatever the hint started, so that it is closed below.
     await hinted;
