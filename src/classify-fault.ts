@@ -2,6 +2,8 @@
 // paragraph that says so: the path, the cause, what to do. Used wherever sluice writes (the
 // bundle cache, the lock, the state database, logs and outputs) and, last, by the command line.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { EnvironmentError } from './errors.ts';
 
 /** Where the fault happened, when the raw error does not say (a `write(2)` has no path). */
@@ -49,6 +51,21 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
       { cause: error },
     );
   }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM') {
+    return new EnvironmentError(
+      `sluice may not write ${where}: permission denied (${cause}). Give the user running sluice write access to it, then run again.`,
+      where,
+      { cause: error },
+    );
+  }
+  if (code === 'ENOTDIR' || (code === 'EEXIST' && (error as NodeJS.ErrnoException).syscall === 'mkdir')) {
+    const file = findFileInTheWay(where);
+    return new EnvironmentError(
+      `sluice needs ${file} to be a folder, but it is a file (${cause}). Move the file away, then run again.`,
+      file,
+      { cause: error },
+    );
+  }
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
     return new EnvironmentError(
       `The disk failed to read or write ${where} (${cause}). Check the disk (dmesg may say more), then run again.`,
@@ -74,4 +91,18 @@ export function damagedDatabase(dbPath: string, cause: unknown): EnvironmentErro
 // A path as one word of a POSIX shell command, for messages the user may paste.
 function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+// The nearest of `file` and its parent folders that exists and is not a folder.
+function findFileInTheWay(file: string): string {
+  for (let at = file; path.dirname(at) !== at; at = path.dirname(at)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(at);
+    } catch {
+      continue; // missing, or below the file in the way
+    }
+    if (!stat.isDirectory()) return at;
+  }
+  return file;
 }

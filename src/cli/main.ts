@@ -70,7 +70,12 @@ export async function main(argv: readonly string[]): Promise<number> {
  */
 function reportError(error: unknown): number {
   const debug = Boolean(process.env['SLUICE_DEBUG']);
-  const known = error instanceof SluiceError ? error : classifyFault(error, { dbPath: lastStateDbOpened() });
+  let known: SluiceError | undefined;
+  try {
+    known = error instanceof SluiceError ? error : classifyFault(error, { dbPath: lastStateDbOpened() });
+  } catch {
+    // Looking closer failed too: report the error as it is.
+  }
   if (known !== undefined) {
     process.stderr.write(`sluice: ${known.message}\n`);
     if (debug) process.stderr.write(`${describeStack(known.cause ?? known)}\n`);

@@ -144,6 +144,10 @@ function writeAtomically(file: string, contents: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw classifyFault(error, { writing: path.dirname(file) }) ?? error;
+  }
+  try {
     fs.writeFileSync(temporary, contents);
     fs.renameSync(temporary, file);
   } catch (error) {

@@ -116,6 +116,21 @@ describe('a damaged bundle in .sluice/pipelines/', () => {
   });
 });
 
+describe('a file where sluice needs a folder', () => {
+  it('names the file in the way, for .sluice/ itself and for .sluice/logs/', async () => {
+    const dir = project(makeTempDir('sluice-env-file-'));
+    fs.writeFileSync(path.join(dir, '.sluice'), '');
+    const whole = await runSluice(['run'], { cwd: dir });
+    assertOneParagraph(whole, new RegExp(`sluice needs ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.sluice to be a folder, but it is a file`));
+    fs.rmSync(path.join(dir, '.sluice'));
+    fs.mkdirSync(path.join(dir, '.sluice'));
+    fs.writeFileSync(path.join(dir, '.sluice', 'logs'), '');
+    const logs = await runSluice(['run'], { cwd: dir });
+    assertOneParagraph(logs, /sluice needs .*\/\.sluice\/logs to be a folder, but it is a file/);
+    assert.deepEqual(takeRanLog(dir), [], 'no task ran');
+  });
+});
+
 describe('a missing native module', () => {
   it('names the package to rebuild and how', async (t) => {
     // A copy of sluice whose better-sqlite3 was installed without its build (--ignore-scripts);
