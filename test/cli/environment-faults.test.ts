@@ -107,9 +107,13 @@ describe('a damaged bundle in .sluice/pipelines/', () => {
     assert.equal((await runSluice(['run'], { cwd: dir })).code, 0);
     takeRanLog(dir);
     const file = path.join(dir, 'pipeline.ts');
-    const { mtime } = fs.statSync(file);
+    // touch -r copies the time to the nanosecond (utimes from JavaScript would round it).
+    const reference = path.join(dir, 'mtime-of-pipeline');
+    fs.writeFileSync(reference, '');
+    execFileSync('touch', ['-r', file, reference]);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('cat {in} > {out}', 'cat {in} >>{out}'));
-    fs.utimesSync(file, mtime, mtime);
+    execFileSync('touch', ['-r', reference, file]);
+    assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, fs.statSync(reference, { bigint: true }).mtimeNs);
     const edited = await runSluice(['run'], { cwd: dir });
     assert.equal(edited.code, 0, edited.stderr);
     assert.deepEqual(takeRanLog(dir), ['1', '2', '3'], 'the changed command ran');
