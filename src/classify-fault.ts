@@ -46,7 +46,8 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
   }
   if (code === 'EROFS' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
     return new EnvironmentError(
-      `sluice cannot write ${where}: the file system is read-only (${cause}). Run sluice where it may write.`,
+      `sluice cannot write ${where}: ${code === 'EROFS' ? 'the file system is' : 'it or its folder is'} read-only (${cause}). ` +
+        'Make it writable, or run sluice where it may write.',
       where,
       { cause: error },
     );
