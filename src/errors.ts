@@ -12,12 +12,42 @@ export class PlanError extends SluiceError {
   override readonly exitStatus = 2;
 }
 
-/** A backend could not do what it was asked (a launcher died, sbatch failed). */
+/**
+ * A backend could not do what it was asked (a launcher died, sbatch failed). When it ends a
+ * command, the machine or the cluster is at fault: exit 3, as an environment fault.
+ */
 export class BackendError extends SluiceError {
   override name = 'BackendError';
+  override readonly exitStatus: number = 3;
+}
+
+/** Exit status of a broken invariant: a bug in sluice, neither a failed task nor a broken machine. */
+export const BUG_EXIT_STATUS = 70;
+
+/** A broken invariant inside sluice. */
+export class BugError extends SluiceError {
+  override name = 'BugError';
+  override readonly exitStatus = BUG_EXIT_STATUS;
+}
+
+/**
+ * The machine, not the pipeline, is at fault: a full disk, a damaged state database, `.sluice/`
+ * removed during a run, a native module that was never built. Exit 3, so that a script can tell
+ * "fix the machine and run again" from a failed task (1) or a wrong pipeline (2).
+ */
+export class EnvironmentError extends SluiceError {
+  override name = 'EnvironmentError';
+  override readonly exitStatus = 3;
+  /** The file or folder at fault. */
+  readonly path: string;
+
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+  }
 }
 
 /** Broken invariant inside sluice. */
 export function bug(message: string): never {
-  throw new SluiceError(`${message} (this is a bug in sluice)`);
+  throw new BugError(`${message} (this is a bug in sluice)`);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { SluiceError } from '../errors.ts';
+import { classifyFault } from '../classify-fault.ts';
+import { BUG_EXIT_STATUS, SluiceError } from '../errors.ts';
+import { lastStateDbOpened } from '../state/state-errors.ts';
 
 type DefineCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
@@ -15,6 +17,16 @@ const COMMANDS: Readonly<Record<string, () => Promise<DefineCommand>>> = {
   report: async () => (await import('./report-command.ts')).defineReportCommand,
 };
 
+const EXIT_STATUS_HELP = `
+Exit status:
+  0    every task succeeded or was up to date
+  1    some task failed
+  2    refused before anything ran: usage, pipeline or plan error, another run holds the lock
+  3    the environment failed: disk full, damaged state database, .sluice/ removed during the
+       run, a native module not built (the message says what to do; nothing unfinished is kept)
+  70   a bug in sluice (SLUICE_DEBUG=1 shows where)
+  130  interrupted (Ctrl-C, SIGTERM)`;
+
 /** Runs the command line and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -23,7 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_STATUS_HELP);
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) {
     const define = await (COMMANDS[name] as () => Promise<DefineCommand>)();
@@ -47,15 +60,46 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' ? 0 : 2;
     }
-    if (error instanceof SluiceError) {
-      process.stderr.write(`sluice: ${error.message}\n`);
-      // The stack of what the pipeline's code threw, for whoever debugs it.
-      if (process.env['SLUICE_DEBUG'] === '1' && error.cause instanceof Error) process.stderr.write(`${error.cause.stack ?? ''}\n`);
-      return error.exitStatus;
-    }
-    throw error;
+    return reportError(error);
   }
 }
+
+/**
+ * Prints the one paragraph an error that ended sluice is worth, and returns the exit status.
+ * A stack trace only with SLUICE_DEBUG: a user needs what, where and what to do.
+ */
+function reportError(error: unknown): number {
+  const debug = Boolean(process.env['SLUICE_DEBUG']);
+  let known: SluiceError | undefined;
+  try {
+    known = error instanceof SluiceError ? error : classifyFault(error, { dbPath: lastStateDbOpened() });
+  } catch {
+    // Looking closer failed too: report the error as it is.
+  }
+  if (known !== undefined) {
+    process.stderr.write(`sluice: ${known.message}\n`);
+    if (debug) process.stderr.write(`${describeStack(known.cause ?? known)}\n`);
+    return known.exitStatus;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(
+    `sluice: ${message}\nThis is a bug in sluice. ` +
+      (debug ? `Where it happened:\n${describeStack(error)}\n` : 'Run again with SLUICE_DEBUG=1 to see where it happened, and report it.\n'),
+  );
+  return BUG_EXIT_STATUS;
+}
+
+function describeStack(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+// Last resort, for an error thrown where no caller waits (a timer, a stream callback).
+const exitWith = (error: unknown): void => {
+  process.exitCode = reportError(error);
+  process.exit();
+};
+process.on('uncaughtException', exitWith);
+process.on('unhandledRejection', exitWith);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -48,6 +48,8 @@ export interface AttemptOutcome {
   readonly cpuMs?: number | undefined;
   /** Peak resident memory of the task's largest process in KiB, when the backend measures it. */
   readonly maxRssKb?: number | undefined;
+  /** An output whose file system had no space left when the attempt failed: it likely failed for that. */
+  readonly noSpaceLeft?: string | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */
   readonly job?: { readonly id: string; readonly output: string } | undefined;
 }

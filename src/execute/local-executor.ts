@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../plan/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
@@ -94,6 +95,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
     const commandLauncher = task.action.kind === 'function' ? undefined : await launcherFor();
     let staged: StagedOutputs | undefined;
+    let noSpaceLeft: string | undefined;
     if (task.outputs.length > 0) {
       staged = await staging.stage(task.outputs, task.cwd, stagedOutputIndexes(task));
     }
@@ -137,7 +139,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         const { startedAt, endedAt, digests, inputDigests } = result;
         await options.onOutputsReady?.({ task, attempt }, { paths: staged.paths, startedAt, endedAt, digests, inputDigests });
         await staging.commit(staged);
-      } else await staging.discard(staged);
+      } else {
+        // Looked at before the partial outputs are removed, which frees the space again.
+        if (status === 'failed') noSpaceLeft = findFullFileSystem(staged.finals);
+        await staging.discard(staged);
+      }
     }
     return finish(status, result, error);
 
@@ -161,6 +167,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         stderrLog: task.action.kind === 'function' && result?.exitCode === 0 ? '' : stderrLog,
         stdoutLog,
         stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),
+        noSpaceLeft,
       };
     }
   }
@@ -186,6 +193,18 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   };
 }
 
+// The first of `files` whose folder's file system has no space left (statfs), if any.
+function findFullFileSystem(files: readonly string[]): string | undefined {
+  for (const file of files) {
+    try {
+      if (fsSync.statfsSync(path.dirname(file)).bavail === 0) return file;
+    } catch {
+      // The folder is gone: that says nothing about space.
+    }
+  }
+  return undefined;
+}
+
 function statusOf(result: LaunchResult): AttemptStatus {
   if (result.timedOut) return 'timed out';
   if (result.cancelled) return 'cancelled';
@@ -194,6 +213,10 @@ function statusOf(result: LaunchResult): AttemptStatus {
 }
 
 function describeSpawnError(program: string, error: { code: string; message: string }): string {
+  // A file the launcher opened for the task (a log, its output), not the program, may be what is missing.
+  if (/standard (input|output|error) file|working directory|, open '/.test(error.message)) {
+    return `could not start \`${program}\`: ${error.message}`;
+  }
   if (error.code === 'ENOENT') {
     return `program \`${program}\` not found${program.includes('/') ? '' : ` on PATH (${process.env.PATH ?? ''})`}`;
   }

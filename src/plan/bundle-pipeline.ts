@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { classifyFault } from '../classify-fault.ts';
 import { PlanError } from '../errors.ts';
 import { narrowSluiceImport } from './narrow-sluice-import.ts';
 
@@ -17,7 +18,8 @@ interface BundleMeta {
   readonly sluice: string;
   /** Hash of the local modules the pipeline file imports (not the file itself). */
   readonly modules: string;
-  readonly inputs: ReadonlyArray<{ readonly path: string; readonly size: number; readonly mtimeMs: number }>;
+  /** Every source of the bundle, with the sha1 of its content. */
+  readonly inputs: ReadonlyArray<{ readonly path: string; readonly hash: string }>;
 }
 
 /** The sluice module that `import ... from 'sluice'` in a pipeline gets: the one running. */
@@ -68,12 +70,10 @@ export async function bundlePipeline(file: string): Promise<string> {
   }
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
-  fs.mkdirSync(folder, { recursive: true });
   writeAtomically(path.join(folder, bundle), code);
   const inputs = Object.keys(result.metafile.inputs).map((input) => {
     const absolute = path.resolve(input);
-    const stat = fs.statSync(absolute);
-    return { path: absolute, size: stat.size, mtimeMs: stat.mtimeMs };
+    return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
   const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, modules, inputs };
@@ -136,18 +136,38 @@ function readMeta(metaPath: string): BundleMeta | undefined {
   }
 }
 
+// Keyed by content, the sources' and the bundle's own (its name holds the hash of its code): a
+// source edited within one mtime tick, or a bundle damaged on disk, is rebuilt, never trusted.
+// Hashing a pipeline and its modules costs well under a millisecond.
 function isFresh(meta: BundleMeta, folder: string): boolean {
-  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !fs.existsSync(path.join(folder, meta.bundle))) return false;
-  return meta.inputs.every((input) => {
-    const stat = fs.statSync(input.path, { throwIfNoEntry: false });
-    return stat !== undefined && stat.size === input.size && stat.mtimeMs === input.mtimeMs;
-  });
+  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !Array.isArray(meta.inputs)) return false;
+  const named = /-([0-9a-f]{12})\.mjs$/.exec(String(meta.bundle))?.[1];
+  if (named === undefined || hashFile(path.join(folder, meta.bundle))?.slice(0, 12) !== named) return false;
+  return meta.inputs.every((input) => typeof input.hash === 'string' && hashFile(input.path) === input.hash);
+}
+
+function hashFile(file: string): string | undefined {
+  try {
+    return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 function writeAtomically(file: string, contents: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  fs.writeFileSync(temporary, contents);
-  fs.renameSync(temporary, file);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw classifyFault(error, { writing: path.dirname(file) }) ?? error;
+  }
+  try {
+    fs.writeFileSync(temporary, contents);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw classifyFault(error, { writing: file }) ?? error;
+  }
 }
 
 

@@ -1,3 +1,4 @@
+import { classifyFault } from '../classify-fault.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import { quoteArgv } from '../process/quote-argv.ts';
@@ -73,7 +74,13 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
     },
     onTaskEnded(task, attempt, outcome) {
       buffer.push({ task, attempt, outcome });
-      if (buffer.length >= FLUSH_EVERY) flush();
+      if (buffer.length < FLUSH_EVERY) return;
+      try {
+        flush();
+      } catch (error) {
+        // A full disk or a damaged database: an EnvironmentError stops the run (run-tasks.ts).
+        throw classifyFault(error, { dbPath: store.dbPath }) ?? error;
+      }
     },
     onRunEnded() {
       runEnded = true;

@@ -1,3 +1,4 @@
+import type { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import type { TaskState } from './task-state.ts';
@@ -10,6 +11,8 @@ export interface RunSummary {
   readonly interrupted: boolean;
   /** Final outcomes of tasks that failed, in the order they ended. */
   readonly failures: readonly TaskFailure[];
+  /** The machine failed the run (a full disk, a damaged state database): no task started after it. */
+  readonly fault?: EnvironmentError | undefined;
 }
 
 export interface TaskFailure {

@@ -12,6 +12,7 @@ import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { createSuccessCommitter, type SuccessCommitter } from './commit-successes.ts';
+import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
 import { withRememberedHashes } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
@@ -170,7 +171,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && allUpToDate;
-    executor = idle
+    const backend = idle
       ? NOTHING_TO_RUN
       : await (
           options.createExecutor ??
@@ -183,20 +184,30 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
             hasFunctions ? startFunctionRunner : undefined,
           )
         )(context);
+    executor = backend;
     const recorder = createAttemptRecorder(store, runId);
     const summary = await runTasks(
       options.tasks,
-      executor,
+      guardEnvironment(executor, { stateDir: store.stateDir, dbPath: store.dbPath, logDir }),
       {
         jobs: options.jobs,
         keepGoing: options.keepGoing,
         signal: options.signal,
         dependencies,
         upToDate: survey.upToDate,
-        decide: (task) => gate.decide(task),
+        decide: (task) => gate.decide(task).catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath))),
       },
       [recorder, janitor, ...(options.listeners ?? [])],
     );
+    if (summary.fault !== undefined) {
+      // What can still be written is (the attempts, for `status`); the fault ends the run.
+      try {
+        committer.flush();
+        recorder.flush();
+        finishRun(store, runId, 'failed');
+      } catch {}
+      throw summary.fault;
+    }
     committer.flush();
     recorder.flush();
     // Its staging folders go first: the janitor removes the folders that deleting temporaries
@@ -213,6 +224,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       if (snapshot !== undefined) writeSnapshot(options.snapshot.file, snapshot);
     }
     return { ...summary, runId, survey };
+  } catch (error) {
+    // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.
+    throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;
   } finally {
     // Spawned by now, whatever the hint started, so that it is closed below.
     await hinted;

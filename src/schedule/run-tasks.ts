@@ -1,3 +1,4 @@
+import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome, Executor } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import { pickFirstFit, type PickNext } from './pick-next.ts';
@@ -76,10 +77,21 @@ export function runTasks(
     let retryTimers = new Map<number, NodeJS.Timeout>();
     let stopping = false;
     let interrupted = false;
+    let fault: EnvironmentError | undefined;
     const failures: TaskFailure[] = [];
     const pick = options.pickNext ?? pickFirstFit;
     const emit = <K extends keyof RunListener>(event: K, ...args: Parameters<NonNullable<RunListener[K]>>): void => {
-      for (const listener of listeners) (listener[event] as ((...a: unknown[]) => void) | undefined)?.apply(listener, args);
+      for (const listener of listeners) {
+        try {
+          (listener[event] as ((...a: unknown[]) => void) | undefined)?.apply(listener, args);
+        } catch (error) {
+          // A listener that could not write (the attempts, on a full disk) stops the run as a
+          // task the machine failed does; anything else is a bug and goes on up.
+          if (!(error instanceof EnvironmentError)) throw error;
+          fault ??= error;
+          stop();
+        }
+      }
     };
 
     const slotsFor = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
@@ -165,7 +177,7 @@ export function runTasks(
       if (options.decide !== undefined && record.attempts === 1) {
         decisionFor(task, options.decide).then(
           (run) => (run && !stopping ? submit(task, record) : skipUpToDate(task, record, run)),
-          (error: unknown) => ended(task, internalFailure(task, error)),
+          (error: unknown) => crashed(task, error),
         );
       } else submit(task, record);
     };
@@ -236,8 +248,18 @@ export function runTasks(
       }
       executor.submit({ task, attempt: record.attempts, freeSlot, onStart, onHeld }).then(
         (outcome) => ended(task, outcome),
-        (error: unknown) => ended(task, internalFailure(task, error)),
+        (error: unknown) => crashed(task, error),
       );
+    };
+
+    // A task the backend could not run. A fault of the machine (a full disk) would fail every
+    // task after it the same way: the run stops, and it ends the run.
+    const crashed = (task: Task, error: unknown): void => {
+      if (error instanceof EnvironmentError) {
+        fault ??= error;
+        stop();
+      }
+      ended(task, internalFailure(task, error));
     };
 
     const ended = (task: Task, outcome: AttemptOutcome): void => {
@@ -323,6 +345,7 @@ export function runTasks(
         endedAt: Date.now(),
         interrupted,
         failures,
+        fault,
       };
       emit('onRunEnded', summary);
       resolve(summary);

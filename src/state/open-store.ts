@@ -6,7 +6,9 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { stateDbPathOf, stateDirOf } from './state-dir.ts';
-import { StateError } from './state-errors.ts';
+import { classifyFault } from '../classify-fault.ts';
+import { EnvironmentError } from '../errors.ts';
+import { noteStateDbOpened, StateError } from './state-errors.ts';
 
 export interface StateStore {
   readonly db: Database.Database;
@@ -26,10 +28,11 @@ const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Databa
 /** Opens (creating if needed) the state database of the pipeline folder `root`. */
 export function openStore(root: string): StateStore {
   const stateDir = stateDirOf(root);
-  fs.mkdirSync(stateDir, { recursive: true });
   const dbPath = stateDbPathOf(root);
+  noteStateDbOpened(dbPath);
   let db: Database.Database;
   try {
+    fs.mkdirSync(stateDir, { recursive: true });
     db = new Sqlite(dbPath);
     // WAL: readers (`sluice status`) never block the run, and a commit is one append. NORMAL
     // syncs at checkpoints only: a SIGKILL loses nothing committed, a power cut may lose the
@@ -41,7 +44,7 @@ export function openStore(root: string): StateStore {
     migrate(db, dbPath);
   } catch (error) {
     if (error instanceof StateError) throw error;
-    throw new StateError(
+    throw classifyFault(error, { dbPath, writing: stateDir }) ?? nativeModuleFault(error) ?? new StateError(
       `Cannot open the state database ${dbPath}: ${(error as Error).message}. ` +
         'If it is damaged, delete it; every task will then run again.',
       dbPath,
@@ -67,6 +70,22 @@ export function openStore(root: string): StateStore {
       if (db.open) db.close();
     },
   };
+}
+
+// better-sqlite3 loads its compiled part when the first database opens: an install with
+// --ignore-scripts, or one made for another Node, has none that loads.
+function nativeModuleFault(error: unknown): EnvironmentError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header|wrong ELF class|better_sqlite3\.node/.test(message)) return undefined;
+  const packageDir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+  const project = path.dirname(path.dirname(packageDir));
+  return new EnvironmentError(
+    `sluice could not load better-sqlite3's native module (${message.split('\n')[0]?.replace(/\.?\s*Tried:.*$/, '')}): ` +
+      `it was not built for this Node (${process.version}), e.g. after an install with --ignore-scripts. ` +
+      `Run \`npm rebuild better-sqlite3\` in ${project}, then run sluice again.`,
+    packageDir,
+    { cause: error },
+  );
 }
 
 function migrate(db: Database.Database, dbPath: string): void {

@@ -2,13 +2,28 @@
 
 import fs from 'node:fs';
 
-/** False only when no process has this pid (ESRCH); another user's process counts as alive. */
+/**
+ * False when no process has this pid (ESRCH) or it has exited and only waits for its parent to
+ * reap it (a zombie, state Z or X in /proc/<pid>/stat); another user's process counts as alive.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+  const state = readStatFields(pid)?.[0];
+  return state !== 'Z' && state !== 'X';
+}
+
+// The fields of /proc/<pid>/stat after the command name (field 3 onwards); undefined off Linux.
+function readStatFields(pid: number): string[] | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
   }
 }
 
@@ -17,14 +32,7 @@ export function isProcessAlive(pid: number): boolean {
  * undefined elsewhere or when the process is gone. A reused pid has a different start time.
  */
 export function readProcessStart(pid: number): string | undefined {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
-  } catch {
-    return undefined;
-  }
+  return readStatFields(pid)?.[19];
 }
 
 /** Changes at every boot, so a lock left before a restart is known stale whatever its pid. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { classifyFault } from '../classify-fault.ts';
 import { stateDirOf } from './state-dir.ts';
 import {
   judgeLockHolder,
@@ -15,7 +16,7 @@ import {
   type ProcessProbes,
 } from './judge-lock-holder.ts';
 import { readBootId, readProcessStart } from './process-start.ts';
-import { RunLockedError, StateError } from './state-errors.ts';
+import { LockBusyError, RunLockedError } from './state-errors.ts';
 
 export interface RunLock {
   readonly path: string;
@@ -40,7 +41,11 @@ const MAX_TRIES = 50;
 /** Takes the lock of the pipeline folder `root`, or throws RunLockedError naming the holder. */
 export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
   const stateDir = stateDirOf(root);
-  fs.mkdirSync(stateDir, { recursive: true });
+  try {
+    fs.mkdirSync(stateDir, { recursive: true });
+  } catch (error) {
+    throw classifyFault(error, { writing: stateDir }) ?? error;
+  }
   const lockPath = path.join(stateDir, 'lock');
   const info: LockInfo = {
     pid: process.pid,
@@ -54,7 +59,12 @@ export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
   // Written whole under a private name, then linked into place: link(2) fails if the lock exists,
   // like O_EXCL, and nobody can ever read a half-written lock (also true on NFS).
   const draft = `${lockPath}.${process.pid}.${info.token}.tmp`;
-  fs.writeFileSync(draft, `${JSON.stringify(info)}\n`);
+  try {
+    fs.writeFileSync(draft, `${JSON.stringify(info)}\n`);
+  } catch (error) {
+    fs.rmSync(draft, { force: true });
+    throw classifyFault(error, { writing: lockPath }) ?? error;
+  }
   const probes = options.probes ?? SYSTEM_PROBES;
   let note: string | undefined;
   try {
@@ -74,7 +84,7 @@ export function acquireRunLock(root: string, options: RunLockOptions): RunLock {
   } finally {
     fs.rmSync(draft, { force: true });
   }
-  throw new StateError(`Could not take the lock ${lockPath}: other processes keep taking it`, lockPath);
+  throw new LockBusyError(`Could not take the lock ${lockPath}: other processes keep taking it; run again once they are done`, lockPath);
 }
 
 function holdLock(lockPath: string, info: LockInfo, note: string | undefined): RunLock {

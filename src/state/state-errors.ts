@@ -1,17 +1,13 @@
 // Errors of the state layer: the database in `.sluice/` and the one-run-per-folder lock.
 
-import { SluiceError } from '../errors.ts';
+import { EnvironmentError, SluiceError } from '../errors.ts';
 
-/** `.sluice/` cannot be used: the database is damaged or from a newer sluice, or the lock is contested. */
-export class StateError extends SluiceError {
+/**
+ * `.sluice/` cannot be used: the database is damaged, unreadable or from a newer sluice. An
+ * environment fault (exit 3): the pipeline is fine, the folder's state is not.
+ */
+export class StateError extends EnvironmentError {
   override name = 'StateError';
-  /** The file at fault: the database or the lock. */
-  readonly path: string;
-
-  constructor(message: string, path: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.path = path;
-  }
 }
 
 export interface LockHolder {
@@ -23,12 +19,23 @@ export interface LockHolder {
 }
 
 /**
- * Another sluice is running in this folder. `exitStatus` stays 1, not 2: the pipeline is fine
- * and may be run again as it is once the other run ends; `holder` says which run to wait for.
+ * The folder's lock could not be taken: refused before anything ran, so exit 2, as a usage
+ * error. The pipeline is fine and may be run again as it is once the other run ends.
  */
-export class RunLockedError extends SluiceError {
-  override name = 'RunLockedError';
+export class LockBusyError extends SluiceError {
+  override name = 'LockBusyError';
+  override readonly exitStatus = 2;
   readonly lockPath: string;
+
+  constructor(message: string, lockPath: string) {
+    super(message);
+    this.lockPath = lockPath;
+  }
+}
+
+/** Another sluice is running in this folder; `holder` says which run to wait for. */
+export class RunLockedError extends LockBusyError {
+  override name = 'RunLockedError';
   readonly holder: LockHolder;
 
   constructor(lockPath: string, holder: LockHolder, note = '') {
@@ -36,8 +43,20 @@ export class RunLockedError extends SluiceError {
       `Another sluice run is in progress in this folder: pid ${holder.pid} on ${holder.hostname}, ` +
         `started ${holder.startedAt}, command \`${holder.command}\`${note}. ` +
         `Wait for it to finish, or stop it; the lock is ${lockPath}.`,
+      lockPath,
     );
-    this.lockPath = lockPath;
     this.holder = holder;
   }
+}
+
+// The state database this process opened last: SQLite's errors name no file, and one that
+// reaches the command line (a write in a timer) is reported with it.
+let lastStateDb: string | undefined;
+
+export function noteStateDbOpened(dbPath: string): void {
+  lastStateDb = dbPath;
+}
+
+export function lastStateDbOpened(): string | undefined {
+  return lastStateDb;
 }

@@ -119,11 +119,16 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
 
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const draft = `${file}.${process.pid}.tmp`;
   const body: SnapshotFile = { format: FORMAT, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, stamps: snapshot.stamps };
-  fs.writeFileSync(draft, JSON.stringify(body));
-  fs.renameSync(draft, file);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(draft, JSON.stringify(body));
+    fs.renameSync(draft, file);
+  } catch {
+    // A full disk: without the snapshot the next run only checks every task, as it would anyway.
+    fs.rmSync(draft, { force: true });
+  }
 }
 
 /** Deletes every snapshot under `root`: whatever happens next, the full check runs. */

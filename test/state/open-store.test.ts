@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/state/open-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/schema.ts';
+import { EnvironmentError } from '../../src/errors.ts';
 import { StateError } from '../../src/state/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
 
@@ -60,20 +61,22 @@ test('a database from a newer sluice is refused with a StateError', () => {
   assert.throws(() => openStore(root), (error: unknown) => {
     assert.ok(error instanceof StateError);
     assert.match(error.message, /newer than this sluice understands/);
-    assert.equal(error.exitStatus, 1);
+    assert.equal(error.exitStatus, 3, 'an environment fault');
     return true;
   });
 });
 
-test('a file that is not a database gives a StateError that names it', () => {
+test('a file that is not a database is a damaged database: the error names it and says what to do', () => {
   const root = makeTempDir();
   fs.mkdirSync(path.join(root, '.sluice'));
   const dbPath = path.join(root, '.sluice', 'state.db');
   fs.writeFileSync(dbPath, 'this is not sqlite'.repeat(100));
   assert.throws(() => openStore(root), (error: unknown) => {
-    assert.ok(error instanceof StateError);
+    assert.ok(error instanceof EnvironmentError);
     assert.equal(error.path, dbPath);
-    assert.ok(error.message.startsWith('Cannot open the state database'));
+    assert.equal(error.exitStatus, 3);
+    assert.ok(error.message.startsWith(`The state database ${dbPath} is damaged (file is not a database)`), error.message);
+    assert.match(error.message, /then run again: sluice starts a new one/);
     return true;
   });
 });

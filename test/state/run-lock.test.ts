@@ -8,6 +8,7 @@ import readline from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { judgeLockHolder, type LockInfo, type ProcessProbes } from '../../src/state/judge-lock-holder.ts';
+import { readBootId, readProcessStart } from '../../src/state/process-start.ts';
 import { acquireRunLock } from '../../src/state/run-lock.ts';
 import { RunLockedError } from '../../src/state/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
@@ -34,7 +35,7 @@ test('a second run is refused with a message naming the running pid; a SIGKILLed
       assert.ok(error instanceof RunLockedError);
       assert.equal(error.holder.pid, child.pid);
       assert.equal(error.holder.command, 'hold-lock hold');
-      assert.equal(error.exitStatus, 1);
+      assert.equal(error.exitStatus, 2, 'refused before anything ran');
       assert.ok(error.message.startsWith('Another sluice run is in progress in this folder'));
       assert.match(error.message, new RegExp(`pid ${child.pid} on ${os.hostname()}`));
       return true;
@@ -145,4 +146,43 @@ test('judgeLockHolder: another host cannot be probed; a new boot or a dead pid m
   assert.equal(judgeLockHolder(holder, probes({ processStart: () => '101' })).alive, false);
   // Without /proc (not Linux) a live pid is trusted.
   assert.equal(judgeLockHolder(holder, probes({ processStart: () => undefined })).alive, true);
+});
+
+test('a lock whose holder is a zombie (exited, not reaped by its parent) is taken over', async (t) => {
+  if (!fs.existsSync('/proc/self/stat')) return t.skip('needs /proc to see a zombie');
+  const root = makeTempDir();
+  // The parent forks a child that exits at once and is never reaped: a real zombie.
+  const parent = spawn('python3', ['-c', 'import os, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(600)'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const lines = readline.createInterface({ input: parent.stdout! })[Symbol.asyncIterator]();
+    const zombie = Number(await nextLine(lines));
+    assert.ok(zombie > 0);
+    const stateOf = (): string => {
+      const text = fs.readFileSync(`/proc/${zombie}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' ')[0] ?? '';
+    };
+    for (let tries = 0; stateOf() !== 'Z'; tries += 1) {
+      assert.ok(tries < 1000, 'the child became a zombie');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    fs.mkdirSync(path.join(root, '.sluice'));
+    const holder = {
+      pid: zombie,
+      hostname: os.hostname(),
+      startedAt: new Date().toISOString(),
+      command: 'sluice run',
+      token: 'zombie',
+      bootId: readBootId(),
+      processStart: readProcessStart(zombie),
+    };
+    fs.writeFileSync(path.join(root, '.sluice', 'lock'), JSON.stringify(holder));
+    const lock = acquireRunLock(root, { command: 'sluice run' });
+    assert.match(lock.note ?? '', new RegExp(`left by pid ${zombie} .*no longer running`));
+    lock.release();
+  } finally {
+    parent.kill('SIGKILL');
+    await once(parent, 'exit');
+  }
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SluiceError } from '../../errors.ts';
 import { openStore } from '../../state/open-store.ts';
 import { stateDbPathOf } from '../../state/state-dir.ts';
-import { StateError } from '../../state/state-errors.ts';
+import { classifyFault } from '../../classify-fault.ts';
 import { findReportRun, readReportData } from './read-report-data.ts';
 import { renderReport } from './render-report.ts';
 
@@ -17,16 +17,17 @@ export interface WriteReportOptions {
   readonly stderrTailLines?: number;
 }
 
-/** The report could not be made: no such run, or the file could not be written. */
+/** The report could not be made: no such run, or the file could not be written. Exit 2. */
 export class ReportError extends SluiceError {
   override name = 'ReportError';
+  override readonly exitStatus = 2;
 }
 
 /** Writes the HTML report of a recorded run; returns the run's id and where the file went. */
 export async function writeRunReport(options: WriteReportOptions): Promise<{ runId: string; file: string }> {
   const dbPath = stateDbPathOf(options.root);
   // Opening would create an empty database: a report of nothing should say so instead.
-  if (!fs.existsSync(dbPath)) throw new StateError(`No sluice run recorded in ${path.resolve(options.root)}: ${dbPath} does not exist`, dbPath);
+  if (!fs.existsSync(dbPath)) throw new ReportError(`No sluice run recorded in ${path.resolve(options.root)}: ${dbPath} does not exist`);
   const store = openStore(options.root);
   let html: string;
   let runId: string;
@@ -56,7 +57,7 @@ export async function writeRunReport(options: WriteReportOptions): Promise<{ run
     fs.renameSync(temporary, file);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
-    throw new ReportError(`Cannot write the report ${options.file}: ${(error as Error).message}`, { cause: error });
+    throw classifyFault(error, { writing: options.file }) ?? new ReportError(`Cannot write the report ${options.file}: ${(error as Error).message}`, { cause: error });
   }
   return { runId, file };
 }

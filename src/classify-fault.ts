@@ -1,0 +1,109 @@
+// Which raw errors are faults of the machine rather than of sluice or the pipeline, and the one
+// paragraph that says so: the path, the cause, what to do. Used wherever sluice writes (the
+// bundle cache, the lock, the state database, logs and outputs) and, last, by the command line.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { EnvironmentError } from './errors.ts';
+
+/** Where the fault happened, when the raw error does not say (a `write(2)` has no path). */
+export interface FaultPlace {
+  /** The state database: SQLite's errors name no file. */
+  readonly dbPath?: string | undefined;
+  /** The file or folder being written. */
+  readonly writing?: string | undefined;
+}
+
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+const SQLITE_DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/** The environment fault `error` is, or undefined when it is something else. */
+export function classifyFault(error: unknown, place: FaultPlace = {}): EnvironmentError | undefined {
+  if (error instanceof EnvironmentError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const code = String((error as { code?: unknown }).code ?? '');
+  const sqlite = error.name === 'SqliteError' || code.startsWith('SQLITE_');
+  const errnoPath = (error as NodeJS.ErrnoException).path;
+  // SQLite's errors are the database's; another error without a path is not (a log, an output).
+  const where = (sqlite ? place.dbPath : errnoPath ?? place.writing) ?? 'a file (the error does not say which)';
+  const cause = error.message.startsWith(code) ? error.message : `${code}: ${error.message}`;
+  if (DISK_FULL.has(code) || code === 'SQLITE_IOERR_WRITE' && /disk|full/i.test(error.message)) {
+    return new EnvironmentError(
+      `The disk is full: sluice could not write ${where} (${cause}). Free some space on that ` +
+        'file system and run again: nothing half-written was kept, and the tasks that did not finish run again.',
+      where,
+      { cause: error },
+    );
+  }
+  if (sqlite && SQLITE_DAMAGED.test(code)) return damagedDatabase(where, error);
+  if (code === 'SQLITE_READONLY_DBMOVED') {
+    return new EnvironmentError(
+      `The state database ${where} was moved or removed while sluice ran (${cause}). Run again: sluice starts a new one, ` +
+        'and with its state gone runs every task again.',
+      where,
+      { cause: error },
+    );
+  }
+  if (code === 'EROFS' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
+    return new EnvironmentError(
+      `sluice cannot write ${where}: ${code === 'EROFS' ? 'the file system is' : 'it or its folder is'} read-only (${cause}). ` +
+        'Make it writable, or run sluice where it may write.',
+      where,
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM') {
+    return new EnvironmentError(
+      `sluice may not write ${where}: permission denied (${cause}). Give the user running sluice write access to it, then run again.`,
+      where,
+      { cause: error },
+    );
+  }
+  if (code === 'ENOTDIR' || (code === 'EEXIST' && (error as NodeJS.ErrnoException).syscall === 'mkdir')) {
+    const file = findFileInTheWay(where);
+    return new EnvironmentError(
+      `sluice needs ${file} to be a folder, but it is a file (${cause}). Move the file away, then run again.`,
+      file,
+      { cause: error },
+    );
+  }
+  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
+    return new EnvironmentError(
+      `The disk failed to read or write ${where} (${cause}). Check the disk (dmesg may say more), then run again.`,
+      where,
+      { cause: error },
+    );
+  }
+  return undefined;
+}
+
+/** The state database at `dbPath` cannot be read as one. */
+export function damagedDatabase(dbPath: string, cause: unknown): EnvironmentError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new EnvironmentError(
+    `The state database ${dbPath} is damaged (${reason}). Delete it with the files beside it ` +
+      `(\`rm ${shellWord(dbPath)}*\`), or move them aside, then run again: sluice starts a new one. Losing it only means ` +
+      'that every task runs once more; no output is touched.',
+    dbPath,
+    { cause },
+  );
+}
+
+// A path as one word of a POSIX shell command, for messages the user may paste.
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+// The nearest of `file` and its parent folders that exists and is not a folder.
+function findFileInTheWay(file: string): string {
+  for (let at = file; path.dirname(at) !== at; at = path.dirname(at)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(at);
+    } catch {
+      continue; // missing, or below the file in the way
+    }
+    if (!stat.isDirectory()) return at;
+  }
+  return file;
+}
