@@ -4,6 +4,7 @@ import { parseDurationText } from './parse-duration.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { normalizeLogs, type StepLog } from './normalize-log.ts';
 import type { ParamValue } from './task.ts';
 
 export interface StepInput {
@@ -31,6 +32,9 @@ export interface NormalizedStep {
   readonly inputShape: 'none' | 'single' | 'list' | 'record';
   readonly outputShape: 'single' | 'list' | 'record';
   readonly outputs: readonly StepOutput[];
+  /** Log files the task writes in place (`log`); not outputs. */
+  readonly logs: readonly StepLog[];
+  readonly logShape: 'none' | 'single' | 'list' | 'record';
   /** Wildcards bound by the non-gather inputs. */
   readonly wildcards: readonly string[];
   readonly action: StepAction;
@@ -90,8 +94,10 @@ export function normalizeStep(
       );
     }
   }
+  const { logs, shape: logShape } = normalizeLogs(spec.log, where, wildcards);
   const known = [
     ...wildcards,
+    ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
     ...paramNames.map((param) => `param.${param}`),
@@ -102,6 +108,8 @@ export function normalizeStep(
     inputShape: spec.in === undefined ? 'none' : typeof spec.in === 'string' ? 'single' : Array.isArray(spec.in) ? 'list' : 'record',
     outputShape: typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record',
     outputs,
+    logs,
+    logShape,
     wildcards,
     action: normalizeAction(spec.run, where('run'), known),
     cpus: checkPositive(spec.cpus ?? 1, where('cpus'), 'cpus'),

@@ -151,6 +151,7 @@ function assignTasks(
         action: buildAction(task, id),
         inputs: task.inputs,
         outputs: task.outputs,
+        logs: task.logs.length === 0 ? undefined : task.logs,
         stdoutOutput: step.stdoutOutput,
         cwd: dir,
         resources,
@@ -184,12 +185,20 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       makers.set(output, task);
     }
   }
+  const logWriters = findLogWriters(tasks, makers, file);
   const dependencies = new Map<number, readonly number[]>();
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     let needs: Set<number> | undefined;
     for (let j = 0; j < task.inputs.length; j += 1) {
       const input = task.inputs[j] as string;
+      const writer = logWriters?.get(input);
+      if (writer !== undefined) {
+        throw new PlanError(
+          `Log \`${input}\` of step \`${writer.step}\` ${describeTask(writer)} is an input of step \`${task.step}\` ${describeTask(task)}: ` +
+            `every attempt rewrites a log and no run waits for it; declare it in \`out\` if another step reads it (${file})`,
+        );
+      }
       const maker = makers.get(input);
       if (maker === undefined) {
         if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {
@@ -208,6 +217,35 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
     throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`);
   }
   return dependencies;
+}
+
+// Every task's log paths, each of which must be no output and no other log (null: no logs).
+function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<string, Task>, file: string): Map<string, Task> | null {
+  let writers: Map<string, Task> | null = null;
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    if (task.logs === undefined) continue;
+    for (const log of task.logs) {
+      const maker = makers.get(log);
+      if (maker !== undefined) {
+        throw new PlanError(
+          `Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is also an output of step \`${maker.step}\` ${describeTask(maker)}: ` +
+            `a log is written in place and kept on failure, an output is staged (${file})`,
+        );
+      }
+      writers ??= new Map();
+      const other = writers.get(log);
+      if (other !== undefined) {
+        throw new PlanError(
+          other === task
+            ? `Log \`${log}\` is declared twice by step \`${task.step}\` ${describeTask(task)} (${file})`
+            : `Two tasks would write log \`${log}\`: step \`${other.step}\` ${describeTask(other)} and step \`${task.step}\` ${describeTask(task)} (${file})`,
+        );
+      }
+      writers.set(log, task);
+    }
+  }
+  return writers;
 }
 
 function selectTargets(

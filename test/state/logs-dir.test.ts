@@ -43,7 +43,8 @@ test('pruning keeps the newest runs (logs and rows) and the current one', () => 
   const removed = pruneRuns(store, { keep: 20, currentRunId: ids[0] });
   assert.deepEqual(removed.sort(compareRunIds), ['20250101-000000-1', ...ids.slice(1, 5)]);
   const left = fs.readdirSync(path.join(root, '.sluice', 'logs')).sort();
-  assert.deepEqual(left, [...ids.slice(0, 1), ...ids.slice(5), 'keep-me'].sort());
+  // sizes.json: each run's log bytes, for the byte budget.
+  assert.deepEqual(left, [...ids.slice(0, 1), ...ids.slice(5), 'keep-me', 'sizes.json'].sort());
   assert.deepEqual(listRuns(store, 100).map((r) => r.id).sort(compareRunIds), [ids[0], ...ids.slice(5)]);
   assert.deepEqual(readAttempts(store, ids[1]!), [], 'attempts went with their run');
   assert.equal(readAttempts(store, ids[5]!).length, 1);

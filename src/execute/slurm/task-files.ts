@@ -19,6 +19,8 @@ export interface TaskFile {
   readonly task: Task;
   readonly killGraceMs?: number | undefined;
   readonly stderrTailLines?: number | undefined;
+  /** Bytes kept of each captured stream (state/log-limits.ts). */
+  readonly streamCapBytes?: number | undefined;
 }
 
 /** What the node reports: the local executor's outcome of the attempt. */
