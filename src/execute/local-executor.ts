@@ -11,7 +11,7 @@ import { startFunctionTask, type FunctionLaunchResult } from './start-function-t
 import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
 import { readLogLimits } from '../state/log-limits.ts';
-import { boundCapture } from './bound-capture.ts';
+import { boundCapture } from '../state/bound-capture.ts';
 import { prepareTaskLogs, readLogTails } from './task-logs.ts';
 
 export interface LocalExecutorOptions {
@@ -30,6 +30,11 @@ export interface LocalExecutorOptions {
    * Default: `LOG_LIMITS.streamBytes`, or `SLUICE_LOG_CAP` (state/log-limits.ts).
    */
   readonly streamCapBytes?: number;
+  /**
+   * Standard output captures are printed once the task ended (`sluice map` without `--out`):
+   * left whole here (but for an empty one, removed), the printer bounds each once printed.
+   */
+  readonly stdoutPrinted?: boolean;
   /** SIGTERM → SIGKILL grace period after a timeout or cancel. */
   readonly killGraceMs?: number;
   /**
@@ -160,7 +165,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       if (result === undefined && staged !== undefined) await staging.discard(staged);
       // An empty stream leaves no file; one past the cap keeps its first and last parts.
       const keptStderr = await boundCapture(stderrLog, streamCapBytes);
-      const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, streamCapBytes));
+      const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, options.stdoutPrinted === true ? Infinity : streamCapBytes));
       const tailLines = options.stderrTailLines ?? 10;
       return {
         status,

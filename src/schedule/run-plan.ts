@@ -42,6 +42,11 @@ export interface RunPlanOptions extends PlannedRun {
   readonly listeners?: readonly RunListener[];
   readonly killGraceMs?: number;
   readonly stderrTailLines?: number;
+  /**
+   * A listener prints each task's standard output from its capture and bounds the capture then
+   * (report/print-task-output.ts): the executor leaves those captures whole.
+   */
+  readonly stdoutPrinted?: boolean;
   /** Another backend (tests, Slurm); default: local processes and worker threads. */
   readonly createExecutor?: (context: ExecutorContext) => Promise<Executor>;
   /** Told about the survey before any task starts (e.g. to print "nothing to do"). */
@@ -243,6 +248,8 @@ function createDefaultExecutor(
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
+      streamCapBytes: readLogLimits().streamBytes,
+      stdoutPrinted: options.stdoutPrinted,
       onOutputsReady: ({ task, attempt }, { paths, startedAt, endedAt, digests, inputDigests }) =>
         context.commit(task, attempt, startedAt, endedAt, paths, digests, inputDigests),
       outputsToDigest: context.outputsRead,

@@ -32,6 +32,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     killGraceMs: spec.killGraceMs,
     stderrTailLines: spec.stderrTailLines,
     streamCapBytes: spec.streamCapBytes,
+    stdoutPrinted: spec.stdoutPrinted,
     createFunctionRunner: createRunner,
   });
   let signalled = false;

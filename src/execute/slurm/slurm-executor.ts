@@ -36,6 +36,8 @@ export interface SlurmExecutorOptions {
   readonly execTaskCommand?: readonly string[];
   readonly killGraceMs?: number | undefined;
   readonly stderrTailLines?: number | undefined;
+  /** Tasks' standard output is printed from its capture once they end (LocalExecutorOptions). */
+  readonly stdoutPrinted?: boolean | undefined;
   readonly batchWindowMs?: number;
   readonly pollMinMs?: number;
   readonly pollMaxMs?: number;
@@ -145,6 +147,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       stderrTailLines: options.stderrTailLines,
       // The submitting sluice's cap, whatever environment the job gets.
       streamCapBytes,
+      stdoutPrinted: options.stdoutPrinted,
     };
     fs.writeFileSync(attempt.taskFile, JSON.stringify(spec));
   }

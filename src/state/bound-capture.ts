@@ -6,7 +6,8 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 
 /**
- * Bounds one captured stream once its attempt has ended; returns whether a file is left. The
+ * Bounds one captured stream once its attempt has ended; returns whether a file is left. Never
+ * throws. The
  * stat and the removal are synchronous (microseconds each, see atomic-outputs.ts); the rare
  * trim reads and writes at most `capBytes`.
  */
@@ -27,7 +28,14 @@ export async function boundCapture(file: string, capBytes: number): Promise<bool
     }
     return false;
   }
-  if (size > capBytes) await trimToCap(file, size, capBytes);
+  if (size > capBytes) {
+    try {
+      await trimToCap(file, size, capBytes);
+    } catch {
+      // Left whole (a full disk, say): a log too long is better than a failed run.
+      await fs.rm(`${file}.${process.pid}.trim`, { force: true });
+    }
+  }
   return true;
 }
 
