@@ -226,6 +226,10 @@ function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<string, Task
     const task = tasks[i] as Task;
     if (task.logs === undefined) continue;
     for (const log of task.logs) {
+      // An attempt removes a stale log as it starts.
+      if (path.resolve(task.cwd, log) === file) {
+        throw new PlanError(`Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is the pipeline file ${file}: each attempt would remove it`);
+      }
       const maker = makers.get(log);
       if (maker !== undefined) {
         throw new PlanError(

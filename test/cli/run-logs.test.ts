@@ -150,6 +150,7 @@ export default pipeline({
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 42 as never, run: cmd('true') })`, /Expected step `a` \(log\) of .* to be a path, a list of paths or a record of named paths, got `42`/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: [], run: cmd('true') })`, /to be a path, a list of paths or a record of named paths, got an empty list/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'data/{s}.txt', run: cmd('true') })`, /Log `data\/a\.txt` of step `a` \(s=a\) is an input of step `a` \(s=a\)/],
+      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: './pipeline.ts', run: cmd('true') })`, /Log `pipeline\.ts` of step `a` \(s=a\) is the pipeline file .*pipeline\.ts: each attempt would remove it/],
       [
         `a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'logs/{s}.log', run: cmd('true') }),
          b: step({ in: 'data/{s}.txt', out: 'out/{s}.b', log: 'logs/{s}.log', run: cmd('true') })`,
