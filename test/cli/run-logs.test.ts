@@ -41,6 +41,12 @@ export default pipeline({
     // The outputs of the failed task are gone; its log is not an output.
     assert.equal(fs.existsSync(path.join(dir, 'out/b.txt')), false);
 
+    // The same in the JSON events, for other programs.
+    const json = await runSluice(['run', '--json', 'out/b.txt'], { cwd: dir });
+    assert.equal(json.code, 1, json.stderr);
+    const failed = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event?: string; type?: string; logs?: unknown }).find((event) => event.logs !== undefined);
+    assert.deepEqual(failed?.logs, [{ path: 'logs/check/b.log', tail: ['checking data/b.txt', 'line 1 of the diagnosis', 'line 2 of the diagnosis', 'line 3 of the diagnosis', 'record 7 is corrupt'] }]);
+
     // A log is not an output: a missing one does not make a task run again.
     fs.rmSync(path.join(dir, 'logs/check/a.log'));
     const again = await runSluice(['run', '--dry-run', 'out/a.txt'], { cwd: dir });
