@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
+import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
@@ -217,39 +218,6 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
     throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`);
   }
   return dependencies;
-}
-
-// Every task's log paths, each of which must be no output and no other log (null: no logs).
-function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<string, Task>, file: string): Map<string, Task> | null {
-  let writers: Map<string, Task> | null = null;
-  for (let i = 0; i < tasks.length; i += 1) {
-    const task = tasks[i] as Task;
-    if (task.logs === undefined) continue;
-    for (const log of task.logs) {
-      // An attempt removes a stale log as it starts.
-      if (path.resolve(task.cwd, log) === file) {
-        throw new PlanError(`Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is the pipeline file ${file}: each attempt would remove it`);
-      }
-      const maker = makers.get(log);
-      if (maker !== undefined) {
-        throw new PlanError(
-          `Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is also an output of step \`${maker.step}\` ${describeTask(maker)}: ` +
-            `a log is written in place and kept on failure, an output is staged (${file})`,
-        );
-      }
-      writers ??= new Map();
-      const other = writers.get(log);
-      if (other !== undefined) {
-        throw new PlanError(
-          other === task
-            ? `Log \`${log}\` is declared twice by step \`${task.step}\` ${describeTask(task)} (${file})`
-            : `Two tasks would write log \`${log}\`: step \`${other.step}\` ${describeTask(other)} and step \`${task.step}\` ${describeTask(task)} (${file})`,
-        );
-      }
-      writers.set(log, task);
-    }
-  }
-  return writers;
 }
 
 function selectTargets(
