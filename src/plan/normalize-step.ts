@@ -34,7 +34,6 @@ export interface NormalizedStep {
   readonly outputs: readonly StepOutput[];
   /** Log files the task writes in place (`log`); not outputs. */
   readonly logs: readonly StepLog[];
-  readonly logShape: 'none' | 'single' | 'list' | 'record';
   /** Wildcards bound by the non-gather inputs. */
   readonly wildcards: readonly string[];
   readonly action: StepAction;
@@ -94,7 +93,7 @@ export function normalizeStep(
       );
     }
   }
-  const { logs, shape: logShape } = normalizeLogs(spec.log, where, wildcards);
+  const { logs } = normalizeLogs(spec.log, where, wildcards);
   const known = [
     ...wildcards,
     ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
@@ -109,7 +108,6 @@ export function normalizeStep(
     outputShape: typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record',
     outputs,
     logs,
-    logShape,
     wildcards,
     action: normalizeAction(spec.run, where('run'), known),
     cpus: checkPositive(spec.cpus ?? 1, where('cpus'), 'cpus'),
