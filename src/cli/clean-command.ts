@@ -27,6 +27,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     try {
       forgetSnapshots(root);
       let removed = 0;
+      let logs = 0;
       for (const task of plan.tasks.filter((task) => names.includes(task.step))) {
         for (const output of task.outputs) {
           const file = path.resolve(task.cwd, output);
@@ -35,9 +36,21 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
             removed++;
           }
         }
+        // Its logs too: they tell how outputs that are gone now were made, and no run replaces
+        // the log of a task that no longer runs (a later run writes the others anew).
+        for (const log of task.logs ?? []) {
+          const file = path.resolve(task.cwd, log);
+          if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() === true) {
+            fs.rmSync(file, { force: true });
+            logs++;
+          }
+        }
       }
       const forgotten = forgetSteps(store, names);
-      process.stderr.write(`sluice: removed ${removed} output${removed === 1 ? '' : 's'} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${names.join(', ')}\n`);
+      const logNote = logs === 0 ? '' : `, ${logs} log${logs === 1 ? '' : 's'}`;
+      process.stderr.write(
+        `sluice: removed ${removed} output${removed === 1 ? '' : 's'}${logNote} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${names.join(', ')}\n`,
+      );
     } finally {
       store.close();
       lock.release();

@@ -56,6 +56,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       listeners: [flags.json === true ? createJsonEvents(process.stdout) : printer, ...(flags.quiet ? [] : [progress])],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,
+      stdoutPrinted: flags.json !== true,
       functionRunner: flags.functionRunner,
       createExecutor:
         flags.slurm === undefined
@@ -72,6 +73,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
                 steps: flags.slurm?.steps,
                 killGraceMs: DEFAULTS.killGraceMs,
                 stderrTailLines: DEFAULTS.stderrTailLines,
+                stdoutPrinted: flags.json !== true,
               });
             },
     });

@@ -44,6 +44,8 @@ export interface AttemptOutcome {
   readonly stdoutLog?: string | undefined;
   /** Last lines of standard error, for the failure report. */
   readonly stderrTail: readonly string[];
+  /** Last lines of each log the step declares (`log`), for the failure report of a failed attempt. */
+  readonly logTails?: readonly LogTail[] | undefined;
   /** User + system CPU time of the task's processes, when the backend measures it. */
   readonly cpuMs?: number | undefined;
   /** Peak resident memory of the task's largest process in KiB, when the backend measures it. */
@@ -52,6 +54,14 @@ export interface AttemptOutcome {
   readonly noSpaceLeft?: string | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */
   readonly job?: { readonly id: string; readonly output: string } | undefined;
+}
+
+/** The end of a log file a step declares, as the report shows it. */
+export interface LogTail {
+  /** As the task names it: relative to its folder, or absolute. */
+  readonly path: string;
+  /** Its last lines; null when the attempt left no such file. */
+  readonly tail: readonly string[] | null;
 }
 
 /** What a backend is, as data, so the scheduler and reports need no `instanceof`. */

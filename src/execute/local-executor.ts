@@ -11,6 +11,9 @@ import type { FileDigest } from '../state/remembered-hashes.ts';
 import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
+import { readLogLimits } from '../state/log-limits.ts';
+import { boundCapture } from '../state/bound-capture.ts';
+import { prepareTaskLogs, readLogTails } from './task-logs.ts';
 
 export interface LocalExecutorOptions {
   /**
@@ -23,6 +26,16 @@ export interface LocalExecutorOptions {
   /** Distinguishes this run's temporary files from another's. */
   readonly runTag: string;
   readonly stderrTailLines?: number;
+  /**
+   * Bytes kept of each captured stream of an attempt (its first and last parts beyond that).
+   * Default: `LOG_LIMITS.streamBytes`, or `SLUICE_LOG_CAP` (state/log-limits.ts).
+   */
+  readonly streamCapBytes?: number;
+  /**
+   * Standard output captures are printed once the task ended (`sluice map` without `--out`):
+   * left whole here (but for an empty one, removed), the printer bounds each once printed.
+   */
+  readonly stdoutPrinted?: boolean;
   /** SIGTERM → SIGKILL grace period after a timeout or cancel. */
   readonly killGraceMs?: number;
   /**
@@ -72,6 +85,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const cancelled = new Set<number>();
   let logDirReady: Promise<unknown> | undefined;
   const staging = createStagingArea(options.runTag);
+  const streamCapBytes = options.streamCapBytes ?? readLogLimits().streamBytes;
   let launcher: Promise<Launcher> | undefined;
   const launcherFor = (): Promise<Launcher> => {
     launcher ??= typeof options.launcher === 'function' ? options.launcher() : Promise.resolve(options.launcher);
@@ -94,6 +108,9 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const startedAt = Date.now();
     // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
     const commandLauncher = task.action.kind === 'function' ? undefined : await launcherFor();
+    // Logs are written in place: their folders made, a stale one cleared, before the task starts.
+    const logError = prepareTaskLogs(task, attempt, options.logDir);
+    if (logError !== undefined) return finish('failed', undefined, logError);
     let staged: StagedOutputs | undefined;
     let noSpaceLeft: string | undefined;
     if (task.outputs.length > 0) {
@@ -153,6 +170,10 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       error: string | undefined,
     ): Promise<AttemptOutcome> {
       if (result === undefined && staged !== undefined) await staging.discard(staged);
+      // An empty stream leaves no file; one past the cap keeps its first and last parts.
+      const keptStderr = await boundCapture(stderrLog, streamCapBytes);
+      const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, options.stdoutPrinted === true ? Infinity : streamCapBytes));
+      const tailLines = options.stderrTailLines ?? 10;
       return {
         status,
         exitCode: result?.exitCode ?? null,
@@ -163,10 +184,10 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         endedAt: result?.endedAt ?? Date.now(),
         cpuMs: result?.cpuMs,
         maxRssKb: result?.maxRssKb,
-        // A function that returned wrote no log (startFunctionTask makes none for it).
-        stderrLog: task.action.kind === 'function' && result?.exitCode === 0 ? '' : stderrLog,
-        stdoutLog,
-        stderrTail: status === 'succeeded' ? [] : await readTailLines(stderrLog, options.stderrTailLines ?? 10),
+        stderrLog: keptStderr ? stderrLog : '',
+        stdoutLog: keptStdout ? stdoutLog : undefined,
+        stderrTail: status === 'succeeded' || !keptStderr ? [] : await readTailLines(stderrLog, tailLines),
+        logTails: status === 'succeeded' ? undefined : await readLogTails(task, tailLines),
         noSpaceLeft,
       };
     }

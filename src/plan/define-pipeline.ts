@@ -16,6 +16,8 @@ export interface Gather<P extends string = string> {
 
 export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather>>;
 export type OutputSpec = string | readonly string[] | Readonly<Record<string, string>>;
+/** Log files a step's task writes in place: one, a list, or a record of named ones. */
+export type LogSpec = string | readonly string[] | Readonly<Record<string, string>>;
 
 /** Wildcards an input declaration binds (gathers bind none). */
 export type BoundWildcards<I> = I extends string
@@ -33,10 +35,25 @@ export type InputPaths<I> = I extends string
 
 export type OutputPaths<O> = O extends string ? string : O extends readonly string[] ? string[] : { [K in keyof O]: string };
 
+/** What a function step sees for its logs: the declaration's shape, with paths; none: undefined. */
+export type LogPaths<L> = L extends undefined
+  ? undefined
+  : L extends string
+    ? string
+    : L extends readonly string[]
+      ? string[]
+      : { [K in keyof L]: string };
+
 export type Params = Readonly<Record<string, ParamValue>>;
 
 /** What a function step receives. Paths are absolute; outputs are temporary until it returns. */
-export interface StepContext<I = InputSpec, O = OutputSpec, W extends string = string, P extends Params = Params> {
+export interface StepContext<
+  I = InputSpec,
+  O = OutputSpec,
+  W extends string = string,
+  P extends Params = Params,
+  L = LogSpec | undefined,
+> {
   readonly wildcards: Readonly<Record<W, string>>;
   /** The first input path. */
   readonly input: string;
@@ -44,15 +61,22 @@ export interface StepContext<I = InputSpec, O = OutputSpec, W extends string = s
   /** The first output path. */
   readonly output: string;
   readonly outputs: OutputPaths<O>;
+  /** The first log path (written in place, kept when the task fails); undefined without `log`. */
+  readonly log: L extends undefined ? undefined : string;
+  readonly logs: LogPaths<L>;
   readonly params: P;
   /** The step's name and the task number, for messages. */
   readonly step: string;
   readonly taskId: number;
 }
 
-export type StepFunction<I = InputSpec, O = OutputSpec, W extends string = string, P extends Params = Params> = (
-  context: StepContext<I, O, W, P>,
-) => void | Promise<void>;
+export type StepFunction<
+  I = InputSpec,
+  O = OutputSpec,
+  W extends string = string,
+  P extends Params = Params,
+  L = LogSpec | undefined,
+> = (context: StepContext<I, O, W, P, L>) => void | Promise<void>;
 
 export interface CommandAction {
   readonly kind: 'command';
@@ -87,14 +111,26 @@ export interface SlurmStepOptions {
   readonly tasksPerJob?: number | undefined;
 }
 
-export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec, P extends Params = Params>
-  extends StepResources {
+export interface StepSpec<
+  I extends InputSpec | undefined,
+  O extends OutputSpec,
+  P extends Params = Params,
+  L extends LogSpec | undefined = LogSpec | undefined,
+> extends StepResources {
   readonly in?: I;
   readonly out: O;
   readonly run:
     | CommandAction
     | ShellAction
-    | StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P>;
+    | StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P, L>;
+  /**
+   * Log files the task writes itself (`{log}`, `{log.NAME}` in commands; `log`/`logs` in a
+   * function's context): written in place, their folders made first, a stale one removed when an
+   * attempt starts, kept when the task fails (their last lines join the failure report), never
+   * deleted with `temp` outputs, and not outputs: a missing log does not make the task run again.
+   * Their wildcards must be bound by the inputs.
+   */
+  readonly log?: L;
   /** Outputs are intermediates: deleted once all their consumers succeeded. */
   readonly temp?: boolean;
   /**
@@ -109,7 +145,7 @@ export interface StepSpec<I extends InputSpec | undefined, O extends OutputSpec,
   readonly slurm?: SlurmStepOptions;
 }
 
-export interface Step extends StepSpec<InputSpec | undefined, OutputSpec> {
+export interface Step extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
   readonly kind: 'step';
 }
 
@@ -139,10 +175,13 @@ export function all<P extends string>(pattern: P): Gather<P> {
   return { kind: 'gather', pattern };
 }
 
-/** Declares one step. The type of `run`'s context follows from `in` and `out`. */
-export function step<const I extends InputSpec | undefined, const O extends OutputSpec, P extends Params = Params>(
-  spec: StepSpec<I, O, P>,
-): Step {
+/** Declares one step. The type of `run`'s context follows from `in`, `out` and `log`. */
+export function step<
+  const I extends InputSpec | undefined,
+  const O extends OutputSpec,
+  P extends Params = Params,
+  const L extends LogSpec | undefined = undefined,
+>(spec: StepSpec<I, O, P, L>): Step {
   const made = { ...spec, kind: 'step' } as unknown as Step;
   if (collecting !== undefined) {
     // Where step() was called, for a step that two names collided on (see collectSteps).

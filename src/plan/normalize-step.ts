@@ -7,6 +7,7 @@ import { parseDurationText } from './parse-duration.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
+import { normalizeLogs, type StepLog } from './normalize-log.ts';
 import type { ParamValue } from './task.ts';
 
 export interface StepInput {
@@ -34,6 +35,8 @@ export interface NormalizedStep {
   readonly inputShape: 'none' | 'single' | 'list' | 'record';
   readonly outputShape: 'single' | 'list' | 'record';
   readonly outputs: readonly StepOutput[];
+  /** Log files the task writes in place (`log`); not outputs. */
+  readonly logs: readonly StepLog[];
   /** Wildcards bound by the non-gather inputs. */
   readonly wildcards: readonly string[];
   readonly action: StepAction;
@@ -97,8 +100,10 @@ export function normalizeStep(
     }
   }
   const paramNames = Object.keys(params);
+  const { logs } = normalizeLogs(spec.log, where, wildcards);
   const known = [
     ...wildcards,
+    ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
     ...paramNames.map((param) => `param.${param}`),
@@ -111,6 +116,7 @@ export function normalizeStep(
     inputShape: spec.in === undefined ? 'none' : typeof spec.in === 'string' ? 'single' : Array.isArray(spec.in) ? 'list' : 'record',
     outputShape: typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record',
     outputs,
+    logs,
     wildcards,
     action,
     cpus: spec.cpus ?? 1,

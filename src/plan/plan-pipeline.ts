@@ -4,6 +4,7 @@ import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findBashFor } from './find-bash.ts';
 import { findCycle } from './find-cycle.ts';
+import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import type { PathPattern } from './path-pattern.ts';
@@ -157,6 +158,7 @@ function assignTasks(
         action: buildAction(task, id),
         inputs: task.inputs,
         outputs: task.outputs,
+        logs: task.logs.length === 0 ? undefined : task.logs,
         stdoutOutput: step.stdoutOutput,
         cwd: dir,
         resources,
@@ -191,12 +193,20 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
     }
   }
   checkNesting(makers, file);
+  const logWriters = findLogWriters(tasks, makers, file);
   const dependencies = new Map<number, readonly number[]>();
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     let needs: Set<number> | undefined;
     for (let j = 0; j < task.inputs.length; j += 1) {
       const input = task.inputs[j] as string;
+      const writer = logWriters?.get(input);
+      if (writer !== undefined) {
+        throw new PlanError(
+          `Log \`${input}\` of step \`${writer.step}\` ${describeTask(writer)} is an input of step \`${task.step}\` ${describeTask(task)}: ` +
+            `every attempt rewrites a log and no run waits for it; declare it in \`out\` if another step reads it (${file})`,
+        );
+      }
       const maker = makers.get(input);
       if (maker === undefined) {
         if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {

@@ -13,7 +13,11 @@ export interface PlannedTask {
   readonly inputs: readonly string[];
   readonly inputNames: Readonly<Record<string, number | readonly number[]>>;
   readonly outputs: readonly string[];
+  /** The step's log paths, wildcards filled in (an empty list shared by every task without). */
+  readonly logs: readonly string[];
 }
+
+const NO_LOGS: readonly string[] = Object.freeze([]);
 
 /** Finds candidate paths for a pattern: files on disk and outputs of other steps. */
 export type FindCandidates = (pattern: PathPattern) => readonly string[];
@@ -71,9 +75,10 @@ function planOne(
   const outputs: string[] = [];
   // Indexed loops: see state/hash-cache.ts.
   for (let i = 0; i < step.outputs.length; i += 1) outputs.push(fillPathPattern((step.outputs[i] as StepOutput).pattern, values));
+  const logs = step.logs.length === 0 ? NO_LOGS : step.logs.map((log) => fillPathPattern(log.pattern, values));
   if (sharedInputNames !== undefined) {
     for (let i = 0; i < step.inputs.length; i += 1) inputs.push(fillPathPattern((step.inputs[i] as StepInput).pattern, values));
-    return { wildcards: values, inputs, inputNames: sharedInputNames, outputs };
+    return { wildcards: values, inputs, inputNames: sharedInputNames, outputs, logs };
   }
   const inputNames: Record<string, number | number[]> = {};
   for (const input of step.inputs) {
@@ -91,7 +96,7 @@ function planOne(
     inputNames[input.name] = gathered.map((_, index) => inputs.length + index);
     for (const path of gathered) inputs.push(path);
   }
-  return { wildcards: values, inputs, inputNames, outputs };
+  return { wildcards: values, inputs, inputNames, outputs, logs };
 }
 
 // A gather's wildcards that the step binds are fixed; the others range over every match.
@@ -126,7 +131,7 @@ export function createActionBuilder(
     return () => action;
   }
   // The task being expanded, read by the one resolver of the step (no closure per task).
-  let task: PlannedTask = { wildcards: {}, inputs: [], inputNames: {}, outputs: [] };
+  let task: PlannedTask = { wildcards: {}, inputs: [], inputNames: {}, outputs: [], logs: NO_LOGS };
   let taskId = 0;
   const resolve: ResolvePlaceholder = (name) => resolvePipelinePlaceholder(step, params, task, taskId, name);
   if (step.action.kind === 'shell') {
@@ -175,6 +180,12 @@ function resolvePipelinePlaceholder(
     return index < 0 ? undefined : { output: index };
   }
   if (name.startsWith('in.')) return inputValue(task, name.slice(3));
+  // Logs are written in place: their paths go into the command as they are.
+  if (name === 'log') return task.logs[0];
+  if (name.startsWith('log.')) {
+    const index = step.logs.findIndex((log) => log.name === name.slice(4));
+    return index < 0 ? undefined : task.logs[index];
+  }
   if (name.startsWith('param.')) {
     const value = params[name.slice(6)];
     return value === undefined ? undefined : String(value);

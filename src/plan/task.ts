@@ -64,6 +64,11 @@ export interface Task {
   /** Paths as the user wrote or matched them, relative to `cwd` or absolute. */
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /**
+   * Log files the task writes itself (`{log}`), relative to `cwd` or absolute: written in place,
+   * kept when it fails, not outputs (a missing one does not make the task run again).
+   */
+  readonly logs?: readonly string[] | undefined;
   /** Index into `outputs` that receives the command's standard output, if any. */
   readonly stdoutOutput?: number | undefined;
   readonly cwd: string;

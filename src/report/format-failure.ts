@@ -9,12 +9,22 @@ export function formatFailure(error: TaskFailedError): string {
     `  cwd:      ${error.cwd}`,
     `  status:   ${describeStatus(error)}`,
     `  duration: ${formatSeconds(error.durationMs)}`,
-    `  log:      ${error.logPath}`,
   ];
+  // No file when the task wrote nothing to standard error (an empty stream leaves none).
+  if (error.logPath !== '') lines.push(`  log:      ${error.logPath}`);
   if (error.stderrTail.length > 0) {
     lines.push(`  stderr (last ${error.stderrTail.length} lines):`);
     for (const line of error.stderrTail) lines.push(`  | ${line}`);
   } else lines.push('  stderr:   (empty)');
+  // The logs the step declares: where a tool that writes its diagnostics to a file wrote them.
+  for (const log of error.logTails) {
+    if (log.tail === null) lines.push(`  ${log.path}: (not written)`);
+    else if (log.tail.length === 0) lines.push(`  ${log.path}: (empty)`);
+    else {
+      lines.push(`  ${log.path} (last ${log.tail.length} lines):`);
+      for (const line of log.tail) lines.push(`  | ${line}`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -37,6 +37,7 @@ export function createJsonEvents(out: Writable): RunListener {
         command: error.escapedCommand,
         log: error.logPath,
         stderrTail: error.stderrTail,
+        logs: error.logTails.length === 0 ? undefined : error.logTails,
       });
     },
     onTaskSkipped(task) {

@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import type { RunListener } from '../schedule/run-events.ts';
+import { boundCapture } from '../state/bound-capture.ts';
+import { readLogLimits } from '../state/log-limits.ts';
 
 export interface TaskOutputPrinter extends RunListener {
   /** Resolves once everything received so far is written. */
@@ -17,6 +19,8 @@ export interface PrinterOptions {
   readonly keepOrder: boolean;
   /** Called before each write, e.g. to clear a progress line on the same terminal. */
   readonly beforeWrite?: () => void;
+  /** Bytes each capture keeps once printed (state/log-limits.ts); default from the environment. */
+  readonly capBytes?: number;
 }
 
 const SMALL = 1 << 20;
@@ -30,6 +34,11 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
   let order: number[] = [];
   let next = 0;
   const settled = new Map<number, string | undefined>();
+  let capBytes: number | undefined = options.capBytes;
+  // Printed whole, then kept in `.sluice/logs/` within the cap as every capture is.
+  const bound = async (file: string): Promise<void> => {
+    await boundCapture(file, (capBytes ??= readLogLimits().streamBytes));
+  };
 
   const enqueue = (file: string | undefined): void => {
     if (file === undefined) return;
@@ -41,7 +50,7 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
       return;
     }
     if (size === undefined || size === 0) return;
-    chain = chain.then(() => copyFile(file, size));
+    chain = chain.then(() => copyFile(file, size)).then(() => bound(file));
   };
 
   const copyFile = async (file: string, size: number): Promise<void> => {
@@ -69,6 +78,8 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
     },
     onTaskEnded(task, _attempt, outcome, final) {
       if (final) settle(task, outcome);
+      // An attempt that is retried prints nothing: its capture is bounded now.
+      else if (outcome.stdoutLog !== undefined) chain = chain.then(() => bound(outcome.stdoutLog as string));
     },
     onTaskSkipped(task) {
       settle(task, undefined);

@@ -10,6 +10,7 @@ import { createTemporaryJanitor } from './delete-temporaries.ts';
 import { makeRunId, runLogDir } from '../state/logs-dir.ts';
 import { openStore, type StateStore } from '../state/open-store.ts';
 import { pruneRuns } from '../state/prune-runs.ts';
+import { readLogLimits } from '../state/log-limits.ts';
 import { finishRun, startRun } from '../state/record-run.ts';
 import { createSuccessCommitter, type SuccessCommitter } from './commit-successes.ts';
 import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
@@ -44,6 +45,11 @@ export interface RunPlanOptions extends PlannedRun {
   readonly listeners?: readonly RunListener[];
   readonly killGraceMs?: number;
   readonly stderrTailLines?: number;
+  /**
+   * A listener prints each task's standard output from its capture and bounds the capture then
+   * (report/print-task-output.ts): the executor leaves those captures whole.
+   */
+  readonly stdoutPrinted?: boolean;
   /** Another backend (tests, Slurm); default: local processes and worker threads. */
   readonly createExecutor?: (context: ExecutorContext) => Promise<Executor>;
   /** Told about the survey before any task starts (e.g. to print "nothing to do"). */
@@ -97,6 +103,8 @@ export async function surveyPlan(plan: PlannedRun): Promise<Survey> {
  * recorded, attempts and logs kept. The shared core of `sluice map` and `sluice run`.
  */
 export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
+  // First: a bad SLUICE_LOG_* value is refused before anything is locked or run.
+  const logLimits = readLogLimits();
   const store = openStore(options.root);
   const lock = acquireRunLock(options.root, { command: options.command });
   // The launcher (a python process, ~60-100 ms to start) is started only when a task is to
@@ -217,7 +225,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     await ended.shutdown();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
-    pruneRuns(store);
+    pruneRuns(store, { keep: logLimits.runs, keepBytes: logLimits.totalBytes, currentRunId: runId });
     // Only a run that changed nothing on disk: what it listed and stat'ed is still what is there.
     if (options.snapshot !== undefined && observed !== undefined && idle && !summary.interrupted && cleanup.recovered + cleanup.removed + swept === 0) {
       const snapshot = takeSnapshot(options.snapshot, options.tasks, observed);
@@ -261,6 +269,8 @@ function createDefaultExecutor(
       runTag: context.runId,
       stderrTailLines: options.stderrTailLines,
       killGraceMs: options.killGraceMs,
+      streamCapBytes: readLogLimits().streamBytes,
+      stdoutPrinted: options.stdoutPrinted,
       onOutputsReady: ({ task, attempt }, { paths, startedAt, endedAt, digests, inputDigests }) =>
         context.commit(task, attempt, startedAt, endedAt, paths, digests, inputDigests),
       outputsToDigest: context.outputsRead,

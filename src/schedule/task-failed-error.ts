@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SluiceError } from '../errors.ts';
-import type { AttemptOutcome } from '../execute/executor.ts';
+import type { AttemptOutcome, LogTail } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import { describeSignal } from '../process/describe-signal.ts';
 import { quoteArgv } from '../process/quote-argv.ts';
@@ -23,7 +23,10 @@ export class TaskFailedError extends SluiceError {
   readonly cancelled: boolean;
   readonly durationMs: number;
   readonly stderrTail: readonly string[];
+  /** The attempt's captured standard error in `.sluice/logs/`; '' when it wrote none. */
   readonly logPath: string;
+  /** The end of each log the step declares (`log`), written by the task itself. */
+  readonly logTails: readonly LogTail[];
   readonly reason: string;
 
   constructor(task: Task, attempt: number, outcome: AttemptOutcome) {
@@ -43,7 +46,8 @@ export class TaskFailedError extends SluiceError {
     this.cancelled = outcome.status === 'cancelled';
     this.durationMs = outcome.endedAt - outcome.startedAt;
     this.stderrTail = outcome.stderrTail;
-    this.logPath = path.relative(task.cwd, outcome.stderrLog) || outcome.stderrLog;
+    this.logPath = outcome.stderrLog === '' ? '' : path.relative(task.cwd, outcome.stderrLog) || outcome.stderrLog;
+    this.logTails = outcome.logTails ?? [];
     this.reason = reason;
   }
 }

@@ -233,9 +233,10 @@ export default pipeline({
     assert.equal(result.code, 0, result.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/total.txt'), 'utf8'), 'a 6\nb 6\nc 6\n');
     assert.match(result.stderr, /\[sluice launcher\] ready/, 'the command step started the launcher');
-    // A function that returned has nothing to log: only the command's attempt has log files.
+    // A function that returned has nothing to log, and the command wrote nothing to standard
+    // error: an empty stream leaves no file.
     const logs = listFiles(path.join(dir, '.sluice/logs')).map((file) => path.basename(file)).filter((name) => /^\d+\.\d+\./.test(name));
-    assert.deepEqual(logs, ['4.1.err']);
+    assert.deepEqual(logs, []);
     assert.deepEqual([...listFiles(path.join(dir, 'work')), ...listFiles(path.join(dir, 'out'))].filter((f) => f.includes('.sluice-tmp-')), []);
     const again = await runSluice(['run', 'total', '--param', 'factor=3'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);

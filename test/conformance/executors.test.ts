@@ -42,6 +42,20 @@ export default pipeline({
 });
 `;
 
+// Logs a task writes in place (shared file system on Slurm): kept on failure, tails reported.
+const LOG_PIPELINE = `
+import { pipeline, sh, step } from 'sluice';
+
+export default pipeline({
+  logged: step({
+    in: 'data/{name}.txt',
+    out: 'out/{name}.logged',
+    log: 'logs/{name}/run.log',
+    run: sh('echo "log of {name}" > {log}; if [ {name} = a ]; then echo "a is bad" >> {log}; exit 5; fi; cp {in} {out}'),
+  }),
+});
+`;
+
 function makeProject(pipeline: string): string {
   const dir = makeTempDir('sluice-conformance-');
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), pipeline);
@@ -92,6 +106,26 @@ describe('executor conformance: local and Slurm', { skip: slurmSkipReason() }, (
       assert.match(result.stderr, /8 succeeded, 3 failed/);
     }
     assert.match(slurm.result.stderr, /exit code 3 \(Slurm job \d+, job output \.sluice\/slurm\/[^)]+\/job-\d+\.out\)/);
+  });
+
+  it('a step\'s logs are written in place, kept when the task fails, and their tails reported', async () => {
+    const results = new Map<string, { result: SluiceResult; files: Record<string, string> }>();
+    await Promise.all(
+      EXECUTORS.map(async (executor) => {
+        const dir = makeProject(LOG_PIPELINE);
+        const result = await runSluice(args(executor), { cwd: dir });
+        results.set(executor, { result, files: snapshot(dir) });
+      }),
+    );
+    const local = results.get('local')!;
+    const slurm = results.get('slurm')!;
+    assert.deepEqual(slurm.files, local.files);
+    assert.equal(Buffer.from(local.files['logs/a/run.log'] ?? '', 'base64').toString(), 'log of a\na is bad\n');
+    assert.equal(Buffer.from(local.files['logs/b/run.log'] ?? '', 'base64').toString(), 'log of b\n');
+    for (const { result } of [local, slurm]) {
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /logs\/a\/run\.log \(last 2 lines\):\n {2}\| log of a\n {2}\| a is bad/);
+    }
   });
 
   it('a run interrupted mid-task leaves no output, no staging folder and no job in the queue', async () => {

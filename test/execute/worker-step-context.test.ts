@@ -20,10 +20,23 @@ describe('buildStepContext', () => {
       inputs: '/p/data/a.txt',
       output: '/p/out/.tmp/a.csv',
       outputs: '/p/out/.tmp/a.csv',
+      log: undefined,
+      logs: undefined,
       params: { n: 1 },
       step: 's',
       taskId: 4,
     });
+  });
+
+  it('gives logs in place (never staged), absolute, in the shape declared', () => {
+    const task = taskWith({ outputs: ['o/a'], logs: ['logs/a.tool', '/var/log/a.ours'] });
+    const named = buildStepContext(task, { out: 'o/a', log: { tool: 'logs/{s}.tool', ours: '/var/log/{s}.ours' } }, ['/t/a']);
+    assert.equal(named.log, '/p/logs/a.tool');
+    assert.deepEqual(named.logs, { tool: '/p/logs/a.tool', ours: '/var/log/a.ours' });
+    const list = buildStepContext(task, { out: 'o/a', log: ['logs/{s}.tool', '/var/log/{s}.ours'] }, ['/t/a']);
+    assert.deepEqual(list.logs, ['/p/logs/a.tool', '/var/log/a.ours']);
+    const single = buildStepContext({ ...task, logs: ['logs/a.tool'] }, { out: 'o/a', log: 'logs/{s}.tool' }, ['/t/a']);
+    assert.deepEqual([single.log, single.logs], ['/p/logs/a.tool', '/p/logs/a.tool']);
   });
 
   it('keeps lists as lists and records as records, with a list for each gather', () => {

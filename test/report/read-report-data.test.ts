@@ -81,3 +81,27 @@ it('says which run is missing, and creates no database where there is none', asy
   await assert.rejects(writeRunReport({ root, file: path.join(root, 'r.html') }), /No sluice run recorded in/);
   await assert.rejects(writeRunReport({ root, runId: '20261125-120000-1', file: path.join(root, 'r.html') }), /No run `20261125-120000-1`/);
 });
+
+it('shows a failure that wrote nothing to standard error as empty, not as a log no longer kept', async () => {
+  const root = makeTempDir('sluice-report-');
+  const store = openStore(root);
+  try {
+    startRun(store, { id: '20261125-120000-2', command: 'sluice run', startedAt: 1000 });
+    const task = makeTask({ cwd: root, id: 1, step: 'quiet', outputs: ['out.txt'] });
+    const recorder = createAttemptRecorder(store, '20261125-120000-2');
+    recorder.onRunStarted?.([task]);
+    // An empty stream leaves no file: the attempt records no log path.
+    recorder.onTaskEnded?.(task, 1, outcome({ status: 'failed', exitCode: 1, startedAt: 1100, endedAt: 1200, stderrLog: '' }), true);
+    recorder.flush();
+    finishRun(store, '20261125-120000-2', 'failed', 2000);
+    const data = await readReportData(store, findReportRun(store)!, { now: 5000 });
+    assert.deepEqual(data.failures[0]?.stderrTail, []);
+  } finally {
+    store.close();
+  }
+  const file = path.join(root, 'report.html');
+  await writeRunReport({ root, file });
+  const html = fs.readFileSync(file, 'utf8');
+  assert.match(html, /\(none: nothing was written to standard error\)/);
+  assert.doesNotMatch(html, /no longer kept/);
+});

@@ -3,6 +3,7 @@ import { renderArgv } from '../../plan/render-action.ts';
 import { describeSignal } from '../../process/describe-signal.ts';
 import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
 import { readTailLines } from '../read-tail.ts';
+import { readLogTails } from '../task-logs.ts';
 import type { Verdict } from './judge-attempt.ts';
 import type { JobWatcherOptions, WatchedAttempt } from './watch-jobs.ts';
 
@@ -50,6 +51,8 @@ export async function buildOutcome(
     cpuMs: node?.cpuMs,
     maxRssKb: node?.maxRssKb,
     stderrTail: status === 'succeeded' ? [] : (node?.stderrTail ?? (await readTailLines(stderrLog, options.stderrTailLines))),
+    // The node read them as the attempt ended; without its marker, read here (shared file system).
+    logTails: status === 'succeeded' ? undefined : (node?.logTails ?? (await readLogTails(task, options.stderrTailLines ?? 10))),
     job: attempt.jobId === undefined ? undefined : { id: attempt.jobId, output: attempt.output ?? '' },
   };
 }

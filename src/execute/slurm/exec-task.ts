@@ -32,6 +32,8 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     runTag: spec.runId,
     killGraceMs: spec.killGraceMs,
     stderrTailLines: spec.stderrTailLines,
+    streamCapBytes: spec.streamCapBytes,
+    stdoutPrinted: spec.stdoutPrinted,
     createFunctionRunner: createRunner,
   });
   let signalled = false;
@@ -69,6 +71,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     stderrLog: outcome.stderrLog,
     stdoutLog: outcome.stdoutLog,
     stderrTail: outcome.stderrTail,
+    logTails: outcome.logTails,
     cpuMs: outcome.cpuMs,
     maxRssKb: outcome.maxRssKb,
     signalledBySlurm: signalled || undefined,

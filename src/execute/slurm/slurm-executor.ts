@@ -17,6 +17,7 @@ import { pruneSlurmRuns } from './prune-slurm-runs.ts';
 import { runSlurmDir, slurmDirOf } from './slurm-paths.ts';
 import { makeTaskKey } from '../../state/task-key.ts';
 import { PlanError } from '../../errors.ts';
+import { readLogLimits } from '../../state/log-limits.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
@@ -35,6 +36,8 @@ export interface SlurmExecutorOptions {
   readonly execTaskCommand?: readonly string[];
   readonly killGraceMs?: number | undefined;
   readonly stderrTailLines?: number | undefined;
+  /** Tasks' standard output is printed from its capture once they end (LocalExecutorOptions). */
+  readonly stdoutPrinted?: boolean | undefined;
   readonly batchWindowMs?: number;
   readonly pollMinMs?: number;
   readonly pollMaxMs?: number;
@@ -55,6 +58,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const client =
     options.client ?? createSlurmClient({ commandTimeoutMs: options.commandTimeoutMs ?? SLURM_DEFAULTS.commandTimeoutMs, submitRetries: SLURM_DEFAULTS.submitRetries });
   const runDir = runSlurmDir(options.root, options.runId);
+  const streamCapBytes = readLogLimits().streamBytes;
   fs.mkdirSync(runDir, { recursive: true });
   const script = path.join(runDir, 'job.sh');
   writeFileAtomically(script, renderJobScript(options.execTaskCommand ?? execTaskCommand(), options.runId));
@@ -141,6 +145,9 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       task: attempt.task,
       killGraceMs: options.killGraceMs,
       stderrTailLines: options.stderrTailLines,
+      // The submitting sluice's cap, whatever environment the job gets.
+      streamCapBytes,
+      stdoutPrinted: options.stdoutPrinted,
     };
     fs.writeFileSync(attempt.taskFile, JSON.stringify(spec));
   }

@@ -19,6 +19,10 @@ export interface TaskFile {
   readonly task: Task;
   readonly killGraceMs?: number | undefined;
   readonly stderrTailLines?: number | undefined;
+  /** Bytes kept of each captured stream (state/log-limits.ts). */
+  readonly streamCapBytes?: number | undefined;
+  /** Standard output is printed by the submitting sluice, which bounds it then. */
+  readonly stdoutPrinted?: boolean | undefined;
 }
 
 /** What the node reports: the local executor's outcome of the attempt. */

@@ -9,14 +9,17 @@ import type { Task } from '../../plan/task.ts';
  * (`in: 'a'` → a path, `in: ['a', 'b']` → paths, `in: { x, all: all(...) }` → a record with a list
  * for each gather). A step without `in` gets `input: ''` and `inputs: []`.
  */
-export function buildStepContext(task: Task, step: Pick<Step, 'in' | 'out'>, outputs: readonly string[]): StepContext {
+export function buildStepContext(task: Task, step: Pick<Step, 'in' | 'out' | 'log'>, outputs: readonly string[]): StepContext {
   const inputs = task.inputs.map((input) => path.resolve(task.cwd, input));
+  const logs = (task.logs ?? []).map((log) => path.resolve(task.cwd, log));
   return {
     wildcards: { ...task.wildcards },
     input: inputs[0] ?? '',
     inputs: shapeInputs(step.in, inputs, task.inputNames) as StepContext['inputs'],
     output: outputs[0] ?? '',
     outputs: shapeOutputs(step.out, outputs, task.outputNames) as StepContext['outputs'],
+    log: logs[0],
+    logs: (step.log === undefined ? undefined : shapeOutputs(step.log, logs, undefined)) as StepContext['logs'],
     params: { ...task.params },
     step: task.step,
     taskId: task.id,

@@ -69,8 +69,9 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
   };
 }
 
+// No path: the attempt wrote nothing to standard error (an empty stream leaves no file).
 async function readTail(logPath: string | null, lines: number): Promise<string[] | null> {
-  if (logPath === null || logPath === '') return null;
+  if (logPath === null || logPath === '') return [];
   try {
     await fs.access(logPath);
   } catch {

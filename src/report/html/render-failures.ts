@@ -29,7 +29,7 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
     ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
     ['Status', escapeHtml(describeStatus(attempt))],
     ['Duration', escapeHtml(formatDuration(attempt.endedAt - attempt.startedAt) + (usage.length > 0 ? ` (${usage.join(', ')})` : ''))],
-    ['Log', attempt.logPath === null ? '<span class="quiet">(none)</span>' : `<code class="log">${escapeHtml(showPath(attempt.logPath, root))}</code>`],
+    ['Log', attempt.logPath === null ? '<span class="quiet">(none: nothing was written to standard error)</span>' : `<code class="log">${escapeHtml(showPath(attempt.logPath, root))}</code>`],
     ['stderr', renderTail(stderrTail)],
   ];
   return [
