@@ -3,6 +3,8 @@ import { BackendError } from '../errors.ts';
 import { createClaim, type Claim, type Envelope } from './claim-job.ts';
 import { PoolAbortError } from './pool-errors.ts';
 import { startWorker } from './start-worker.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
+import { createThreadProcesses, endThreadProcesses, killThreadProcessesNow, nameThread, type ThreadProcesses } from './thread-processes.ts';
 
 export interface WorkerPoolOptions {
   /** Most threads alive at once. */
@@ -11,6 +13,8 @@ export interface WorkerPoolOptions {
   readonly entry: URL;
   /** Each thread's `workerData` (beside the pool's own `claim`). */
   readonly workerData?: Readonly<Record<string, unknown>> | undefined;
+  /** SIGTERM → SIGKILL grace for the processes a job started and left running. */
+  readonly killGraceMs?: number | undefined;
 }
 
 export interface RunOptions {
@@ -67,6 +71,8 @@ interface Thread<In, Out> {
   crash: unknown;
   /** Terminated on purpose: whoever ended it settles the job it ran. */
   ending: boolean;
+  /** The processes it started, ended with it. */
+  readonly processes: ThreadProcesses;
 }
 
 export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> {
@@ -76,6 +82,10 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   /** Threads started and not yet ready. */
   let starting = 0;
   let closing: Promise<void> | undefined;
+  // A sluice that exits without closing the pool (a second Ctrl-C) kills what its threads started.
+  const onExit = (): void => {
+    for (const thread of threads) killThreadProcessesNow(thread.processes);
+  };
 
   function run(message: In, runOptions: RunOptions = {}): Promise<Out> {
     const { signal, onStart, ahead = false } = runOptions;
@@ -153,14 +163,18 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function spawn(): void {
     const claim = createClaim();
+    const processes = createThreadProcesses(options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     const thread: Thread<In, Out> = {
-      worker: startWorker(options.entry, claim.shared, options.workerData),
+      worker: startWorker(options.entry, claim.shared, { ...options.workerData, ...processes.data }),
       ready: false,
       jobs: [],
       claim,
       crash: undefined,
       ending: false,
+      processes,
     };
+    nameThread(processes, thread.worker.threadId);
+    if (threads.size === 0) process.on('exit', onExit);
     threads.add(thread);
     starting++;
     thread.worker.on('message', (answer: Out) => {
@@ -212,6 +226,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function exited(thread: Thread<In, Out>, code: number): void {
     threads.delete(thread);
+    if (threads.size === 0) process.off('exit', onExit);
     const at = idle.indexOf(thread);
     if (at >= 0) idle.splice(at, 1);
     if (!thread.ready) starting--;
@@ -226,7 +241,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       for (const job of waiting.reverse()) requeue(job);
       if (running !== undefined) {
         settle(running);
-        running.reject(crash);
+        // The processes it started end with it, before its job is reported.
+        void endThreadProcesses(thread.processes, Promise.resolve()).then(() => running.reject(crash));
       }
     } else {
       // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
@@ -286,13 +302,15 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     void endThread(thread).then(() => job.reject(error));
   }
 
-  // Resolves once the thread has stopped, so nothing it runs writes after its job has ended.
+  // Resolves once the thread has stopped and the processes it started are gone, so nothing it
+  // ran writes after its job has ended.
   function endThread(thread: Thread<In, Out>): Promise<void> {
     thread.ending = true;
-    return thread.worker.terminate().then(
+    const stopped = thread.worker.terminate().then(
       () => undefined,
       () => undefined,
     );
+    return endThreadProcesses(thread.processes, stopped);
   }
 
   function close(): Promise<void> {
