@@ -24,8 +24,23 @@ export interface ThreadProcesses {
   tag: string | undefined;
 }
 
+// Threads of every pool whose processes may still run, until they were ended: a sluice that
+// exits first (a second Ctrl-C) kills them as it exits.
+const owners = new Set<ThreadProcesses>();
+const killAll = (): void => {
+  for (const processes of owners) killThreadProcessesNow(processes);
+};
+
+/** For a thread about to start; endThreadProcesses once it has stopped. */
 export function createThreadProcesses(killGraceMs: number): ThreadProcesses {
-  return { data: { spawns: createSpawnLedger(), sinceTicks: ticksSinceBoot(), killGraceMs }, tag: undefined };
+  const processes: ThreadProcesses = { data: { spawns: createSpawnLedger(), sinceTicks: ticksSinceBoot(), killGraceMs }, tag: undefined };
+  if (owners.size === 0) process.on('exit', killAll);
+  owners.add(processes);
+  return processes;
+}
+
+function release(processes: ThreadProcesses): void {
+  if (owners.delete(processes) && owners.size === 0) process.off('exit', killAll);
 }
 
 export function nameThread(processes: ThreadProcesses, threadId: number): void {
@@ -44,14 +59,19 @@ function targetOf(processes: ThreadProcesses): SpawnedProcesses | undefined {
  */
 export async function endThreadProcesses(processes: ThreadProcesses, stopped: Promise<void>): Promise<void> {
   const target = targetOf(processes);
-  if (target === undefined) return stopped;
+  if (target === undefined) {
+    await stopped;
+    release(processes);
+    return;
+  }
   await Promise.all([stopped, endSpawnedProcesses(target, processes.data.killGraceMs)]);
   const after = targetOf(processes);
   if (after !== undefined) await endSpawnedProcesses(after, processes.data.killGraceMs);
+  release(processes);
 }
 
 /** SIGKILL to the thread's processes now: sluice is exiting. */
-export function killThreadProcessesNow(processes: ThreadProcesses): void {
+function killThreadProcessesNow(processes: ThreadProcesses): void {
   const target = targetOf(processes);
   if (target !== undefined) killSpawnedProcessesNow(target);
 }

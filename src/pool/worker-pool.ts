@@ -4,7 +4,7 @@ import { createClaim, type Claim, type Envelope } from './claim-job.ts';
 import { PoolAbortError } from './pool-errors.ts';
 import { startWorker } from './start-worker.ts';
 import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
-import { createThreadProcesses, endThreadProcesses, killThreadProcessesNow, nameThread, type ThreadProcesses } from './thread-processes.ts';
+import { createThreadProcesses, endThreadProcesses, nameThread, type ThreadProcesses } from './thread-processes.ts';
 
 export interface WorkerPoolOptions {
   /** Most threads alive at once. */
@@ -82,10 +82,6 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
   /** Threads started and not yet ready. */
   let starting = 0;
   let closing: Promise<void> | undefined;
-  // A sluice that exits without closing the pool (a second Ctrl-C) kills what its threads started.
-  const onExit = (): void => {
-    for (const thread of threads) killThreadProcessesNow(thread.processes);
-  };
 
   function run(message: In, runOptions: RunOptions = {}): Promise<Out> {
     const { signal, onStart, ahead = false } = runOptions;
@@ -174,7 +170,6 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       processes,
     };
     nameThread(processes, thread.worker.threadId);
-    if (threads.size === 0) process.on('exit', onExit);
     threads.add(thread);
     starting++;
     thread.worker.on('message', (answer: Out) => {
@@ -226,7 +221,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function exited(thread: Thread<In, Out>, code: number): void {
     threads.delete(thread);
-    if (threads.size === 0) process.off('exit', onExit);
+    // Not terminated by the pool (it crashed, or left): the processes it started end now.
+    const ended = thread.ending ? undefined : endThreadProcesses(thread.processes, Promise.resolve());
     const at = idle.indexOf(thread);
     if (at >= 0) idle.splice(at, 1);
     if (!thread.ready) starting--;
@@ -241,8 +237,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       for (const job of waiting.reverse()) requeue(job);
       if (running !== undefined) {
         settle(running);
-        // The processes it started end with it, before its job is reported.
-        void endThreadProcesses(thread.processes, Promise.resolve()).then(() => running.reject(crash));
+        // Reported once the processes it started are gone.
+        void ended?.then(() => running.reject(crash));
       }
     } else {
       // A thread that dies while starting fails the oldest waiting job, so a thread that cannot

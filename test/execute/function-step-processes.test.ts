@@ -17,7 +17,8 @@ import { pipeline, step, streamLines } from 'sluice';
 
 const MARK = process.env.ORPHAN_MARK ?? 'unset';
 const MODE = process.env.ORPHAN_MODE ?? 'return';
-const SLEEPER = 'import time; time.sleep(100000)';
+// It ignores SIGTERM: only SIGKILL, after the grace period, ends it.
+const SLEEPER = 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(100000)';
 
 // Waits until a process marked \`mark\` runs, so that the task ends while it is alive.
 async function until(mark: string): Promise<void> {
@@ -62,6 +63,11 @@ export default pipeline({
     await until(MARK + '-daemon');
     await end(output);
   } }),
+  // A program run by execSync, which blocks the thread until it exits: only when the task hangs.
+  sync: step({ out: 'out/sync', run: async ({ output }) => {
+    if (MODE === 'hang') execSync('python3 -c "' + SLEEPER + '" ' + MARK + '-sync');
+    await end(output);
+  } }),
 });
 `;
 
@@ -70,27 +76,33 @@ const SHAPES = ['stream', 'spawn', 'setsid', 'daemon'];
 const everyMarker: string[] = [];
 after(() => killMarked(everyMarker));
 
-function project(): { dir: string; mark: string; markers: string[] } {
+/** The markers of the shapes, and of the execSync one when the tasks hang. */
+function project(hang = false): { dir: string; mark: string; markers: string[] } {
   const dir = makeTempDir('sluice-orphans-');
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   const mark = `sluice-orphan-${randomUUID()}`;
-  const markers = SHAPES.map((shape) => `${mark}-${shape}`);
+  const markers = [...SHAPES, ...(hang ? ['sync'] : [])].map((shape) => `${mark}-${shape}`);
   everyMarker.push(...markers);
   return { dir, mark, markers };
 }
 
 describe('processes started by function steps', () => {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGINT twice'] as const) {
     it(`end when sluice gets ${signal}`, async () => {
-      const { dir, mark, markers } = project();
-      const run = startSluice(['run', '-j', '4'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'hang' } });
+      const { dir, mark, markers } = project(true);
+      const run = startSluice(['run', '-j', '5'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'hang' } });
       try {
         await waitForMarked(markers);
       } catch (error) {
         run.child.kill('SIGKILL');
         throw new Error(`${String(error)}\n${(await run.done).stderr}`);
       }
-      run.child.kill(signal);
+      if (signal === 'SIGINT twice') {
+        // The second one makes sluice exit at once, its tasks' threads still running.
+        run.child.kill('SIGINT');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        run.child.kill('SIGINT');
+      } else run.child.kill(signal);
       const result = await run.done;
       assert.equal(result.code, 130, result.stderr);
       assert.deepEqual(await survivorsAfter(markers), {});
@@ -98,10 +110,10 @@ describe('processes started by function steps', () => {
   }
 
   it('end when their task times out', async () => {
-    const { dir, mark, markers } = project();
-    const result = await runSluice(['run', '-j', '4', '--keep-going', '--timeout', '10s'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'hang' } });
+    const { dir, mark, markers } = project(true);
+    const result = await runSluice(['run', '-j', '5', '--keep-going', '--timeout', '10s'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'hang' } });
     assert.equal(result.code, 1, result.stderr);
-    assert.equal(result.stderr.match(/✗ \w+ task \d+ timed out after/g)?.length, 4, result.stderr);
+    assert.equal(result.stderr.match(/✗ \w+ task \d+ timed out after/g)?.length, 5, result.stderr);
     assert.deepEqual(await survivorsAfter(markers), {});
   });
 
@@ -109,7 +121,7 @@ describe('processes started by function steps', () => {
     const { dir, mark, markers } = project();
     const result = await runSluice(['run', '-j', '4', '--keep-going'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'fail' } });
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /0 succeeded, 4 failed/);
+    assert.match(result.stderr, /0 succeeded, 5 failed/);
     assert.deepEqual(await survivorsAfter(markers), {});
   });
 
