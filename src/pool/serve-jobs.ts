@@ -1,9 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { endSpawnedProcesses } from '../process/end-spawned-processes.ts';
-import { countSpawns, readLedgerPids, startLedgerJob } from '../process/spawn-ledger.ts';
+import { countSpawns, readLedgerPids, readLedgerSincePid, startLedgerJob } from '../process/spawn-ledger.ts';
 import { tagSpawns } from '../process/tag-spawns.ts';
 import { takeJob, type Envelope } from './claim-job.ts';
 import type { ThreadData } from './thread-processes.ts';
+
+/** Shorter than this, a job cannot have seen pids wrap around all the way (32,768 on many systems). */
+const SHORT_JOB_MS = 5000;
 
 /**
  * The thread side of a worker pool: says it is ready (its first message), then answers each job
@@ -33,6 +36,7 @@ export function serveJobs<In, Out>(handle: (message: In) => Out | Promise<Out>, 
       const [number, message] = waiting.shift() as Envelope<In>;
       if (!takeJob(claim as Int32Array, number)) continue;
       const spawnsBefore = ledger === undefined ? 0 : countSpawns(ledger);
+      const startedAt = Date.now();
       if (ledger !== undefined) startLedgerJob(ledger);
       let answer: Out | Promise<Out>;
       try {
@@ -47,7 +51,9 @@ export function serveJobs<In, Out>(handle: (message: In) => Out | Promise<Out>, 
           .then(undefined, (error: unknown) => describeFailure(error))
           .then(async (settled) => {
             if (ledger !== undefined && tag !== undefined && countSpawns(ledger) !== spawnsBefore) {
-              const target = { tag, pids: readLedgerPids(ledger), sinceTicks: data?.sinceTicks ?? 0 };
+              // A short job's processes have the pids given since it started (find-spawned.ts).
+              const sincePid = Date.now() - startedAt < SHORT_JOB_MS ? readLedgerSincePid(ledger) : undefined;
+              const target = { tag, pids: readLedgerPids(ledger), sinceTicks: data?.sinceTicks ?? 0, sincePid };
               await endSpawnedProcesses(target, data?.killGraceMs).catch(() => {});
             }
             send(settled);

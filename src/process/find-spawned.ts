@@ -3,8 +3,11 @@
 // recorded, or descend from one of those (by parent, or as a member of a group or session that
 // one of them leads), which finds a child that called setsid while its parent is alive, or that
 // dropped the tag from its environment.
-import { listProcesses, readEnvironment, readProcess, type ProcessEntry } from './list-processes.ts';
+import { listProcesses, readEnvironment, readLastPid, readProcess, type ProcessEntry } from './list-processes.ts';
 import { SPAWNED_BY } from './spawn-ledger.ts';
+
+/** Pids the system may give while the processes are listed. */
+const PIDS_GIVEN_MEANWHILE = 4;
 
 export interface SpawnedProcesses {
   /** The thread's tag (spawn-ledger.ts). */
@@ -13,6 +16,12 @@ export interface SpawnedProcesses {
   readonly pids: readonly number[];
   /** No process started before this (clock ticks since boot) can carry the tag. */
   readonly sinceTicks: number;
+  /**
+   * The last pid given before the first process was started: the processes to find have the
+   * pids given since, unless pids wrapped around (then every process is looked at). Only for a
+   * short while: pids may wrap around all the way.
+   */
+  readonly sincePid?: number | undefined;
 }
 
 /**
@@ -21,10 +30,13 @@ export interface SpawnedProcesses {
  * since. Without /proc: the recorded pids. Never this process, its ancestors, or a zombie.
  */
 export function findSpawned(target: SpawnedProcesses, known: ReadonlyMap<number, number> = new Map()): Map<number, ProcessEntry> | undefined {
-  const all = listProcesses();
+  const lastPid = target.sincePid === undefined ? undefined : readLastPid();
+  // Only the pids given since: this process, its ancestors and older ones are not among them.
+  const newer = target.sincePid !== undefined && lastPid !== undefined && lastPid >= target.sincePid;
+  const all = listProcesses(newer ? { above: target.sincePid as number, upTo: (lastPid as number) + PIDS_GIVEN_MEANWHILE } : undefined);
   if (all === undefined) return undefined;
   const self = readProcess(process.pid);
-  const spared = new Set([process.pid, ...ancestorsOf(all)]);
+  const spared = new Set([process.pid, ...(newer ? [] : ancestorsOf(all))]);
   const alive = all.filter((entry) => entry.state !== 'Z' && entry.state !== 'X' && !spared.has(entry.pid));
   const found = new Map<number, ProcessEntry>();
   for (const entry of alive) {

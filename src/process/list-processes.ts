@@ -1,6 +1,6 @@
 // What /proc says about the processes of this machine: enough to find the processes a task
 // started (their parent, group, session, start time, and the tag in their environment).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessEntry {
   readonly pid: number;
@@ -16,8 +16,27 @@ export interface ProcessEntry {
 /** Clock ticks per second of /proc times (USER_HZ): 100 on every Linux that sluice runs on. */
 const TICKS_PER_SECOND = 100;
 
-/** Every process, or undefined where there is no /proc (not Linux). */
-export function listProcesses(): ProcessEntry[] | undefined {
+/** Pids to look at: those in (above, upTo]. */
+export interface PidRange {
+  readonly above: number;
+  readonly upTo: number;
+}
+
+/** A range this small is probed pid by pid rather than listed. */
+const PROBED_RANGE = 512;
+
+/** Every process (with a pid in `range`), or undefined where there is no /proc (not Linux). */
+export function listProcesses(range?: PidRange): ProcessEntry[] | undefined {
+  if (range !== undefined && range.upTo - range.above <= PROBED_RANGE && hasProc()) {
+    const entries: ProcessEntry[] = [];
+    for (let pid = range.above + 1; pid <= range.upTo; pid++) {
+      // Most pids of the range are gone: asking first spares the cost of a thrown error.
+      if (!existsSync(`/proc/${pid}`)) continue;
+      const entry = readProcess(pid);
+      if (entry !== undefined) entries.push(entry);
+    }
+    return entries;
+  }
   let names: string[];
   try {
     names = readdirSync('/proc');
@@ -27,10 +46,21 @@ export function listProcesses(): ProcessEntry[] | undefined {
   const entries: ProcessEntry[] = [];
   for (const name of names) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    const entry = readProcess(Number(name));
+    const pid = Number(name);
+    if (range !== undefined && (pid <= range.above || pid > range.upTo)) continue;
+    const entry = readProcess(pid);
     if (entry !== undefined) entries.push(entry);
   }
   return entries;
+}
+
+function hasProc(): boolean {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function readProcess(pid: number): ProcessEntry | undefined {
@@ -69,6 +99,16 @@ export function readEnvironment(pid: number, name: string): string | undefined {
   }
   const end = environ.indexOf('\0', at);
   return environ.slice(at + key.length, end < 0 ? undefined : end);
+}
+
+/** The last pid the system gave (the last field of /proc/loadavg), or undefined. */
+export function readLastPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync('/proc/loadavg', 'latin1').trim().split(' ').pop());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Clock ticks since boot now, a second early; 0 without /proc (no process is then skipped). */

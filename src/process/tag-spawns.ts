@@ -5,6 +5,7 @@
 import childProcess, { ChildProcess } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { threadId } from 'node:worker_threads';
+import { readLastPid } from './list-processes.ts';
 import { addTag, noteSpawning, recordSpawn, SPAWNED_BY, spawnTag } from './spawn-ledger.ts';
 
 let installed: string | undefined;
@@ -21,7 +22,7 @@ export function tagSpawns(ledger: Int32Array): string {
   prototype.spawn = function (this: ChildProcess, options) {
     // The environment as the program gets it, also when the caller gave one of its own.
     if (Array.isArray(options?.envPairs)) tagEnvPairs(options.envPairs as string[], tag);
-    noteSpawning(ledger);
+    noteSpawning(ledger, readLastPid);
     const result = spawn.call(this, options);
     if (this.pid !== undefined) recordSpawn(ledger, this.pid);
     return result;
@@ -30,7 +31,7 @@ export function tagSpawns(ledger: Int32Array): string {
   for (const name of ['spawnSync', 'execSync', 'execFileSync'] as const) {
     const original = module[name];
     module[name] = function (this: unknown, ...args: unknown[]) {
-      noteSpawning(ledger);
+      noteSpawning(ledger, readLastPid);
       return original.apply(this, tagOptions(args, tag));
     };
   }
