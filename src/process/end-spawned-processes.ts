@@ -2,6 +2,7 @@
 // grace period, to each of them and to the groups they lead. Processes found late (forked while
 // the others were being ended) get the same; an orphan found once is followed by pid and start
 // time, so it is ended even after its parent is gone.
+import { debugLog } from './debug-log.ts';
 import { type ProcessEntry } from './list-processes.ts';
 import { findSpawned, type SpawnedProcesses } from './find-spawned.ts';
 import { DEFAULT_KILL_GRACE_MS } from './track-termination.ts';
@@ -28,7 +29,10 @@ export async function endSpawnedProcesses(target: SpawnedProcesses, graceMs: num
     if (now > deadline + AFTER_KILL_MS) return; // unkillable (D state): nothing more to do
     for (const entry of found.values()) {
       if (now >= deadline) signal(entry, 'SIGKILL');
-      else if (known.get(entry.pid) !== entry.startTicks) signal(entry, 'SIGTERM');
+      else if (known.get(entry.pid) !== entry.startTicks) {
+        debugLog('processes', `SIGTERM to ${entry.pid}, left running by ${target.tag}`);
+        signal(entry, 'SIGTERM');
+      }
     }
     known.clear();
     for (const entry of found.values()) known.set(entry.pid, entry.startTicks);
