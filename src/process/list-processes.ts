@@ -54,13 +54,11 @@ export function listProcesses(range?: PidRange): ProcessEntry[] | undefined {
   return entries;
 }
 
+let procMounted: boolean | undefined;
+
 function hasProc(): boolean {
-  try {
-    readFileSync('/proc/self/stat');
-    return true;
-  } catch {
-    return false;
-  }
+  procMounted ??= existsSync('/proc/self/stat');
+  return procMounted;
 }
 
 export function readProcess(pid: number): ProcessEntry | undefined {
