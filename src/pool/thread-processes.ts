@@ -47,6 +47,11 @@ export function nameThread(processes: ThreadProcesses, threadId: number): void {
   processes.tag = spawnTag(threadId);
 }
 
+/** Whether the thread has started a process (or was about to). */
+export function hasSpawned(processes: ThreadProcesses): boolean {
+  return countSpawns(processes.data.spawns) > 0;
+}
+
 function targetOf(processes: ThreadProcesses): SpawnedProcesses | undefined {
   if (processes.tag === undefined || countSpawns(processes.data.spawns) === 0) return undefined;
   return { tag: processes.tag, pids: readLedgerPids(processes.data.spawns), sinceTicks: processes.data.sinceTicks };

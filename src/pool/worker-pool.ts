@@ -4,7 +4,7 @@ import { createClaim, type Claim, type Envelope } from './claim-job.ts';
 import { PoolAbortError } from './pool-errors.ts';
 import { startWorker } from './start-worker.ts';
 import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
-import { createThreadProcesses, endThreadProcesses, nameThread, type ThreadProcesses } from './thread-processes.ts';
+import { createThreadProcesses, endThreadProcesses, hasSpawned, nameThread, type ThreadProcesses } from './thread-processes.ts';
 
 export interface WorkerPoolOptions {
   /** Most threads alive at once. */
@@ -238,7 +238,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       if (running !== undefined) {
         settle(running);
         // Reported once the processes it started are gone.
-        void ended?.then(() => running.reject(crash));
+        if (hasSpawned(thread.processes)) void ended?.then(() => running.reject(crash));
+        else running.reject(crash);
       }
     } else {
       // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
