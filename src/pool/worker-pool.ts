@@ -3,6 +3,8 @@ import { BackendError } from '../errors.ts';
 import { createClaim, type Claim, type Envelope } from './claim-job.ts';
 import { PoolAbortError } from './pool-errors.ts';
 import { startWorker } from './start-worker.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
+import { createThreadProcesses, endThreadProcesses, hasSpawned, nameThread, type ThreadProcesses } from './thread-processes.ts';
 
 export interface WorkerPoolOptions {
   /** Most threads alive at once. */
@@ -11,6 +13,8 @@ export interface WorkerPoolOptions {
   readonly entry: URL;
   /** Each thread's `workerData` (beside the pool's own `claim`). */
   readonly workerData?: Readonly<Record<string, unknown>> | undefined;
+  /** SIGTERM → SIGKILL grace for the processes a job started and left running. */
+  readonly killGraceMs?: number | undefined;
 }
 
 export interface RunOptions {
@@ -77,6 +81,8 @@ interface Thread<In, Out> {
   crash: unknown;
   /** Terminated on purpose: whoever ended it settles the job it ran. */
   ending: boolean;
+  /** The processes it started, ended with it. */
+  readonly processes: ThreadProcesses;
 }
 
 export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPool<In, Out> {
@@ -201,14 +207,17 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function spawn(): void {
     const claim = createClaim();
+    const processes = createThreadProcesses(options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     const thread: Thread<In, Out> = {
-      worker: startWorker(options.entry, claim.shared, options.workerData),
+      worker: startWorker(options.entry, claim.shared, { ...options.workerData, ...processes.data }),
       ready: false,
       jobs: [],
       claim,
       crash: undefined,
       ending: false,
+      processes,
     };
+    nameThread(processes, thread.worker.threadId);
     threads.add(thread);
     starting++;
     thread.worker.on('message', (answer: Out) => {
@@ -260,6 +269,8 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
 
   function exited(thread: Thread<In, Out>, code: number): void {
     threads.delete(thread);
+    // Not terminated by the pool (it crashed, or left): the processes it started end now.
+    const ended = thread.ending ? undefined : endThreadProcesses(thread.processes, Promise.resolve());
     const at = idle.indexOf(thread);
     if (at >= 0) idle.splice(at, 1);
     if (!thread.ready) starting--;
@@ -274,7 +285,9 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
       for (const job of waiting.reverse()) requeue(job);
       if (running !== undefined) {
         settle(running);
-        running.reject(crash);
+        // Reported once the processes it started are gone.
+        if (hasSpawned(thread.processes)) void ended?.then(() => running.reject(crash));
+        else running.reject(crash);
       }
     } else {
       // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
@@ -335,13 +348,15 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
     void endThread(thread).then(() => job.reject(error));
   }
 
-  // Resolves once the thread has stopped, so nothing it runs writes after its job has ended.
+  // Resolves once the thread has stopped and the processes it started are gone, so nothing it
+  // ran writes after its job has ended.
   function endThread(thread: Thread<In, Out>): Promise<void> {
     thread.ending = true;
-    return thread.worker.terminate().then(
+    const stopped = thread.worker.terminate().then(
       () => undefined,
       () => undefined,
     );
+    return endThreadProcesses(thread.processes, stopped);
   }
 
   function close(): Promise<void> {

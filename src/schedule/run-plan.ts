@@ -130,7 +130,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   let functionRunner: Promise<FunctionRunner> | undefined = options.functionRunner;
   const startFunctionRunner = (): Promise<FunctionRunner> => {
     functionRunner ??= import('../execute/worker/create-function-runner.ts').then(({ createFunctionRunner }) => {
-      const runner = createFunctionRunner({ threads: options.jobs, preload: listFunctionModules(options.tasks) });
+      const runner = createFunctionRunner({ threads: options.jobs, preload: listFunctionModules(options.tasks), killGraceMs: options.killGraceMs });
       runner.warm();
       return runner;
     });

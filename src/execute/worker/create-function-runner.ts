@@ -11,7 +11,12 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   if (!Number.isInteger(threads) || threads < 1) {
     throw new PlanError(`Expected \`threads\` to be a positive integer, got \`${String(threads)}\``);
   }
-  const pool = createWorkerPool<StepRequest, FunctionResult>({ size: threads, entry: STEP_WORKER, workerData: { preload: options.preload ?? [] } });
+  const pool = createWorkerPool<StepRequest, FunctionResult>({
+    size: threads,
+    entry: STEP_WORKER,
+    workerData: { preload: options.preload ?? [] },
+    killGraceMs: options.killGraceMs,
+  });
   let closed = false;
 
   async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], options: FunctionRunOptions = {}): Promise<FunctionResult> {

@@ -25,6 +25,8 @@ export interface FunctionRunnerOptions {
   readonly threads: number;
   /** Pipeline files (bundled already) each thread loads as it starts, before its first task. */
   readonly preload?: readonly string[] | undefined;
+  /** SIGTERM → SIGKILL grace for the processes a task started and left running. */
+  readonly killGraceMs?: number | undefined;
 }
 
 export interface FunctionRunOptions {
@@ -51,7 +53,9 @@ export interface FunctionRunner {
    * Runs the step function of `task` on a worker thread, writing to `outputs` (staged temporary
    * paths, absolute, index for index with the task's outputs). Never rejects: failures, timeouts
    * (`task.resources.timeoutMs`, counted from the start) and cancels (`signal`) are results; the
-   * last two terminate the thread running the function. The outputs at the indexes `digest` are
+   * last two terminate the thread running the function. However it ends, the processes the
+   * function started (child_process, streamLines) and theirs are ended before it resolves
+   * (pool/serve-jobs.ts, pool/thread-processes.ts). The outputs at the indexes `digest` are
    * hashed on the thread once the function has returned, while they are fresh in the page cache
    * and the main thread is busy with other tasks.
    */

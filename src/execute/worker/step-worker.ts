@@ -4,6 +4,8 @@ import { serveJobs } from '../../pool/serve-jobs.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
 import { describeFailure, preloadPipeline, runStepFunction } from './run-step-function.ts';
 
-for (const module of (workerData as { preload?: readonly string[] } | null)?.preload ?? []) preloadPipeline(module);
-
+// Serving first: it tags the processes of this thread, so that a pipeline file that starts one
+// as it loads is tagged too.
 serveJobs<StepRequest, FunctionResult>(runStepFunction, describeFailure);
+
+for (const module of (workerData as { preload?: readonly string[] } | null)?.preload ?? []) preloadPipeline(module);
