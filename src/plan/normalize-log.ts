@@ -54,7 +54,7 @@ export function normalizeLogs(spec: unknown, where: (field: string) => string, w
     const unbound = pattern.wildcards.find((wildcard) => !wildcards.includes(wildcard));
     if (unbound !== undefined) {
       throw new PlanError(
-        `Wildcard \`{${unbound}}\` in log \`${item}\` of ${where(field)} is not bound by an input` +
+        `Wildcard \`{${unbound}}\` in ${where(field)} (\`${item}\`) is not bound by an input` +
           (wildcards.length > 0 ? ` (the inputs bind ${wildcards.map((w) => `{${w}}`).join(' ')})` : ''),
       );
     }

@@ -297,7 +297,7 @@ describe('a full disk', () => {
     // Task 2 writes its output, then fills the disk (once): its success cannot be written.
     const filler = path.join(mount as string, 'filler');
     project(dir, {
-      command: `echo {n} >> ran.log; cat {in} > {out}; if [ {n} = 2 ] && [ ! -e ${filler}.done ]; then touch ${filler}.done; head -c 8000000 /dev/zero > ${filler}; fi; true`,
+      command: `echo {n} >> ran.log; cat {in} > {out}; if [ {n} = 2 ] && [ ! -e ${filler}.done ]; then touch ${filler}.done; head -c 8000000 /dev/zero > ${filler} || true; fi`,
     });
     const result = await runSluice(['run', '-j', '1'], { cwd: dir });
     fs.rmSync(filler, { force: true });
