@@ -1,36 +1,32 @@
 // The one handle on `<root>/.sluice/state.db` that every state function takes.
 
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { openSqlite } from './open-sqlite.ts';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.ts';
 import { stateDbPathOf, stateDirOf } from './state-dir.ts';
 import { StateError } from './state-errors.ts';
 
 export interface StateStore {
-  readonly db: Database.Database;
+  readonly db: SqliteDatabase;
   /** The folder of the pipeline file; `.sluice/` lives in it. */
   readonly root: string;
   readonly stateDir: string;
   readonly dbPath: string;
   /** A prepared statement, compiled on first use and reused for the store's lifetime. */
-  statement(sql: string): Database.Statement;
+  statement(sql: string): SqliteStatement;
   close(): void;
 }
-
-// Required, not imported: importing a CommonJS package from ESM makes Node scan its source for
-// export names first, which took 11-15 ms against 6 ms here (Node 20).
-const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 
 /** Opens (creating if needed) the state database of the pipeline folder `root`. */
 export function openStore(root: string): StateStore {
   const stateDir = stateDirOf(root);
   fs.mkdirSync(stateDir, { recursive: true });
   const dbPath = stateDbPathOf(root);
-  let db: Database.Database;
+  let db: SqliteDatabase;
   try {
-    db = new Sqlite(dbPath);
+    db = openSqlite(dbPath);
     // WAL: readers (`sluice status`) never block the run, and a commit is one append. NORMAL
     // syncs at checkpoints only: a SIGKILL loses nothing committed, a power cut may lose the
     // last commits but never leaves a torn one.
@@ -48,13 +44,13 @@ export function openStore(root: string): StateStore {
       { cause: error },
     );
   }
-  const statements = new Map<string, Database.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   return {
     db,
     root: path.resolve(root),
     stateDir,
     dbPath,
-    statement(sql: string): Database.Statement {
+    statement(sql: string): SqliteStatement {
       let prepared = statements.get(sql);
       if (prepared === undefined) {
         prepared = db.prepare(sql);
@@ -69,7 +65,7 @@ export function openStore(root: string): StateStore {
   };
 }
 
-function migrate(db: Database.Database, dbPath: string): void {
+function migrate(db: SqliteDatabase, dbPath: string): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     applied_at INTEGER NOT NULL
