@@ -5,9 +5,9 @@ import { PlanError } from '../errors.ts';
 import { bundlePipeline } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 
-export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs'];
+export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs', 'pipeline.cjs'];
 
-/** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs} in `cwd`. */
+/** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs,cjs} in `cwd`. */
 export function findPipelineFile(cwd: string, file?: string): string {
   if (file !== undefined) {
     const resolved = path.resolve(cwd, file);
@@ -31,9 +31,17 @@ export async function loadPipeline(file: string): Promise<PipelineDefinition> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PlanError(`Could not load pipeline ${file}: ${reason}`, { cause: error });
   }
-  const definition = module.default as Partial<PipelineDefinition> | undefined;
+  const definition = unwrapCommonJs(module.default) as Partial<PipelineDefinition> | undefined;
   if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
     throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
   }
   return definition as PipelineDefinition;
+}
+
+// A CommonJS pipeline's `module.exports` is the bundle's default export; `exports.default = ...`
+// (what TypeScript and Babel emit for `export default`) nests it one level deeper.
+function unwrapCommonJs(value: unknown): unknown {
+  const inner = value as { kind?: unknown; default?: unknown } | undefined;
+  if (inner !== undefined && inner !== null && inner.kind === undefined && typeof inner.default === 'object') return inner.default;
+  return value;
 }
