@@ -134,3 +134,18 @@ test('a Node without node:sqlite and without better-sqlite3 is told which packag
   assert.match(result.stdout, /^StateError: sluice keeps its state in SQLite, and .*better-sqlite3.*, which is not installed\. Install it where sluice is installed \(`npm install better-sqlite3`\), or run sluice on Node 22\.13 or newer\.\n$/);
 });
 
+
+test('opening the store prints nothing: no ExperimentalWarning from node:sqlite (Node 22)', () => {
+  const dir = makeTempDir();
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', `
+      import('${path.resolve('src/state/open-store.ts')}').then(({ openStore }) => {
+        openStore(${JSON.stringify(dir)}).close();
+        console.log('opened');
+      });`],
+    { encoding: 'utf8', env: { ...process.env, SLUICE_SQLITE: '' } },
+  );
+  assert.equal(result.stderr, '');
+  assert.equal(result.stdout, 'opened\n');
+});
