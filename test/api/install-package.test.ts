@@ -131,5 +131,10 @@ describe('the packed package, installed into a project of its own', { timeout: 9
     assert.notEqual(wrong.status, 0);
     assert.match(wrong.stdout, /pipeline\.ts\(\d+,\d+\): error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'/);
     fs.writeFileSync(path.join(project, 'pipeline.ts'), PIPELINE);
+    // Internals are runtime exports but not in the published types.
+    fs.writeFileSync(path.join(project, 'internal.ts'), `import { planMap } from 'sluice';\nvoid planMap;\n`);
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ ...config, files: ['internal.ts'] }));
+    const internal = run(process.execPath, [tsc, '-p', '.'], project);
+    assert.match(internal.stdout, /internal\.ts\(1,\d+\): error TS2305: Module '"sluice"' has no exported member 'planMap'/);
   });
 });
