@@ -17,11 +17,26 @@ export interface FaultPlace {
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 const SQLITE_DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
 
+// node:sqlite (Node 22.13+) reports SQLite's result code as a number (`errcode`) under one code,
+// ERR_SQLITE_ERROR; better-sqlite3 names it (`SQLITE_FULL`). The names, as better-sqlite3 gives them.
+const SQLITE_PRIMARY: Readonly<Record<number, string>> = {
+  3: 'SQLITE_PERM', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 26: 'SQLITE_NOTADB',
+};
+const SQLITE_EXTENDED: Readonly<Record<number, string>> = { 778: 'SQLITE_IOERR_WRITE', 1032: 'SQLITE_READONLY_DBMOVED' };
+
+function errorCodeOf(error: Error): string {
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number') {
+    return SQLITE_EXTENDED[errcode] ?? SQLITE_PRIMARY[errcode & 0xff] ?? `SQLITE_ERROR_${errcode}`;
+  }
+  return String(code ?? '');
+}
+
 /** The environment fault `error` is, or undefined when it is something else. */
 export function classifyFault(error: unknown, place: FaultPlace = {}): EnvironmentError | undefined {
   if (error instanceof EnvironmentError) return error;
   if (!(error instanceof Error)) return undefined;
-  const code = String((error as { code?: unknown }).code ?? '');
+  const code = errorCodeOf(error);
   const sqlite = error.name === 'SqliteError' || code.startsWith('SQLITE_');
   const errnoPath = (error as NodeJS.ErrnoException).path;
   // SQLite's errors are the database's; another error without a path is not (a log, an output).

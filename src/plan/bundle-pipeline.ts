@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { classifyFault } from '../classify-fault.ts';
 import { PlanError } from '../errors.ts';
+import { isCommonJsFile } from './is-commonjs-file.ts';
 import { narrowSluiceImport } from './narrow-sluice-import.ts';
 
 // A pipeline file (TypeScript or JavaScript, with the local modules it imports) is bundled by
@@ -56,6 +57,9 @@ export async function bundlePipeline(file: string): Promise<string> {
     outdir: folder,
     logLevel: 'silent',
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
+    // A CommonJS pipeline's require() of a package or a builtin, in the ES module bundle: esbuild's
+    // require shim calls this `require`, which resolves from the pipeline's folder.
+    ...(isCommonJsFile(file) ? { banner: { js: commonJsRequire(file) } } : {}),
     plugins: [resolveSluice],
   }).catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }) => {
     const first = error.errors?.[0];
@@ -71,7 +75,7 @@ export async function bundlePipeline(file: string): Promise<string> {
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
   writeAtomically(path.join(folder, bundle), code);
-  const inputs = Object.keys(result.metafile.inputs).map((input) => {
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('sluice-require:')).map((input) => {
     const absolute = path.resolve(input);
     return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
@@ -121,10 +125,24 @@ function keyOf(file: string): string {
   return `${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}`;
 }
 
+function commonJsRequire(file: string): string {
+  const url = JSON.stringify(pathToFileURL(file).href);
+  return `import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(${url});`;
+}
+
+// `require('sluice')` gets the running sluice, an ES module, through a module inside the bundle
+// that re-exports it: esbuild turns that into the object require() returns.
 const resolveSluice: Plugin = {
   name: 'sluice',
   setup(builder) {
-    builder.onResolve({ filter: /^sluice$/ }, () => ({ path: SLUICE_INDEX_URL, external: true }));
+    builder.onResolve({ filter: /^sluice$/ }, (args) =>
+      args.kind === 'require-call' ? { path: 'sluice', namespace: 'sluice-require' } : { path: SLUICE_INDEX_URL, external: true },
+    );
+    builder.onResolve({ filter: /.*/, namespace: 'sluice-require' }, () => ({ path: SLUICE_INDEX_URL, external: true }));
+    builder.onLoad({ filter: /.*/, namespace: 'sluice-require' }, () => ({
+      contents: `export * from ${JSON.stringify(SLUICE_INDEX_URL)};`,
+      loader: 'js',
+    }));
   },
 };
 

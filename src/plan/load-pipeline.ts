@@ -9,9 +9,9 @@ import { locateError } from './locate-error.ts';
 /** How long a pipeline module may take to load (its top-level await), in ms: SLUICE_LOAD_TIMEOUT. */
 const LOAD_TIMEOUT_MS = 30_000;
 
-export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs'];
+export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pipeline.mjs', 'pipeline.cjs'];
 
-/** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs} in `cwd`. */
+/** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs,cjs} in `cwd`. */
 export function findPipelineFile(cwd: string, file?: string): string {
   if (file !== undefined) {
     const resolved = path.resolve(cwd, file);
@@ -37,7 +37,7 @@ export async function loadPipeline(file: string): Promise<PipelineDefinition> {
     const at = locateError(error, file, bundle);
     throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
   }
-  const definition = module.default as Partial<PipelineDefinition> | undefined;
+  const definition = unwrapCommonJs(module.default) as Partial<PipelineDefinition> | undefined;
   if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
     throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
   }
@@ -74,4 +74,12 @@ function loadTimeoutMs(): number {
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new PlanError(`Expected \`SLUICE_LOAD_TIMEOUT\` to be a number of seconds above zero, got \`${text}\``);
   return seconds * 1000;
+}
+
+// A CommonJS pipeline's `module.exports` is the bundle's default export; `exports.default = ...`
+// (what TypeScript and Babel emit for `export default`) nests it one level deeper.
+function unwrapCommonJs(value: unknown): unknown {
+  const inner = value as { kind?: unknown; default?: unknown } | undefined;
+  if (inner !== undefined && inner !== null && inner.kind === undefined && typeof inner.default === 'object') return inner.default;
+  return value;
 }

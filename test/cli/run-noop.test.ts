@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/open-sqlite.ts';
 import { makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 
 const PIPELINE = `
@@ -43,7 +43,7 @@ function project(): string {
 
 /** Runs recorded in the state database: the short cut records none. */
 function countRuns(dir: string): number {
-  const db = new Database(path.join(dir, '.sluice', 'state.db'), { readonly: true });
+  const db = openSqlite(path.join(dir, '.sluice', 'state.db'), { readonly: true });
   try {
     return (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
   } finally {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/open-sqlite.ts';
 import { listFiles, makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 import { writeOldFile } from '../state/helpers.ts';
 
@@ -278,7 +278,7 @@ export default pipeline({
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(ranLog(dir), ['a', 'b']);
     // The hash cache holds what the threads took, so that the next run need not read the inputs.
-    const db = new Database(path.join(dir, '.sluice/state.db'), { readonly: true });
+    const db = openSqlite(path.join(dir, '.sluice/state.db'), { readonly: true });
     try {
       const row = db.prepare('SELECT hash FROM file_hashes WHERE path = ?').get(path.join(dir, 'data/a.txt')) as { hash: string } | undefined;
       assert.equal(row?.hash, createHash('sha256').update('a1\na2\n').digest('hex'));

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/open-sqlite.ts';
 import { checkUpToDate } from '../../src/state/check-up-to-date.ts';
 import { computeSignature } from '../../src/state/compute-signature.ts';
 import { openStore } from '../../src/state/open-store.ts';
@@ -28,7 +28,7 @@ test('SIGKILL while recording successes leaves a sound database with only whole 
   const root = makeTempDir();
   for (let round = 0; round < ROUNDS; round += 1) await recordUntilKilled(root, round);
 
-  const raw = new Database(`${root}/.sluice/state.db`);
+  const raw = openSqlite(`${root}/.sluice/state.db`);
   assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
   raw.close();
 

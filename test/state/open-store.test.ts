@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/open-sqlite.ts';
 import { openStore } from '../../src/state/open-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/schema.ts';
 import { EnvironmentError } from '../../src/errors.ts';
@@ -55,7 +55,7 @@ test('statement() prepares once and reuses', () => {
 test('a database from a newer sluice is refused with a StateError', () => {
   const root = makeTempDir();
   openStore(root).close();
-  const raw = new Database(path.join(root, '.sluice', 'state.db'));
+  const raw = openSqlite(path.join(root, '.sluice', 'state.db'));
   raw.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(SCHEMA_VERSION + 1);
   raw.close();
   assert.throws(() => openStore(root), (error: unknown) => {
