@@ -157,6 +157,8 @@ describe('a missing native module', () => {
     const child = spawnSync(process.execPath, ['--import', path.join(REPO, 'node_modules/tsx/dist/loader.mjs'), path.join(copy, 'src/cli/main.ts'), 'run'], {
       cwd: dir,
       encoding: 'utf8',
+      // Node 22.13+ would use node:sqlite and never load better-sqlite3.
+      env: { ...process.env, SLUICE_SQLITE: 'better-sqlite3' },
     });
     const result: SluiceResult = { code: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
     assertOneParagraph(result, /sluice could not load better-sqlite3's native module \(Could not locate the bindings file\)/);
