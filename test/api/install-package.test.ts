@@ -60,9 +60,15 @@ describe('the packed package, installed into a project of its own', { timeout: 9
     project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-install-')));
     const packs = path.join(project, 'packs');
     fs.mkdirSync(packs);
-    // --ignore-scripts: pack the dist/ built already (prepare would rebuild it under the feet of
-    // the tests running beside this one).
-    const packed = JSON.parse(ok(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], REPO), 'npm pack')) as Array<{
+    // The package as `npm pack` makes it from this checkout's sources: built afresh into a stage of
+    // its own (the repository's dist/ may be older than src/, and rebuilding it would pull it from
+    // under the tests running beside this one); --ignore-scripts, as the build is done.
+    const stage = path.join(project, 'stage');
+    fs.mkdirSync(stage);
+    for (const name of ['package.json', 'README.md', 'LICENSE', 'libexec']) fs.cpSync(path.join(REPO, name), path.join(stage, name), { recursive: true });
+    const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
+    ok(run(process.execPath, [tsc, '-p', path.join(REPO, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')], REPO), 'the build');
+    const packed = JSON.parse(ok(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], stage), 'npm pack')) as Array<{
       filename: string;
       files: Array<{ path: string }>;
     }>;
