@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { escapePath, globSync } from './glob-sync.ts';
-import type { PathPattern } from './path-pattern.ts';
+import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { stampOf, statFile } from '../state/stat-file.ts';
 import { ABSENT } from '../state/up-to-date-snapshot.ts';
 
@@ -55,7 +55,7 @@ export function listPatternFiles(pattern: PathPattern, dir: string, log?: Listin
   for (const entry of entries) {
     if (entry.name.startsWith('.') && !rest.startsWith('.')) continue;
     const candidate = folder + entry.name;
-    if (!pattern.regex.test(candidate)) continue;
+    if (!testPathPattern(pattern, candidate)) continue;
     if (entry.isFile()) found.push(candidate);
     else if (entry.isSymbolicLink()) {
       // Whether it leads to a file can change without its folder changing.

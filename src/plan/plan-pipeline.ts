@@ -5,7 +5,7 @@ import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
-import type { PathPattern } from './path-pattern.ts';
+import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
 
@@ -76,7 +76,7 @@ function planToFixpoint(
     return found;
   };
   const reads = (step: NormalizedStep, candidate: string): boolean =>
-    step.inputs.some((input) => input.pattern.regex.test(candidate));
+    step.inputs.some((input) => testPathPattern(input.pattern, candidate));
   let producedBy: string[][] = steps.map(() => []);
   let result: PlannedTask[][] = [];
   const unmatched: (PlanError | undefined)[] = [];
@@ -92,7 +92,7 @@ function planToFixpoint(
       const own = new Set(producedBy[index]);
       const candidates = (pattern: PathPattern): string[] => {
         const fromDisk = existing(pattern);
-        const fromSteps = others.filter((candidate) => pattern.regex.test(candidate));
+        const fromSteps = others.filter((candidate) => testPathPattern(pattern, candidate));
         if (own.size === 0 && fromSteps.length === 0) return fromDisk;
         return [...(own.size === 0 ? fromDisk : fromDisk.filter((candidate) => !own.has(candidate))), ...fromSteps];
       };
