@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findCycle } from './find-cycle.ts';
+import { inspectInput, specialInputMessage } from './check-input-files.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
@@ -69,9 +69,11 @@ function planToFixpoint(
   const existing = (pattern: PathPattern): string[] => {
     let found = onDisk.get(pattern.source);
     if (found === undefined) {
-      found = listPatternFiles(pattern, dir, listings);
+      const specials = new Set<string>();
+      found = listPatternFiles(pattern, dir, listings, specials);
       onDisk.set(pattern.source, found);
-      for (const candidate of found) seenOnDisk.add(candidate);
+      // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
+      for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
     }
     return found;
   };
@@ -192,11 +194,13 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       const input = task.inputs[j] as string;
       const maker = makers.get(input);
       if (maker === undefined) {
-        if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {
+        const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
+        if (found === 'missing') {
           throw new PlanError(
             `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
           );
         }
+        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of step \`${task.step}\` ${describeTask(task)}`, found.special)} (${file})`);
       } else if (maker.id === task.id) {
         throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);
       } else (needs ??= new Set()).add(maker.id);
