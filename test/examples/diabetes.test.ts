@@ -356,3 +356,39 @@ describe('examples/diabetes on the real UCI files', { skip: fs.existsSync(REAL_D
     assert.equal(29_330 - rows, 7_286);
   });
 });
+
+describe('examples/diabetes on hostile records', () => {
+  it('rejects a value too long to add up, for the same reason and with the same bytes in both pipelines', async () => {
+    const project = copyExample();
+    const data = makeTempDir('sluice-diabetes-hostile-');
+    generate(data, '--files', '1', '--lines', '1');
+    const huge = `1${'0'.repeat(399)}`;
+    const lines = [
+      `01-01-1990\t07:05\t58\t${huge}`, // 400 digits: Infinity in a double, a crash in Decimal
+      `01-01-1990\t07:05\t58\t1${'9'.repeat(9)}`, // 10 digits
+      `01-01-1990\t07:05\t33\t${huge}.5`, // not glucose: still out of range
+      `01-01-1990\t07:05\t58\t${'0'.repeat(400)}999999999`, // 9 digits after 400 leading zeros: kept
+      `01-01-1990\t07:05\t58\t123456789.${'9'.repeat(400)}`, // a long fraction: kept as written
+      '01-01-1990\t07:05\t58\t100',
+    ];
+    fs.writeFileSync(path.join(data, 'data-01'), `${lines.join('\n')}\n`);
+    const out = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline.ts', data, out);
+    const outcomes = readOutcomes(data, out).get('data-01');
+    const reasons = lines.map((_, index) => outcomes?.get(index + 1)?.reason ?? outcomes?.get(index + 1)?.row);
+    const range = (value: string): string => `value: ${value} is out of range (more than 9 digits before the point)`;
+    assert.deepEqual(reasons, [
+      range(huge),
+      range(`1${'9'.repeat(9)}`),
+      range(`${huge}.5`),
+      '1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,999999999',
+      `1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,123456789.${'9'.repeat(400)}`,
+      '1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,100',
+    ]);
+    const summary = fs.readFileSync(path.join(out, 'summary.csv'), 'utf8');
+    assert.match(summary, /\ndata-01,6,3,3,1990-01-01,1990-01-01,3,374485629\.67\n/);
+    const python = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline-python.ts', data, python);
+    assertSameFiles(out, python);
+  });
+});

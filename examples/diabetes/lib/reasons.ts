@@ -2,6 +2,13 @@
 // rejects.csv is counted by. py/diabetes.py words them identically (the test compares outputs).
 // Field text is quoted as read (latin1: one character per byte).
 
+/**
+ * Digits a value may have before its point, leading zeros aside: every sum of such values stays
+ * an exact integer part in a double, so the mean reads the same in TypeScript and Python (400
+ * digits gave `Infinity` here and a crash there).
+ */
+export const VALUE_DIGITS = 9;
+
 export const REASONS = {
   emptyLine: (): string => 'line: empty',
   fieldCount: (count: number): string => `fields: expected 4 tab-separated fields, got ${count}`,
@@ -17,4 +24,5 @@ export const REASONS = {
   codeUnknown: (text: string): string => `code: ${text} is not in the code list`,
   valueEmpty: (): string => 'value: empty',
   valueFormat: (text: string): string => `value: ${text} is not a number`,
+  valueRange: (text: string): string => `value: ${text} is out of range (more than ${VALUE_DIGITS} digits before the point)`,
 };

@@ -16,7 +16,7 @@ import { ByteWriter, copyBytes, copyWords, FileReader, viewOf } from './byte-wri
 import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
 import { Ledger } from './ledger.ts';
-import { REASONS } from './reasons.ts';
+import { REASONS, VALUE_DIGITS } from './reasons.ts';
 
 export const CSV_HEADER = 'date,time,code,description,value,line\n';
 
@@ -105,6 +105,11 @@ function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteW
     }
     let numberStart = valueStart;
     while (numberStart < newline - 1 && dated[numberStart] === ZERO && isDigit(dated[numberStart + 1])) numberStart++;
+    if (newline - numberStart > VALUE_DIGITS && integerDigits(dated, numberStart, newline) > VALUE_DIGITS) {
+      reject(line, REASONS.valueRange(dated.toString('latin1', valueStart, newline)));
+      start = newline + 1;
+      continue;
+    }
     // date,time,code,description,value,line: the row's size is known, so write it in place.
     // Date, time and code are copied as they stand, tabs and all, and the two tabs become commas.
     csv.reserve(newline - start + description.bytes.length + 20);
@@ -125,6 +130,13 @@ function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteW
     if (isGlucose(codes, code)) ledger.reading(readNumber(dated, numberStart, newline));
     start = newline + 1;
   }
+}
+
+/** Digits before the point (or the end) of the number at `start`. */
+function integerDigits(bytes: Buffer, start: number, end: number): number {
+  let index = start;
+  while (index < end && bytes[index] !== DOT) index++;
+  return index - start;
 }
 
 /** YYYY-MM-DD at `start` as the number YYYYMMDD (the digits were checked by the dates step). */

@@ -10,6 +10,9 @@ CSV_HEADER = b'date,time,code,description,value,line\n'
 REJECTS_HEADER = b'file,line,reason,record\n'
 LEDGER_HEADER = b'file,lines,records,rejects,first_date,last_date,glucose_readings,mean_glucose\n'
 
+# Digits a value may have before its point, leading zeros aside (VALUE_DIGITS in lib/reasons.ts).
+VALUE_DIGITS = 9
+
 # `<what>: <detail>`; the part before the colon is the category rejects are counted by.
 REASONS = {
     'empty_line': lambda: 'line: empty',
@@ -26,6 +29,7 @@ REASONS = {
     'code_unknown': lambda text: f'code: {text} is not in the code list',
     'value_empty': lambda: 'value: empty',
     'value_format': lambda text: f'value: {text} is not a number',
+    'value_range': lambda text: f'value: {text} is out of range (more than {VALUE_DIGITS} digits before the point)',
 }
 
 _ENTRY = re.compile(r'^[ \t]*([0-9]+)[ \t]*=[ \t]*(.*?)[ \t\r]*$', re.S)

@@ -12,7 +12,7 @@ import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 
-from diabetes import CSV_HEADER, REASONS, count_lines, csv_field, read_code, read_code_list, split_lines, text
+from diabetes import CSV_HEADER, REASONS, VALUE_DIGITS, count_lines, csv_field, read_code, read_code_list, split_lines, text
 
 NUMBER = re.compile(rb'([0-9]+)(\.[0-9]+)?')
 
@@ -116,6 +116,9 @@ def translate(dated, records, descriptions, glucose, file):
         number_text = normalise_value(value)
         if number_text is None:
             reject(number, REASONS['value_format'](text(value)) if value else REASONS['value_empty']())
+            continue
+        if len(number_text.partition(b'.')[0]) > VALUE_DIGITS:
+            reject(number, REASONS['value_range'](text(value)))
             continue
         csv.append(b','.join([line[0:10], line[11:16], code, description, number_text, str(number).encode()]) + b'\n')
         ledger.row(number, line[0:10])
