@@ -27,6 +27,8 @@ export interface WildcardShape {
   readonly head: string;
   readonly occurrences: readonly WildcardOccurrence[];
   readonly wildcardCount: number;
+  /** Some wildcard appears more than once. */
+  readonly repeats: boolean;
 }
 
 /** The text of each wildcard (by index), or undefined when the candidate does not match. */
@@ -62,7 +64,7 @@ export function matchWildcards(shape: WildcardShape, candidate: string): string[
     }
   }
   if (can[head.length] !== 1) return undefined;
-  if (hasRepeats(occurrences)) return walkWithRepeats(shape, candidate, can, slashAt);
+  if (shape.repeats) return walkWithRepeats(shape, candidate, can, slashAt);
   // Nothing repeats: the table is exact, so the longest end it allows for each wildcard is the answer.
   const texts: string[] = new Array<string>(count);
   let p = head.length;
@@ -126,10 +128,6 @@ function walkWithRepeats(shape: WildcardShape, candidate: string, can: Uint8Arra
     return false;
   };
   return walk(0, shape.head.length) ? texts : undefined;
-}
-
-function hasRepeats(occurrences: readonly WildcardOccurrence[]): boolean {
-  return occurrences.some((occurrence) => !occurrence.first);
 }
 
 // For each occurrence j, the wildcards bound before j and repeated at j or later: what the rest of

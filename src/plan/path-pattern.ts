@@ -77,5 +77,5 @@ function shapeOf(parts: PathPattern['parts'], wildcards: readonly string[]): Wil
     occurrences.push({ wildcard: wildcards.indexOf(part.wildcard), first: !seen.has(part.wildcard), literal: '' });
     seen.add(part.wildcard);
   }
-  return { head, occurrences, wildcardCount: wildcards.length };
+  return { head, occurrences, wildcardCount: wildcards.length, repeats: occurrences.length > wildcards.length };
 }
