@@ -10,8 +10,9 @@ import { diabetesThroughputBenchmark } from './diabetes-throughput.ts';
 import { noopRerunBenchmark } from './noop-rerun.ts';
 import { planMillionBenchmark } from './plan-million.ts';
 import { slurmArrayBenchmark } from './slurm-array.ts';
+import { wildcardMatchBenchmark } from './wildcard-match.ts';
 
-const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark, slurmArrayBenchmark, diabetesThroughputBenchmark, diabetesStepsBenchmark];
+const benchmarks: readonly Benchmark[] = [spawnOverheadBenchmark, workerTasksBenchmark, noopRerunBenchmark, planMillionBenchmark, wildcardMatchBenchmark, slurmArrayBenchmark, diabetesThroughputBenchmark, diabetesStepsBenchmark];
 
 async function runBenchmarks(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
+import { checkInputFiles } from '../plan/check-input-files.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
 import { planMap } from '../plan/plan-map.ts';
 import type { Task } from '../plan/task.ts';
@@ -87,10 +88,13 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   }
   // Concatenated without spreading: a million inputs would overflow the call stack.
   let inputs: string[] = [];
+  const sources: Array<{ readonly inputs: readonly string[]; readonly from: string }> = [];
   for (const glob of flags.in) {
     const found = glob === '-' ? await readStdinInputs(process.stdin, flags.null === true) : expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' });
+    sources.push({ inputs: found, from: glob === '-' ? '`--in -`' : `\`--in ${glob}\`` });
     inputs = inputs.length === 0 ? found : inputs.concat(found);
   }
+  sources.push({ inputs: literalInputs, from: '`:::`' });
   inputs = inputs.concat(literalInputs);
   const tasks = planMap({
     command,
@@ -101,6 +105,11 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
     timeoutMs,
     retries,
   });
+  // A dry run without state stats no file (a million-task dry run stays a plan); anything that
+  // hashes inputs refuses those it cannot hash first.
+  if (flags.dryRun !== true || touchesState(tasks, cwd)) {
+    for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`);
+  }
   if (flags.dryRun === true) {
     const toRun = await findTasksToRun(tasks, cwd);
     await writeLines(toRun.map(describeCommand));
@@ -115,10 +124,14 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
 // and without a state database nothing ran here: then no file is stat'ed or hashed (a
 // million-task dry run stays a plan).
 async function findTasksToRun(tasks: readonly Task[], cwd: string): Promise<readonly Task[]> {
-  if (tasks.length === 0 || tasks[0]?.outputs.length === 0 || !fs.existsSync(stateDbPathOf(cwd))) return tasks;
+  if (!touchesState(tasks, cwd)) return tasks;
   const { surveyPlan } = await import('../schedule/run-plan.ts');
   const survey = await surveyPlan({ root: cwd, tasks });
   return tasks.filter((task) => !survey.upToDate.has(task.id));
+}
+
+function touchesState(tasks: readonly Task[], cwd: string): boolean {
+  return tasks.length > 0 && tasks[0]?.outputs.length !== 0 && fs.existsSync(stateDbPathOf(cwd));
 }
 
 async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {

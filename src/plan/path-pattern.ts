@@ -1,4 +1,5 @@
 import { PlanError } from '../errors.ts';
+import { matchWildcards, type WildcardOccurrence, type WildcardShape } from './match-wildcards.ts';
 
 // A path pattern with named wildcards, `data/data-{patient}`: a wildcard matches one or more
 // characters within one path segment, and the same name matches the same text everywhere.
@@ -9,7 +10,8 @@ export interface PathPattern {
   readonly wildcards: readonly string[];
   /** Literal text and wildcard names, alternating as written. */
   readonly parts: readonly (string | { readonly wildcard: string })[];
-  readonly regex: RegExp;
+  /** The parts as the matcher reads them (see match-wildcards.ts). */
+  readonly shape: WildcardShape;
 }
 
 const WILDCARD = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -20,15 +22,11 @@ export function parsePathPattern(source: string, where: string): PathPattern {
   const parts: (string | { wildcard: string })[] = [];
   const wildcards: string[] = [];
   let last = 0;
-  let regex = '';
   for (const match of source.matchAll(WILDCARD)) {
     const literal = source.slice(last, match.index);
     const name = match[1] as string;
     if (literal !== '') parts.push(literal);
     parts.push({ wildcard: name });
-    // Numbered groups, not named ones: matching 10,000 paths then builds no groups object each.
-    const seen = wildcards.indexOf(name);
-    regex += escapeRegex(literal) + (seen >= 0 ? `(?:\\${seen + 1})` : '([^/]+)');
     if (!wildcards.includes(name)) wildcards.push(name);
     last = match.index + match[0].length;
   }
@@ -43,19 +41,22 @@ export function parsePathPattern(source: string, where: string): PathPattern {
   if (/[{}]/.test(source.replace(WILDCARD, ''))) {
     throw new PlanError(`Unexpected brace in ${where}: \`${source}\` (a wildcard is a name in braces, e.g. {sample})`);
   }
-  regex += escapeRegex(tail);
-  return { source, wildcards, parts, regex: new RegExp(`^${regex}$`) };
+  return { source, wildcards, parts, shape: shapeOf(parts, wildcards) };
+}
+
+/** Whether a path matches, in time linear in its length (times the pattern's). */
+export function testPathPattern(pattern: PathPattern, candidate: string): boolean {
+  return matchWildcards(pattern.shape, candidate) !== undefined;
 }
 
 /** The wildcard values a path gives, or undefined when it does not match. */
 export function matchPathPattern(pattern: PathPattern, candidate: string): Record<string, string> | undefined {
-  const match = pattern.regex.exec(candidate);
-  if (match === null) return undefined;
-  // Group n + 1 holds wildcard n. Computed keys and fromEntries define own properties, even
-  // for a wildcard named __proto__.
+  const texts = matchWildcards(pattern.shape, candidate);
+  if (texts === undefined) return undefined;
+  // Computed keys and fromEntries define own properties, even for a wildcard named __proto__.
   const { wildcards } = pattern;
-  if (wildcards.length === 1) return { [wildcards[0] as string]: match[1] as string };
-  return Object.fromEntries(wildcards.map((name, index) => [name, match[index + 1] as string]));
+  if (wildcards.length === 1) return { [wildcards[0] as string]: texts[0] as string };
+  return Object.fromEntries(wildcards.map((name, index) => [name, texts[index] as string]));
 }
 
 /** Fills wildcards in; those without a value stay as `{name}` (for partial gathers). */
@@ -68,6 +69,19 @@ export function fillPathPattern(pattern: PathPattern, values: Readonly<Record<st
   return text;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function shapeOf(parts: PathPattern['parts'], wildcards: readonly string[]): WildcardShape {
+  let head = '';
+  const occurrences: WildcardOccurrence[] = [];
+  const seen = new Set<string>();
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      const previous = occurrences.at(-1);
+      if (previous === undefined) head += part;
+      else occurrences[occurrences.length - 1] = { ...previous, literal: previous.literal + part };
+      continue;
+    }
+    occurrences.push({ wildcard: wildcards.indexOf(part.wildcard), first: !seen.has(part.wildcard), literal: '' });
+    seen.add(part.wildcard);
+  }
+  return { head, occurrences, wildcardCount: wildcards.length, repeats: occurrences.length > wildcards.length };
 }

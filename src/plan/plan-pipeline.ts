@@ -1,13 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findBashFor } from './find-bash.ts';
 import { findCycle } from './find-cycle.ts';
+import { inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
-import type { PathPattern } from './path-pattern.ts';
+import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
 
@@ -75,14 +75,16 @@ function planToFixpoint(
   const existing = (pattern: PathPattern): string[] => {
     let found = onDisk.get(pattern.source);
     if (found === undefined) {
-      found = listPatternFiles(pattern, dir, listings);
+      const specials = new Set<string>();
+      found = listPatternFiles(pattern, dir, listings, specials);
       onDisk.set(pattern.source, found);
-      for (const candidate of found) seenOnDisk.add(candidate);
+      // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
+      for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
     }
     return found;
   };
   const reads = (step: NormalizedStep, candidate: string): boolean =>
-    step.inputs.some((input) => input.pattern.regex.test(candidate));
+    step.inputs.some((input) => testPathPattern(input.pattern, candidate));
   let producedBy: string[][] = steps.map(() => []);
   let result: PlannedTask[][] = [];
   const unmatched: (PlanError | undefined)[] = [];
@@ -98,7 +100,7 @@ function planToFixpoint(
       const own = new Set(producedBy[index]);
       const candidates = (pattern: PathPattern): string[] => {
         const fromDisk = existing(pattern);
-        const fromSteps = others.filter((candidate) => pattern.regex.test(candidate));
+        const fromSteps = others.filter((candidate) => testPathPattern(pattern, candidate));
         if (own.size === 0 && fromSteps.length === 0) return fromDisk;
         return [...(own.size === 0 ? fromDisk : fromDisk.filter((candidate) => !own.has(candidate))), ...fromSteps];
       };
@@ -209,11 +211,13 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       }
       const maker = makers.get(input);
       if (maker === undefined) {
-        if (!onDisk.has(input) && !fs.existsSync(path.resolve(task.cwd, input))) {
+        const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
+        if (found === 'missing') {
           throw new PlanError(
             `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
           );
         }
+        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of step \`${task.step}\` ${describeTask(task)}`, found.special)} (${file})`);
       } else if (maker.id === task.id) {
         throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);
       } else (needs ??= new Set()).add(maker.id);

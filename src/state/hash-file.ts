@@ -5,6 +5,11 @@
 
 import crypto, { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { describeSpecialFile, specialFileError } from './describe-special-file.ts';
+
+// Non-blocking, so that a FIFO (even one that replaced the file since it was stat'ed) cannot
+// block the open; the fstat after it then refuses anything that is not a file.
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
 export const HASH_ALGORITHM = 'sha256';
 
@@ -34,11 +39,14 @@ function giveBack(buffer: Buffer | undefined): void {
 }
 
 export async function hashFile(filePath: string): Promise<string> {
-  const handle = await fs.promises.open(filePath, 'r');
+  const handle = await fs.promises.open(filePath, OPEN_FLAGS).catch((error: unknown) => refuseSocket(filePath, error));
   let buffer: Buffer | undefined;
   try {
     const hash = createHash(HASH_ALGORITHM);
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    const special = describeSpecialFile(stat);
+    if (special !== undefined) throw specialFileError(`\`${filePath}\``, special);
+    const { size } = stat;
     buffer = takeBuffer(size);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
@@ -57,11 +65,19 @@ export async function hashFile(filePath: string): Promise<string> {
  * just wrote the file): each asynchronous call is a wake-up of another thread and back.
  */
 export function hashFileSync(filePath: string): string {
-  const fd = fs.openSync(filePath, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, OPEN_FLAGS);
+  } catch (error) {
+    return refuseSocket(filePath, error);
+  }
   let buffer: Buffer | undefined;
   try {
     const hash = createHash(HASH_ALGORITHM);
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    const special = describeSpecialFile(stat);
+    if (special !== undefined) throw specialFileError(`\`${filePath}\``, special);
+    const { size } = stat;
     buffer = takeBuffer(size);
     for (;;) {
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
@@ -73,6 +89,14 @@ export function hashFileSync(filePath: string): string {
     giveBack(buffer);
     fs.closeSync(fd);
   }
+}
+
+// A unix socket cannot be opened at all (ENXIO): said as the other special files are.
+function refuseSocket(filePath: string, error: unknown): never {
+  if ((error as NodeJS.ErrnoException).code === 'ENXIO' && fs.statSync(filePath, { throwIfNoEntry: false })?.isSocket() === true) {
+    throw specialFileError(`\`${filePath}\``, 'a socket');
+  }
+  throw error;
 }
 
 /** Hash of a string, for signatures. One-shot `crypto.hash` (Node >= 20.12) is twice as fast. */

@@ -356,3 +356,88 @@ describe('examples/diabetes on the real UCI files', { skip: fs.existsSync(REAL_D
     assert.equal(29_330 - rows, 7_286);
   });
 });
+
+describe('examples/diabetes on hostile records', () => {
+  it('rejects a value too long to add up, for the same reason and with the same bytes in both pipelines', async () => {
+    const project = copyExample();
+    const data = makeTempDir('sluice-diabetes-hostile-');
+    generate(data, '--files', '1', '--lines', '1');
+    const huge = `1${'0'.repeat(399)}`;
+    const lines = [
+      `01-01-1990\t07:05\t58\t${huge}`, // 400 digits: Infinity in a double, a crash in Decimal
+      `01-01-1990\t07:05\t58\t1${'9'.repeat(9)}`, // 10 digits
+      `01-01-1990\t07:05\t33\t${huge}.5`, // not glucose: still out of range
+      `01-01-1990\t07:05\t58\t${'0'.repeat(400)}999999999`, // 9 digits after 400 leading zeros: kept
+      `01-01-1990\t07:05\t58\t123456789.${'9'.repeat(400)}`, // a long fraction: kept as written
+      '01-01-1990\t07:05\t58\t100',
+    ];
+    fs.writeFileSync(path.join(data, 'data-01'), `${lines.join('\n')}\n`);
+    const out = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline.ts', data, out);
+    const outcomes = readOutcomes(data, out).get('data-01');
+    const reasons = lines.map((_, index) => outcomes?.get(index + 1)?.reason ?? outcomes?.get(index + 1)?.row);
+    const range = (value: string): string => `value: ${value} is out of range (more than 9 digits before the point)`;
+    assert.deepEqual(reasons, [
+      range(huge),
+      range(`1${'9'.repeat(9)}`),
+      range(`${huge}.5`),
+      '1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,999999999',
+      `1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,123456789.${'9'.repeat(400)}`,
+      '1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,100',
+    ]);
+    const summary = fs.readFileSync(path.join(out, 'summary.csv'), 'utf8');
+    assert.match(summary, /\ndata-01,6,3,3,1990-01-01,1990-01-01,3,374485629\.67\n/);
+    const python = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline-python.ts', data, python);
+    assertSameFiles(out, python);
+  });
+
+  it('rejects lines longer than 64 KiB and converts the rest, streaming, in both pipelines alike', async () => {
+    const project = copyExample();
+    const data = makeTempDir('sluice-diabetes-long-');
+    generate(data, '--files', '1', '--lines', '1');
+    const record = (value: string): string => `01-01-1990\t07:05\t58\t${value}`;
+    const limit = 65536;
+    const exact = record(`1.${'5'.repeat(limit - record('1.').length)}`); // 65,536 bytes: kept
+    const normal = Array.from({ length: 30_000 }, (_, index) => record(String(100 + (index % 300))));
+    const lines = [
+      record('101'),
+      record(`1.${'2'.repeat(3_000_000)}`), // 3 MB
+      exact,
+      `${exact}5`, // 65,537 bytes
+      `${exact.slice(0, -1)}\r`, // 65,536 bytes with the \r of a CRLF: the limit counts it
+      '01-01-1990\t07:05\t0\t', // code 0 without a value: a split record only if a continuation follows
+      `\t138\t33\t3A${'x'.repeat(2_000_000)}`, // too long to continue it
+      ...normal,
+      record('102'),
+      `01-01-1990\t07:05\t58\t${'9'.repeat(5_000_000)}`, // the last line, 5 MB, without a newline
+    ];
+    fs.writeFileSync(path.join(data, 'data-01'), lines.join('\n'));
+    const out = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline.ts', data, out);
+    const rejects = parseCsv(fs.readFileSync(path.join(out, 'rejects.csv'), 'latin1')).slice(1);
+    const tooLong = 'line: longer than 65536 bytes';
+    assert.deepEqual(
+      rejects.map(([file, line, reason]) => [file, Number(line), reason]),
+      [
+        ['data-01', 2, tooLong],
+        ['data-01', 4, tooLong],
+        ['data-01', 6, 'code: 0 is not in the code list'],
+        ['data-01', 7, tooLong],
+        ['data-01', lines.length, tooLong],
+      ],
+    );
+    // A line too long is quoted cut to the limit.
+    assert.ok(rejects[0]?.[3] === (lines[1] as string).slice(0, limit), 'a line too long is quoted cut to the limit');
+    assert.ok(rejects[4]?.[3] === (lines.at(-1) as string).slice(0, limit), 'so is the last, without a newline');
+    const rows = fs.readFileSync(path.join(out, 'data-01.csv'), 'latin1').split('\n').slice(1, -1);
+    assert.equal(rows.length, lines.length - 5);
+    assert.equal(rows[0], '1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,101,1');
+    assert.ok(rows[1] === `1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,${exact.split('\t')[3]},3`, 'the line of 65,536 bytes is kept');
+    assert.equal(rows.at(-1), `1990-01-01,07:05,58,Pre-breakfast blood glucose measurement,102,${lines.length - 1}`);
+    assert.match(fs.readFileSync(path.join(out, 'summary.csv'), 'latin1'), new RegExp(`\ndata-01,${lines.length},${lines.length - 5},5,`));
+    const python = path.join(makeTempDir(), 'out');
+    await runPipeline(project, 'pipeline-python.ts', data, python);
+    assertSameFiles(out, python);
+  });
+});

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { HASH_ALGORITHM, hashFile, hashFileSync, hashText } from '../../src/state/hash-file.ts';
@@ -39,4 +41,23 @@ test('hashFile rejects for a missing file', async () => {
 
 test('hashText is the same algorithm over UTF-8 text', () => {
   assert.equal(hashText('é'), expected(Buffer.from('é', 'utf8')));
+});
+
+test('hashFile and hashFileSync refuse a FIFO, a socket and a device without blocking', { timeout: 20_000 }, async () => {
+  const dir = makeTempDir();
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const server = net.createServer();
+  const socket = path.join(dir, 'socket');
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  try {
+    for (const [file, kind] of [[fifo, 'a FIFO'], [socket, 'a socket'], ['/dev/zero', 'a character device']] as const) {
+      const message = `Expected \`${file}\` to be a regular file, got ${kind}`;
+      await assert.rejects(hashFile(file), { message, code: 'ESPECIAL' });
+      assert.throws(() => hashFileSync(file), { message, code: 'ESPECIAL' });
+    }
+    assert.equal(await hashFile('/dev/null'), expected(''));
+  } finally {
+    server.close();
+  }
 });

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-
 // A growable output buffer: records are written byte by byte or copied from the input, with no
 // string per line. Text that must go through strings (reasons, rare) is written as latin1, so
 // any byte of the input comes out unchanged.
@@ -55,34 +53,6 @@ export class ByteWriter {
   /** The bytes written so far (a view, not a copy). */
   result(): Buffer {
     return this.bytes.subarray(0, this.length);
-  }
-}
-
-/**
- * Reads whole files into one buffer, grown as needed and reused: a worker thread runs task after
- * task, and a fresh buffer per file costs page faults and zeroing in the kernel (the diabetes
- * bench spent about 3 % of its CPU time there). A file read stays valid until the next read.
- */
-export class FileReader {
-  private buffer = Buffer.allocUnsafeSlow(1 << 16);
-
-  read(file: string): Buffer {
-    const fd = fs.openSync(file, 'r');
-    try {
-      let length = 0;
-      for (;;) {
-        if (length === this.buffer.length) {
-          const grown = Buffer.allocUnsafeSlow(this.buffer.length * 2);
-          this.buffer.copy(grown, 0, 0, length);
-          this.buffer = grown;
-        }
-        const count = fs.readSync(fd, this.buffer, length, this.buffer.length - length, null);
-        if (count === 0) return this.buffer.subarray(0, length);
-        length += count;
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
   }
 }
 

@@ -8,35 +8,51 @@
 // one pass over the file, no string or regex per line.
 import fs from 'node:fs';
 import { COLON, DASH, isDigit, NEWLINE, readDigits, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyWords, FileReader, viewOf } from './byte-writer.ts';
+import { ByteWriter, copyWords, viewOf } from './byte-writer.ts';
+import { LINE_LIMIT, LineStream, writeAll } from './line-stream.ts';
 import { REASONS } from './reasons.ts';
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-// A worker thread runs one task at a time: its files go through the same memory.
-const reader = new FileReader();
+// A worker thread runs one task at a time: its files go through the same memory, streamed a
+// window of lines at a time (line-stream.ts), so that memory stays bounded whatever the file.
+const reader = new LineStream();
 const writer = new ByteWriter(1 << 20);
 
 export function standardiseDatesFile(recordsPath: string, outputPath: string): void {
-  fs.writeFileSync(outputPath, standardiseDates(reader.read(recordsPath), writer.reset()));
+  const fd = fs.openSync(outputPath, 'w');
+  try {
+    reader.open(recordsPath);
+    let state = 0;
+    for (let window = reader.next(); window !== undefined; window = reader.next()) {
+      state = convertLines(window.bytes, window.end, state, writer.reset());
+      writeAll(fd, writer.bytes, writer.length);
+    }
+  } finally {
+    reader.close();
+    fs.closeSync(fd);
+  }
 }
 
 /** The dated records of `input`, written to `out` (a view of its bytes is returned). */
 export function standardiseDates(input: Buffer, out = new ByteWriter(input.length + (input.length >>> 2) + 64)): Buffer {
-  convertLines(input, out);
+  convertLines(input, input.length, 0, out);
   return out.result();
 }
 
 // The loop is a function of its own that ends with a bare return: V8 compiles a long loop while
 // it runs (on-stack replacement), before the code after it has ever run, and code after the loop
 // that reads a property would throw that compiled loop away at the end of every file.
-function convertLines(input: Buffer, out: ByteWriter): void {
+//
+// Converts the lines that start before `end` (those after it are there to look ahead at), going
+// on from `state`: the number of lines before, negated when the last of them began a split record.
+// Returns the state after them.
+function convertLines(input: Buffer, end: number, state: number, out: ByteWriter): number {
   const view = viewOf(input);
-  const end = input.length;
   let start = 0;
-  let line = 0;
+  let line = state < 0 ? -state : state;
   // The number of the line before when it began a record split over two lines, else 0.
-  let splitHead = 0;
+  let splitHead = state < 0 ? line : 0;
   while (start < end) {
     line++;
     if (splitHead === 0) {
@@ -52,7 +68,7 @@ function convertLines(input: Buffer, out: ByteWriter): void {
     let tab2 = -1;
     let tab3 = -1;
     let newline = start;
-    for (; newline < end; newline++) {
+    for (; newline < input.length; newline++) {
       const byte = input[newline];
       if (byte === NEWLINE) break;
       if (byte === TAB) {
@@ -64,9 +80,12 @@ function convertLines(input: Buffer, out: ByteWriter): void {
     }
     const stop = newline > start && input[newline - 1] === RETURN ? newline - 1 : newline;
     const next = newline + 1;
-    const tail = splitHead > 0;
-    const head = !tail && tabs === 3 && startsSplitRecord(input, tab2, tab3, stop, next);
-    const reason = tail
+    const long = newline - start > LINE_LIMIT;
+    const tail = !long && splitHead > 0;
+    const head = !long && !tail && tabs === 3 && startsSplitRecord(input, tab2, tab3, stop, next);
+    const reason = long
+      ? REASONS.lineLong()
+      : tail
         ? REASONS.splitTail(splitHead)
         : stop === start
           ? REASONS.emptyLine()
@@ -83,6 +102,7 @@ function convertLines(input: Buffer, out: ByteWriter): void {
     }
     start = next;
   }
+  return splitHead > 0 ? -line : line;
 }
 
 /** Each byte's value as a decimal digit, -1 for any other byte: one lookup, one sign test. */
@@ -134,7 +154,7 @@ function convertRecord(input: Buffer, view: DataView, start: number, out: ByteWr
       tab3 = newline;
     }
   }
-  if (tab3 < 0) return -1;
+  if (tab3 < 0 || newline - start > LINE_LIMIT) return -1;
   const stop = input[newline - 1] === RETURN ? newline - 1 : newline;
   if (startsSplitRecord(input, tab2, tab3, stop, newline + 1)) return -1;
   writeRecord(input, view, start, tab1, tab2, stop, out);
@@ -173,8 +193,10 @@ function startsSplitRecord(input: Buffer, tab2: number, tab3: number, stop: numb
   if (tab3 - tab2 !== 2 || input[tab2 + 1] !== ZERO || stop !== tab3 + 1) return false;
   if (next >= input.length || input[next] !== TAB) return false;
   let tabs = 0;
-  for (let index = next; index < input.length && input[index] !== NEWLINE; index++) if (input[index] === TAB) tabs++;
-  return tabs === 3;
+  let index = next;
+  for (; index < input.length && input[index] !== NEWLINE; index++) if (input[index] === TAB) tabs++;
+  // A line too long is rejected for that alone: it continues nothing.
+  return tabs === 3 && index - next <= LINE_LIMIT;
 }
 
 /** Why the date field is not a real MM-DD-YYYY date, or undefined when it is. */

@@ -11,12 +11,14 @@
 // → `4.5`); anything else is rejected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, RETURN, TAB, ZERO } from './bytes.ts';
-import { ByteWriter, copyBytes, copyWords, FileReader, viewOf } from './byte-writer.ts';
+import { BANG, COLON, COMMA, countLines, DASH, DOT, findLineEnd, isDigit, NEWLINE, TAB, ZERO } from './bytes.ts';
+import { ByteWriter, copyBytes, copyWords, viewOf } from './byte-writer.ts';
+import { LineCursor } from './line-cursor.ts';
+import { countFileLines, LINE_LIMIT, LineStream, writeAll } from './line-stream.ts';
 import { describeCode, isGlucose, readCode, readCodeList, type CodeList } from './code-list.ts';
 import { formatCsvField } from './csv-field.ts';
 import { Ledger } from './ledger.ts';
-import { REASONS } from './reasons.ts';
+import { REASONS, VALUE_DIGITS } from './reasons.ts';
 
 export const CSV_HEADER = 'date,time,code,description,value,line\n';
 
@@ -29,18 +31,40 @@ export interface TranslatePaths {
   readonly ledger: string;
 }
 
-// A worker thread runs one task at a time: its files go through the same memory.
-const datedReader = new FileReader();
-const recordsReader = new FileReader();
+// A worker thread runs one task at a time: its files go through the same memory, streamed a
+// window of lines at a time (line-stream.ts), so that memory stays bounded whatever the file.
+const datedStream = new LineStream(LINE_LIMIT + 256); // a dated line: its input line and 6 bytes, or a reason quoting a field
+const recordsStream = new LineStream();
 const csvWriter = new ByteWriter(1 << 20);
+const rejectsWriter = new ByteWriter(1 << 16);
 
 export function translateCodesFile(paths: TranslatePaths): void {
-  const dated = datedReader.read(paths.dated);
-  const records = recordsReader.read(paths.records);
-  const result = translateCodes(dated, records, readCodeList(paths.codes), path.basename(paths.records), csvWriter.reset());
-  fs.writeFileSync(paths.csv, result.csv);
-  fs.writeFileSync(paths.rejects, result.rejects);
-  fs.writeFileSync(paths.ledger, result.ledger, 'latin1');
+  const codes = readCodeList(paths.codes);
+  const file = path.basename(paths.records);
+  const ledger = new Ledger(file, countFileLines(paths.records, csvWriter.reset().bytes));
+  const csvFd = fs.openSync(paths.csv, 'w');
+  const rejectsFd = fs.openSync(paths.rejects, 'w');
+  try {
+    const rawLines = new LineCursor(recordsStream.open(paths.records));
+    const reject = rejecter(file, rawLines, ledger, rejectsWriter.reset());
+    csvWriter.text(CSV_HEADER);
+    const counter = new LineCounter();
+    datedStream.open(paths.dated);
+    for (let window = datedStream.next(); window !== undefined; window = datedStream.next()) {
+      translateLines(window.bytes, window.end, codes, file, csvWriter, ledger, reject, counter);
+      writeAll(csvFd, csvWriter.bytes, csvWriter.length);
+      writeAll(rejectsFd, rejectsWriter.bytes, rejectsWriter.length);
+      csvWriter.reset();
+      rejectsWriter.reset();
+    }
+    writeAll(csvFd, csvWriter.bytes, csvWriter.length);
+  } finally {
+    datedStream.close();
+    recordsStream.close();
+    fs.closeSync(csvFd);
+    fs.closeSync(rejectsFd);
+  }
+  fs.writeFileSync(paths.ledger, ledger.close(), 'latin1');
 }
 
 /** The patient's CSV, rejects and ledger row; throws an Error naming every input line not accounted for. */
@@ -53,26 +77,38 @@ export function translateCodes(
 ): { csv: Buffer; rejects: Buffer; ledger: string } {
   const rejects = new ByteWriter(256);
   const ledger = new Ledger(file, countLines(records));
+  const reject = rejecter(file, new LineCursor(records), ledger, rejects);
+  csv.text(CSV_HEADER);
+  translateLines(dated, dated.length, codes, file, csv, ledger, reject, new LineCounter());
+  return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
+}
+
+function rejecter(file: string, rawLines: LineCursor, ledger: Ledger, rejects: ByteWriter): (line: number, reason: string) => void {
   const fileField = formatCsvField(file);
-  const rawLines = new LineCursor(records);
-  const reject = (line: number, reason: string): void => {
+  return (line, reason) => {
     rejects.text(`${fileField},${line},${formatCsvField(reason)},${formatCsvField(rawLines.read(line))}\n`);
     ledger.reject(line);
   };
-  csv.text(CSV_HEADER);
-  translateLines(dated, codes, file, csv, ledger, reject);
-  return { csv: csv.result(), rejects: rejects.result(), ledger: ledger.close() };
 }
 
 // The loop is a function of its own that ends with a bare return, as in standardise-dates.ts:
 // V8 compiles a long loop while it runs, before the code after it has ever run, and code after
 // the loop that reads a property would throw that compiled loop away at the end of every file.
-function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteWriter, ledger: Ledger, reject: (line: number, reason: string) => void): void {
-  const counter = new LineCounter();
+// Translates the lines that start before `until`; `counter` goes on from the lines before.
+function translateLines(
+  dated: Buffer,
+  until: number,
+  codes: CodeList,
+  file: string,
+  csv: ByteWriter,
+  ledger: Ledger,
+  reject: (line: number, reason: string) => void,
+  counter: LineCounter,
+): void {
   const datedView = viewOf(dated);
   const end = dated.length;
   let start = 0;
-  while (start < end) {
+  while (start < until) {
     const line = counter.next();
     if (dated[start] === BANG) {
       const newline = findLineEnd(dated, start);
@@ -105,6 +141,11 @@ function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteW
     }
     let numberStart = valueStart;
     while (numberStart < newline - 1 && dated[numberStart] === ZERO && isDigit(dated[numberStart + 1])) numberStart++;
+    if (newline - numberStart > VALUE_DIGITS && integerDigits(dated, numberStart, newline) > VALUE_DIGITS) {
+      reject(line, REASONS.valueRange(dated.toString('latin1', valueStart, newline)));
+      start = newline + 1;
+      continue;
+    }
     // date,time,code,description,value,line: the row's size is known, so write it in place.
     // Date, time and code are copied as they stand, tabs and all, and the two tabs become commas.
     csv.reserve(newline - start + description.bytes.length + 20);
@@ -125,6 +166,13 @@ function translateLines(dated: Buffer, codes: CodeList, file: string, csv: ByteW
     if (isGlucose(codes, code)) ledger.reading(readNumber(dated, numberStart, newline));
     start = newline + 1;
   }
+}
+
+/** Digits before the point (or the end) of the number at `start`. */
+function integerDigits(bytes: Buffer, start: number, end: number): number {
+  let index = start;
+  while (index < end && bytes[index] !== DOT) index++;
+  return index - start;
 }
 
 /** YYYY-MM-DD at `start` as the number YYYYMMDD (the digits were checked by the dates step). */
@@ -178,26 +226,5 @@ class LineCounter {
     this.digits[at] = (this.digits[at] as number) + 1;
     if (at < this.first) this.first = at;
     return ++this.value;
-  }
-}
-
-/** Reads lines of a file by number, forwards only; for quoting rejected records as read. */
-class LineCursor {
-  private line = 1;
-  private start = 0;
-
-  constructor(private readonly bytes: Buffer) {}
-
-  read(line: number): string {
-    while (this.line < line) {
-      const newline = this.bytes.indexOf(NEWLINE, this.start);
-      if (newline < 0) throw new Error(`The input has no line ${line}: the dated records do not match it (run the dates step again)`);
-      this.start = newline + 1;
-      this.line++;
-    }
-    let end = this.bytes.indexOf(NEWLINE, this.start);
-    if (end < 0) end = this.bytes.length;
-    if (end > this.start && this.bytes[end - 1] === RETURN) end--;
-    return this.bytes.toString('latin1', this.start, end);
   }
 }

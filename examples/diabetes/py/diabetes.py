@@ -10,9 +10,18 @@ CSV_HEADER = b'date,time,code,description,value,line\n'
 REJECTS_HEADER = b'file,line,reason,record\n'
 LEDGER_HEADER = b'file,lines,records,rejects,first_date,last_date,glucose_readings,mean_glucose\n'
 
+# Bytes a line may have before its `\n` (LINE_LIMIT in lib/line-stream.ts): a longer line is a
+# reject, quoted cut to this length, and no step holds more than a few such lines in memory.
+LINE_LIMIT = 65536
+_CHUNK = 1 << 20
+
+# Digits a value may have before its point, leading zeros aside (VALUE_DIGITS in lib/reasons.ts).
+VALUE_DIGITS = 9
+
 # `<what>: <detail>`; the part before the colon is the category rejects are counted by.
 REASONS = {
     'empty_line': lambda: 'line: empty',
+    'line_long': lambda: f'line: longer than {LINE_LIMIT} bytes',
     'field_count': lambda count: f'fields: expected 4 tab-separated fields, got {count}',
     'split_head': lambda following: f'split record: code 0 without a value (continued on line {following})',
     'split_tail': lambda previous: f'split record: continues line {previous}',
@@ -26,26 +35,44 @@ REASONS = {
     'code_unknown': lambda text: f'code: {text} is not in the code list',
     'value_empty': lambda: 'value: empty',
     'value_format': lambda text: f'value: {text} is not a number',
+    'value_range': lambda text: f'value: {text} is out of range (more than {VALUE_DIGITS} digits before the point)',
 }
 
 _ENTRY = re.compile(r'^[ \t]*([0-9]+)[ \t]*=[ \t]*(.*?)[ \t\r]*$', re.S)
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 
 
-def split_lines(data, strip_return):
-    """Physical lines without their newline (and `\\r` before it, if asked); none in an empty file."""
-    if not data:
-        return []
-    lines = data.split(b'\n')
-    if data.endswith(b'\n'):
-        lines.pop()
-    if strip_return:
-        lines = [line[:-1] if line.endswith(b'\r') else line for line in lines]
-    return lines
+def read_lines(handle, limit=LINE_LIMIT):
+    """(line, too_long) for each physical line of a binary file, without its `\n`, streamed: a line
+    longer than `limit` bytes comes cut to `limit` bytes with too_long True, the rest skipped."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if line.endswith(b'\n'):
+            yield line[:-1], False
+        elif len(line) <= limit:
+            yield line, False
+            return
+        else:
+            rest = line
+            while rest and not rest.endswith(b'\n'):
+                rest = handle.readline(_CHUNK)
+            yield line[:limit], True
 
 
-def count_lines(data):
-    return data.count(b'\n') + (1 if data and not data.endswith(b'\n') else 0)
+def strip_return(line):
+    return line[:-1] if line.endswith(b'\r') else line
+
+
+def count_file_lines(path):
+    """Physical lines of a file, read in chunks: one per `\n`, plus a last one without it."""
+    count, last = 0, b'\n'
+    with open(path, 'rb') as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b''):
+            count += chunk.count(b'\n')
+            last = chunk[-1:]
+    return count + (0 if last == b'\n' else 1)
 
 
 def text(data):

@@ -7,7 +7,7 @@ Writes one line per input line, in order (line N of the output is line N of the 
 """
 import sys
 
-from diabetes import REASONS, split_lines, text
+from diabetes import REASONS, read_lines, strip_return, text
 
 DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
@@ -42,14 +42,27 @@ def starts_split_record(fields, following):
     return fields[2] == b'0' and fields[3] == b'' and following is not None and following[:1] == b'\t' and following.count(b'\t') == 3
 
 
-def standardise(data):
-    lines = split_lines(data, strip_return=True)
-    out = []
+def with_following(lines):
+    """Each (line, too_long) with the line after it (None at the end, or when that one is too long)."""
+    previous = None
+    for item in lines:
+        if previous is not None:
+            yield previous, (None if item[1] else item[0])
+        previous = item
+    if previous is not None:
+        yield previous, None
+
+
+def standardise(lines, write):
     split_head = 0
-    for index, line in enumerate(lines):
+    for index, ((raw, too_long), following) in enumerate(with_following(lines)):
         number = index + 1
+        if too_long:
+            split_head = 0
+            write(b'!' + REASONS['line_long']().encode('latin1') + b'\n')
+            continue
+        line = strip_return(raw)
         fields = line.split(b'\t')
-        following = lines[index + 1] if index + 1 < len(lines) else None
         tail = split_head > 0
         head = not tail and len(fields) == 4 and starts_split_record(fields, following)
         if tail:
@@ -66,18 +79,15 @@ def standardise(data):
         if reason is None:
             date, time, code, value = fields
             iso = date[6:10] + b'-' + date[0:2] + b'-' + date[3:5]
-            out.append(b'\t'.join([iso, time if len(time) == 5 else b'0' + time, code, value]) + b'\n')
+            write(b'\t'.join([iso, time if len(time) == 5 else b'0' + time, code, value]) + b'\n')
         else:
-            out.append(b'!' + reason.encode('latin1') + b'\n')
-    return b''.join(out)
+            write(b'!' + reason.encode('latin1') + b'\n')
 
 
 def main():
     records, output = sys.argv[1:3]
-    with open(records, 'rb') as handle:
-        data = handle.read()
-    with open(output, 'wb') as handle:
-        handle.write(standardise(data))
+    with open(records, 'rb') as source, open(output, 'wb') as target:
+        standardise(read_lines(source), target.write)
 
 
 if __name__ == '__main__':

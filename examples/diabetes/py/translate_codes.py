@@ -12,7 +12,7 @@ import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 
-from diabetes import CSV_HEADER, REASONS, count_lines, csv_field, read_code, read_code_list, split_lines, text
+from diabetes import CSV_HEADER, LINE_LIMIT, REASONS, VALUE_DIGITS, count_file_lines, csv_field, read_code, read_code_list, read_lines, strip_return, text
 
 NUMBER = re.compile(rb'([0-9]+)(\.[0-9]+)?')
 
@@ -90,18 +90,38 @@ def format_ranges(lines):
     return listed + (f', and {len(ranges) - 20} more ranges' if len(ranges) > 20 else '')
 
 
-def translate(dated, records, descriptions, glucose, file):
-    raw = split_lines(records, strip_return=True)
-    ledger = Ledger(file, count_lines(records))
+class RawLines:
+    """Lines of the input file by number, forwards only, streamed: for quoting rejected records
+    as read (a line too long comes cut to LINE_LIMIT bytes)."""
+
+    def __init__(self, handle):
+        self.lines = read_lines(handle)
+        self.number = 0
+        self.line = b''
+
+    def read(self, number):
+        while self.number < number:
+            item = next(self.lines, None)
+            if item is None:
+                raise SystemExit(f'The input has no line {number}: the dated records do not match it (run the dates step again)')
+            line, too_long = item
+            self.line = line if too_long else strip_return(line)
+            self.number += 1
+        return self.line
+
+
+def translate(dated, raw, lines, descriptions, glucose, file, csv, rejects):
+    """Writes the CSV rows and rejects as it reads; returns the ledger row."""
+    ledger = Ledger(file, lines)
     file_field = csv_field(file)
-    csv = [CSV_HEADER]
-    rejects = []
+    csv(CSV_HEADER)
 
     def reject(number, reason):
-        rejects.append(f'{file_field},{number},{csv_field(reason)},{csv_field(text(raw[number - 1]))}\n'.encode('latin1'))
+        rejects(f'{file_field},{number},{csv_field(reason)},{csv_field(text(raw.read(number)))}\n'.encode('latin1'))
         ledger.reject(number)
 
-    for index, line in enumerate(split_lines(dated, strip_return=False)):
+    # A dated line: its input line and 6 bytes, or a reason quoting a field of it.
+    for index, (line, _) in enumerate(read_lines(dated, LINE_LIMIT + 256)):
         number = index + 1
         if line[:1] == b'!':
             reject(number, text(line[1:]))
@@ -117,25 +137,22 @@ def translate(dated, records, descriptions, glucose, file):
         if number_text is None:
             reject(number, REASONS['value_format'](text(value)) if value else REASONS['value_empty']())
             continue
-        csv.append(b','.join([line[0:10], line[11:16], code, description, number_text, str(number).encode()]) + b'\n')
+        if len(number_text.partition(b'.')[0]) > VALUE_DIGITS:
+            reject(number, REASONS['value_range'](text(value)))
+            continue
+        csv(b','.join([line[0:10], line[11:16], code, description, number_text, str(number).encode()]) + b'\n')
         ledger.row(number, line[0:10])
         if read_code(code) in glucose:
             ledger.reading(float(number_text))
-    return b''.join(csv), b''.join(rejects), ledger.close()
+    return ledger.close()
 
 
 def main():
     codes, dated_path, records_path, csv_path, rejects_path, ledger_path = sys.argv[1:7]
     descriptions, glucose = read_code_list(codes)
-    with open(dated_path, 'rb') as handle:
-        dated = handle.read()
-    with open(records_path, 'rb') as handle:
-        records = handle.read()
-    csv, rejects, ledger = translate(dated, records, descriptions, glucose, os.path.basename(records_path))
-    with open(csv_path, 'wb') as handle:
-        handle.write(csv)
-    with open(rejects_path, 'wb') as handle:
-        handle.write(rejects)
+    lines = count_file_lines(records_path)
+    with open(dated_path, 'rb') as dated, open(records_path, 'rb') as records, open(csv_path, 'wb') as csv, open(rejects_path, 'wb') as rejects:
+        ledger = translate(dated, RawLines(records), lines, descriptions, glucose, os.path.basename(records_path), csv.write, rejects.write)
     with open(ledger_path, 'wb') as handle:
         handle.write(ledger)
 
