@@ -12,20 +12,7 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/**
- * The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), on Linux;
- * undefined elsewhere or when the process is gone. A reused pid has a different start time.
- */
-export function readProcessStart(pid: number): string | undefined {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return fields[19];
-  } catch {
-    return undefined;
-  }
-}
+export { readProcessStart } from '../process/read-process-start.ts';
 
 /** Changes at every boot, so a lock left before a restart is known stale whatever its pid. */
 export function readBootId(): string | undefined {
