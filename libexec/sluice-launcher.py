@@ -3,10 +3,14 @@
 # posix_spawn (vfork-based, so cheap) instead of forking the large Node process for each task.
 #
 # Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
-# and a SIGCHLD wakeup pipe. A task that fails or is terminated takes its whole process group
-# down with it (SIGKILL). When stdin reaches EOF (sluice closed it, or sluice died, even by
-# SIGKILL), every process group we started that is still alive (running tasks, and what finished
-# tasks left running in the background) is sent SIGTERM, then SIGKILL, and we exit.
+# and a SIGCHLD wakeup pipe. A task that ends, however it ends, takes its whole process group
+# down with it (SIGKILL). On Linux the launcher is a child subreaper: a task's descendant that
+# left its group (setsid) and lost its parent is adopted by us, and ended once its task ended
+# (the task is named by SLUICE_COOKIE=<launcher pid>:<task id>, which every task that inherits
+# sluice's environment gets; without it, once it started before every task still running), or
+# at shutdown; adopted processes are reaped. When stdin reaches EOF (sluice closed it, or sluice
+# died, even by SIGKILL), or sluice dies (PR_SET_PDEATHSIG sends us SIGTERM), every task still
+# running and every adopted process is sent SIGTERM, then SIGKILL, and we exit.
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
 #
@@ -18,6 +22,9 @@
 #   k id                                     SIGKILL the task's process group
 # Replies, one per line on stdout:
 #   r <launcher pid>                          ready
+#   p <id> <pid> <start>                      started: <pid> leads the task's process group;
+#                                             <start> is its start time in clock ticks since
+#                                             boot (/proc/<pid>/stat), or - where unknown
 #   x <id> <pid> <exit code> <cpu> <rss>      exited
 #   k <id> <pid> <signal number> <cpu> <rss>  ended by a signal
 #   f <id> <ERRNO NAME> <message>             could not start
@@ -38,6 +45,11 @@ if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
     sys.exit('sluice-launcher: needs Python 3.8+ with os.posix_spawn; sluice falls back to spawn')
 
 DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
+# Set by main(): whether orphaned descendants of our tasks are re-parented to us.
+SUBREAPER = False
+# A task that inherits sluice's environment gets SLUICE_COOKIE=<launcher pid>:<task id> in it,
+# as Jenkins marks a build's processes.
+COOKIE = b'SLUICE_COOKIE'
 OUT_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 SPAWN_OPEN = os.POSIX_SPAWN_OPEN
 SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
@@ -55,13 +67,12 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'doomed')
+    __slots__ = ('id', 'pid', 'start')
 
-    def __init__(self, task_id, pid):
+    def __init__(self, task_id, pid, start):
         self.id = task_id
         self.pid = pid
-        # Set once we signalled the group: its leader's exit is followed by SIGKILL to the group.
-        self.doomed = False
+        self.start = start  # clock ticks since boot, or None
 
 
 class Launcher:
@@ -69,11 +80,12 @@ class Launcher:
         self.by_id = {}   # task id -> Task, only while the leader is not reaped
         self.by_pid = {}  # pid -> Task, same tasks
         self.found = {}   # (program, PATH) -> absolute path
-        self.leftovers = set()  # groups of finished tasks that still had members
         self.out = []     # reply lines waiting for the next flush
         self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
         self.base_path = os.environ.get('PATH', '')
         self.cwd = os.getcwd()
+        self.pid = os.getpid()
+        self.owners = {}  # adopted pid -> (its start, the id of the task it comes from, or None)
         self.grace = 1.0
         self.stopping = False
 
@@ -123,6 +135,10 @@ class Launcher:
             return
         if env is None:
             env = self.base_env
+            # Inherited by the task's descendants (unless one clears its environment): tells
+            # whose a process is once it left the task's group and lost its parent. A task
+            # given an environment gets it exactly.
+            env[COOKIE] = f'{self.pid}:{task_id}'.encode()
             search = self.base_path
         else:
             search = env.get('PATH', self.base_path)
@@ -146,9 +162,12 @@ class Launcher:
         except OSError as error:
             self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path))
             return
-        task = Task(task_id, pid)
+        # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
+        start = read_start(pid)
+        task = Task(task_id, pid, start)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
+        self.out.append(f'p {task_id} {pid} {"-" if start is None else start}\n'.encode())
         # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
         # ended meanwhile before the next one.
         self.reap()
@@ -181,42 +200,92 @@ class Launcher:
         task = self.by_id.get(int(raw_id))
         if task is None:
             return  # already reaped: its pid may belong to someone else by now
-        task.doomed = True
         kill_group(task.pid, signum)
 
     # ---- children ----
 
     def reap(self):
+        adopted = False
+        ended = False
         while True:
             try:
                 # Peek without reaping: while the leader is a zombie its pid cannot be reused,
                 # so signalling its group is safe.
                 info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
             except ChildProcessError:
-                return
+                break
             if info is None:
-                return
+                break
             pid = info.si_pid
-            exited = info.si_code == os.CLD_EXITED
             task = self.by_pid.pop(pid, None)
-            ended_badly = not exited or info.si_status != 0 or (task is not None and task.doomed)
-            if ended_badly:
-                # Failure or termination: no grandchild of this task may outlive it.
-                kill_group(pid, signal.SIGKILL)
+            # A task ended, or a process we adopted did: nothing left in its group outlives it.
+            kill_group(pid, signal.SIGKILL)
             usage = os.wait4(pid, 0)[2]
-            if not ended_badly and group_exists(pid):
-                # A successful task left something running in its group: end it at shutdown.
-                # The group's id stays reserved for as long as the group has members.
-                self.leftovers.add(pid)
-                if len(self.leftovers) > 1024:
-                    self.leftovers = {pgid for pgid in self.leftovers if is_our_group(pgid)}
             if task is None:
+                adopted = True  # not a task's leader: never reported
                 continue
+            ended = True
             del self.by_id[task.id]
-            kind = 'x' if exited else 'k'
+            kind = 'x' if info.si_code == os.CLD_EXITED else 'k'
             cpu_us = round((usage.ru_utime + usage.ru_stime) * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {cpu_us} {max_rss_kb}\n'.encode())
+        # The descendants of what ended that left its group were adopted by us meanwhile.
+        if (adopted or ended) and SUBREAPER:
+            self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)
+
+    def sweep(self, signum, everything):
+        """Signals the processes we adopted (with their groups) that belong to no running task.
+
+        An adopted process belongs to the task its SLUICE_COOKIE names; one without a cookie of
+        ours started after its task's leader, so one that started before every running task's
+        leader belongs to a task that ended. The others wait for the next sweep.
+        """
+        adopted = [pid for pid in list_children() if pid not in self.by_pid]
+        if not adopted:
+            self.owners.clear()
+            return
+        oldest = None
+        if not everything:
+            starts = [task.start for task in self.by_id.values()]
+            oldest = -1 if None in starts else min(starts, default=None)
+        owners = {}
+        for pid in adopted:
+            if not everything:
+                start = read_start(pid)
+                known = self.owners.get(pid)
+                if known is None or known[0] != start:
+                    known = (start, self.read_owner(pid))
+                owners[pid] = known
+                owner = known[1]
+                if owner is not None:
+                    if owner in self.by_id:
+                        continue  # its task still runs
+                elif oldest is not None and (start is None or start >= oldest):
+                    continue  # it may come from a task still running
+            debug(f'ending adopted process {pid}')
+            kill_group(pid, signum)  # it may lead a group of its own (setsid)
+            try:
+                os.kill(pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.owners = owners
+
+    def read_owner(self, pid):
+        """The id of the task whose SLUICE_COOKIE `pid` carries, if one of ours."""
+        try:
+            with open(f'/proc/{pid}/environ', 'rb') as environ:
+                variables = environ.read().split(b'\0')
+        except OSError:
+            return None
+        prefix = COOKIE + f'={self.pid}:'.encode()
+        for variable in variables:
+            if variable.startswith(prefix):
+                try:
+                    return int(variable[len(prefix):])
+                except ValueError:
+                    return None
+        return None
 
     def flush(self):
         if not self.out:
@@ -233,33 +302,34 @@ class Launcher:
             view = view[written:]
 
     def shutdown(self, wakeup_fd):
-        debug(f'stopping {len(self.by_id)} task(s), {len(self.leftovers)} leftover group(s)')
+        self.stopping = True
+        debug(f'stopping {len(self.by_id)} task(s)')
         for task in self.by_id.values():
-            task.doomed = True
             kill_group(task.pid, signal.SIGTERM)
-        leftovers = [pgid for pgid in self.leftovers if is_our_group(pgid)]
-        for pgid in leftovers:
-            kill_group(pgid, signal.SIGTERM)
+        self.sweep(signal.SIGTERM, True)
         deadline = time.monotonic() + self.grace
         self.reap()
         while time.monotonic() < deadline:
-            leftovers = living_groups(leftovers)
-            if not self.by_id and not leftovers:
+            if not self.by_id and not (SUBREAPER and list_children()):
                 break
-            # No SIGCHLD tells us about leftovers (not our children): poll for them.
-            timeout = 0.02 if leftovers else deadline - time.monotonic()
+            # No SIGCHLD tells us that an adopted process's own children were adopted: poll.
+            timeout = min(0.05, deadline - time.monotonic()) if SUBREAPER else deadline - time.monotonic()
             select.select([wakeup_fd], [], [], max(0.0, timeout))
             drain(wakeup_fd)
             self.reap()
+            if SUBREAPER:
+                self.sweep(signal.SIGTERM, True)
         for task in self.by_id.values():
             kill_group(task.pid, signal.SIGKILL)
-        for pgid in leftovers:
-            if is_our_group(pgid):
-                kill_group(pgid, signal.SIGKILL)
-        while self.by_id:
+        self.sweep(signal.SIGKILL, True)
+        # Tasks' leaders are waited for as long as it takes (their exit is reported); what we
+        # adopted, for a few seconds more (a process stuck in the kernel cannot be killed).
+        adopted_deadline = time.monotonic() + 5
+        while self.by_id or (SUBREAPER and time.monotonic() < adopted_deadline and list_children()):
             select.select([wakeup_fd], [], [], 0.05)
             drain(wakeup_fd)
             self.reap()
+            self.sweep(signal.SIGKILL, True)
         self.flush()
 
 
@@ -275,36 +345,30 @@ def kill_group(pid, signum):
         pass
 
 
-def group_exists(pgid):
+def read_start(pid):
+    """The start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat)."""
     try:
-        os.killpg(pgid, 0)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
+        with open(f'/proc/{pid}/stat', 'rb') as stat:
+            return int(stat.read().rsplit(b')', 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
-def is_our_group(pgid):
-    """A finished task's group, still there, and its id not taken by a new process since."""
+def list_children():
+    """Our children's pids: on Linux from /proc (one file, or a scan of every process)."""
+    me = os.getpid()
     try:
-        os.kill(pgid, 0)
-        return False  # a process with that pid exists: not our leader, who was reaped
-    except ProcessLookupError:
-        return group_exists(pgid)
-    except PermissionError:
-        return False
-
-
-def living_groups(pgids):
-    """The groups that still have a member that is not a zombie (a zombie does nothing, and
-    an init that never reaps orphans would otherwise keep us waiting for the whole grace)."""
-    if not pgids:
+        with open(f'/proc/{me}/task/{me}/children', 'rb') as children:
+            return [int(pid) for pid in children.read().split()]
+    except FileNotFoundError:
+        pass  # a kernel built without CONFIG_PROC_CHILDREN
+    except OSError:
         return []
-    wanted = set(pgids)
-    living = set()
+    found = []
     try:
         names = os.listdir('/proc')
     except OSError:
-        return [pgid for pgid in pgids if group_exists(pgid)]
+        return []
     for name in names:
         if not name.isdigit():
             continue
@@ -313,9 +377,23 @@ def living_groups(pgids):
                 fields = stat.read().rsplit(b')', 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        if fields[0] != b'Z' and int(fields[2]) in wanted:
-            living.add(int(fields[2]))
-    return [pgid for pgid in pgids if pgid in living]
+        if int(fields[1]) == me:
+            found.append(int(name))
+    return found
+
+
+def become_subreaper():
+    """Linux: orphaned descendants of our tasks are re-parented to us, not to init; and we get
+    SIGTERM when sluice dies. Elsewhere (or without ctypes) neither, silently."""
+    if not sys.platform.startswith('linux'):
+        return False
+    try:
+        import ctypes
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        return prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except Exception:
+        return False
 
 
 def drain(fd):
@@ -343,6 +421,7 @@ def blame(program, cwd, stdin_path, stdout_path, stderr_path):
 
 
 def main():
+    parent = os.getppid()
     launcher = Launcher()
     wake_r, wake_w = os.pipe()  # close-on-exec by default since Python 3.4
     os.set_blocking(wake_r, False)
@@ -357,6 +436,11 @@ def main():
 
     poller = make_poller(0, wake_r)
     os.write(1, f'r {os.getpid()}\n'.encode())
+    # After the ready line (sluice reads it meanwhile), before any request is read.
+    global SUBREAPER
+    SUBREAPER = become_subreaper()
+    if os.getppid() != parent:
+        launcher.stopping = True  # sluice died before PR_SET_PDEATHSIG took effect
     try:
         serve(launcher, poller, wake_r)
     finally:

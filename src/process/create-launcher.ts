@@ -2,21 +2,21 @@
 // SLUICE_LAUNCHER=spawn forces the fallback, SLUICE_LAUNCHER=python the helper (or an error).
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
-import type { Launcher } from './launch-types.ts';
+import type { Launcher, LauncherOptions } from './launch-types.ts';
 import { startFastLauncher } from './launcher-client.ts';
 import { createSpawnLauncher } from './spawn-launcher.ts';
 
-export async function createLauncher(): Promise<Launcher> {
+export async function createLauncher(options: LauncherOptions = {}): Promise<Launcher> {
   const choice = process.env['SLUICE_LAUNCHER'] ?? '';
-  if (choice === 'spawn') return createSpawnLauncher();
+  if (choice === 'spawn') return createSpawnLauncher(options);
   if (choice !== 'python' && choice !== '') {
     throw new BackendError(`Expected \`SLUICE_LAUNCHER\` to be \`python\` or \`spawn\`, got \`${choice}\``);
   }
   try {
-    return await startFastLauncher();
+    return await startFastLauncher(options);
   } catch (error) {
     if (choice === 'python') throw error;
     debugLog('launcher', `falling back to spawn: ${(error as Error).message}`);
-    return createSpawnLauncher();
+    return createSpawnLauncher(options);
   }
 }

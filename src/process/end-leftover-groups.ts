@@ -1,75 +1,123 @@
-// A task that succeeded may leave a background process in its process group. At close() such
-// groups get SIGTERM, then SIGKILL after the grace period: sluice leaves no orphan behind.
+// What a killed run left running: its tasks' process groups, and its launcher helper. The run
+// that takes over ends them (SIGKILL: their owner is dead) and waits until they are gone before
+// it starts a task, so that no late write of the dead run reaches the new one's outputs.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Whether the process group still has a member (a zombie counts). */
-export function groupExists(pgid: number): boolean {
+/** A process group, or a single process (the python helper), as a run recorded it. */
+export interface LeftoverProcess {
+  readonly kind: 'group' | 'helper';
+  /** The group's id (its leader's pid), or the helper's pid. */
+  readonly pid: number;
+  /** The leader's (or helper's) start time in clock ticks since boot; undefined: unknown. */
+  readonly start: string | undefined;
+}
+
+interface ProcessFacts {
+  readonly pid: number;
+  readonly zombie: boolean;
+  readonly pgid: number;
+  readonly start: number;
+}
+
+/**
+ * Ends what `left` names that still runs and is provably the same process (same start time), and
+ * waits until it is gone. The helper gets SIGTERM first: it then ends the descendants it adopted;
+ * SIGKILL after half of `timeoutMs`. Returns the pids still running after `timeoutMs` (none,
+ * unless a process is stuck in the kernel). Without /proc (not Linux), identity cannot be proven
+ * and nothing is signalled.
+ */
+export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeoutMs = 10_000): Promise<number[]> {
+  let facts = listProcesses();
+  if (facts === undefined || left.length === 0) return [];
+  const groups = new Map<number, number>(); // pgid -> the leader's start
+  const helpers = new Map<number, number>(); // pid -> its start
+  for (const { kind, pid, start } of left) {
+    if (start === undefined || !/^\d+$/.test(start)) continue;
+    const ticks = Number(start);
+    if (kind === 'helper') {
+      if (facts.get(pid)?.start === ticks) helpers.set(pid, ticks);
+    } else if (isSameGroup(facts, pid, ticks)) groups.set(pid, ticks);
+  }
+  signalGroups(groups, 'SIGKILL');
+  for (const pid of helpers.keys()) signal(pid, 'SIGTERM');
+  const started = Date.now();
+  let helpersKilled = false;
+  for (;;) {
+    facts = listProcesses() ?? new Map<number, ProcessFacts>();
+    const survivors = findSurvivors(facts, groups, helpers);
+    if (survivors.length === 0 || Date.now() - started > timeoutMs) return survivors;
+    // A member that was forking as it got SIGKILL may have left a child behind: kill again.
+    signalGroups(groups, 'SIGKILL');
+    if (!helpersKilled && Date.now() - started > timeoutMs / 2) {
+      helpersKilled = true;
+      for (const pid of helpers.keys()) if (facts.get(pid)?.start === helpers.get(pid)) signal(pid, 'SIGKILL');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// The leader is alive with its recorded start time; or it is gone, the group lives on (its id is
+// reserved while it has a member) and no member started before the leader did.
+function isSameGroup(facts: ReadonlyMap<number, ProcessFacts>, pgid: number, start: number): boolean {
+  const leader = facts.get(pgid);
+  if (leader !== undefined) return leader.start === start && leader.pgid === pgid;
+  let members = 0;
+  for (const process of facts.values()) {
+    if (process.pgid !== pgid) continue;
+    if (process.start < start) return false;
+    members += 1;
+  }
+  return members > 0;
+}
+
+function findSurvivors(
+  facts: ReadonlyMap<number, ProcessFacts>,
+  groups: ReadonlyMap<number, number>,
+  helpers: ReadonlyMap<number, number>,
+): number[] {
+  const survivors: number[] = [];
+  for (const process of facts.values()) {
+    if (process.zombie) continue; // a zombie does nothing; an init that never reaps keeps it
+    const groupStart = groups.get(process.pgid);
+    if (groupStart !== undefined && process.start >= groupStart) survivors.push(process.pid);
+    else if (helpers.get(process.pid) === process.start) survivors.push(process.pid);
+  }
+  return survivors;
+}
+
+function signalGroups(groups: ReadonlyMap<number, number>, name: NodeJS.Signals): void {
+  for (const pgid of groups.keys()) signal(-pgid, name);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(-pgid, 0);
-    return true;
+    process.kill(pid, name);
   } catch {
-    return false;
+    // gone meanwhile, or not ours to signal
   }
 }
 
-// The leader was reaped; if a process now has its pid, the number was reused: not ours.
-function isOurGroup(pgid: number): boolean {
-  try {
-    process.kill(pgid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' && groupExists(pgid);
-  }
-}
-
-// Zombies do not count: an init that never reaps orphans would keep us waiting for the grace.
-function findLivingGroups(pgids: readonly number[]): number[] {
+// Every process's group, state and start time, from /proc; undefined without /proc.
+function listProcesses(): Map<number, ProcessFacts> | undefined {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return pgids.filter(groupExists); // no /proc: zombies count
+    return undefined;
   }
-  const wanted = new Set(pgids);
-  const living = new Set<number>();
+  const facts = new Map<number, ProcessFacts>();
   for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
+    if (name.charCodeAt(0) > 57) continue; // not a digit: not a process
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      // The command name is in parentheses and may hold spaces: fields after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pgid = Number(fields[2]);
-      if (fields[0] !== 'Z' && wanted.has(pgid)) living.add(pgid);
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      facts.set(pid, { pid, zombie: fields[0] === 'Z', pgid: Number(fields[2]), start: Number(fields[19]) });
     } catch {
       // exited while we looked
     }
   }
-  return pgids.filter((pgid) => living.has(pgid));
-}
-
-function signalGroups(pgids: readonly number[], signal: NodeJS.Signals): void {
-  for (const pgid of pgids) {
-    if (!isOurGroup(pgid)) continue;
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // gone meanwhile
-    }
-  }
-}
-
-/** Forgets groups that are gone, so a long run does not accumulate them. */
-export function pruneGroups(pgids: Set<number>): void {
-  for (const pgid of pgids) if (!isOurGroup(pgid)) pgids.delete(pgid);
-}
-
-export async function endLeftoverGroups(pgids: Iterable<number>, graceMs: number): Promise<void> {
-  let living = findLivingGroups([...pgids]);
-  if (living.length === 0) return;
-  signalGroups(living, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (living.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    living = findLivingGroups(living);
-  }
-  signalGroups(living, 'SIGKILL');
+  return facts;
 }

@@ -51,3 +51,19 @@ export interface Launcher {
   /** Ends every process group still running (SIGTERM, then SIGKILL) and releases resources. */
   close(): Promise<void>;
 }
+
+/**
+ * Told of each process group a launcher starts, and of its end, so that a run that takes over
+ * from a killed one can end what that one left running. Calls are synchronous and cheap.
+ */
+export interface GroupWatcher {
+  /** `leaderStart`: the leader's start time in clock ticks since boot, where the system tells it. */
+  groupStarted(pgid: number, leaderStart: string | undefined): void;
+  groupEnded(pgid: number): void;
+  /** The python helper that starts the tasks, as soon as it runs (before any task starts). */
+  helperStarted?(pid: number, start: string | undefined): void;
+}
+
+export interface LauncherOptions {
+  readonly watcher?: GroupWatcher | undefined;
+}

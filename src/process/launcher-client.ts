@@ -6,8 +6,9 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
-import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
+import type { GroupWatcher, LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeSignal, encodeStart, parseReply, type LauncherReply } from './launcher-protocol.ts';
+import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { Termination, type GroupSignaller } from './track-termination.ts';
 
@@ -22,6 +23,8 @@ export interface FastLauncherOptions {
   readonly shutdownGraceMs?: number;
   /** How long the helper may take to say it is ready. Default 10000. */
   readonly readyTimeoutMs?: number;
+  /** Told of each task's process group as it starts and ends. */
+  readonly watcher?: GroupWatcher | undefined;
 }
 
 export interface FastLauncher extends Launcher {
@@ -36,6 +39,8 @@ type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
 class Pending implements GroupSignaller {
   readonly termination: Termination;
   readonly startedAt = Date.now();
+  /** The process group's id once the helper said the task started; 0 before. */
+  pgid = 0;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -65,7 +70,7 @@ export async function startFastLauncher(options: FastLauncherOptions = {}): Prom
   const script = options.script ?? LAUNCHER_SCRIPT;
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
   const child = spawn(python, ['-I', '-S', '-X', 'utf8', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000);
+  const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
   await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
   return client;
 }
@@ -86,6 +91,7 @@ class LauncherClient implements FastLauncher {
   constructor(
     private readonly child: HelperProcess,
     shutdownGraceMs: number,
+    private readonly watcher: GroupWatcher | undefined,
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
@@ -183,12 +189,20 @@ class LauncherClient implements FastLauncher {
     }
     if (reply.kind === 'ready') {
       this.pid = reply.pid;
+      this.watcher?.helperStarted?.(reply.pid, readProcessStart(reply.pid));
       this.onReady?.();
       return;
     }
     const task = this.pending.get(reply.id);
     if (task === undefined) return;
+    if (reply.kind === 'started') {
+      task.pgid = reply.pid;
+      this.watcher?.groupStarted(reply.pid, reply.start);
+      return;
+    }
     this.pending.delete(reply.id);
+    // The helper killed what was left of the group before it reported the end.
+    if (task.pgid !== 0) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
     task.resolve(buildResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
@@ -200,6 +214,7 @@ class LauncherClient implements FastLauncher {
     const how = signal ?? `code ${code}`;
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
+    // Groups of tasks it started stay with the watcher: they may still be running.
     for (const [id, task] of this.pending) {
       task.termination.end();
       task.reject(new BackendError(`The launcher exited (${how}) while task ${id} was running; its outcome is unknown`));
@@ -223,7 +238,7 @@ function flushClient(client: LauncherClient): void {
   client.flush();
 }
 
-function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' }>, task: Pending): LaunchResult {
+function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' | 'started' }>, task: Pending): LaunchResult {
   const common = {
     timedOut: task.termination.timedOut,
     cancelled: task.termination.cancelled,

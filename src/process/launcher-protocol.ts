@@ -12,6 +12,8 @@ export interface ResourceUsage {
 
 export type LauncherReply =
   | { readonly kind: 'ready'; readonly pid: number }
+  /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
+  | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
   | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: ResourceUsage }
   | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: ResourceUsage }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
@@ -57,6 +59,11 @@ export function parseReply(line: string): LauncherReply | undefined {
   }
   const second = line.indexOf(' ', first + 1);
   const pid = Number(line.slice(first + 1, second));
+  if (op === 'p') {
+    const start = line.slice(second + 1);
+    if (second === -1 || !Number.isInteger(pid) || !/^(?:\d+|-)$/.test(start)) return undefined;
+    return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
+  }
   // The status, then optionally CPU microseconds and peak RSS in KiB (an older launcher omits them).
   const [value, cpuUs, maxRssKb, ...extra] = line.slice(second + 1).split(' ').map(Number);
   if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value) || extra.length > 0) return undefined;

@@ -1,26 +1,23 @@
 // The plain launcher: one child_process.spawn per task. Slower than the python helper (libuv
-// forks the whole Node process) and its tasks outlive a SIGKILLed sluice, but it needs nothing
-// beyond Node; it is the fallback and the benchmark's baseline.
+// forks the whole Node process) and its tasks outlive a SIGKILLed sluice (the next run ends
+// them, from the groups the watcher recorded), and a descendant that left its task's group is
+// not found; but it needs nothing beyond Node: it is the fallback and the benchmark's baseline.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
-import type { LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
-import { endLeftoverGroups, groupExists, pruneGroups } from './end-leftover-groups.ts';
+import type { GroupWatcher, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
+import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { Termination } from './track-termination.ts';
 
-/** How long close() gives leftover background processes of finished tasks after SIGTERM. */
-const LEFTOVER_GRACE_MS = 1000;
-
-export function createSpawnLauncher(): Launcher {
+export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   const running = new Set<RunningProcess>();
-  const leftovers = new Set<number>();
   let closed = false;
   return {
     kind: 'spawn',
     start(request: LaunchRequest): RunningProcess {
       if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
-      const task = startTask(resolveRequest(request), leftovers);
+      const task = startTask(resolveRequest(request), options.watcher);
       running.add(task);
       void task.done.finally(() => running.delete(task));
       return task;
@@ -30,13 +27,11 @@ export function createSpawnLauncher(): Launcher {
       const tasks = [...running];
       for (const task of tasks) task.cancel();
       await Promise.allSettled(tasks.map((task) => task.done));
-      await endLeftoverGroups(leftovers, LEFTOVER_GRACE_MS);
-      leftovers.clear();
     },
   };
 }
 
-function startTask(request: LaunchRequest, leftovers: Set<number>): RunningProcess {
+function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined): RunningProcess {
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
@@ -45,6 +40,8 @@ function startTask(request: LaunchRequest, leftovers: Set<number>): RunningProce
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
   }
   const pid = child.pid ?? 0;
+  // Not reaped before the event loop turns: /proc still knows it, a zombie at worst.
+  if (pid > 0) watcher?.groupStarted(pid, readProcessStart(pid));
   const termination = new Termination({ signalGroup: (signal) => signalGroup(pid, signal) }, request);
   const done = new Promise<LaunchResult>((resolve) => {
     child.once('error', (error) => {
@@ -52,13 +49,10 @@ function startTask(request: LaunchRequest, leftovers: Set<number>): RunningProce
       resolve(failedResult(error, startedAt));
     });
     child.once('exit', (exitCode, signal) => {
-      // A failed or terminated task leaves no grandchild behind. The leader is already reaped,
-      // but a process group's id stays reserved while any member of it is alive.
-      if (exitCode !== 0 || termination.state !== 'running') signalGroup(pid, 'SIGKILL');
-      else if (groupExists(pid)) {
-        leftovers.add(pid);
-        if (leftovers.size > 1024) pruneGroups(leftovers);
-      }
+      // Nothing of a task outlives it. The leader is already reaped, but a process group's id
+      // stays reserved while any member of it is alive.
+      signalGroup(pid, 'SIGKILL');
+      if (pid > 0) watcher?.groupEnded(pid);
       resolve(buildResult(pid, exitCode, signal, termination, startedAt));
       termination.end();
     });

@@ -16,8 +16,10 @@ import { createSuccessCommitter, type SuccessCommitter } from './commit-successe
 import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
 import { withRememberedHashes } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
+import { createProcessRecorder, type ProcessRecorder } from '../state/record-running-processes.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { forgetSnapshots, takeSnapshot, writeSnapshot, type SnapshotRequest } from '../state/up-to-date-snapshot.ts';
+import { endPreviousRun } from './end-previous-run.ts';
 import { createAttemptRecorder } from './record-attempts.ts';
 import { removeStaleTemporaries } from './remove-stale-temporaries.ts';
 import type { RunListener, RunSummary } from './run-events.ts';
@@ -107,6 +109,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const logLimits = readLogLimits();
   const store = openStore(options.root);
   const lock = acquireRunLock(options.root, { command: options.command });
+  // Every task's process group, as it starts: what a SIGKILL of this run leaves is ended by the next.
+  const processes = createProcessRecorder(store, lock.info.token);
   // The launcher (a python process, ~60-100 ms to start) is started only when a task is to
   // run: a no-op run neither loads child_process nor starts it (20-40 ms of a 10,000-task no-op
   // run). A file the survey has to read (an input changed or is new) is taken as the sign: the
@@ -116,7 +120,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   const startLauncher = async (): Promise<{ ready: Promise<Launcher> }> => {
     const { createLauncher } = await import('../process/create-launcher.ts');
     if (launcher === undefined) {
-      launcher = createLauncher();
+      launcher = createLauncher({ watcher: processes });
       launcher.catch(() => {});
     }
     return { ready: launcher };
@@ -143,6 +147,8 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
   let hinted: Promise<unknown> | undefined;
   try {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
+    // Before anything is cleaned up or started: no process of a killed run writes any more.
+    await endPreviousRun(store);
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
     forgetSnapshots(options.root);
     const cleanup = await removeStaleTemporaries(store, options.tasks);
@@ -245,8 +251,20 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // Started on a hint, and never asked for: every task was up to date (a file touched, its
     // content the same), or only function steps ran.
     if (!launcherHandedOver) await (await launcher?.catch(() => undefined))?.close();
+    await endOwnLeftovers(processes, store);
     lock.release();
     store.close();
+  }
+}
+
+// What the launcher could not end (it died while tasks ran) is ended now, not left to the next run.
+async function endOwnLeftovers(processes: ProcessRecorder, store: StateStore): Promise<void> {
+  processes.flush();
+  try {
+    await endPreviousRun(store);
+  } catch (error) {
+    // Still recorded: the next run tries again before it starts anything.
+    process.stderr.write(`sluice: ${(error as Error).message}\n`);
   }
 }
 

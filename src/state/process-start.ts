@@ -27,13 +27,7 @@ function readStatFields(pid: number): string[] | undefined {
   }
 }
 
-/**
- * The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), on Linux;
- * undefined elsewhere or when the process is gone. A reused pid has a different start time.
- */
-export function readProcessStart(pid: number): string | undefined {
-  return readStatFields(pid)?.[19];
-}
+export { readProcessStart } from '../process/read-process-start.ts';
 
 /** Changes at every boot, so a lock left before a restart is known stale whatever its pid. */
 export function readBootId(): string | undefined {

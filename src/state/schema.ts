@@ -100,6 +100,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // The process groups of the tasks running now, and the launcher helper, of the run that
+    // holds the lock. A run that takes over the lock of a killed run ends those still alive
+    // before it starts a task, so no late write of the dead run reaches its outputs.
+    version: 4,
+    sql: `
+      CREATE TABLE running_processes (
+        kind TEXT NOT NULL CHECK (kind IN ('group', 'helper')),
+        pid INTEGER NOT NULL,       -- the group's id (its leader's pid), or the helper's pid
+        start TEXT NOT NULL,        -- its start in clock ticks since boot; '' when unknown
+        machine TEXT NOT NULL,      -- boot id, else host name: where pid and start mean that
+        owner TEXT NOT NULL,        -- the lock token of the run that started it
+        PRIMARY KEY (kind, pid, start)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -57,3 +57,47 @@ export async function waitForGroupGone(pgid: number, timeoutMs = 5000): Promise<
   await waitFor(async () => (await findLivingMembers(pgid)).length === 0, timeoutMs);
   return findLivingMembers(pgid);
 }
+
+/** A word no other process has in its argv, to find a test's processes by. */
+export function makeMarker(): string {
+  return `${Date.now() % 100_000}${Math.floor(Math.random() * 1_000_000)}`;
+}
+
+/** Pids of running (not zombie) processes whose argv holds `marker`. */
+export async function findByMarker(marker: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const found: number[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+        if (argv.includes(marker) && (await isRunning(Number(pid)))) found.push(Number(pid));
+      } catch {
+        // exited while we looked
+      }
+    }),
+  );
+  return found.sort((a, b) => a - b);
+}
+
+/** Waits (generously) until no process has `marker` in its argv; returns those left. */
+export async function waitForMarkerGone(marker: string, timeoutMs = 15_000): Promise<number[]> {
+  await waitFor(async () => (await findByMarker(marker)).length === 0, timeoutMs);
+  return findByMarker(marker);
+}
+
+/** Zombies whose parent is `parent`: children it did not reap. */
+export async function findZombieChildren(parent: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const zombies: number[] = [];
+  for (const pid of pids) {
+    try {
+      const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' && Number(fields[1]) === parent) zombies.push(Number(pid));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return zombies;
+}

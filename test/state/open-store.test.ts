@@ -21,7 +21,7 @@ test('openStore creates .sluice/state.db in WAL mode with synchronous=NORMAL and
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
       .pluck()
       .all();
-    assert.deepEqual(tables, ['deleted_temporaries', 'file_hashes', 'run_steps', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
+    assert.deepEqual(tables, ['deleted_temporaries', 'file_hashes', 'run_steps', 'running_processes', 'runs', 'schema_migrations', 'task_attempts', 'task_successes']);
     const versions = store.db.prepare('SELECT version FROM schema_migrations').pluck().all();
     assert.deepEqual(versions, MIGRATIONS.map((migration) => migration.version));
   } finally {

@@ -1,0 +1,73 @@
+// A command task whose grandchild left the task's process group and session (`setsid`, or a
+// double fork with os.setsid()): nothing of it survives sluice, however the run ends.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+import { makeMarker, waitForMarkerGone } from '../process/process-helpers.ts';
+
+const linux = process.platform === 'linux';
+
+// `then` runs once the escaped grandchild is up (it wrote started.flag).
+// A daemon, as the classic recipe makes one: fork, setsid, fork again, the middle one exits.
+const DAEMON = `import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        open("started.flag", "w").close()
+        time.sleep(1000)
+    os._exit(0)
+`;
+
+// `then` runs once the escaped grandchild is up (it made started.flag).
+function project(marker: string, then: string, daemon: boolean, extra = ''): string {
+  const dir = makeTempDir('sluice-setsid-');
+  fs.writeFileSync(path.join(dir, 'daemon.py'), DAEMON);
+  const escape = daemon ? `python3 daemon.py ${marker}` : `(setsid sh -c 'echo > started.flag; exec sleep 1000.${marker}' &)`;
+  // Bounded: a task that cannot start its grandchild fails instead of waiting for ever.
+  const script = `${escape}; n=0; while [ ! -e started.flag ]; do n=$((n+1)); [ $n -lt 1500 ] || exit 9; sleep 0.02; done; echo done > {out}; ${then}`;
+  fs.writeFileSync(
+    path.join(dir, 'pipeline.ts'),
+    `import { pipeline, step, sh } from 'sluice';
+export default pipeline({
+  escape: step({ in: 'data.txt', out: 'out.txt', run: sh(${JSON.stringify(script)})${extra} }),
+});
+`,
+  );
+  fs.writeFileSync(path.join(dir, 'data.txt'), 'x\n');
+  return dir;
+}
+
+describe('a task whose grandchild called setsid', { skip: !linux && 'Linux only (child subreaper)' }, () => {
+  for (const daemon of [false, true]) {
+    const how = daemon ? 'a double fork with os.setsid()' : 'setsid';
+    for (const [way, then, extra, code] of [
+      ['success', 'exit 0', '', 0],
+      ['failure', 'exit 3', '', 1],
+      ['timeout', `sleep 1000`, ", timeout: '2s'", 1],
+    ] as const) {
+      it(`leaves no survivor after a ${way} (${how})`, async () => {
+        const marker = makeMarker();
+        const dir = project(marker, then, daemon, extra);
+        const result = await runSluice(['run'], { cwd: dir });
+        assert.equal(result.code, code, result.stderr);
+        assert.deepEqual(await waitForMarkerGone(marker), [], '0 survivors');
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      it(`leaves no survivor after ${signal} to sluice (${how})`, async () => {
+        const marker = makeMarker();
+        const dir = project(marker, `sleep 1000`, daemon);
+        const run = startSluice(['run'], { cwd: dir });
+        await waitFor(() => fs.existsSync(path.join(dir, 'started.flag')), 60_000);
+        run.child.kill(signal);
+        const result = await run.done;
+        assert.equal(result.code, 130, result.stderr);
+        assert.deepEqual(await waitForMarkerGone(marker), [], '0 survivors');
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
+  }
+});
