@@ -15,7 +15,9 @@ const LINES = 40;
 // a child that left the task's process group and session (setsid).
 function pipelineOf(marker: string, escape: boolean): string {
   const loop = `i=0; while [ $i -lt ${LINES} ]; do i=$((i+1)); echo "line $i" >> out.txt; sleep 0.1; done; : ${marker}`;
-  const script = `trap "" TERM; rm -f out.txt; ${escape ? `setsid sh -c '${loop}'` : loop}`;
+  // `; :` after setsid: bash would exec a last command, and setsid, then the group's leader, would
+  // fork and return at once, ending the task.
+  const script = `trap "" TERM; rm -f out.txt; ${escape ? `setsid sh -c '${loop}'; :` : loop}`;
   return `
 import { pipeline, step, sh } from 'sluice';
 export default pipeline({
