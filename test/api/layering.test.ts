@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { findImportCycles, findLayerViolations, formatViolation, layerOf, listImportEdges, type ImportEdge } from '../helpers/check-layering.ts';
+import { findImportCycles, findIndirectViolations, findLayerViolations, formatViolation, layerOf, listImportEdges, type ImportEdge } from '../helpers/check-layering.ts';
 
 // The layers of STYLE.md ("Directions that must never appear as (non-type) imports between folders
 // of src/") are checked here, so the shape holds without anyone watching.
@@ -38,6 +38,11 @@ describe('the layering of src/', () => {
     );
   });
 
+  it('loads no process, backend or scheduler while planning, nor state or plan in the process layer, even through other folders', () => {
+    const chains = findIndirectViolations(SRC, ['plan', 'process']);
+    assert.deepEqual(chains, [], `Forbidden layers reached through other folders:\n${chains.map((chain) => `  ${chain}`).join('\n')}`);
+  });
+
   it('has no import cycle between folders', () => {
     const cycles = findImportCycles(betweenFolders(edges));
     const explain = (folders: readonly string[]): string => {
@@ -61,6 +66,7 @@ describe('the layering checker', () => {
     writeFileSync(join(root, file), text);
   };
   write('process/spawn.ts', 'export const spawn = 1;\nexport type Spawned = number;\n');
+  write('process/kill.ts', 'export const kill = 0;\n');
   write('execute/run.ts', 'export const run = 2;\nexport type Ran = number;\n');
   write('schedule/queue.ts', 'export const queue = 3;\n');
   write('cli/main.ts', 'export const main = 4;\n');
@@ -114,6 +120,16 @@ describe('the layering checker', () => {
     assert.equal(
       formatViolation(first!),
       "src/plan/plan.ts:8: plan must not import schedule (dynamic-import of '../schedule/queue.ts' → src/schedule/queue.ts): planning starts no process and writes no file",
+    );
+  });
+
+  it('follows a chain of allowed imports to a forbidden layer', () => {
+    write('plan/uses-state.ts', "import { load } from '../state/loads-process.ts';\nexport const z = load;\n");
+    write('state/loads-process.ts', "export async function load(): Promise<unknown> {\n  return import('../process/kill.ts');\n}\n");
+    const chains = findIndirectViolations(root, ['plan']);
+    assert.ok(
+      chains.includes('src/plan/uses-state.ts → src/state/loads-process.ts → src/process/kill.ts: plan must not load process, even through other folders (planning starts no process and writes no file)'),
+      chains.join('\n'),
     );
   });
 

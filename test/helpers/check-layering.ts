@@ -199,3 +199,37 @@ export function findImportCycles(edges: readonly ImportEdge[]): string[][] {
   for (const node of [...next.keys()].sort()) if (!index.has(node)) connect(node);
   return cycles;
 }
+
+/**
+ * Chains of run-time imports by which a layer of `layers` loads a layer it must not import, through
+ * folders it may import (plan → state → pool → process still starts a process while planning).
+ */
+export function findIndirectViolations(root: string, layers: readonly string[], rules: readonly LayerRule[] = LAYER_RULES): string[] {
+  const edges = listImportEdges(resolve(root));
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    if (!next.has(edge.from)) next.set(edge.from, []);
+    next.get(edge.from)!.push(edge.to);
+  }
+  const chains: string[] = [];
+  for (const rule of rules.filter((candidate) => layers.includes(candidate.from))) {
+    const starts = [...new Set(edges.map((edge) => edge.from).filter((file) => layerOf(file) === rule.from))];
+    const cameFrom = new Map<string, string | undefined>(starts.map((file) => [file, undefined]));
+    const queue = [...starts];
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+      if (rule.forbidden.includes(layerOf(file))) continue; // reported once, not followed further
+      for (const target of next.get(file) ?? []) {
+        if (cameFrom.has(target)) continue;
+        cameFrom.set(target, file);
+        queue.push(target);
+      }
+    }
+    for (const [file] of cameFrom) {
+      if (!rule.forbidden.includes(layerOf(file))) continue;
+      const chain = [file];
+      for (let step = cameFrom.get(file); step !== undefined; step = cameFrom.get(step)) chain.unshift(step);
+      chains.push(`${chain.map((link) => `src/${link}`).join(' → ')}: ${rule.from} must not load ${layerOf(file)}, even through other folders (${rule.why})`);
+    }
+  }
+  return chains.sort();
+}
