@@ -11,7 +11,7 @@ export interface ImportEdge {
   /** 1-based line of the import in `from`. */
   line: number;
   specifier: string;
-  kind: 'import' | 'export-from' | 'import-equals' | 'dynamic-import' | 'require';
+  kind: 'import' | 'export-from' | 'import-equals' | 'dynamic-import' | 'require' | 'url';
 }
 
 export interface LayerRule {
@@ -78,11 +78,26 @@ function isTypeOnlyExport(node: ts.ExportDeclaration): boolean {
   return clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly);
 }
 
+function isImportMetaUrl(node: ts.Expression | undefined): boolean {
+  return node !== undefined && ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.expression.keywordToken === ts.SyntaxKind.ImportKeyword && node.name.text === 'url';
+}
+
+// `new URL('./worker.ts', import.meta.url)`, or a choice of two literals (`.ts` from sources, `.js` built).
+function listUrlLiterals(node: ts.Expression | undefined): ts.Expression[] {
+  if (node === undefined) return [];
+  if (ts.isParenthesizedExpression(node)) return listUrlLiterals(node.expression);
+  if (ts.isConditionalExpression(node)) return [...listUrlLiterals(node.whenTrue), ...listUrlLiterals(node.whenFalse)];
+  return ts.isStringLiteralLike(node) ? [node] : [];
+}
+
 function isCreateRequireCall(node: ts.Node): boolean {
   return ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'createRequire';
 }
 
-/** Every specifier a file loads at run time: static value imports, `export ... from`, `import()` and `require`. */
+/**
+ * Every specifier a file loads at run time: static value imports, `export ... from`, `import()`,
+ * `require`, and `new URL(..., import.meta.url)` (the entry of a worker thread or a child process).
+ */
 export function listRuntimeImports(fileName: string, text: string): Array<Pick<ImportEdge, 'line' | 'specifier' | 'kind'>> {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: Array<Pick<ImportEdge, 'line' | 'specifier' | 'kind'>> = [];
@@ -111,6 +126,8 @@ export function listRuntimeImports(fileName: string, text: string): Array<Pick<I
       const callee = node.expression;
       if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node, node.arguments[0], 'dynamic-import');
       else if (isCreateRequireCall(callee) || (ts.isIdentifier(callee) && requireNames.has(callee.text))) add(node, node.arguments[0], 'require');
+    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && isImportMetaUrl(node.arguments?.[1])) {
+      for (const literal of listUrlLiterals(node.arguments?.[0])) add(node, literal, 'url');
     }
     ts.forEachChild(node, visit);
   };
@@ -134,6 +151,8 @@ export function listImportEdges(root: string): ImportEdge[] {
     for (const { line, specifier, kind } of listRuntimeImports(file, readFileSync(file, 'utf8'))) {
       const target = resolveProjectFile(file, specifier);
       if (target === undefined || !target.startsWith(root + sep)) continue;
+      // `new URL(sources ? './x.ts' : './x.js', ...)` names one file twice.
+      if (edges.some((edge) => edge.line === line && edge.kind === kind && edge.to === toKey(target) && edge.from === toKey(file))) continue;
       edges.push({ from: toKey(file), to: toKey(target), line, specifier, kind });
     }
   }
@@ -155,6 +174,15 @@ export function findLayerViolations(root: string, rules: readonly LayerRule[] = 
 export function formatViolation(violation: LayerViolation): string {
   return `src/${violation.from}:${violation.line}: ${violation.fromLayer} must not import ${violation.toLayer} ` +
     `(${violation.kind} of '${violation.specifier}' → src/${violation.to}): ${violation.why}`;
+}
+
+/**
+ * Whether an edge loads the module into the importer's module graph: a `new URL()` names a worker's or
+ * a job's entry (run in a graph of its own) or a file handed on (the sluice index a bundled pipeline
+ * imports), so it counts for the direct rules but neither for chains nor for cycles.
+ */
+export function isModuleLoad(edge: ImportEdge): boolean {
+  return edge.kind !== 'url';
 }
 
 /** Cycles of run-time imports between files: the strongly connected components with more than one file. */
@@ -205,7 +233,7 @@ export function findImportCycles(edges: readonly ImportEdge[]): string[][] {
  * folders it may import (plan → state → pool → process still starts a process while planning).
  */
 export function findIndirectViolations(root: string, layers: readonly string[], rules: readonly LayerRule[] = LAYER_RULES): string[] {
-  const edges = listImportEdges(resolve(root));
+  const edges = listImportEdges(resolve(root)).filter(isModuleLoad);
   const next = new Map<string, string[]>();
   for (const edge of edges) {
     if (!next.has(edge.from)) next.set(edge.from, []);
