@@ -30,7 +30,7 @@ export { createLauncher } from './process/create-launcher.ts';
 /** @internal */
 export type { Launcher, LaunchRequest, LaunchResult, RunningProcess } from './process/launch-types.ts';
 /** @internal */
-export { quoteArgv } from './process/quote-argv.ts';
+export { quoteArgv } from './kernel/quote-argv.ts';
 export { map, type MapCallOptions } from './pool/map.ts';
 /** @internal */
 export { createPool, type Pool, type PoolOptions } from './pool/create-pool.ts';

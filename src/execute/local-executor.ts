@@ -6,7 +6,7 @@ import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-t
 import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
 import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
-import { readTailLines } from './read-tail.ts';
+import { readTailLines } from '../kernel/read-tail.ts';
 import type { FileDigest } from '../state/remembered-hashes.ts';
 import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';

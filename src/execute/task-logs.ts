@@ -6,7 +6,7 @@ import fsSync from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../plan/task.ts';
 import type { LogTail } from './executor.ts';
-import { readTailLines } from './read-tail.ts';
+import { readTailLines } from '../kernel/read-tail.ts';
 
 /**
  * Makes each log's folder and clears the log an earlier attempt left. A retry's predecessor (an

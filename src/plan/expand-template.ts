@@ -2,7 +2,7 @@ import type { Arg, ArgPart } from './task.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { bug } from '../errors.ts';
-import { quoteArg } from '../process/quote-argv.ts';
+import { quoteArg } from '../kernel/quote-argv.ts';
 
 /** What a placeholder stands for: text, a task output, or (a gather) several paths. */
 export type PlaceholderValue = string | { readonly output: number } | { readonly list: readonly string[] };

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { describeTask } from './plan-pipeline.ts';
+import { describeTask } from './describe-task.ts';
 import type { Task } from './task.ts';
 
 /** Every task's log path and its task; each must be no output, no other log, not the pipeline file (null: no logs). */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findBashFor } from './find-bash.ts';
+import { describeTask } from './describe-task.ts';
 import { findCycle } from './find-cycle.ts';
 import { inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findLogWriters } from './find-log-writers.ts';
@@ -284,9 +285,4 @@ function selectTargets(
     dependencies: new Map([...dependencies].filter(([id]) => keep.has(id) && byId.has(id))),
     targets: new Set(wanted.map((task) => task.id)),
   };
-}
-
-export function describeTask(task: Task): string {
-  const values = Object.entries(task.wildcards ?? {});
-  return values.length === 0 ? `(task ${task.id})` : `(${values.map(([key, value]) => `${key}=${value}`).join(', ')})`;
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.ts';
 import { describeSignal } from './describe-signal.ts';
-import { quoteArgv } from './quote-argv.ts';
+import { quoteArgv } from '../kernel/quote-argv.ts';
 
 export interface StreamLinesOptions {
   readonly cwd?: string;

@@ -1,6 +1,6 @@
 import type { Task } from '../plan/task.ts';
 import { renderArgv, renderShellScript } from '../plan/render-action.ts';
-import { quoteArg, quoteArgv } from '../process/quote-argv.ts';
+import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 
 /** `--dry-run`: each task that would run, with its command, and with `--explain` why. */

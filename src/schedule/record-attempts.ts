@@ -1,7 +1,7 @@
 import { classifyFault } from '../classify-fault.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
-import { quoteArgv } from '../process/quote-argv.ts';
+import { quoteArgv } from '../kernel/quote-argv.ts';
 import type { StateStore } from '../state/open-store.ts';
 import { recordRunSteps, type RunStepCounts } from '../state/record-run-steps.ts';
 import { makeTaskKey } from '../state/task-key.ts';

@@ -3,7 +3,7 @@ import { SluiceError } from '../errors.ts';
 import type { AttemptOutcome, LogTail } from '../execute/executor.ts';
 import type { Task } from '../plan/task.ts';
 import { describeSignal } from '../process/describe-signal.ts';
-import { quoteArgv } from '../process/quote-argv.ts';
+import { quoteArgv } from '../kernel/quote-argv.ts';
 
 /** A task's final failure, with everything needed to understand and re-run it. */
 export class TaskFailedError extends SluiceError {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { it } from 'node:test';
-import { quoteArgv } from '../../src/process/quote-argv.ts';
+import { quoteArgv } from '../../src/kernel/quote-argv.ts';
 import { makeTempDir, REPO } from '../helpers/run-sluice.ts';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { renderArgv } from '../../plan/render-action.ts';
 import { describeSignal } from '../../process/describe-signal.ts';
 import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
-import { readTailLines } from '../read-tail.ts';
+import { readTailLines } from '../../kernel/read-tail.ts';
 import { readLogTails } from '../task-logs.ts';
 import type { Verdict } from './judge-attempt.ts';
 import type { JobWatcherOptions, WatchedAttempt } from './watch-jobs.ts';

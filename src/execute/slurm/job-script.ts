@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { quoteArg } from '../../process/quote-argv.ts';
+import { quoteArg } from '../../kernel/quote-argv.ts';
 
 // The batch script every job of a run shares: it starts sluice's exec-task entry with the same
 // Node (and, when sluice runs from its TypeScript sources, the same loader) as this process.

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { readTailLines } from '../../execute/read-tail.ts';
+import { readTailLines } from '../../kernel/read-tail.ts';
 import type { StateStore } from '../../state/open-store.ts';
 import { listRuns, readAttempts, readRun, readRunSteps } from '../../state/read-history.ts';
 import type { RunRecord } from '../../state/record-run.ts';

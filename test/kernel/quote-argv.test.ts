@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { quoteArg, quoteArgv } from '../../src/process/quote-argv.ts';
+import { quoteArg, quoteArgv } from '../../src/kernel/quote-argv.ts';
 
 // What /bin/sh makes of the quoted text, as an argv.
 function parseWithShell(quoted: string): string[] {
