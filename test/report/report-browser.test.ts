@@ -126,13 +126,13 @@ describe('the HTML report in a browser', { skip }, () => {
     const tooltips = await page.locator('rect.bar title').allTextContents();
     const hostileTip = tooltips.find((text) => text.startsWith('check') && text.includes(`work/${HOSTILE}.up`) && text.includes('exit code 3'));
     assert.ok(hostileTip !== undefined, `a tooltip names the hostile file as text:\n${tooltips.join('\n---\n')}`);
-    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n\/bin\/sh -c '.*'\n\d+ ms · exit code 3/);
+    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n\S*\/bash -euo pipefail -c '.*'\n\d+ ms · exit code 3/);
 
     const failures = page.locator('article.failure');
     assert.equal(await failures.count(), 2);
     const b = page.locator('article.failure', { hasText: 'bad row in work/b.up' });
     assert.ok(await b.isVisible());
-    assert.match((await b.locator('pre.command').textContent()) ?? '', /^\/bin\/sh -c 'if grep -q B work\/b\.up; then .*exit 3; fi; cp work\/b\.up out\/b\.ok'$/);
+    assert.match((await b.locator('pre.command').textContent()) ?? '', /^\S*\/bash -euo pipefail -c 'if grep -q B work\/b\.up; then .*exit 3; fi; cp work\/b\.up out\/b\.ok'$/);
     assert.ok(await b.locator('pre.command').isVisible());
     assert.match((await b.textContent()) ?? '', /exit code 3, not timed out/);
     assert.match((await b.textContent()) ?? '', /attempt 2 of 2/);
@@ -164,7 +164,7 @@ describe('the HTML report in a browser', { skip }, () => {
     assert.equal(last.code, 0, last.stderr);
     assert.equal(withoutFooter('report.html'), withoutFooter('second.html'));
     const missing = await runSluice(['report', '--run', '20000101-000000-1'], { cwd: dir });
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'refused: no such run');
     assert.match(missing.stderr, /No run `20000101-000000-1`/);
     await assertNothingHappened();
   });
@@ -190,7 +190,7 @@ describe('the HTML report in a browser', { skip }, () => {
     assert.equal(toStdout.code, 0, toStdout.stderr);
     assert.equal(toStdout.stdout.replace(/<footer>.*<\/footer>/s, ''), fs.readFileSync(path.join(dir, 'map.html'), 'utf8').replace(/<footer>.*<\/footer>/s, ''));
     const nothing = await runSluice(['report'], { cwd: elsewhere });
-    assert.equal(nothing.code, 1);
+    assert.equal(nothing.code, 2, 'refused: nothing to report');
     assert.match(nothing.stderr, /No sluice run recorded in/);
     assert.equal(fs.existsSync(path.join(elsewhere, '.sluice')), false);
     await assertNothingHappened();
