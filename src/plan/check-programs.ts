@@ -11,9 +11,10 @@ import type { Task } from './task.ts';
  * output lands in) is not looked for: it does not exist before the run.
  */
 export function findMissingPrograms(tasks: readonly Task[], file: string, searchPath = process.env.PATH ?? ''): string[] {
-  const made = new Set<string>();
-  for (const task of tasks) for (const output of task.outputs) made.add(path.resolve(task.cwd, output));
+  // Built only once a program is not found: most plans name programs that exist.
+  let made: Set<string> | undefined;
   const isMade = (candidate: string): boolean => {
+    made ??= new Set(tasks.flatMap((task) => task.outputs.map((output) => path.resolve(task.cwd, output))));
     for (let at = candidate; at !== path.dirname(at); at = path.dirname(at)) if (made.has(at)) return true;
     return false;
   };
@@ -28,12 +29,12 @@ export function findMissingPrograms(tasks: readonly Task[], file: string, search
     const key = `${task.cwd}\0${program}`;
     if (checked.has(key)) continue;
     checked.add(key);
-    const candidates = program.includes('/') ? [path.resolve(task.cwd, program)] : folders.map((folder) => path.resolve(task.cwd, folder, program));
-    if (candidates.some(isMade)) continue;
     try {
       findProgram(program, task.cwd, searchPath);
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
+      const candidates = program.includes('/') ? [path.resolve(task.cwd, program)] : folders.map((folder) => path.resolve(task.cwd, folder, program));
+      if (candidates.some(isMade)) continue;
       missing.push(`${error.message}: step \`${task.step}\` of ${file} runs it with cmd(...)`);
     }
   }
