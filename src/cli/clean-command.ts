@@ -11,12 +11,20 @@ import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-com
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
   const command = program
     .command('clean')
-    .summary("remove the outputs and recorded state of the steps named")
-    .usage('[OPTIONS] STEP...')
-    .argument('<step...>', 'steps whose outputs and state to remove');
-  addPipelineOptions(command).action(async (names: string[], flags: PipelineFlags) => {
+    .summary("remove the outputs and recorded state of the steps named (or --all)")
+    .usage('[OPTIONS] STEP... | --all')
+    .argument('[step...]', 'steps whose outputs and state to remove')
+    .option('--all', 'every step of the pipeline');
+  addPipelineOptions(command).action(async (named: string[], flags: PipelineFlags & { all?: boolean }) => {
+    if (flags.all === true && named.length > 0) {
+      throw new PlanError(`Expected steps or \`--all\`, got both (\`${named.join(' ')}\` and \`--all\`)`);
+    }
+    if (flags.all !== true && named.length === 0) {
+      throw new PlanError('Expected the steps to clean, or `--all` for every step, got neither');
+    }
     const plan = await planFromFlags(flags);
     const known = new Set(plan.steps.map((step) => step.name));
+    const names = flags.all === true ? [...known] : named;
     const unknown = names.filter((name) => !known.has(name));
     if (unknown.length > 0) {
       throw new PlanError(`Unknown step \`${unknown[0]}\`: ${plan.file} has ${[...known].join(', ')}`);
@@ -49,7 +57,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
       const forgotten = forgetSteps(store, names);
       const logNote = logs === 0 ? '' : `, ${logs} log${logs === 1 ? '' : 's'}`;
       process.stderr.write(
-        `sluice: removed ${removed} output${removed === 1 ? '' : 's'}${logNote} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${names.join(', ')}\n`,
+        `sluice: removed ${removed} output${removed === 1 ? '' : 's'}${logNote} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${flags.all === true ? 'every step' : names.join(', ')}\n`,
       );
     } finally {
       store.close();

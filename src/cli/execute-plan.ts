@@ -9,6 +9,7 @@ import { createProgressLine } from '../report/progress-line.ts';
 import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
+import { fromProcessStart } from './from-process-start.ts';
 import { handleInterrupts } from './handle-interrupt.ts';
 import { checkReportPath } from './report-command.ts';
 
@@ -47,7 +48,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
     beforeWrite: process.stdout.isTTY && process.stderr.isTTY ? progress.clear : undefined,
   });
   try {
-    const result = await runPlan({
+    const result = fromProcessStart(await runPlan({
       ...plan,
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
@@ -76,7 +77,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
                 stdoutPrinted: flags.json !== true,
               });
             },
-    });
+    }));
     await printer.flush();
     for (const failure of result.failures) {
       process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome))}\n`);

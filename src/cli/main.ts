@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { classifyFault } from '../classify-fault.ts';
-import { BUG_EXIT_STATUS, SluiceError } from '../errors.ts';
+import { BUG_EXIT_STATUS, PlanError, SluiceError } from '../errors.ts';
 import { lastStateDbOpened } from '../state/state-errors.ts';
 
 type DefineCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -20,7 +21,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<DefineCommand>>> = {
 const EXIT_STATUS_HELP = `
 Exit status:
   0    every task succeeded or was up to date
-  1    some task failed
+  1    some task failed; for \`sluice status\`, some task is out of date (as make -q)
   2    refused before anything ran: usage, pipeline or plan error, another run holds the lock
   3    the environment failed: disk full, damaged state database, .sluice/ removed during the
        run, a native module not built (the message says what to do; nothing unfinished is kept)
@@ -36,7 +37,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(add --help for usage)')
+    .version(readVersion(), '-v, --version', 'print the version of sluice')
+    .option('-C, --directory <dir>', 'change to DIR before the command, as make -C and git -C')
     .addHelpText('after', EXIT_STATUS_HELP);
+  // `sluice -C DIR run` and `sluice run -C DIR`: both before the command's action, so the
+  // pipeline file, targets, outputs and .sluice/ resolve against DIR (the second relative to the
+  // first, as git does with two -C).
+  program.hook('preAction', (_program, command) => {
+    for (const options of [program.opts(), command === program ? {} : command.opts()]) {
+      if (typeof options['directory'] === 'string') changeDirectory(options['directory']);
+    }
+  });
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) {
     const define = await (COMMANDS[name] as () => Promise<DefineCommand>)();
@@ -62,6 +73,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return reportError(error);
   }
+}
+
+function readVersion(): string {
+  // Two folders up from src/cli/ and from dist/cli/ alike.
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
+
+function changeDirectory(dir: string): void {
+  if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw new PlanError(`Expected \`-C\` to be a folder, got \`${dir}\``);
+  }
+  process.chdir(dir);
 }
 
 /**

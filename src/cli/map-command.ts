@@ -44,6 +44,7 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     )
     .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]');
   addExecutorOptions(command)
+    .option('-C, --directory <dir>', 'change to DIR first, as make -C: globs, inputs, outputs and .sluice/ are relative to it')
     .option('-j, --jobs <n>', `tasks (cpu slots) at once (default: cores, ${DEFAULTS.jobs})`)
     .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collectValues, [])
     .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
@@ -52,8 +53,8 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .option('--shell', 'run COMMAND through /bin/sh -c (placeholders are quoted)')
     .option('--timeout <duration>', 'SIGTERM the task after DURATION (e.g. 30s, 10m), SIGKILL soon after')
     .option('--retries <n>', 'extra attempts for a failed task', String(DEFAULTS.retries))
-    .option('--keep-going', 'start new tasks after a failure')
-    .option('-k, --keep-order', 'print outputs in input order')
+    .option('--keep-going', 'after a failure, go on with the other tasks (no short option here: -k keeps order)')
+    .option('-k, --keep-order', "print outputs in input order (GNU Parallel's -k; `sluice run -k` is make's keep going)")
     .option('-n, --dry-run', 'print the commands, run none')
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")

@@ -9,11 +9,13 @@ import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
+import { fromProcessStart } from './from-process-start.ts';
 import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../plan/task.ts';
+import { findMissingPrograms } from '../plan/check-programs.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/state-dir.ts';
@@ -21,6 +23,8 @@ import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 
 export interface PipelineFlags {
+  /** `-C DIR`: handled before the action runs (main.ts), as make -C. */
+  directory?: string;
   file?: string;
   param: string[];
 }
@@ -28,6 +32,7 @@ export interface PipelineFlags {
 interface RunFlags extends PipelineFlags, ExecutorFlags {
   jobs?: string;
   keepGoing?: boolean;
+  forceAll?: boolean;
   dryRun?: boolean;
   explain?: boolean;
   force: string[];
@@ -42,6 +47,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
 /** The options every pipeline command shares: the file and its parameters. */
 export function addPipelineOptions(command: Command): Command {
   return command
+    .option('-C, --directory <dir>', 'change to DIR first, as make -C: -f, targets and outputs are relative to it')
     .option('-f, --file <file>', 'the pipeline file (default: pipeline.ts, .mts, .js or .mjs here)')
     .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collectValues, []);
 }
@@ -58,10 +64,11 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .argument('[target...]', 'step names or output paths');
   addExecutorOptions(addPipelineOptions(command))
     .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs}; with --executor slurm, ${SLURM_DEFAULTS.jobs} tasks)`)
-    .option('--keep-going', 'start new tasks after a failure')
+    .option('-k, --keep-going', "after a failure, go on with the tasks that do not depend on it (make -k; `sluice map -k` is GNU Parallel's keep order)")
     .option('-n, --dry-run', 'print the tasks that would run, run none')
     .option('--explain', 'with --dry-run: say why each task would run')
     .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collectValues, [])
+    .option('--force-all', 'run every task (of the TARGETs) even if up to date (make -B)')
     .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
@@ -134,7 +141,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   const root = path.dirname(loaded.file);
   // A plain run may end here, every task confirmed up to date by the last run's snapshot.
   const bundle = readBundleName(loaded.file);
-  const plain = flags.dryRun !== true && flags.force.length === 0 && flags.json !== true && flags.report === undefined && slurm === undefined;
+  const plain = flags.dryRun !== true && flags.force.length === 0 && flags.forceAll !== true && flags.json !== true && flags.report === undefined && slurm === undefined;
   const snapshot =
     plain && bundle !== undefined
       ? { file: snapshotPathOf(root, loaded.file), key: digestPlanInputs({ ...loaded, bundle, targets, cwd: process.cwd() }) }
@@ -142,7 +149,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   if (snapshot !== undefined) {
     const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
     if (confirmed !== undefined) {
-      if (flags.quiet !== true) process.stderr.write(`${formatSummary(confirmed)}\n`);
+      if (flags.quiet !== true) process.stderr.write(`${formatSummary(fromProcessStart(confirmed))}\n`);
       return 0;
     }
   }
@@ -153,6 +160,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   let plan: PipelinePlan;
   try {
     plan = await planLoaded(loaded, targets);
+    checkPrograms(plan, { refuse: flags.dryRun !== true && slurm === undefined });
   } catch (error) {
     await (await functionRunner)?.close();
     throw error;
@@ -161,7 +169,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     root,
     tasks: plan.tasks,
     dependencies: plan.dependencies,
-    forcedSteps: new Set(flags.force),
+    forcedSteps: new Set(flags.forceAll === true ? plan.steps.map((step) => step.name) : flags.force),
     targets: plan.targets,
     snapshot:
       snapshot !== undefined && plan.listings.exact
@@ -192,4 +200,14 @@ async function startFunctionThreads(threads: number, pipelineFile: string): Prom
   const runner = createFunctionRunner({ threads, preload: [pipelineFile] });
   runner.warm();
   return runner;
+}
+
+// A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run
+// runs nothing, and Slurm nodes may have software this machine has not (a site's /apps, a
+// prolog, `--export=NONE`); there a missing program fails its tasks, each naming it.
+function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): void {
+  const missing = findMissingPrograms(plan.tasks, plan.file);
+  if (missing.length === 0) return;
+  if (options.refuse) throw new PlanError(missing.join('\nsluice: '));
+  for (const message of missing) process.stderr.write(`sluice: warning: ${message}\n`);
 }

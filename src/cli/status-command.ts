@@ -11,6 +11,10 @@ export function defineStatusCommand(program: Command, setExitCode: (code: number
   const command = program
     .command('status')
     .summary('show, per step, what is up to date, out of date or failed')
+    .description(
+      'Show, per step, how many tasks are up to date, out of date or failed. Exits 0 when every\n' +
+        'task is up to date, 1 when some task would run (as make -q), 2 for a pipeline error.',
+    )
     .usage('[OPTIONS]');
   addPipelineOptions(command).action(async (flags: PipelineFlags) => {
     const plan = await planFromFlags(flags);
@@ -26,6 +30,6 @@ export function defineStatusCommand(program: Command, setExitCode: (code: number
     } finally {
       store.close();
     }
-    setExitCode(0);
+    setExitCode(plan.tasks.every((task) => survey.upToDate.has(task.id)) ? 0 : 1);
   });
 }

@@ -52,6 +52,9 @@ export async function bundlePipeline(file: string): Promise<string> {
     target: 'node20',
     packages: 'external',
     metafile: true,
+    // Explicit: esbuild's default is the folder the process started in, even after `-C DIR`
+    // (and the metafile's input paths below are relative to it).
+    absWorkingDir: path.dirname(file),
     sourcemap: 'inline',
     // Sources in the map relative to the bundle's folder, where the map is read from.
     outdir: folder,
@@ -76,7 +79,7 @@ export async function bundlePipeline(file: string): Promise<string> {
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
   writeAtomically(path.join(folder, bundle), code);
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('sluice-require:')).map((input) => {
-    const absolute = path.resolve(input);
+    const absolute = path.resolve(path.dirname(file), input);
     return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));

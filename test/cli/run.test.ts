@@ -142,7 +142,7 @@ describe('sluice run', () => {
     assert.equal(clean.code, 0, clean.stderr);
     assert.deepEqual(listFiles(path.join(dir, 'out')), ['total.sum']);
     const status = await runSluice(['status'], { cwd: dir });
-    assert.equal(status.code, 0, status.stderr);
+    assert.equal(status.code, 1, `some step is out of date: exit 1, as make -q\n${status.stderr}`);
     assert.match(status.stdout, /upper +up to date +3 +3 +0 +0/);
     assert.match(status.stdout, /head +out of date +3 +0 +3 +0/);
     assert.match(status.stdout, /summary +out of date +1 +0 +1 +0/);
