@@ -15,6 +15,7 @@ import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../plan/task.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/state-dir.ts';
 import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
@@ -142,7 +143,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   if (snapshot !== undefined) {
     const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
     if (confirmed !== undefined) {
-      if (flags.quiet !== true) process.stderr.write(`${formatSummary(confirmed)}\n`);
+      if (flags.quiet !== true) process.stderr.write(`${formatSummary(confirmed, chooseColours(process.stderr))}\n`);
       return 0;
     }
   }
@@ -183,6 +184,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     json: flags.json === true,
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
     report: flags.report,
+    rerun: { pipelineArgs: [...(flags.file === undefined ? [] : ['-f', flags.file]), ...flags.param.flatMap((param) => ['-p', param])], cwd: process.cwd() },
     functionRunner,
   });
 }

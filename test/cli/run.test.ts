@@ -75,7 +75,7 @@ describe('sluice run', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('head -n {param.rows}', 'tail -n {param.rows}'));
     const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /head \(patient=a\): sh: .*tail -n 2 work\/a\.up > out\/a\.txt\n {2}because: command changed/);
+    assert.match(dry.stdout, /head\[patient=a\]: sh: .*tail -n 2 work\/a\.up > out\/a\.txt\n {2}because: command changed/);
     assert.match(dry.stdout, /summary: sh -c .* > out\/total\.sum\n {2}because: an input will be remade first: out\/a\.txt/);
     assert.match(dry.stdout, /4 tasks would run, 3 up to date/);
     assert.deepEqual(ranLog(dir), [], 'a dry run runs nothing');
@@ -316,7 +316,7 @@ export default pipeline({
     // A consumer's command changes: the intermediate must exist again for it.
     fs.writeFileSync(file, TEMP_PIPELINE.replace('RANGE', '2'));
     const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
-    assert.match(dry.stdout, /upper \(p=a\): .*\n {2}because: output missing: work\/a\.up/);
+    assert.match(dry.stdout, /upper\[p=a\]: .*\n {2}because: output missing: work\/a\.up/);
     const remade = await runSluice(['run'], { cwd: dir });
     assert.equal(remade.code, 0, remade.stderr);
     assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'upper a', 'upper b', 'upper c']);
