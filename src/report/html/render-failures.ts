@@ -3,9 +3,23 @@ import { describeSignal } from '../../process/describe-signal.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
+import { failureAnchor } from './render-timeline.ts';
 
 /** More failures than this are counted, not shown: the first ones usually tell the story. */
 export const MAX_FAILURES_SHOWN = 200;
+
+/** Under the timeline: each failed task, linked to its bar and to its report below. */
+export function renderFailureLinks(failures: readonly ReportFailure[], barsShown: number, attempts: readonly ReportFailure['attempt'][]): string {
+  if (failures.length === 0) return '';
+  const drawn = new Set(attempts.slice(0, barsShown).map((attempt) => attempt.taskId));
+  const items = failures.slice(0, MAX_FAILURES_SHOWN).map(({ attempt }) => {
+    const name = `${escapeHtml(attempt.step)} · task ${attempt.taskId}`;
+    const where = drawn.has(attempt.taskId) ? `<a href="#${failureAnchor(attempt.taskId)}">${name}</a>` : name;
+    return `<li>${where} <span class="quiet">${escapeHtml(describeStatus(attempt))}</span> · <a href="#failure-${attempt.taskId}">details</a></li>`;
+  });
+  const more = failures.length > items.length ? `<li class="quiet">…and ${failures.length - items.length} more</li>` : '';
+  return `<p class="caption">${failures.length} failed task${failures.length === 1 ? '' : 's'}, each marked by a red line above:</p>\n<ul class="failed-list">${items.join('')}${more}</ul>`;
+}
 
 /** Each task that failed for good: command to paste, status, duration, log and stderr tail. */
 export function renderFailures(failures: readonly ReportFailure[], root: string): string {
@@ -33,8 +47,8 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
     ['stderr', renderTail(stderrTail)],
   ];
   return [
-    `<article class="failure" data-step="${escapeHtml(attempt.step)}" data-task="${attempt.taskId}">`,
-    `<h3>${heading}</h3>`,
+    `<article class="failure" id="failure-${attempt.taskId}" data-step="${escapeHtml(attempt.step)}" data-task="${attempt.taskId}">`,
+    `<h3>${heading}<a class="where" href="#${failureAnchor(attempt.taskId)}">show in the timeline</a></h3>`,
     `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
     '</article>',
   ].join('\n');
