@@ -244,7 +244,7 @@ export default pipeline({
     const broken = await runSluice(['run', 'broken', '-j', '1'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
     assert.equal(broken.code, 1);
     assert.doesNotMatch(broken.stderr, /sluice launcher/, 'function steps alone start no launcher');
-    assert.match(broken.stderr, /broken task \d+ the function threw: record 7 is bad/);
+    assert.match(broken.stderr, /broken\[patient=a\] the function threw: record 7 is bad/);
     assert.match(broken.stderr, /\| Error: record 7 is bad/);
     const log = /log: +(\S+)/.exec(broken.stderr)?.[1];
     assert.ok(log !== undefined && fs.readFileSync(path.join(dir, log), 'utf8').includes('record 7 is bad'), broken.stderr);
@@ -344,7 +344,7 @@ export default pipeline({
     );
     const result = await runSluice(['run', '--keep-going', '--timeout', '1s', '--retries', '1'], { cwd: dir });
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /slow task \d+ timed out after 1\.00 s/);
+    assert.match(result.stderr, /✗ slow timed out after 1\.00 s/);
     assert.equal(fs.readFileSync(path.join(dir, 'count'), 'utf8'), '2\n', 'the flaky task ran twice');
     assert.ok(fs.existsSync(path.join(dir, 'out/flaky')));
   });
