@@ -254,6 +254,8 @@ export default pipeline({
     const listed = page.locator(`ul.failed-list a[href="#task-${taskId}"]`);
     assert.equal(await listed.count(), 1);
     assert.equal(await page.locator(`article.failure a.where[href="#task-${taskId}"]`).count(), 1);
+    assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check · out\/157\.txt \(task \d+\)/, 'named by step and the file it makes');
+    assert.match((await listed.textContent()) ?? '', /^check · out\/157\.txt/);
     await page.locator('article.failure a.where').click();
     assert.ok(page.url().endsWith(`#task-${taskId}`), page.url());
     assert.equal(await page.locator('rect.bar:target').getAttribute('data-task'), taskId);

@@ -13,7 +13,7 @@ export function renderFailureLinks(failures: readonly ReportFailure[], barsShown
   if (failures.length === 0) return '';
   const drawn = new Set(attempts.slice(0, barsShown).map((attempt) => attempt.taskId));
   const items = failures.slice(0, MAX_FAILURES_SHOWN).map(({ attempt }) => {
-    const name = `${escapeHtml(attempt.step)} · task ${attempt.taskId}`;
+    const name = nameAttempt(attempt);
     const where = drawn.has(attempt.taskId) ? `<a href="#${failureAnchor(attempt.taskId)}">${name}</a>` : name;
     return `<li>${where} <span class="quiet">${escapeHtml(describeStatus(attempt))}</span> · <a href="#failure-${attempt.taskId}">details</a></li>`;
   });
@@ -33,7 +33,7 @@ export function renderFailures(failures: readonly ReportFailure[], root: string)
 
 function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: string): string {
   const heading =
-    `✗ ${escapeHtml(attempt.step)} · task ${attempt.taskId}` +
+    `✗ ${nameAttempt(attempt)}` +
     (attempts > 1 ? ` <span class="quiet">(attempt ${attempt.attempt} of ${attempts})</span>` : '');
   const usage = [
     attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
@@ -52,6 +52,12 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
     `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
     '</article>',
   ].join('\n');
+}
+
+// `check · out/b.ok (task 5)`: the step and the file the task makes, as HTML.
+function nameAttempt(attempt: ReportFailure['attempt']): string {
+  const target = attempt.target === undefined || attempt.target === null ? '' : ` · ${escapeHtml(attempt.target)}`;
+  return `${escapeHtml(attempt.step)}${target} <span class="quiet">(task ${attempt.taskId})</span>`;
 }
 
 function describeStatus(attempt: ReportFailure['attempt']): string {
