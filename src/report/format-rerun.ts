@@ -17,7 +17,8 @@ export interface RerunContext {
  * alone unless it is its step's only task (no wildcards): then undefined for one with wildcards.
  */
 export function formatRerunCommand(task: Task, context: RerunContext): string | undefined {
-  const head = ['sluice', 'run', ...context.pipelineArgs, '--force', task.step];
+  // A step named like an option is given as `--force=-x`.
+  const head = ['sluice', 'run', ...context.pipelineArgs, ...(task.step.startsWith('-') ? [`--force=${task.step}`] : ['--force', task.step])];
   const output = task.outputs[0];
   if (output === undefined) {
     if (Object.keys(task.wildcards ?? {}).length > 0) return undefined;
