@@ -256,6 +256,12 @@ export default pipeline({
     assert.equal(await page.locator(`article.failure a.where[href="#task-${taskId}"]`).count(), 1);
     assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check · out\/157\.txt \(task \d+\)/, 'named by step and the file it makes');
     assert.match((await listed.textContent()) ?? '', /^check · out\/157\.txt/);
+    // A function: which one and where, no fake command or exit code.
+    const article = (await page.locator('article.failure').textContent()) ?? '';
+    assert.match(article, /Function\s*check\(\) in pipeline\.ts/);
+    assert.match(article, /the function threw: row 157 is bad/);
+    assert.doesNotMatch(article, /exit code|\(function step/);
+    assert.doesNotMatch((await failed.locator('title').textContent()) ?? '', /exit code/);
     await page.locator('article.failure a.where').click();
     assert.ok(page.url().endsWith(`#task-${taskId}`), page.url());
     assert.equal(await page.locator('rect.bar:target').getAttribute('data-task'), taskId);

@@ -3,6 +3,7 @@ import { describeSignal } from '../../process/describe-signal.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
+import { readFunctionCommand } from './read-function-command.ts';
 import { failureAnchor } from './render-timeline.ts';
 
 /** More failures than this are counted, not shown: the first ones usually tell the story. */
@@ -39,8 +40,9 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
     attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
     attempt.maxRssKb === null ? undefined : `peak memory ${formatKib(attempt.maxRssKb)}`,
   ].filter((part) => part !== undefined);
+  const fn = readFunctionCommand(attempt.command);
   const rows = [
-    ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
+    fn !== undefined ? ['Function', `<code>${escapeHtml(`${fn.step}() in ${showPath(fn.module, root)}`)}</code>`] : ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
     ['Status', escapeHtml(describeStatus(attempt))],
     ['Duration', escapeHtml(formatDuration(attempt.endedAt - attempt.startedAt) + (usage.length > 0 ? ` (${usage.join(', ')})` : ''))],
     ['Log', attempt.logPath === null ? '<span class="quiet">(none: nothing was written to standard error)</span>' : `<code class="log">${escapeHtml(showPath(attempt.logPath, root))}</code>`],
@@ -63,7 +65,7 @@ function nameAttempt(attempt: ReportFailure['attempt']): string {
 function describeStatus(attempt: ReportFailure['attempt']): string {
   const parts: string[] = [];
   if (attempt.error !== null) parts.push(attempt.error);
-  if (attempt.exitCode !== null) parts.push(`exit code ${attempt.exitCode}`);
+  if (attempt.exitCode !== null && readFunctionCommand(attempt.command) === undefined) parts.push(`exit code ${attempt.exitCode}`);
   if (attempt.signal !== null) parts.push(`signal ${describeSignal(attempt.signal)}`);
   if (attempt.exitCode === null && attempt.signal === null && attempt.error === null) parts.push('did not run to an exit status');
   parts.push(attempt.state === 'timed out' ? 'timed out' : 'not timed out');

@@ -1,6 +1,7 @@
 import { assignLanes } from './assign-lanes.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
+import { readFunctionCommand } from './read-function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
 
 const LANE_HEIGHT = 16;
@@ -131,9 +132,10 @@ export function describeBar(attempt: ReportAttempt, lane: number): string {
 }
 
 /** How an attempt ended, in words: `exit code 0`, `killed by SIGKILL, timed out`. */
-export function describeEnd(attempt: Pick<ReportAttempt, 'state' | 'exitCode' | 'signal' | 'error'>): string {
+export function describeEnd(attempt: Pick<ReportAttempt, 'state' | 'exitCode' | 'signal' | 'error'> & { readonly command?: string | null }): string {
   const parts: string[] = [];
-  if (attempt.exitCode !== null) parts.push(`exit code ${attempt.exitCode}`);
+  // A function step's exit code is sluice's bookkeeping, not a process's.
+  if (attempt.exitCode !== null && readFunctionCommand(attempt.command ?? null) === undefined) parts.push(`exit code ${attempt.exitCode}`);
   if (attempt.signal !== null) parts.push(`killed by ${attempt.signal}`);
   if (attempt.state === 'timed out') parts.push('timed out');
   else if (attempt.state === 'cancelled' || attempt.state === 'interrupted' || attempt.state === 'running') parts.push(attempt.state === 'running' ? 'never ended' : attempt.state);
