@@ -184,9 +184,18 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     json: flags.json === true,
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
     report: flags.report,
-    rerun: { pipelineArgs: [...(flags.file === undefined ? [] : ['-f', flags.file]), ...flags.param.flatMap((param) => ['-p', param])], cwd: process.cwd() },
+    rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
     functionRunner,
   });
+}
+
+// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+function rerunArgs(flags: RunFlags): string[] {
+  return [
+    ...(flags.file === undefined ? [] : ['-f', flags.file]),
+    ...flags.param.flatMap((param) => ['-p', param]),
+    ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
+  ];
 }
 
 async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {

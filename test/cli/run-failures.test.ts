@@ -85,16 +85,16 @@ describe('sluice run failures', () => {
     assert.doesNotMatch(report, /\(function step/);
   });
 
-  it('keeps the pipeline file and parameters in the re-run command, quoted, with paths from where sluice ran', async () => {
+  it('keeps the pipeline file, parameters and time limit in the re-run command, quoted, with paths from where sluice ran', async () => {
     const dir = project(TWO_STEPS, { 'data/a b.txt': 'a\n', 'data/x.txt': 'x\n' });
     fs.renameSync(path.join(dir, 'pipeline.ts'), path.join(dir, 'my flow.ts'));
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
-    const result = await runSluice(['run', '--keep-going', '-f', '../my flow.ts', '-p', 'bad=a b'], { cwd: sub });
+    const result = await runSluice(['run', '--keep-going', '-f', '../my flow.ts', '-p', 'bad=a b', '--timeout', '5m'], { cwd: sub });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /^✗ upper\[sample="a b"\] exit code 3$/m);
     const [line] = rerunLines(result.stderr);
-    assert.equal(line, `sluice run -f '../my flow.ts' -p 'bad=a b' --force upper '../work/a b.up'`);
+    assert.equal(line, `sluice run -f '../my flow.ts' -p 'bad=a b' --timeout 5m --force upper '../work/a b.up'`);
     takeRanLog(dir);
     const again = await runSluice(splitCommand(line as string).slice(1), { cwd: sub });
     assert.equal(again.code, 1, again.stderr);
