@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import { formatFailure } from '../report/format-failure.ts';
+import { chooseColours } from '../report/choose-colours.ts';
+import { formatRerunCommand, type RerunContext } from '../report/format-rerun.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
@@ -24,6 +26,8 @@ export interface ExecuteFlags {
   readonly slurm?: SlurmRun | undefined;
   /** `--report`: write the run's HTML report to this file once it ends. */
   readonly report?: string | undefined;
+  /** How `sluice run` was given its pipeline: each failure then says how to re-run it alone. */
+  readonly rerun?: RerunContext | undefined;
   /** Function steps' worker threads, started early (runPlan's `functionRunner`). */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
 }
@@ -79,10 +83,13 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
             },
     }));
     await printer.flush();
+    const colours = chooseColours(process.stderr);
     for (const failure of result.failures) {
-      process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome))}\n`);
+      const rerun = flags.rerun === undefined ? undefined : (formatRerunCommand(failure.task, flags.rerun) ?? null);
+      const noRerun = `it has no output to name as a target; \`sluice run --force ${failure.task.step}\` re-runs every task of its step`;
+      process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome), { rerun, noRerun, colours })}\n`);
     }
-    if (!flags.quiet || result.failures.length > 0) process.stderr.write(`${formatSummary(result)}\n`);
+    if (!flags.quiet || result.failures.length > 0) process.stderr.write(`${formatSummary(result, colours)}\n`);
     if (flags.report !== undefined) {
       // Loaded only for --report: other runs do not pay for loading it.
       const { writeRunReport } = await import('../report/html/write-report.ts');

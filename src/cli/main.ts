@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './launch-dir.ts';
 import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { classifyFault } from '../classify-fault.ts';

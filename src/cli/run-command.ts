@@ -16,7 +16,9 @@ import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../plan/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
+import { changedDirectoryArgs } from './launch-dir.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/state-dir.ts';
 import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
@@ -149,7 +151,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   if (snapshot !== undefined) {
     const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
     if (confirmed !== undefined) {
-      if (flags.quiet !== true) process.stderr.write(`${formatSummary(fromProcessStart(confirmed))}\n`);
+      if (flags.quiet !== true) process.stderr.write(`${formatSummary(fromProcessStart(confirmed), chooseColours(process.stderr))}\n`);
       return 0;
     }
   }
@@ -191,8 +193,19 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     json: flags.json === true,
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
     report: flags.report,
+    rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
     functionRunner,
   });
+}
+
+// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+function rerunArgs(flags: RunFlags): string[] {
+  return [
+    ...changedDirectoryArgs(),
+    ...(flags.file === undefined ? [] : ['-f', flags.file]),
+    ...flags.param.flatMap((param) => ['-p', param]),
+    ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
+  ];
 }
 
 async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {

@@ -144,7 +144,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
       const missing = status === 'succeeded' ? findMissingOutputs(staged, task.outputs) : [];
       if (missing.length > 0) {
         status = 'failed';
-        error = `the command succeeded but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
+        error = `the ${task.action.kind === 'function' ? 'function returned' : 'command succeeded'} but did not create ${missing.map((m) => `\`${m}\``).join(', ')}`;
       }
       if (status === 'succeeded') {
         if (freeSlot !== undefined) {

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { describeTask } from './describe-task.ts';
+import { nameTask } from './name-task.ts';
 import type { Task } from './task.ts';
 
 /** Every task's log path and its task; each must be no output, no other log, not the pipeline file (null: no logs). */
@@ -15,12 +15,12 @@ export function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<strin
     for (const log of task.logs) {
       // An attempt removes a stale log as it starts.
       if (path.resolve(task.cwd, log) === file) {
-        throw new PlanError(`Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is the pipeline file ${file}: each attempt would remove it`);
+        throw new PlanError(`Log \`${log}\` of task \`${nameTask(task)}\` is the pipeline file ${file}: each attempt would remove it`);
       }
       const maker = makers.get(log);
       if (maker !== undefined) {
         throw new PlanError(
-          `Log \`${log}\` of step \`${task.step}\` ${describeTask(task)} is also an output of step \`${maker.step}\` ${describeTask(maker)}: ` +
+          `Log \`${log}\` of task \`${nameTask(task)}\` is also an output of task \`${nameTask(maker)}\`: ` +
             `a log is written in place and kept on failure, an output is staged (${file})`,
         );
       }
@@ -29,8 +29,8 @@ export function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<strin
       if (other !== undefined) {
         throw new PlanError(
           other === task
-            ? `Log \`${log}\` is declared twice by step \`${task.step}\` ${describeTask(task)} (${file})`
-            : `Two tasks would write log \`${log}\`: step \`${other.step}\` ${describeTask(other)} and step \`${task.step}\` ${describeTask(task)} (${file})`,
+            ? `Log \`${log}\` is declared twice by task \`${nameTask(task)}\` (${file})`
+            : `Two tasks would write log \`${log}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
         );
       }
       writers.set(log, task);

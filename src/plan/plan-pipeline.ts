@@ -10,6 +10,7 @@ import { createListingLog, listPatternFiles, type ListingLog } from './list-patt
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
+import { nameTask } from './name-task.ts';
 import type { ParamValue, Task } from './task.ts';
 
 export interface PipelinePlan {
@@ -189,7 +190,7 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       const other = makers.get(output);
       if (other !== undefined) {
         throw new PlanError(
-          `Two tasks would write \`${output}\`: step \`${other.step}\` ${describeTask(other)} and step \`${task.step}\` ${describeTask(task)} (${file})`,
+          `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
         );
       }
       makers.set(output, task);
@@ -206,7 +207,7 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
       const writer = logWriters?.get(input);
       if (writer !== undefined) {
         throw new PlanError(
-          `Log \`${input}\` of step \`${writer.step}\` ${describeTask(writer)} is an input of step \`${task.step}\` ${describeTask(task)}: ` +
+          `Log \`${input}\` of task \`${nameTask(writer)}\` is an input of task \`${nameTask(task)}\`: ` +
             `every attempt rewrites a log and no run waits for it; declare it in \`out\` if another step reads it (${file})`,
         );
       }
@@ -215,12 +216,12 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
         const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
         if (found === 'missing') {
           throw new PlanError(
-            `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
+            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
           );
         }
-        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of step \`${task.step}\` ${describeTask(task)}`, found.special)} (${file})`);
+        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of task \`${nameTask(task)}\``, found.special)} (${file})`);
       } else if (maker.id === task.id) {
-        throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);
+        throw new PlanError(`Task \`${nameTask(task)}\` would overwrite its own input \`${input}\` (${file})`);
       } else (needs ??= new Set()).add(maker.id);
     }
     dependencies.set(task.id, needs === undefined ? NO_NEEDS : [...needs]);
@@ -242,8 +243,8 @@ function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
       const outer = resolved.get(folder);
       if (outer === undefined) continue;
       throw new PlanError(
-        `Output \`${output}\` of step \`${task.step}\` ${describeTask(task)} lies inside \`${outer.output}\`, an output of step \`${outer.task.step}\` ` +
-          `${describeTask(outer.task)} (${file}): one path cannot be both a file and a folder`,
+        `Output \`${output}\` of task \`${nameTask(task)}\` lies inside \`${outer.output}\`, an output of task \`${nameTask(outer.task)}\` ` +
+          `(${file}): one path cannot be both a file and a folder`,
       );
     }
   }

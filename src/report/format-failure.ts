@@ -1,15 +1,31 @@
+import path from 'node:path';
 import { formatSeconds, type TaskFailedError } from '../schedule/task-failed-error.ts';
+import { PLAIN, type Colours } from './choose-colours.ts';
+
+export interface FailureOptions {
+  /**
+   * The command that re-runs this one task (`sluice run --force STEP TARGET`); null when none
+   * can, undefined when the command shown re-runs it (`sluice map`).
+   */
+  readonly rerun?: string | null | undefined;
+  /** Why no command re-runs it alone, when `rerun` is null. */
+  readonly noRerun?: string;
+  readonly colours?: Colours;
+}
 
 /** The multi-line failure report printed at the end of a run, one per failed task. */
-export function formatFailure(error: TaskFailedError): string {
+export function formatFailure(error: TaskFailedError, options: FailureOptions = {}): string {
+  const colours = options.colours ?? PLAIN;
   const lines = [
-    `✗ ${error.step} task ${error.taskId} ${error.reason}` +
-      (error.attempt > 1 ? ` (attempt ${error.attempt})` : ''),
-    `  command:  ${error.escapedCommand}`,
+    `${colours.bad('✗')} ${colours.bad(error.taskName)} ${error.reason}` + (error.attempt > 1 ? ` (attempt ${error.attempt})` : ''),
+    // A function has no command line to paste: say which function it is and where.
+    error.isFunction ? `  function: ${describeFunction(error)}` : `  command:  ${error.escapedCommand}`,
     `  cwd:      ${error.cwd}`,
-    `  status:   ${describeStatus(error)}`,
-    `  duration: ${formatSeconds(error.durationMs)}`,
   ];
+  const status = describeStatus(error);
+  if (status !== undefined) lines.push(`  status:   ${status}`);
+  lines.push(`  duration: ${formatSeconds(error.durationMs)}`);
+  if (options.rerun !== undefined) lines.push(`  re-run:   ${options.rerun ?? `(${options.noRerun ?? 'no command re-runs this task alone'})`}`);
   // No file when the task wrote nothing to standard error (an empty stream leaves none).
   if (error.logPath !== '') lines.push(`  log:      ${error.logPath}`);
   if (error.stderrTail.length > 0) {
@@ -28,11 +44,21 @@ export function formatFailure(error: TaskFailedError): string {
   return lines.join('\n');
 }
 
-function describeStatus(error: TaskFailedError): string {
+// `(function step up in /abs/pipeline.ts)` is what the executor records as its argv.
+function describeFunction(error: TaskFailedError): string {
+  const match = /^\(function step (.*) in (.*)\)$/s.exec(error.command[0] ?? '');
+  if (match === null) return error.step;
+  const module = path.relative(error.cwd, match[2] as string) || (match[2] as string);
+  return `${match[1]}() in ${module.startsWith('..') ? match[2] : module}`;
+}
+
+// A function's end is its reason (it threw, it timed out): no exit code of a process it never was.
+function describeStatus(error: TaskFailedError): string | undefined {
   const parts: string[] = [];
-  if (error.exitCode !== null) parts.push(`exit code ${error.exitCode}`);
+  if (error.exitCode !== null && !error.isFunction) parts.push(`exit code ${error.exitCode}`);
   if (error.signalDescription !== undefined) parts.push(`signal ${error.signalDescription}`);
-  if (parts.length === 0) parts.push('did not run to an exit status');
+  if (error.isFunction && parts.length === 0 && !error.timedOut && !error.cancelled) return undefined;
+  if (parts.length === 0 && !error.isFunction) parts.push('did not run to an exit status');
   parts.push(error.timedOut ? 'timed out' : 'not timed out');
   if (error.cancelled) parts.push('cancelled');
   return parts.join(', ');

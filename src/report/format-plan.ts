@@ -1,3 +1,4 @@
+import { nameTask } from '../plan/name-task.ts';
 import type { Task } from '../plan/task.ts';
 import { renderArgv, renderShellScript } from '../plan/render-action.ts';
 import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
@@ -11,7 +12,7 @@ export function formatPlan(tasks: readonly Task[], survey: Survey, options: { ex
     const verdict = survey.verdicts.get(task.id);
     if (verdict === undefined || verdict.upToDate) continue;
     toRun++;
-    lines.push(`${describeTask(task)}: ${describeCommand(task)}`);
+    lines.push(`${nameTask(task)}: ${describeCommand(task)}`);
     if (options.explain) lines.push(`  because: ${explainVerdict(verdict)}`);
   }
   const upToDate = tasks.length - toRun;
@@ -23,10 +24,6 @@ export function formatPlan(tasks: readonly Task[], survey: Survey, options: { ex
   return `${lines.join('\n')}\n`;
 }
 
-export function describeTask(task: Task): string {
-  const values = Object.entries(task.wildcards ?? {}).map(([key, value]) => `${key}=${value}`);
-  return values.length === 0 ? task.step : `${task.step} (${values.join(', ')})`;
-}
 
 /** The command as a user could run it; shell steps and function steps are marked as such. */
 export function describeCommand(task: Task): string {

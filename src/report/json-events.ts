@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { describeCommand, describeTask } from './format-plan.ts';
+import { nameTask } from '../plan/name-task.ts';
+import { describeCommand } from './format-plan.ts';
 import type { RunListener } from '../schedule/run-events.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 
@@ -14,7 +15,7 @@ export function createJsonEvents(out: Writable): RunListener {
   };
   return {
     onRunStarted(tasks) {
-      emit('plan', { tasks: tasks.map((task) => ({ id: task.id, step: task.step, name: describeTask(task), command: describeCommand(task), inputs: task.inputs, outputs: task.outputs })) });
+      emit('plan', { tasks: tasks.map((task) => ({ id: task.id, step: task.step, name: nameTask(task), command: describeCommand(task), inputs: task.inputs, outputs: task.outputs })) });
     },
     onTaskStarted(task, attempt) {
       emit('task-started', { id: task.id, step: task.step, attempt });

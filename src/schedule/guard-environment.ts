@@ -7,6 +7,7 @@ import path from 'node:path';
 import { classifyFault } from '../classify-fault.ts';
 import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome, Executor } from '../execute/executor.ts';
+import { nameTask } from '../plan/name-task.ts';
 import type { Task } from '../plan/task.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 
@@ -61,7 +62,7 @@ function diskFullUnder(task: Task, outcome: AttemptOutcome): EnvironmentError | 
   if (output === undefined) return undefined;
   const said = outcome.stderrTail.at(-1) ?? outcome.error;
   return new EnvironmentError(
-    `The disk is full: task ${task.id} of step \`${task.step}\` failed writing ${output}, whose file system had no ` +
+    `The disk is full: task \`${nameTask(task)}\` failed writing ${output}, whose file system had no ` +
       `space left${said === undefined ? '' : ` (the task said: ${said})`}. Free some space on that file system and run ` +
       'again: nothing half-written was kept, and the tasks that did not finish run again.',
     output,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SluiceError } from '../errors.ts';
 import type { AttemptOutcome, LogTail } from '../execute/executor.ts';
+import { nameTask } from '../plan/name-task.ts';
 import type { Task } from '../plan/task.ts';
 import { describeSignal } from '../process/describe-signal.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
@@ -9,7 +10,11 @@ import { quoteArgv } from '../kernel/quote-argv.ts';
 export class TaskFailedError extends SluiceError {
   override name = 'TaskFailedError';
   readonly step: string;
+  /** The task as users read it: `bwa_map[sample=A]`. */
+  readonly taskName: string;
   readonly taskId: number;
+  /** A function step's task: no command line, no exit code of its own. */
+  readonly isFunction: boolean;
   readonly attempt: number;
   readonly command: readonly string[];
   /** The command quoted for pasting into a POSIX shell. */
@@ -34,7 +39,9 @@ export class TaskFailedError extends SluiceError {
     const escapedCommand = quoteArgv(outcome.argv);
     super(`${reason}: ${escapedCommand}`);
     this.step = task.step;
+    this.taskName = nameTask(task);
     this.taskId = task.id;
+    this.isFunction = task.action.kind === 'function';
     this.attempt = attempt;
     this.command = outcome.argv;
     this.escapedCommand = escapedCommand;
@@ -58,6 +65,7 @@ function describeReason(task: Task, outcome: AttemptOutcome): string {
   if (outcome.status === 'cancelled') return 'cancelled';
   if (outcome.error !== undefined) return outcome.error;
   if (outcome.signal !== null) return `killed by ${describeSignal(outcome.signal)}`;
+  if (task.action.kind === 'function') return 'the function failed';
   return `exit code ${outcome.exitCode ?? 'unknown'}`;
 }
 

@@ -272,7 +272,7 @@ describe('a full disk', () => {
     // output, or the record of the next task's process group) is a race; each is the paragraph.
     assertOneParagraph(
       result,
-      /The disk is full: (task \d of step `copy` failed writing .*\/out\/\d\.txt, whose file system had no space left|sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL)/,
+      /The disk is full: (task `copy(?:\[[^\]]*\])?` failed writing .*\/out\/\d\.txt, whose file system had no space left|sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL)/,
     );
     const written = fs.readdirSync(path.join(dir, 'out')).filter((name) => !name.startsWith('.'));
     assert.ok(written.length < 3, 'a task failed');

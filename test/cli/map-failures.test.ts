@@ -17,7 +17,7 @@ describe('sluice map failures', () => {
     const result = await runSluice(['map', '--', 'sh', '-c', script, 'sh', ':::', "it's"], { cwd });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /map task 1 exit code 3/);
+    assert.match(result.stderr, /✗ map\[in=it's\] exit code 3/);
     assert.ok(result.stderr.includes(`command:  sh -c '${script.replace(/'/g, `'\\''`)}' sh 'it'\\''s'`), result.stderr);
     assert.match(result.stderr, /status:   exit code 3, not timed out/);
     assert.match(result.stderr, /duration: \d+\.\d\d s/);

@@ -15,9 +15,9 @@ it('draws a live progress line on a terminal, and erases it before task output',
   const result = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd, encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.status, 0, result.stderr);
   const screen = result.stdout;
-  assert.match(screen, /\r\x1b\[Ksluice: \d+ done, \d+ running, 0 failed, 4 total/);
+  assert.match(screen, /\r\x1b\[K(?:\x1b\[\d+m)?sluice: \d+% (?:\x1b\[\d+m)?\d\/4 done(?:\x1b\[\d+m)?, \d+ running, 0 failed/);
   assert.match(screen, /ETA \d+s/);
   // Every task line starts on a cleared line, never glued to the progress text.
   for (const line of ['out 1', 'out 2', 'out 3', 'out 4']) assert.match(screen, new RegExp(`(\\r\\x1b\\[K|\\n)${line}\\r?\\n`));
-  assert.match(screen, /sluice: 4 tasks: 4 succeeded in/);
+  assert.match(screen.replace(/\x1b\[\d+m/g, ''), /sluice: 4 tasks: 4 succeeded in/);
 });

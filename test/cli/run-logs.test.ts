@@ -35,7 +35,7 @@ export default pipeline({
     assert.equal(result.code, 1, result.stderr);
     assert.equal(read(dir, 'logs/check/b.log'), 'checking data/b.txt\nline 1 of the diagnosis\nline 2 of the diagnosis\nline 3 of the diagnosis\nrecord 7 is corrupt\n');
     assert.equal(read(dir, 'logs/check/a.log'), 'checking data/a.txt\n', 'a success keeps its log');
-    assert.match(result.stderr, /✗ check task \d+ exit code 4/);
+    assert.match(result.stderr, /✗ check\[s=b\] exit code 4/);
     assert.match(result.stderr, /stderr: +\(empty\)\n {2}logs\/check\/b\.log \(last 5 lines\):\n {2}\| checking data\/b\.txt\n(?: {2}\| line \d of the diagnosis\n){3} {2}\| record 7 is corrupt/);
     assert.doesNotMatch(result.stderr, /logs\/check\/a\.log/);
     // The outputs of the failed task are gone; its log is not an output.
@@ -148,24 +148,24 @@ export default pipeline({
 
   it('makes a plan error of a log that collides with an output or another task\'s log, or has an unbound wildcard', async () => {
     const cases: Array<[string, RegExp]> = [
-      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'out/{s}.txt', run: cmd('true') })`, /Log `out\/a\.txt` of step `a` \(s=a\) is also an output of step `a` \(s=a\)/],
-      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'logs/all.log', run: cmd('true') })`, /Two tasks would write log `logs\/all\.log`: step `a` \(s=a\) and step `a` \(s=b\)/],
+      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'out/{s}.txt', run: cmd('true') })`, /Log `out\/a\.txt` of task `a\[s=a\]` is also an output of task `a\[s=a\]`/],
+      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'logs/all.log', run: cmd('true') })`, /Two tasks would write log `logs\/all\.log`: task `a\[s=a\]` and task `a\[s=b\]`/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'logs/{sample}.log', run: cmd('true') })`, /Wildcard `\{sample\}` in `log` of step `a` in .*pipeline\.ts \(`logs\/\{sample\}\.log`\) is not bound by an input \(the inputs bind \{s\}\)/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', run: cmd('cat', '{log}') })`, /Unknown placeholder `\{log\}` in step `a` \(run\)/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: { main: 'l/{s}' }, run: cmd('cat', '{log.other}') })`, /Unknown placeholder `\{log\.other\}`/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 42 as never, run: cmd('true') })`, /Expected `log` of step `a` in .* to be a path, a list of paths or a record of names to paths, got `42`/],
       [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: [], run: cmd('true') })`, /Expected `log` of step `a` in .*(empty|at least one)/],
-      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'data/{s}.txt', run: cmd('true') })`, /Log `data\/a\.txt` of step `a` \(s=a\) is an input of step `a` \(s=a\)/],
-      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: './pipeline.ts', run: cmd('true') })`, /Log `pipeline\.ts` of step `a` \(s=a\) is the pipeline file .*pipeline\.ts: each attempt would remove it/],
+      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'data/{s}.txt', run: cmd('true') })`, /Log `data\/a\.txt` of task `a\[s=a\]` is an input of task `a\[s=a\]`/],
+      [`a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: './pipeline.ts', run: cmd('true') })`, /Log `pipeline\.ts` of task `a\[s=a\]` is the pipeline file .*pipeline\.ts: each attempt would remove it/],
       [
         `a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', log: 'logs/{s}.log', run: cmd('true') }),
          b: step({ in: 'data/{s}.txt', out: 'out/{s}.b', log: 'logs/{s}.log', run: cmd('true') })`,
-        /Two tasks would write log `logs\/a\.log`: step `a` \(s=a\) and step `b` \(s=a\)/,
+        /Two tasks would write log `logs\/a\.log`: task `a\[s=a\]` and task `b\[s=a\]`/,
       ],
       [
         `a: step({ in: 'data/{s}.txt', out: 'out/{s}.txt', run: cmd('true') }),
          b: step({ in: 'data/{s}.txt', out: 'out/{s}.b', log: 'out/{s}.txt', run: cmd('true') })`,
-        /Log `out\/a\.txt` of step `b` \(s=a\) is also an output of step `a` \(s=a\)/,
+        /Log `out\/a\.txt` of task `b\[s=a\]` is also an output of task `a\[s=a\]`/,
       ],
     ];
     for (const [steps, expected] of cases) {

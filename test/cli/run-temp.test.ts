@@ -35,7 +35,7 @@ describe('temporary outputs', () => {
     assert.equal(fs.existsSync(path.join(dir, 'work/a/deep/a.mid')), false);
 
     const dry = await runSluice(['run', '-n', '--explain', 'work/a/deep/a.mid'], { cwd: dir });
-    assert.match(dry.stdout, /mid \(p=a\): .*\n {2}because: output missing: work\/a\/deep\/a\.mid/);
+    assert.match(dry.stdout, /mid\[p=a\]: .*\n {2}because: output missing: work\/a\/deep\/a\.mid/);
     assert.match(dry.stdout, /1 task would run/);
 
     await run(dir, 'work/a/deep/a.mid');

@@ -75,7 +75,7 @@ describe('sluice run', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('head -n {param.rows}', 'tail -n {param.rows}'));
     const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /head \(patient=a\): sh: .*tail -n 2 work\/a\.up > out\/a\.txt\n {2}because: command changed/);
+    assert.match(dry.stdout, /head\[patient=a\]: sh: .*tail -n 2 work\/a\.up > out\/a\.txt\n {2}because: command changed/);
     assert.match(dry.stdout, /summary: sh -c .* > out\/total\.sum\n {2}because: an input will be remade first: out\/a\.txt/);
     assert.match(dry.stdout, /4 tasks would run, 3 up to date/);
     assert.deepEqual(ranLog(dir), [], 'a dry run runs nothing');
@@ -244,7 +244,7 @@ export default pipeline({
     const broken = await runSluice(['run', 'broken', '-j', '1'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
     assert.equal(broken.code, 1);
     assert.doesNotMatch(broken.stderr, /sluice launcher/, 'function steps alone start no launcher');
-    assert.match(broken.stderr, /broken task \d+ the function threw: record 7 is bad/);
+    assert.match(broken.stderr, /broken\[patient=a\] the function threw: record 7 is bad/);
     assert.match(broken.stderr, /\| Error: record 7 is bad/);
     const log = /log: +(\S+)/.exec(broken.stderr)?.[1];
     assert.ok(log !== undefined && fs.readFileSync(path.join(dir, log), 'utf8').includes('record 7 is bad'), broken.stderr);
@@ -316,7 +316,7 @@ export default pipeline({
     // A consumer's command changes: the intermediate must exist again for it.
     fs.writeFileSync(file, TEMP_PIPELINE.replace('RANGE', '2'));
     const dry = await runSluice(['run', '--dry-run', '--explain'], { cwd: dir });
-    assert.match(dry.stdout, /upper \(p=a\): .*\n {2}because: output missing: work\/a\.up/);
+    assert.match(dry.stdout, /upper\[p=a\]: .*\n {2}because: output missing: work\/a\.up/);
     const remade = await runSluice(['run'], { cwd: dir });
     assert.equal(remade.code, 0, remade.stderr);
     assert.deepEqual(ranLog(dir), ['head a', 'head b', 'head c', 'upper a', 'upper b', 'upper c']);
@@ -344,7 +344,7 @@ export default pipeline({
     );
     const result = await runSluice(['run', '--keep-going', '--timeout', '1s', '--retries', '1'], { cwd: dir });
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /slow task \d+ timed out after 1\.00 s/);
+    assert.match(result.stderr, /✗ slow timed out after 1\.00 s/);
     assert.equal(fs.readFileSync(path.join(dir, 'count'), 'utf8'), '2\n', 'the flaky task ran twice');
     assert.ok(fs.existsSync(path.join(dir, 'out/flaky')));
   });

@@ -113,7 +113,7 @@ describe('processes started by function steps', () => {
     const { dir, mark, markers } = project(true);
     const result = await runSluice(['run', '-j', '5', '--keep-going', '--timeout', '10s'], { cwd: dir, env: { ORPHAN_MARK: mark, ORPHAN_MODE: 'hang' } });
     assert.equal(result.code, 1, result.stderr);
-    assert.equal(result.stderr.match(/✗ \w+ task \d+ timed out after/g)?.length, 5, result.stderr);
+    assert.equal(result.stderr.match(/✗ \w+(?:\[[^\]\n]*\])? timed out after/g)?.length, 5, result.stderr);
     assert.deepEqual(await survivorsAfter(markers), {});
   });
 

@@ -85,7 +85,7 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     spawnSync('scancel', ['--name=sluice-map'], { timeout: 10_000 });
     const ended = await victim.done;
     assert.equal(ended.code, 1, ended.stderr);
-    assert.match(ended.stderr, /✗ map task 1 cancelled outside sluice \(scancel by a user or an administrator\) \(Slurm job \d+/);
+    assert.match(ended.stderr, /✗ map\[in=in\/b\.txt\] cancelled outside sluice \(scancel by a user or an administrator\) \(Slurm job \d+/);
     assert.ok(!fs.existsSync(path.join(dir, 'out/b.txt')));
   });
 

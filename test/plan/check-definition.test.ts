@@ -130,7 +130,7 @@ describe('checking pipeline definitions', () => {
     });
     assert.throws(
       () => planPipeline(definition, { file: path.join(dir, 'pipeline.ts'), params: {} }),
-      /Output `.*out\/a\/part\.txt` of step `part` \(x=a\) lies inside `out\/a`, an output of step `whole` \(x=a\)/,
+      /Output `.*out\/a\/part\.txt` of task `part\[x=a\]` lies inside `out\/a`, an output of task `whole\[x=a\]`/,
     );
   });
 });

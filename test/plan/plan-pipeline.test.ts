@@ -96,7 +96,7 @@ describe('planPipeline errors', () => {
       pipeline({
         one: step({ in: 'data/{x}.a', out: 'out/same', run: cmd('cp', '{in}', '{out}') }),
       }),
-      /Two tasks would write `out\/same`: step `one` \(x=1\) and step `one` \(x=2\)/,
+      /Two tasks would write `out\/same`: task `one\[x=1\]` and task `one\[x=2\]`/,
     ],
     [
       'an output that is its own input',
@@ -111,7 +111,7 @@ describe('planPipeline errors', () => {
     [
       'an input that nothing makes and does not exist',
       pipeline({ s: step({ in: { a: 'data/{x}.a', ref: 'ref/genome.fa' }, out: 'out/{x}', run: cmd('cp', '{in.a}', '{out}') }) }),
-      /Input `ref\/genome\.fa` of step `s` \(x=1\) does not exist and no step makes it/,
+      /Input `ref\/genome\.fa` of task `s\[x=1\]` does not exist and no step makes it/,
     ],
     [
       'a glob that matches nothing',

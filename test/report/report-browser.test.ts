@@ -126,7 +126,7 @@ describe('the HTML report in a browser', { skip }, () => {
     const tooltips = await page.locator('rect.bar title').allTextContents();
     const hostileTip = tooltips.find((text) => text.startsWith('check') && text.includes(`work/${HOSTILE}.up`) && text.includes('exit code 3'));
     assert.ok(hostileTip !== undefined, `a tooltip names the hostile file as text:\n${tooltips.join('\n---\n')}`);
-    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n\S*\/bash -euo pipefail -c '.*'\n\d+ ms · exit code 3/);
+    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n(?:\/bin\/sh|\/usr\/bin\/bash -euo pipefail|\S*bash -euo pipefail) -c '.*'\n[\d.]+ m?s · exit code 3/);
 
     const failures = page.locator('article.failure');
     assert.equal(await failures.count(), 2);
@@ -202,5 +202,69 @@ describe('the HTML report in a browser', { skip }, () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Expected `--report` in an existing folder/);
     assert.equal(fs.existsSync(path.join(dir, 'ran')), false);
+  });
+
+  it('shows one failure among several hundred tasks: a mark that cannot be missed, steps in their own colours, a link to its bar', async () => {
+    const dir = makeTempDir('sluice-report-many-');
+    fs.mkdirSync(path.join(dir, 'data'));
+    for (let n = 0; n < 300; n++) fs.writeFileSync(path.join(dir, 'data', `${n}.txt`), `${n}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import fs from 'node:fs';
+import { pipeline, step } from 'sluice';
+export default pipeline({
+  copy: step({ in: 'data/{n}.txt', out: 'work/{n}.txt', run: ({ input, output }) => fs.copyFileSync(input, output) }),
+  check: step({
+    in: 'work/{n}.txt',
+    out: 'out/{n}.txt',
+    run: ({ input, output, wildcards }) => {
+      if (wildcards.n === '157') throw new Error('row 157 is bad');
+      fs.copyFileSync(input, output);
+    },
+  }),
+});`,
+    );
+    const run = await runSluice(['run', '--keep-going', '--report', 'many.html'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /599 succeeded, 1 failed/);
+    const { page } = await open(path.join(dir, 'many.html'));
+    assert.equal(await page.locator('svg.timeline rect.bar').count(), 600);
+
+    const failed = page.locator('rect.bar.failed:not(.retried)');
+    assert.equal(await failed.count(), 1);
+    const box = await failed.boundingBox();
+    assert.ok(box !== null && box.width >= 4, `the failed bar is ${box?.width} px wide`);
+    const mark = page.locator('line.fail-mark');
+    assert.equal(await mark.count(), 1);
+    const markBox = await mark.boundingBox();
+    const svgBox = await page.locator('svg.timeline').boundingBox();
+    assert.ok(markBox !== null && svgBox !== null && markBox.width >= 2 && markBox.height >= svgBox.height - 2, 'a mark crosses the whole timeline');
+
+    // Each step its own colour; failed stays red, whatever the step.
+    const fill = (selector: string): Promise<string> => page.locator(selector).first().evaluate((element) => getComputedStyle(element).fill);
+    const copyFill = await fill('rect.bar.succeeded[data-step="copy"]');
+    const checkFill = await fill('rect.bar.succeeded[data-step="check"]');
+    const failedFill = await fill('rect.bar.failed');
+    assert.notEqual(copyFill, checkFill);
+    assert.ok(![copyFill, checkFill].includes(failedFill), `${copyFill} ${checkFill} ${failedFill}`);
+    assert.equal(await page.locator('.legend span', { hasText: 'copy' }).count(), 1);
+
+    // Listed under the timeline and in Failures, each with a link to its bar.
+    const taskId = await failed.getAttribute('data-task');
+    const listed = page.locator(`ul.failed-list a[href="#task-${taskId}"]`);
+    assert.equal(await listed.count(), 1);
+    assert.equal(await page.locator(`article.failure a.where[href="#task-${taskId}"]`).count(), 1);
+    assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check · out\/157\.txt \(task \d+\)/, 'named by step and the file it makes');
+    assert.match((await listed.textContent()) ?? '', /^check · out\/157\.txt/);
+    // A function: which one and where, no fake command or exit code.
+    const article = (await page.locator('article.failure').textContent()) ?? '';
+    assert.match(article, /Function\s*check\(\) in pipeline\.ts/);
+    assert.match(article, /the function threw: row 157 is bad/);
+    assert.doesNotMatch(article, /exit code|\(function step/);
+    assert.doesNotMatch((await failed.locator('title').textContent()) ?? '', /exit code/);
+    await page.locator('article.failure a.where').click();
+    assert.ok(page.url().endsWith(`#task-${taskId}`), page.url());
+    assert.equal(await page.locator('rect.bar:target').getAttribute('data-task'), taskId);
+    await assertNothingHappened();
   });
 });

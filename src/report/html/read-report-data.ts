@@ -29,6 +29,7 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
   const attempts: ReportAttempt[] = records.map((record) => ({
     taskId: record.taskId,
     step: record.step,
+    target: readTarget(record.taskKey),
     attempt: record.attempt,
     final: lastAttempt.get(record.taskId) === record.attempt,
     state: record.state,
@@ -67,6 +68,19 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
     failures,
     generatedAt: now,
   };
+}
+
+// The task key (state/task-key.ts) is JSON [step, outputs] or [step, [], inputs].
+function readTarget(key: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(key);
+    if (!Array.isArray(parsed)) return null;
+    const [, outputs, inputs] = parsed as [unknown, unknown, unknown];
+    const first = Array.isArray(outputs) && outputs.length > 0 ? outputs[0] : Array.isArray(inputs) ? inputs[0] : undefined;
+    return typeof first === 'string' ? first : null;
+  } catch {
+    return null;
+  }
 }
 
 // No path: the attempt wrote nothing to standard error (an empty stream leaves no file).

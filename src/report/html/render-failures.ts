@@ -3,9 +3,24 @@ import { describeSignal } from '../../process/describe-signal.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
+import { readFunctionCommand } from './read-function-command.ts';
+import { failureAnchor } from './render-timeline.ts';
 
 /** More failures than this are counted, not shown: the first ones usually tell the story. */
 export const MAX_FAILURES_SHOWN = 200;
+
+/** Under the timeline: each failed task, linked to its bar and to its report below. */
+export function renderFailureLinks(failures: readonly ReportFailure[], barsShown: number, attempts: readonly ReportFailure['attempt'][]): string {
+  if (failures.length === 0) return '';
+  const drawn = new Set(attempts.slice(0, barsShown).map((attempt) => attempt.taskId));
+  const items = failures.slice(0, MAX_FAILURES_SHOWN).map(({ attempt }) => {
+    const name = nameAttempt(attempt);
+    const where = drawn.has(attempt.taskId) ? `<a href="#${failureAnchor(attempt.taskId)}">${name}</a>` : name;
+    return `<li>${where} <span class="quiet">${escapeHtml(describeStatus(attempt))}</span> · <a href="#failure-${attempt.taskId}">details</a></li>`;
+  });
+  const more = failures.length > items.length ? `<li class="quiet">…and ${failures.length - items.length} more</li>` : '';
+  return `<p class="caption">${failures.length} failed task${failures.length === 1 ? '' : 's'}, each marked by a red line above:</p>\n<ul class="failed-list">${items.join('')}${more}</ul>`;
+}
 
 /** Each task that failed for good: command to paste, status, duration, log and stderr tail. */
 export function renderFailures(failures: readonly ReportFailure[], root: string): string {
@@ -19,31 +34,38 @@ export function renderFailures(failures: readonly ReportFailure[], root: string)
 
 function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: string): string {
   const heading =
-    `✗ ${escapeHtml(attempt.step)} · task ${attempt.taskId}` +
+    `✗ ${nameAttempt(attempt)}` +
     (attempts > 1 ? ` <span class="quiet">(attempt ${attempt.attempt} of ${attempts})</span>` : '');
   const usage = [
     attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
     attempt.maxRssKb === null ? undefined : `peak memory ${formatKib(attempt.maxRssKb)}`,
   ].filter((part) => part !== undefined);
+  const fn = readFunctionCommand(attempt.command);
   const rows = [
-    ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
+    fn !== undefined ? ['Function', `<code>${escapeHtml(`${fn.step}() in ${showPath(fn.module, root)}`)}</code>`] : ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],
     ['Status', escapeHtml(describeStatus(attempt))],
     ['Duration', escapeHtml(formatDuration(attempt.endedAt - attempt.startedAt) + (usage.length > 0 ? ` (${usage.join(', ')})` : ''))],
     ['Log', attempt.logPath === null ? '<span class="quiet">(none: nothing was written to standard error)</span>' : `<code class="log">${escapeHtml(showPath(attempt.logPath, root))}</code>`],
     ['stderr', renderTail(stderrTail)],
   ];
   return [
-    `<article class="failure" data-step="${escapeHtml(attempt.step)}" data-task="${attempt.taskId}">`,
-    `<h3>${heading}</h3>`,
+    `<article class="failure" id="failure-${attempt.taskId}" data-step="${escapeHtml(attempt.step)}" data-task="${attempt.taskId}">`,
+    `<h3>${heading}<a class="where" href="#${failureAnchor(attempt.taskId)}">show in the timeline</a></h3>`,
     `<dl>${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`,
     '</article>',
   ].join('\n');
 }
 
+// `check · out/b.ok (task 5)`: the step and the file the task makes, as HTML.
+function nameAttempt(attempt: ReportFailure['attempt']): string {
+  const target = attempt.target === undefined || attempt.target === null ? '' : ` · ${escapeHtml(attempt.target)}`;
+  return `${escapeHtml(attempt.step)}${target} <span class="quiet">(task ${attempt.taskId})</span>`;
+}
+
 function describeStatus(attempt: ReportFailure['attempt']): string {
   const parts: string[] = [];
   if (attempt.error !== null) parts.push(attempt.error);
-  if (attempt.exitCode !== null) parts.push(`exit code ${attempt.exitCode}`);
+  if (attempt.exitCode !== null && readFunctionCommand(attempt.command) === undefined) parts.push(`exit code ${attempt.exitCode}`);
   if (attempt.signal !== null) parts.push(`signal ${describeSignal(attempt.signal)}`);
   if (attempt.exitCode === null && attempt.signal === null && attempt.error === null) parts.push('did not run to an exit status');
   parts.push(attempt.state === 'timed out' ? 'timed out' : 'not timed out');

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { computeStepStats } from './step-stats.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatTime } from './format-units.ts';
-import { renderFailures } from './render-failures.ts';
+import { renderFailureLinks, renderFailures } from './render-failures.ts';
 import { renderStepTable } from './render-step-table.ts';
-import { renderTimeline } from './render-timeline.ts';
+import { MAX_BARS, renderStepColours, renderTimeline, stepColour } from './render-timeline.ts';
 import type { ReportData } from './report-data.ts';
 import { REPORT_STYLE } from './report-style.ts';
 
@@ -34,6 +34,7 @@ export function renderReport(data: ReportData): string {
     ['Started', escapeHtml(formatTime(run.startedAt))],
     ['Duration', escapeHtml(formatDuration(run.endedAt - run.startedAt))],
   ];
+  const stepNames = [...new Set([...data.steps.map((step) => step.name), ...data.attempts.map((attempt) => attempt.step)])];
   const measured = data.attempts.some((attempt) => attempt.cpuMs !== null);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -63,8 +64,10 @@ ${renderStepTable(stats)}
 </section>
 <section id="timeline">
 <h2>Timeline</h2>
-<div class="legend"><span style="--c: var(--ok)">succeeded</span><span style="--c: var(--bad)">failed</span><span style="--c: var(--bad); --o: 0.5">failed, then retried</span><span style="--c: var(--late)">timed out</span><span style="--c: var(--off)">cancelled or interrupted</span></div>
-${renderTimeline(data.attempts, run.startedAt, run.endedAt)}
+<style>${renderStepColours(stepNames)}</style>
+<div class="legend">${stepNames.map((step, index) => `<span style="--c: ${stepColour(index)}">${escapeHtml(step)}</span>`).join('')}<span style="--c: var(--bad)">failed</span><span style="--c: var(--bad); --o: 0.5">failed, then retried</span><span style="--c: var(--late)">timed out</span><span style="--c: var(--off)">cancelled or interrupted</span></div>
+${renderTimeline(data.attempts, run.startedAt, run.endedAt, stepNames)}
+${renderFailureLinks(data.failures, Math.min(data.attempts.length, MAX_BARS), data.attempts)}
 </section>
 <section id="failures">
 <h2>Failures</h2>

@@ -1,6 +1,7 @@
 import { assignLanes } from './assign-lanes.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
+import { readFunctionCommand } from './read-function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
 
 const LANE_HEIGHT = 16;
@@ -10,13 +11,15 @@ const AXIS_HEIGHT = 20;
 export const MAX_BARS = 20_000;
 /** A bar is at least this wide (percent of the run), so that a 5 ms task still shows. */
 const MIN_WIDTH = 0.08;
+/** A failed task's bar is at least this wide (percent), and a marker of fixed pixels crosses every lane. */
+const MIN_FAILED_WIDTH = 0.4;
 
 /**
  * The run as an SVG: one lane per slot in use, one bar per attempt, x in percent of the run's
  * span so the drawing fills any width without stretching its text. Each bar's `<title>` is its
  * tooltip.
  */
-export function renderTimeline(attempts: readonly ReportAttempt[], runStart: number, runEnd: number): string {
+export function renderTimeline(attempts: readonly ReportAttempt[], runStart: number, runEnd: number, steps: readonly string[] = []): string {
   if (attempts.length === 0) return '<p class="empty">No task ran in this run.</p>';
   const shown = attempts.length > MAX_BARS ? attempts.slice(0, MAX_BARS) : attempts;
   const start = Math.min(runStart, lowest(shown, (a) => a.startedAt));
@@ -29,17 +32,27 @@ export function renderTimeline(attempts: readonly ReportAttempt[], runStart: num
   for (let lane = 1; lane < laneCount; lane += 2) {
     stripes.push(`<rect class="stripe" x="0" y="${AXIS_HEIGHT + lane * LANE_HEIGHT}" width="100%" height="${LANE_HEIGHT}"/>`);
   }
-  const bars = shown.map((attempt, index) => {
+  const stepIndex = new Map(steps.map((step, index) => [step, index]));
+  const bars: string[] = [];
+  const marks: string[] = [];
+  shown.forEach((attempt, index) => {
     const lane = lanes[index] as number;
+    const failedForGood = attempt.final && (attempt.state === 'failed' || attempt.state === 'timed out');
     const x = ((attempt.startedAt - start) / span) * 100;
-    const width = Math.max(MIN_WIDTH, ((attempt.endedAt - attempt.startedAt) / span) * 100);
+    const width = Math.max(failedForGood ? MIN_FAILED_WIDTH : MIN_WIDTH, ((attempt.endedAt - attempt.startedAt) / span) * 100);
+    const left = Math.max(0, Math.min(x, 100 - width));
     const y = AXIS_HEIGHT + lane * LANE_HEIGHT + (LANE_HEIGHT - BAR_HEIGHT) / 2;
-    return (
-      `<rect class="bar ${barClass(attempt)}" x="${Math.min(x, 100 - width).toFixed(3)}%" y="${y}" ` +
-      `width="${width.toFixed(3)}%" height="${BAR_HEIGHT}" data-step="${escapeHtml(attempt.step)}" ` +
+    const colour = stepIndex.get(attempt.step);
+    const bar =
+      `<rect class="bar ${barClass(attempt)}${colour === undefined ? '' : ` s${colour}`}"${failedForGood ? ` id="${failureAnchor(attempt.taskId)}"` : ''} ` +
+      `x="${left.toFixed(3)}%" y="${y}" width="${width.toFixed(3)}%" height="${BAR_HEIGHT}" data-step="${escapeHtml(attempt.step)}" ` +
       `data-task="${attempt.taskId}" data-attempt="${attempt.attempt}" data-state="${escapeHtml(attempt.state)}">` +
-      `<title>${escapeHtml(describeBar(attempt, lane))}</title></rect>`
-    );
+      `<title>${escapeHtml(describeBar(attempt, lane))}</title></rect>`;
+    if (!failedForGood) return void bars.push(bar);
+    // Drawn last, over the other bars, with a mark of fixed width down the whole height: one
+    // failure among thousands of tasks still shows.
+    const middle = `${(left + width / 2).toFixed(3)}%`;
+    marks.push(`<line class="fail-mark" x1="${middle}" x2="${middle}" y1="0" y2="${height}" data-task="${attempt.taskId}"/>`, bar);
   });
   const ticks = chooseTicks(span).map((ms) => {
     const anchor = ms / span > 0.97 ? 'end' : ms === 0 ? 'start' : 'middle';
@@ -58,9 +71,29 @@ export function renderTimeline(attempts: readonly ReportAttempt[], runStart: num
     ...stripes,
     ...ticks,
     ...bars,
+    ...marks,
     '</svg>',
     note,
   ].join('\n');
+}
+
+/** The id of a failed task's last bar in the timeline, which the failures link to. */
+export function failureAnchor(taskId: number): string {
+  return `task-${taskId}`;
+}
+
+/**
+ * A colour per step for the bars of tasks that succeeded: hues spread by the golden angle, kept
+ * away from the reds and oranges that mean failed and timed out.
+ */
+export function stepColour(index: number): string {
+  const hue = 45 + ((index * 137.508) % 270);
+  return `hsl(${hue.toFixed(1)} 55% 45%)`;
+}
+
+/** The rules that paint each step's bars, and its legend chips. */
+export function renderStepColours(steps: readonly string[]): string {
+  return steps.map((_, index) => `.bar.succeeded.s${index} { fill: ${stepColour(index)}; }`).join('\n');
 }
 
 // Math.min(...array) overflows the stack past ~100k elements: fold instead.
@@ -99,9 +132,10 @@ export function describeBar(attempt: ReportAttempt, lane: number): string {
 }
 
 /** How an attempt ended, in words: `exit code 0`, `killed by SIGKILL, timed out`. */
-export function describeEnd(attempt: Pick<ReportAttempt, 'state' | 'exitCode' | 'signal' | 'error'>): string {
+export function describeEnd(attempt: Pick<ReportAttempt, 'state' | 'exitCode' | 'signal' | 'error'> & { readonly command?: string | null }): string {
   const parts: string[] = [];
-  if (attempt.exitCode !== null) parts.push(`exit code ${attempt.exitCode}`);
+  // A function step's exit code is sluice's bookkeeping, not a process's.
+  if (attempt.exitCode !== null && readFunctionCommand(attempt.command ?? null) === undefined) parts.push(`exit code ${attempt.exitCode}`);
   if (attempt.signal !== null) parts.push(`killed by ${attempt.signal}`);
   if (attempt.state === 'timed out') parts.push('timed out');
   else if (attempt.state === 'cancelled' || attempt.state === 'interrupted' || attempt.state === 'running') parts.push(attempt.state === 'running' ? 'never ended' : attempt.state);

@@ -27,6 +27,8 @@ export interface ReportStep {
 export interface ReportAttempt {
   readonly taskId: number;
   readonly step: string;
+  /** What names the task beside its step: its (first) output, or its first input without one. */
+  readonly target?: string | null;
   /** 1 for the first try. */
   readonly attempt: number;
   /** Whether no later attempt of the task followed. */

@@ -26,7 +26,7 @@ table.steps th[scope=colgroup] { text-align: center; border-left: 1px solid var(
 table.steps td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.steps td.bad { color: var(--bad); font-weight: 600; }
 table.steps tr.total { font-weight: 600; background: var(--band); }
-.legend { display: flex; gap: 16px; margin: 4px 0 8px; color: var(--quiet); }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0 8px; color: var(--quiet); }
 .legend span::before { content: ''; display: inline-block; width: 12px; height: 10px; margin-right: 5px; border-radius: 2px; background: var(--c); opacity: var(--o, 1); }
 svg.timeline { display: block; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 svg.timeline text { font-size: 11px; fill: var(--quiet); }
@@ -39,6 +39,11 @@ svg.timeline .bar:hover { stroke: var(--ink); stroke-width: 1.5; }
 .bar.timed-out { fill: var(--late); }
 .bar.cancelled { fill: var(--off); }
 .bar.retried { opacity: 0.5; }
+svg.timeline .fail-mark { stroke: var(--bad); stroke-width: 3; opacity: 0.55; }
+.bar.failed:not(.retried), .bar.timed-out:not(.retried) { stroke: #7a1010; stroke-width: 1; }
+.bar:target { stroke: var(--ink); stroke-width: 3; }
+.failed-list { margin: 4px 0 12px; padding-left: 20px; }
+.failure a.where { font-weight: normal; font-size: 12px; margin-left: 8px; }
 .failure { margin: 0 0 16px; padding: 10px 12px; border: 1px solid var(--line); border-left: 4px solid var(--bad); border-radius: 4px; }
 .failure dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
 .failure dt { color: var(--quiet); }
