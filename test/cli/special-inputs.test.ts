@@ -93,4 +93,38 @@ export default pipeline({ copy: step({ in: 'data/s.txt', out: 'out/s.txt', run: 
     assert.equal(named.code, 2, named.stderr);
     assert.match(named.stderr, /Expected input `data\/s\.txt` of step `copy` .*to be a regular file, got a socket/);
   });
+  it('refuses a FIFO and a socket in sub-folders that a pattern with a wildcard before its last slash matches', async () => {
+    const cwd = await specialFolder();
+    fs.mkdirSync(path.join(cwd, 'data', 'deep'));
+    execFileSync('mkfifo', [path.join(cwd, 'data', 'deep', 'g.txt')]);
+    fs.writeFileSync(path.join(cwd, 'data', 'deep', 'b.txt'), 'b\n');
+    const write = (source: string): void => fs.writeFileSync(path.join(cwd, 'pipeline.ts'), source);
+    // Only the FIFO matches: not "no file matches", the FIFO by name.
+    write(`import { pipeline, step, cmd } from 'sluice';
+export default pipeline({ copy: step({ in: '{d}/deep/{n}.txt', out: 'out/{d}/{n}.txt', run: cmd('cp', '{in}', '{out}') }) });
+`);
+    fs.rmSync(path.join(cwd, 'data', 'deep', 'b.txt'));
+    const alone = await runBounded(['run'], { cwd });
+    assert.equal(alone.signal, null, 'sluice hung on the FIFO and was killed');
+    assert.equal(alone.code, 2, alone.stderr);
+    assert.match(alone.stderr, /Expected input `data\/deep\/g\.txt` of step `copy` .*to be a regular file, got a FIFO/);
+    // Beside a regular file, neither skipped silently; a gather too.
+    fs.writeFileSync(path.join(cwd, 'data', 'deep', 'b.txt'), 'b\n');
+    write(`import { pipeline, step, sh, all } from 'sluice';
+export default pipeline({ cat: step({ in: { parts: all('{d}/{n}.txt') }, out: 'out/all.txt', run: sh('cat {in.parts} > {out}') }) });
+`);
+    const gathered = await runBounded(['run'], { cwd });
+    assert.equal(gathered.signal, null, 'sluice hung on the FIFO and was killed');
+    assert.equal(gathered.code, 2, gathered.stderr);
+    assert.match(gathered.stderr, /Expected input `data\/(f|s)\.txt` of step `cat` .*to be a regular file, got a (FIFO|socket)/);
+    fs.rmSync(path.join(cwd, 'data', 'f.txt'));
+    fs.rmSync(path.join(cwd, 'data', 's.txt'));
+    write(`import { pipeline, step, sh, all } from 'sluice';
+export default pipeline({ cat: step({ in: { parts: all('data/{d}/{n}.txt') }, out: 'out/all.txt', run: sh('cat {in.parts} > {out}') }) });
+`);
+    const deep = await runBounded(['run'], { cwd });
+    assert.equal(deep.code, 2, deep.stderr);
+    assert.match(deep.stderr, /Expected input `data\/deep\/g\.txt` of step `cat` .*to be a regular file, got a FIFO/);
+    assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'nothing ran');
+  });
 });
