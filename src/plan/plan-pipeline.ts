@@ -7,7 +7,7 @@ import { inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
-import { testPathPattern, type PathPattern } from './path-pattern.ts';
+import { AmbiguousPatternError, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import type { ParamValue, Task } from './task.ts';
 
@@ -55,7 +55,16 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
     }
   }
   const listings = createListingLog();
-  const { planned, onDisk } = planToFixpoint(steps, dir, file, listings);
+  let fixpoint: ReturnType<typeof planToFixpoint>;
+  try {
+    fixpoint = planToFixpoint(steps, dir, file, listings);
+  } catch (error) {
+    // Matching knows the pattern, not whose it is.
+    if (!(error instanceof AmbiguousPatternError)) throw error;
+    const owner = steps.find((step) => [...step.inputs, ...step.outputs].some((item) => item.pattern.source === error.pattern));
+    throw new PlanError(`${error.message} (${owner === undefined ? '' : `step \`${owner.name}\` of `}${file})`, { cause: error });
+  }
+  const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
