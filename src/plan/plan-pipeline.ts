@@ -3,7 +3,7 @@ import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findBashFor } from './find-bash.ts';
 import { findCycle } from './find-cycle.ts';
-import { inspectInput, specialInputMessage } from './check-input-files.ts';
+import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
@@ -226,6 +226,7 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
             `Input \`${input}\` of step \`${task.step}\` ${describeTask(task)} does not exist and no step makes it (${file})`,
           );
         }
+        if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of step \`${task.step}\` ${describeTask(task)}`, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`);
         if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of step \`${task.step}\` ${describeTask(task)}`, found.special)} (${file})`);
       } else if (maker.id === task.id) {
         throw new PlanError(`Step \`${task.step}\` ${describeTask(task)} would overwrite its own input \`${input}\` (${file})`);

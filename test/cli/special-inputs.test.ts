@@ -127,4 +127,17 @@ export default pipeline({ cat: step({ in: { parts: all('data/{d}/{n}.txt') }, ou
     assert.match(deep.stderr, /Expected input `data\/deep\/g\.txt` of step `cat` .*to be a regular file, got a FIFO/);
     assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'nothing ran');
   });
+  it('refuses a folder as an input of `sluice map --out` (whose inputs are hashed), and takes one without --out', async () => {
+    const cwd = makeTempDir();
+    fs.mkdirSync(path.join(cwd, 'data'));
+    fs.writeFileSync(path.join(cwd, 'data', 'a.txt'), 'a\n');
+    const hashed = await runBounded(['map', '--out', 'out/listing.txt', '--', 'ls', ':::', 'data'], { cwd });
+    assert.equal(hashed.code, 2, hashed.stderr);
+    assert.match(hashed.stderr, /Expected input `data` of `sluice map` \(from `:::`\) to be a file, got a folder/);
+    assert.doesNotMatch(hashed.stderr, /^\s+at /m);
+    assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'no output folder made');
+    const listed = await runBounded(['map', '--', 'ls', ':::', 'data'], { cwd });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, 'a.txt\n');
+  });
 });
