@@ -109,7 +109,7 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   // A dry run without state stats no file (a million-task dry run stays a plan); anything that
   // hashes inputs refuses those it cannot hash first.
   if (flags.dryRun !== true || touchesState(tasks, cwd)) {
-    for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`);
+    for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`, { hashed: flags.out !== undefined });
   }
   if (flags.dryRun === true) {
     const toRun = await findTasksToRun(tasks, cwd);

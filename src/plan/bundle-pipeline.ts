@@ -64,9 +64,10 @@ export async function bundlePipeline(file: string): Promise<string> {
     // require shim calls this `require`, which resolves from the pipeline's folder.
     ...(isCommonJsFile(file) ? { banner: { js: commonJsRequire(file) } } : {}),
     plugins: [resolveSluice],
-  }).catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }) => {
+  }).catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }) => {
     const first = error.errors?.[0];
-    const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line})`;
+    // esbuild's column counts from 0; an editor's (and a stack frame's) from 1.
+    const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line}:${first.location.column + 1})`;
     throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { cause: error });
   });
   // `{ align: step(...), align: step(...) }` keeps the last step only: refused, with its place.

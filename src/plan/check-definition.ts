@@ -14,15 +14,17 @@ import {
   STEP_KEYS,
   stepRecordSchema,
   stepSchema,
+  isPlainFunction,
 } from './pipeline-schema.ts';
 import { suggestName } from './suggest-name.ts';
-
-type Key = string | number;
+import { readBundlePath } from './bundle-pipeline.ts';
+import { copyDefinition, isPlainObject, ReadFailure, type Key } from './copy-definition.ts';
+import { locateError } from './locate-error.ts';
 
 /** Refuses a pipeline({...}) with unknown keys or values of the wrong kind. */
 export function checkPipelineSpec(definition: PipelineDefinition, file: string): void {
   if (!Object.hasOwn(definition, 'spec')) return;
-  const spec = definition.spec;
+  const spec = readPlain(definition.spec, 'the pipeline', file);
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new PlanError(`Expected pipeline(...) in ${file} to be given { params?, steps } or a record of steps, got ${describeValue(spec)}`);
   }
@@ -42,7 +44,8 @@ export function checkStepRecord(value: unknown, file: string): Readonly<Record<s
 }
 
 /** Refuses a step that was not made by step(), has unknown keys, or a field of the wrong kind. */
-export function checkStep(name: string, value: unknown, file: string): Step {
+export function checkStep(name: string, given: unknown, file: string): Step {
+  const value = readPlain(given, `step \`${name}\``, file);
   if (!isStep(value)) {
     throw new PlanError(`Expected step \`${name}\` in ${file} to be made with step({...}), got ${describeValue(value)}`);
   }
@@ -51,6 +54,21 @@ export function checkStep(name: string, value: unknown, file: string): Step {
     throw issueError(result.issues, { owner: `step \`${name}\``, container: `step \`${name}\``, file, keys: STEP_KEYS, aliases: STEP_KEY_ALIASES, root: value });
   }
   return value;
+}
+
+// The user's value as plain data (copy-definition.ts); a getter that throws, a Proxy's trap that
+// throws or a record that contains itself is a plan error naming the field and the line.
+function readPlain(value: unknown, owner: string, file: string): unknown {
+  try {
+    return copyDefinition(value);
+  } catch (error) {
+    if (!(error instanceof ReadFailure)) throw error;
+    const field = error.path.length === 0 ? owner : `\`${formatPath(error.path)}\` of ${owner}`;
+    if (error.circular) throw new PlanError(`Expected ${field} in ${file} to be plain data, got a value that contains itself`);
+    const at = locateError(error.thrown, file, readBundlePath(file));
+    const thrown = error.thrown instanceof Error ? (error.thrown.name === 'Error' ? error.thrown.message : `${error.thrown.name}: ${error.thrown.message}`) : describeValue(error.thrown);
+    throw new PlanError(`Could not read ${field} in ${file}: reading it threw ${thrown}${at === undefined ? '' : ` (at ${at})`}`, { cause: error.thrown });
+  }
 }
 
 interface Owner {
@@ -139,7 +157,8 @@ export function describeValue(value: unknown): string {
   }
   if (value === cmd) return "cmd itself, not called: write cmd('program', 'arg', ...)";
   if (value === sh) return "sh itself, not called: write sh('script')";
-  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'function') return describeFunction(value);
+  if (typeof value === 'bigint') return `\`${String(value)}n\` (a BigInt)`;
   if (typeof value !== 'object') return `\`${String(value)}\``;
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (value instanceof Promise) return 'a Promise (steps() must return its record, not await it)';
@@ -148,7 +167,29 @@ export function describeValue(value: unknown): string {
   if (kind === 'command') return `cmd(${describeWords((value as { argv?: unknown }).argv)})`;
   if (kind === 'shell') return `sh(${describeWords([(value as { script?: unknown }).script])})`;
   if (kind === 'step') return 'step({...})';
+  if (!isPlainObject(value)) return describeInstance(value);
   return Object.keys(value).length === 0 ? 'an empty object' : 'an object';
+}
+
+function describeFunction(fn: unknown): string {
+  if (isPlainFunction(fn)) return 'a function';
+  const source = Function.prototype.toString.call(fn);
+  if (/^class[\s{]/.test(source)) return 'a class (a function step is a plain or async function, called without `new`)';
+  return 'a generator function (its body would never run: a function step is a plain or async function)';
+}
+
+// `a Date`, `a Map`, `an instance of class Sample`, `a String object`.
+function describeInstance(value: object): string {
+  let name: unknown;
+  try {
+    name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  } catch {
+    name = undefined;
+  }
+  if (typeof name !== 'string' || name === '') return 'an object that is not a plain record';
+  if (['String', 'Number', 'Boolean'].includes(name)) return `a ${name} object (write the ${name.toLowerCase()} itself)`;
+  const article = /^[AEIOU]/.test(name) ? 'an' : 'a';
+  return /^(Date|Map|Set|WeakMap|WeakSet|RegExp|Promise|Error|URL|Buffer|Uint8Array|ArrayBuffer)$/.test(name) ? `${article} ${name}` : `an instance of class ${name}`;
 }
 
 function describeWords(words: unknown): string {

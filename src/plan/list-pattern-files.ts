@@ -36,12 +36,45 @@ export function listPatternFiles(pattern: PathPattern, dir: string, log?: Listin
   const folder = slash < 0 ? '' : literalHead.slice(0, slash + 1);
   const rest = pattern.source.slice(folder.length);
   if (rest.includes('/')) {
-    // Each wildcard matches within one segment: `*`.
-    const glob = pattern.parts.map((part) => (typeof part === 'string' ? escapePath(part) : '*')).join('');
-    const absolute = path.isAbsolute(glob);
+    // Wildcards before the last `/`: the folders come from a glob (each wildcard matches within
+    // one segment: `*`), then each folder is read as below. A glob of the files themselves would
+    // leave FIFOs out unseen (tinyglobby's walker keeps files and symlinks only).
     if (log !== undefined) log.exact = false;
-    return globSync(glob, { cwd: dir, absolute, onlyFiles: true, expandDirectories: false, dot: false });
+    const slashAt = pattern.source.lastIndexOf('/');
+    const glob = folderGlob(pattern, slashAt);
+    const absolute = path.isAbsolute(glob);
+    const folders = globSync(glob, { cwd: dir, absolute, onlyDirectories: true, expandDirectories: false, dot: false });
+    // Written as the pattern writes them (`./data/` stays `./data/`), so that the pattern matches.
+    const written = pattern.source.slice(0, slashAt + 1);
+    return folders.flatMap((found) => {
+      const relative = found.endsWith('/') ? found : `${found}/`;
+      const prefix = absolute || !written.startsWith('./') ? relative : `./${relative}`;
+      return listFolder(pattern, dir, prefix, pattern.source.slice(slashAt + 1), undefined, specials);
+    });
   }
+  return listFolder(pattern, dir, folder, rest, log, specials);
+}
+
+// The glob of the folders a pattern's files lie in: its text up to its last `/`.
+function folderGlob(pattern: PathPattern, slashAt: number): string {
+  let glob = '';
+  let offset = 0;
+  for (const part of pattern.parts) {
+    if (offset >= slashAt) break;
+    if (typeof part === 'string') {
+      glob += escapePath(part.slice(0, slashAt - offset));
+      offset += part.length;
+    } else {
+      glob += '*';
+      offset += part.wildcard.length + 2;
+    }
+  }
+  return glob;
+}
+
+// The entries of one folder that match: files, symlinks to files, and (added to `specials`) FIFOs,
+// sockets and devices, so that planning refuses them by name.
+function listFolder(pattern: PathPattern, dir: string, folder: string, rest: string, log: ListingLog | undefined, specials: Set<string> | undefined): string[] {
   let entries: fs.Dirent[];
   const listed = path.resolve(dir, folder || '.');
   if (log !== undefined && !log.folders.has(listed)) {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { PlanError } from '../errors.ts';
 import { bundlePipeline } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
-import { locateError } from './locate-error.ts';
+import { locateError, locateImport } from './locate-error.ts';
 
 /** How long a pipeline module may take to load (its top-level await), in ms: SLUICE_LOAD_TIMEOUT. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -33,8 +33,14 @@ export async function loadPipeline(file: string): Promise<PipelineDefinition> {
     module = await importWithin(pathToFileURL(bundle).href, file);
   } catch (error) {
     if (error instanceof PlanError) throw error;
-    const reason = error instanceof Error ? (error.name === 'Error' ? error.message : `${error.name}: ${error.message}`) : `it threw ${String(error)}`;
-    const at = locateError(error, file, bundle);
+    let reason = error instanceof Error ? (error.name === 'Error' ? error.message : `${error.name}: ${error.message}`) : `it threw ${String(error)}`;
+    let at = locateError(error, file, bundle);
+    // A package that is not installed: Node names the bundle as the importer, the user wrote the import.
+    const missing = /^Cannot find (?:package|module) '([^']+)' imported from /.exec(error instanceof Error ? error.message : '');
+    if (missing !== null) {
+      reason = `${reason.replaceAll(bundle, file).replaceAll(pathToFileURL(bundle).href, file)} (is it installed? \`npm install ${packageOf(missing[1] as string)}\`)`;
+      at ??= locateImport(missing[1] as string, file, bundle);
+    }
     throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
   }
   const definition = unwrapCommonJs(module.default) as Partial<PipelineDefinition> | undefined;
@@ -66,6 +72,12 @@ async function importWithin(url: string, file: string): Promise<{ default?: unkn
   } finally {
     clearTimeout(timer);
   }
+}
+
+// `@scope/name/sub` → `@scope/name`, `name/sub` → `name`.
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
 }
 
 function loadTimeoutMs(): number {

@@ -53,12 +53,46 @@ function display(file: string, pipelineFile: string, line: number, column: numbe
   return `${relative.startsWith('..') || path.isAbsolute(relative) ? file : relative}:${line}:${column}`;
 }
 
-function readInlineMap(bundle: string): SourceMap | null {
+/**
+ * Where the user's sources import `specifier` (a package Node could not find when it loaded the
+ * bundle, whose error names only the bundle), as `file:line:column`; undefined when not found.
+ */
+export function locateImport(specifier: string, pipelineFile: string, bundle: string): string | undefined {
+  const payload = readInlinePayload(bundle);
+  const sources = payload?.sources ?? [];
+  for (let index = 0; index < sources.length; index += 1) {
+    const source = path.resolve(path.dirname(bundle), String(sources[index]).replace(/^file:\/\//, ''));
+    const text = payload?.sourcesContent?.[index];
+    if (typeof text !== 'string' || !isUsers(source)) continue;
+    // Node names the package, the import may name a file in it: 'pkg/sub'.
+    const at = new RegExp(`(['"\`])${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:/[^'"\`]*)?\\1`).exec(text)?.index;
+    if (at === undefined) continue;
+    const before = text.slice(0, at).split('\n');
+    return display(source, pipelineFile, before.length, (before.at(-1)?.length ?? 0) + 1);
+  }
+  return undefined;
+}
+
+interface InlinePayload {
+  readonly sources?: readonly unknown[];
+  readonly sourcesContent?: readonly unknown[];
+}
+
+function readInlinePayload(bundle: string): InlinePayload | null {
   try {
     const code = fs.readFileSync(bundle, 'utf8');
     const match = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
     if (match === null) return null;
-    return new SourceMap(JSON.parse(Buffer.from(match[1] as string, 'base64').toString('utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+    return JSON.parse(Buffer.from(match[1] as string, 'base64').toString('utf8')) as InlinePayload;
+  } catch {
+    return null;
+  }
+}
+
+function readInlineMap(bundle: string): SourceMap | null {
+  const payload = readInlinePayload(bundle);
+  try {
+    return payload === null ? null : new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]);
   } catch {
     return null;
   }

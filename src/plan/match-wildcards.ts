@@ -94,6 +94,19 @@ function scratchTable(size: number): Uint8Array {
   return table;
 }
 
+/**
+ * Matching with repeated wildcards is matching with back-references, NP-hard in general: a name
+ * such as 100 `a`s, `-`, 99 `a`s against `{a}…{h}-{a}…{h}` has billions of ways to split. Past
+ * this many steps of the walk, the match is abandoned with TooAmbiguousError, which the planner
+ * turns into an error naming the pattern and the name; ordinary patterns take a few dozen steps.
+ */
+export const REPEAT_BUDGET = 400_000;
+
+/** Thrown by matchWildcards when a pattern's repeated wildcards leave too many ways to split a name. */
+export class TooAmbiguousError extends Error {
+  override name = 'TooAmbiguousError';
+}
+
 // Some wildcard repeats: choices are tried longest first, failures remembered with what they depend on.
 function walkWithRepeats(shape: WildcardShape, candidate: string, can: Uint8Array, slashAt: Int32Array): string[] | undefined {
   const { occurrences } = shape;
@@ -103,8 +116,10 @@ function walkWithRepeats(shape: WildcardShape, candidate: string, can: Uint8Arra
   const texts: string[] = new Array<string>(shape.wildcardCount);
   const failed = new Set<string>();
   const live = liveWildcards(occurrences);
+  let budget = REPEAT_BUDGET;
   const walk = (j: number, p: number): boolean => {
     if (j === count) return p === n;
+    if (--budget < 0) throw new TooAmbiguousError();
     const occurrence = occurrences[j] as WildcardOccurrence;
     const { literal } = occurrence;
     const key = `${j}:${p}:${(live[j] as number[]).map((index) => texts[index]).join('\0')}`;

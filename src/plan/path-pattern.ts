@@ -1,5 +1,5 @@
 import { PlanError } from '../errors.ts';
-import { matchWildcards, type WildcardOccurrence, type WildcardShape } from './match-wildcards.ts';
+import { matchWildcards, TooAmbiguousError, type WildcardOccurrence, type WildcardShape } from './match-wildcards.ts';
 
 // A path pattern with named wildcards, `data/data-{patient}`: a wildcard matches one or more
 // characters within one path segment, and the same name matches the same text everywhere.
@@ -46,12 +46,37 @@ export function parsePathPattern(source: string, where: string): PathPattern {
 
 /** Whether a path matches, in time linear in its length (times the pattern's). */
 export function testPathPattern(pattern: PathPattern, candidate: string): boolean {
-  return matchWildcards(pattern.shape, candidate) !== undefined;
+  return matchOrRefuse(pattern, candidate) !== undefined;
+}
+
+/** A pattern whose repeated wildcards leave too many ways to split a name (see match-wildcards.ts). */
+export class AmbiguousPatternError extends PlanError {
+  readonly pattern: string;
+
+  constructor(pattern: string, message: string) {
+    super(message);
+    this.pattern = pattern;
+  }
+}
+
+function matchOrRefuse(pattern: PathPattern, candidate: string): string[] | undefined {
+  try {
+    return matchWildcards(pattern.shape, candidate);
+  } catch (error) {
+    if (!(error instanceof TooAmbiguousError)) throw error;
+    const repeated = pattern.wildcards.filter((name) => pattern.parts.filter((part) => typeof part !== 'string' && part.wildcard === name).length > 1);
+    throw new AmbiguousPatternError(
+      pattern.source,
+      `Pattern \`${pattern.source}\` is too ambiguous to match \`${candidate.length > 120 ? `${candidate.slice(0, 117)}...` : candidate}\`: ` +
+        `its repeated wildcards (${repeated.map((name) => `{${name}}`).join(' ')}) leave too many ways to split the name. ` +
+        'Put literal text between wildcards, or repeat fewer of them',
+    );
+  }
 }
 
 /** The wildcard values a path gives, or undefined when it does not match. */
 export function matchPathPattern(pattern: PathPattern, candidate: string): Record<string, string> | undefined {
-  const texts = matchWildcards(pattern.shape, candidate);
+  const texts = matchOrRefuse(pattern, candidate);
   if (texts === undefined) return undefined;
   // Computed keys and fromEntries define own properties, even for a wildcard named __proto__.
   const { wildcards } = pattern;

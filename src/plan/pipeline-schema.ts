@@ -3,6 +3,7 @@
 // than one field or the disk (wildcards bound, outputs named by `stdout`, the DAG) is checked by
 // the planner after this.
 import * as v from 'valibot';
+import { isPlainObject } from './copy-definition.ts';
 import { cmd, sh } from './define-pipeline.ts';
 
 /** What each field is expected to be: the message of its schema, and of a missing field. */
@@ -56,10 +57,7 @@ const gather = v.strictObject({ kind: v.literal('gather'), pattern: path }, EXPE
 // A record the user wrote: not a list, nor an object sluice made for another field (all(),
 // cmd(), sh(), step()). Checked before v.record, which copies its input.
 const plainObject = (message: string) =>
-  v.custom<Record<string, unknown>>(
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Promise) && !isMadeBySluice(value),
-    message,
-  );
+  v.custom<Record<string, unknown>>((value) => isPlainObject(value) && !isMadeBySluice(value), message);
 const plainRecord = <T extends v.GenericSchema>(item: T, message: string) =>
   v.pipe(plainObject(message), v.record(v.string(), item, message), v.check((value) => Object.keys(value).length > 0, message));
 
@@ -90,20 +88,23 @@ export const stepSchema = v.strictObject(
     kind: v.literal('step'),
     in: v.optional(inputs),
     out: outputs,
-    run: v.union([v.pipe(v.function(EXPECTED.run), v.check((fn) => fn !== cmd && fn !== sh, EXPECTED.run)), command, shell], EXPECTED.run),
+    run: v.union([v.pipe(v.function(EXPECTED.run), v.check((fn) => fn !== cmd && fn !== sh && isPlainFunction(fn), EXPECTED.run)), command, shell], EXPECTED.run),
     temp: v.optional(v.boolean(EXPECTED.temp)),
     stdout: v.optional(v.union([v.boolean(), text(EXPECTED.stdout)], EXPECTED.stdout)),
     env: v.optional(v.array(v.pipe(v.string(EXPECTED.envName), v.regex(ENV_NAME, EXPECTED.envName)), EXPECTED.env)),
     description: v.optional(v.string(EXPECTED.description)),
     slurm: v.optional(
-      v.strictObject(
+      v.pipe(
+        plainObject(EXPECTED.slurm),
+        v.strictObject(
         {
           partition: v.optional(text(EXPECTED.name)),
           account: v.optional(text(EXPECTED.name)),
           args: v.optional(v.array(v.string(EXPECTED.args), EXPECTED.args)),
           tasksPerJob: v.optional(positive(EXPECTED.tasksPerJob)),
         },
-        EXPECTED.slurm,
+          EXPECTED.slurm,
+        ),
       ),
     ),
     cpus: v.optional(positive(EXPECTED.cpus)),
@@ -120,8 +121,16 @@ export const stepSchema = v.strictObject(
   'step({...})',
 );
 
+// A parameter's value is data, to the bottom of its lists and records: what the signature of a
+// task serializes and a worker thread receives (no BigInt, function, Date or class instance).
+const paramData: v.GenericSchema = v.lazy(() =>
+  v.union(
+    [v.string(), v.pipe(v.number(), v.finite()), v.boolean(), v.null(), v.array(paramData, EXPECTED.param), v.pipe(plainObject(EXPECTED.param), v.record(v.string(), paramData, EXPECTED.param))],
+    EXPECTED.param,
+  ),
+);
 const paramValue = v.union(
-  [v.string(), v.pipe(v.number(), v.finite()), v.boolean(), v.array(v.unknown()), v.pipe(plainObject(EXPECTED.param), v.record(v.string(), v.unknown()))],
+  [v.string(), v.pipe(v.number(), v.finite()), v.boolean(), v.array(paramData, EXPECTED.param), v.pipe(plainObject(EXPECTED.param), v.record(v.string(), paramData, EXPECTED.param))],
   EXPECTED.param,
 );
 
@@ -143,4 +152,12 @@ export const stepRecordSchema = v.pipe(
 function isMadeBySluice(value: unknown): boolean {
   const kind = (value as { kind?: unknown }).kind;
   return kind === 'gather' || kind === 'command' || kind === 'shell' || kind === 'step' || kind === 'sluice-pipeline';
+}
+
+/** Whether calling `fn` runs its body: not a class (which needs `new`) nor a generator (whose body waits to be iterated). */
+export function isPlainFunction(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  const kind = (Object.getPrototypeOf(fn) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  if (kind === 'GeneratorFunction' || kind === 'AsyncGeneratorFunction') return false;
+  return !/^class[\s{]/.test(Function.prototype.toString.call(fn));
 }

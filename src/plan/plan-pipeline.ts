@@ -2,13 +2,12 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { findBashFor } from './find-bash.ts';
-import { describeTask } from './describe-task.ts';
 import { findCycle } from './find-cycle.ts';
-import { inspectInput, specialInputMessage } from './check-input-files.ts';
+import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
-import { testPathPattern, type PathPattern } from './path-pattern.ts';
+import { AmbiguousPatternError, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import { nameTask } from './name-task.ts';
 import type { ParamValue, Task } from './task.ts';
@@ -57,7 +56,16 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
     }
   }
   const listings = createListingLog();
-  const { planned, onDisk } = planToFixpoint(steps, dir, file, listings);
+  let fixpoint: ReturnType<typeof planToFixpoint>;
+  try {
+    fixpoint = planToFixpoint(steps, dir, file, listings);
+  } catch (error) {
+    // Matching knows the pattern, not whose it is.
+    if (!(error instanceof AmbiguousPatternError)) throw error;
+    const owner = steps.find((step) => [...step.inputs, ...step.outputs].some((item) => item.pattern.source === error.pattern));
+    throw new PlanError(`${error.message} (${owner === undefined ? '' : `step \`${owner.name}\` of `}${file})`, { cause: error });
+  }
+  const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const dependencies = linkTasks(tasks, file, onDisk);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
@@ -219,6 +227,7 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
             `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
           );
         }
+        if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of task \`${nameTask(task)}\``, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`);
         if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of task \`${nameTask(task)}\``, found.special)} (${file})`);
       } else if (maker.id === task.id) {
         throw new PlanError(`Task \`${nameTask(task)}\` would overwrite its own input \`${input}\` (${file})`);

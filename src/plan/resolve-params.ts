@@ -13,7 +13,7 @@ export function resolveParams(
   const values: Record<string, ParamValue> = { ...defaults };
   for (const assignment of assignments) {
     const equals = assignment.indexOf('=');
-    if (equals <= 0) throw new PlanError(`Expected \`--param\` as key=value, got \`${assignment}\``);
+    if (equals <= 0) throw new PlanError(`Expected \`--param\` as key=value, got \`${assignment}\` (parameters of ${file})`);
     const key = assignment.slice(0, equals);
     const text = assignment.slice(equals + 1);
     if (!Object.hasOwn(defaults, key)) {
@@ -22,7 +22,13 @@ export function resolveParams(
         `Unknown parameter \`${key}\`: ${file} declares ${known.length === 0 ? 'no parameters' : known.map((name) => `\`${name}\``).join(', ')}`,
       );
     }
-    values[key] = parseValue(key, text, defaults[key] as ParamValue, file);
+    try {
+      values[key] = parseValue(key, text, defaults[key] as ParamValue, file);
+    } catch (error) {
+      // Which option and which pipeline: `--param rows=many` of pipeline.ts.
+      if (!(error instanceof PlanError) || error.message.includes(file)) throw error;
+      throw new PlanError(`${error.message} (\`--param ${assignment}\` for ${file})`);
+    }
   }
   return values;
 }

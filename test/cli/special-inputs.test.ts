@@ -83,7 +83,7 @@ export default pipeline({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', r
     const matched = await runBounded(['run'], { cwd });
     assert.equal(matched.signal, null, 'sluice hung on the FIFO and was killed');
     assert.equal(matched.code, 2, matched.stderr);
-    assert.match(matched.stderr, /Expected input `data\/f\.txt` of step `copy` .*to be a regular file, got a FIFO/);
+    assert.match(matched.stderr, /Expected input `data\/f\.txt` of task `copy[^`]*` to be a regular file, got a FIFO/);
     assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'nothing ran');
     fs.rmSync(path.join(cwd, 'data', 'f.txt'));
     write(`import { pipeline, step, cmd } from 'sluice';
@@ -91,6 +91,53 @@ export default pipeline({ copy: step({ in: 'data/s.txt', out: 'out/s.txt', run: 
 `);
     const named = await runBounded(['run'], { cwd });
     assert.equal(named.code, 2, named.stderr);
-    assert.match(named.stderr, /Expected input `data\/s\.txt` of step `copy` .*to be a regular file, got a socket/);
+    assert.match(named.stderr, /Expected input `data\/s\.txt` of task `copy[^`]*` to be a regular file, got a socket/);
+  });
+  it('refuses a FIFO and a socket in sub-folders that a pattern with a wildcard before its last slash matches', async () => {
+    const cwd = await specialFolder();
+    fs.mkdirSync(path.join(cwd, 'data', 'deep'));
+    execFileSync('mkfifo', [path.join(cwd, 'data', 'deep', 'g.txt')]);
+    fs.writeFileSync(path.join(cwd, 'data', 'deep', 'b.txt'), 'b\n');
+    const write = (source: string): void => fs.writeFileSync(path.join(cwd, 'pipeline.ts'), source);
+    // Only the FIFO matches: not "no file matches", the FIFO by name.
+    write(`import { pipeline, step, cmd } from 'sluice';
+export default pipeline({ copy: step({ in: '{d}/deep/{n}.txt', out: 'out/{d}/{n}.txt', run: cmd('cp', '{in}', '{out}') }) });
+`);
+    fs.rmSync(path.join(cwd, 'data', 'deep', 'b.txt'));
+    const alone = await runBounded(['run'], { cwd });
+    assert.equal(alone.signal, null, 'sluice hung on the FIFO and was killed');
+    assert.equal(alone.code, 2, alone.stderr);
+    assert.match(alone.stderr, /Expected input `data\/deep\/g\.txt` of task `copy[^`]*` to be a regular file, got a FIFO/);
+    // Beside a regular file, neither skipped silently; a gather too.
+    fs.writeFileSync(path.join(cwd, 'data', 'deep', 'b.txt'), 'b\n');
+    write(`import { pipeline, step, sh, all } from 'sluice';
+export default pipeline({ cat: step({ in: { parts: all('{d}/{n}.txt') }, out: 'out/all.txt', run: sh('cat {in.parts} > {out}') }) });
+`);
+    const gathered = await runBounded(['run'], { cwd });
+    assert.equal(gathered.signal, null, 'sluice hung on the FIFO and was killed');
+    assert.equal(gathered.code, 2, gathered.stderr);
+    assert.match(gathered.stderr, /Expected input `data\/(f|s)\.txt` of task `cat[^`]*` to be a regular file, got a (FIFO|socket)/);
+    fs.rmSync(path.join(cwd, 'data', 'f.txt'));
+    fs.rmSync(path.join(cwd, 'data', 's.txt'));
+    write(`import { pipeline, step, sh, all } from 'sluice';
+export default pipeline({ cat: step({ in: { parts: all('data/{d}/{n}.txt') }, out: 'out/all.txt', run: sh('cat {in.parts} > {out}') }) });
+`);
+    const deep = await runBounded(['run'], { cwd });
+    assert.equal(deep.code, 2, deep.stderr);
+    assert.match(deep.stderr, /Expected input `data\/deep\/g\.txt` of task `cat[^`]*` to be a regular file, got a FIFO/);
+    assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'nothing ran');
+  });
+  it('refuses a folder as an input of `sluice map --out` (whose inputs are hashed), and takes one without --out', async () => {
+    const cwd = makeTempDir();
+    fs.mkdirSync(path.join(cwd, 'data'));
+    fs.writeFileSync(path.join(cwd, 'data', 'a.txt'), 'a\n');
+    const hashed = await runBounded(['map', '--out', 'out/listing.txt', '--', 'ls', ':::', 'data'], { cwd });
+    assert.equal(hashed.code, 2, hashed.stderr);
+    assert.match(hashed.stderr, /Expected input `data` of `sluice map` \(from `:::`\) to be a file, got a folder/);
+    assert.doesNotMatch(hashed.stderr, /^\s+at /m);
+    assert.ok(!fs.existsSync(path.join(cwd, 'out')), 'no output folder made');
+    const listed = await runBounded(['map', '--', 'ls', ':::', 'data'], { cwd });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, 'a.txt\n');
   });
 });

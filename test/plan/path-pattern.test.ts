@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PlanError } from '../../src/errors.ts';
 import { matchPathPattern, parsePathPattern, testPathPattern } from '../../src/plan/path-pattern.ts';
 
 // The regex sluice matched with before the linear matcher: the semantics to keep (a wildcard is
@@ -82,5 +83,12 @@ describe('path patterns', () => {
     const pattern = parsePathPattern(source, 'a test');
     assert.equal(matchPathPattern(pattern, `${'a_'.repeat(60)}b.fastq`), undefined);
     assert.deepEqual(matchPathPattern(pattern, `b_${'a_'.repeat(30)}b.fastq`)?.w0, 'b');
+  });
+  it('refuses, naming the pattern, a name that repeated wildcards could split in billions of ways', { timeout: 60_000 }, () => {
+    // Back-references make matching NP-hard: this one never finished before the walk was bounded.
+    const pattern = parsePathPattern('{a}{b}{c}{d}{e}{f}{g}{h}-{a}{b}{c}{d}{e}{f}{g}{h}', 'a test');
+    const name = `${'a'.repeat(100)}-${'a'.repeat(99)}`;
+    assert.throws(() => matchPathPattern(pattern, name), (error: Error) => error instanceof PlanError && /is too ambiguous to match/.test(error.message));
+    assert.deepEqual(matchPathPattern(pattern, 'abcdefgh-abcdefgh'), { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e', f: 'f', g: 'g', h: 'h' });
   });
 });
