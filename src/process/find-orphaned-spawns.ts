@@ -18,15 +18,16 @@ export interface Spawner {
  * has the pid now. Never this process, its ancestors or its descendants.
  */
 export function findOrphanedSpawns(spawners: readonly Spawner[]): Map<number, ProcessEntry> | undefined {
-  const all = listProcesses();
-  if (all === undefined) return undefined;
-  const byPid = new Map(all.map((entry) => [entry.pid, entry]));
+  // Most often the only one is this sluice, at the end of its run: nothing to list then.
   const dead = spawners.filter((spawner) => {
-    const now = byPid.get(spawner.pid);
+    const now = readProcess(spawner.pid);
     return now === undefined || isGone(now) || now.startTicks !== spawner.startTicks;
   });
   const found = new Map<number, ProcessEntry>();
   if (dead.length === 0) return found;
+  const all = listProcesses();
+  if (all === undefined) return undefined;
+  const byPid = new Map(all.map((entry) => [entry.pid, entry]));
   const spared = relativesOfSelf(all);
   const alive = all.filter((entry) => !isGone(entry) && !spared.has(entry.pid));
   for (const entry of alive) {
