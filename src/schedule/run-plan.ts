@@ -186,8 +186,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && allUpToDate;
-    // What function steps start carries this pid: if this run is killed, the next ends it.
-    if (hasFunctions && !allUpToDate) processes.spawnerStarted(process.pid, readProcessStart(process.pid));
+    // What function steps (and the spawn launcher's tasks) start carries this pid: if this run
+    // is killed, the next ends it.
+    if (!allUpToDate) processes.spawnerStarted(process.pid, readProcessStart(process.pid));
     const backend = idle
       ? NOTHING_TO_RUN
       : await (

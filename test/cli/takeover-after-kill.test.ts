@@ -115,6 +115,10 @@ describe('a run that takes over the lock of a killed run', () => {
     for (let trial = 0; trial < 3; trial += 1) await killMidTaskAndRunAgain('python', true);
   });
 
+  it('ends a writer that left the task\'s group too (spawn launcher, 2 trials)', async () => {
+    for (let trial = 0; trial < 2; trial += 1) await killMidTaskAndRunAgain('spawn', true);
+  });
+
   it('ends the launcher and its task within a bounded wait after kill -9 of sluice', async () => {
     const dir = makeTempDir('sluice-kill-launcher-');
     const marker = makeMarker();
