@@ -44,10 +44,14 @@ export function parseTemplate(
         continue;
       }
       if (!isKnown) {
+        // `${HOME}` in a shell script: braces are sluice's, as in Snakemake.
+        const variable = template[match.index - 1] === '$' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
         throw new PlanError(
           `Unknown placeholder \`{${name}}\` in ${where}: \`${template}\`. ` +
             `Known placeholders: ${[...usable, ...known].map((n) => `{${n}}`).join(' ')}. ` +
-            'Write {{ and }} for literal braces.',
+            (variable
+              ? `For the shell variable \`\${${name}}\`, write \`$${name}\` or \`\${{${name}}}\` ({{ and }} are literal braces).`
+              : 'Write {{ and }} for literal braces.'),
         );
       }
       if (literal !== '') parts.push(literal);

@@ -2,11 +2,15 @@
 // that takes over ends them (SIGKILL: their owner is dead) and waits until they are gone before
 // it starts a task, so that no late write of the dead run reaches the new one's outputs.
 import { readdirSync, readFileSync } from 'node:fs';
+import { findOrphanedSpawns, type Spawner } from './find-orphaned-spawns.ts';
 
-/** A process group, or a single process (the python helper), as a run recorded it. */
+/**
+ * A process group, a single process (the python helper), or a sluice whose function steps
+ * started processes (they carry its pid in SLUICE_SPAWNED_BY), as a run recorded it.
+ */
 export interface LeftoverProcess {
-  readonly kind: 'group' | 'helper';
-  /** The group's id (its leader's pid), or the helper's pid. */
+  readonly kind: 'group' | 'helper' | 'spawner';
+  /** The group's id (its leader's pid), the helper's pid, or the sluice's. */
   readonly pid: number;
   /** The leader's (or helper's) start time in clock ticks since boot; undefined: unknown. */
   readonly start: string | undefined;
@@ -31,23 +35,37 @@ export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeou
   if (facts === undefined || left.length === 0) return [];
   const groups = new Map<number, number>(); // pgid -> the leader's start
   const helpers = new Map<number, number>(); // pid -> its start
+  const spawners: Spawner[] = [];
   for (const { kind, pid, start } of left) {
     if (start === undefined || !/^\d+$/.test(start)) continue;
     const ticks = Number(start);
-    if (kind === 'helper') {
+    if (kind === 'spawner') spawners.push({ pid, startTicks: ticks });
+    else if (kind === 'helper') {
       if (facts.get(pid)?.start === ticks) helpers.set(pid, ticks);
     } else if (isSameGroup(facts, pid, ticks)) groups.set(pid, ticks);
   }
+  // pid -> start: found once, followed until gone (its parent, which led to it, may die first).
+  const orphans = new Map<number, number>();
+  const killOrphans = (): void => {
+    if (spawners.length === 0) return;
+    for (const entry of findOrphanedSpawns(spawners)?.values() ?? []) {
+      orphans.set(entry.pid, entry.startTicks);
+      if (entry.pgid === entry.pid) signal(-entry.pid, 'SIGKILL');
+      signal(entry.pid, 'SIGKILL');
+    }
+  };
   signalGroups(groups, 'SIGKILL');
+  killOrphans();
   for (const pid of helpers.keys()) signal(pid, 'SIGTERM');
   const started = Date.now();
   let helpersKilled = false;
   for (;;) {
     facts = listProcesses() ?? new Map<number, ProcessFacts>();
-    const survivors = findSurvivors(facts, groups, helpers);
+    const survivors = findSurvivors(facts, groups, helpers, orphans);
     if (survivors.length === 0 || Date.now() - started > timeoutMs) return survivors;
     // A member that was forking as it got SIGKILL may have left a child behind: kill again.
     signalGroups(groups, 'SIGKILL');
+    killOrphans();
     if (!helpersKilled && Date.now() - started > timeoutMs / 2) {
       helpersKilled = true;
       for (const pid of helpers.keys()) if (facts.get(pid)?.start === helpers.get(pid)) signal(pid, 'SIGKILL');
@@ -74,13 +92,14 @@ function findSurvivors(
   facts: ReadonlyMap<number, ProcessFacts>,
   groups: ReadonlyMap<number, number>,
   helpers: ReadonlyMap<number, number>,
+  orphans: ReadonlyMap<number, number>,
 ): number[] {
   const survivors: number[] = [];
   for (const process of facts.values()) {
     if (process.zombie) continue; // a zombie does nothing; an init that never reaps keeps it
     const groupStart = groups.get(process.pgid);
     if (groupStart !== undefined && process.start >= groupStart) survivors.push(process.pid);
-    else if (helpers.get(process.pid) === process.start) survivors.push(process.pid);
+    else if (helpers.get(process.pid) === process.start || orphans.get(process.pid) === process.start) survivors.push(process.pid);
   }
   return survivors;
 }

@@ -43,7 +43,12 @@ export function findSpawned(target: SpawnedProcesses, known: ReadonlyMap<number,
     const isRecorded = entry.ppid === process.pid && target.pids.includes(entry.pid);
     if (isRecorded || known.get(entry.pid) === entry.startTicks || carriesTag(entry, target)) found.set(entry.pid, entry);
   }
-  // Descendants, and members of the groups and sessions they lead (never sluice's own).
+  addDescendants(found, alive, self);
+  return found;
+}
+
+/** Adds to `found` the processes of `alive` that descend from it, or are members of the groups and sessions it leads (never those of `self`). */
+export function addDescendants(found: Map<number, ProcessEntry>, alive: readonly ProcessEntry[], self: ProcessEntry | undefined): void {
   const leaders = (): Set<number> => new Set([...found.keys()].filter((pid) => pid !== self?.pgid && pid !== self?.sid));
   for (let grew = found.size > 0; grew; ) {
     grew = false;
@@ -56,7 +61,6 @@ export function findSpawned(target: SpawnedProcesses, known: ReadonlyMap<number,
       }
     }
   }
-  return found;
 }
 
 function carriesTag(entry: ProcessEntry, target: SpawnedProcesses): boolean {

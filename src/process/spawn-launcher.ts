@@ -1,23 +1,27 @@
 // The plain launcher: one child_process.spawn per task. Slower than the python helper (libuv
 // forks the whole Node process) and its tasks outlive a SIGKILLed sluice (the next run ends
 // them, from the groups the watcher recorded), and a descendant that left its task's group is
-// not found; but it needs nothing beyond Node: it is the fallback and the benchmark's baseline.
+// not found while sluice runs; but it needs nothing beyond Node: it is the fallback and the
+// benchmark's baseline. Its tasks carry sluice's pid in SLUICE_SPAWNED_BY, as function steps'
+// processes do, so that the run that takes over after a kill -9 finds such a descendant too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
 import type { GroupWatcher, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
+import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
 import { Termination } from './track-termination.ts';
 
 export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   const running = new Set<RunningProcess>();
   let closed = false;
+  const env = { ...process.env, [SPAWNED_BY]: addTag(process.env[SPAWNED_BY], `${process.pid}:spawn`) };
   return {
     kind: 'spawn',
     start(request: LaunchRequest): RunningProcess {
       if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
-      const task = startTask(resolveRequest(request), options.watcher);
+      const task = startTask(resolveRequest(request), options.watcher, env);
       running.add(task);
       void task.done.finally(() => running.delete(task));
       return task;
@@ -31,11 +35,11 @@ export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   };
 }
 
-function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined): RunningProcess {
+function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, env: NodeJS.ProcessEnv): RunningProcess {
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
-    child = spawnWithFiles(request);
+    child = spawnWithFiles(request, env);
   } catch (error) {
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
   }
@@ -60,7 +64,7 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined): R
   return { done, cancel: () => termination.cancel() };
 }
 
-function spawnWithFiles(request: LaunchRequest): ChildProcess {
+function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildProcess {
   const opened: number[] = [];
   const open = (path: string, flags: string): number => {
     const fd = openSync(path, flags, 0o644);
@@ -74,7 +78,7 @@ function spawnWithFiles(request: LaunchRequest): ChildProcess {
     const [program = '', ...args] = request.argv;
     return spawn(program, args, {
       cwd: request.cwd,
-      env: request.env ?? process.env,
+      env: request.env ?? env,
       stdio: [stdin, stdout, stderr],
       detached: true, // its own process group, so the whole tree can be signalled
     });

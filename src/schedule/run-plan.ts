@@ -17,6 +17,7 @@ import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-envi
 import { withRememberedHashes } from '../state/remembered-hashes.ts';
 import { resolveTaskPath } from '../state/resolve-task-path.ts';
 import { createProcessRecorder, type ProcessRecorder } from '../state/record-running-processes.ts';
+import { readProcessStart } from '../state/process-start.ts';
 import { acquireRunLock } from '../state/run-lock.ts';
 import { forgetSnapshots, takeSnapshot, writeSnapshot, type SnapshotRequest } from '../state/up-to-date-snapshot.ts';
 import { endPreviousRun } from './end-previous-run.ts';
@@ -185,6 +186,9 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = options.createExecutor === undefined && allUpToDate;
+    // What function steps (and the spawn launcher's tasks) start carries this pid: if this run
+    // is killed, the next ends it.
+    if (!allUpToDate) processes.spawnerStarted(process.pid, readProcessStart(process.pid));
     const backend = idle
       ? NOTHING_TO_RUN
       : await (

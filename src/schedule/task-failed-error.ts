@@ -66,7 +66,20 @@ function describeReason(task: Task, outcome: AttemptOutcome): string {
   if (outcome.error !== undefined) return outcome.error;
   if (outcome.signal !== null) return `killed by ${describeSignal(outcome.signal)}`;
   if (task.action.kind === 'function') return 'the function failed';
-  return `exit code ${outcome.exitCode ?? 'unknown'}`;
+  const code = outcome.exitCode;
+  if (task.action.kind === 'shell' && code !== null && code > 128 && code < 128 + 65) return describeShellSignal(code);
+  return `exit code ${code ?? 'unknown'}`;
+}
+
+// bash reports a command that a signal ended as 128 + the signal's number. SIGPIPE (141) is the
+// writer of a pipe whose reader exited first (`zcat big | head -1`), a failure under pipefail.
+function describeShellSignal(code: number): string {
+  const reason = `exit code ${code} (a command of the script was killed by ${describeSignal(code - 128)})`;
+  if (code !== 141) return reason;
+  return (
+    `${reason}: a command that reads a pipe, such as \`head\`, exited before the command writing to it was done, ` +
+    'which `set -o pipefail` counts as a failure; if the script means it, end the pipe with `|| [ $? -eq 141 ]`'
+  );
 }
 
 export function formatSeconds(ms: number): string {

@@ -1,5 +1,5 @@
 // The running_processes table: every process group a run's tasks started and has not seen end,
-// and its launcher helper, written as they start so that a SIGKILL of sluice leaves them named.
+// its launcher helper, and the run itself when its function steps may start processes, written as they start so that a SIGKILL of sluice leaves them named.
 // Writes are batched per turn of the event loop; a group that started and ended in one turn is
 // never written.
 
@@ -8,7 +8,7 @@ import type { StateStore } from './open-store.ts';
 import { readBootId } from './process-start.ts';
 
 export interface RecordedProcess {
-  readonly kind: 'group' | 'helper';
+  readonly kind: 'group' | 'helper' | 'spawner';
   readonly pid: number;
   /** Start time in clock ticks since boot; undefined when the system did not tell. */
   readonly start: string | undefined;
@@ -19,6 +19,8 @@ export interface ProcessRecorder {
   groupEnded(pgid: number): void;
   /** Written at once: the helper is recorded before it starts any task. */
   helperStarted(pid: number, start: string | undefined): void;
+  /** Written at once, before a function step runs: this sluice, whose pid tags what they start. */
+  spawnerStarted(pid: number, start: string | undefined): void;
   /** Writes what is pending now. Idempotent. */
   flush(): void;
 }
@@ -76,6 +78,9 @@ export function createProcessRecorder(store: StateStore, owner: string): Process
     helperStarted(pid, start) {
       insert('helper', pid, start ?? '');
     },
+    spawnerStarted(pid, start) {
+      insert('spawner', pid, start ?? '');
+    },
     flush,
   };
 }
@@ -84,7 +89,7 @@ export function createProcessRecorder(store: StateStore, owner: string): Process
 export function readRunningProcesses(store: StateStore): { readonly here: RecordedProcess[]; readonly total: number } {
   const machine = machineId();
   const rows = store.statement('SELECT kind, pid, start, machine FROM running_processes').all() as Array<{
-    kind: 'group' | 'helper';
+    kind: 'group' | 'helper' | 'spawner';
     pid: number;
     start: string;
     machine: string;

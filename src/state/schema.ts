@@ -116,6 +116,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // A run whose function steps start processes records itself ('spawner'): they carry its pid
+    // in SLUICE_SPAWNED_BY, and the run that takes over its lock after a kill -9 ends them.
+    version: 5,
+    sql: `
+      CREATE TABLE running_processes_5 (
+        kind TEXT NOT NULL CHECK (kind IN ('group', 'helper', 'spawner')),
+        pid INTEGER NOT NULL,       -- the group's id (its leader's pid), the helper's or sluice's pid
+        start TEXT NOT NULL,        -- its start in clock ticks since boot; '' when unknown
+        machine TEXT NOT NULL,      -- boot id, else host name: where pid and start mean that
+        owner TEXT NOT NULL,        -- the lock token of the run that started it
+        PRIMARY KEY (kind, pid, start)
+      ) WITHOUT ROWID;
+      INSERT INTO running_processes_5 SELECT kind, pid, start, machine, owner FROM running_processes;
+      DROP TABLE running_processes;
+      ALTER TABLE running_processes_5 RENAME TO running_processes;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

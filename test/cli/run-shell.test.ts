@@ -72,6 +72,42 @@ describe('sh() steps run with bash in strict mode', () => {
     assert.match(result.stderr, /bash -euo pipefail -c false/);
   });
 
+  it('refuse a shell variable written ${X} before anything runs, saying how to write it', async () => {
+    const dir = project('X=1; echo ${X} > {out}');
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Unknown placeholder `\{X\}` in step `piece`/);
+    assert.match(result.stderr, /shell variable `\$\{X\}`.*`\$X` or `\$\{\{X\}\}`/s);
+    assert.equal(fs.existsSync(path.join(dir, 'out')), false);
+  });
+
+  it('pass ${{X}} and $X to bash as the variable', async () => {
+    const dir = project('X=1; echo "${{X}}$X" > {out}');
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), '11\n');
+  });
+
+  it('fail when a reader such as head closes the pipe early, and say why (SIGPIPE under pipefail)', async () => {
+    const dir = project('seq 1 10000000 | head -1 > {out}');
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /piece task \d+ exit code 141 \(a command of the script was killed by SIGPIPE \(broken pipe\)/);
+    assert.match(result.stderr, /head/);
+    assert.match(result.stderr, /\|\| \[ \$\? -eq 141 \]/);
+    assert.equal(fs.existsSync(path.join(dir, 'out/a.txt')), false);
+  });
+
+  it('succeed with a pipe cut short by head when the script says so (|| [ $? -eq 141 ])', async () => {
+    const dir = project('seq 1 10000000 | head -1 > {out} || [ $? -eq 141 ]');
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'final/a.txt'), 'utf8'), '1\n');
+    const failing = project('(echo x; exit 3) | head -1 > {out} || [ $? -eq 141 ]');
+    const failed = await runSluice(['run'], { cwd: failing });
+    assert.equal(failed.code, 1, 'a writer that fails otherwise still fails the task');
+  });
+
   it('are refused before anything runs when bash is not on PATH, naming the step', async () => {
     const dir = project('cat {in} > {out}');
     const empty = path.join(dir, 'no-programs-here');

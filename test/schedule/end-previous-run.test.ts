@@ -42,3 +42,40 @@ test('ends the recorded groups that are still the same, waits for them, and forg
     store.close();
   }
 });
+
+// A sluice that ran function steps and died: what they started carries `<its pid>:<thread>` in
+// SLUICE_SPAWNED_BY, outlives it (reparented), and ignores SIGTERM.
+test("ends what a dead sluice's function steps started, by the tag in their environment, and nothing else", { skip: !linux && 'needs /proc' }, async () => {
+  const store = openStore(makeTempDir());
+  const orphan = makeMarker();
+  const untagged = makeMarker();
+  const other = makeMarker();
+  const own = makeMarker();
+  // The "sluice": starts its children with its own pid as their tag, then exits.
+  const script = [
+    `SLUICE_SPAWNED_BY="other:1 $$:7" sh -c 'trap "" TERM; sleep 1000.${orphan} & env -u SLUICE_SPAWNED_BY setsid sleep 1000.${untagged} & wait' &`,
+    `SLUICE_SPAWNED_BY="$(( $$ + 100000 )):7" sleep 1000.${other} &`,
+  ].join('\n');
+  const dead = spawn('sh', ['-c', `${script}\nsleep 0.5`], { stdio: 'ignore' });
+  const deadPid = dead.pid as number;
+  const deadStart = readProcessStart(deadPid);
+  const ownChild = spawn('sleep', [`1000.${own}`], { stdio: 'ignore', env: { ...process.env, SLUICE_SPAWNED_BY: `${process.pid}:3` } });
+  try {
+    const recorder = createProcessRecorder(store, 'dead run');
+    recorder.spawnerStarted(deadPid, deadStart);
+    // This process, alive: a running sluice ends its own.
+    recorder.spawnerStarted(process.pid, readProcessStart(process.pid));
+    await new Promise<void>((resolve) => dead.on('exit', () => resolve()));
+    assert.ok((await findByMarker(orphan)).length > 0 && (await findByMarker(untagged)).length > 0, 'they outlive it');
+    assert.equal(await endPreviousRun(store), 2);
+    assert.deepEqual(await findByMarker(orphan), [], 'gone when endPreviousRun returns');
+    assert.deepEqual(await findByMarker(untagged), [], 'its descendant that dropped the tag too');
+    assert.ok((await findByMarker(other)).length > 0, 'another pid\'s tag is left alone');
+    assert.ok((await findByMarker(own)).length > 0, 'a living sluice\'s processes are left alone');
+    assert.deepEqual(readRunningProcesses(store), { here: [], total: 0 });
+  } finally {
+    ownChild.kill('SIGKILL');
+    for (const pid of [...(await findByMarker(other)), ...(await findByMarker(orphan)), ...(await findByMarker(untagged))]) process.kill(pid, 'SIGKILL');
+    store.close();
+  }
+});
