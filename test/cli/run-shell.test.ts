@@ -27,7 +27,7 @@ async function expectFailure(script: string, stderrPattern: RegExp): Promise<voi
   // UNSET_BY_SLUICE_TEST must really be unset for the `-u` case.
   const result = await runSluice(['run'], { cwd: dir, env: { UNSET_BY_SLUICE_TEST: undefined } });
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /piece .*exit code [12]/);
+  assert.match(result.stderr, /piece\[p=a\] exit code [12]/);
   assert.match(result.stderr, stderrPattern);
   assert.match(result.stderr, /1 failed/);
   assert.equal(fs.existsSync(path.join(dir, 'out/a.txt')), false, 'no output under its final name');
@@ -92,7 +92,7 @@ describe('sh() steps run with bash in strict mode', () => {
     const dir = project('seq 1 10000000 | head -1 > {out}');
     const result = await runSluice(['run'], { cwd: dir });
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /piece task \d+ exit code 141 \(a command of the script was killed by SIGPIPE \(broken pipe\)/);
+    assert.match(result.stderr, /piece\[p=\w+\] exit code 141 \(a command of the script was killed by SIGPIPE \(broken pipe\)/);
     assert.match(result.stderr, /head/);
     assert.match(result.stderr, /\|\| \[ \$\? -eq 141 \]/);
     assert.equal(fs.existsSync(path.join(dir, 'out/a.txt')), false);
