@@ -2,7 +2,7 @@
 // as descendants of those, whether it looks at every pid or only at those given since a pid
 // (and then also once pids wrapped around); it never finds an unrelated process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { endSpawnedProcesses } from '../../src/process/end-spawned-processes.ts';
@@ -12,6 +12,9 @@ import { SPAWNED_BY } from '../../src/process/spawn-ledger.ts';
 import { findMarked, killMarked, survivorsAfter, waitForMarked } from '../helpers/find-marked.ts';
 
 const SLEEPER = 'import time; time.sleep(100000)';
+// The interpreter itself, not a shim: pyenv's python3 is a script whose short-lived helpers carry
+// the same argv (the marker) and would be counted as wanted, then be gone when looked for.
+const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 const markers: string[] = [];
 after(() => killMarked(markers));
 function marker(name: string): string {
@@ -30,11 +33,11 @@ describe('findSpawned', () => {
     const stranger = marker('stranger');
     const tagged = { ...process.env, [SPAWNED_BY]: `other:1 ${tag}` };
     // A daemon: its parent exits at once; it keeps the tag.
-    spawn('sh', ['-c', `setsid python3 -c "${SLEEPER}" ${daemon} >/dev/null 2>&1 </dev/null &`], { env: tagged, stdio: 'ignore' });
+    spawn('sh', ['-c', `setsid ${PYTHON} -c "${SLEEPER}" ${daemon} >/dev/null 2>&1 </dev/null &`], { env: tagged, stdio: 'ignore' });
     // A child that drops the tag, its parent (tagged) still alive.
-    spawn('sh', ['-c', `env -u ${SPAWNED_BY} python3 -c "${SLEEPER}" ${untagged} & wait`], { env: tagged, stdio: 'ignore', detached: true });
+    spawn('sh', ['-c', `env -u ${SPAWNED_BY} ${PYTHON} -c "${SLEEPER}" ${untagged} & wait`], { env: tagged, stdio: 'ignore', detached: true });
     // Started by this thread, without the tag, not recorded: not the thread's.
-    const other = spawn('python3', ['-c', SLEEPER, stranger], { stdio: 'ignore' });
+    const other = spawn(PYTHON, ['-c', SLEEPER, stranger], { stdio: 'ignore' });
     try {
       await waitForMarked([daemon, untagged, stranger]);
       const wanted = [...findMarked(daemon), ...findMarked(untagged)].sort();
