@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/open-sqlite.ts';
 import { openStore } from '../../src/state/open-store.ts';
 import { createProcessRecorder, readRunningProcesses } from '../../src/state/record-running-processes.ts';
 import { MIGRATIONS } from '../../src/state/schema.ts';
@@ -48,7 +48,7 @@ test("another machine's records are read, but not as this machine's", () => {
 test('a database of schema version 3 gets the table and keeps its data', () => {
   const root = makeTempDir();
   fs.mkdirSync(path.join(root, '.sluice'));
-  const old = new Database(path.join(root, '.sluice', 'state.db'));
+  const old = openSqlite(path.join(root, '.sluice', 'state.db'));
   old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
     old.exec(migration.sql);
