@@ -37,7 +37,9 @@ const { serveJobs } = await import(${JSON.stringify(serve)});
 const until = async (marker: string): Promise<void> => {
   for (;;) {
     for (const name of fs.readdirSync('/proc')) {
-      try { if (fs.readFileSync('/proc/' + name + '/cmdline', 'latin1').includes(marker)) return; } catch {}
+      // The marker as a whole argument: the \`sh -c '... marker ...'\` that starts the daemon holds it
+      // inside a word, and returning on it would end the job before the daemon exists.
+      try { if (fs.readFileSync('/proc/' + name + '/cmdline', 'latin1').includes(marker + '\\0')) return; } catch {}
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
