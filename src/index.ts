@@ -14,7 +14,7 @@ export type {
   WildcardsOf,
 } from './plan/define-pipeline.ts';
 export { TaskFailedError } from './schedule/task-failed-error.ts';
-export type { Task, Action, Arg, ArgPart, Resources } from './plan/task.ts';
+export type { Task, Action, Arg, ArgPart, Resources } from './kernel/task.ts';
 /** @internal */
 export { planMap, type MapPlanOptions } from './plan/plan-map.ts';
 /** @internal */

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { forgetSteps } from '../state/forget-successes.ts';
-import { openStore } from '../state/open-store.ts';
-import { acquireRunLock } from '../state/run-lock.ts';
-import { forgetSnapshots } from '../state/up-to-date-snapshot.ts';
+import { forgetSteps } from '../state/journal/forget-successes.ts';
+import { openStore } from '../state/store/open-store.ts';
+import { acquireRunLock } from '../state/lock/run-lock.ts';
+import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { classifyFault } from '../classify-fault.ts';
 import { BUG_EXIT_STATUS, PlanError, SluiceError } from '../errors.ts';
-import { lastStateDbOpened } from '../state/state-errors.ts';
+import { lastStateDbOpened } from '../state/store/state-errors.ts';
 
 type DefineCommand = (program: Command, setExitCode: (code: number) => void) => void;
 

@@ -4,14 +4,14 @@ import { PlanError } from '../errors.ts';
 import { checkInputFiles } from '../plan/check-input-files.ts';
 import { expandGlob } from '../plan/expand-glob.ts';
 import { planMap } from '../plan/plan-map.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import { describeCommand } from '../report/format-plan.ts';
 import { DEFAULTS } from './defaults.ts';
 import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { executePlan } from './execute-plan.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
-import { stateDbPathOf } from '../state/state-dir.ts';
+import { stateDbPathOf } from '../state/store/state-dir.ts';
 
 interface MapFlags extends ExecutorFlags {
   jobs?: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { isRunId } from '../state/logs-dir.ts';
+import { isRunId } from '../state/logs/logs-dir.ts';
 import { DEFAULTS } from './defaults.ts';
 
 interface ReportFlags {

@@ -14,14 +14,14 @@ import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } f
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
-import type { ParamValue } from '../plan/task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
 import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
-import { stateDbPathOf } from '../state/state-dir.ts';
-import { snapshotPathOf } from '../state/up-to-date-snapshot.ts';
+import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 
 export interface PipelineFlags {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatStatus } from '../report/format-status.ts';
-import { openStore } from '../state/open-store.ts';
-import { readLastAttempts } from '../state/read-last-attempts.ts';
-import { makeTaskKey } from '../state/task-key.ts';
+import { openStore } from '../state/store/open-store.ts';
+import { readLastAttempts } from '../state/journal/read-last-attempts.ts';
+import { makeTaskKey } from '../state/freshness/task-key.ts';
 import { surveyPlan } from '../schedule/run-plan.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 

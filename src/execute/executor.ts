@@ -1,4 +1,4 @@
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /** One try at running a task. Attempts count from 1. */
 export interface Attempt {

@@ -1,18 +1,18 @@
 import fs from 'node:fs/promises';
 import fsSync from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
 import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
-import type { FileDigest } from '../state/remembered-hashes.ts';
+import type { FileDigest } from '../state/hashes/remembered-hashes.ts';
 import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
 import { bug } from '../errors.ts';
-import { readLogLimits } from '../state/log-limits.ts';
-import { boundCapture } from '../state/bound-capture.ts';
+import { readLogLimits } from '../state/logs/log-limits.ts';
+import { boundCapture } from '../state/logs/bound-capture.ts';
 import { prepareTaskLogs, readLogTails } from './task-logs.ts';
 
 export interface LocalExecutorOptions {
@@ -28,7 +28,7 @@ export interface LocalExecutorOptions {
   readonly stderrTailLines?: number;
   /**
    * Bytes kept of each captured stream of an attempt (its first and last parts beyond that).
-   * Default: `LOG_LIMITS.streamBytes`, or `SLUICE_LOG_CAP` (state/log-limits.ts).
+   * Default: `LOG_LIMITS.streamBytes`, or `SLUICE_LOG_CAP` (state/logs/log-limits.ts).
    */
   readonly streamCapBytes?: number;
   /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { LaunchResult, RunningProcess } from '../process/launch-types.ts';
-import type { FileDigest } from '../state/remembered-hashes.ts';
+import type { FileDigest } from '../state/hashes/remembered-hashes.ts';
 import type { FunctionRunner, FunctionRunOptions } from './worker/function-runner.ts';
 
 export interface FunctionLaunchResult extends LaunchResult {

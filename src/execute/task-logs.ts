@@ -4,7 +4,7 @@
 
 import fsSync from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { LogTail } from './executor.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { describeSpecialFile } from '../state/describe-special-file.ts';
+import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
 
 /**
  * What an input path holds for planning: `missing`, `file` (a regular file, /dev/null), `folder`,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import type { Task } from './task.ts';
+import type { Task } from '../kernel/task.ts';
 
 const MAX_LISTED = 5;
 

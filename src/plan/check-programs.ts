@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { findProgram } from './find-program.ts';
-import type { Task } from './task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /**
  * The programs that `cmd()` tasks name and that cannot be found, one message each (distinct

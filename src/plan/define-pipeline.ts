@@ -1,7 +1,7 @@
 // The user-facing vocabulary of pipeline files: pipeline(), step(), cmd(), sh(), all().
 // Everything here only describes; nothing runs, nothing touches the disk.
 
-import type { ParamValue } from './task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 
 /** The names in `{braces}` of a path pattern, except placeholders that are not wildcards. */
 export type WildcardsOf<P> = P extends `${string}{${infer Name}}${infer Rest}`

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NormalizedStep } from './normalize-step.ts';
-import type { ParamValue } from './task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 
 export interface PlanInputs {
   /** Absolute path of the pipeline file. */

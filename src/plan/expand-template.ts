@@ -1,4 +1,4 @@
-import type { Arg, ArgPart } from './task.ts';
+import type { Arg, ArgPart } from '../kernel/task.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { bug } from '../errors.ts';

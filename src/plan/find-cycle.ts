@@ -1,4 +1,4 @@
-import type { Task } from './task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /** A cycle in the task graph as a list of tasks (first repeated at the end), or undefined. */
 export function findCycle(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>): Task[] | undefined {

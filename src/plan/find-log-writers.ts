@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { nameTask } from './name-task.ts';
-import type { Task } from './task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /** Every task's log path and its task; each must be no output, no other log, not the pipeline file (null: no logs). */
 export function findLogWriters(tasks: readonly Task[], makers: ReadonlyMap<string, Task>, file: string): Map<string, Task> | null {

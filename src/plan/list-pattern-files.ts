@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { escapePath, globSync } from './glob-sync.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
-import { describeSpecialFile } from '../state/describe-special-file.ts';
-import { stampOf, statFile } from '../state/stat-file.ts';
-import { ABSENT } from '../state/up-to-date-snapshot.ts';
+import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
+import { stampOf, statFile } from '../state/hashes/stat-file.ts';
+import { ABSENT } from '../state/freshness/up-to-date-snapshot.ts';
 
 /**
  * The folders a plan listed and their stamps, taken before each listing: while every stamp
- * stays the same, the same listings come back (state/up-to-date-snapshot.ts relies on it).
+ * stays the same, the same listings come back (state/freshness/up-to-date-snapshot.ts relies on it).
  */
 export interface ListingLog {
   /** Absolute folder → its stamp (`stampOf`), or ABSENT when it did not exist. */

@@ -3,7 +3,7 @@ import { readBundlePath } from './bundle-pipeline.ts';
 import { checkStepRecord, describeValue } from './check-definition.ts';
 import { collectSteps, isStep, type MadeStep, type PipelineDefinition, type Step } from './define-pipeline.ts';
 import { locateError, locateStack } from './locate-error.ts';
-import type { ParamValue } from './task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 
 /**
  * Calls the pipeline's steps() for these parameters: what it throws is a plan error at its line

@@ -1,5 +1,5 @@
 import { MAP_STEP } from './plan-map.ts';
-import type { Task } from './task.ts';
+import type { Task } from '../kernel/task.ts';
 
 // Characters that make a wildcard value ambiguous or unreadable on one line: quoted as JSON.
 const PLAIN_VALUE = /^[^\s,=[\]"\\\p{Cc}]*$/u;

@@ -8,7 +8,7 @@ import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import { normalizeLogs, type StepLog } from './normalize-log.ts';
-import type { ParamValue } from './task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 
 export interface StepInput {
   /** The declared name, or the position for list and single inputs. */

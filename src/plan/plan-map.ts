@@ -4,7 +4,7 @@ import { expandArgs, expandParts, expandText, resolveInputPlaceholders, type Exp
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { INPUT_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
-import type { Action, Arg, Task } from './task.ts';
+import type { Action, Arg, Task } from '../kernel/task.ts';
 
 export interface MapPlanOptions {
   /** The command template: argv words, or (with `shell`) words joined into one script. */

@@ -10,7 +10,7 @@ import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normal
 import { AmbiguousPatternError, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import { nameTask } from './name-task.ts';
-import type { ParamValue, Task } from './task.ts';
+import type { ParamValue, Task } from '../kernel/task.ts';
 
 export interface PipelinePlan {
   readonly file: string;
@@ -160,7 +160,7 @@ function assignTasks(
     const stepTasks = planned[index] ?? [];
     if (stepTasks.length === 0) return;
     const buildAction = createActionBuilder(step, options.params, options.file, bash);
-    // Indexed loops over tasks in planning: see state/hash-cache.ts.
+    // Indexed loops over tasks in planning: see state/hashes/hash-cache.ts.
     for (let i = 0; i < stepTasks.length; i += 1) {
       const task = stepTasks[i] as PlannedTask;
       const id = tasks.length + 1;

@@ -4,7 +4,7 @@ import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts'
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
-import type { Action, Arg, ParamValue } from './task.ts';
+import type { Action, Arg, ParamValue } from '../kernel/task.ts';
 
 /** A task of one step before it gets an id: paths and wildcard values. */
 export interface PlannedTask {
@@ -73,7 +73,7 @@ function planOne(
 ): PlannedTask {
   const inputs: string[] = [];
   const outputs: string[] = [];
-  // Indexed loops: see state/hash-cache.ts.
+  // Indexed loops: see state/hashes/hash-cache.ts.
   for (let i = 0; i < step.outputs.length; i += 1) outputs.push(fillPathPattern((step.outputs[i] as StepOutput).pattern, values));
   const logs = step.logs.length === 0 ? NO_LOGS : step.logs.map((log) => fillPathPattern(log.pattern, values));
   if (sharedInputNames !== undefined) {

@@ -1,4 +1,4 @@
-import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
+import type { Action, Arg, ArgPart, ShellScriptAction, Task } from '../kernel/task.ts';
 import { quoteArg } from '../kernel/quote-argv.ts';
 
 /** Joins parts with the given output paths substituted. */

@@ -1,5 +1,5 @@
 import { PlanError } from '../errors.ts';
-import type { ParamValue } from './task.ts';
+import type { ParamValue } from '../kernel/task.ts';
 
 /**
  * Parameter values: the pipeline's defaults, overridden by `--param key=value`, each parsed as

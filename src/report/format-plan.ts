@@ -1,5 +1,5 @@
 import { nameTask } from '../plan/name-task.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import { renderArgv, renderShellScript } from '../plan/render-action.ts';
 import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';

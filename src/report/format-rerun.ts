@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /** What a re-run command needs besides the task: how the pipeline was picked, and from where. */
 export interface RerunContext {

@@ -1,4 +1,4 @@
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { Survey } from '../schedule/up-to-date-gate.ts';
 
 /** One row per step: tasks up to date, out of date, and out of date because their last attempt failed. */

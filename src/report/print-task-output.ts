@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttemptOutcome } from '../execute/executor.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { RunListener } from '../schedule/run-events.ts';
-import { boundCapture } from '../state/bound-capture.ts';
-import { readLogLimits } from '../state/log-limits.ts';
+import { boundCapture } from '../state/logs/bound-capture.ts';
+import { readLogLimits } from '../state/logs/log-limits.ts';
 
 export interface TaskOutputPrinter extends RunListener {
   /** Resolves once everything received so far is written. */
@@ -19,7 +19,7 @@ export interface PrinterOptions {
   readonly keepOrder: boolean;
   /** Called before each write, e.g. to clear a progress line on the same terminal. */
   readonly beforeWrite?: () => void;
-  /** Bytes each capture keeps once printed (state/log-limits.ts); default from the environment. */
+  /** Bytes each capture keeps once printed (state/logs/log-limits.ts); default from the environment. */
   readonly capBytes?: number;
 }
 

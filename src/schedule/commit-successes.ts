@@ -1,15 +1,15 @@
 // What a run does with a task that succeeded, before its outputs are renamed into place: remember
 // the hashes its worker thread took, sign it if it ran unsigned (a first run), and record the
-// success, in batches (state/batch-successes.ts).
+// success, in batches (state/journal/batch-successes.ts).
 
-import type { Task } from '../plan/task.ts';
-import { createSuccessBatcher } from '../state/batch-successes.ts';
-import type { Signature } from '../state/compute-signature.ts';
-import { forgetDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { recordFileHashes } from '../state/hash-cache.ts';
-import type { StateStore } from '../state/open-store.ts';
-import type { FileDigest, RememberingHashCache } from '../state/remembered-hashes.ts';
-import { resolveTaskPath } from '../state/resolve-task-path.ts';
+import type { Task } from '../kernel/task.ts';
+import { createSuccessBatcher } from '../state/journal/batch-successes.ts';
+import type { Signature } from '../state/freshness/compute-signature.ts';
+import { forgetDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
+import { recordFileHashes } from '../state/hashes/hash-cache.ts';
+import type { StateStore } from '../state/store/open-store.ts';
+import type { FileDigest, RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
+import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import type { UpToDateGate } from './up-to-date-gate.ts';
 
 /** Input hashes taken by worker threads, written to the hash cache this many at a time. */

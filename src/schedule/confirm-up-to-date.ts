@@ -1,10 +1,10 @@
 // The no-op run's short cut: under the run lock, a snapshot left by the last run that found
-// every task up to date (state/up-to-date-snapshot.ts) is checked against the files, one stat
+// every task up to date (state/freshness/up-to-date-snapshot.ts) is checked against the files, one stat
 // each. Nothing is planned or signed, and the state database is not opened.
 
 import { debugLog } from '../process/debug-log.ts';
-import { acquireRunLock } from '../state/run-lock.ts';
-import { confirmSnapshot } from '../state/up-to-date-snapshot.ts';
+import { acquireRunLock } from '../state/lock/run-lock.ts';
+import { confirmSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
 import type { RunSummary } from './run-events.ts';
 
 export interface ConfirmRequest {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../plan/task.ts';
-import { recordDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import type { HashCache } from '../state/hash-cache.ts';
-import type { StateStore } from '../state/open-store.ts';
+import type { Task } from '../kernel/task.ts';
+import { recordDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
+import type { HashCache } from '../state/hashes/hash-cache.ts';
+import type { StateStore } from '../state/store/open-store.ts';
 import { removeEmptiedFolders } from './remove-emptied-folders.ts';
 import type { RunListener } from './run-events.ts';
 

@@ -2,9 +2,9 @@
 // SIGKILL, or its launcher died) is ended, and waited for, so that no late write of it reaches
 // the outputs of this run. Call it holding the run lock.
 import { endLeftoverGroups } from '../process/end-leftover-groups.ts';
-import type { StateStore } from '../state/open-store.ts';
-import { forgetRunningProcesses, readRunningProcesses } from '../state/record-running-processes.ts';
-import { StateError } from '../state/state-errors.ts';
+import type { StateStore } from '../state/store/open-store.ts';
+import { forgetRunningProcesses, readRunningProcesses } from '../state/journal/record-running-processes.ts';
+import { StateError } from '../state/store/state-errors.ts';
 
 /** How long a run waits for what a killed run left to be gone, after SIGKILL. */
 export const LEFTOVER_TIMEOUT_MS = 10_000;

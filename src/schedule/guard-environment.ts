@@ -8,8 +8,8 @@ import { classifyFault } from '../classify-fault.ts';
 import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome, Executor } from '../execute/executor.ts';
 import { nameTask } from '../plan/name-task.ts';
-import type { Task } from '../plan/task.ts';
-import { resolveTaskPath } from '../state/resolve-task-path.ts';
+import type { Task } from '../kernel/task.ts';
+import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 
 export interface GuardedPlace {
   readonly stateDir: string;

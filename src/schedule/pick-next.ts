@@ -1,4 +1,4 @@
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 
 /**
  * Chooses which ready task starts next: the index into `ready` (from `start`), or -1 to wait.

@@ -1,10 +1,10 @@
 import { classifyFault } from '../classify-fault.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
-import type { StateStore } from '../state/open-store.ts';
-import { recordRunSteps, type RunStepCounts } from '../state/record-run-steps.ts';
-import { makeTaskKey } from '../state/task-key.ts';
+import type { StateStore } from '../state/store/open-store.ts';
+import { recordRunSteps, type RunStepCounts } from '../state/journal/record-run-steps.ts';
+import { makeTaskKey } from '../state/freshness/task-key.ts';
 import type { RunListener } from './run-events.ts';
 
 const FLUSH_EVERY = 256;

@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../execute/atomic-outputs.ts';
-import type { Task } from '../plan/task.ts';
-import type { StateStore } from '../state/open-store.ts';
-import { readSuccessStamps } from '../state/read-successes.ts';
-import { resolveTaskPath } from '../state/resolve-task-path.ts';
-import { stampOf, statFile } from '../state/stat-file.ts';
-import { makeTaskKey } from '../state/task-key.ts';
+import type { Task } from '../kernel/task.ts';
+import type { StateStore } from '../state/store/open-store.ts';
+import { readSuccessStamps } from '../state/journal/read-successes.ts';
+import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
+import { stampOf, statFile } from '../state/hashes/stat-file.ts';
+import { makeTaskKey } from '../state/freshness/task-key.ts';
 
 export interface Cleanup {
   /** Staged outputs of recorded successes, moved into place. */
@@ -22,7 +22,7 @@ export interface Cleanup {
  */
 export async function removeStaleTemporaries(store: StateStore, tasks: readonly Task[]): Promise<Cleanup> {
   const folders = new Set<string>();
-  // Indexed loops (see state/hash-cache.ts); outputs mostly share a few folders, so a task
+  // Indexed loops (see state/hashes/hash-cache.ts); outputs mostly share a few folders, so a task
   // whose first output is in the same folder as the last one's adds nothing new.
   let lastCwd = '';
   let lastPrefix = '';

@@ -1,6 +1,6 @@
 import type { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import type { TaskState } from './task-state.ts';
 
 export interface RunSummary {

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome, Executor } from '../execute/executor.ts';
-import type { Task } from '../plan/task.ts';
+import type { Task } from '../kernel/task.ts';
 import { pickFirstFit, type PickNext } from './pick-next.ts';
 import type { RunListener, RunSummary, TaskFailure } from './run-events.ts';
 import { moveTask, type TaskRecord, type TaskState } from './task-state.ts';
@@ -43,7 +43,7 @@ export function runTasks(
   return new Promise((resolve) => {
     const startedAt = Date.now();
     // Indexed loops and forEach, no pair arrays: a no-op run sets up 10,000 tasks here, in code
-    // V8 has not optimized yet (see state/hash-cache.ts).
+    // V8 has not optimized yet (see state/hashes/hash-cache.ts).
     const byId = new Map<number, Task>();
     const records = new Map<number, TaskRecord>();
     for (let i = 0; i < tasks.length; i += 1) {

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BASH_STRICT_OPTIONS } from '../plan/render-action.ts';
-import type { Task } from '../plan/task.ts';
-import { readDeletedTemporaries } from '../state/deleted-temporaries.ts';
-import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/check-up-to-date.ts';
-import type { Signature, SignedAction } from '../state/compute-signature.ts';
-import type { HashCache } from '../state/hash-cache.ts';
-import type { StateStore } from '../state/open-store.ts';
-import { signTasks, type SignableTask } from '../state/sign-tasks.ts';
-import { makeTaskKey } from '../state/task-key.ts';
+import type { Task } from '../kernel/task.ts';
+import { readDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
+import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/freshness/check-up-to-date.ts';
+import type { Signature, SignedAction } from '../state/freshness/compute-signature.ts';
+import type { HashCache } from '../state/hashes/hash-cache.ts';
+import type { StateStore } from '../state/store/open-store.ts';
+import { signTasks, type SignableTask } from '../state/freshness/sign-tasks.ts';
+import { makeTaskKey } from '../state/freshness/task-key.ts';
 
 /** Why a task will run, or that it will not. */
 export type Verdict = UpToDateVerdict | { readonly upToDate: false; readonly reason: 'upstream runs'; readonly path: string };

@@ -27,7 +27,7 @@ describe('the layering of src/', () => {
   it('reads the imports of src/ (the checker sees the whole tree)', () => {
     assert.ok(edges.some((edge) => edge.from === 'cli/main.ts' && edge.kind === 'dynamic-import'), 'cli/main.ts loads its commands with import()');
     assert.ok(edges.some((edge) => edge.from === 'index.ts' && edge.kind === 'export-from'), 'index.ts re-exports');
-    assert.ok(edges.some((edge) => edge.from === 'state/hash-in-threads.ts' && edge.to === 'state/hash-worker.ts' && edge.kind === 'url'), 'hash threads start hash-worker.ts');
+    assert.ok(edges.some((edge) => edge.from === 'state/hashes/hash-in-threads.ts' && edge.to === 'state/hashes/hash-worker.ts' && edge.kind === 'url'), 'hash threads start hash-worker.ts');
     assert.ok(edges.length > 100, `only ${edges.length} edges found`);
   });
 

@@ -1,12 +1,12 @@
 // The no-op short cut: a run that found every task up to date leaves a snapshot of what it saw
-// (state/up-to-date-snapshot.ts), and the next run of the same pipeline confirms it with a stat
+// (state/freshness/up-to-date-snapshot.ts), and the next run of the same pipeline confirms it with a stat
 // per file, without planning or opening the state database. These tests check that it is taken
 // when nothing changed, and never when something a full check would notice did.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openSqlite } from '../../src/state/open-sqlite.ts';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
 import { makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 
 const PIPELINE = `

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { openSqlite } from '../../src/state/open-sqlite.ts';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
 import { listFiles, makeTempDir, runSluice, startSluice, takeRanLog as ranLog, waitFor } from '../helpers/run-sluice.ts';
 import { writeOldFile } from '../state/helpers.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execTask } from '../../src/execute/slurm/exec-task.ts';
 import { TASK_FILE_VERSION, type TaskFile } from '../../src/execute/slurm/task-files.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 // The node's side of the Slurm executor, run here as a job would run it: an sh() step travels in

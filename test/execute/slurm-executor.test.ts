@@ -9,7 +9,7 @@ import type { JobReport } from '../../src/execute/slurm/job-state.ts';
 import { createSlurmExecutor, type SlurmExecutorOptions } from '../../src/execute/slurm/slurm-executor.ts';
 import type { SlurmClient } from '../../src/execute/slurm/slurm-client.ts';
 import { markerPathOf, readJsonFile, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 
 // The executor's logic against a Slurm played by the test: what goes out in which sbatch call,
 // how answers, silences and markers become outcomes. test/execute/slurm-cluster.test.ts and

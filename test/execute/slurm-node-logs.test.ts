@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { execTask } from '../../src/execute/slurm/exec-task.ts';
 import type { TaskFile } from '../../src/execute/slurm/task-files.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 
 // The compute-node side of the Slurm executor runs a task as the local executor does: its
 // declared logs are written in place on the shared file system, their tails travel back in the

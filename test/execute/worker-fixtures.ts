@@ -6,7 +6,7 @@ import { createStagingArea, findMissingOutputs } from '../../src/execute/atomic-
 import type { FunctionResult, FunctionRunner } from '../../src/execute/worker/function-runner.ts';
 import { loadPipeline } from '../../src/plan/load-pipeline.ts';
 import { planPipeline, type PipelinePlan } from '../../src/plan/plan-pipeline.ts';
-import type { ParamValue, Task } from '../../src/plan/task.ts';
+import type { ParamValue, Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 /** Writes `files` (path → content) into a new temporary folder; no package.json, no node_modules. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildStepContext } from '../../src/execute/worker/build-step-context.ts';
 import { all } from '../../src/plan/define-pipeline.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 
 const action = { kind: 'function', module: '/p/pipeline.ts', step: 's', source: '() => {}' } as const;
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createFunctionRunner } from '../../src/execute/worker/create-function-runner.ts';
-import { hashFile } from '../../src/state/hash-file.ts';
-import { statFile } from '../../src/state/stat-file.ts';
+import { hashFile } from '../../src/state/hashes/hash-file.ts';
+import { statFile } from '../../src/state/hashes/stat-file.ts';
 import { planFile, read, runStaged, tasksOf, writeProject } from './worker-fixtures.ts';
 
 // Function steps write what they saw into their outputs; the tests compare it with the plan.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = path.join(REPO, 'src/cli/main.ts');
 const TSX = path.join(REPO, 'node_modules/tsx/dist/loader.mjs');
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { findMissingPrograms } from '../../src/plan/check-programs.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 function task(id: number, program: string, outputs: string[], cwd: string): Task {

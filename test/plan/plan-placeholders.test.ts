@@ -7,7 +7,7 @@ import { all, cmd, pipeline, sh, step } from '../../src/plan/define-pipeline.ts'
 import { planMap } from '../../src/plan/plan-map.ts';
 import { planPipeline } from '../../src/plan/plan-pipeline.ts';
 import { renderArgv, renderShellScript } from '../../src/plan/render-action.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 // Every placeholder a pipeline's step can name expands; none reaches the command as its literal

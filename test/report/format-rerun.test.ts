@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import { formatRerunCommand } from '../../src/report/format-rerun.ts';
 
 const task = (fields: Partial<Task>): Task => ({

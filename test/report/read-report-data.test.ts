@@ -7,8 +7,8 @@ import type { AttemptOutcome } from '../../src/execute/executor.ts';
 import { findReportRun, readReportData } from '../../src/report/html/read-report-data.ts';
 import { writeRunReport } from '../../src/report/html/write-report.ts';
 import { createAttemptRecorder } from '../../src/schedule/record-attempts.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { finishRun, startRun } from '../../src/state/record-run.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { finishRun, startRun } from '../../src/state/journal/record-run.ts';
 import { makeTask, makeTempDir } from '../state/helpers.ts';
 
 function outcome(fields: Partial<AttemptOutcome> & Pick<AttemptOutcome, 'startedAt' | 'endedAt' | 'stderrLog'>): AttemptOutcome {

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { readProcessStart } from '../../src/process/read-process-start.ts';
 import { endPreviousRun } from '../../src/schedule/end-previous-run.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { createProcessRecorder, readRunningProcesses } from '../../src/state/record-running-processes.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { createProcessRecorder, readRunningProcesses } from '../../src/state/journal/record-running-processes.ts';
 import { findByMarker, makeMarker, waitForMarkerGone } from '../process/process-helpers.ts';
 import { makeTempDir } from '../state/helpers.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor } from '../../src/execute/executor.ts';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import type { RunListener } from '../../src/schedule/run-events.ts';
 import { runTasks } from '../../src/schedule/run-tasks.ts';
 

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Task } from '../../src/plan/task.ts';
+import type { Task } from '../../src/kernel/task.ts';
 import { createUpToDateGate } from '../../src/schedule/up-to-date-gate.ts';
-import { createHashCache } from '../../src/state/hash-cache.ts';
-import { hashFile } from '../../src/state/hash-file.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { recordSuccess } from '../../src/state/record-success.ts';
-import { startRun } from '../../src/state/record-run.ts';
-import { signTasks } from '../../src/state/sign-tasks.ts';
+import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
+import { hashFile } from '../../src/state/hashes/hash-file.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { recordSuccess } from '../../src/state/journal/record-success.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
+import { signTasks } from '../../src/state/freshness/sign-tasks.ts';
 import { countingHashCache, makeTask, makeTempDir, writeOldFile } from '../state/helpers.ts';
 
 function makeWorld() {

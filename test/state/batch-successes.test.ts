@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createSuccessBatcher } from '../../src/state/batch-successes.ts';
-import { computeSignature } from '../../src/state/compute-signature.ts';
-import { openStore, type StateStore } from '../../src/state/open-store.ts';
-import { startRun } from '../../src/state/record-run.ts';
-import type { SuccessEntry } from '../../src/state/record-success.ts';
+import { createSuccessBatcher } from '../../src/state/journal/batch-successes.ts';
+import { computeSignature } from '../../src/state/freshness/compute-signature.ts';
+import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
+import type { SuccessEntry } from '../../src/state/journal/record-success.ts';
 import { makeTask, makeTempDir } from './helpers.ts';
 
 const RUN = '20261130-120000-1';

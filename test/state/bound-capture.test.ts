@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { boundCapture } from '../../src/state/bound-capture.ts';
+import { boundCapture } from '../../src/state/logs/bound-capture.ts';
 import { makeTempDir } from './helpers.ts';
 
 test('a captured stream: none left when empty or missing, untouched up to the cap, head and tail past it', async () => {

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Task } from '../../src/plan/task.ts';
-import { checkUpToDate, type UpToDateVerdict } from '../../src/state/check-up-to-date.ts';
-import type { HashCache } from '../../src/state/hash-cache.ts';
-import type { SignedAction } from '../../src/state/compute-signature.ts';
-import { openStore, type StateStore } from '../../src/state/open-store.ts';
-import { recordSuccess } from '../../src/state/record-success.ts';
-import { startRun } from '../../src/state/record-run.ts';
-import { signTasks } from '../../src/state/sign-tasks.ts';
-import type { JsonValue } from '../../src/state/serialize-canonical.ts';
+import type { Task } from '../../src/kernel/task.ts';
+import { checkUpToDate, type UpToDateVerdict } from '../../src/state/freshness/check-up-to-date.ts';
+import type { HashCache } from '../../src/state/hashes/hash-cache.ts';
+import type { SignedAction } from '../../src/state/freshness/compute-signature.ts';
+import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
+import { recordSuccess } from '../../src/state/journal/record-success.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
+import { signTasks } from '../../src/state/freshness/sign-tasks.ts';
+import type { JsonValue } from '../../src/state/freshness/serialize-canonical.ts';
 import { countingHashCache, makeTask, makeTempDir, writeOldFile } from './helpers.ts';
 
 interface Extras {

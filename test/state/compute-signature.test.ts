@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeSignature, type SignatureParts } from '../../src/state/compute-signature.ts';
-import { makeTaskKey } from '../../src/state/task-key.ts';
+import { computeSignature, type SignatureParts } from '../../src/state/freshness/compute-signature.ts';
+import { makeTaskKey } from '../../src/state/freshness/task-key.ts';
 
 const base: SignatureParts = {
   action: { kind: 'argv', argv: ['python3', 'to-csv.py', 'data/a.tsv', { parts: [{ output: 0 }] }] },

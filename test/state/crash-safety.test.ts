@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { openSqlite } from '../../src/state/open-sqlite.ts';
-import { checkUpToDate } from '../../src/state/check-up-to-date.ts';
-import { computeSignature } from '../../src/state/compute-signature.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { listRuns } from '../../src/state/read-history.ts';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
+import { checkUpToDate } from '../../src/state/freshness/check-up-to-date.ts';
+import { computeSignature } from '../../src/state/freshness/compute-signature.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { listRuns } from '../../src/state/journal/read-history.ts';
 import { loopTask } from './fixtures/loop-task.ts';
 import { makeTempDir } from './helpers.ts';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createHashCache } from '../../src/state/hash-cache.ts';
-import { hashFile, hashText } from '../../src/state/hash-file.ts';
-import { openStore, type StateStore } from '../../src/state/open-store.ts';
-import { pruneHashCache } from '../../src/state/prune-hash-cache.ts';
+import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
+import { hashFile, hashText } from '../../src/state/hashes/hash-file.ts';
+import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
+import { pruneHashCache } from '../../src/state/hashes/prune-hash-cache.ts';
 import { makeTempDir, writeOldFile } from './helpers.ts';
 
 function setup(): { root: string; store: StateStore; calls: string[]; hasher: (p: string) => Promise<string> } {

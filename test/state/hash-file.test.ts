@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
-import { HASH_ALGORITHM, hashFile, hashFileSync, hashText } from '../../src/state/hash-file.ts';
+import { HASH_ALGORITHM, hashFile, hashFileSync, hashText } from '../../src/state/hashes/hash-file.ts';
 import { makeTempDir } from './helpers.ts';
 
 const expected = (data: Buffer | string): string => createHash(HASH_ALGORITHM).update(data).digest('hex');

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { hashFile } from '../../src/state/hash-file.ts';
-import { createThreadHasher } from '../../src/state/hash-in-threads.ts';
+import { hashFile } from '../../src/state/hashes/hash-file.ts';
+import { createThreadHasher } from '../../src/state/hashes/hash-in-threads.ts';
 import { makeTempDir } from './helpers.ts';
 
 test('large files are hashed on worker threads, small ones here, to the same hashes', async () => {

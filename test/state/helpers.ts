@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
-import type { Task } from '../../src/plan/task.ts';
-import { createHashCache, type HashCache } from '../../src/state/hash-cache.ts';
-import { hashFile } from '../../src/state/hash-file.ts';
-import type { StateStore } from '../../src/state/open-store.ts';
+import type { Task } from '../../src/kernel/task.ts';
+import { createHashCache, type HashCache } from '../../src/state/hashes/hash-cache.ts';
+import { hashFile } from '../../src/state/hashes/hash-file.ts';
+import type { StateStore } from '../../src/state/store/open-store.ts';
 
 /** A fresh temp folder, removed when the test file ends. */
 export function makeTempDir(prefix = 'sluice-state-'): string {

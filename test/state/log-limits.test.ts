@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LOG_LIMITS, readLogLimits } from '../../src/state/log-limits.ts';
+import { LOG_LIMITS, readLogLimits } from '../../src/state/logs/log-limits.ts';
 
 test('log limits: documented defaults, each set by its environment variable, a bad value refused', () => {
   assert.deepEqual(readLogLimits({}), LOG_LIMITS);

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { attemptLogPath, compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs-dir.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { pruneRuns } from '../../src/state/prune-runs.ts';
-import { listRuns, readAttempts } from '../../src/state/read-history.ts';
-import { startAttempt } from '../../src/state/record-attempt.ts';
-import { startRun } from '../../src/state/record-run.ts';
+import { attemptLogPath, compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs/logs-dir.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { pruneRuns } from '../../src/state/journal/prune-runs.ts';
+import { listRuns, readAttempts } from '../../src/state/journal/read-history.ts';
+import { startAttempt } from '../../src/state/journal/record-attempt.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
 import { makeTempDir } from './helpers.ts';
 
 test('run ids are UTC time then pid, and sort by time', () => {

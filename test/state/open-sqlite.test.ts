@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chooseSqliteDriver, openSqlite } from '../../src/state/open-sqlite.ts';
-import type { SqliteDriverName } from '../../src/state/sqlite-driver.ts';
-import { StateError } from '../../src/state/state-errors.ts';
+import { chooseSqliteDriver, openSqlite } from '../../src/state/store/open-sqlite.ts';
+import type { SqliteDriverName } from '../../src/state/store/sqlite-driver.ts';
+import { StateError } from '../../src/state/store/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
 
 test('node:sqlite is chosen from Node 22.13 on, better-sqlite3 before; SLUICE_SQLITE forces one', () => {
@@ -124,7 +124,7 @@ test('a Node without node:sqlite and without better-sqlite3 is told which packag
   const result = spawnSync(
     process.execPath,
     ['--require', hook, '--import', 'tsx', '-e', `
-      import('${path.resolve('src/state/open-store.ts')}').then(({ openStore }) => {
+      import('${path.resolve('src/state/store/open-store.ts')}').then(({ openStore }) => {
         try { openStore(${JSON.stringify(dir)}); console.log('opened'); }
         catch (error) { console.log(error.name + ': ' + error.message); }
       });`],
@@ -140,7 +140,7 @@ test('opening the store prints nothing: no ExperimentalWarning from node:sqlite 
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', '-e', `
-      import('${path.resolve('src/state/open-store.ts')}').then(({ openStore }) => {
+      import('${path.resolve('src/state/store/open-store.ts')}').then(({ openStore }) => {
         openStore(${JSON.stringify(dir)}).close();
         console.log('opened');
       });`],

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openSqlite } from '../../src/state/open-sqlite.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/schema.ts';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/store/schema.ts';
 import { EnvironmentError } from '../../src/errors.ts';
-import { StateError } from '../../src/state/state-errors.ts';
+import { StateError } from '../../src/state/store/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
 
 test('openStore creates .sluice/state.db in WAL mode with synchronous=NORMAL and the schema', () => {

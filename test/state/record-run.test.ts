@@ -3,15 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SluiceError } from '../../src/errors.ts';
-import { computeSignature } from '../../src/state/compute-signature.ts';
-import { forgetSteps, forgetTasks } from '../../src/state/forget-successes.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { listRuns, readAttempts } from '../../src/state/read-history.ts';
-import { readSuccesses } from '../../src/state/read-successes.ts';
-import { finishAttempt, recordEndedAttempts, startAttempt } from '../../src/state/record-attempt.ts';
-import { finishRun, startRun } from '../../src/state/record-run.ts';
-import { recordSuccess, recordSuccesses } from '../../src/state/record-success.ts';
-import { makeTaskKey } from '../../src/state/task-key.ts';
+import { computeSignature } from '../../src/state/freshness/compute-signature.ts';
+import { forgetSteps, forgetTasks } from '../../src/state/journal/forget-successes.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { listRuns, readAttempts } from '../../src/state/journal/read-history.ts';
+import { readSuccesses } from '../../src/state/journal/read-successes.ts';
+import { finishAttempt, recordEndedAttempts, startAttempt } from '../../src/state/journal/record-attempt.ts';
+import { finishRun, startRun } from '../../src/state/journal/record-run.ts';
+import { recordSuccess, recordSuccesses } from '../../src/state/journal/record-success.ts';
+import { makeTaskKey } from '../../src/state/freshness/task-key.ts';
 import { makeTask, makeTempDir } from './helpers.ts';
 
 test('a run, its attempts and a success are recorded and read back for status and report', () => {

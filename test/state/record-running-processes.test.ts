@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openSqlite } from '../../src/state/open-sqlite.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { createProcessRecorder, readRunningProcesses } from '../../src/state/record-running-processes.ts';
-import { MIGRATIONS } from '../../src/state/schema.ts';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { createProcessRecorder, readRunningProcesses } from '../../src/state/journal/record-running-processes.ts';
+import { MIGRATIONS } from '../../src/state/store/schema.ts';
 import { makeTempDir } from './helpers.ts';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { digestFileSync } from '../../src/state/digest-file.ts';
-import { createHashCache } from '../../src/state/hash-cache.ts';
-import { hashFile } from '../../src/state/hash-file.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { withRememberedHashes } from '../../src/state/remembered-hashes.ts';
+import { digestFileSync } from '../../src/state/hashes/digest-file.ts';
+import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
+import { hashFile } from '../../src/state/hashes/hash-file.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { withRememberedHashes } from '../../src/state/hashes/remembered-hashes.ts';
 import { makeTempDir } from './helpers.ts';
 
 function setup(): { root: string; calls: string[]; cache: ReturnType<typeof withRememberedHashes> } {

@@ -7,10 +7,10 @@ import { once } from 'node:events';
 import readline from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { judgeLockHolder, type LockInfo, type ProcessProbes } from '../../src/state/judge-lock-holder.ts';
-import { readBootId, readProcessStart } from '../../src/state/process-start.ts';
-import { acquireRunLock } from '../../src/state/run-lock.ts';
-import { RunLockedError } from '../../src/state/state-errors.ts';
+import { judgeLockHolder, type LockInfo, type ProcessProbes } from '../../src/state/lock/judge-lock-holder.ts';
+import { readBootId, readProcessStart } from '../../src/state/lock/process-start.ts';
+import { acquireRunLock } from '../../src/state/lock/run-lock.ts';
+import { RunLockedError } from '../../src/state/store/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/hold-lock.ts', import.meta.url));

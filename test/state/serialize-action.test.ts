@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SignedAction } from '../../src/state/compute-signature.ts';
-import { serializeAction } from '../../src/state/serialize-action.ts';
-import { serializeCanonical } from '../../src/state/serialize-canonical.ts';
+import type { SignedAction } from '../../src/state/freshness/compute-signature.ts';
+import { serializeAction } from '../../src/state/freshness/serialize-action.ts';
+import { serializeCanonical } from '../../src/state/freshness/serialize-canonical.ts';
 
 test('the argv fast path writes exactly the canonical text, and other shapes take the generic path', () => {
   const actions: SignedAction[] = [

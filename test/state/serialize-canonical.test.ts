@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PlanError } from '../../src/errors.ts';
-import { serializeCanonical } from '../../src/state/serialize-canonical.ts';
+import { serializeCanonical } from '../../src/state/freshness/serialize-canonical.ts';
 
 test('keys are sorted at every depth, so key order never changes the text', () => {
   const a = serializeCanonical({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'z' } }, 'params');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Task } from '../../src/plan/task.ts';
-import { stampOf, statFile } from '../../src/state/stat-file.ts';
-import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/up-to-date-snapshot.ts';
+import type { Task } from '../../src/kernel/task.ts';
+import { stampOf, statFile } from '../../src/state/hashes/stat-file.ts';
+import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/freshness/up-to-date-snapshot.ts';
 import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;

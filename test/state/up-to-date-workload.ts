@@ -3,13 +3,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../../src/plan/task.ts';
-import { checkUpToDate } from '../../src/state/check-up-to-date.ts';
-import { createHashCache } from '../../src/state/hash-cache.ts';
-import { openStore } from '../../src/state/open-store.ts';
-import { startRun } from '../../src/state/record-run.ts';
-import { recordSuccess } from '../../src/state/record-success.ts';
-import { signTasks, type SignableTask } from '../../src/state/sign-tasks.ts';
+import type { Task } from '../../src/kernel/task.ts';
+import { checkUpToDate } from '../../src/state/freshness/check-up-to-date.ts';
+import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
+import { openStore } from '../../src/state/store/open-store.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
+import { recordSuccess } from '../../src/state/journal/record-success.ts';
+import { signTasks, type SignableTask } from '../../src/state/freshness/sign-tasks.ts';
 
 export type WorkloadTask = SignableTask & { readonly task: Task };
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../../plan/task.ts';
-import { makeTaskKey } from '../../state/task-key.ts';
+import type { Task } from '../../kernel/task.ts';
+import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import { isTerminalState, type JobReport } from './job-state.ts';
 import type { JobLedger, LedgerEntry } from './job-ledger.ts';
 import { splitJobId } from './parse-job-id.ts';

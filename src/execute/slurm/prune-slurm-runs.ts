@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { compareRunIds, isRunId } from '../../state/logs-dir.ts';
+import { compareRunIds, isRunId } from '../../state/logs/logs-dir.ts';
 
 /**
  * Deletes the `.sluice/slurm/<run>/` folders (task files, markers, job output) of all but the

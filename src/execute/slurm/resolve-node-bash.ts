@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { findProgram } from '../../plan/find-program.ts';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 
 /**
  * The task as this compute node runs it: an sh() step names the bash found where sluice planned

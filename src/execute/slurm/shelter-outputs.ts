@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { stagedOutputIndexes } from '../../plan/render-action.ts';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 
 // On a compute node, the outputs sluice stages are first made in a folder of the job's own
 // (`.sluice-slurm-<run>-<task>/` beside each output), where the local executor then stages and

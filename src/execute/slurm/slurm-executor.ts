@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SlurmStepOptions } from '../../plan/define-pipeline.ts';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
 import type { Attempt, AttemptOutcome, Executor, ExecutorTraits } from '../executor.ts';
 import { createBatcher, type Batch } from './batch-tasks.ts';
@@ -15,9 +15,9 @@ import { mergeSlurmOptions, SLURM_DEFAULTS } from './slurm-options.ts';
 import { jobOutputPath, markerPathOf, taskFileName, writeFileAtomically, type TaskFile } from './task-files.ts';
 import { pruneSlurmRuns } from './prune-slurm-runs.ts';
 import { runSlurmDir, slurmDirOf } from './slurm-paths.ts';
-import { makeTaskKey } from '../../state/task-key.ts';
+import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import { PlanError } from '../../errors.ts';
-import { readLogLimits } from '../../state/log-limits.ts';
+import { readLogLimits } from '../../state/logs/log-limits.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { stateDirOf } from '../../state/state-dir.ts';
+import { stateDirOf } from '../../state/store/state-dir.ts';
 
 /** `.sluice/slurm/`: the job ledger and one folder per run (task files, markers, job output). */
 export function slurmDirOf(root: string): string {

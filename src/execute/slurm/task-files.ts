@@ -4,7 +4,7 @@
 // `job-<jobid>.out` (the job's own output: sluice's messages on the node).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 import type { AttemptOutcome } from '../executor.ts';
 
 export const TASK_FILE_VERSION = 1;
@@ -19,7 +19,7 @@ export interface TaskFile {
   readonly task: Task;
   readonly killGraceMs?: number | undefined;
   readonly stderrTailLines?: number | undefined;
-  /** Bytes kept of each captured stream (state/log-limits.ts). */
+  /** Bytes kept of each captured stream (state/logs/log-limits.ts). */
   readonly streamCapBytes?: number | undefined;
   /** Standard output is printed by the submitting sluice, which bounds it then. */
   readonly stdoutPrinted?: boolean | undefined;

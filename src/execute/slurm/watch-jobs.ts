@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { buildOutcome } from './build-outcome.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Step, StepContext } from '../../plan/define-pipeline.ts';
-import type { Task } from '../../plan/task.ts';
+import type { Task } from '../../kernel/task.ts';
 
 // Worker threads cannot chdir, so every path a step function sees is absolute.
 

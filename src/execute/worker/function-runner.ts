@@ -1,6 +1,6 @@
 // The contract between the local executor and the worker threads that run function steps.
-import type { Task } from '../../plan/task.ts';
-import type { FileDigest } from '../../state/remembered-hashes.ts';
+import type { Task } from '../../kernel/task.ts';
+import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
 
 export type FunctionResult =
   | {

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
-import { digestFileSync } from '../../state/digest-file.ts';
-import type { FileDigest } from '../../state/remembered-hashes.ts';
+import { digestFileSync } from '../../state/hashes/digest-file.ts';
+import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
 import { buildStepContext } from './build-step-context.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
 

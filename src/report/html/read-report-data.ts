@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import { readTailLines } from '../../kernel/read-tail.ts';
-import type { StateStore } from '../../state/open-store.ts';
-import { listRuns, readAttempts, readRun, readRunSteps } from '../../state/read-history.ts';
-import type { RunRecord } from '../../state/record-run.ts';
+import type { StateStore } from '../../state/store/open-store.ts';
+import { listRuns, readAttempts, readRun, readRunSteps } from '../../state/journal/read-history.ts';
+import type { RunRecord } from '../../state/journal/record-run.ts';
 import { MAX_FAILURES_SHOWN } from './render-failures.ts';
 import type { ReportAttempt, ReportData, ReportFailure } from './report-data.ts';
 
@@ -70,7 +70,7 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
   };
 }
 
-// The task key (state/task-key.ts) is JSON [step, outputs] or [step, [], inputs].
+// The task key (state/freshness/task-key.ts) is JSON [step, outputs] or [step, [], inputs].
 function readTarget(key: string): string | null {
   try {
     const parsed: unknown = JSON.parse(key);

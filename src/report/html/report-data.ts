@@ -1,8 +1,8 @@
 // What an HTML report is made from: a run, its steps and every attempt, whether they come from
 // the state database (`sluice report`) or from the run that just ended (`--report`).
 
-import type { AttemptState } from '../../state/record-attempt.ts';
-import type { RunStatus } from '../../state/record-run.ts';
+import type { AttemptState } from '../../state/journal/record-attempt.ts';
+import type { RunStatus } from '../../state/journal/record-run.ts';
 
 export interface ReportRun {
   readonly id: string;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SluiceError } from '../../errors.ts';
-import { openStore } from '../../state/open-store.ts';
-import { stateDbPathOf } from '../../state/state-dir.ts';
+import { openStore } from '../../state/store/open-store.ts';
+import { stateDbPathOf } from '../../state/store/state-dir.ts';
 import { classifyFault } from '../../classify-fault.ts';
 import { findReportRun, readReportData } from './read-report-data.ts';
 import { renderReport } from './render-report.ts';

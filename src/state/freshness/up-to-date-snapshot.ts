@@ -1,0 +1,137 @@
+// What a run that found every task up to date saw: the stamps of every input and output, and of
+// every folder the plan listed. When the next run of the same pipeline (same code, parameters,
+// steps and targets) finds every stamp unchanged, planning and signing would give the same tasks
+// and the same verdicts, so it can stop there: a no-op run of 10,000 tasks then costs a stat per
+// file instead of a plan, 10,000 signatures and two table scans (see bench/noop-rerun.ts).
+//
+// Safe because:
+// - an input's stamp was trusted by the hash cache (racily clean rule included), so an equal
+//   stamp gives the same hash, hence the same signature;
+// - an output's stamp equals the one its last success recorded, as the full check requires;
+// - a folder is only vouched for when its mtime was older than the listing by the racy margin
+//   (a folder's mtime changes when an entry is added, removed or renamed);
+// - every run deletes the snapshot once it holds the lock, before it may change anything, and
+//   writes one only when it ran nothing; `sluice clean` deletes it too.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Task } from '../../kernel/task.ts';
+import { stateDirOf } from '../store/state-dir.ts';
+import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
+import { RACY_MARGIN_NS, stampOf, statFile } from '../hashes/stat-file.ts';
+
+/** Bumped when the file's meaning changes: older snapshots are then ignored. */
+const FORMAT = 1;
+const FOLDER = 'up-to-date';
+/** A stamp for "no such file or folder". */
+export const ABSENT = '-';
+
+export interface Snapshot {
+  /** Digest of everything the plan depends on besides the files (plan/digest-plan-inputs.ts). */
+  readonly key: string;
+  /** Tasks the plan had, all up to date. */
+  readonly tasks: number;
+  /** Absolute paths and their stamps (`stampOf`, or ABSENT): folders listed, inputs, outputs. */
+  readonly paths: readonly string[];
+  readonly stamps: readonly string[];
+}
+
+interface SnapshotFile extends Snapshot {
+  readonly format: number;
+}
+
+/** Where the snapshot of the pipeline file `pipelineFile`, in the folder `root`, lives. */
+export function snapshotPathOf(root: string, pipelineFile: string): string {
+  return path.join(stateDirOf(root), FOLDER, `${path.basename(pipelineFile).replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+}
+
+/** What a run needs to leave a snapshot, should it find every task up to date. */
+export interface SnapshotRequest {
+  /** Where it goes: `snapshotPathOf(root, pipeline file)`. */
+  readonly file: string;
+  readonly key: string;
+  /** The folders the plan listed (absolute) and their stamps before listing. */
+  readonly folders: ReadonlyMap<string, string>;
+  /** When the listing began, in ns since the epoch: a folder changed since then is racy. */
+  readonly listedAtNs: bigint;
+}
+
+/** What the survey of an all-up-to-date run saw: stamps by absolute path. */
+export interface ObservedStamps {
+  /** Inputs whose cached hash was trusted. */
+  readonly inputs: ReadonlyMap<string, string>;
+  /** Outputs compared with their last success. */
+  readonly outputs: ReadonlyMap<string, string>;
+}
+
+/**
+ * The snapshot of a run whose survey found every task up to date, or undefined when some
+ * stamp cannot vouch for its file: an input hashed anew (changed, or too recent to trust), a
+ * folder changed within the racy margin, a file seen with two stamps.
+ */
+export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], observed: ObservedStamps): Snapshot | undefined {
+  const stamps = new Map<string, string>();
+  for (const [folder, stamp] of request.folders) {
+    if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
+    stamps.set(folder, stamp);
+  }
+  const add = (file: string, stamp: string | undefined): boolean => {
+    if (stamp === undefined) return false;
+    const known = stamps.get(file);
+    stamps.set(file, stamp);
+    return known === undefined || known === stamp;
+  };
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    for (let j = 0; j < task.inputs.length; j += 1) {
+      const file = resolveTaskPath(task.cwd, task.inputs[j] as string);
+      if (!add(file, observed.inputs.get(file))) return undefined;
+    }
+    for (let j = 0; j < task.outputs.length; j += 1) {
+      const file = resolveTaskPath(task.cwd, task.outputs[j] as string);
+      if (!add(file, observed.outputs.get(file))) return undefined;
+    }
+  }
+  return { key: request.key, tasks: tasks.length, paths: [...stamps.keys()], stamps: [...stamps.values()] };
+}
+
+/**
+ * The number of tasks, when the snapshot exists, has this key, and every stamp is as recorded;
+ * otherwise why not, in words for `SLUICE_DEBUG`.
+ */
+export function confirmSnapshot(file: string, key: string): { readonly tasks: number } | { readonly why: string } {
+  let snapshot: SnapshotFile;
+  try {
+    snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as SnapshotFile;
+  } catch (error) {
+    return { why: `no snapshot to confirm (${(error as Error).message})` };
+  }
+  if (snapshot.format !== FORMAT) return { why: `the snapshot is of format ${snapshot.format}, not ${FORMAT}` };
+  if (snapshot.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
+  const { paths, stamps } = snapshot;
+  // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
+  for (let i = 0; i < paths.length; i += 1) {
+    const stat = statFile(paths[i] as string);
+    if ((stat === undefined ? ABSENT : stampOf(stat)) !== stamps[i]) return { why: `${paths[i]} changed` };
+  }
+  return { tasks: snapshot.tasks };
+}
+
+/** Writes a snapshot whole under a private name, then renames it into place. */
+export function writeSnapshot(file: string, snapshot: Snapshot): void {
+  const draft = `${file}.${process.pid}.tmp`;
+  const body: SnapshotFile = { format: FORMAT, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, stamps: snapshot.stamps };
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(draft, JSON.stringify(body));
+    fs.renameSync(draft, file);
+  } catch {
+    // A full disk: without the snapshot the next run only checks every task, as it would anyway.
+    fs.rmSync(draft, { force: true });
+  }
+}
+
+/** Deletes every snapshot under `root`: whatever happens next, the full check runs. */
+export function forgetSnapshots(root: string): void {
+  fs.rmSync(path.join(stateDirOf(root), FOLDER), { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+// The last recorded success of tasks, read in one query: lean for the up-to-date check of every
+// task, whole for the few that changed and for status.
+
+import type { StateStore } from '../store/open-store.ts';
+import { selectByKeys } from '../store/select-by-keys.ts';
+
+export interface RecordedOutput {
+  /** As the task names it. */
+  readonly path: string;
+  /** `size:mtimeNs:inode` after the success (stat-file.ts `stampOf`). */
+  readonly stamp: string;
+}
+
+export interface SuccessRecord {
+  readonly key: string;
+  readonly step: string;
+  readonly signature: string;
+  readonly inputsHash: string;
+  readonly actionHash: string;
+  readonly paramsHash: string;
+  readonly envHash: string;
+  readonly inputs: ReadonlyArray<readonly [path: string, hash: string | null]>;
+  readonly outputs: readonly RecordedOutput[];
+  readonly runId: string;
+  /** Epoch ms. */
+  readonly finishedAt: number;
+  readonly durationMs: number;
+}
+
+/** Just enough to confirm a task is up to date: its signature and its outputs' stamps. */
+export interface SuccessStamp {
+  readonly signature: string;
+  /** `stampOf` of each output, in task order, '|'-joined. */
+  readonly outputsStamp: string;
+}
+
+interface SuccessRow {
+  task_key: string;
+  step: string;
+  signature: string;
+  inputs_hash: string;
+  action_hash: string;
+  params_hash: string;
+  env_hash: string;
+  input_hashes: string;
+  outputs: string;
+  outputs_stamp: string;
+  run_id: string;
+  finished_at: number;
+  duration_ms: number;
+}
+
+/** The stamps of the given task keys (and, for a large batch, maybe of other tasks too). */
+export function readSuccessStamps(store: StateStore, keys: readonly string[]): Map<string, SuccessStamp> {
+  const query = { columns: 'task_key, signature, outputs_stamp', table: 'task_successes', key: 'task_key' };
+  const rows = selectByKeys(store, query, keys) as Array<[string, string, string]>;
+  const stamps = new Map<string, SuccessStamp>();
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as [string, string, string];
+    stamps.set(row[0], { signature: row[1], outputsStamp: row[2] });
+  }
+  return stamps;
+}
+
+export function readSuccesses(store: StateStore, keys: readonly string[]): Map<string, SuccessRecord> {
+  const rows = store
+    .statement(`SELECT * FROM task_successes WHERE task_key IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(keys)) as SuccessRow[];
+  const records = new Map<string, SuccessRecord>();
+  for (const row of rows) records.set(row.task_key, toRecord(row));
+  return records;
+}
+
+function toRecord(row: SuccessRow): SuccessRecord {
+  const paths = JSON.parse(row.outputs) as string[];
+  const stamps = row.outputs_stamp.split('|');
+  return {
+    key: row.task_key,
+    step: row.step,
+    signature: row.signature,
+    inputsHash: row.inputs_hash,
+    actionHash: row.action_hash,
+    paramsHash: row.params_hash,
+    envHash: row.env_hash,
+    inputs: JSON.parse(row.input_hashes) as Array<[string, string | null]>,
+    outputs: paths.map((path, i) => ({ path, stamp: stamps[i] ?? '' })),
+    runId: row.run_id,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+  };
+}

@@ -1,0 +1,105 @@
+// The running_processes table: every process group a run's tasks started and has not seen end,
+// its launcher helper, and the run itself when its function steps may start processes, written as they start so that a SIGKILL of sluice leaves them named.
+// Writes are batched per turn of the event loop; a group that started and ended in one turn is
+// never written.
+
+import os from 'node:os';
+import type { StateStore } from '../store/open-store.ts';
+import { readBootId } from '../lock/process-start.ts';
+
+export interface RecordedProcess {
+  readonly kind: 'group' | 'helper' | 'spawner';
+  readonly pid: number;
+  /** Start time in clock ticks since boot; undefined when the system did not tell. */
+  readonly start: string | undefined;
+}
+
+export interface ProcessRecorder {
+  groupStarted(pgid: number, leaderStart: string | undefined): void;
+  groupEnded(pgid: number): void;
+  /** Written at once: the helper is recorded before it starts any task. */
+  helperStarted(pid: number, start: string | undefined): void;
+  /** Written at once, before a function step runs: this sluice, whose pid tags what they start. */
+  spawnerStarted(pid: number, start: string | undefined): void;
+  /** Writes what is pending now. Idempotent. */
+  flush(): void;
+}
+
+/** Where a recorded pid and start time mean something: this boot of this machine. */
+export function machineId(): string {
+  return readBootId() ?? os.hostname();
+}
+
+/** `owner`: the recording run's lock token. */
+export function createProcessRecorder(store: StateStore, owner: string): ProcessRecorder {
+  const machine = machineId();
+  const started = new Map<number, string>(); // pgid -> start, not written yet
+  const written = new Map<number, string>(); // pgid -> start, in the table
+  const ended: Array<[number, string]> = [];
+  let queued = false;
+  const insert = (kind: string, pid: number, start: string): void => {
+    store
+      .statement('INSERT OR REPLACE INTO running_processes (kind, pid, start, machine, owner) VALUES (?, ?, ?, ?, ?)')
+      .run(kind, pid, start, machine, owner);
+  };
+  const flush = (): void => {
+    queued = false;
+    if (started.size === 0 && ended.length === 0) return;
+    if (!store.db.open) return;
+    store.db.transaction(() => {
+      for (const [pgid, start] of started) {
+        insert('group', pgid, start);
+        written.set(pgid, start);
+      }
+      const remove = store.statement("DELETE FROM running_processes WHERE kind = 'group' AND pid = ? AND start = ?");
+      for (const [pgid, start] of ended) remove.run(pgid, start);
+    })();
+    started.clear();
+    ended.length = 0;
+  };
+  const queue = (): void => {
+    if (queued) return;
+    queued = true;
+    setImmediate(flush);
+  };
+  return {
+    groupStarted(pgid, leaderStart) {
+      started.set(pgid, leaderStart ?? '');
+      queue();
+    },
+    groupEnded(pgid) {
+      if (started.delete(pgid)) return;
+      const start = written.get(pgid);
+      if (start === undefined) return;
+      written.delete(pgid);
+      ended.push([pgid, start]);
+      queue();
+    },
+    helperStarted(pid, start) {
+      insert('helper', pid, start ?? '');
+    },
+    spawnerStarted(pid, start) {
+      insert('spawner', pid, start ?? '');
+    },
+    flush,
+  };
+}
+
+/** Everything recorded, by any run; `here`: recorded on this machine, this boot (the rest means nothing here). */
+export function readRunningProcesses(store: StateStore): { readonly here: RecordedProcess[]; readonly total: number } {
+  const machine = machineId();
+  const rows = store.statement('SELECT kind, pid, start, machine FROM running_processes').all() as Array<{
+    kind: 'group' | 'helper' | 'spawner';
+    pid: number;
+    start: string;
+    machine: string;
+  }>;
+  const here = rows
+    .filter((row) => row.machine === machine)
+    .map((row) => ({ kind: row.kind, pid: row.pid, start: row.start === '' ? undefined : row.start }));
+  return { here, total: rows.length };
+}
+
+export function forgetRunningProcesses(store: StateStore): void {
+  store.statement('DELETE FROM running_processes').run();
+}
