@@ -43,6 +43,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   retries?: string;
   timeout?: string;
   report?: string;
+  check?: boolean;
 }
 
 
@@ -76,7 +77,13 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+    .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags) => {
+      if (flags.check === true) {
+        const { checkPipelineTypes } = await import('./check-command.ts');
+        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), { quiet: flags.quiet === true || flags.json === true });
+        if (checked !== 0) return setExitCode(checked);
+      }
       setExitCode(await runPipelineCommand(targets, flags));
     });
 }
