@@ -10,7 +10,7 @@ import { resolveParams } from '../plan/resolve-params.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
-import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
+import { addExecutorOptions, defaultJobs, executorArgs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
@@ -205,10 +205,12 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   });
 }
 
-// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+// What picks the pipeline, its tasks, their time limit and where they run, for the command that
+// re-runs one.
 function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
+    ...executorArgs(flags),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
