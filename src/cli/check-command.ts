@@ -35,7 +35,8 @@ export function checkPipelineTypes(file: string, options: { readonly quiet?: boo
   const shown = path.relative(process.cwd(), file) || file;
   const by = `TypeScript ${result.version}, ${result.config === undefined ? "sluice's default options" : path.relative(process.cwd(), result.config) || result.config}`;
   if (result.errors.length === 0) {
-    if (options.quiet !== true) process.stderr.write(`sluice: ${shown}: no type errors (${by})\n`);
+    const unchecked = result.uncheckedJs ? '; a JavaScript file is checked only with `// @ts-check` or `checkJs`' : '';
+    if (options.quiet !== true) process.stderr.write(`sluice: ${shown}: no type errors (${by}${unchecked})\n`);
     return 0;
   }
   process.stdout.write(result.errors.map(formatTypeError).join(''));

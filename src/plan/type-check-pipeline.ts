@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type TypeScript from 'typescript';
-import { PlanError } from '../errors.ts';
+import { EnvironmentError, PlanError } from '../errors.ts';
 import { findTypeScript } from './find-typescript.ts';
 
 /** One error TypeScript found, where it is. */
@@ -22,6 +22,8 @@ export interface TypeCheckResult {
   /** The tsconfig.json whose options were used; undefined: sluice's defaults. */
   readonly config: string | undefined;
   readonly errors: readonly TypeDiagnostic[];
+  /** A JavaScript pipeline that the options leave unchecked (checkJs off, no `// @ts-check`). */
+  readonly uncheckedJs: boolean;
 }
 
 // sluice's own sources (src/, or dist/ once built): `import 'sluice'` resolves here when the
@@ -39,10 +41,23 @@ const NO_INPUTS = 18003;
  */
 export function typeCheckPipeline(file: string): TypeCheckResult {
   const folder = path.dirname(file);
-  const { ts } = findTypeScript(folder);
+  const { ts, folder: tsFolder } = findTypeScript(folder);
+  // sluice's published types use `const` type parameters (TypeScript 5.0).
+  if (Number(ts.version.split('.')[0]) < 5) {
+    throw new EnvironmentError(
+      `Expected the project's TypeScript to be 5.0 or newer for sluice's types, got ${ts.version} (${tsFolder}): ` +
+        '`npm install --save-dev typescript@latest`',
+      tsFolder,
+    );
+  }
   const configFile = ts.findConfigFile(folder, ts.sys.fileExists, 'tsconfig.json');
   const { options, errors: configErrors } = configFile === undefined ? { options: defaultOptions(ts), errors: [] } : readConfig(ts, configFile);
-  const checked: TypeScript.CompilerOptions = { ...options, noEmit: true, ...(/\.[cm]?jsx?$/.test(file) ? { allowJs: true } : {}) };
+  const javascript = /\.[cm]?jsx?$/.test(file);
+  // A JavaScript pipeline is checked through its JSDoc and sluice's types (a misspelt wildcard is
+  // caught as in TypeScript), without asking for types on every parameter, unless a tsconfig.json
+  // says otherwise.
+  const jsDefaults = javascript && configFile === undefined ? { checkJs: true, noImplicitAny: false } : {};
+  const checked: TypeScript.CompilerOptions = { ...options, ...jsDefaults, noEmit: true, ...(javascript ? { allowJs: true } : {}) };
   delete checked.emitDeclarationOnly;
   delete checked.declaration;
   delete checked.composite;
@@ -67,7 +82,8 @@ export function typeCheckPipeline(file: string): TypeCheckResult {
     .filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error)
     .map((diagnostic) => describe(ts, diagnostic))
     .filter((error) => error.file === undefined || !isInside(error.file, SLUICE_CODE));
-  return { version: ts.version, config: configFile, errors: dedupe(errors) };
+  const uncheckedJs = javascript && checked.checkJs !== true && !/^\s*\/\/\s*@ts-check\b/m.test(program.getSourceFile(file)?.text ?? '');
+  return { version: ts.version, config: configFile, errors: dedupe(errors), uncheckedJs };
 }
 
 // What `tsc --init` and a bundler's template would set, for a project without tsconfig.json.

@@ -130,6 +130,23 @@ export default pipeline({
     assert.match(loose.stderr, /no type errors \(TypeScript [\d.]+, tsconfig\.json\)/);
   });
 
+  it('checks a JavaScript pipeline through sluice\'s types, unless a tsconfig.json turns checkJs off (and says so)', async () => {
+    const esm = copyPipeline('nmae');
+    const cjs = copyPipeline('nmae')
+      .replace("import fs from 'node:fs';\nimport { pipeline, step } from 'sluice';", "const fs = require('node:fs');\nconst { pipeline, step } = require('sluice');")
+      .replace('export default pipeline(', 'module.exports = pipeline(');
+    const dir = project({ 'pipeline.mjs': esm, 'pipeline.cjs': cjs });
+    for (const file of ['pipeline.mjs', 'pipeline.cjs']) {
+      const result = await runSluice(['check', '-f', file], { cwd: dir });
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`^${file.replace('.', '\\.')}:10:\\d+ - error TS2339: Property 'nmae' does not exist`, 'm'));
+    }
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', noEmit: true } }));
+    const unchecked = await runSluice(['check', '-f', 'pipeline.mjs'], { cwd: dir });
+    assert.equal(unchecked.code, 0, unchecked.stdout + unchecked.stderr);
+    assert.match(unchecked.stderr, /no type errors \(TypeScript [\d.]+, tsconfig\.json; a JavaScript file is checked only with `\/\/ @ts-check` or `checkJs`\)/);
+  });
+
   it('without TypeScript in the project, says how to install it (exit 3)', async () => {
     const dir = project({ 'pipeline.ts': copyPipeline('name') }, { typescript: false });
     for (const args of [['check'], ['run', '--check']]) {
