@@ -260,6 +260,8 @@ export default pipeline({
     assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check\[n=157\]show in the timeline$/);
     assert.equal(await listed.textContent(), 'check[n=157]');
     assert.match((await failed.locator('title').textContent()) ?? '', /^check\[n=157\] · lane \d+\n/);
+    const copyTips = await page.locator('rect.bar.succeeded[data-step="copy"] title').allTextContents();
+    assert.equal(copyTips.filter((tip) => /^copy\[n=\d+\] · lane \d+\n/.test(tip)).length, 300, 'every succeeded task is named too');
     assert.doesNotMatch((await page.locator('body').textContent()) ?? '', /task \d/, 'no internal task numbers');
     // A function: which one and where, no fake command or exit code.
     const article = (await page.locator('article.failure').textContent()) ?? '';
