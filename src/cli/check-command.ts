@@ -26,11 +26,18 @@ export function defineCheckCommand(program: Command, setExitCode: (code: number)
     });
 }
 
+export interface CheckOutput {
+  /** No line when there is no error. */
+  readonly quiet?: boolean;
+  /** Where the errors go: stdout (as tsc), stderr under `run --json`, whose stdout is events. */
+  readonly errors?: NodeJS.WritableStream;
+}
+
 /**
- * Type-checks `file`, prints its type errors on stdout (as tsc does, `file:line:col`) and one
- * line on stderr; returns 1 when there are errors, else 0. `sluice run --check` calls it too.
+ * Type-checks `file`, prints its type errors (as tsc does, `file:line:col`) and one line on
+ * stderr; returns 1 when there are errors, else 0. `sluice run --check` calls it too.
  */
-export function checkPipelineTypes(file: string, options: { readonly quiet?: boolean } = {}): number {
+export function checkPipelineTypes(file: string, options: CheckOutput = {}): number {
   const result = typeCheckPipeline(file);
   const shown = path.relative(process.cwd(), file) || file;
   const by = `TypeScript ${result.version}, ${result.config === undefined ? "sluice's default options" : path.relative(process.cwd(), result.config) || result.config}`;
@@ -39,7 +46,7 @@ export function checkPipelineTypes(file: string, options: { readonly quiet?: boo
     if (options.quiet !== true) process.stderr.write(`sluice: ${shown}: no type errors (${by}${unchecked})\n`);
     return 0;
   }
-  process.stdout.write(result.errors.map(formatTypeError).join(''));
+  (options.errors ?? process.stdout).write(result.errors.map(formatTypeError).join(''));
   const count = result.errors.length === 1 ? '1 type error' : `${result.errors.length} type errors`;
   process.stderr.write(`sluice: ${shown}: ${count} (${by})${hintFor(result.errors)}\n`);
   return 1;

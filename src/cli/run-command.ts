@@ -81,7 +81,8 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .action(async (targets: string[], flags: RunFlags) => {
       if (flags.check === true) {
         const { checkPipelineTypes } = await import('./check-command.ts');
-        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), { quiet: flags.quiet === true || flags.json === true });
+        const output = { quiet: flags.quiet === true || flags.json === true, errors: flags.json === true ? process.stderr : process.stdout };
+        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), output);
         if (checked !== 0) return setExitCode(checked);
       }
       setExitCode(await runPipelineCommand(targets, flags));

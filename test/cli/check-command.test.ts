@@ -89,6 +89,11 @@ describe('sluice check', { timeout: 600_000 }, () => {
     assert.equal(checked.code, 1, checked.stderr);
     assert.match(checked.stdout, /^pipeline\.ts:10:\d+ - error TS2339: Property 'sample' does not exist/m);
     assert.equal(fs.existsSync(path.join(dir, 'out')), false);
+    // Under --json, stdout carries only events: the errors go to stderr.
+    const json = await runSluice(['run', '--check', '--json'], { cwd: dir });
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal(json.stdout, '');
+    assert.match(json.stderr, /^pipeline\.ts:10:\d+ - error TS2339: /m);
     // Fixed, run --check runs it.
     fs.writeFileSync(path.join(dir, 'pipeline.ts'), copyPipeline('name'));
     const fixed = await runSluice(['run', '--check'], { cwd: dir });
