@@ -239,7 +239,8 @@ describe('the packed package, installed into a project of its own', { timeout: 9
       fs.symlinkSync(node24, path.join(bin, 'node'));
       fs.symlinkSync(fs.realpathSync(spawnSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).stdout.trim()), path.join(bin, 'sh'));
       fs.writeFileSync(path.join(project24, 'package.json'), JSON.stringify({ name: 'first-hour-24', private: true, type: 'module' }));
-      const bare = { PATH: bin, CC: 'false', CXX: 'false', npm_config_build_from_source: 'true' };
+      // No python either (node-gyp would go on to fetch Node's headers from nodejs.org).
+      const bare = { PATH: bin, CC: 'false', CXX: 'false', npm_config_build_from_source: 'true', PYTHON: undefined, npm_config_python: undefined };
       const installed = run(node24, [findNpmCli(), 'install', '--prefer-offline', '--no-package-lock', tarball], project24, bare);
       ok(installed, 'npm install of the tarball on Node 24 without a compiler');
       assert.ok(fs.existsSync(path.join(project24, 'node_modules/sluice/dist/cli/main.js')));
