@@ -10,7 +10,7 @@ import { resolveParams } from '../plan/resolve-params.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
-import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
+import { addExecutorOptions, defaultJobs, executorArgs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
@@ -43,6 +43,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   retries?: string;
   timeout?: string;
   report?: string;
+  check?: boolean;
 }
 
 
@@ -76,7 +77,14 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+    .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags) => {
+      if (flags.check === true) {
+        const { checkPipelineTypes } = await import('./check-command.ts');
+        const output = { quiet: flags.quiet === true || flags.json === true, errors: flags.json === true ? process.stderr : process.stdout };
+        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), output);
+        if (checked !== 0) return setExitCode(checked);
+      }
       setExitCode(await runPipelineCommand(targets, flags));
     });
 }
@@ -198,10 +206,12 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   });
 }
 
-// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+// What picks the pipeline, its tasks, their time limit and where they run, for the command that
+// re-runs one.
 function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
+    ...executorArgs(flags),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),

@@ -3,6 +3,7 @@ import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import { readFunctionCommand } from './read-function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
+import { nameAttempt } from './name-attempt.ts';
 
 const LANE_HEIGHT = 16;
 const BAR_HEIGHT = 12;
@@ -116,10 +117,10 @@ function barClass(attempt: ReportAttempt): string {
   }
 }
 
-/** The tooltip: step, task, command, duration and how it ended. */
+/** The tooltip: the task's name (step and wildcards), command, duration and how it ended. */
 export function describeBar(attempt: ReportAttempt, lane: number): string {
   const lines = [
-    `${attempt.step} · task ${attempt.taskId}${attempt.attempt > 1 || !attempt.final ? ` · attempt ${attempt.attempt}` : ''} · lane ${lane + 1}`,
+    `${nameAttempt(attempt)}${attempt.attempt > 1 || !attempt.final ? ` · attempt ${attempt.attempt}` : ''} · lane ${lane + 1}`,
     attempt.command ?? '(command not recorded)',
     `${formatDuration(attempt.endedAt - attempt.startedAt)} · ${describeEnd(attempt)}${attempt.final ? '' : ' · retried'}`,
   ];
