@@ -90,7 +90,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const byTask = new Map<number, WatchedAttempt>();
 
   async function sendBatch(batch: Batch<WatchedAttempt>): Promise<void> {
-    const attempts = batch.items.filter((attempt) => !attempt.settled);
+    const attempts = batch.items.filter((attempt) => attempt.state === 'waiting');
     if (attempts.length === 0) return;
     const first = attempts[0] as WatchedAttempt;
     const shape = shapeOf(first.task);
@@ -101,7 +101,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     const packs: WatchedAttempt[][] = [];
     for (let at = 0; at < attempts.length; at += perJob) packs.push(attempts.slice(at, at + perJob));
     const array = packs.length > 1;
-    for (const attempt of attempts) attempt.phase = 'submitting';
+    for (const attempt of attempts) watcher.submitting(attempt);
     try {
       for (const attempt of attempts) writeTaskFile(attempt);
       writeFileAtomically(list, JSON.stringify(packs.map((pack) => pack.map((attempt) => path.basename(attempt.taskFile)))));
