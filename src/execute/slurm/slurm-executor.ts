@@ -12,12 +12,13 @@ import { openJobLedger } from './job-ledger.ts';
 import { createJobWatcher, type WatchedAttempt } from './watch-jobs.ts';
 import { createSlurmClient, type SlurmClient } from './slurm-client.ts';
 import { mergeSlurmOptions, SLURM_DEFAULTS } from './slurm-options.ts';
-import { jobOutputPath, markerPathOf, taskFileName, writeFileAtomically, type TaskFile } from './task-files.ts';
+import { jobOutputPath, markerPathOf, taskFileName, type TaskFile } from './task-files.ts';
 import { pruneSlurmRuns } from './prune-slurm-runs.ts';
 import { runSlurmDir, slurmDirOf } from './slurm-paths.ts';
 import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import { PlanError } from '../../errors.ts';
 import { readLogLimits } from '../../state/logs/log-limits.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
