@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PlanError } from '../errors.ts';
-import { bundlePipeline } from './bundle-pipeline.ts';
+import { bundlePipeline, type SaveBundleFile } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { locateError, locateImport } from './locate-error.ts';
 
@@ -25,9 +25,12 @@ export function findPipelineFile(cwd: string, file?: string): string {
   throw new PlanError(`No pipeline file in ${cwd}: expected one of ${PIPELINE_NAMES.join(', ')}, or -f FILE`);
 }
 
-/** Imports a pipeline file and checks that its default export is a pipeline. Runs no task. */
-export async function loadPipeline(file: string): Promise<PipelineDefinition> {
-  const bundle = await bundlePipeline(file);
+/**
+ * Imports a pipeline file and checks that its default export is a pipeline. Runs no task; the
+ * bundle it imports is saved through `save` when it had to be built.
+ */
+export async function loadPipeline(file: string, save: SaveBundleFile): Promise<PipelineDefinition> {
+  const bundle = await bundlePipeline(file, save);
   let module: { default?: unknown };
   try {
     module = await importWithin(pathToFileURL(bundle).href, file);
