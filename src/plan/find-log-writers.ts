@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import { nameTask } from './name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 
 /** Every task's log path and its task; each must be no output, no other log, not the pipeline file (null: no logs). */

@@ -9,7 +9,7 @@ import { createListingLog, listPatternFiles, type ListingLog } from './list-patt
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
 import { AmbiguousPatternError, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
-import { nameTask } from './name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { ParamValue, Task } from '../kernel/task.ts';
 
 export interface PipelinePlan {

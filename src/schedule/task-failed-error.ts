@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { SluiceError } from '../errors.ts';
 import type { AttemptOutcome, LogTail } from '../execute/executor.ts';
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 import { describeSignal } from '../process/describe-signal.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASH_STRICT_OPTIONS } from '../plan/render-action.ts';
+import { BASH_STRICT_OPTIONS } from '../kernel/render-action.ts';
 import type { Task } from '../kernel/task.ts';
 import { readDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
 import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/freshness/check-up-to-date.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { renderArgv } from '../../plan/render-action.ts';
+import { renderArgv } from '../../kernel/render-action.ts';
 import { describeSignal } from '../../process/describe-signal.ts';
 import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
 import { readTailLines } from '../../kernel/read-tail.ts';

@@ -2,7 +2,7 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv } from '../../plan/render-action.ts';
+import { renderArgv } from '../../kernel/render-action.ts';
 import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { createLocalExecutor } from '../local-executor.ts';

@@ -1,5 +1,5 @@
-import type { Action, Arg, ArgPart, ShellScriptAction, Task } from '../kernel/task.ts';
-import { quoteArg } from '../kernel/quote-argv.ts';
+import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
+import { quoteArg } from './quote-argv.ts';
 
 /** Joins parts with the given output paths substituted. */
 export function renderParts(parts: readonly ArgPart[], outputs: readonly string[], quote = false): string {
