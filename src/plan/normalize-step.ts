@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { checkPipelineSpec, checkStep, describeValue } from './check-definition.ts';
+import { parseMemory } from '../kernel/parse-memory.ts';
+import { EXPECTED } from './pipeline-schema.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { makeSteps } from './make-steps.ts';
 import { parseDurationText } from './parse-duration.ts';
@@ -120,7 +122,7 @@ export function normalizeStep(
     wildcards,
     action,
     cpus: spec.cpus ?? 1,
-    memory: spec.memory,
+    memory: checkMemory(spec.memory, name, file),
     timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : parseDurationText(spec.timeout, where('timeout')),
     retries: spec.retries ?? defaults.retries ?? 0,
     temporary: spec.temp === true,
@@ -178,6 +180,13 @@ function checkParamsInTemplates(action: StepAction, params: Readonly<Record<stri
       );
     }
   }
+}
+
+// Read here for every executor, in the grammar the Slurm backend submits: a size Slurm could not
+// take is a plan error before anything runs, not a failed submission later.
+function checkMemory(memory: string | undefined, step: string, file: string): string | undefined {
+  if (memory === undefined || parseMemory(memory) !== undefined) return memory;
+  throw new PlanError(`Expected \`memory\` of step \`${step}\` in ${file} to be ${EXPECTED.memory}, got ${describeValue(memory)}`, { file, step, field: 'memory' });
 }
 
 function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: string): number | undefined {
