@@ -38,6 +38,19 @@ export class PlanError extends SluiceError {
 }
 
 /**
+ * Adds what the caller knows of where a plan error lies (its file, step, field) to one thrown by
+ * code that knew less, keeping what that code knew. Any other error is returned as it came.
+ */
+export function placePlanError(error: unknown, place: PlanErrorPlace): unknown {
+  if (!(error instanceof PlanError)) return error;
+  const known = error as { file?: string; step?: string; field?: string };
+  if (known.file === undefined && place.file !== undefined) known.file = place.file;
+  if (known.step === undefined && place.step !== undefined) known.step = place.step;
+  if (known.field === undefined && place.field !== undefined) known.field = place.field;
+  return error;
+}
+
+/**
  * A backend could not do what it was asked (a launcher died, sbatch failed). When it ends a
  * command, the machine or the cluster is at fault: exit 3, as an environment fault.
  */

@@ -73,13 +73,13 @@ export async function bundlePipeline(file: string, save: SaveBundleFile): Promis
     const first = error.errors?.[0];
     // esbuild's column counts from 0; an editor's (and a stack frame's) from 1.
     const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line}:${first.location.column + 1})`;
-    throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { cause: error });
+    throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { file, cause: error });
   });
   // `{ align: step(...), align: step(...) }` keeps the last step only: refused, with its place.
   const duplicate = result.warnings.find((warning) => warning.id === 'duplicate-object-key');
   if (duplicate !== undefined) {
     const at = duplicate.location === null ? '' : ` at ${path.relative(path.dirname(file), path.resolve(duplicate.location.file)) || duplicate.location.file}:${duplicate.location.line}:${duplicate.location.column + 1}`;
-    throw new PlanError(`${duplicate.text}${at} in ${file}: only the last one would count (two steps of one name?)`);
+    throw new PlanError(`${duplicate.text}${at} in ${file}: only the last one would count (two steps of one name?)`, { file });
   }
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;

@@ -23,6 +23,7 @@ export function linkTasks(tasks: readonly Task[], file: string, onDisk: Readonly
       if (other !== undefined) {
         throw new PlanError(
           `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
+          { file, step: task.step, field: 'out' },
         );
       }
       makers.set(output, task);
@@ -41,6 +42,7 @@ export function linkTasks(tasks: readonly Task[], file: string, onDisk: Readonly
         throw new PlanError(
           `Log \`${input}\` of task \`${nameTask(writer)}\` is an input of task \`${nameTask(task)}\`: ` +
             `every attempt rewrites a log and no run waits for it; declare it in \`out\` if another step reads it (${file})`,
+          { file, step: task.step, field: 'in' },
         );
       }
       const maker = makers.get(input);
@@ -49,19 +51,20 @@ export function linkTasks(tasks: readonly Task[], file: string, onDisk: Readonly
         if (found === 'missing') {
           throw new PlanError(
             `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
+            { file, step: task.step, field: 'in' },
           );
         }
-        if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of task \`${nameTask(task)}\``, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`);
-        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of task \`${nameTask(task)}\``, found.special)} (${file})`);
+        if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of task \`${nameTask(task)}\``, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`, { file, step: task.step, field: 'in' });
+        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of task \`${nameTask(task)}\``, found.special)} (${file})`, { file, step: task.step, field: 'in' });
       } else if (maker.id === task.id) {
-        throw new PlanError(`Task \`${nameTask(task)}\` would overwrite its own input \`${input}\` (${file})`);
+        throw new PlanError(`Task \`${nameTask(task)}\` would overwrite its own input \`${input}\` (${file})`, { file, step: task.step });
       } else (needs ??= new Set()).add(maker.id);
     }
     dependencies.set(task.id, needs === undefined ? NO_NEEDS : [...needs]);
   }
   const cycle = findCycle(tasks, dependencies);
   if (cycle !== undefined) {
-    throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`);
+    throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`, { file });
   }
   return dependencies;
 }
@@ -78,6 +81,7 @@ function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
       throw new PlanError(
         `Output \`${output}\` of task \`${nameTask(task)}\` lies inside \`${outer.output}\`, an output of task \`${nameTask(outer.task)}\` ` +
           `(${file}): one path cannot be both a file and a folder`,
+        { file, step: task.step, field: 'out' },
       );
     }
   }

@@ -44,11 +44,11 @@ export async function loadPipeline(file: string, save: SaveBundleFile): Promise<
       reason = `${reason.replaceAll(bundle, file).replaceAll(pathToFileURL(bundle).href, file)} (is it installed? \`npm install ${packageOf(missing[1] as string)}\`)`;
       at ??= locateImport(missing[1] as string, file, bundle);
     }
-    throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
+    throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { file, cause: error });
   }
   const definition = unwrapCommonJs(module.default) as Partial<PipelineDefinition> | undefined;
   if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
-    throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
+    throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`, { file });
   }
   return definition as PipelineDefinition;
 }
@@ -65,6 +65,7 @@ async function importWithin(url: string, file: string): Promise<{ default?: unkn
           new PlanError(
             `Could not load pipeline ${file}: it was still loading after ${limit / 1000} s (a top-level await that never settles?). ` +
               'SLUICE_LOAD_TIMEOUT=<seconds> allows longer',
+            { file },
           ),
         ),
       limit,

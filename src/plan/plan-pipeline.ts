@@ -50,7 +50,8 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
     for (const output of step.outputs) {
       const own = step.inputs.find((input) => input.pattern.source === output.pattern.source);
       if (own !== undefined) {
-        throw new PlanError(`Output \`${output.pattern.source}\` of step \`${step.name}\` of ${file} is also its input: it would overwrite what it reads`);
+        const field = `out${step.outputShape === 'single' ? '' : step.outputShape === 'list' ? `[${output.name}]` : `.${output.name}`}`;
+        throw new PlanError(`Output \`${output.pattern.source}\` of step \`${step.name}\` of ${file} is also its input: it would overwrite what it reads`, { file, step: step.name, field });
       }
     }
   }
@@ -62,7 +63,7 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
     // Matching knows the pattern, not whose it is.
     if (!(error instanceof AmbiguousPatternError)) throw error;
     const owner = steps.find((step) => [...step.inputs, ...step.outputs].some((item) => item.pattern.source === error.pattern));
-    throw new PlanError(`${error.message} (${owner === undefined ? '' : `step \`${owner.name}\` of `}${file})`, { cause: error });
+    throw new PlanError(`${error.message} (${owner === undefined ? '' : `step \`${owner.name}\` of `}${file})`, { file, step: owner?.name, cause: error });
   }
   const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);

@@ -64,7 +64,7 @@ export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, fi
       return { planned: result, onDisk: seenOnDisk };
     }
   }
-  throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`);
+  throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`, { file });
 }
 
 // A loop, not flatMap: 10,000 tasks per round, each with its own small array.

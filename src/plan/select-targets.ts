@@ -31,7 +31,7 @@ export function selectTargets(
     } else {
       const task = byOutput.get(path.resolve(cwd, target));
       if (task === undefined) {
-        throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one`);
+        throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one`, { file });
       }
       wanted.push(task);
     }
