@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { formatSeconds, type TaskFailedError } from '../schedule/task-failed-error.ts';
+import type { TaskFailedError } from '../schedule/task-failed-error.ts';
+import { formatSeconds } from '../kernel/format-seconds.ts';
+import { listAttemptEnd } from '../kernel/describe-attempt-end.ts';
 import { PLAIN, type Colours } from './choose-colours.ts';
 
 export interface FailureOptions {
@@ -54,12 +56,5 @@ function describeFunction(error: TaskFailedError): string {
 
 // A function's end is its reason (it threw, it timed out): no exit code of a process it never was.
 function describeStatus(error: TaskFailedError): string | undefined {
-  const parts: string[] = [];
-  if (error.exitCode !== null && !error.isFunction) parts.push(`exit code ${error.exitCode}`);
-  if (error.signalDescription !== undefined) parts.push(`signal ${error.signalDescription}`);
-  if (error.isFunction && parts.length === 0 && !error.timedOut && !error.cancelled) return undefined;
-  if (parts.length === 0 && !error.isFunction) parts.push('did not run to an exit status');
-  parts.push(error.timedOut ? 'timed out' : 'not timed out');
-  if (error.cancelled) parts.push('cancelled');
-  return parts.join(', ');
+  return listAttemptEnd(error);
 }
