@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { formatSeconds } from '../kernel/format-seconds.ts';
 import { listAttemptEnd } from '../kernel/describe-attempt-end.ts';
+import { readFunctionCommand } from '../kernel/function-command.ts';
 import { PLAIN, type Colours } from './choose-colours.ts';
 
 export interface FailureOptions {
@@ -48,10 +49,10 @@ export function formatFailure(error: TaskFailedError, options: FailureOptions = 
 
 // `(function step up in /abs/pipeline.ts)` is what the executor records as its argv.
 function describeFunction(error: TaskFailedError): string {
-  const match = /^\(function step (.*) in (.*)\)$/s.exec(error.command[0] ?? '');
-  if (match === null) return error.step;
-  const module = path.relative(error.cwd, match[2] as string) || (match[2] as string);
-  return `${match[1]}() in ${module.startsWith('..') ? match[2] : module}`;
+  const found = readFunctionCommand(error.command[0] ?? null);
+  if (found === undefined) return error.step;
+  const module = path.relative(error.cwd, found.module) || found.module;
+  return `${found.step}() in ${module.startsWith('..') ? found.module : module}`;
 }
 
 // A function's end is its reason (it threw, it timed out): no exit code of a process it never was.

@@ -3,7 +3,7 @@ import { listAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
-import { readFunctionCommand } from './read-function-command.ts';
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import { failureAnchor } from './render-timeline.ts';
 
 /** More failures than this are counted, not shown: the first ones usually tell the story. */

@@ -2,7 +2,7 @@ import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { assignLanes } from './assign-lanes.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
-import { readFunctionCommand } from './read-function-command.ts';
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
 
 const LANE_HEIGHT = 16;
