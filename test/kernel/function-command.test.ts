@@ -6,7 +6,8 @@ import { renderArgv } from '../../src/kernel/render-action.ts';
 
 describe("a function step's command", () => {
   it('is read back as rendered, and as recorded quoted, whatever the step and module hold', () => {
-    for (const [step, module] of [['up', '/work/pipeline.ts'], ["it's", "/tmp/o'brien dir/pipeline.ts"], ['a in b', '/x) in (y/pipeline.ts']]) {
+    const cases: ReadonlyArray<readonly [string, string]> = [['up', '/work/pipeline.ts'], ["it's", "/tmp/o'brien dir/pipeline.ts"], ['a in b', '/x) in (y/pipeline.ts']];
+    for (const [step, module] of cases) {
       const argv = renderArgv({ kind: 'function', module, step, source: '() => {}' }, []);
       assert.deepEqual(argv, [renderFunctionCommand(step, module)]);
       const raw = readFunctionCommand(argv[0] as string);
