@@ -5,6 +5,7 @@ import { PlanError } from '../errors.ts';
 import { readBundleName, readModulesHash } from '../plan/bundle-pipeline.ts';
 import { digestPlanInputs } from '../plan/digest-plan-inputs.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
+import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
@@ -97,7 +98,7 @@ interface LoadedPipeline {
 }
 
 async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file = findPipelineFile(process.cwd(), flags.file)): Promise<LoadedPipeline> {
-  const definition = await loadPipeline(file);
+  const definition = await loadPipeline(file, saveBundleFile);
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);

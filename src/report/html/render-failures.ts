@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { describeSignal } from '../../process/describe-signal.ts';
+import { listAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
-import { readFunctionCommand } from './read-function-command.ts';
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import { failureAnchor } from './render-timeline.ts';
 import { nameAttempt } from './name-attempt.ts';
 
@@ -58,13 +58,9 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
 }
 
 function describeStatus(attempt: ReportFailure['attempt']): string {
-  const parts: string[] = [];
-  if (attempt.error !== null) parts.push(attempt.error);
-  if (attempt.exitCode !== null && readFunctionCommand(attempt.command) === undefined) parts.push(`exit code ${attempt.exitCode}`);
-  if (attempt.signal !== null) parts.push(`signal ${describeSignal(attempt.signal)}`);
-  if (attempt.exitCode === null && attempt.signal === null && attempt.error === null) parts.push('did not run to an exit status');
-  parts.push(attempt.state === 'timed out' ? 'timed out' : 'not timed out');
-  return parts.join(', ');
+  const isFunction = readFunctionCommand(attempt.command) !== undefined;
+  const status = listAttemptEnd({ exitCode: attempt.exitCode, signal: attempt.signal, timedOut: attempt.state === 'timed out', isFunction });
+  return [attempt.error, status].filter((part) => part !== null && part !== undefined).join(', ') || 'failed';
 }
 
 function renderTail(tail: readonly string[] | null): string {
