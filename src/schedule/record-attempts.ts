@@ -5,7 +5,7 @@ import { quoteArgv } from '../kernel/quote-argv.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { recordRunSteps, type RunStepCounts } from '../state/journal/record-run-steps.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { RunListener } from './run-events.ts';
 
 const FLUSH_EVERY = 256;
