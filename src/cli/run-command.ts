@@ -17,7 +17,7 @@ import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/
 import type { ParamValue } from '../kernel/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
-import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
@@ -179,7 +179,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
         : undefined,
   };
   if (flags.dryRun === true) {
-    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../schedule/run-plan.ts'), import('../report/format-plan.ts')]);
+    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../session/survey-plan.ts'), import('../report/format-plan.ts')]);
     const survey = await surveyPlan(planned);
     process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
     return 0;
