@@ -6,14 +6,14 @@ import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import type { Attempt, AttemptOutcome, Executor } from '../executor.ts';
 import type { Adoptable } from './adopt-jobs.ts';
 import { createBatcher } from './batch-tasks.ts';
-import { openSlurmRun } from './open-slurm-run.ts';
+import { openSlurmRun, type SlurmRun } from './open-slurm-run.ts';
 import { createBatchSender } from './send-batch.ts';
 import type { SlurmClient } from './slurm-client.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
 import { SLURM_TRAITS } from './slurm-traits.ts';
 import { batchKeyOf, shapeOf, type TaskShape } from './task-shape.ts';
 import { jobOutputPath, markerPathOf, taskFileName } from './task-files.ts';
-import { createJobWatcher, type WatchedAttempt } from './watch-jobs.ts';
+import { createJobWatcher, type JobWatcher, type WatchedAttempt } from './watch-jobs.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
@@ -50,19 +50,7 @@ export interface SlurmExecutorOptions {
  */
 export async function createSlurmExecutor(options: SlurmExecutorOptions): Promise<Executor> {
   const run = await openSlurmRun(options);
-  const watcher = createJobWatcher({
-    client: run.client,
-    commit: options.commit,
-    onEnded: (jobs) => run.ledger.ended(jobs),
-    pollMinMs: options.pollMinMs ?? SLURM_DEFAULTS.pollMinMs,
-    pollMaxMs: options.pollMaxMs ?? SLURM_DEFAULTS.pollMaxMs,
-    limits: {
-      markerGraceMs: options.markerGraceMs ?? SLURM_DEFAULTS.markerGraceMs,
-      lostGraceMs: options.lostGraceMs ?? SLURM_DEFAULTS.lostGraceMs,
-      cancelGraceMs: options.cancelGraceMs ?? SLURM_DEFAULTS.cancelGraceMs,
-    },
-    stderrTailLines: options.stderrTailLines ?? 10,
-  });
+  const watcher = watchRun(run, options);
   const sendBatch = createBatchSender(run, options, watcher);
   const batcher = createBatcher<WatchedAttempt>({
     windowMs: options.batchWindowMs ?? SLURM_DEFAULTS.batchWindowMs,
@@ -121,4 +109,21 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       await watcher.close();
     },
   };
+}
+
+// Polls the run's jobs, its options' limits over the defaults; ended jobs leave the ledger.
+function watchRun(run: SlurmRun, options: SlurmExecutorOptions): JobWatcher {
+  return createJobWatcher({
+    client: run.client,
+    commit: options.commit,
+    onEnded: (jobs) => run.ledger.ended(jobs),
+    pollMinMs: options.pollMinMs ?? SLURM_DEFAULTS.pollMinMs,
+    pollMaxMs: options.pollMaxMs ?? SLURM_DEFAULTS.pollMaxMs,
+    limits: {
+      markerGraceMs: options.markerGraceMs ?? SLURM_DEFAULTS.markerGraceMs,
+      lostGraceMs: options.lostGraceMs ?? SLURM_DEFAULTS.lostGraceMs,
+      cancelGraceMs: options.cancelGraceMs ?? SLURM_DEFAULTS.cancelGraceMs,
+    },
+    stderrTailLines: options.stderrTailLines ?? 10,
+  });
 }
