@@ -77,6 +77,17 @@ export function createWarmUp(traits: ExecutorTraits, settings: WarmUpSettings): 
   };
 }
 
+/**
+ * Function threads started before the plan exists (a first run: every task will run), loading
+ * the pipeline while it is planned; handed to the run as `functionRunner`.
+ */
+export async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {
+  const { createFunctionRunner } = await import('./worker/create-function-runner.ts');
+  const runner = createFunctionRunner({ threads, preload: [pipelineFile] });
+  runner.warm();
+  return runner;
+}
+
 // The pipeline files whose steps the tasks call: each worker thread loads them as it starts.
 function listFunctionModules(tasks: readonly Task[]): string[] {
   const modules = new Set<string>();
