@@ -22,7 +22,7 @@ import { surveyRun } from './survey-run.ts';
  * opens the session, chooses the backend, hands the tasks to the scheduler and closes it all.
  */
 export async function runSession(request: RunRequest): Promise<RunResult> {
-  const session = await openSession(request);
+  const session = await openSessionFor(request);
   const chosen = chooseBackend(request, session);
   const held: { executor?: Executor | undefined } = {};
   const { store, root } = session;
@@ -80,6 +80,17 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;
   } finally {
     await closeSession(session, { executor: held.executor, chosen });
+  }
+}
+
+// Function threads the caller started early are closed, too, when the session cannot be opened
+// (another run holds the lock, a killed run's processes survive).
+async function openSessionFor(request: RunRequest): Promise<Session> {
+  try {
+    return await openSession(request);
+  } catch (error) {
+    await (await request.functionRunner?.catch(() => undefined))?.close();
+    throw error;
   }
 }
 

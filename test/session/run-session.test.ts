@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { TEMP_PREFIX } from '../../src/execute/atomic-outputs.ts';
 import type { Executor } from '../../src/execute/executor.ts';
+import { createFunctionRunner } from '../../src/execute/worker/create-function-runner.ts';
 import type { Task } from '../../src/kernel/task.ts';
 import { planMap } from '../../src/plan/plan-map.ts';
 import { closeSession } from '../../src/session/close-session.ts';
@@ -39,6 +40,22 @@ describe('runSession', () => {
     assert.equal(second.counts['up to date'], 2);
     assert.equal(second.survey.upToDate.size, 2);
     await assertFree(root);
+  });
+
+  it('closes the function threads its caller started early when the folder is locked by another run', async () => {
+    const root = makeTempDir('sluice-session-');
+    const tasks = catTasks(root, ['a.txt']);
+    const holder = await openSession({ root, command: 'sluice holder', jobs: 1, tasks: [] });
+    const runner = createFunctionRunner({ threads: 1 });
+    try {
+      await assert.rejects(runSession({ ...request, root, tasks, functionRunner: Promise.resolve(runner) }), RunLockedError);
+      // A closed runner starts nothing more.
+      const after = await runner.run(tasks[0] as Task, []);
+      assert.equal(after.ok === false && after.cancelled === true, true, 'the runner was closed');
+    } finally {
+      await runner.close();
+      await closeSession(holder);
+    }
   });
 
   it('closes the run when a task fails', async () => {
