@@ -18,12 +18,11 @@ import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/
 import type { ParamValue } from '../kernel/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
-import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
-import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 
 export interface PipelineFlags {
   /** `-C DIR`: handled before the action runs (main.ts), as make -C. */
@@ -167,7 +166,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   // On a first run the function steps' worker threads start now, and load the pipeline while it
   // is planned and surveyed (~0.1 s on two cores).
   const early = firstRun && slurm === undefined && loaded.steps.some((step) => step.action.kind === 'function');
-  const functionRunner = early ? startFunctionThreads(jobs, loaded.file) : undefined;
+  const functionRunner = early ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(jobs, loaded.file)) : undefined;
   let plan: PipelinePlan;
   try {
     plan = await planLoaded(loaded, targets);
@@ -188,7 +187,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
         : undefined,
   };
   if (flags.dryRun === true) {
-    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../schedule/run-plan.ts'), import('../report/format-plan.ts')]);
+    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../session/survey-plan.ts'), import('../report/format-plan.ts')]);
     const survey = await surveyPlan(planned);
     process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
     return 0;
@@ -217,13 +216,6 @@ function rerunArgs(flags: RunFlags): string[] {
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
   ];
-}
-
-async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {
-  const { createFunctionRunner } = await import('../execute/worker/create-function-runner.ts');
-  const runner = createFunctionRunner({ threads, preload: [pipelineFile] });
-  runner.warm();
-  return runner;
 }
 
 // A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run
