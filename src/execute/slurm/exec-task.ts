@@ -72,8 +72,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     stdoutLog: outcome.stdoutLog,
     stderrTail: outcome.stderrTail,
     logTails: outcome.logTails,
-    cpuMs: outcome.cpuMs,
-    maxRssKb: outcome.maxRssKb,
+    usage: outcome.usage,
     signalledBySlurm: signalled || undefined,
     host: os.hostname(),
   };

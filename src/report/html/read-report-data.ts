@@ -41,6 +41,10 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
     endedAt: Math.max(record.startedAt, record.finishedAt ?? endedAt),
     cpuMs: record.cpuMs,
     maxRssKb: record.maxRssKb,
+    cpuUserUs: record.cpuUserUs,
+    cpuSystemUs: record.cpuSystemUs,
+    maxHeapKb: record.maxHeapKb,
+    wildcards: record.wildcards,
     logPath: record.logPath,
   }));
   const failed = attempts.filter((attempt) => attempt.final && (attempt.state === 'failed' || attempt.state === 'timed out'));

@@ -22,8 +22,16 @@ export interface AttemptRecord {
   readonly command: string | null;
   /** Why the attempt failed when the exit status does not say (e.g. an output was not made). */
   readonly error: string | null;
+  /** User + system, in ms; null when not measured. */
   readonly cpuMs: number | null;
   readonly maxRssKb: number | null;
+  /** null when not measured, or in runs recorded before they were kept apart. */
+  readonly cpuUserUs: number | null;
+  readonly cpuSystemUs: number | null;
+  /** A function task's peak V8 heap in use, in KiB. */
+  readonly maxHeapKb: number | null;
+  /** The task's wildcard values; null when it has none (or in runs recorded before they were kept). */
+  readonly wildcards: Readonly<Record<string, string>> | null;
 }
 
 interface RunRow {
@@ -52,6 +60,10 @@ interface AttemptRow {
   error: string | null;
   cpu_ms: number | null;
   max_rss_kb: number | null;
+  cpu_user_us: number | null;
+  cpu_system_us: number | null;
+  max_heap_kb: number | null;
+  wildcards: string | null;
 }
 
 /** Most recent first. */
@@ -109,5 +121,20 @@ export function readAttempts(store: StateStore, runId: string): AttemptRecord[] 
     error: row.error,
     cpuMs: row.cpu_ms,
     maxRssKb: row.max_rss_kb,
+    cpuUserUs: row.cpu_user_us,
+    cpuSystemUs: row.cpu_system_us,
+    maxHeapKb: row.max_heap_kb,
+    wildcards: parseWildcards(row.wildcards),
   }));
+}
+
+function parseWildcards(text: string | null): Readonly<Record<string, string>> | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  } catch {
+    return null;
+  }
 }

@@ -134,6 +134,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE running_processes_5 RENAME TO running_processes;
     `,
   },
+  {
+    // Per-task records (`sluice report --tasks`): CPU time split into user and system, the peak
+    // heap of a function task's worker thread, and the task's wildcards. cpu_ms (their sum) and
+    // max_rss_kb are still written, for the step statistics.
+    version: 6,
+    sql: `
+      ALTER TABLE task_attempts ADD COLUMN cpu_user_us INTEGER;
+      ALTER TABLE task_attempts ADD COLUMN cpu_system_us INTEGER;
+      ALTER TABLE task_attempts ADD COLUMN max_heap_kb INTEGER;  -- function tasks: V8 heap in use
+      ALTER TABLE task_attempts ADD COLUMN wildcards TEXT;       -- JSON {"name": "value"}; NULL: none
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

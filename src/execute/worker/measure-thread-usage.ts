@@ -1,0 +1,89 @@
+// Function tasks share sluice's process, so the operating system's per-process accounting says
+// nothing about one of them: what the worker thread used while the function ran is measured
+// on the thread itself.
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import type { TaskUsage } from '../../kernel/task-usage.ts';
+
+export interface UsageMeter {
+  /** What the thread used since the meter started. Call once. */
+  stop(): TaskUsage | undefined;
+}
+
+interface CpuSample {
+  /** Microseconds, or (from /proc) the thread's run time in ns and its user/system ticks. */
+  readonly user: number;
+  readonly system: number;
+  readonly runtimeNs?: number;
+}
+
+// Node 23.9 and later (and 22.x backports) answer getrusage(RUSAGE_THREAD) themselves.
+const threadCpuUsage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.bind(process);
+let procReadable = process.platform === 'linux';
+
+/**
+ * Starts measuring the calling thread: its CPU time (user and system) and the peak of its V8
+ * heap in use. CPU time that Node spends elsewhere for the thread (its libuv thread pool for
+ * asynchronous fs, zlib and crypto calls) or in child processes is not counted.
+ */
+export function startUsageMeter(): UsageMeter {
+  const before = readThreadCpu();
+  const heapBefore = heapInUse(v8.getHeapStatistics());
+  // V8 reports its heap before and after each collection: the heap in use only grows between
+  // collections, so its peak is the largest of the values before one, and the value at the end.
+  let profiler: v8.GCProfiler | undefined;
+  try {
+    profiler = typeof v8.GCProfiler === 'function' ? new v8.GCProfiler() : undefined;
+    profiler?.start();
+  } catch {
+    profiler = undefined;
+  }
+  return {
+    stop(): TaskUsage | undefined {
+      const after = readThreadCpu();
+      let peak = Math.max(heapBefore, heapInUse(v8.getHeapStatistics()));
+      try {
+        for (const { beforeGC } of profiler?.stop()?.statistics ?? []) {
+          peak = Math.max(peak, beforeGC.heapStatistics.usedHeapSize + (beforeGC.heapStatistics.externalMemory ?? 0));
+        }
+      } catch {
+        // No profile: the values at the start and the end stand.
+      }
+      const cpu = before === undefined || after === undefined ? undefined : subtractCpu(before, after);
+      if (cpu === undefined) return undefined;
+      return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, maxHeapKb: Math.round(peak / 1024) };
+    },
+  };
+}
+
+function heapInUse(stats: v8.HeapInfo): number {
+  return stats.used_heap_size + ((stats as { external_memory?: number }).external_memory ?? 0);
+}
+
+function readThreadCpu(): CpuSample | undefined {
+  if (threadCpuUsage !== undefined) return threadCpuUsage();
+  if (!procReadable) return undefined;
+  try {
+    // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
+    const runtimeNs = Number(fs.readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const sample = { user: Number(fields[11]), system: Number(fields[12]), runtimeNs };
+    if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
+    return sample;
+  } catch {
+    procReadable = false;
+    return undefined;
+  }
+}
+
+function subtractCpu(before: CpuSample, after: CpuSample): { user: number; system: number } {
+  const user = Math.max(0, after.user - before.user);
+  const system = Math.max(0, after.system - before.system);
+  if (before.runtimeNs === undefined || after.runtimeNs === undefined) return { user, system };
+  // From /proc: the precise run time split as the ticks split it, as the kernel's getrusage
+  // does (cputime_adjust); no tick at all counts as user time.
+  const totalUs = Math.max(0, Math.round((after.runtimeNs - before.runtimeNs) / 1000));
+  const systemUs = user + system === 0 ? 0 : Math.round((totalUs * system) / (user + system));
+  return { user: totalUs - systemUs, system: systemUs };
+}
