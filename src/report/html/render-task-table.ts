@@ -17,8 +17,8 @@ export function renderTaskTable(attempts: readonly ReportAttempt[], runStartedAt
   const rows = shown.map((task) => {
     const cells = [
       `<th scope="row">${escapeHtml(task.step)}</th>`,
-      `<td class="task">${escapeHtml(nameOf(task))}</td>`,
-      `<td class="state ${escapeHtml(task.state.replace(' ', '-'))}">${escapeHtml(task.state)}</td>`,
+      `<td class="task" data-col="task">${escapeHtml(nameOf(task))}</td>`,
+      `<td class="state ${escapeHtml(task.state.replace(' ', '-'))}" data-col="status">${escapeHtml(task.state)}</td>`,
       cell('attempt', String(task.attempt)),
       cell('start', `+${formatDuration(Math.max(0, task.startedAt - runStartedAt))}`),
       cell('wall', formatDuration(task.endedAt - task.startedAt)),
