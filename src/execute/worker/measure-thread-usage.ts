@@ -61,6 +61,10 @@ function heapInUse(stats: v8.HeapInfo): number {
 }
 
 function readThreadCpu(): CpuSample | undefined {
+  // Linux brings a running thread's CPU time up to date only at a scheduler tick or switch (1 to
+  // 10 ms), which a short function ends before: a whole-process getrusage brings the calling
+  // thread's up to date too (thread_group_cputime), and costs one system call.
+  process.cpuUsage();
   if (threadCpuUsage !== undefined) return threadCpuUsage();
   if (!procReadable) return undefined;
   try {
