@@ -12,8 +12,10 @@ export interface TaskUsage {
   /** Command tasks: peak resident memory of the largest single process of the tree, in KiB. */
   readonly maxRssKb?: number | undefined;
   /**
-   * Function tasks: peak of the worker thread's V8 heap in use (JavaScript objects plus the
-   * external memory of its ArrayBuffers and Buffers) while the function ran, in KiB.
+   * Function tasks: the V8 heap of the worker thread when the function ended (committed heap
+   * plus Buffers' external memory), in KiB. V8 keeps its heap grown after a peak until a full
+   * collection gives memory back, so this follows the peak; it includes what the thread held
+   * before (sluice's and the pipeline's code, what earlier tasks on it left).
    */
-  readonly maxHeapKb?: number | undefined;
+  readonly heapKb?: number | undefined;
 }

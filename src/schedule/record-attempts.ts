@@ -35,7 +35,7 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
     const insert = store.statement(
       `INSERT OR REPLACE INTO task_attempts
          (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
-          command, error, cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, max_heap_kb, wildcards)
+          command, error, cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb, wildcards)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     store.db.transaction(() => {
@@ -89,9 +89,9 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
   };
 }
 
-// cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, max_heap_kb.
+// cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb.
 function usageColumns(usage: TaskUsage | undefined): Array<number | null> {
   if (usage === undefined) return [null, null, null, null, null];
   const { cpuUserUs, cpuSystemUs } = usage;
-  return [Math.round((cpuUserUs + cpuSystemUs) / 1000), usage.maxRssKb ?? null, cpuUserUs, cpuSystemUs, usage.maxHeapKb ?? null];
+  return [Math.round((cpuUserUs + cpuSystemUs) / 1000), usage.maxRssKb ?? null, cpuUserUs, cpuSystemUs, usage.heapKb ?? null];
 }

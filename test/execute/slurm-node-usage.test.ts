@@ -36,6 +36,6 @@ it('a batch of a command and a function task reports what each used in its marke
   assert.ok((command?.usage?.maxRssKb ?? 0) > 50 * 1024, `command usage ${JSON.stringify(command?.usage)}`);
   assert.equal(fn?.status, 'succeeded', fn?.error);
   assert.ok((fn?.usage?.cpuUserUs ?? 0) + (fn?.usage?.cpuSystemUs ?? 0) > 0, `function usage ${JSON.stringify(fn?.usage)}`);
-  assert.ok((fn?.usage?.maxHeapKb ?? 0) >= WORK.heapMiB * 1024, `function usage ${JSON.stringify(fn?.usage)}`);
+  assert.ok((fn?.usage?.heapKb ?? 0) >= WORK.heapMiB * 1024, `function usage ${JSON.stringify(fn?.usage)}`);
   assert.equal(fs.readFileSync(path.join(dir, 'out/a.sum'), 'utf8').startsWith('A\n'), true);
 });

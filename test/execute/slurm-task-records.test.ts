@@ -24,7 +24,7 @@ describe('per-task records on Slurm', { skip: slurmSkipReason() }, () => {
     for (const sum of rows.filter((row) => row.step === 'sum')) {
       assert.equal(sum.status, 'succeeded');
       assert.ok(Number(sum.cpu_user_s) + Number(sum.cpu_sys_s) > 0, JSON.stringify(sum));
-      assert.ok(Number(sum.max_heap_kib) >= WORK.heapMiB * 1024, `max_heap_kib ${sum.max_heap_kib}`);
+      assert.ok(Number(sum.heap_kib) >= WORK.heapMiB * 1024, `heap_kib ${sum.heap_kib}`);
     }
     const broken = rows.find((row) => row.wildcards === 'name=broken');
     assert.deepEqual([broken?.status, broken?.attempt, broken?.exit], ['failed', '2', '3']);

@@ -287,19 +287,19 @@ export default pipeline({
     for (const burn of await cells('burn')) {
       assert.ok(seconds(burn['cpu-user']) > 0.1, JSON.stringify(burn));
       assert.ok(mib(burn['max-rss']) > 50, JSON.stringify(burn));
-      assert.equal(burn['max-heap'], '–');
+      assert.equal(burn['heap'], '–');
       assert.equal(burn['exit'], '0');
     }
     for (const sum of await cells('sum')) {
       assert.ok(seconds(sum['cpu-user']) + seconds(sum['cpu-system']) > 0, JSON.stringify(sum));
-      assert.ok(mib(sum['max-heap']) >= WORK.heapMiB, JSON.stringify(sum));
+      assert.ok(mib(sum['heap']) >= WORK.heapMiB, JSON.stringify(sum));
       assert.equal(sum['max-rss'], '–');
     }
     const broken = (await cells('check')).find((row) => row['task'] === 'name=broken');
     assert.deepEqual([broken?.['status'], broken?.['attempt'], broken?.['exit']], ['failed', '2', '3']);
     const tooltips = await page.locator('rect.bar title').allTextContents();
     assert.ok(tooltips.some((tip) => tip.startsWith('burn') && /CPU [\d.]+ m?s \(user [\d.]+ m?s, system [\d.]+ m?s\) · peak memory \d+ MiB/.test(tip)), tooltips.join('\n---\n'));
-    assert.ok(tooltips.some((tip) => tip.startsWith('sum') && /peak heap \d+ MiB/.test(tip)), tooltips.join('\n---\n'));
+    assert.ok(tooltips.some((tip) => tip.startsWith('sum') && /heap \d+ MiB/.test(tip)), tooltips.join('\n---\n'));
     await assertNothingHappened();
   });
 });

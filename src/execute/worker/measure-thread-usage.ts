@@ -21,42 +21,29 @@ interface CpuSample {
 const threadCpuUsage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.bind(process);
 
 /**
- * Starts measuring the calling thread: its CPU time (user and system) and the peak of its V8
- * heap in use. CPU time that Node spends elsewhere for the thread (its libuv thread pool for
- * asynchronous fs, zlib and crypto calls) or in child processes is not counted.
+ * Starts measuring the calling thread: its CPU time (user and system) while the function runs,
+ * and the V8 heap it holds when the function ends. CPU time that Node spends elsewhere for the
+ * thread (its libuv thread pool for asynchronous fs, zlib and crypto calls) or in child
+ * processes is not counted.
  */
 export function startUsageMeter(): UsageMeter {
   const before = readThreadCpu();
-  const heapBefore = heapInUse(v8.getHeapStatistics());
-  // V8 reports its heap before and after each collection: the heap in use only grows between
-  // collections, so its peak is the largest of the values before one, and the value at the end.
-  let profiler: v8.GCProfiler | undefined;
-  try {
-    profiler = typeof v8.GCProfiler === 'function' ? new v8.GCProfiler() : undefined;
-    profiler?.start();
-  } catch {
-    profiler = undefined;
-  }
   return {
     stop(): TaskUsage | undefined {
       const after = readThreadCpu();
-      let peak = Math.max(heapBefore, heapInUse(v8.getHeapStatistics()));
-      try {
-        for (const { beforeGC } of profiler?.stop()?.statistics ?? []) {
-          peak = Math.max(peak, beforeGC.heapStatistics.usedHeapSize + (beforeGC.heapStatistics.externalMemory ?? 0));
-        }
-      } catch {
-        // No profile: the values at the start and the end stand.
-      }
-      const cpu = before === undefined || after === undefined ? undefined : subtractCpu(before, after);
-      if (cpu === undefined) return undefined;
-      return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, maxHeapKb: Math.round(peak / 1024) };
+      if (before === undefined || after === undefined) return undefined;
+      const cpu = subtractCpu(before, after);
+      return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, heapKb: Math.round(heapHeld(v8.getHeapStatistics()) / 1024) };
     },
   };
 }
 
-function heapInUse(stats: v8.HeapInfo): number {
-  return stats.used_heap_size + ((stats as { external_memory?: number }).external_memory ?? 0);
+// The heap the isolate has committed, and the memory of its ArrayBuffers and Buffers. V8 keeps
+// its heap grown after a peak until a full collection gives memory back, so this follows the
+// function's peak. (Not a true peak: v8.GCProfiler would give the heap before each collection,
+// but it keeps a record of every one, hundreds of MB over a long function that allocates much.)
+function heapHeld(stats: v8.HeapInfo): number {
+  return stats.total_heap_size + ((stats as { external_memory?: number }).external_memory ?? 0);
 }
 
 function readThreadCpu(): CpuSample | undefined {

@@ -43,7 +43,7 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
     maxRssKb: record.maxRssKb,
     cpuUserUs: record.cpuUserUs,
     cpuSystemUs: record.cpuSystemUs,
-    maxHeapKb: record.maxHeapKb,
+    heapKb: record.heapKb,
     wildcards: record.wildcards,
     logPath: record.logPath,
   }));

@@ -67,7 +67,7 @@ ${renderStepTable(stats)}
 <section id="tasks">
 <h2>Tasks</h2>
 ${renderTaskTable(data.attempts, run.startedAt)}
-<p class="note">Each task's last attempt. Peak RSS: a command's largest process; peak heap: a function step's worker thread (V8 heap in use, Buffers included), which it shares with the tasks that ran on that thread before it. – where not measured.</p>
+<p class="note">Each task's last attempt. Peak RSS: a command's largest process. Heap: what a function step's worker thread held when the function ended (V8's heap, which stays grown after a peak, and Buffers), shared with the tasks that ran on that thread before it. – where not measured.</p>
 </section>
 <section id="timeline">
 <h2>Timeline</h2>

@@ -13,7 +13,7 @@ export function renderTaskTable(attempts: readonly ReportAttempt[], runStartedAt
   const tasks = attempts.filter((attempt) => attempt.final);
   if (tasks.length === 0) return '<p class="empty">No task ran.</p>';
   const shown = tasks.slice(0, MAX_TASK_ROWS);
-  const columns = ['Step', 'Task', 'Status', 'Attempt', 'Started', 'Wall', 'CPU user', 'CPU system', 'Peak RSS', 'Peak heap', 'Exit'];
+  const columns = ['Step', 'Task', 'Status', 'Attempt', 'Started', 'Wall', 'CPU user', 'CPU system', 'Peak RSS', 'Heap', 'Exit'];
   const rows = shown.map((task) => {
     const cells = [
       `<th scope="row">${escapeHtml(task.step)}</th>`,
@@ -25,7 +25,7 @@ export function renderTaskTable(attempts: readonly ReportAttempt[], runStartedAt
       cell('cpu-user', task.cpuUserUs == null ? undefined : formatDuration(task.cpuUserUs / 1000)),
       cell('cpu-system', task.cpuSystemUs == null ? undefined : formatDuration(task.cpuSystemUs / 1000)),
       cell('max-rss', task.maxRssKb === null ? undefined : formatKib(task.maxRssKb)),
-      cell('max-heap', task.maxHeapKb == null ? undefined : formatKib(task.maxHeapKb)),
+      cell('heap', task.heapKb == null ? undefined : formatKib(task.heapKb)),
       cell('exit', task.exitCode === null ? (task.signal ?? undefined) : String(task.exitCode)),
     ];
     return `<tr data-task="${task.taskId}" data-step="${escapeHtml(task.step)}">${cells.join('')}</tr>`;

@@ -48,8 +48,8 @@ export interface ReportAttempt {
   /** Kept apart since state version 6; null before, or when not measured. */
   readonly cpuUserUs?: number | null | undefined;
   readonly cpuSystemUs?: number | null | undefined;
-  /** A function task's peak V8 heap in use, in KiB. */
-  readonly maxHeapKb?: number | null | undefined;
+  /** A function task's worker thread's V8 heap at its end, in KiB (kernel/task-usage.ts). */
+  readonly heapKb?: number | null | undefined;
   readonly wildcards?: Readonly<Record<string, string>> | null | undefined;
   readonly logPath: string | null;
 }

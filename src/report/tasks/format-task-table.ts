@@ -14,7 +14,7 @@ export const TASK_TABLE_COLUMNS = [
   'cpu_sys_s',
   'max_rss_kib',
   'exit',
-  'max_heap_kib',
+  'heap_kib',
   'signal',
   'target',
 ] as const;
@@ -52,7 +52,7 @@ function formatRow(record: AttemptRecord): string[] {
     cpu_sys_s: record.cpuSystemUs === null ? UNKNOWN : (record.cpuSystemUs / 1e6).toFixed(6),
     max_rss_kib: record.maxRssKb === null ? UNKNOWN : String(record.maxRssKb),
     exit: record.exitCode === null ? UNKNOWN : String(record.exitCode),
-    max_heap_kib: record.maxHeapKb === null ? UNKNOWN : String(record.maxHeapKb),
+    heap_kib: record.heapKb === null ? UNKNOWN : String(record.heapKb),
     signal: record.signal ?? UNKNOWN,
     target: readTarget(record.taskKey) ?? UNKNOWN,
   };

@@ -28,8 +28,8 @@ export interface AttemptRecord {
   /** null when not measured, or in runs recorded before they were kept apart. */
   readonly cpuUserUs: number | null;
   readonly cpuSystemUs: number | null;
-  /** A function task's peak V8 heap in use, in KiB. */
-  readonly maxHeapKb: number | null;
+  /** A function task's worker thread's V8 heap at its end, in KiB (kernel/task-usage.ts). */
+  readonly heapKb: number | null;
   /** The task's wildcard values; null when it has none (or in runs recorded before they were kept). */
   readonly wildcards: Readonly<Record<string, string>> | null;
 }
@@ -62,7 +62,7 @@ interface AttemptRow {
   max_rss_kb: number | null;
   cpu_user_us: number | null;
   cpu_system_us: number | null;
-  max_heap_kb: number | null;
+  heap_kb: number | null;
   wildcards: string | null;
 }
 
@@ -123,7 +123,7 @@ export function readAttempts(store: StateStore, runId: string): AttemptRecord[] 
     maxRssKb: row.max_rss_kb,
     cpuUserUs: row.cpu_user_us,
     cpuSystemUs: row.cpu_system_us,
-    maxHeapKb: row.max_heap_kb,
+    heapKb: row.heap_kb,
     wildcards: parseWildcards(row.wildcards),
   }));
 }

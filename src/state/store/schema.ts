@@ -135,14 +135,14 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Per-task records (`sluice report --tasks`): CPU time split into user and system, the peak
-    // heap of a function task's worker thread, and the task's wildcards. cpu_ms (their sum) and
+    // Per-task records (`sluice report --tasks`): CPU time split into user and system, the heap
+    // of a function task's worker thread, and the task's wildcards. cpu_ms (their sum) and
     // max_rss_kb are still written, for the step statistics.
     version: 6,
     sql: `
       ALTER TABLE task_attempts ADD COLUMN cpu_user_us INTEGER;
       ALTER TABLE task_attempts ADD COLUMN cpu_system_us INTEGER;
-      ALTER TABLE task_attempts ADD COLUMN max_heap_kb INTEGER;  -- function tasks: V8 heap in use
+      ALTER TABLE task_attempts ADD COLUMN heap_kb INTEGER;       -- function tasks: V8 heap held at the end
       ALTER TABLE task_attempts ADD COLUMN wildcards TEXT;       -- JSON {"name": "value"}; NULL: none
     `,
   },
