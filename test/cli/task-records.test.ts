@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { runSluice } from '../helpers/run-sluice.ts';
+import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
 import { CHECKED, parseTaskTable, WORK, writeRecordsProject } from './task-records-project.ts';
 
 const COLUMNS = ['step', 'wildcards', 'status', 'attempt', 'start', 'wall_s', 'cpu_user_s', 'cpu_sys_s', 'max_rss_kib', 'exit', 'heap_kib', 'signal', 'target'];
@@ -98,5 +98,21 @@ describe('per-task records', () => {
     const both = await runSluice(['report', '--tasks', '-', '-o', '-'], { cwd: dir });
     assert.equal(both.code, 2);
     assert.match(both.stderr, /Expected `--output` or `--tasks` to be a file, got `-` for both/);
+  });
+
+  it('names a map task by its input; with the spawn launcher a command\'s figures are unknown', async () => {
+    const dir = makeTempDir('sluice-records-map-');
+    fs.mkdirSync(path.join(dir, 'in'));
+    for (const name of ['1', '2']) fs.writeFileSync(path.join(dir, 'in', `${name}.txt`), `${name}\n`);
+    const map = await runSluice(['map', '-q', '--in', 'in/*.txt', '--', 'cat', '{in}'], { cwd: dir, env: { SLUICE_LAUNCHER: 'spawn' } });
+    assert.equal(map.code, 0, map.stderr);
+    const table = await runSluice(['report', '--tasks', '-'], { cwd: dir });
+    assert.equal(table.code, 0, table.stderr);
+    const { rows } = parseTaskTable(table.stdout);
+    assert.deepEqual(rows.map((r) => [r.step, r.wildcards, r.status, r.exit, r.target]).sort(), [
+      ['map', '-', 'succeeded', '0', 'in/1.txt'],
+      ['map', '-', 'succeeded', '0', 'in/2.txt'],
+    ]);
+    for (const r of rows) assert.deepEqual([r.cpu_user_s, r.cpu_sys_s, r.max_rss_kib, r.heap_kib], ['-', '-', '-', '-'], 'spawn measures nothing');
   });
 });
