@@ -17,7 +17,7 @@ interface CpuSample {
   readonly runtimeNs?: number;
 }
 
-// Node 23.9 and later (and 22.x backports) answer getrusage(RUSAGE_THREAD) themselves.
+// Node 23.9 and later answer getrusage(RUSAGE_THREAD) themselves (Node 20 does not).
 const threadCpuUsage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.bind(process);
 
 /**
@@ -52,40 +52,33 @@ function readThreadCpu(): CpuSample | undefined {
   // thread's up to date too (thread_group_cputime), and costs one system call.
   process.cpuUsage();
   if (threadCpuUsage !== undefined) return threadCpuUsage();
-  const files = openProcFiles();
-  if (files === undefined) return undefined;
+  if (!procReadable) return undefined;
   try {
     // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
-    const runtimeNs = Number(readAgain(files.schedstat).split(' ')[0]);
-    const stat = readAgain(files.stat);
+    const runtimeNs = Number(readProcFile('/proc/thread-self/schedstat').split(' ')[0]);
+    const stat = readProcFile('/proc/thread-self/stat');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const sample = { user: Number(fields[11]), system: Number(fields[12]), runtimeNs };
     if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
     return sample;
   } catch {
-    procFiles = null;
+    procReadable = false;
     return undefined;
   }
 }
 
-// This thread's /proc files, opened once: a read at offset 0 of an open one costs a few µs, an
-// open, read and close some 100 µs. A thread that is terminated (a timeout) leaves its two open.
-let procFiles: { schedstat: number; stat: number } | null | undefined = process.platform === 'linux' ? undefined : null;
+let procReadable = process.platform === 'linux';
 const buffer = Buffer.alloc(1024);
 
-function openProcFiles(): { schedstat: number; stat: number } | undefined {
-  if (procFiles === undefined) {
-    try {
-      procFiles = { schedstat: fs.openSync('/proc/thread-self/schedstat', 'r'), stat: fs.openSync('/proc/thread-self/stat', 'r') };
-    } catch {
-      procFiles = null;
-    }
+// Opened and closed each time, not kept open: a thread that is terminated (a timeout) would
+// leave its descriptors open in the process for good.
+function readProcFile(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
   }
-  return procFiles ?? undefined;
-}
-
-function readAgain(fd: number): string {
-  return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
 }
 
 function subtractCpu(before: CpuSample, after: CpuSample): { user: number; system: number } {
