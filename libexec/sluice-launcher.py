@@ -25,12 +25,14 @@
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown
-#   x <id> <pid> <exit code> <cpu> <rss>      exited
-#   k <id> <pid> <signal number> <cpu> <rss>  ended by a signal
-#   f <id> <ERRNO NAME> <message>             could not start
-# where <cpu> is the user + system time in microseconds of the task's leader and of the
-# descendants it waited for, and <rss> the peak resident memory in KiB of the largest of them
-# (wait4's rusage). sluice reads both as optional.
+#   x <id> <pid> <exit code> <user> <sys> <rss>      exited
+#   k <id> <pid> <signal number> <user> <sys> <rss>  ended by a signal
+#   f <id> <ERRNO NAME> <message>                    could not start
+# where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
+# and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
+# of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
+# exited, which the launcher kills, or a zombie the leader never reaped) is reaped by the
+# launcher after the reply: its time is not counted. sluice reads the three as optional.
 import errno
 import json
 import os
@@ -227,9 +229,10 @@ class Launcher:
             ended = True
             del self.by_id[task.id]
             kind = 'x' if info.si_code == os.CLD_EXITED else 'k'
-            cpu_us = round((usage.ru_utime + usage.ru_stime) * 1e6)
+            user_us = round(usage.ru_utime * 1e6)
+            sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
-            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {cpu_us} {max_rss_kb}\n'.encode())
+            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}\n'.encode())
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:
             self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)

@@ -9,23 +9,28 @@ interface ReportFlags {
   file?: string;
   dir?: string;
   run?: string;
-  output: string;
+  output?: string;
+  tasks?: string;
 }
 
 export function defineReportCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('report')
-    .summary('write the HTML report of the last run (or of --run ID)')
+    .summary('write the HTML report of the last run (or of --run ID), or its table of tasks')
     .description(
       'Write one self-contained HTML file about a recorded run: per-step statistics, a timeline\n' +
         'of tasks on workers, and the failures. The run is read from .sluice/state.db beside the\n' +
-        'pipeline file (-f FILE), in DIR (--dir, e.g. where `sluice map` ran), or here.',
+        'pipeline file (-f FILE), in DIR (--dir, e.g. where `sluice map` ran), or here.\n' +
+        'With --tasks FILE.tsv, write instead (or as well, with -o) one tab-separated line per\n' +
+        'task: step, wildcards, status, attempt, start, wall time, CPU user and system time in\n' +
+        'seconds, peak memory in KiB, exit code.',
     )
     .usage('[OPTIONS]')
     .option('-f, --file <file>', 'the pipeline file whose runs to report on')
     .option('--dir <dir>', 'the folder whose .sluice/ holds the runs (default: the current folder)')
     .option('--run <id>', 'the run to report on, e.g. 20261125-145012-4242 (default: the last run)')
-    .option('-o, --output <file>', 'where to write the HTML; - for standard output', DEFAULTS.reportFile)
+    .option('-o, --output <file>', `where to write the HTML; - for standard output (default: ${DEFAULTS.reportFile})`)
+    .option('--tasks <file>', 'write the table of tasks (TSV) there; - for standard output')
     .action(async (flags: ReportFlags) => {
       setExitCode(await runReportCommand(flags));
     });
@@ -36,14 +41,24 @@ async function runReportCommand(flags: ReportFlags): Promise<number> {
   if (flags.run !== undefined && !isRunId(flags.run)) {
     throw new PlanError(`Expected \`--run\` to be a run id like 20261125-145012-4242, got \`${flags.run}\``);
   }
-  if (flags.output !== '-') checkReportPath('--output', flags.output);
+  // The HTML report unless only the table was asked for.
+  const output = flags.output ?? (flags.tasks === undefined ? DEFAULTS.reportFile : undefined);
+  if (output !== undefined && output !== '-') checkReportPath('--output', output);
+  if (flags.tasks !== undefined && flags.tasks !== '-') checkReportPath('--tasks', flags.tasks);
+  if (output === '-' && flags.tasks === '-') throw new PlanError('Expected `--output` or `--tasks` to be a file, got `-` for both');
   const root = reportRoot(flags);
+  if (flags.tasks !== undefined) {
+    const { writeTaskTable } = await import('../report/tasks/write-task-table.ts');
+    const { runId, file, tasks } = await writeTaskTable({ root, runId: flags.run, file: flags.tasks });
+    if (file !== '-') process.stderr.write(`sluice: ${tasks} task${tasks === 1 ? '' : 's'} of run ${runId} written to ${path.relative(process.cwd(), file) || file}\n`);
+  }
+  if (output === undefined) return 0;
   // Loaded here: `run` and `map` import this file for checkReportPath alone.
   const { writeRunReport } = await import('../report/html/write-report.ts');
   const { runId, file } = await writeRunReport({
     root,
     runId: flags.run,
-    file: flags.output,
+    file: output,
     stderrTailLines: DEFAULTS.reportStderrTailLines,
   });
   if (file !== '-') process.stderr.write(`sluice: report of run ${runId} written to ${path.relative(process.cwd(), file) || file}\n`);

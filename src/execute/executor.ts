@@ -1,4 +1,5 @@
 import type { Task } from '../kernel/task.ts';
+import type { TaskUsage } from '../kernel/task-usage.ts';
 
 /** One try at running a task. Attempts count from 1. */
 export interface Attempt {
@@ -46,10 +47,8 @@ export interface AttemptOutcome {
   readonly stderrTail: readonly string[];
   /** Last lines of each log the step declares (`log`), for the failure report of a failed attempt. */
   readonly logTails?: readonly LogTail[] | undefined;
-  /** User + system CPU time of the task's processes, when the backend measures it. */
-  readonly cpuMs?: number | undefined;
-  /** Peak resident memory of the task's largest process in KiB, when the backend measures it. */
-  readonly maxRssKb?: number | undefined;
+  /** CPU time and peak memory of the attempt, when the backend measures them (kernel/task-usage.ts). */
+  readonly usage?: TaskUsage | undefined;
   /** An output whose file system had no space left when the attempt failed: it likely failed for that. */
   readonly noSpaceLeft?: string | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */

@@ -41,7 +41,7 @@ export function startFunctionTask(
       onStart: ahead ? onStart : undefined,
       onHeld: ahead ? options.onHeld : undefined,
     });
-    const base = { pid: 0, signal: null, startedAt, endedAt: Date.now() };
+    const base = { pid: 0, signal: null, startedAt, endedAt: Date.now(), usage: result.usage };
     if (result.ok) {
       return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests, inputDigests: result.inputDigests };
     }

@@ -1,4 +1,5 @@
 // The contract between the local executor and whatever starts its processes.
+import type { TaskUsage } from '../kernel/task-usage.ts';
 
 /** Relative `cwd` is taken against sluice's working directory; relative file paths against `cwd`. */
 export interface LaunchRequest {
@@ -32,10 +33,11 @@ export interface LaunchResult {
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly endedAt: number;
-  /** User + system CPU time of the process and the descendants it waited for, when known. */
-  readonly cpuMs?: number | undefined;
-  /** Peak resident memory of the largest of those processes, in KiB, when known. */
-  readonly maxRssKb?: number | undefined;
+  /**
+   * CPU time of the process and of the descendants it waited for, and peak resident memory of
+   * the largest of them, when the launcher measures them (the python helper does, `spawn` not).
+   */
+  readonly usage?: TaskUsage | undefined;
 }
 
 export interface RunningProcess {

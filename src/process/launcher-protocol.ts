@@ -2,20 +2,15 @@
 // that script). Requests are JSON after an op letter; replies are space-separated fields,
 // which are cheap to produce in Python and to split in Node.
 import { constants } from 'node:os';
+import type { TaskUsage } from '../kernel/task-usage.ts';
 import type { LaunchRequest } from './launch-types.ts';
-
-/** CPU time (user + system) and peak resident memory of a task's process tree, from wait4. */
-export interface ResourceUsage {
-  readonly cpuMs: number;
-  readonly maxRssKb: number;
-}
 
 export type LauncherReply =
   | { readonly kind: 'ready'; readonly pid: number }
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: ResourceUsage }
-  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: ResourceUsage }
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
 
 export interface LauncherOptionsMessage {
@@ -64,11 +59,12 @@ export function parseReply(line: string): LauncherReply | undefined {
     if (second === -1 || !Number.isInteger(pid) || !/^(?:\d+|-)$/.test(start)) return undefined;
     return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
   }
-  // The status, then optionally CPU microseconds and peak RSS in KiB (an older launcher omits them).
-  const [value, cpuUs, maxRssKb, ...extra] = line.slice(second + 1).split(' ').map(Number);
-  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value) || extra.length > 0) return undefined;
-  if ((cpuUs === undefined) !== (maxRssKb === undefined) || ![cpuUs ?? 0, maxRssKb ?? 0].every(Number.isInteger)) return undefined;
-  const usage = cpuUs === undefined || maxRssKb === undefined ? {} : { usage: { cpuMs: Math.round(cpuUs / 1000), maxRssKb } };
+  // The status, then optionally user and system CPU microseconds and peak RSS in KiB.
+  const [value, ...measured] = line.slice(second + 1).split(' ').map(Number);
+  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
+  if ((measured.length !== 0 && measured.length !== 3) || !measured.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+  const [cpuUserUs, cpuSystemUs, maxRssKb] = measured as [number, number, number];
+  const usage = measured.length === 0 ? {} : { usage: { cpuUserUs, cpuSystemUs, maxRssKb } };
   if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...usage };
   if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...usage };
   return undefined;

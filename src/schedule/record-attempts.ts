@@ -1,6 +1,7 @@
 import { classifyFault } from '../classify-fault.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../kernel/task.ts';
+import type { TaskUsage } from '../kernel/task-usage.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { recordRunSteps, type RunStepCounts } from '../state/journal/record-run-steps.ts';
@@ -35,8 +36,8 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
     const insert = store.statement(
       `INSERT OR REPLACE INTO task_attempts
          (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
-          command, error, cpu_ms, max_rss_kb, task_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          command, error, cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb, wildcards, task_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     store.db.transaction(() => {
       for (const { task, attempt, outcome } of rows) {
@@ -54,8 +55,8 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
           outcome.endedAt,
           outcome.argv.length > 0 ? quoteArgv(outcome.argv) : null,
           outcome.error ?? null,
-          outcome.cpuMs ?? null,
-          outcome.maxRssKb ?? null,
+          ...usageColumns(outcome.usage),
+          task.wildcards === undefined || Object.keys(task.wildcards).length === 0 ? null : JSON.stringify(task.wildcards),
           nameTask(task),
         );
       }
@@ -88,4 +89,11 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
       runEnded = true;
     },
   };
+}
+
+// cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb.
+function usageColumns(usage: TaskUsage | undefined): Array<number | null> {
+  if (usage === undefined) return [null, null, null, null, null];
+  const { cpuUserUs, cpuSystemUs } = usage;
+  return [Math.round((cpuUserUs + cpuSystemUs) / 1000), usage.maxRssKb ?? null, cpuUserUs, cpuSystemUs, usage.heapKb ?? null];
 }

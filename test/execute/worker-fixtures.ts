@@ -25,8 +25,18 @@ export async function planFile(file: string, params?: Readonly<Record<string, Pa
   return planPipeline(definition, { file, params: params ?? definition.params });
 }
 
-/** Runs one task as the local executor does: staged outputs, renamed into place on success. */
+/** The result without what the thread used (worker-usage.test.ts checks that). */
+export function withoutUsage(result: FunctionResult): FunctionResult {
+  const { usage: _usage, ...rest } = result;
+  return rest;
+}
+
+/** Runs one task as the local executor does: staged outputs, renamed into place on success. Without `usage`. */
 export async function runStaged(runner: FunctionRunner, task: Task, signal?: AbortSignal): Promise<FunctionResult> {
+  return withoutUsage(await runStagedWithUsage(runner, task, signal));
+}
+
+export async function runStagedWithUsage(runner: FunctionRunner, task: Task, signal?: AbortSignal): Promise<FunctionResult> {
   const staging = createStagingArea(`test-${task.id}`);
   try {
     const staged = await staging.stage(task.outputs, task.cwd, new Set(task.outputs.keys()));

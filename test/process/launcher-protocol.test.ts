@@ -17,8 +17,14 @@ describe('launcher protocol', () => {
     assert.deepEqual(parseReply('p 4 900 -'), { kind: 'started', id: 4, pid: 900, start: undefined });
     assert.deepEqual(parseReply('x 4 900 3'), { kind: 'exit', id: 4, pid: 900, exitCode: 3 });
     assert.deepEqual(parseReply('k 4 900 9'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGKILL' });
-    assert.deepEqual(parseReply('x 4 900 0 12600 3072'), { kind: 'exit', id: 4, pid: 900, exitCode: 0, usage: { cpuMs: 13, maxRssKb: 3072 } });
-    assert.deepEqual(parseReply('k 4 900 15 0 0'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGTERM', usage: { cpuMs: 0, maxRssKb: 0 } });
+    assert.deepEqual(parseReply('x 4 900 0 12600 700 3072'), {
+      kind: 'exit',
+      id: 4,
+      pid: 900,
+      exitCode: 0,
+      usage: { cpuUserUs: 12600, cpuSystemUs: 700, maxRssKb: 3072 },
+    });
+    assert.deepEqual(parseReply('k 4 900 15 0 0 0'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGTERM', usage: { cpuUserUs: 0, cpuSystemUs: 0, maxRssKb: 0 } });
     assert.deepEqual(parseReply('f 5 ENOENT No such file: cannot run `x y`'), {
       kind: 'fail',
       id: 5,
@@ -28,7 +34,7 @@ describe('launcher protocol', () => {
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5 6', 'x 1 2 3 a 5', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4']) {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4']) {
       assert.equal(parseReply(line), undefined, JSON.stringify(line));
     }
   });

@@ -30,7 +30,7 @@ it('reads steps, attempts, resource use and failures (with their stderr tail fro
     const recorder = createAttemptRecorder(store, '20261125-120000-1');
     recorder.onRunStarted?.(tasks);
     recorder.onTaskUpToDate?.(three);
-    recorder.onTaskEnded?.(one, 1, outcome({ startedAt: 1100, endedAt: 1300, stderrLog: 'x', cpuMs: 150, maxRssKb: 5000 }), true);
+    recorder.onTaskEnded?.(one, 1, outcome({ startedAt: 1100, endedAt: 1300, stderrLog: 'x', usage: { cpuUserUs: 100_000, cpuSystemUs: 50_000, maxRssKb: 5000 } }), true);
     recorder.onTaskEnded?.(two, 1, outcome({ status: 'failed', exitCode: 2, startedAt: 1100, endedAt: 1200, stderrLog: 'y' }), false);
     recorder.onTaskEnded?.(
       two,

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+import { WORK, writeRecordsProject } from '../cli/task-records-project.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium): the browser test of the HTML report is skipped`;
@@ -272,6 +273,40 @@ export default pipeline({
     await page.locator('article.failure a.where').click();
     assert.ok(page.url().endsWith(`#task-${taskId}`), page.url());
     assert.equal(await page.locator('rect.bar:target').getAttribute('data-task'), taskId);
+    await assertNothingHappened();
+  });
+
+  it('shows what each task used: a Tasks table, and CPU split and memory in the tooltips', async () => {
+    const dir = writeRecordsProject('sluice-report-records-');
+    const run = await runSluice(['run', '--keep-going', '--report', 'records.html'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    const { page } = await open(path.join(dir, 'records.html'));
+    const rows = page.locator('table.tasks tbody tr');
+    assert.equal(await rows.count(), 7, 'one row per task');
+    assert.ok(await page.locator('table.tasks').isVisible());
+    const cells = (step: string): Promise<Array<Record<string, string>>> =>
+      page.$$eval(`table.tasks tbody tr[data-step="${step}"]`, (trs) =>
+        trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.getAttribute('data-col') ?? '', (td.textContent ?? '').trim()]))),
+      );
+    // `1.20 s`, `850 ms`, `75 MiB`: back to seconds and MiB for the lower bounds.
+    const seconds = (text = ''): number => (/^([\d.]+) (ms|s)$/.exec(text) === null ? NaN : Number(text.split(' ')[0]) / (text.endsWith(' ms') ? 1000 : 1));
+    const mib = (text = ''): number => (/^([\d.]+) (KiB|MiB|GiB)$/.exec(text) === null ? NaN : Number(text.split(' ')[0]) * ({ KiB: 1 / 1024, MiB: 1, GiB: 1024 }[text.split(' ')[1] as 'KiB'] ?? NaN));
+    for (const burn of await cells('burn')) {
+      assert.ok(seconds(burn['cpu-user']) > 0.1, JSON.stringify(burn));
+      assert.ok(mib(burn['max-rss']) > 50, JSON.stringify(burn));
+      assert.equal(burn['heap'], '–');
+      assert.equal(burn['exit'], '0');
+    }
+    for (const sum of await cells('sum')) {
+      assert.ok(seconds(sum['cpu-user']) + seconds(sum['cpu-system']) > 0, JSON.stringify(sum));
+      assert.ok(mib(sum['heap']) >= WORK.heapMiB, JSON.stringify(sum));
+      assert.equal(sum['max-rss'], '–');
+    }
+    const broken = (await cells('check')).find((row) => row['task'] === 'name=broken');
+    assert.deepEqual([broken?.['status'], broken?.['attempt'], broken?.['exit']], ['failed', '2', '3']);
+    const tooltips = await page.locator('rect.bar title').allTextContents();
+    assert.ok(tooltips.some((tip) => tip.startsWith('burn') && /CPU [\d.]+ m?s \(user [\d.]+ m?s, system [\d.]+ m?s\) · peak memory \d+ MiB/.test(tip)), tooltips.join('\n---\n'));
+    assert.ok(tooltips.some((tip) => tip.startsWith('sum') && /heap \d+ MiB/.test(tip)), tooltips.join('\n---\n'));
     await assertNothingHappened();
   });
 });

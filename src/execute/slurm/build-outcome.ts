@@ -48,8 +48,7 @@ export async function buildOutcome(
     endedAt,
     stderrLog,
     stdoutLog: node?.stdoutLog,
-    cpuMs: node?.cpuMs,
-    maxRssKb: node?.maxRssKb,
+    usage: node?.usage,
     stderrTail: status === 'succeeded' ? [] : (node?.stderrTail ?? (await readTailLines(stderrLog, options.stderrTailLines))),
     // The node read them as the attempt ended; without its marker, read here (shared file system).
     logTails: status === 'succeeded' ? undefined : (node?.logTails ?? (await readLogTails(task, options.stderrTailLines ?? 10))),

@@ -1,5 +1,7 @@
 // `sluice exec-task [--batch] FILE`: what a Slurm job runs. Not for users; hidden from --help.
 import path from 'node:path';
+import { createLauncher } from '../../process/create-launcher.ts';
+import type { Launcher } from '../../process/launch-types.ts';
 import { execTask } from './exec-task.ts';
 import { readJsonFile, TASK_FILE_VERSION, type TaskFile } from './task-files.ts';
 
@@ -34,18 +36,29 @@ export async function runExecTaskCommand(args: readonly string[]): Promise<numbe
     controller.abort();
   };
   for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1'] as const) process.on(name, onSignal);
+  // One launcher for the command tasks of the batch, started with the first of them.
+  let launcher: Promise<Launcher> | undefined;
+  const shareLauncher = (): Promise<Launcher> => (launcher ??= createLauncher());
+  try {
+    return await runTaskFiles(taskFiles, controller.signal, shareLauncher);
+  } finally {
+    await launcher?.then((started) => started.close(), () => undefined);
+  }
+}
+
+// A signal ends the running task; the ones after it are left without a marker, and the
+// submitting sluice judges them by the job's state.
+async function runTaskFiles(taskFiles: readonly string[], signal: AbortSignal, launcher: () => Promise<Launcher>): Promise<number> {
   let status = 0;
-  // A signal ends the running task; the ones after it are left without a marker, and the
-  // submitting sluice judges them by the job's state.
   for (const taskFile of taskFiles) {
-    if (controller.signal.aborted) break;
+    if (signal.aborted) break;
     const spec = readJsonFile<TaskFile>(taskFile);
     if (spec?.version !== TASK_FILE_VERSION) {
       process.stderr.write(`sluice exec-task: ${taskFile} is not a task file of this sluice (version ${TASK_FILE_VERSION})\n`);
       status = 2;
       continue;
     }
-    const marker = await execTask(taskFile, spec, { signal: controller.signal });
+    const marker = await execTask(taskFile, spec, { signal, launcher });
     if (marker.status === 'succeeded') continue;
     process.stderr.write(`sluice exec-task: task ${spec.task.id} of step ${spec.task.step} ${marker.status}${marker.error === undefined ? '' : `: ${marker.error}`}\n`);
     if (status === 0) status = marker.exitCode !== null && marker.exitCode > 0 && marker.exitCode < 256 ? marker.exitCode : 1;

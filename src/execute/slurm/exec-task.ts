@@ -3,7 +3,8 @@
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
 import { renderArgv } from '../../kernel/render-action.ts';
-import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
+import { createLauncher } from '../../process/create-launcher.ts';
+import type { Launcher } from '../../process/launch-types.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { createLocalExecutor } from '../local-executor.ts';
 import type { FunctionRunner } from '../worker/function-runner.ts';
@@ -15,6 +16,11 @@ import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 export interface ExecTaskOptions {
   /** Aborted when Slurm signals the job (scancel, time limit): the attempt is cancelled. */
   readonly signal?: AbortSignal;
+  /**
+   * Starts command tasks; called when the first one starts, and not closed here (the tasks of a
+   * batch share it). Default: a launcher of the attempt's own, closed when it ends.
+   */
+  readonly launcher?: (() => Promise<Launcher>) | undefined;
 }
 
 /** Runs the attempt a task file describes and writes its marker; returns the marker. */
@@ -26,9 +32,11 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     const { createFunctionRunner } = await import('../worker/create-function-runner.ts');
     createRunner = () => createFunctionRunner({ threads: 1 });
   }
-  // One task per process: the plain spawn launcher starts faster than the python helper.
+  // The python helper, as on a local run: it measures the task's CPU time and memory (wait4)
+  // and ends what the task left behind. Without python3 (or SLUICE_LAUNCHER=spawn), plain spawn.
+  const shared = options.launcher;
   const executor = createLocalExecutor({
-    launcher: createSpawnLauncher(),
+    launcher: shared === undefined ? () => createLauncher() : async () => keepOpen(await shared()),
     logDir: spec.logDir,
     runTag: spec.runId,
     killGraceMs: spec.killGraceMs,
@@ -73,13 +81,17 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     stdoutLog: outcome.stdoutLog,
     stderrTail: outcome.stderrTail,
     logTails: outcome.logTails,
-    cpuMs: outcome.cpuMs,
-    maxRssKb: outcome.maxRssKb,
+    usage: outcome.usage,
     signalledBySlurm: signalled || undefined,
     host: os.hostname(),
   };
   writeFileAtomically(markerPathOf(taskFile), `${JSON.stringify(marker)}\n`);
   return marker;
+}
+
+// The executor closes its launcher when it shuts down; a shared one outlives it.
+function keepOpen(launcher: Launcher): Launcher {
+  return { kind: launcher.kind, start: (request) => launcher.start(request), close: async () => {} };
 }
 
 /** The argv a user would run by hand: final output paths. */

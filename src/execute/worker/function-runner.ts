@@ -1,5 +1,6 @@
 // The contract between the local executor and the worker threads that run function steps.
 import type { Task } from '../../kernel/task.ts';
+import type { TaskUsage } from '../../kernel/task-usage.ts';
 import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
 
 export type FunctionResult =
@@ -9,6 +10,8 @@ export type FunctionResult =
       readonly digests?: readonly (FileDigest | undefined)[] | undefined;
       /** Index for index with the task's inputs: the digest of each one asked for in `hashInputs`. */
       readonly inputDigests?: readonly (FileDigest | undefined)[] | undefined;
+      /** What the worker thread used while the function ran. */
+      readonly usage?: TaskUsage | undefined;
     }
   | {
       readonly ok: false;
@@ -18,6 +21,8 @@ export type FunctionResult =
       readonly stack?: string | undefined;
       readonly timedOut?: boolean | undefined;
       readonly cancelled?: boolean | undefined;
+      /** Set when the function threw (not when its thread was terminated). */
+      readonly usage?: TaskUsage | undefined;
     };
 
 export interface FunctionRunnerOptions {

@@ -5,7 +5,9 @@ import { loadPipeline } from '../../plan/load-pipeline.ts';
 import { saveBundleFile } from '../../state/bundles/save-bundle-file.ts';
 import { digestFileSync } from '../../state/hashes/digest-file.ts';
 import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
+import type { TaskUsage } from '../../kernel/task-usage.ts';
 import { buildStepContext } from './build-step-context.ts';
+import { startUsageMeter } from './measure-thread-usage.ts';
 import type { FunctionResult, StepRequest } from './function-runner.ts';
 
 // Each thread imports a pipeline file once (loadPipeline installs the same tsx and `sluice`
@@ -38,12 +40,17 @@ export async function runStepFunction({ task, outputs, digest, hashInputs }: Ste
   const context = buildStepContext({ ...task, params }, step, outputs);
   // Hashed as the function is about to read them: the signature says what it read.
   const inputDigests = hashInputs === undefined ? undefined : digestFiles(task.inputs.map((input) => path.resolve(task.cwd, input)), hashInputs);
+  // Only the function's own work is measured: not the loading of the pipeline, nor the hashing.
+  const meter = startUsageMeter();
   try {
     await step.run(context as Parameters<typeof step.run>[0]);
   } catch (error) {
-    return describeFailure(error);
+    const usage = meter.stop();
+    return { ...describeFailure(error), ...(usage === undefined ? {} : { usage }) };
   }
-  const result: { ok: true; digests?: (FileDigest | undefined)[]; inputDigests?: (FileDigest | undefined)[] } = { ok: true };
+  const usage = meter.stop();
+  const result: { ok: true; digests?: (FileDigest | undefined)[]; inputDigests?: (FileDigest | undefined)[]; usage?: TaskUsage } = { ok: true };
+  if (usage !== undefined) result.usage = usage;
   if (digest !== undefined) result.digests = digestFiles(outputs, digest);
   if (inputDigests !== undefined) result.inputDigests = inputDigests;
   return result;

@@ -42,6 +42,10 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
     endedAt: Math.max(record.startedAt, record.finishedAt ?? endedAt),
     cpuMs: record.cpuMs,
     maxRssKb: record.maxRssKb,
+    cpuUserUs: record.cpuUserUs,
+    cpuSystemUs: record.cpuSystemUs,
+    heapKb: record.heapKb,
+    wildcards: record.wildcards,
     logPath: record.logPath,
   }));
   const failed = attempts.filter((attempt) => attempt.final && (attempt.state === 'failed' || attempt.state === 'timed out'));

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { listAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { escapeHtml } from './escape-html.ts';
-import { formatDuration, formatKib } from './format-units.ts';
+import { describeUsage } from './describe-usage.ts';
+import { formatDuration } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
 import { readFunctionCommand } from '../../kernel/function-command.ts';
 import { failureAnchor } from './render-timeline.ts';
@@ -37,10 +38,7 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
   const heading =
     `✗ ${escapeHtml(nameAttempt(attempt))}` +
     (attempts > 1 ? ` <span class="quiet">(attempt ${attempt.attempt} of ${attempts})</span>` : '');
-  const usage = [
-    attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
-    attempt.maxRssKb === null ? undefined : `peak memory ${formatKib(attempt.maxRssKb)}`,
-  ].filter((part) => part !== undefined);
+  const usage = describeUsage(attempt);
   const fn = readFunctionCommand(attempt.command);
   const rows = [
     fn !== undefined ? ['Function', `<code>${escapeHtml(`${fn.step}() in ${showPath(fn.module, root)}`)}</code>`] : ['Command', attempt.command === null ? '<span class="quiet">(not recorded)</span>' : `<pre class="command"><code>${escapeHtml(attempt.command)}</code></pre>`],

@@ -4,6 +4,7 @@ import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatTime } from './format-units.ts';
 import { renderFailureLinks, renderFailures } from './render-failures.ts';
 import { renderStepTable } from './render-step-table.ts';
+import { renderTaskTable } from './render-task-table.ts';
 import { MAX_BARS, renderStepColours, renderTimeline, stepColour } from './render-timeline.ts';
 import type { ReportData } from './report-data.ts';
 import { REPORT_STYLE } from './report-style.ts';
@@ -56,11 +57,17 @@ export function renderReport(data: ReportData): string {
 ${renderStepTable(stats)}
 <p class="note">Wall time adds up each task's attempts; median and max are per task.${
     measured
-      ? ' CPU time is user + system time of a task and the processes it waited for. Peak memory is the resident size of its largest' +
+      ? ' CPU time is user + system time of a task and the processes it waited for (of a function step: of its worker thread).' +
+        ' Peak memory is the resident size of its largest' +
         " process; a process started by sluice's launcher counts the launcher's own size (about 10–15 MiB) until it runs its program," +
         ' so smaller values read as “at most that”.'
       : ' CPU time and memory were not measured for this run.'
   }</p>
+</section>
+<section id="tasks">
+<h2>Tasks</h2>
+${renderTaskTable(data.attempts, run.startedAt)}
+<p class="note">Each task's last attempt. Peak RSS: a command's largest process. Heap: what a function step's worker thread held when the function ended (V8's heap, which stays grown after a peak, and Buffers), shared with the tasks that ran on that thread before it. – where not measured.</p>
 </section>
 <section id="timeline">
 <h2>Timeline</h2>

@@ -1,7 +1,8 @@
 import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { assignLanes } from './assign-lanes.ts';
 import { escapeHtml } from './escape-html.ts';
-import { formatDuration, formatKib } from './format-units.ts';
+import { describeUsage } from './describe-usage.ts';
+import { formatDuration } from './format-units.ts';
 import { readFunctionCommand } from '../../kernel/function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
 import { nameAttempt } from './name-attempt.ts';
@@ -125,10 +126,7 @@ export function describeBar(attempt: ReportAttempt, lane: number): string {
     attempt.command ?? '(command not recorded)',
     `${formatDuration(attempt.endedAt - attempt.startedAt)} · ${describeEnd(attempt)}${attempt.final ? '' : ' · retried'}`,
   ];
-  const usage = [
-    attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
-    attempt.maxRssKb === null ? undefined : `peak memory ${formatKib(attempt.maxRssKb)}`,
-  ].filter((part) => part !== undefined);
+  const usage = describeUsage(attempt);
   if (usage.length > 0) lines.push(usage.join(' · '));
   return lines.join('\n');
 }

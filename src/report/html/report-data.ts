@@ -44,8 +44,15 @@ export interface ReportAttempt {
   /** Epoch ms; `endedAt` is the run's end for an attempt that never ended. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /** User + system, in ms. */
   readonly cpuMs: number | null;
   readonly maxRssKb: number | null;
+  /** Kept apart since state version 6; null before, or when not measured. */
+  readonly cpuUserUs?: number | null | undefined;
+  readonly cpuSystemUs?: number | null | undefined;
+  /** A function task's worker thread's V8 heap at its end, in KiB (kernel/task-usage.ts). */
+  readonly heapKb?: number | null | undefined;
+  readonly wildcards?: Readonly<Record<string, string>> | null | undefined;
   readonly logPath: string | null;
 }
 

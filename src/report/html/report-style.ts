@@ -17,15 +17,17 @@ pre { margin: 0; padding: 8px; background: var(--band); border: 1px solid var(--
 .status.succeeded { background: var(--ok); }
 .status.failed, .status.crashed { background: var(--bad); }
 .status.interrupted { background: var(--late); }
-table.steps { border-collapse: collapse; width: 100%; }
-table.steps th, table.steps td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-table.steps th[scope=row] { white-space: normal; overflow-wrap: break-word; min-width: 8em; }
-table.steps thead th { background: var(--band); font-weight: 600; }
-table.steps thead tr + tr th { font-weight: normal; color: var(--quiet); text-align: right; }
+table:is(.steps, .tasks) { border-collapse: collapse; width: 100%; }
+table:is(.steps, .tasks) th, table:is(.steps, .tasks) td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+table:is(.steps, .tasks) th[scope=row] { white-space: normal; overflow-wrap: break-word; min-width: 8em; }
+table:is(.steps, .tasks) thead th { background: var(--band); font-weight: 600; }
+table:is(.steps, .tasks) thead tr + tr th { font-weight: normal; color: var(--quiet); text-align: right; }
 table.steps th[scope=colgroup] { text-align: center; border-left: 1px solid var(--line); }
-table.steps td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table:is(.steps, .tasks) td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.steps td.bad { color: var(--bad); font-weight: 600; }
 table.steps tr.total { font-weight: 600; background: var(--band); }
+table.tasks td.task { white-space: normal; overflow-wrap: anywhere; }
+table.tasks td.state.failed, table.tasks td.state.timed-out { color: var(--bad); font-weight: 600; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0 8px; color: var(--quiet); }
 .legend span::before { content: ''; display: inline-block; width: 12px; height: 10px; margin-right: 5px; border-radius: 2px; background: var(--c); opacity: var(--o, 1); }
 svg.timeline { display: block; border: 1px solid var(--line); border-radius: 4px; background: #fff; }

@@ -22,10 +22,18 @@ export interface AttemptRecord {
   readonly command: string | null;
   /** Why the attempt failed when the exit status does not say (e.g. an output was not made). */
   readonly error: string | null;
+  /** User + system, in ms; null when not measured. */
   readonly cpuMs: number | null;
   readonly maxRssKb: number | null;
   /** Step and wildcards, `bwa_map[sample=A]`; null in runs recorded before it was kept. */
   readonly taskName: string | null;
+  /** null when not measured, or in runs recorded before they were kept apart. */
+  readonly cpuUserUs: number | null;
+  readonly cpuSystemUs: number | null;
+  /** A function task's worker thread's V8 heap at its end, in KiB (kernel/task-usage.ts). */
+  readonly heapKb: number | null;
+  /** The task's wildcard values; null when it has none (or in runs recorded before they were kept). */
+  readonly wildcards: Readonly<Record<string, string>> | null;
 }
 
 interface RunRow {
@@ -55,6 +63,10 @@ interface AttemptRow {
   cpu_ms: number | null;
   max_rss_kb: number | null;
   task_name: string | null;
+  cpu_user_us: number | null;
+  cpu_system_us: number | null;
+  heap_kb: number | null;
+  wildcards: string | null;
 }
 
 /** Most recent first. */
@@ -113,5 +125,20 @@ export function readAttempts(store: StateStore, runId: string): AttemptRecord[] 
     cpuMs: row.cpu_ms,
     maxRssKb: row.max_rss_kb,
     taskName: row.task_name,
+    cpuUserUs: row.cpu_user_us,
+    cpuSystemUs: row.cpu_system_us,
+    heapKb: row.heap_kb,
+    wildcards: parseWildcards(row.wildcards),
   }));
+}
+
+function parseWildcards(text: string | null): Readonly<Record<string, string>> | null {
+  if (text === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  } catch {
+    return null;
+  }
 }

@@ -137,10 +137,21 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // The task's name as users read it, step and wildcards (`bwa_map[sample=A]`, plan/name-task.ts),
     // for the report: the task key keeps outputs, not wildcards. NULL in attempts recorded before.
-    // (Version 6 on branch firsthour, issue 15; renumber at a merge that adds another.)
     version: 6,
     sql: `
       ALTER TABLE task_attempts ADD COLUMN task_name TEXT;
+    `,
+  },
+  {
+    // Per-task records (`sluice report --tasks`): CPU time split into user and system, the heap
+    // of a function task's worker thread, and the task's wildcards. cpu_ms (their sum) and
+    // max_rss_kb are still written, for the step statistics.
+    version: 7,
+    sql: `
+      ALTER TABLE task_attempts ADD COLUMN cpu_user_us INTEGER;
+      ALTER TABLE task_attempts ADD COLUMN cpu_system_us INTEGER;
+      ALTER TABLE task_attempts ADD COLUMN heap_kb INTEGER;       -- function tasks: V8 heap held at the end
+      ALTER TABLE task_attempts ADD COLUMN wildcards TEXT;       -- JSON {"name": "value"}; NULL: none
     `,
   },
 ];

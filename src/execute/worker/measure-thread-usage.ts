@@ -1,0 +1,93 @@
+// Function tasks share sluice's process, so the operating system's per-process accounting says
+// nothing about one of them: what the worker thread used while the function ran is measured
+// on the thread itself.
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import type { TaskUsage } from '../../kernel/task-usage.ts';
+
+export interface UsageMeter {
+  /** What the thread used since the meter started. Call once. */
+  stop(): TaskUsage | undefined;
+}
+
+interface CpuSample {
+  /** Microseconds, or (from /proc) the thread's run time in ns and its user/system ticks. */
+  readonly user: number;
+  readonly system: number;
+  readonly runtimeNs?: number;
+}
+
+// Node 23.9 and later answer getrusage(RUSAGE_THREAD) themselves (Node 20 does not).
+const threadCpuUsage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.bind(process);
+
+/**
+ * Starts measuring the calling thread: its CPU time (user and system) while the function runs,
+ * and the V8 heap it holds when the function ends. CPU time that Node spends elsewhere for the
+ * thread (its libuv thread pool for asynchronous fs, zlib and crypto calls) or in child
+ * processes is not counted.
+ */
+export function startUsageMeter(): UsageMeter {
+  const before = readThreadCpu();
+  return {
+    stop(): TaskUsage | undefined {
+      const after = readThreadCpu();
+      if (before === undefined || after === undefined) return undefined;
+      const cpu = subtractCpu(before, after);
+      return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, heapKb: Math.round(heapHeld(v8.getHeapStatistics()) / 1024) };
+    },
+  };
+}
+
+// The heap the isolate has committed, and the memory of its ArrayBuffers and Buffers. V8 keeps
+// its heap grown after a peak until a full collection gives memory back, so this follows the
+// function's peak. (Not a true peak: v8.GCProfiler would give the heap before each collection,
+// but it keeps a record of every one, hundreds of MB over a long function that allocates much.)
+function heapHeld(stats: v8.HeapInfo): number {
+  return stats.total_heap_size + ((stats as { external_memory?: number }).external_memory ?? 0);
+}
+
+function readThreadCpu(): CpuSample | undefined {
+  // Linux brings a running thread's CPU time up to date only at a scheduler tick or switch (1 to
+  // 10 ms), which a short function ends before: a whole-process getrusage brings the calling
+  // thread's up to date too (thread_group_cputime), and costs one system call.
+  process.cpuUsage();
+  if (threadCpuUsage !== undefined) return threadCpuUsage();
+  if (!procReadable) return undefined;
+  try {
+    // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
+    const runtimeNs = Number(readProcFile('/proc/thread-self/schedstat').split(' ')[0]);
+    const stat = readProcFile('/proc/thread-self/stat');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const sample = { user: Number(fields[11]), system: Number(fields[12]), runtimeNs };
+    if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
+    return sample;
+  } catch {
+    procReadable = false;
+    return undefined;
+  }
+}
+
+let procReadable = process.platform === 'linux';
+const buffer = Buffer.alloc(1024);
+
+// Opened and closed each time, not kept open: a thread that is terminated (a timeout) would
+// leave its descriptors open in the process for good.
+function readProcFile(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function subtractCpu(before: CpuSample, after: CpuSample): { user: number; system: number } {
+  const user = Math.max(0, after.user - before.user);
+  const system = Math.max(0, after.system - before.system);
+  if (before.runtimeNs === undefined || after.runtimeNs === undefined) return { user, system };
+  // From /proc: the precise run time split as the ticks split it, as the kernel's getrusage
+  // does (cputime_adjust); no tick at all counts as user time.
+  const totalUs = Math.max(0, Math.round((after.runtimeNs - before.runtimeNs) / 1000));
+  const systemUs = user + system === 0 ? 0 : Math.round((totalUs * system) / (user + system));
+  return { user: totalUs - systemUs, system: systemUs };
+}
