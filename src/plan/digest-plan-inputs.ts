@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NormalizedStep } from './normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
+import type { MapPlanOptions } from './plan-map.ts';
 
 export interface PlanInputs {
   /** Absolute path of the pipeline file. */
@@ -35,6 +36,27 @@ export function digestPlanInputs(inputs: PlanInputs): string {
     env,
     inputs.targets,
     inputs.targets.length === 0 ? '' : inputs.cwd,
+  ]);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The same for `sluice map`: everything its plan depends on, the inputs as listed included (the
+ * list, not the folders it came from, so the digest changes when a glob finds other files).
+ */
+export function digestMapInputs(options: MapPlanOptions): string {
+  const self = fs.statSync(SELF, { bigint: true });
+  const text = JSON.stringify([
+    `${SELF}:${self.size}:${self.mtimeNs}`,
+    'map',
+    options.command,
+    options.shell,
+    options.outTemplate ?? null,
+    options.cwd,
+    options.cpus ?? 1,
+    options.timeoutMs ?? null,
+    options.retries,
+    options.inputs,
   ]);
   return createHash('sha256').update(text).digest('hex');
 }
