@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { checkInputFiles } from '../plan/check-input-files.ts';
-import { digestMapInputs } from '../plan/digest-plan-inputs.ts';
-import { expandGlob } from '../plan/expand-glob.ts';
+import { digestMapInputs, type MapInputSource } from '../plan/digest-plan-inputs.ts';
 import { MAP_STEP, planMapPipeline, type MapPlanOptions } from '../plan/plan-map.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
@@ -59,39 +57,51 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
   return executeRequest(request, cwd, () => prepareMap(words, flags, request, cwd));
 }
 
-/** Where the inputs came from, for errors naming an input that is not a regular file. */
+/** Inputs as found, and where from: errors name the source of an input that is not a regular file. */
 interface InputSource {
   readonly inputs: readonly string[];
   readonly from: string;
 }
 
-// The inputs read and listed: enough to confirm the last run's snapshot.
+// What the command line gives: the command and options, the globs unlisted, the inputs from
+// standard input and `:::`. Enough to confirm the last run's snapshot; listing waits for planning.
 async function prepareMap(words: string[], flags: MapFlags, request: RunRequest, cwd: string): Promise<PreparedRun> {
   const separator = words.indexOf(ARG_SEPARATOR);
   if (flags.in.length === 0 && separator < 0) {
     throw new PlanError('Expected inputs from `--in GLOB`, `--in -` or `::: INPUT...`, got none');
   }
-  const sources = await readInputs(flags, separator < 0 ? [] : words.slice(separator + 1), cwd);
-  // Concatenated without spreading: a million inputs would overflow the call stack.
-  let inputs: string[] = [];
-  for (const source of sources) inputs = inputs.length === 0 ? [...source.inputs] : inputs.concat(source.inputs);
-  const options: MapPlanOptions = {
+  const given: MapInputSource[] = [];
+  for (const glob of flags.in) given.push(glob === '-' ? { inputs: await readStdinInputs(process.stdin, flags.null === true) } : { glob });
+  given.push({ inputs: separator < 0 ? [] : words.slice(separator + 1) });
+  const options: Omit<MapPlanOptions, 'inputs'> = {
     command: separator < 0 ? words : words.slice(0, separator),
     shell: flags.shell === true,
-    inputs,
     outTemplate: flags.out,
     cwd,
     timeoutMs: request.timeoutMs,
     retries: request.retries ?? DEFAULTS.retries,
   };
+  const dot = flags.dot === true;
   return {
     stepNames: [MAP_STEP],
     source: '`sluice map`',
     // Without `--out` no task is ever up to date: there is nothing to confirm.
-    snapshot: () => (flags.out === undefined ? undefined : { file: snapshotPathOf(cwd, SNAPSHOT_NAME), key: digestMapInputs(options) }),
+    snapshot: () => (flags.out === undefined ? undefined : { file: snapshotPathOf(cwd, SNAPSHOT_NAME), key: digestMapInputs(options, given, dot) }),
     functionModules: [],
     plan: async (planRequest) => {
-      const plan = planMapPipeline(options);
+      // Loaded only now: a no-op confirmed by the snapshot lists nothing.
+      const [{ createListingLog }, { expandInputGlob }, { checkInputFiles }] = await Promise.all([
+        import('../plan/list-pattern-files.ts'),
+        import('../plan/expand-input-glob.ts'),
+        import('../plan/check-input-files.ts'),
+      ]);
+      const listings = createListingLog();
+      const expand = (glob: string): string[] => expandInputGlob(glob, { cwd, dot, log: listings });
+      const sources = listInputs(flags.in, given, expand);
+      // Concatenated without spreading: a million inputs would overflow the call stack.
+      let inputs: string[] = [];
+      for (const source of sources) inputs = inputs.length === 0 ? source.inputs.slice() : inputs.concat(source.inputs);
+      const plan = planMapPipeline({ ...options, inputs }, listings);
       // A dry run without state stats no file (a million-task dry run stays a plan); anything
       // that hashes inputs refuses those it cannot hash first.
       const hashed = flags.out !== undefined;
@@ -103,13 +113,10 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
   };
 }
 
-// `--in` globs and `--in -` in the order given, then the literal inputs after `:::`.
-async function readInputs(flags: MapFlags, literal: readonly string[], cwd: string): Promise<InputSource[]> {
-  const sources: InputSource[] = [];
-  for (const glob of flags.in) {
-    const found = glob === '-' ? await readStdinInputs(process.stdin, flags.null === true) : expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' });
-    sources.push({ inputs: found, from: glob === '-' ? '`--in -`' : `\`--in ${glob}\`` });
-  }
-  sources.push({ inputs: literal, from: '`:::`' });
-  return sources;
+// `--in` globs (listed now) and `--in -` in the order given, then the literal inputs after `:::`.
+function listInputs(ins: readonly string[], given: readonly MapInputSource[], expand: (glob: string) => string[]): InputSource[] {
+  return given.map((source, index) => {
+    if ('glob' in source) return { inputs: expand(source.glob), from: `\`--in ${source.glob}\`` };
+    return { inputs: source.inputs, from: index < ins.length ? '`--in -`' : '`:::`' };
+  });
 }

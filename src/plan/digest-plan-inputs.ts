@@ -40,11 +40,14 @@ export function digestPlanInputs(inputs: PlanInputs): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Where `sluice map`'s inputs come from: a glob (listed when planning), or given (stdin, `:::`). */
+export type MapInputSource = { readonly glob: string } | { readonly inputs: readonly string[] };
+
 /**
- * The same for `sluice map`: everything its plan depends on, the inputs as listed included (the
- * list, not the folders it came from, so the digest changes when a glob finds other files).
+ * The same for `sluice map`: everything its plan depends on besides the folders its globs list:
+ * the command and options, the globs, and the inputs given as they are.
  */
-export function digestMapInputs(options: MapPlanOptions): string {
+export function digestMapInputs(options: Omit<MapPlanOptions, 'inputs'>, sources: readonly MapInputSource[], dot: boolean): string {
   const self = fs.statSync(SELF, { bigint: true });
   const text = JSON.stringify([
     `${SELF}:${self.size}:${self.mtimeNs}`,
@@ -56,7 +59,8 @@ export function digestMapInputs(options: MapPlanOptions): string {
     options.cpus ?? 1,
     options.timeoutMs ?? null,
     options.retries,
-    options.inputs,
+    dot,
+    sources,
   ]);
   return createHash('sha256').update(text).digest('hex');
 }

@@ -1,5 +1,5 @@
 import { PlanError } from '../errors.ts';
-import { createListingLog, type ListingLog } from './list-pattern-files.ts';
+import type { ListingLog } from './list-pattern-files.ts';
 import { checkOutputs } from './check-outputs.ts';
 import { expandArgs, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
@@ -58,16 +58,13 @@ export interface MapPlan {
   readonly tasks: readonly Task[];
   readonly dependencies: ReadonlyMap<number, readonly number[]>;
   readonly targets: ReadonlySet<number>;
-  /**
-   * Nothing listed: the inputs were listed before planning, and the whole list is part of what
-   * the plan is digested from (digestMapInputs), so no folder needs vouching for.
-   */
+  /** The folders `--in` globs listed (expand-input-glob.ts), for the no-op short cut. */
   readonly listings: ListingLog;
 }
 
 /** Plans `sluice map` as the pipeline of its one step, `map`. */
-export function planMapPipeline(options: MapPlanOptions): MapPlan {
-  return { tasks: planMap(options), dependencies: new Map(), targets: new Set(), listings: createListingLog() };
+export function planMapPipeline(options: MapPlanOptions, listings: ListingLog): MapPlan {
+  return { tasks: planMap(options), dependencies: new Map(), targets: new Set(), listings };
 }
 
 function planTask(

@@ -82,14 +82,37 @@ describe('sluice map: the no-op short cut', () => {
 
     assert.equal((await remap(dir)).ran.length, 0, 'the full check leaves a snapshot again');
     writeOld(dir, 'data/d.txt', 'd\n');
-    fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
     const joined = await remap(dir);
-    assert.deepEqual(joined.ran, ['copy d.txt'], 'a new input the glob finds runs, even with its folder stamp put back');
+    assert.deepEqual(joined.ran, ['copy d.txt'], 'a new input the glob finds runs');
+    assert.equal(joined.shortCut, false);
 
     assert.equal((await remap(dir)).ran.length, 0);
     fs.rmSync(path.join(dir, 'out/a.txt'));
     const gone = await remap(dir);
     assert.deepEqual(gone.ran, ['copy a.txt']);
+  });
+
+  it('is taken for inputs given after :::, and never for a glob over folders', async () => {
+    const dir = folder();
+    const given = ['map', '--shell', '--out', 'out/{name}', '--', 'echo "copy {name}" >> ran.log; cp {in} {out}', ':::', 'data/a.txt', 'data/b.txt'];
+    const build = await runSluice(given, { cwd: dir });
+    assert.equal(build.code, 0, build.stderr);
+    assert.deepEqual(ranLog(dir), ['copy a.txt', 'copy b.txt']);
+    assert.equal((await remap(dir, given)).ran.length, 0);
+    assert.equal((await remap(dir, given)).shortCut, true);
+    const more = await remap(dir, [...given, 'data/c.txt']);
+    assert.deepEqual(more.ran, ['copy c.txt'], 'one more input given: the snapshot does not speak for it');
+
+    fs.mkdirSync(path.join(dir, 'data/deep'));
+    writeOld(dir, 'data/deep/e.txt', 'e\n');
+    fs.utimesSync(path.join(dir, 'data/deep'), HOUR_AGO, HOUR_AGO);
+    const deep = ['map', '--shell', '--in', 'data/*/*.txt', '--out', 'deep/{name}', '--', 'echo "deep {name}" >> ran.log; cp {in} {out}'];
+    assert.deepEqual((await remap(dir, deep)).ran, ['deep e.txt']);
+    for (let round = 0; round < 2; round++) {
+      const again = await remap(dir, deep);
+      assert.deepEqual(again.ran, []);
+      assert.equal(again.shortCut, false, 'a folder a wildcard picks cannot be vouched for by one stamp');
+    }
   });
 
   it('is not taken for another command, nor with --force-all', async () => {
