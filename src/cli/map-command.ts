@@ -1,33 +1,22 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { PlanError } from '../errors.ts';
-import { checkInputFiles } from '../plan/check-input-files.ts';
-import { expandGlob } from '../plan/expand-glob.ts';
-import { planMap } from '../plan/plan-map.ts';
-import type { Task } from '../kernel/task.ts';
-import { describeCommand } from '../report/format-plan.ts';
-import { DEFAULTS } from './defaults.ts';
-import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
-import { executePlan } from './execute-plan.ts';
-import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
-import { readStdinInputs } from './read-stdin-inputs.ts';
+import { digestMapInputs, type MapInputSource } from '../plan/digest-plan-inputs.ts';
+import { MAP_STEP, planMapPipeline, type MapPlanOptions } from '../plan/plan-map.ts';
+import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { DEFAULTS } from './defaults.ts';
+import { executeRequest, type PreparedRun } from './execute-request.ts';
+import { collectValues } from './parse-options.ts';
+import { readStdinInputs } from './read-stdin-inputs.ts';
+import { addRequestOptions, parseRequest, type RequestFlags, type RunRequest } from './request-options.ts';
 
-interface MapFlags extends ExecutorFlags {
-  jobs?: string;
+interface MapFlags extends RequestFlags {
   in: string[];
   null?: boolean;
   out?: string;
   shell?: boolean;
-  timeout?: string;
-  retries?: string;
-  keepGoing?: boolean;
-  keepOrder?: boolean;
-  dryRun?: boolean;
   dot?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-  report?: string;
 }
 
 const ARG_SEPARATOR = ':::';
@@ -43,22 +32,14 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
         'Without a placeholder the input is appended as the last argument.',
     )
     .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]');
-  addExecutorOptions(command)
+  command
     .option('-C, --directory <dir>', 'change to DIR first, as make -C: globs, inputs, outputs and .sluice/ are relative to it')
-    .option('-j, --jobs <n>', `tasks (cpu slots) at once (default: cores, ${DEFAULTS.jobs})`)
     .option('--in <glob>', 'input files matching GLOB (repeatable); `-` reads stdin', collectValues, [])
     .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
     .option('--dot', 'let globs match names that start with a dot')
     .option('--out <template>', "each task's output path; stdout goes there unless COMMAND uses {out}")
-    .option('--shell', 'run COMMAND through /bin/sh -c (placeholders are quoted)')
-    .option('--timeout <duration>', 'SIGTERM the task after DURATION (e.g. 30s, 10m), SIGKILL soon after')
-    .option('--retries <n>', 'extra attempts for a failed task', String(DEFAULTS.retries))
-    .option('--keep-going', 'after a failure, go on with the other tasks (no short option here: -k keeps order)')
-    .option('-k, --keep-order', "print outputs in input order (GNU Parallel's -k; `sluice run -k` is make's keep going)")
-    .option('-n, --dry-run', 'print the commands, run none')
-    .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
-    .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
-    .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+    .option('--shell', 'run COMMAND through /bin/sh -c (placeholders are quoted)');
+  addRequestOptions(command, 'map')
     .argument('[command...]', 'the command, then optionally ::: and literal inputs')
     .passThroughOptions()
     .action(async (words: string[], flags: MapFlags) => {
@@ -66,87 +47,76 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     });
 }
 
-// In chunks, waiting for a slow reader: a million separate writes would queue in memory.
-async function writeLines(lines: readonly string[]): Promise<void> {
-  for (let start = 0; start < lines.length; start += 4096) {
-    const chunk = `${lines.slice(start, start + 4096).join('\n')}\n`;
-    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
-  }
-}
-
+// The snapshot of the last no-op `sluice map` in a folder: one, whatever the command (its
+// digest tells them apart); named unlike any pipeline file.
+const SNAPSHOT_NAME = 'sluice map';
 
 async function runMap(words: string[], flags: MapFlags): Promise<number> {
+  const request = parseRequest(flags);
   const cwd = process.cwd();
+  return executeRequest(request, cwd, () => prepareMap(words, flags, request, cwd));
+}
+
+/** Inputs as found, and where from: errors name the source of an input that is not a regular file. */
+interface InputSource {
+  readonly inputs: readonly string[];
+  readonly from: string;
+}
+
+// What the command line gives: the command and options, the globs unlisted, the inputs from
+// standard input and `:::`. Enough to confirm the last run's snapshot; listing waits for planning.
+async function prepareMap(words: string[], flags: MapFlags, request: RunRequest, cwd: string): Promise<PreparedRun> {
   const separator = words.indexOf(ARG_SEPARATOR);
-  const command = separator < 0 ? words : words.slice(0, separator);
-  const literalInputs = separator < 0 ? [] : words.slice(separator + 1);
-  const slurm = slurmFromFlags(flags);
-  const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
-  const retries = parseCount('--retries', flags.retries ?? String(DEFAULTS.retries));
-  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout);
   if (flags.in.length === 0 && separator < 0) {
     throw new PlanError('Expected inputs from `--in GLOB`, `--in -` or `::: INPUT...`, got none');
   }
-  // Concatenated without spreading: a million inputs would overflow the call stack.
-  let inputs: string[] = [];
-  const sources: Array<{ readonly inputs: readonly string[]; readonly from: string }> = [];
-  for (const glob of flags.in) {
-    const found = glob === '-' ? await readStdinInputs(process.stdin, flags.null === true) : expandGlob(glob, { cwd, dot: flags.dot === true, label: '`--in`' });
-    sources.push({ inputs: found, from: glob === '-' ? '`--in -`' : `\`--in ${glob}\`` });
-    inputs = inputs.length === 0 ? found : inputs.concat(found);
-  }
-  sources.push({ inputs: literalInputs, from: '`:::`' });
-  inputs = inputs.concat(literalInputs);
-  const tasks = planMap({
-    command,
+  const given: MapInputSource[] = [];
+  for (const glob of flags.in) given.push(glob === '-' ? { inputs: await readStdinInputs(process.stdin, flags.null === true) } : { glob });
+  given.push({ inputs: separator < 0 ? [] : words.slice(separator + 1) });
+  const options: Omit<MapPlanOptions, 'inputs'> = {
+    command: separator < 0 ? words : words.slice(0, separator),
     shell: flags.shell === true,
-    inputs,
     outTemplate: flags.out,
     cwd,
-    timeoutMs,
-    retries,
-  });
-  // A dry run without state stats no file (a million-task dry run stays a plan); anything that
-  // hashes inputs refuses those it cannot hash first.
-  if (flags.dryRun !== true || touchesState(tasks, cwd)) {
-    for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`, { hashed: flags.out !== undefined });
-  }
-  if (flags.dryRun === true) {
-    const toRun = await findTasksToRun(tasks, cwd);
-    await writeLines(toRun.map(describeCommand));
-    const upToDate = tasks.length - toRun.length;
-    if (upToDate > 0) process.stderr.write(`sluice: ${upToDate} of ${tasks.length} tasks are up to date and would not run\n`);
-    return 0;
-  }
-  return executeMap(tasks, jobs, flags);
-}
-
-// `--dry-run` consults the state as a run would. Without `--out` nothing can be up to date,
-// and without a state database nothing ran here: then no file is stat'ed or hashed (a
-// million-task dry run stays a plan).
-async function findTasksToRun(tasks: readonly Task[], cwd: string): Promise<readonly Task[]> {
-  if (!touchesState(tasks, cwd)) return tasks;
-  const { surveyPlan } = await import('../session/survey-plan.ts');
-  const survey = await surveyPlan({ root: cwd, tasks });
-  return tasks.filter((task) => !survey.upToDate.has(task.id));
-}
-
-function touchesState(tasks: readonly Task[], cwd: string): boolean {
-  return tasks.length > 0 && tasks[0]?.outputs.length !== 0 && fs.existsSync(stateDbPathOf(cwd));
-}
-
-async function executeMap(tasks: Task[], jobs: number, flags: MapFlags): Promise<number> {
-  const slurm = slurmFromFlags(flags);
-  return executePlan(
-    { root: process.cwd(), tasks },
-    {
-      jobs,
-      keepGoing: flags.keepGoing === true,
-      keepOrder: flags.keepOrder === true,
-      quiet: flags.quiet === true,
-      json: flags.json === true,
-      slurm: slurm === undefined ? undefined : { options: slurm },
-      report: flags.report,
+    timeoutMs: request.timeoutMs,
+    retries: request.retries ?? DEFAULTS.retries,
+  };
+  const dot = flags.dot === true;
+  return {
+    stepNames: [MAP_STEP],
+    source: '`sluice map`',
+    // Without `--out` no task is ever up to date: there is nothing to confirm.
+    snapshot: () => (flags.out === undefined ? undefined : { file: snapshotPathOf(cwd, SNAPSHOT_NAME), key: digestMapInputs(options, given, dot) }),
+    functionModules: [],
+    plan: async (planRequest) => {
+      // Loaded only now: a no-op confirmed by the snapshot lists nothing.
+      const [{ createListingLog }, { expandInputGlob }, { checkInputFiles }] = await Promise.all([
+        import('../plan/list-pattern-files.ts'),
+        import('../plan/expand-input-glob.ts'),
+        import('../plan/check-input-files.ts'),
+      ]);
+      const listings = createListingLog();
+      const expand = (glob: string): string[] => expandInputGlob(glob, { cwd, dot, log: listings });
+      const sources = listInputs(flags.in, given, expand);
+      // Concatenated without spreading: a million inputs would overflow the call stack.
+      let inputs: string[] = [];
+      for (const source of sources) inputs = inputs.length === 0 ? source.inputs.slice() : inputs.concat(source.inputs);
+      const plan = planMapPipeline({ ...options, inputs }, listings);
+      // A dry run without state stats no file (a million-task dry run stays a plan); anything
+      // that hashes inputs refuses those it cannot hash first.
+      const hashed = flags.out !== undefined;
+      if (!planRequest.dryRun || (hashed && plan.tasks.length > 0 && fs.existsSync(stateDbPathOf(cwd)))) {
+        for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`, { hashed });
+      }
+      return plan;
     },
-  );
+  };
+}
+
+// `--in` globs (listed now) and `--in -` in the order given, then the literal inputs after `:::`.
+function listInputs(ins: readonly string[], given: readonly MapInputSource[], expand: (glob: string) => string[]): InputSource[] {
+  return given.map((source, index) => {
+    if ('glob' in source) return { inputs: expand(source.glob), from: `\`--in ${source.glob}\`` };
+    return { inputs: source.inputs, from: index < ins.length ? '`--in -`' : '`:::`' };
+  });
 }

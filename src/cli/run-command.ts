@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
@@ -8,21 +7,16 @@ import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
-import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
-import { DEFAULTS } from './defaults.ts';
-import { fromProcessStart } from './from-process-start.ts';
-import { addExecutorOptions, defaultJobs, executorArgs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
-import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
+import { collectValues } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
-import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
-import { chooseColours } from '../report/choose-colours.ts';
-import { formatSummary } from '../report/format-summary.ts';
-import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { executorArgs } from './executor-options.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
+import { executeRequest, type PlanToRun, type PreparedRun } from './execute-request.ts';
+import { addRequestOptions, parseRequest, type RequestFlags, type RunRequest } from './request-options.ts';
 
 export interface PipelineFlags {
   /** `-C DIR`: handled before the action runs (main.ts), as make -C. */
@@ -31,21 +25,7 @@ export interface PipelineFlags {
   param: string[];
 }
 
-interface RunFlags extends PipelineFlags, ExecutorFlags {
-  jobs?: string;
-  keepGoing?: boolean;
-  forceAll?: boolean;
-  dryRun?: boolean;
-  explain?: boolean;
-  force: string[];
-  quiet?: boolean;
-  json?: boolean;
-  retries?: string;
-  timeout?: string;
-  report?: string;
-  check?: boolean;
-}
-
+type RunFlags = PipelineFlags & RequestFlags;
 
 /** The options every pipeline command shares: the file and its parameters. */
 export function addPipelineOptions(command: Command): Command {
@@ -65,20 +45,9 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     )
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
-  addExecutorOptions(addPipelineOptions(command))
-    .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs}; with --executor slurm, ${SLURM_DEFAULTS.jobs} tasks)`)
-    .option('-k, --keep-going', "after a failure, go on with the tasks that do not depend on it (make -k; `sluice map -k` is GNU Parallel's keep order)")
-    .option('-n, --dry-run', 'print the tasks that would run, run none')
-    .option('--explain', 'with --dry-run: say why each task would run')
-    .option('--force <step>', 'run the tasks of STEP even if up to date (repeatable)', collectValues, [])
-    .option('--force-all', 'run every task (of the TARGETs) even if up to date (make -B)')
-    .option('-q, --quiet', 'no progress line or summary (failures are still reported)')
-    .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
-    .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
-    .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
-    .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+  addRequestOptions(addPipelineOptions(command), 'run')
     .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
-    .action(async (targets: string[], flags: RunFlags) => {
+    .action(async (targets: string[], flags: RunFlags & { check?: boolean }) => {
       if (flags.check === true) {
         const { checkPipelineTypes } = await import('./check-command.ts');
         const output = { quiet: flags.quiet === true || flags.json === true, errors: flags.json === true ? process.stderr : process.stdout };
@@ -129,81 +98,31 @@ function withModulesHash(plan: PipelinePlan, modules: string | undefined): Pipel
 }
 
 async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<number> {
-  const slurm = slurmFromFlags(flags);
-  const jobs = flags.jobs === undefined ? defaultJobs(slurm) : parsePositiveInteger('--jobs', flags.jobs);
-  // A first run in this folder (no state yet) runs every task: the modules that run them load
-  // while esbuild bundles the pipeline (~25 ms of loading, the main thread otherwise idle).
+  const request = parseRequest(flags);
   const file = findPipelineFile(process.cwd(), flags.file);
-  const firstRun = flags.dryRun !== true && !fs.existsSync(stateDbPathOf(path.dirname(file)));
-  const executing = firstRun ? import('./execute-plan.ts') : undefined;
-  executing?.catch(() => {});
-  const defaults = {
-    retries: flags.retries === undefined ? undefined : parseCount('--retries', flags.retries),
-    timeoutMs: flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout),
-  };
-  const loaded = await loadFromFlags(flags, defaults, file);
-  const stepNames = new Set(loaded.steps.map((step) => step.name));
-  for (const name of flags.force) {
-    if (!stepNames.has(name)) {
-      throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${loaded.file} has ${[...stepNames].join(', ')}`);
-    }
-  }
+  return executeRequest(request, path.dirname(file), () => preparePipeline(file, targets, flags, request));
+}
+
+// The pipeline loaded and its steps normalized: enough to confirm the last run's snapshot.
+async function preparePipeline(file: string, targets: readonly string[], flags: RunFlags, request: RunRequest): Promise<PreparedRun> {
+  const loaded = await loadFromFlags(flags, { retries: request.retries, timeoutMs: request.timeoutMs }, file);
   const root = path.dirname(loaded.file);
-  // A plain run may end here, every task confirmed up to date by the last run's snapshot.
-  const bundle = readBundleName(loaded.file);
-  const plain = flags.dryRun !== true && flags.force.length === 0 && flags.forceAll !== true && flags.json !== true && flags.report === undefined && slurm === undefined;
-  const snapshot =
-    plain && bundle !== undefined
-      ? { file: snapshotPathOf(root, loaded.file), key: digestPlanInputs({ ...loaded, bundle, targets, cwd: process.cwd() }) }
-      : undefined;
-  if (snapshot !== undefined) {
-    const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
-    if (confirmed !== undefined) {
-      if (flags.quiet !== true) process.stderr.write(`${formatSummary(fromProcessStart(confirmed), chooseColours(process.stderr))}\n`);
-      return 0;
-    }
-  }
-  // On a first run the function steps' worker threads start now, and load the pipeline while it
-  // is planned and surveyed (~0.1 s on two cores).
-  const early = firstRun && slurm === undefined && loaded.steps.some((step) => step.action.kind === 'function');
-  const functionRunner = early ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(jobs, loaded.file)) : undefined;
-  let plan: PipelinePlan;
-  try {
-    plan = await planLoaded(loaded, targets);
-    checkPrograms(plan, { refuse: flags.dryRun !== true && slurm === undefined });
-  } catch (error) {
-    await (await functionRunner)?.close();
-    throw error;
-  }
-  const planned = {
-    root,
-    tasks: plan.tasks,
-    dependencies: plan.dependencies,
-    forcedSteps: new Set(flags.forceAll === true ? plan.steps.map((step) => step.name) : flags.force),
-    targets: plan.targets,
-    snapshot:
-      snapshot !== undefined && plan.listings.exact
-        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
-        : undefined,
-  };
-  if (flags.dryRun === true) {
-    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../session/survey-plan.ts'), import('../report/format-plan.ts')]);
-    const survey = await surveyPlan(planned);
-    process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
-    return 0;
-  }
-  const { executePlan } = await (executing ?? import('./execute-plan.ts'));
-  return executePlan(planned, {
-    jobs,
-    keepGoing: flags.keepGoing === true,
-    keepOrder: false,
-    quiet: flags.quiet === true,
-    json: flags.json === true,
-    slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
-    report: flags.report,
+  return {
+    stepNames: loaded.steps.map((step) => step.name),
+    source: loaded.file,
+    snapshot: () => {
+      const bundle = readBundleName(loaded.file);
+      if (bundle === undefined) return undefined;
+      return { file: snapshotPathOf(root, loaded.file), key: digestPlanInputs({ ...loaded, bundle, targets, cwd: process.cwd() }) };
+    },
+    functionModules: loaded.steps.some((step) => step.action.kind === 'function') ? [loaded.file] : [],
     rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
-    functionRunner,
-  });
+    plan: async (planRequest): Promise<PlanToRun> => {
+      const plan = await planLoaded(loaded, targets);
+      checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
+      return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])) };
+    },
+  };
 }
 
 // What picks the pipeline, its tasks, their time limit and where they run, for the command that

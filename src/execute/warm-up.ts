@@ -81,9 +81,9 @@ export function createWarmUp(traits: ExecutorTraits, settings: WarmUpSettings): 
  * Function threads started before the plan exists (a first run: every task will run), loading
  * the pipeline while it is planned; handed to the run as `functionRunner`.
  */
-export async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {
+export async function startFunctionThreads(threads: number, modules: readonly string[]): Promise<FunctionRunner> {
   const { createFunctionRunner } = await import('./worker/create-function-runner.ts');
-  const runner = createFunctionRunner({ threads, preload: [pipelineFile] });
+  const runner = createFunctionRunner({ threads, preload: [...modules] });
   runner.warm();
   return runner;
 }

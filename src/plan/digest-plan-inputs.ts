@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NormalizedStep } from './normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
+import type { MapPlanOptions } from './plan-map.ts';
 
 export interface PlanInputs {
   /** Absolute path of the pipeline file. */
@@ -35,6 +36,31 @@ export function digestPlanInputs(inputs: PlanInputs): string {
     env,
     inputs.targets,
     inputs.targets.length === 0 ? '' : inputs.cwd,
+  ]);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Where `sluice map`'s inputs come from: a glob (listed when planning), or given (stdin, `:::`). */
+export type MapInputSource = { readonly glob: string } | { readonly inputs: readonly string[] };
+
+/**
+ * The same for `sluice map`: everything its plan depends on besides the folders its globs list:
+ * the command and options, the globs, and the inputs given as they are.
+ */
+export function digestMapInputs(options: Omit<MapPlanOptions, 'inputs'>, sources: readonly MapInputSource[], dot: boolean): string {
+  const self = fs.statSync(SELF, { bigint: true });
+  const text = JSON.stringify([
+    `${SELF}:${self.size}:${self.mtimeNs}`,
+    'map',
+    options.command,
+    options.shell,
+    options.outTemplate ?? null,
+    options.cwd,
+    options.cpus ?? 1,
+    options.timeoutMs ?? null,
+    options.retries,
+    dot,
+    sources,
   ]);
   return createHash('sha256').update(text).digest('hex');
 }

@@ -1,4 +1,5 @@
 import { PlanError } from '../errors.ts';
+import type { ListingLog } from './list-pattern-files.ts';
 import { checkOutputs } from './check-outputs.ts';
 import { expandArgs, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
@@ -51,6 +52,20 @@ export function planMap(options: MapPlanOptions): Task[] {
   );
   checkOutputs(tasks);
   return tasks;
+}
+
+/** `sluice map` as a one-step pipeline: its tasks, no dependencies, no targets. */
+export interface MapPlan {
+  readonly tasks: readonly Task[];
+  readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  readonly targets: ReadonlySet<number>;
+  /** The folders `--in` globs listed (expand-input-glob.ts), for the no-op short cut. */
+  readonly listings: ListingLog;
+}
+
+/** Plans `sluice map` as the pipeline of its one step, `map`. */
+export function planMapPipeline(options: MapPlanOptions, listings: ListingLog): MapPlan {
+  return { tasks: planMap(options), dependencies: new Map(), targets: new Set(), listings };
 }
 
 function planTask(

@@ -79,9 +79,12 @@ describe('sluice map inputs', () => {
     const lines = Array.from({ length: 200_000 }, (_, index) => `f${index}`).join('\n');
     const result = await runSluice(['map', '--dry-run', '--in', '-', '--out', 'out/{}.txt', '--', 'cp', '{}', '{out}'], { cwd, stdin: lines });
     assert.equal(result.code, 0, result.stderr);
+    // The dry run of `sluice run`: one line per task, named, then the count.
     const printed = result.stdout.split('\n');
-    assert.equal(printed.length, 200_001);
-    assert.equal(printed[199_999], 'cp f199999 out/f199999.txt');
+    assert.equal(printed.length, 200_002);
+    assert.equal(printed[199_999], 'map[in=f199999]: cp f199999 out/f199999.txt');
+    assert.equal(printed[200_000], '200000 tasks would run');
+    assert.equal(fs.existsSync(path.join(cwd, '.sluice')), false, 'a dry run where nothing ran makes no state');
   });
 
   it('matches dotfiles only with --dot, and names a glob that matches nothing', async () => {

@@ -42,7 +42,7 @@ describe('sluice map output', () => {
     const cwd = makeTempDir();
     const result = await runSluice(['map', '--dry-run', '--out', 'o/{stem}.csv', '--', 'touch', 'ran', ':::', 'a b.txt', 'c.txt'], { cwd });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, "touch ran 'a b.txt' > 'o/a b.csv'\ntouch ran c.txt > o/c.csv\n");
+    assert.equal(result.stdout, 'map[in="a b.txt"]: touch ran \'a b.txt\' > \'o/a b.csv\'\nmap[in=c.txt]: touch ran c.txt > o/c.csv\n2 tasks would run\n');
     assert.deepEqual(listFiles(cwd), []);
   });
 
@@ -54,13 +54,14 @@ describe('sluice map output', () => {
     assert.equal(ran.code, 0, ran.stderr);
     const none = await runSluice(['map', '--dry-run', ...args], { cwd });
     assert.equal(none.code, 0, none.stderr);
-    assert.equal(none.stdout, '');
-    assert.equal(none.stderr, 'sluice: 3 of 3 tasks are up to date and would not run\n');
+    // As `sluice run --dry-run` says it: the tasks that would run and a count, on standard output.
+    assert.equal(none.stdout, 'nothing to do: all 3 tasks are up to date\n');
+    assert.equal(none.stderr, '');
     fs.writeFileSync(path.join(cwd, 'b.txt'), 'B\n');
     fs.rmSync(path.join(cwd, 'o/c.txt'));
     const two = await runSluice(['map', '--dry-run', ...args], { cwd });
-    assert.equal(two.stdout, 'cp b.txt o/b.txt\ncp c.txt o/c.txt\n');
-    assert.equal(two.stderr, 'sluice: 1 of 3 tasks are up to date and would not run\n');
+    assert.equal(two.stdout, 'map[in=b.txt]: cp b.txt o/b.txt\nmap[in=c.txt]: cp c.txt o/c.txt\n2 tasks would run, 1 up to date\n');
+    assert.equal(two.stderr, '');
     assert.equal(fs.readFileSync(path.join(cwd, 'o/b.txt'), 'utf8'), 'b\n', 'a dry run runs nothing');
   });
 

@@ -1,0 +1,125 @@
+// The one path of `sluice map` and `sluice run` from a request to an exit status: the no-op
+// short cut, planning, the dry run, then the run. Each command only says how its tasks are
+// planned (a pipeline file, or one command over inputs: a one-step pipeline).
+
+import fs from 'node:fs';
+import { PlanError } from '../errors.ts';
+import type { FunctionRunner } from '../execute/worker/function-runner.ts';
+import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
+import type { ListingLog } from '../plan/list-pattern-files.ts';
+import type { Task } from '../kernel/task.ts';
+import { chooseColours } from '../report/choose-colours.ts';
+import type { RerunContext } from '../report/format-rerun.ts';
+import { formatSummary } from '../report/format-summary.ts';
+import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
+import type { PlannedRun } from '../session/run-request.ts';
+import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { fromProcessStart } from './from-process-start.ts';
+import type { RunRequest } from './request-options.ts';
+
+/** Tasks planned for a request: a pipeline's, or the one step of `sluice map`. */
+export interface PlanToRun {
+  readonly tasks: readonly Task[];
+  /** Task id → ids of the tasks that make its inputs. */
+  readonly dependencies: ReadonlyMap<number, readonly number[]>;
+  /** Tasks the targets name; empty without targets. */
+  readonly targets: ReadonlySet<number>;
+  /** What the plan listed: the snapshot vouches for those folders (`exact` only). */
+  readonly listings: Pick<ListingLog, 'folders' | 'exact' | 'startedAtNs'>;
+  /** Per-step Slurm options from the pipeline file. */
+  readonly slurmSteps?: ReadonlyMap<string, SlurmStepOptions | undefined>;
+}
+
+/** What a command knows once it read its input, before anything is planned. */
+export interface PreparedRun {
+  /** Names of the steps, for `--force` and `--force-all`. */
+  readonly stepNames: readonly string[];
+  /** Where the steps are defined, for errors: the pipeline file, or `sluice map`. */
+  readonly source: string;
+  /**
+   * Where the last run's snapshot lies and the digest of everything the plan depends on besides
+   * the files; undefined: no short cut.
+   */
+  snapshot(): { readonly file: string; readonly key: string } | undefined;
+  /** Modules that function steps' worker threads load; on a first run they start while planning. */
+  readonly functionModules: readonly string[];
+  /** How a failed task is re-run alone; undefined: no such command is printed. */
+  readonly rerun?: RerunContext | undefined;
+  /** Plans the tasks: called only once the short cut did not apply. */
+  plan(request: RunRequest): Promise<PlanToRun>;
+}
+
+/**
+ * Runs what `request` asks of the tasks `prepare` gives, with state in `root`'s `.sluice/`.
+ * Returns the exit status.
+ */
+export async function executeRequest(request: RunRequest, root: string, prepare: () => Promise<PreparedRun>): Promise<number> {
+  // A first run in this folder (no state yet) runs every task: the modules that run them load
+  // while the command reads its input (esbuild bundles the pipeline: ~25 ms of loading).
+  const firstRun = !request.dryRun && !fs.existsSync(stateDbPathOf(root));
+  const executing = firstRun ? import('./execute-plan.ts') : undefined;
+  executing?.catch(() => {});
+  const prepared = await prepare();
+  checkForcedSteps(prepared, request.force);
+  // A plain run may end here, every task confirmed up to date by the last run's snapshot.
+  const snapshot = isPlain(request) ? prepared.snapshot() : undefined;
+  if (snapshot !== undefined && confirmNoOp(root, snapshot, request)) return 0;
+  // On a first run the function steps' worker threads start now, and load their modules while
+  // the tasks are planned and surveyed (~0.1 s on two cores).
+  const early = firstRun && request.slurm === undefined && prepared.functionModules.length > 0;
+  const functionRunner = early
+    ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(request.jobs, prepared.functionModules))
+    : undefined;
+  let plan: PlanToRun;
+  try {
+    plan = await prepared.plan(request);
+  } catch (error) {
+    await (await functionRunner)?.close();
+    throw error;
+  }
+  const planned: PlannedRun = {
+    root,
+    tasks: plan.tasks,
+    dependencies: plan.dependencies,
+    forcedSteps: new Set(request.forceAll ? prepared.stepNames : request.force),
+    targets: plan.targets,
+    snapshot:
+      snapshot !== undefined && plan.listings.exact
+        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
+        : undefined,
+  };
+  if (request.dryRun) return (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain });
+  const { executePlan } = await (executing ?? import('./execute-plan.ts'));
+  return executePlan(planned, {
+    jobs: request.jobs,
+    keepGoing: request.keepGoing,
+    keepOrder: request.keepOrder,
+    quiet: request.quiet,
+    json: request.json,
+    slurm: request.slurm === undefined ? undefined : { options: request.slurm, steps: plan.slurmSteps },
+    report: request.report,
+    rerun: prepared.rerun,
+    functionRunner,
+  });
+}
+
+function checkForcedSteps(prepared: PreparedRun, force: readonly string[]): void {
+  const known = new Set(prepared.stepNames);
+  for (const name of force) {
+    if (!known.has(name)) throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${prepared.source} has ${prepared.stepNames.join(', ')}`);
+  }
+}
+
+// Only a run that would print nothing but the summary may end on the snapshot: anything that
+// forces tasks, lists them, reports on them or sends them elsewhere plans them.
+function isPlain(request: RunRequest): boolean {
+  return !request.dryRun && request.force.length === 0 && !request.forceAll && !request.json && request.report === undefined && request.slurm === undefined;
+}
+
+// Whether the last run's snapshot confirms every task up to date; if so, says so as a run would.
+function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest): boolean {
+  const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
+  if (confirmed === undefined) return false;
+  if (!request.quiet) process.stderr.write(`${formatSummary(fromProcessStart(confirmed), chooseColours(process.stderr))}\n`);
+  return true;
+}

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import { formatPlan } from '../report/format-plan.ts';
+import type { PlannedRun } from '../session/run-request.ts';
+import { surveyPlan } from '../session/survey-plan.ts';
+import { surveyWithoutState } from '../schedule/survey-without-state.ts';
+import { stateDbPathOf } from '../state/store/state-dir.ts';
+
+/**
+ * `--dry-run` of `map` and `run` alike: each task that would run with its command, with
+ * `--explain` why, and a last line counting them, on standard output. Returns the exit status.
+ */
+export async function printDryRun(plan: PlannedRun, options: { readonly explain: boolean }): Promise<number> {
+  // Where nothing ran yet, nothing is up to date: the state is neither made nor consulted.
+  const survey = fs.existsSync(stateDbPathOf(plan.root))
+    ? await surveyPlan(plan)
+    : surveyWithoutState(plan.tasks, { forcedSteps: plan.forcedSteps, statOutputs: options.explain });
+  await writeChunked(formatPlan(plan.tasks, survey, options));
+  return 0;
+}
+
+// In pieces, waiting for a slow reader: a million-task plan would otherwise queue whole in memory.
+async function writeChunked(text: string): Promise<void> {
+  const size = 1 << 20;
+  for (let start = 0; start < text.length; start += size) {
+    if (!process.stdout.write(text.slice(start, start + size))) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+}
