@@ -97,9 +97,9 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
 }
 
 // Planning, surveying and running are loaded only once the no-op short cut did not apply.
-async function planLoaded(loaded: LoadedPipeline, targets: readonly string[]): Promise<PipelinePlan> {
+async function planLoaded(loaded: LoadedPipeline, targets: readonly string[], jobs?: number): Promise<PipelinePlan> {
   const { planSteps } = await import('../plan/plan-pipeline.ts');
-  const plan = planSteps(loaded.steps, { file: loaded.file, params: loaded.params, targets, cwd: process.cwd() });
+  const plan = planSteps(loaded.steps, { file: loaded.file, params: loaded.params, targets, cwd: process.cwd(), jobs });
   return withModulesHash(plan, readModulesHash(loaded.file));
 }
 
@@ -161,7 +161,8 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   const functionRunner = early ? startFunctionThreads(jobs, loaded.file) : undefined;
   let plan: PipelinePlan;
   try {
-    plan = await planLoaded(loaded, targets);
+    // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
+    plan = await planLoaded(loaded, targets, slurm === undefined ? jobs : undefined);
     checkPrograms(plan, { refuse: flags.dryRun !== true && slurm === undefined });
   } catch (error) {
     await (await functionRunner)?.close();

@@ -3,7 +3,7 @@ import fsSync from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../kernel/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
-import { renderArgv, stagedOutputIndexes } from '../plan/render-action.ts';
+import { renderArgv, stagedOutputIndexes, threadsOf } from '../plan/render-action.ts';
 import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
@@ -104,7 +104,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     const base = path.join(options.logDir, `${task.id}.${attempt}`);
     const stderrLog = `${base}.err`;
     const stdoutLog = task.stdoutOutput === undefined ? `${base}.out` : undefined;
-    const argv = renderArgv(task.action, task.outputs);
+    const argv = renderArgv(task.action, task.outputs, threadsOf(task));
     const startedAt = Date.now();
     // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
     const commandLauncher = task.action.kind === 'function' ? undefined : await launcherFor();
@@ -126,7 +126,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
             onHeld,
           })
         : (commandLauncher as Launcher).start({
-            argv: staged === undefined ? argv : renderArgv(task.action, staged.paths),
+            argv: staged === undefined ? argv : renderArgv(task.action, staged.paths, threadsOf(task)),
             cwd: task.cwd,
             stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (stdoutLog as string),
             stderrPath: stderrLog,

@@ -2,6 +2,7 @@
 // Everything here only describes; nothing runs, nothing touches the disk.
 
 import type { ParamValue } from '../kernel/task.ts';
+import type { WildcardValues } from './expand-paths.ts';
 
 /** The names in `{braces}` of a path pattern, except placeholders that are not wildcards. */
 export type WildcardsOf<P> = P extends `${string}{${infer Name}}${infer Rest}`
@@ -46,6 +47,29 @@ export type LogPaths<L> = L extends undefined
 
 export type Params = Readonly<Record<string, ParamValue>>;
 
+/**
+ * The type a parameter has, from its default: `10` → number, `'data'` → string, `['A', 'B']` →
+ * readonly string[], `{ trim: true }` → { readonly trim: boolean }, `{}` or `[]` → any data.
+ */
+export type ParamType<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly []
+        ? readonly ParamValue[]
+        : T extends readonly (infer E)[]
+          ? readonly ParamType<E>[]
+          : T extends object
+            ? keyof T extends never
+              ? Readonly<Record<string, ParamValue>>
+              : { readonly [K in keyof T]: ParamType<T[K]> }
+            : ParamValue;
+
+/** The parameters a pipeline declares, as steps() and function steps receive them. */
+export type ParamsOf<P> = { readonly [K in keyof P]: ParamType<P[K]> };
+
 /** What a function step receives. Paths are absolute; outputs are temporary until it returns. */
 export interface StepContext<
   I = InputSpec,
@@ -65,6 +89,11 @@ export interface StepContext<
   readonly log: L extends undefined ? undefined : string;
   readonly logs: LogPaths<L>;
   readonly params: P;
+  /**
+   * The cpus the task holds: its `cpus`, at most `-j`, and on Slurm what the job was granted
+   * (`SLURM_CPUS_PER_TASK`). What `{threads}` gives a command.
+   */
+  readonly threads: number;
   /** The step's name and the task number, for messages. */
   readonly step: string;
   readonly taskId: number;
@@ -119,6 +148,12 @@ export interface StepSpec<
 > extends StepResources {
   readonly in?: I;
   readonly out: O;
+  /**
+   * Values or constraints of the step's wildcards: a list runs the step for exactly those values
+   * (`{ sample: ['A', 'B'] }`); a regular expression keeps only the values it matches in full
+   * (`{ sample: /[A-Z]+/ }`). Without it, values come from the files on disk.
+   */
+  readonly wildcards?: WildcardValues;
   readonly run:
     | CommandAction
     | ShellAction
@@ -145,8 +180,14 @@ export interface StepSpec<
   readonly slurm?: SlurmStepOptions;
 }
 
-export interface Step extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
+/**
+ * A step, as step() made it. `P` is the parameters its function expects: a step made inside a
+ * pipeline's `steps` gets the pipeline's, inferred from where it stands.
+ */
+export interface Step<P extends Params = Params> extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
   readonly kind: 'step';
+  /** Never set: carries `P` for inference (a method, so that steps typed loosely still fit). */
+  paramsType?(params: P): void;
 }
 
 export interface PipelineDefinition {
@@ -181,8 +222,8 @@ export function step<
   const O extends OutputSpec,
   P extends Params = Params,
   const L extends LogSpec | undefined = undefined,
->(spec: StepSpec<I, O, P, L>): Step {
-  const made = { ...spec, kind: 'step' } as unknown as Step;
+>(spec: StepSpec<I, O, P, L>): Step<P> {
+  const made = { ...spec, kind: 'step' } as unknown as Step<P>;
   if (collecting !== undefined) {
     // Where step() was called, for a step that two names collided on (see collectSteps).
     const site: { stack?: string } = {};
@@ -217,13 +258,18 @@ export function collectSteps<T>(make: () => T): { readonly value: T; readonly ma
 }
 
 export interface PipelineSpec<P extends Params> {
-  /** Parameters with their defaults; the defaults' types are the parameters' types. */
+  /**
+   * Parameters with their defaults; the defaults' types are the parameters' types. Set by
+   * `--config FILE` and `--param key=value`; steps() receives the values a run uses.
+   */
   readonly params?: P;
-  readonly steps: Readonly<Record<string, Step>> | ((params: P) => Readonly<Record<string, Step>>);
+  readonly steps:
+    | Readonly<Record<string, Step<NoInfer<ParamsOf<P>>>>>
+    | ((params: NoInfer<ParamsOf<P>>) => Readonly<Record<string, Step<NoInfer<ParamsOf<P>>>>>);
 }
 
 /** Declares a pipeline: its parameters and its steps (a function of the parameters, or an object). */
-export function pipeline<const P extends Params>(
+export function pipeline<const P extends Params = {}>(
   spec: PipelineSpec<P> | Readonly<Record<string, Step>>,
 ): PipelineDefinition {
   // Only describes: what is wrong with `spec` is said by the planner, which knows the file.

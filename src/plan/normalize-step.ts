@@ -103,6 +103,7 @@ export function normalizeStep(
   const { logs } = normalizeLogs(spec.log, where, wildcards);
   const known = [
     ...wildcards,
+    'threads',
     ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
@@ -132,7 +133,7 @@ export function normalizeStep(
 
 // Wildcards that would hide a placeholder a command needs: `{out}` would give the wildcard's
 // value, not the output's path. (`{name}`, `{stem}`... as wildcards are common and read as such.)
-const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log']);
+const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log', 'threads']);
 
 function normalizeInputs(spec: Step['in'], where: (field: string) => string): StepInput[] {
   if (spec === undefined) return [];

@@ -18,6 +18,7 @@ export interface PlannedTask {
 }
 
 const NO_LOGS: readonly string[] = Object.freeze([]);
+const THREADS = Object.freeze({ threads: true } as const);
 
 /** Finds candidate paths for a pattern: files on disk and outputs of other steps. */
 export type FindCandidates = (pattern: PathPattern) => readonly string[];
@@ -162,7 +163,7 @@ export function createActionBuilder(
 // Placeholders whose value is the same for every task of the step.
 function isFixed(step: NormalizedStep, name: string): boolean {
   if (step.wildcards.includes(name)) return false;
-  return name === 'out' || name.startsWith('out.') || name.startsWith('param.');
+  return name === 'out' || name === 'threads' || name.startsWith('out.') || name.startsWith('param.');
 }
 
 function resolvePipelinePlaceholder(
@@ -175,6 +176,7 @@ function resolvePipelinePlaceholder(
   if (name in task.wildcards) return task.wildcards[name];
   if (name === '#') return String(taskId);
   if (name === 'out') return { output: 0 };
+  if (name === 'threads') return THREADS;
   if (name.startsWith('out.')) {
     const index = step.outputs.findIndex((output) => output.name === name.slice(4));
     return index < 0 ? undefined : { output: index };

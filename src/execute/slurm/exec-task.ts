@@ -2,7 +2,8 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv } from '../../plan/render-action.ts';
+import { renderArgv, threadsOf } from '../../plan/render-action.ts';
+import { grantThreads } from './grant-threads.ts';
 import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { createLocalExecutor } from '../local-executor.ts';
@@ -46,7 +47,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
   let outcome: AttemptOutcome;
   let error: string | undefined;
   try {
-    outcome = await executor.submit({ task: sheltered.task, attempt: spec.attempt });
+    outcome = await executor.submit({ task: grantThreads(sheltered.task, process.env), attempt: spec.attempt });
     error = sheltered.explain(outcome.error);
     if (outcome.status === 'succeeded') {
       try {
@@ -83,5 +84,5 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
 
 /** The argv a user would run by hand: final output paths. */
 export function displayArgv(spec: TaskFile): string[] {
-  return renderArgv(spec.task.action, spec.task.outputs);
+  return renderArgv(spec.task.action, spec.task.outputs, threadsOf(spec.task));
 }
