@@ -15,7 +15,8 @@ export interface Gather<P extends string = string> {
   readonly pattern: P;
 }
 
-export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather>>;
+/** Inputs: a path, a list of paths, or a record of names to a path, a gather or a list of paths (`expand(...)`). */
+export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather | readonly string[]>>;
 export type OutputSpec = string | readonly string[] | Readonly<Record<string, string>>;
 /** Log files a step's task writes in place: one, a list, or a record of named ones. */
 export type LogSpec = string | readonly string[] | Readonly<Record<string, string>>;
@@ -26,13 +27,14 @@ export type BoundWildcards<I> = I extends string
   : I extends readonly string[]
     ? WildcardsOf<I[number]>
     : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : never }[keyof I];
+// (A list in a record, expand(...)'s paths, binds none: it is gathered whole.)
 
 /** What a step function sees for its inputs: the declaration's shape, with paths. */
 export type InputPaths<I> = I extends string
   ? string
   : I extends readonly string[]
     ? string[]
-    : { [K in keyof I]: I[K] extends Gather ? string[] : string };
+    : { [K in keyof I]: I[K] extends Gather | readonly string[] ? string[] : string };
 
 export type OutputPaths<O> = O extends string ? string : O extends readonly string[] ? string[] : { [K in keyof O]: string };
 
