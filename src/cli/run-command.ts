@@ -7,6 +7,7 @@ import { digestPlanInputs } from '../plan/digest-plan-inputs.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
+import { readConfig } from '../plan/read-config.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
@@ -29,6 +30,8 @@ export interface PipelineFlags {
   directory?: string;
   file?: string;
   param: string[];
+  /** `--config FILE` (run only): parameter values from JSON or YAML. */
+  config?: string;
 }
 
 interface RunFlags extends PipelineFlags, ExecutorFlags {
@@ -65,6 +68,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
   addExecutorOptions(addPipelineOptions(command))
+    .option('--config <file>', 'set parameters from a JSON or YAML file (then --param overrides)')
     .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs}; with --executor slurm, ${SLURM_DEFAULTS.jobs} tasks)`)
     .option('-k, --keep-going', "after a failure, go on with the tasks that do not depend on it (make -k; `sluice map -k` is GNU Parallel's keep order)")
     .option('-n, --dry-run', 'print the tasks that would run, run none')
@@ -92,7 +96,9 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
   const definition = await loadPipeline(file);
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
-  const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
+  const shown = path.relative(process.cwd(), file) || file;
+  const config = flags.config === undefined ? undefined : readConfig(flags.config, path.resolve(flags.config), shown);
+  const params = resolveParams(definition.params, flags.param, shown, config);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
 }
 
@@ -204,6 +210,7 @@ function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
+    ...(flags.config === undefined ? [] : ['--config', flags.config]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
   ];

@@ -15,6 +15,11 @@ export interface StepInput {
   readonly name: string;
   readonly pattern: PathPattern;
   readonly gather: boolean;
+  /**
+   * A list of paths in a record of inputs (`{ bams: expand(...) }`): gathered as they are, their
+   * wildcards filled with the task's. `pattern` is then the first (or one that matches nothing).
+   */
+  readonly list?: readonly PathPattern[] | undefined;
 }
 
 export interface StepOutput {
@@ -90,6 +95,14 @@ export function normalizeStep(
     }
   }
   const wildcards = [...new Set(inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards))];
+  for (const input of inputs) {
+    const unbound = (input.list ?? []).flatMap((item) => item.wildcards).find((wildcard) => !wildcards.includes(wildcard));
+    if (unbound !== undefined) {
+      throw new PlanError(
+        `Wildcard \`{${unbound}}\` in the list \`in.${input.name}\` of step \`${name}\` of ${file} is not bound by an input: give its values to expand(), or gather with all('pattern')`,
+      );
+    }
+  }
   for (const output of outputs) {
     const unbound = output.pattern.wildcards.filter((wildcard) => !wildcards.includes(wildcard));
     if (unbound.length > 0) {
@@ -131,6 +144,9 @@ export function normalizeStep(
   };
 }
 
+// The pattern of an empty list of inputs: no path holds a NUL.
+const EMPTY_LIST = parsePathPattern('\0(an empty list)', 'an empty list of inputs');
+
 // Wildcards that would hide a placeholder a command needs: `{out}` would give the wildcard's
 // value, not the output's path. (`{name}`, `{stem}`... as wildcards are common and read as such.)
 const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log', 'threads']);
@@ -139,9 +155,13 @@ function normalizeInputs(spec: Step['in'], where: (field: string) => string): St
   if (spec === undefined) return [];
   if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where('in')), gather: false }];
   if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where(`in[${index}]`)), gather: false }));
-  return Object.entries(spec as Record<string, string | Gather>).map(([key, item]) => {
+  return Object.entries(spec as Record<string, string | Gather | readonly string[]>).map(([key, item]) => {
+    if (Array.isArray(item)) {
+      const list = (item as readonly string[]).map((one, index) => parse(one, where(`in.${key}[${index}]`)));
+      return { name: key, pattern: list[0] ?? EMPTY_LIST, gather: true, list };
+    }
     const gather = typeof item === 'object';
-    return { name: key, pattern: parse(gather ? item.pattern : item, where(`in.${key}`)), gather };
+    return { name: key, pattern: parse(gather ? (item as Gather).pattern : (item as string), where(`in.${key}`)), gather };
   });
 }
 

@@ -9,8 +9,8 @@ import { cmd, sh } from './define-pipeline.ts';
 /** What each field is expected to be: the message of its schema, and of a missing field. */
 export const EXPECTED = {
   path: 'a path',
-  in: "a path, a list of paths or a record of names to paths and all('pattern')",
-  inItem: "a path or all('pattern')",
+  in: "a path, a list of paths or a record of names to paths, all('pattern') and lists of paths",
+  inItem: "a path, all('pattern') or a list of paths (expand(...))",
   out: 'a path, a list of paths or a record of names to paths',
   outItem: 'a path',
   run: "cmd('program', 'arg', ...), sh('script') or a function",
@@ -61,7 +61,7 @@ const plainObject = (message: string) =>
 const plainRecord = <T extends v.GenericSchema>(item: T, message: string) =>
   v.pipe(plainObject(message), v.record(v.string(), item, message), v.check((value) => Object.keys(value).length > 0, message));
 
-const inputs = v.union([path, v.array(path, EXPECTED.in), plainRecord(v.union([path, gather], EXPECTED.inItem), EXPECTED.in)], EXPECTED.in);
+const inputs = v.union([path, v.array(path, EXPECTED.in), plainRecord(v.union([path, gather, v.array(path, EXPECTED.inItem)], EXPECTED.inItem), EXPECTED.in)], EXPECTED.in);
 const outputs = v.union(
   [
     path,

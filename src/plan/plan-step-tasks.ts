@@ -88,8 +88,8 @@ function planOne(
       inputs.push(fillPathPattern(input.pattern, values));
       continue;
     }
-    const gathered = gather(input, values, candidates);
-    if (gathered.length === 0) {
+    const gathered = input.list === undefined ? gather(input, values, candidates) : input.list.map((item) => fillPathPattern(item, values));
+    if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
         `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
       );
