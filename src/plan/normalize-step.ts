@@ -4,7 +4,8 @@ import { checkPipelineSpec, checkStep, describeValue } from './check-definition.
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { makeSteps } from './make-steps.ts';
 import { parseDurationText } from './parse-duration.ts';
-import { parsePathPattern, type PathPattern } from './path-pattern.ts';
+import { constrainPathPattern, parsePathPattern, type PathPattern } from './path-pattern.ts';
+import { normalizeWildcardValues } from './normalize-wildcard-values.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import { normalizeLogs, type StepLog } from './normalize-log.ts';
@@ -44,6 +45,8 @@ export interface NormalizedStep {
   readonly logs: readonly StepLog[];
   /** Wildcards bound by the non-gather inputs. */
   readonly wildcards: readonly string[];
+  /** Wildcard → the values `wildcards: { name: [...] }` gives it (the step runs for exactly those). */
+  readonly wildcardLists: ReadonlyMap<string, readonly string[]>;
   readonly action: StepAction;
   readonly cpus: number;
   readonly memory: string | undefined;
@@ -84,7 +87,10 @@ export function normalizeStep(
 ): NormalizedStep {
   const spec = checkStep(name, value, file);
   const where = (field: string): string => `\`${field}\` of step \`${name}\` in ${file}`;
-  const inputs = normalizeInputs(spec.in, where);
+  const declared = normalizeInputs(spec.in, where);
+  const names = [...new Set(declared.flatMap((input) => input.pattern.wildcards))];
+  const { lists: wildcardLists, constraints } = normalizeWildcardValues(spec.wildcards, names, name, file);
+  const inputs = constraints.size === 0 ? declared : declared.map((input) => ({ ...input, pattern: constrainPathPattern(input.pattern, constraints) }));
   const outputs = normalizeOutputs(spec.out, where);
   for (const pattern of [...inputs, ...outputs].map((item) => item.pattern)) {
     const reserved = pattern.wildcards.find((wildcard) => RESERVED_WILDCARDS.has(wildcard));
@@ -132,6 +138,7 @@ export function normalizeStep(
     outputs,
     logs,
     wildcards,
+    wildcardLists,
     action,
     cpus: spec.cpus ?? 1,
     memory: spec.memory,

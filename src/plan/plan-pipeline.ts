@@ -7,7 +7,7 @@ import { folderInputMessage, inspectInput, specialInputMessage } from './check-i
 import { findLogWriters } from './find-log-writers.ts';
 import { createListingLog, listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from './normalize-step.ts';
-import { AmbiguousPatternError, testPathPattern, type PathPattern } from './path-pattern.ts';
+import { AmbiguousPatternError, patternKey, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 import { nameTask } from './name-task.ts';
 import type { ParamValue, Task } from '../kernel/task.ts';
@@ -69,7 +69,8 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   }
   const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
-  const dependencies = linkTasks(tasks, file, onDisk);
+  const listed = new Set(steps.filter((step) => step.wildcardLists.size > 0).map((step) => step.name));
+  const dependencies = linkTasks(tasks, file, onDisk, listed);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
   return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings };
 }
@@ -85,11 +86,11 @@ function planToFixpoint(
   const onDisk = new Map<string, string[]>();
   const seenOnDisk = new Set<string>();
   const existing = (pattern: PathPattern): string[] => {
-    let found = onDisk.get(pattern.source);
+    let found = onDisk.get(patternKey(pattern));
     if (found === undefined) {
       const specials = new Set<string>();
       found = listPatternFiles(pattern, dir, listings, specials);
-      onDisk.set(pattern.source, found);
+      onDisk.set(patternKey(pattern), found);
       // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
       for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
     }
@@ -192,7 +193,7 @@ function assignTasks(
 // Most tasks of a large plan read only files on disk: they share one empty list of needs.
 const NO_NEEDS: readonly number[] = Object.freeze([]);
 
-function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, readonly number[]> {
+function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>, listed: ReadonlySet<string>): Map<number, readonly number[]> {
   const makers = new Map<string, Task>();
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
@@ -227,7 +228,8 @@ function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<str
         const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
         if (found === 'missing') {
           throw new PlanError(
-            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
+            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})` +
+              (listed.has(task.step) ? `: its wildcard values come from \`wildcards\` of step \`${task.step}\`` : ''),
           );
         }
         if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of task \`${nameTask(task)}\``, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`);

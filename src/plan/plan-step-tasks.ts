@@ -34,10 +34,16 @@ export function planStepTasks(
 ): { tasks: PlannedTask[]; unmatched?: PlanError } {
   const driver = step.inputs.find((input) => !input.gather && input.pattern.wildcards.length > 0);
   const bindings: Record<string, string>[] = [];
+  const lists = step.wildcardLists;
   if (driver === undefined) bindings.push({});
-  else {
+  else if (driver.pattern.wildcards.every((name) => lists.has(name))) {
+    // `wildcards: { sample: [...] }` names every value: exactly those tasks, whatever is on disk
+    // (an input that is neither there nor made is refused when the tasks are linked).
+    for (const values of productOf(driver.pattern.wildcards, lists)) bindings.push(values);
+  } else {
     const seen = new Set<string>();
     const names = driver.pattern.wildcards;
+    const listed = names.filter((name) => lists.has(name)).map((name) => [name, new Set(lists.get(name))] as const);
     // The default sort compares UTF-16 code units, as compareCodeUnits does, without a call
     // per comparison (10,000 paths: ~3 ms against ~5).
     const sorted = [...candidates(driver.pattern)].sort();
@@ -45,10 +51,19 @@ export function planStepTasks(
       const candidate = sorted[i] as string;
       const values = matchPathPattern(driver.pattern, candidate);
       if (values === undefined) continue;
+      if (listed.length > 0 && !listed.every(([name, allowed]) => allowed.has(values[name] as string))) continue;
       const key = names.length === 1 ? (values[names[0] as string] as string) : names.map((name) => values[name]).join('\0');
       if (seen.has(key)) continue;
       seen.add(key);
       bindings.push(values);
+    }
+    // A listed value that no file gives (with the wildcards that come from the disk) is missing.
+    for (const [name] of listed) {
+      const missing = (lists.get(name) ?? []).find((value) => !bindings.some((values) => values[name] === value));
+      if (missing !== undefined) {
+        const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file} with \`${name}\` = \`${missing}\` (from its \`wildcards\`), and no step makes one`;
+        return { tasks: [], unmatched: new PlanError(error) };
+      }
     }
     if (bindings.length === 0) {
       const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`;
@@ -88,7 +103,7 @@ function planOne(
       inputs.push(fillPathPattern(input.pattern, values));
       continue;
     }
-    const gathered = input.list === undefined ? gather(input, values, candidates) : input.list.map((item) => fillPathPattern(item, values));
+    const gathered = input.list === undefined ? gather(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
     if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
         `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
@@ -100,15 +115,32 @@ function planOne(
   return { wildcards: values, inputs, inputNames, outputs, logs };
 }
 
-// A gather's wildcards that the step binds are fixed; the others range over every match.
-function gather(input: StepInput, values: Record<string, string>, candidates: FindCandidates): string[] {
+// A gather's wildcards that the step binds are fixed; the others range over every match, or over
+// exactly the values the step's `wildcards` lists for them (when it lists them all).
+function gather(input: StepInput, values: Record<string, string>, candidates: FindCandidates, lists: ReadonlyMap<string, readonly string[]>): string[] {
   const bound = input.pattern.wildcards.filter((name) => name in values);
+  const free = input.pattern.wildcards.filter((name) => !(name in values));
+  if (free.length > 0 && free.every((name) => lists.has(name))) {
+    return productOf(free, lists).map((listed) => fillPathPattern(input.pattern, { ...values, ...listed }));
+  }
+  const listed = free.filter((name) => lists.has(name)).map((name) => [name, new Set(lists.get(name))] as const);
   const matches = new Set<string>();
   for (const candidate of candidates(input.pattern)) {
     const found = matchPathPattern(input.pattern, candidate);
-    if (found !== undefined && bound.every((name) => found[name] === values[name])) matches.add(candidate);
+    if (found === undefined || !bound.every((name) => found[name] === values[name])) continue;
+    if (listed.every(([name, allowed]) => allowed.has(found[name] as string))) matches.add(candidate);
   }
   return [...matches].sort(compareCodeUnits);
+}
+
+// Every combination of the listed values of `names`, the first name varying slowest (as expand()).
+function productOf(names: readonly string[], lists: ReadonlyMap<string, readonly string[]>): Record<string, string>[] {
+  let combinations: Record<string, string>[] = [{}];
+  for (const name of names) {
+    const values = lists.get(name) ?? [];
+    combinations = combinations.flatMap((partial) => values.map((value) => ({ ...partial, [name]: value })));
+  }
+  return combinations;
 }
 
 /** Builds the serializable action of each task of a step: templates expanded, outputs symbolic. */
