@@ -127,6 +127,8 @@ export function normalizeStep(
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
     ...paramNames.map((param) => `param.${param}`),
+    // `{param.files*}`: a list parameter, one argument per item (asked for by the star).
+    ...paramNames.filter((param) => Array.isArray(params[param])).map((param) => `param.${param}*`),
   ];
   const action = normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs));
   checkParamsInTemplates(action, params, name, file);
@@ -199,10 +201,22 @@ function checkParamsInTemplates(action: StepAction, params: Readonly<Record<stri
   const templates = action.kind === 'shell' ? [action.script] : action.argv;
   for (const name of collectPlaceholders(templates)) {
     if (!name.startsWith('param.')) continue;
+    if (name.endsWith('*')) {
+      const items = params[name.slice(6, -1)] as readonly unknown[];
+      const bad = items.find((item) => typeof item === 'object' && item !== null);
+      if (bad !== undefined) {
+        throw new PlanError(`Expected the items of parameter \`${name.slice(6, -1)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be strings, numbers or booleans, got ${describeValue(bad)}`);
+      }
+      if (action.kind === 'command' && action.argv.some((word) => word.length > 1 && word.some((part) => typeof part !== 'string' && part.placeholder === name))) {
+        throw new PlanError(`Expected \`{${name}}\` in step \`${step}\` of ${file} to stand alone in its word of cmd(...): it becomes one argument per item`);
+      }
+      continue;
+    }
     const value = params[name.slice(6)];
     if (typeof value === 'object' && value !== null) {
       throw new PlanError(
-        `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text`,
+        `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text` +
+          (Array.isArray(value) ? ` (\`{${name}*}\` gives one argument per item)` : ''),
       );
     }
   }

@@ -220,6 +220,10 @@ function resolvePipelinePlaceholder(
     const index = step.logs.findIndex((log) => log.name === name.slice(4));
     return index < 0 ? undefined : task.logs[index];
   }
+  if (name.startsWith('param.') && name.endsWith('*')) {
+    const value = params[name.slice(6, -1)];
+    return Array.isArray(value) ? { list: value.map(String) } : undefined;
+  }
   if (name.startsWith('param.')) {
     const value = params[name.slice(6)];
     return value === undefined ? undefined : String(value);
