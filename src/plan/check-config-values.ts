@@ -60,7 +60,8 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
       if (like === undefined) {
         const kinds = [...new Set(examples.map(kindOf))];
         throw new PlanError(
-          `Expected \`${formatPath([...path, index])}\` in ${where.config.locate([...path, index])} to be ${kinds.map(describeKind).join(' or ')}, as the items of the default of parameter \`${path[0]}\` in ${where.pipeline}, got ${describeValue(item)}`,
+          `Expected \`${formatPath([...path, index])}\` in ${where.config.locate([...path, index])} to be ${kinds.map(describeKind).join(' or ')}, as the items of the default of parameter \`${path[0]}\` in ${where.pipeline}, got ${describeValue(item)}` +
+            (kinds.length === 1 && kinds[0] === 'string' && (typeof item === 'number' || typeof item === 'boolean') ? ` (quote it to make it text: '${String(item)}')` : ''),
         );
       }
       return checkValue(like, item, [...path, index], where);

@@ -12,21 +12,21 @@ export type WildcardValues = Readonly<Record<string, readonly (string | number)[
  * is not a string or a number.
  */
 export function expand(pattern: string, values: Readonly<Record<string, string | number | readonly (string | number)[]>>): string[] {
-  if (typeof pattern !== 'string') throw new TypeError(`Expected the pattern of expand() to be a string, got ${typeof pattern}`);
+  if (typeof pattern !== 'string') throw new Error(`Expected the pattern of expand() to be a string, got ${typeof pattern}`);
   let paths = [pattern];
   for (const [name, given] of Object.entries(values ?? {})) {
     const list = Array.isArray(given) ? (given as readonly unknown[]) : [given];
     const words = list.map((value, index) => {
       if ((typeof value !== 'string' || value === '') && (typeof value !== 'number' || !Number.isFinite(value))) {
-        throw new TypeError(`Expected the values of \`${name}\` in expand('${pattern}', ...) to be strings or numbers, got \`${String(value)}\`${Array.isArray(given) ? ` at [${index}]` : ''}`);
+        throw new Error(`Expected the values of \`${name}\` in expand('${pattern}', ...) to be strings or numbers, got \`${String(value)}\`${Array.isArray(given) ? ` at [${index}]` : ''}`);
       }
       if (String(value).includes('/')) {
-        throw new TypeError(`Expected the values of \`${name}\` in expand('${pattern}', ...) to hold no \`/\` (a wildcard is one path segment), got \`${String(value)}\``);
+        throw new Error(`Expected the values of \`${name}\` in expand('${pattern}', ...) to hold no \`/\` (a wildcard is one path segment), got \`${String(value)}\``);
       }
       return String(value);
     });
     const placeholder = `{${name}}`;
-    if (!pattern.includes(placeholder)) throw new TypeError(`expand('${pattern}', ...) was given values of \`${name}\`, and the pattern has no \`${placeholder}\``);
+    if (!pattern.includes(placeholder)) throw new Error(`expand('${pattern}', ...) was given values of \`${name}\`, and the pattern has no \`${placeholder}\``);
     paths = paths.flatMap((path) => words.map((word) => path.split(placeholder).join(word)));
   }
   return paths;
