@@ -118,7 +118,6 @@ export function normalizeStep(
       );
     }
   }
-  const paramNames = Object.keys(params);
   const { logs } = normalizeLogs(spec.log, where, wildcards);
   const known = [
     ...wildcards,
@@ -126,9 +125,7 @@ export function normalizeStep(
     ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
-    ...paramNames.map((param) => `param.${param}`),
-    // `{param.files*}`: a list parameter, one argument per item (asked for by the star).
-    ...paramNames.filter((param) => Array.isArray(params[param])).map((param) => `param.${param}*`),
+    ...paramPlaceholders(params),
   ];
   const action = normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs));
   checkParamsInTemplates(action, params, name, file);
@@ -195,14 +192,40 @@ function normalizeAction(run: Step['run'], where: string, known: readonly string
   return { kind: 'shell', script: parseTemplate(run.script, where, known, usable), source: run.script };
 }
 
+// `{param.NAME}`, `{param.NAME.FIELD}` for a record's fields, and `{param.NAME*}` for a list: one
+// argument per item, only where the star asks for it.
+function paramPlaceholders(params: Readonly<Record<string, ParamValue>>): string[] {
+  const names: string[] = [];
+  const visit = (prefix: string, value: ParamValue | undefined, depth: number): void => {
+    names.push(prefix);
+    if (Array.isArray(value)) names.push(`${prefix}*`);
+    else if (typeof value === 'object' && value !== null && depth < 8) {
+      for (const [key, field] of Object.entries(value)) visit(`${prefix}.${key}`, field, depth + 1);
+    }
+  };
+  for (const [name, value] of Object.entries(params)) visit(`param.${name}`, value, 0);
+  return names;
+}
+
+/** The value of `{param.a.b}` (`dotted` is `a.b`): a parameter, or a field of a record one. */
+export function paramAt(params: Readonly<Record<string, ParamValue>>, dotted: string): ParamValue | undefined {
+  const [first = '', ...rest] = dotted.split('.');
+  let value: ParamValue | undefined = Object.hasOwn(params, first) ? params[first] : undefined;
+  for (const key of rest) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Readonly<Record<string, ParamValue>>)[key];
+  }
+  return value;
+}
+
 // A list or record parameter would print as `a,b` or `[object Object]` in a command.
-function checkParamsInTemplates(action: StepAction, params: Readonly<Record<string, unknown>>, step: string, file: string): void {
+function checkParamsInTemplates(action: StepAction, params: Readonly<Record<string, ParamValue>>, step: string, file: string): void {
   if (action.kind === 'function') return;
   const templates = action.kind === 'shell' ? [action.script] : action.argv;
   for (const name of collectPlaceholders(templates)) {
     if (!name.startsWith('param.')) continue;
     if (name.endsWith('*')) {
-      const items = params[name.slice(6, -1)] as readonly unknown[];
+      const items = paramAt(params, name.slice(6, -1)) as readonly unknown[];
       const bad = items.find((item) => typeof item === 'object' && item !== null);
       if (bad !== undefined) {
         throw new PlanError(`Expected the items of parameter \`${name.slice(6, -1)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be strings, numbers or booleans, got ${describeValue(bad)}`);
@@ -212,7 +235,7 @@ function checkParamsInTemplates(action: StepAction, params: Readonly<Record<stri
       }
       continue;
     }
-    const value = params[name.slice(6)];
+    const value = paramAt(params, name.slice(6));
     if (typeof value === 'object' && value !== null) {
       throw new PlanError(
         `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text` +

@@ -1,6 +1,6 @@
 import { bug, PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
-import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
+import { paramAt, type NormalizedStep, type StepInput, type StepOutput } from './normalize-step.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
@@ -221,11 +221,11 @@ function resolvePipelinePlaceholder(
     return index < 0 ? undefined : task.logs[index];
   }
   if (name.startsWith('param.') && name.endsWith('*')) {
-    const value = params[name.slice(6, -1)];
+    const value = paramAt(params, name.slice(6, -1));
     return Array.isArray(value) ? { list: value.map(String) } : undefined;
   }
   if (name.startsWith('param.')) {
-    const value = params[name.slice(6)];
+    const value = paramAt(params, name.slice(6));
     return value === undefined ? undefined : String(value);
   }
   const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
