@@ -29,6 +29,13 @@ export type BoundWildcards<I> = I extends string
     : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : never }[keyof I];
 // (A list in a record, expand(...)'s paths, binds none: it is gathered whole.)
 
+/** Every wildcard of an input declaration, gathers' included: what a step's `wildcards` may name. */
+export type InputWildcards<I> = I extends string
+  ? WildcardsOf<I>
+  : I extends readonly string[]
+    ? WildcardsOf<I[number]>
+    : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : I[K] extends Gather<infer P> ? WildcardsOf<P> : never }[keyof I];
+
 /** What a step function sees for its inputs: the declaration's shape, with paths. */
 export type InputPaths<I> = I extends string
   ? string
@@ -155,7 +162,7 @@ export interface StepSpec<
    * (`{ sample: ['A', 'B'] }`); a regular expression keeps only the values it matches in full
    * (`{ sample: /[A-Z]+/ }`). Without it, values come from the files on disk.
    */
-  readonly wildcards?: WildcardValues;
+  readonly wildcards?: string extends InputWildcards<I> ? WildcardValues : { readonly [K in InputWildcards<I> & string]?: WildcardValues[string] };
   readonly run:
     | CommandAction
     | ShellAction

@@ -40,7 +40,7 @@ export const EXPECTED = {
 } as const;
 
 /** Keys a step takes, and other spellings people write for them. */
-export const STEP_KEYS = ['in', 'out', 'wildcards', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'retries', 'log'] as const;
+export const STEP_KEYS = ['in', 'out', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'retries', 'log', 'wildcards'] as const;
 export const STEP_KEY_ALIASES: Readonly<Record<string, string>> = {
   input: 'in', inputs: 'in', output: 'out', outputs: 'out', cmd: 'run', command: 'run', shell: 'run', sh: 'run',
   script: 'run', fn: 'run', threads: 'cpus', cores: 'cpus', cpu: 'cpus', mem: 'memory', time: 'timeout',
