@@ -30,8 +30,8 @@ export interface PipelineFlags {
   directory?: string;
   file?: string;
   param: string[];
-  /** `--config FILE` (run only): parameter values from JSON or YAML. */
-  config?: string;
+  /** `--config FILE` (run only, repeatable): parameter values from JSON or YAML, later files on top. */
+  config?: string[];
 }
 
 interface RunFlags extends PipelineFlags, ExecutorFlags {
@@ -68,7 +68,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
   addExecutorOptions(addPipelineOptions(command))
-    .option('--config <file>', 'set parameters from a JSON or YAML file (then --param overrides)')
+    .option('--config <file>', 'set parameters from a JSON or YAML file (repeatable, later on top; then --param)', collectValues, [])
     .option('-j, --jobs <n>', `cpu slots at once (default: cores, ${DEFAULTS.jobs}; with --executor slurm, ${SLURM_DEFAULTS.jobs} tasks)`)
     .option('-k, --keep-going', "after a failure, go on with the tasks that do not depend on it (make -k; `sluice map -k` is GNU Parallel's keep order)")
     .option('-n, --dry-run', 'print the tasks that would run, run none')
@@ -97,8 +97,8 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const shown = path.relative(process.cwd(), file) || file;
-  const config = flags.config === undefined ? undefined : readConfig(flags.config, path.resolve(flags.config), shown);
-  const params = resolveParams(definition.params, flags.param, shown, config);
+  const configs = (flags.config ?? []).map((name) => readConfig(name, path.resolve(name), shown));
+  const params = resolveParams(definition.params, flags.param, shown, configs);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
 }
 
@@ -210,7 +210,7 @@ function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
-    ...(flags.config === undefined ? [] : ['--config', flags.config]),
+    ...(flags.config ?? []).flatMap((name) => ['--config', name]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
   ];

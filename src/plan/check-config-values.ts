@@ -10,8 +10,14 @@ import { suggestName } from './suggest-name.ts';
  * the fields it names and keeps the others. An undeclared name, or a value of another type, is a
  * PlanError naming the config file's line and the pipeline file.
  */
-export function applyConfig(defaults: Readonly<Record<string, ParamValue>>, config: ConfigFile, pipeline: string): Record<string, ParamValue> {
-  const values: Record<string, ParamValue> = { ...defaults };
+export function applyConfig(
+  defaults: Readonly<Record<string, ParamValue>>,
+  config: ConfigFile,
+  pipeline: string,
+  /** The values so far (an earlier config file's), which this one's records add to. */
+  current: Readonly<Record<string, ParamValue>> = defaults,
+): Record<string, ParamValue> {
+  const values: Record<string, ParamValue> = { ...current };
   for (const [key, value] of Object.entries(config.values)) {
     if (!Object.hasOwn(defaults, key)) {
       const known = Object.keys(defaults);
@@ -21,7 +27,7 @@ export function applyConfig(defaults: Readonly<Record<string, ParamValue>>, conf
           (suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`),
       );
     }
-    values[key] = checkValue(defaults[key] as ParamValue, value, [key], { config, pipeline });
+    values[key] = checkValue(defaults[key] as ParamValue, value, [key], { config, pipeline }, current[key]);
   }
   return values;
 }
@@ -31,7 +37,7 @@ interface Where {
   readonly pipeline: string;
 }
 
-function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, where: Where): ParamValue {
+function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, where: Where, current?: ParamValue): ParamValue {
   if (example === null) return value;
   const fail = (expected: string, hint = ''): never => {
     throw new PlanError(
@@ -71,7 +77,8 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
   const fields = example as Readonly<Record<string, ParamValue>>;
   const known = Object.keys(fields);
   if (known.length === 0) return value;
-  const merged: Record<string, ParamValue> = { ...fields };
+  const base = typeof current === 'object' && current !== null && !Array.isArray(current) ? (current as Readonly<Record<string, ParamValue>>) : fields;
+  const merged: Record<string, ParamValue> = { ...base };
   for (const [key, item] of Object.entries(value as Readonly<Record<string, ParamValue>>)) {
     if (!Object.hasOwn(fields, key)) {
       const suggestion = suggestName(key, known, {});
@@ -80,7 +87,7 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
           (suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`),
       );
     }
-    merged[key] = checkValue(fields[key] as ParamValue, item, [...path, key], where);
+    merged[key] = checkValue(fields[key] as ParamValue, item, [...path, key], where, base[key]);
   }
   return merged;
 }

@@ -12,9 +12,11 @@ export function resolveParams(
   defaults: Readonly<Record<string, ParamValue>>,
   assignments: readonly string[],
   file: string,
-  config?: ConfigFile,
+  /** Config files in order: each sets values on top of the one before. */
+  configs: readonly ConfigFile[] = [],
 ): Record<string, ParamValue> {
-  const values: Record<string, ParamValue> = config === undefined ? { ...defaults } : applyConfig(defaults, config, file);
+  let values: Record<string, ParamValue> = { ...defaults };
+  for (const config of configs) values = applyConfig(defaults, config, file, values);
   for (const assignment of assignments) {
     const equals = assignment.indexOf('=');
     if (equals <= 0) throw new PlanError(`Expected \`--param\` as key=value, got \`${assignment}\` (parameters of ${file})`);

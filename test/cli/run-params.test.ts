@@ -71,6 +71,16 @@ describe('config, structured parameters, wildcards from lists, threads', { concu
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('several config files: each sets values on top of the one before', async () => {
+    const dir = makeProject();
+    fs.writeFileSync(path.join(dir, 'base.yaml'), 'samples: [A, B]\nminimum: 2\n');
+    fs.writeFileSync(path.join(dir, 'study.json'), '{ "samples": ["A", "C"] }\n');
+    const result = await runSluice(['run', '--config', 'base.yaml', '--config', 'study.json', '-q'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'table.txt'), 'utf8'), 'A 2\nC 0\n');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('{param.x*} gives one argument per item of a list parameter, from a config record', async () => {
     const dir = makeProject();
     fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
