@@ -1,6 +1,8 @@
 import { bug, PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
-import { paramAt, type NormalizedStep, type StepInput, type StepOutput } from './normalize-step.ts';
+import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
+import { paramAt } from './param-placeholders.ts';
+import { gatherInput, productOf } from './gather-input.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
@@ -103,7 +105,7 @@ function planOne(
       inputs.push(fillPathPattern(input.pattern, values));
       continue;
     }
-    const gathered = input.list === undefined ? gather(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
+    const gathered = input.list === undefined ? gatherInput(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
     if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
         `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
@@ -113,34 +115,6 @@ function planOne(
     for (const path of gathered) inputs.push(path);
   }
   return { wildcards: values, inputs, inputNames, outputs, logs };
-}
-
-// A gather's wildcards that the step binds are fixed; the others range over every match, or over
-// exactly the values the step's `wildcards` lists for them (when it lists them all).
-function gather(input: StepInput, values: Record<string, string>, candidates: FindCandidates, lists: ReadonlyMap<string, readonly string[]>): string[] {
-  const bound = input.pattern.wildcards.filter((name) => name in values);
-  const free = input.pattern.wildcards.filter((name) => !(name in values));
-  if (free.length > 0 && free.every((name) => lists.has(name))) {
-    return productOf(free, lists).map((listed) => fillPathPattern(input.pattern, { ...values, ...listed }));
-  }
-  const listed = free.filter((name) => lists.has(name)).map((name) => [name, new Set(lists.get(name))] as const);
-  const matches = new Set<string>();
-  for (const candidate of candidates(input.pattern)) {
-    const found = matchPathPattern(input.pattern, candidate);
-    if (found === undefined || !bound.every((name) => found[name] === values[name])) continue;
-    if (listed.every(([name, allowed]) => allowed.has(found[name] as string))) matches.add(candidate);
-  }
-  return [...matches].sort(compareCodeUnits);
-}
-
-// Every combination of the listed values of `names`, the first name varying slowest (as expand()).
-function productOf(names: readonly string[], lists: ReadonlyMap<string, readonly string[]>): Record<string, string>[] {
-  let combinations: Record<string, string>[] = [{}];
-  for (const name of names) {
-    const values = lists.get(name) ?? [];
-    combinations = combinations.flatMap((partial) => values.map((value) => ({ ...partial, [name]: value })));
-  }
-  return combinations;
 }
 
 /** Builds the serializable action of each task of a step: templates expanded, outputs symbolic. */
