@@ -5,13 +5,14 @@ import { PlanError } from '../errors.ts';
 import { readBundleName, readModulesHash } from '../plan/bundle-pipeline.ts';
 import { digestPlanInputs } from '../plan/digest-plan-inputs.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
+import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
 import { readConfig } from '../plan/read-config.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
-import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
+import { addExecutorOptions, defaultJobs, executorArgs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
@@ -46,6 +47,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   retries?: string;
   timeout?: string;
   report?: string;
+  check?: boolean;
 }
 
 
@@ -80,7 +82,14 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+    .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags) => {
+      if (flags.check === true) {
+        const { checkPipelineTypes } = await import('./check-command.ts');
+        const output = { quiet: flags.quiet === true || flags.json === true, errors: flags.json === true ? process.stderr : process.stdout };
+        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), output);
+        if (checked !== 0) return setExitCode(checked);
+      }
       setExitCode(await runPipelineCommand(targets, flags));
     });
 }
@@ -93,7 +102,7 @@ interface LoadedPipeline {
 }
 
 async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file = findPipelineFile(process.cwd(), flags.file)): Promise<LoadedPipeline> {
-  const definition = await loadPipeline(file);
+  const definition = await loadPipeline(file, saveBundleFile);
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const shown = path.relative(process.cwd(), file) || file;
@@ -205,10 +214,12 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   });
 }
 
-// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+// What picks the pipeline, its tasks, their time limit and where they run, for the command that
+// re-runs one.
 function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
+    ...executorArgs(flags),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
     ...(flags.config ?? []).flatMap((name) => ['--config', name]),
     ...flags.param.flatMap((param) => ['-p', param]),

@@ -3,7 +3,7 @@ import fsSync from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../kernel/task.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
-import { renderArgv, stagedOutputIndexes, threadsOf } from '../plan/render-action.ts';
+import { renderArgv, stagedOutputIndexes, threadsOf } from '../kernel/render-action.ts';
 import { createStagingArea, findMissingOutputs, type StagedOutputs } from './atomic-outputs.ts';
 import type { Attempt, AttemptOutcome, AttemptStatus, Executor, ExecutorTraits } from './executor.ts';
 import { readTailLines } from '../kernel/read-tail.ts';

@@ -5,6 +5,7 @@ import { quoteArgv } from '../kernel/quote-argv.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { recordRunSteps, type RunStepCounts } from '../state/journal/record-run-steps.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { RunListener } from './run-events.ts';
 
 const FLUSH_EVERY = 256;
@@ -34,8 +35,8 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
     const insert = store.statement(
       `INSERT OR REPLACE INTO task_attempts
          (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
-          command, error, cpu_ms, max_rss_kb)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          command, error, cpu_ms, max_rss_kb, task_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     store.db.transaction(() => {
       for (const { task, attempt, outcome } of rows) {
@@ -55,6 +56,7 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
           outcome.error ?? null,
           outcome.cpuMs ?? null,
           outcome.maxRssKb ?? null,
+          nameTask(task),
         );
       }
     })();

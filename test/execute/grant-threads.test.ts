@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { grantThreads } from '../../src/execute/slurm/grant-threads.ts';
-import { renderArgv, threadsOf } from '../../src/plan/render-action.ts';
+import { renderArgv, threadsOf } from '../../src/kernel/render-action.ts';
 import type { Task } from '../../src/kernel/task.ts';
 
 // In a Slurm job, {threads} is what the job was granted (SLURM_CPUS_PER_TASK), not what was asked.

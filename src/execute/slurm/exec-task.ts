@@ -2,7 +2,7 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv, threadsOf } from '../../plan/render-action.ts';
+import { renderArgv, threadsOf } from '../../kernel/render-action.ts';
 import { grantThreads } from './grant-threads.ts';
 import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
 import type { AttemptOutcome } from '../executor.ts';
@@ -10,7 +10,8 @@ import { createLocalExecutor } from '../local-executor.ts';
 import type { FunctionRunner } from '../worker/function-runner.ts';
 import { resolveNodeBash } from './resolve-node-bash.ts';
 import { shelterOutputs } from './shelter-outputs.ts';
-import { markerPathOf, writeFileAtomically, type Marker, type TaskFile } from './task-files.ts';
+import { markerPathOf, type Marker, type TaskFile } from './task-files.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface ExecTaskOptions {
   /** Aborted when Slurm signals the job (scancel, time limit): the attempt is cancelled. */

@@ -12,12 +12,13 @@ import { openJobLedger } from './job-ledger.ts';
 import { createJobWatcher, type WatchedAttempt } from './watch-jobs.ts';
 import { createSlurmClient, type SlurmClient } from './slurm-client.ts';
 import { mergeSlurmOptions, SLURM_DEFAULTS } from './slurm-options.ts';
-import { jobOutputPath, markerPathOf, taskFileName, writeFileAtomically, type TaskFile } from './task-files.ts';
+import { jobOutputPath, markerPathOf, taskFileName, type TaskFile } from './task-files.ts';
 import { pruneSlurmRuns } from './prune-slurm-runs.ts';
 import { runSlurmDir, slurmDirOf } from './slurm-paths.ts';
 import { makeTaskKey } from '../../state/freshness/task-key.ts';
-import { PlanError } from '../../errors.ts';
+import { bug } from '../../errors.ts';
 import { readLogLimits } from '../../state/logs/log-limits.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
@@ -90,7 +91,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const byTask = new Map<number, WatchedAttempt>();
 
   async function sendBatch(batch: Batch<WatchedAttempt>): Promise<void> {
-    const attempts = batch.items.filter((attempt) => !attempt.settled);
+    const attempts = batch.items.filter((attempt) => attempt.state === 'waiting');
     if (attempts.length === 0) return;
     const first = attempts[0] as WatchedAttempt;
     const shape = shapeOf(first.task);
@@ -101,7 +102,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     const packs: WatchedAttempt[][] = [];
     for (let at = 0; at < attempts.length; at += perJob) packs.push(attempts.slice(at, at + perJob));
     const array = packs.length > 1;
-    for (const attempt of attempts) attempt.phase = 'submitting';
+    for (const attempt of attempts) watcher.submitting(attempt);
     try {
       for (const attempt of attempts) writeTaskFile(attempt);
       writeFileAtomically(list, JSON.stringify(packs.map((pack) => pack.map((attempt) => path.basename(attempt.taskFile)))));
@@ -155,7 +156,8 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   function shapeOf(task: Task): { memory: string | undefined; slurm: SlurmStepOptions } {
     const memory = task.resources.memory === undefined ? undefined : toSlurmMemory(task.resources.memory);
     if (task.resources.memory !== undefined && memory === undefined) {
-      throw new PlanError(`Expected \`memory\` of step \`${task.step}\` to be a size like 4G or 512M, got \`${task.resources.memory}\``);
+      // The planner refuses such a step (normalize-step.ts): a task that still has one was not planned.
+      bug(`Task ${task.id} of step \`${task.step}\` reached Slurm with \`memory\` \`${task.resources.memory}\`, which planning refuses`);
     }
     return { memory, slurm: mergeSlurmOptions(options.slurm, options.steps?.get(task.step)) };
   }

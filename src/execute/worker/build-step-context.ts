@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Step, StepContext } from '../../plan/define-pipeline.ts';
 import type { Task } from '../../kernel/task.ts';
-import { threadsOf } from '../../plan/render-action.ts';
+import { threadsOf } from '../../kernel/render-action.ts';
 
 // Worker threads cannot chdir, so every path a step function sees is absolute.
 
