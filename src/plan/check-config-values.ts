@@ -25,6 +25,7 @@ export function applyConfig(
       throw new PlanError(
         `Unknown parameter \`${key}\` in ${config.locate([key], true)}: ${pipeline} declares ${known.length === 0 ? 'no parameters' : known.map((name) => `\`${name}\``).join(', ')}` +
           (suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`),
+        { file: config.name, field: key },
       );
     }
     values[key] = checkValue(defaults[key] as ParamValue, value, [key], { config, pipeline }, current[key]);
@@ -42,6 +43,7 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
   const fail = (expected: string, hint = ''): never => {
     throw new PlanError(
       `Expected \`${formatPath(path)}\` in ${where.config.locate(path)} to be ${expected}, as the default of parameter \`${path[0]}\` in ${where.pipeline}, got ${describeValue(value)}${hint}`,
+      { file: where.config.name, field: formatPath(path) },
     );
   };
   if (typeof example === 'string') {
@@ -68,6 +70,7 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
         throw new PlanError(
           `Expected \`${formatPath([...path, index])}\` in ${where.config.locate([...path, index])} to be ${kinds.map(describeKind).join(' or ')}, as the items of the default of parameter \`${path[0]}\` in ${where.pipeline}, got ${describeValue(item)}` +
             (kinds.length === 1 && kinds[0] === 'string' && (typeof item === 'number' || typeof item === 'boolean') ? ` (quote it to make it text: '${String(item)}')` : ''),
+          { file: where.config.name, field: formatPath([...path, index]) },
         );
       }
       return checkValue(like, item, [...path, index], where);
@@ -85,6 +88,7 @@ function checkValue(example: ParamValue, value: ParamValue, path: ConfigPath, wh
       throw new PlanError(
         `Unknown key \`${key}\` of \`${formatPath(path)}\` in ${where.config.locate([...path, key], true)}: the default of parameter \`${path[0]}\` in ${where.pipeline} has ${known.map((name) => `\`${name}\``).join(', ')}` +
           (suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`),
+        { file: where.config.name, field: formatPath([...path, key]) },
       );
     }
     merged[key] = checkValue(fields[key] as ParamValue, item, [...path, key], where, base[key]);

@@ -64,7 +64,7 @@ export function planStepTasks(
       const missing = (lists.get(name) ?? []).find((value) => !bindings.some((values) => values[name] === value));
       if (missing !== undefined) {
         const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file} with \`${name}\` = \`${missing}\` (from its \`wildcards\`), and no step makes one`;
-        return { tasks: [], unmatched: new PlanError(error) };
+        return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: 'wildcards' }) };
       }
     }
     if (bindings.length === 0) {

@@ -24,7 +24,7 @@ export function readConfig(name: string, absolute: string, pipeline: string): Co
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new PlanError(`Could not read config file \`${name}\` (\`--config\` for ${pipeline}): ${reason}`);
+    throw new PlanError(`Could not read config file \`${name}\` (\`--config\` for ${pipeline}): ${reason}`, { file: name });
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false });
@@ -35,12 +35,13 @@ export function readConfig(name: string, absolute: string, pipeline: string): Co
   const problem = document.errors[0];
   if (problem !== undefined) {
     const message = problem.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? problem.message;
-    throw new PlanError(`Could not parse config file ${at(problem.pos[0])}: ${message} (\`--config\` for ${pipeline})`);
+    throw new PlanError(`Could not parse config file ${at(problem.pos[0])}: ${message} (\`--config\` for ${pipeline})`, { file: name });
   }
   const root = document.contents;
   if (root !== null && !isMap(root)) {
     throw new PlanError(
       `Expected config file ${at(root.range?.[0] ?? 0)} to be a record of parameters (\`name: value\` lines, or a JSON object), got ${isSeq(root) ? 'a list' : 'a single value'} (\`--config\` for ${pipeline})`,
+      { file: name },
     );
   }
   const values = (document.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, ParamValue>;
