@@ -3,6 +3,7 @@
 // not documented: they are left out of the published types (stripInternal) and may change.
 export { SluiceError, PlanError, BackendError } from './errors.ts';
 export { pipeline, step, cmd, sh, all } from './plan/define-pipeline.ts';
+export { expand, type WildcardValues } from './plan/expand-paths.ts';
 export type {
   PipelineDefinition,
   Step,
@@ -11,6 +12,8 @@ export type {
   StepFunction,
   Gather,
   Params,
+  ParamsOf,
+  ParamType,
   WildcardsOf,
 } from './plan/define-pipeline.ts';
 export { TaskFailedError } from './schedule/task-failed-error.ts';

@@ -7,6 +7,7 @@ import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
+import { readConfig } from '../plan/read-config.ts';
 import { collectValues } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
@@ -23,6 +24,8 @@ export interface PipelineFlags {
   directory?: string;
   file?: string;
   param: string[];
+  /** `--config FILE` (run only, repeatable): parameter values from JSON or YAML, later files on top. */
+  config?: string[];
 }
 
 type RunFlags = PipelineFlags & RequestFlags;
@@ -46,6 +49,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
   addRequestOptions(addPipelineOptions(command), 'run')
+    .option('--config <file>', 'set parameters from a JSON or YAML file (repeatable, later on top; then --param)', collectValues, [])
     .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags & { check?: boolean }) => {
       if (flags.check === true) {
@@ -69,14 +73,16 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
   const definition = await loadPipeline(file, saveBundleFile);
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
-  const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
+  const shown = path.relative(process.cwd(), file) || file;
+  const configs = (flags.config ?? []).map((name) => readConfig(name, path.resolve(name), shown));
+  const params = resolveParams(definition.params, flags.param, shown, configs);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
 }
 
 // Planning, surveying and running are loaded only once the no-op short cut did not apply.
-async function planLoaded(loaded: LoadedPipeline, targets: readonly string[]): Promise<PipelinePlan> {
+async function planLoaded(loaded: LoadedPipeline, targets: readonly string[], jobs?: number): Promise<PipelinePlan> {
   const { planSteps } = await import('../plan/plan-pipeline.ts');
-  const plan = planSteps(loaded.steps, { file: loaded.file, params: loaded.params, targets, cwd: process.cwd() });
+  const plan = planSteps(loaded.steps, { file: loaded.file, params: loaded.params, targets, cwd: process.cwd(), jobs });
   return withModulesHash(plan, readModulesHash(loaded.file));
 }
 
@@ -118,7 +124,8 @@ async function preparePipeline(file: string, targets: readonly string[], flags: 
     functionModules: loaded.steps.some((step) => step.action.kind === 'function') ? [loaded.file] : [],
     rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
     plan: async (planRequest): Promise<PlanToRun> => {
-      const plan = await planLoaded(loaded, targets);
+      // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
+      const plan = await planLoaded(loaded, targets, planRequest.slurm === undefined ? planRequest.jobs : undefined);
       checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
       return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])) };
     },
@@ -132,6 +139,7 @@ function rerunArgs(flags: RunFlags): string[] {
     ...changedDirectoryArgs(),
     ...executorArgs(flags),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
+    ...(flags.config ?? []).flatMap((name) => ['--config', name]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
   ];

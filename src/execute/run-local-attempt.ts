@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
-import { renderArgv, stagedOutputIndexes } from '../kernel/render-action.ts';
+import { renderArgv, stagedOutputIndexes, threadsOf } from '../kernel/render-action.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
 import { boundCapture } from '../state/logs/bound-capture.ts';
 import { findMissingOutputs, type StagedOutputs, type StagingArea } from './atomic-outputs.ts';
@@ -45,7 +45,7 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   const start: AttemptStart = {
     stderrLog: `${base}.err`,
     stdoutLog: task.stdoutOutput === undefined ? `${base}.out` : undefined,
-    argv: renderArgv(task.action, task.outputs),
+    argv: renderArgv(task.action, task.outputs, threadsOf(task)),
     startedAt: Date.now(),
   };
   // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
@@ -85,7 +85,7 @@ function startLocalTask(
     });
   }
   return (launcher as Launcher).start({
-    argv: staged === undefined ? start.argv : renderArgv(task.action, staged.paths),
+    argv: staged === undefined ? start.argv : renderArgv(task.action, staged.paths, threadsOf(task)),
     cwd: task.cwd,
     stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
     stderrPath: start.stderrLog,

@@ -2,11 +2,15 @@ import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
 import { renderFunctionCommand } from './function-command.ts';
 import { quoteArg } from './quote-argv.ts';
 
-/** Joins parts with the given output paths substituted. */
-export function renderParts(parts: readonly ArgPart[], outputs: readonly string[], quote = false): string {
+/**
+ * Joins parts with the given output paths substituted, and `threads` for `{threads}` (left as
+ * `{threads}` when unknown: a plan shown before the task runs somewhere).
+ */
+export function renderParts(parts: readonly ArgPart[], outputs: readonly string[], quote = false, threads?: number): string {
   let text = '';
   for (const part of parts) {
     if (typeof part === 'string') text += part;
+    else if ('threads' in part) text += threads === undefined ? '{threads}' : String(threads);
     else {
       const value = outputs[part.output] ?? '';
       text += quote ? quoteArg(value) : value;
@@ -16,12 +20,17 @@ export function renderParts(parts: readonly ArgPart[], outputs: readonly string[
 }
 
 /** The script of a shell action, its placeholders quoted, as the shell receives it. */
-export function renderShellScript(action: ShellScriptAction, outputs: readonly string[]): string {
-  return renderParts(action.script, outputs, true);
+export function renderShellScript(action: ShellScriptAction, outputs: readonly string[], threads?: number): string {
+  return renderParts(action.script, outputs, true, threads);
 }
 
-function renderArg(arg: Arg, outputs: readonly string[]): string {
-  return typeof arg === 'string' ? arg : renderParts(arg.parts, outputs);
+function renderArg(arg: Arg, outputs: readonly string[], threads: number | undefined): string {
+  return typeof arg === 'string' ? arg : renderParts(arg.parts, outputs, false, threads);
+}
+
+/** The cpus a task holds where it runs, `{threads}`: see Resources.threads. */
+export function threadsOf(task: Pick<Task, 'resources'>): number {
+  return task.resources.threads ?? task.resources.cpus;
 }
 
 /** The options of bash's strict mode: a failing command (even in a pipe) or an unset variable fails the script. */
@@ -32,13 +41,13 @@ export const BASH_STRICT_OPTIONS: readonly string[] = ['-euo', 'pipefail'];
  * display, temporary ones for execution). Shell actions become `BASH -euo pipefail -c SCRIPT`
  * (pipeline steps), or `/bin/sh -c SCRIPT` (`sluice map --shell`).
  */
-export function renderArgv(action: Action, outputs: readonly string[]): string[] {
+export function renderArgv(action: Action, outputs: readonly string[], threads?: number): string[] {
   if (action.kind === 'shell') {
-    const script = renderShellScript(action, outputs);
+    const script = renderShellScript(action, outputs, threads);
     return action.bash === undefined ? ['/bin/sh', '-c', script] : [action.bash, ...BASH_STRICT_OPTIONS, '-c', script];
   }
   if (action.kind === 'function') return [renderFunctionCommand(action.step, action.module)];
-  return action.argv.map((arg) => renderArg(arg, outputs));
+  return action.argv.map((arg) => renderArg(arg, outputs, threads));
 }
 
 /**
@@ -50,7 +59,7 @@ export function stagedOutputIndexes(task: Pick<Task, 'action' | 'outputs' | 'std
   if (action.kind === 'function') return new Set(task.outputs.map((_, index) => index));
   const found = new Set<number>();
   const scan = (parts: readonly ArgPart[]): void => {
-    for (const part of parts) if (typeof part !== 'string') found.add(part.output);
+    for (const part of parts) if (typeof part !== 'string' && 'output' in part) found.add(part.output);
   };
   if (action.kind === 'shell') scan(action.script);
   else for (const arg of action.argv) if (typeof arg !== 'string') scan(arg.parts);

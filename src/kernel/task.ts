@@ -1,8 +1,11 @@
 // A task is plain data: any executor (local processes, worker threads, a Slurm job running
 // sluice on a compute node) can run it from its JSON form alone.
 
-/** One piece of an argument: literal text, or a reference to one of the task's outputs. */
-export type ArgPart = string | { readonly output: number };
+/**
+ * One piece of an argument: literal text, a reference to one of the task's outputs, or the
+ * task's `{threads}` (known where it runs: on Slurm, what the job was granted).
+ */
+export type ArgPart = string | { readonly output: number } | { readonly threads: true };
 
 /**
  * One argv element. Outputs stay symbolic until the executor renders the argv, so the same task
@@ -43,11 +46,14 @@ export interface FunctionAction {
   readonly modules?: string | undefined;
 }
 
-export type ParamValue = string | number | boolean;
+/** A parameter's value: plain data, as a config file gives it (scalars, lists, records). */
+export type ParamValue = string | number | boolean | null | readonly ParamValue[] | { readonly [key: string]: ParamValue };
 
 export interface Resources {
   /** Slots the task takes from `-j`. */
   readonly cpus: number;
+  /** The cpus it holds, `{threads}`: `cpus`, at most `-j` (a Slurm job reads what it was granted). */
+  readonly threads?: number | undefined;
   /** Wall-clock limit in milliseconds; undefined means none. */
   readonly timeoutMs?: number | undefined;
   /** Extra attempts after a failure. */

@@ -1,7 +1,7 @@
 // The user-facing vocabulary of pipeline files: pipeline(), step(), cmd(), sh(), all().
 // Everything here only describes; nothing runs, nothing touches the disk.
 
-import type { CommandAction, Gather, InputSpec, LogSpec, OutputSpec, Params, ShellAction, Step, StepSpec } from './step-types.ts';
+import type { CommandAction, Gather, InputSpec, LogSpec, OutputSpec, Params, ParamsOf, ShellAction, Step, StepSpec } from './step-types.ts';
 
 export type {
   WildcardsOf,
@@ -14,6 +14,9 @@ export type {
   OutputPaths,
   LogPaths,
   Params,
+  ParamsOf,
+  ParamType,
+  InputWildcards,
   StepContext,
   StepFunction,
   CommandAction,
@@ -56,8 +59,8 @@ export function step<
   const O extends OutputSpec,
   P extends Params = Params,
   const L extends LogSpec | undefined = undefined,
->(spec: StepSpec<I, O, P, L>): Step {
-  const made = { ...spec, kind: 'step' } as unknown as Step;
+>(spec: StepSpec<I, O, P, L>): Step<P> {
+  const made = { ...spec, kind: 'step' } as unknown as Step<P>;
   if (collecting !== undefined) {
     // Where step() was called, for a step that two names collided on (see collectSteps).
     const site: { stack?: string } = {};
@@ -92,13 +95,18 @@ export function collectSteps<T>(make: () => T): { readonly value: T; readonly ma
 }
 
 export interface PipelineSpec<P extends Params> {
-  /** Parameters with their defaults; the defaults' types are the parameters' types. */
+  /**
+   * Parameters with their defaults; the defaults' types are the parameters' types. Set by
+   * `--config FILE` and `--param key=value`; steps() receives the values a run uses.
+   */
   readonly params?: P;
-  readonly steps: Readonly<Record<string, Step>> | ((params: P) => Readonly<Record<string, Step>>);
+  readonly steps:
+    | Readonly<Record<string, Step<NoInfer<ParamsOf<P>>>>>
+    | ((params: NoInfer<ParamsOf<P>>) => Readonly<Record<string, Step<NoInfer<ParamsOf<P>>>>>);
 }
 
 /** Declares a pipeline: its parameters and its steps (a function of the parameters, or an object). */
-export function pipeline<const P extends Params>(
+export function pipeline<const P extends Params = {}>(
   spec: PipelineSpec<P> | Readonly<Record<string, Step>>,
 ): PipelineDefinition {
   // Only describes: what is wrong with `spec` is said by the planner, which knows the file.

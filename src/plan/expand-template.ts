@@ -5,7 +5,7 @@ import { bug } from '../errors.ts';
 import { quoteArg } from '../kernel/quote-argv.ts';
 
 /** What a placeholder stands for: text, a task output, or (a gather) several paths. */
-export type PlaceholderValue = string | { readonly output: number } | { readonly list: readonly string[] };
+export type PlaceholderValue = string | { readonly output: number } | { readonly threads: true } | { readonly list: readonly string[] };
 
 /** Looks a placeholder name up; undefined for a name the template checker let through by mistake. */
 export type ResolvePlaceholder = (name: string) => PlaceholderValue | undefined;
@@ -36,7 +36,7 @@ export function expandParts(template: ParsedTemplate, context: ExpandContext): A
     }
     const value = context.resolve(part.placeholder) ?? bug(`placeholder {${part.placeholder}} has no value`);
     if (typeof value === 'string') appendText(parts, context.quoteValues === true ? quoteArg(value) : value);
-    else if ('output' in value) parts.push(value);
+    else if ('output' in value || 'threads' in value) parts.push(value);
     else appendText(parts, value.list.map((item) => (context.quoteValues === true ? quoteArg(item) : item)).join(' '));
   }
   return parts;

@@ -13,7 +13,13 @@ import { findLogWriters } from './find-log-writers.ts';
 const NO_NEEDS: readonly number[] = Object.freeze([]);
 
 /** Task id → ids of the tasks that make its inputs; refuses inputs nobody makes and clashing outputs. */
-export function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, readonly number[]> {
+export function linkTasks(
+  tasks: readonly Task[],
+  file: string,
+  onDisk: ReadonlySet<string>,
+  /** Steps whose wildcard values come from `wildcards` lists: a missing input says so. */
+  listed: ReadonlySet<string> = new Set(),
+): Map<number, readonly number[]> {
   const makers = new Map<string, Task>();
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
@@ -50,7 +56,8 @@ export function linkTasks(tasks: readonly Task[], file: string, onDisk: Readonly
         const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
         if (found === 'missing') {
           throw new PlanError(
-            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
+            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})` +
+              (listed.has(task.step) ? `: its wildcard values come from \`wildcards\` of step \`${task.step}\`` : ''),
             { file, step: task.step, field: 'in' },
           );
         }

@@ -10,8 +10,10 @@
 // try a shorter one; failures are remembered by (wildcard, position, the texts of the earlier
 // wildcards still to be repeated), so the work stays polynomial (linear when nothing repeats).
 //
-// Each occurrence accepts text by `endOf`, the furthest end a wildcard starting at a position may
-// have: a constrained wildcard (a regex of its own) would add a check of the chosen text there.
+// A constrained wildcard (`wildcards: { sample: /[A-Z]+/ }`) must match its regex in full. Its row
+// of the table is then computed exactly, by trying each end within the segment (a regex test per
+// start and end: at most the segment's length squared, counted against the same budget), and
+// the walk tests the text it takes; an unconstrained wildcard keeps the linear row.
 
 export interface WildcardOccurrence {
   /** Index of the wildcard (by first appearance); a repeat has the index of its first occurrence. */
@@ -29,6 +31,8 @@ export interface WildcardShape {
   readonly wildcardCount: number;
   /** Some wildcard appears more than once. */
   readonly repeats: boolean;
+  /** By wildcard index: a regex its text must match in full (anchored), or undefined. */
+  readonly constraints?: readonly (RegExp | undefined)[] | undefined;
 }
 
 /** The text of each wildcard (by index), or undefined when the candidate does not match. */
@@ -43,8 +47,19 @@ export function matchWildcards(shape: WildcardShape, candidate: string): string[
   if (count === 1) {
     // One wildcard: the text between head and tail, if it holds no `/`.
     const text = candidate.slice(head.length, n - last.literal.length);
-    return text.includes('/') ? undefined : [text];
+    if (text.includes('/')) return undefined;
+    const constraint = shape.constraints?.[0];
+    return constraint === undefined || constraint.test(text) ? [text] : undefined;
   }
+  const constraints = shape.constraints;
+  let budget = REPEAT_BUDGET;
+  // Whether a constrained occurrence's text candidate[p, e) matches its regex.
+  const accepts = (occurrence: WildcardOccurrence, p: number, e: number): boolean => {
+    const constraint = occurrence.first ? constraints?.[occurrence.wildcard] : undefined;
+    if (constraint === undefined) return true;
+    if (--budget < 0) throw new TooAmbiguousError('constraint');
+    return constraint.test(candidate.slice(p, e));
+  };
   // slashAt[p]: the first `/` at or after p (n when none): a wildcard from p ends at most there.
   const width = n + 1;
   const slashAt = scratchSlashes(width);
@@ -54,9 +69,21 @@ export function matchWildcards(shape: WildcardShape, candidate: string): string[
   const can = scratchTable((count + 1) * width);
   can[count * width + n] = 1;
   for (let j = count - 1; j >= 0; j--) {
-    const { literal } = occurrences[j] as WildcardOccurrence;
+    const occurrence = occurrences[j] as WildcardOccurrence;
+    const { literal } = occurrence;
     const next = (j + 1) * width + literal.length;
     const row = j * width;
+    if (occurrence.first && constraints?.[occurrence.wildcard] !== undefined) {
+      for (let p = n - literal.length; p >= head.length; p--) {
+        for (let e = Math.min(slashAt[p] as number, n - literal.length); e > p; e--) {
+          if (can[next + e] === 1 && (literal === '' || candidate.startsWith(literal, e)) && accepts(occurrence, p, e)) {
+            can[row + p] = 1;
+            break;
+          }
+        }
+      }
+      continue;
+    }
     let nearest = n + 1; // the smallest end e > p after which the rest matches
     for (let p = n - literal.length; p >= head.length; p--) {
       if (nearest <= (slashAt[p] as number)) can[row + p] = 1;
@@ -64,15 +91,16 @@ export function matchWildcards(shape: WildcardShape, candidate: string): string[
     }
   }
   if (can[head.length] !== 1) return undefined;
-  if (shape.repeats) return walkWithRepeats(shape, candidate, can, slashAt);
+  if (shape.repeats) return walkWithRepeats(shape, candidate, can, slashAt, accepts);
   // Nothing repeats: the table is exact, so the longest end it allows for each wildcard is the answer.
   const texts: string[] = new Array<string>(count);
   let p = head.length;
   for (let j = 0; j < count; j++) {
-    const { literal } = occurrences[j] as WildcardOccurrence;
+    const occurrence = occurrences[j] as WildcardOccurrence;
+    const { literal } = occurrence;
     const next = (j + 1) * width + literal.length;
     let end = slashAt[p] as number;
-    while (can[next + end] !== 1 || !candidate.startsWith(literal, end)) end--;
+    while (can[next + end] !== 1 || !candidate.startsWith(literal, end) || !accepts(occurrence, p, end)) end--;
     texts[j] = candidate.slice(p, end);
     p = end + literal.length;
   }
@@ -105,10 +133,23 @@ export const REPEAT_BUDGET = 400_000;
 /** Thrown by matchWildcards when a pattern's repeated wildcards leave too many ways to split a name. */
 export class TooAmbiguousError extends Error {
   override name = 'TooAmbiguousError';
+  /** What used the budget up: the walk of repeated wildcards, or the tests of constrained ones. */
+  readonly reason: 'repeats' | 'constraint';
+
+  constructor(reason: 'repeats' | 'constraint' = 'repeats') {
+    super(reason);
+    this.reason = reason;
+  }
 }
 
 // Some wildcard repeats: choices are tried longest first, failures remembered with what they depend on.
-function walkWithRepeats(shape: WildcardShape, candidate: string, can: Uint8Array, slashAt: Int32Array): string[] | undefined {
+function walkWithRepeats(
+  shape: WildcardShape,
+  candidate: string,
+  can: Uint8Array,
+  slashAt: Int32Array,
+  accepts: (occurrence: WildcardOccurrence, p: number, e: number) => boolean,
+): string[] | undefined {
   const { occurrences } = shape;
   const count = occurrences.length;
   const n = candidate.length;
@@ -134,7 +175,7 @@ function walkWithRepeats(shape: WildcardShape, candidate: string, can: Uint8Arra
       const next = (j + 1) * width;
       for (let end = slashAt[p] as number; end > p; end--) {
         const after = end + literal.length;
-        if (after > n || can[next + after] !== 1 || !candidate.startsWith(literal, end)) continue;
+        if (after > n || can[next + after] !== 1 || !candidate.startsWith(literal, end) || !accepts(occurrence, p, end)) continue;
         texts[occurrence.wildcard] = candidate.slice(p, end);
         if (walk(j + 1, after)) return true;
       }

@@ -4,7 +4,7 @@
 // main thread and on each worker thread) does not load the executors, the pool and the launcher.
 
 /** The names pipeline-api.ts exports, and its URL beside `indexUrl` (index.ts/.js). */
-export const PIPELINE_API_NAMES: ReadonlySet<string> = new Set(['SluiceError', 'PlanError', 'BackendError', 'pipeline', 'step', 'cmd', 'sh', 'all']);
+export const PIPELINE_API_NAMES: ReadonlySet<string> = new Set(['SluiceError', 'PlanError', 'BackendError', 'pipeline', 'step', 'cmd', 'sh', 'all', 'expand']);
 
 export function narrowSluiceImport(code: string, indexUrl: string): string {
   const lightUrl = new URL(indexUrl.endsWith('.ts') ? './plan/pipeline-api.ts' : './plan/pipeline-api.js', indexUrl).href;

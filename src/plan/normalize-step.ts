@@ -6,8 +6,10 @@ import { EXPECTED } from './pipeline-schema.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { makeSteps } from './make-steps.ts';
 import { parseDurationText } from './parse-duration.ts';
-import { parsePathPattern, type PathPattern } from './path-pattern.ts';
-import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { constrainPathPattern, parsePathPattern, type PathPattern } from './path-pattern.ts';
+import { normalizeWildcardValues } from './normalize-wildcard-values.ts';
+import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
+import { checkParamsInTemplates, paramPlaceholders } from './param-placeholders.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import { normalizeLogs, type StepLog } from './normalize-log.ts';
 import type { ParamValue } from '../kernel/task.ts';
@@ -17,6 +19,11 @@ export interface StepInput {
   readonly name: string;
   readonly pattern: PathPattern;
   readonly gather: boolean;
+  /**
+   * A list of paths in a record of inputs (`{ bams: expand(...) }`): gathered as they are, their
+   * wildcards filled with the task's. `pattern` is then the first (or one that matches nothing).
+   */
+  readonly list?: readonly PathPattern[] | undefined;
 }
 
 export interface StepOutput {
@@ -41,6 +48,8 @@ export interface NormalizedStep {
   readonly logs: readonly StepLog[];
   /** Wildcards bound by the non-gather inputs. */
   readonly wildcards: readonly string[];
+  /** Wildcard → the values `wildcards: { name: [...] }` gives it (the step runs for exactly those). */
+  readonly wildcardLists: ReadonlyMap<string, readonly string[]>;
   readonly action: StepAction;
   readonly cpus: number;
   readonly memory: string | undefined;
@@ -89,7 +98,10 @@ export function normalizeStep(
 function readStep(name: string, value: unknown, file: string, params: Readonly<Record<string, ParamValue>>, defaults: StepDefaults): NormalizedStep {
   const spec = checkStep(name, value, file);
   const where = (field: string): string => `\`${field}\` of step \`${name}\` in ${file}`;
-  const inputs = normalizeInputs(spec.in, where);
+  const declared = normalizeInputs(spec.in, where);
+  const names = [...new Set(declared.flatMap((input) => input.pattern.wildcards))];
+  const { lists: wildcardLists, constraints } = inField('wildcards', () => normalizeWildcardValues(spec.wildcards, names, name, file));
+  const inputs = constraints.size === 0 ? declared : declared.map((input) => ({ ...input, pattern: constrainPathPattern(input.pattern, constraints) }));
   const outputs = normalizeOutputs(spec.out, where);
   for (const pattern of [...inputs, ...outputs].map((item) => item.pattern)) {
     const reserved = pattern.wildcards.find((wildcard) => RESERVED_WILDCARDS.has(wildcard));
@@ -101,6 +113,15 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
     }
   }
   const wildcards = [...new Set(inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards))];
+  for (const input of inputs) {
+    const unbound = (input.list ?? []).flatMap((item) => item.wildcards).find((wildcard) => !wildcards.includes(wildcard));
+    if (unbound !== undefined) {
+      throw new PlanError(
+        `Wildcard \`{${unbound}}\` in the list \`in.${input.name}\` of step \`${name}\` of ${file} is not bound by an input: give its values to expand(), or gather with all('pattern')`,
+        { field: 'in' },
+      );
+    }
+  }
   for (const output of outputs) {
     const unbound = output.pattern.wildcards.filter((wildcard) => !wildcards.includes(wildcard));
     if (unbound.length > 0) {
@@ -111,14 +132,14 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
       );
     }
   }
-  const paramNames = Object.keys(params);
   const { logs } = inField('log', () => normalizeLogs(spec.log, where, wildcards));
   const known = [
     ...wildcards,
+    'threads',
     ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
     ...inputs.map((input) => `in.${input.name}`),
     ...outputs.map((output) => `out.${output.name}`),
-    ...paramNames.map((param) => `param.${param}`),
+    ...paramPlaceholders(params),
   ];
   const action = inField('run', () => normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs)));
   inField('run', () => checkParamsInTemplates(action, params, name, file));
@@ -130,6 +151,7 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
     outputs,
     logs,
     wildcards,
+    wildcardLists,
     action,
     cpus: spec.cpus ?? 1,
     memory: checkMemory(spec.memory, name, file),
@@ -142,17 +164,24 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
   };
 }
 
+// The pattern of an empty list of inputs: no path holds a NUL.
+const EMPTY_LIST = parsePathPattern('\0(an empty list)', 'an empty list of inputs');
+
 // Wildcards that would hide a placeholder a command needs: `{out}` would give the wildcard's
 // value, not the output's path. (`{name}`, `{stem}`... as wildcards are common and read as such.)
-const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log']);
+const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log', 'threads']);
 
 function normalizeInputs(spec: Step['in'], where: (field: string) => string): StepInput[] {
   if (spec === undefined) return [];
   if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'in'), gather: false }];
   if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `in[${index}]`), gather: false }));
-  return Object.entries(spec as Record<string, string | Gather>).map(([key, item]) => {
+  return Object.entries(spec as Record<string, string | Gather | readonly string[]>).map(([key, item]) => {
+    if (Array.isArray(item)) {
+      const list = (item as readonly string[]).map((one, index) => parse(one, where, `in.${key}[${index}]`));
+      return { name: key, pattern: list[0] ?? EMPTY_LIST, gather: true, list };
+    }
     const gather = typeof item === 'object';
-    return { name: key, pattern: parse(gather ? item.pattern : item, where, `in.${key}`), gather };
+    return { name: key, pattern: parse(gather ? (item as Gather).pattern : (item as string), where, `in.${key}`), gather };
   });
 }
 
@@ -175,21 +204,6 @@ function normalizeAction(run: Step['run'], where: string, known: readonly string
     return { kind: 'command', argv: run.argv.map((word, index) => parseTemplate(word, `${where}, word ${index + 1}`, known, usable)) };
   }
   return { kind: 'shell', script: parseTemplate(run.script, where, known, usable), source: run.script };
-}
-
-// A list or record parameter would print as `a,b` or `[object Object]` in a command.
-function checkParamsInTemplates(action: StepAction, params: Readonly<Record<string, unknown>>, step: string, file: string): void {
-  if (action.kind === 'function') return;
-  const templates = action.kind === 'shell' ? [action.script] : action.argv;
-  for (const name of collectPlaceholders(templates)) {
-    if (!name.startsWith('param.')) continue;
-    const value = params[name.slice(6)];
-    if (typeof value === 'object' && value !== null) {
-      throw new PlanError(
-        `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text`,
-      );
-    }
-  }
 }
 
 // Read here for every executor, in the grammar the Slurm backend submits: a size Slurm could not

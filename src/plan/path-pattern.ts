@@ -12,6 +12,8 @@ export interface PathPattern {
   readonly parts: readonly (string | { readonly wildcard: string })[];
   /** The parts as the matcher reads them (see match-wildcards.ts). */
   readonly shape: WildcardShape;
+  /** With constraints: the source and the constraints (patternKey). */
+  readonly key?: string | undefined;
 }
 
 const WILDCARD = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -64,6 +66,13 @@ function matchOrRefuse(pattern: PathPattern, candidate: string): string[] | unde
     return matchWildcards(pattern.shape, candidate);
   } catch (error) {
     if (!(error instanceof TooAmbiguousError)) throw error;
+    const shown = candidate.length > 120 ? `${candidate.slice(0, 117)}...` : candidate;
+    if (error.reason === 'constraint') {
+      throw new AmbiguousPatternError(
+        pattern.source,
+        `Pattern \`${pattern.source}\` takes too many tests of its wildcards' regular expressions to match \`${shown}\`: put literal text between its constrained wildcards`,
+      );
+    }
     const repeated = pattern.wildcards.filter((name) => pattern.parts.filter((part) => typeof part !== 'string' && part.wildcard === name).length > 1);
     throw new AmbiguousPatternError(
       pattern.source,
@@ -72,6 +81,22 @@ function matchOrRefuse(pattern: PathPattern, candidate: string): string[] | unde
         'Put literal text between wildcards, or repeat fewer of them',
     );
   }
+}
+
+/**
+ * The pattern with regular expressions its wildcards' values must match in full (a step's
+ * `wildcards: { sample: /[A-Z]+/ }`); wildcards it does not have are left out.
+ */
+export function constrainPathPattern(pattern: PathPattern, constraints: ReadonlyMap<string, RegExp>): PathPattern {
+  if (!pattern.wildcards.some((name) => constraints.has(name))) return pattern;
+  const list = pattern.wildcards.map((name) => constraints.get(name));
+  const key = `${pattern.source}\0${list.map((regex) => regex?.source ?? '').join('\0')}`;
+  return { ...pattern, key, shape: { ...pattern.shape, constraints: list } };
+}
+
+/** What tells patterns apart for caching matches: the source, and any constraints. */
+export function patternKey(pattern: PathPattern): string {
+  return pattern.key ?? pattern.source;
 }
 
 /** The wildcard values a path gives, or undefined when it does not match. */

@@ -3,3 +3,4 @@
 // every worker thread of function steps loads the pipeline, and index.ts costs ~20 ms more there.
 export { SluiceError, PlanError, BackendError } from '../errors.ts';
 export { pipeline, step, cmd, sh, all } from './define-pipeline.ts';
+export { expand } from './expand-paths.ts';

@@ -9,8 +9,8 @@ import { cmd, sh } from './define-pipeline.ts';
 /** What each field is expected to be: the message of its schema, and of a missing field. */
 export const EXPECTED = {
   path: 'a path',
-  in: "a path, a list of paths or a record of names to paths and all('pattern')",
-  inItem: "a path or all('pattern')",
+  in: "a path, a list of paths or a record of names to paths, all('pattern') and lists of paths",
+  inItem: "a path, all('pattern') or a list of paths (expand(...))",
   out: 'a path, a list of paths or a record of names to paths',
   outItem: 'a path',
   run: "cmd('program', 'arg', ...), sh('script') or a function",
@@ -33,16 +33,19 @@ export const EXPECTED = {
   tasksPerJob: 'a positive integer',
   steps: 'a record of steps, or a function of the parameters that returns one',
   params: 'a record of parameters and their default values',
+  wildcards: 'a record of wildcard names to a list of values or a regular expression',
+  wildcardValue: 'a list of values (strings or numbers) or a regular expression such as /[A-Z]+/',
+  wildcardItem: 'a non-empty string without `/`, or a number',
   param: 'a string, a number or a boolean (or a list or record of them, for steps() and functions)',
 } as const;
 
 /** Keys a step takes, and other spellings people write for them. */
-export const STEP_KEYS = ['in', 'out', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'retries', 'log'] as const;
+export const STEP_KEYS = ['in', 'out', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'retries', 'log', 'wildcards'] as const;
 export const STEP_KEY_ALIASES: Readonly<Record<string, string>> = {
   input: 'in', inputs: 'in', output: 'out', outputs: 'out', cmd: 'run', command: 'run', shell: 'run', sh: 'run',
   script: 'run', fn: 'run', threads: 'cpus', cores: 'cpus', cpu: 'cpus', mem: 'memory', time: 'timeout',
   walltime: 'timeout', retry: 'retries', temporary: 'temp', environment: 'env', desc: 'description', logs: 'log',
-  stderr: 'log',
+  stderr: 'log', wildcard_constraints: 'wildcards', constraints: 'wildcards', values: 'wildcards',
 };
 export const PIPELINE_KEYS = ['params', 'steps'] as const;
 export const PIPELINE_KEY_ALIASES: Readonly<Record<string, string>> = { param: 'params', parameters: 'params', config: 'params', step: 'steps', rules: 'steps' };
@@ -60,7 +63,7 @@ const plainObject = (message: string) =>
 const plainRecord = <T extends v.GenericSchema>(item: T, message: string) =>
   v.pipe(plainObject(message), v.record(v.string(), item, message), v.check((value) => Object.keys(value).length > 0, message));
 
-const inputs = v.union([path, v.array(path, EXPECTED.in), plainRecord(v.union([path, gather], EXPECTED.inItem), EXPECTED.in)], EXPECTED.in);
+const inputs = v.union([path, v.array(path, EXPECTED.in), plainRecord(v.union([path, gather, v.array(path, EXPECTED.inItem)], EXPECTED.inItem), EXPECTED.in)], EXPECTED.in);
 const outputs = v.union(
   [
     path,
@@ -88,6 +91,24 @@ export const stepSchema = v.strictObject(
     in: v.optional(inputs),
     out: outputs,
     run: v.union([v.pipe(v.function(EXPECTED.run), v.check((fn) => fn !== cmd && fn !== sh && isPlainFunction(fn), EXPECTED.run)), command, shell], EXPECTED.run),
+    wildcards: v.optional(
+      plainRecord(
+        v.union(
+          [
+            v.instance(RegExp, EXPECTED.wildcardValue),
+            v.array(
+              v.union(
+                [v.pipe(v.string(), v.check((value) => value !== '' && !value.includes('/') && value !== '.' && value !== '..')), v.pipe(v.number(), v.finite())],
+                EXPECTED.wildcardItem,
+              ),
+              EXPECTED.wildcardValue,
+            ),
+          ],
+          EXPECTED.wildcardValue,
+        ),
+        EXPECTED.wildcards,
+      ),
+    ),
     temp: v.optional(v.boolean(EXPECTED.temp)),
     stdout: v.optional(v.union([v.boolean(), text(EXPECTED.stdout)], EXPECTED.stdout)),
     env: v.optional(v.array(v.pipe(v.string(EXPECTED.envName), v.regex(ENV_NAME, EXPECTED.envName)), EXPECTED.env)),

@@ -32,6 +32,8 @@ export interface PlanPipelineOptions {
   /** Where target paths given on the command line are relative to. */
   readonly cwd?: string;
   readonly defaults?: StepDefaults;
+  /** `-j` of a local run: a task's `{threads}` is its `cpus`, at most this. */
+  readonly jobs?: number | undefined;
 }
 
 /** Plans every task of a pipeline and the DAG between them; finds every plan error first. */
@@ -67,7 +69,8 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   }
   const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
-  const dependencies = linkTasks(tasks, file, onDisk);
+  const listed = new Set(steps.filter((step) => step.wildcardLists.size > 0).map((step) => step.name));
+  const dependencies = linkTasks(tasks, file, onDisk, listed);
   const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
   return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings };
 }
@@ -82,7 +85,8 @@ function assignTasks(
   const tasks: Task[] = [];
   steps.forEach((step, index) => {
     const outputNames = Object.fromEntries(step.outputs.map((output, at) => [output.name, at]));
-    const resources = { cpus: step.cpus, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory };
+    const threads = Math.min(step.cpus, options.jobs ?? step.cpus);
+    const resources = { cpus: step.cpus, threads, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory };
     const env = step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? '']));
     const stepTasks = planned[index] ?? [];
     if (stepTasks.length === 0) return;

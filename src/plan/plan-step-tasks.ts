@@ -1,6 +1,8 @@
 import { bug, PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
+import { paramAt } from './param-placeholders.ts';
+import { gatherInput, productOf } from './gather-input.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
@@ -18,6 +20,7 @@ export interface PlannedTask {
 }
 
 const NO_LOGS: readonly string[] = Object.freeze([]);
+const THREADS = Object.freeze({ threads: true } as const);
 
 /** Finds candidate paths for a pattern: files on disk and outputs of other steps. */
 export type FindCandidates = (pattern: PathPattern) => readonly string[];
@@ -33,10 +36,16 @@ export function planStepTasks(
 ): { tasks: PlannedTask[]; unmatched?: PlanError } {
   const driver = step.inputs.find((input) => !input.gather && input.pattern.wildcards.length > 0);
   const bindings: Record<string, string>[] = [];
+  const lists = step.wildcardLists;
   if (driver === undefined) bindings.push({});
-  else {
+  else if (driver.pattern.wildcards.every((name) => lists.has(name))) {
+    // `wildcards: { sample: [...] }` names every value: exactly those tasks, whatever is on disk
+    // (an input that is neither there nor made is refused when the tasks are linked).
+    for (const values of productOf(driver.pattern.wildcards, lists)) bindings.push(values);
+  } else {
     const seen = new Set<string>();
     const names = driver.pattern.wildcards;
+    const listed = names.filter((name) => lists.has(name)).map((name) => [name, new Set(lists.get(name))] as const);
     // The default sort compares UTF-16 code units, as compareCodeUnits does, without a call
     // per comparison (10,000 paths: ~3 ms against ~5).
     const sorted = [...candidates(driver.pattern)].sort();
@@ -44,10 +53,19 @@ export function planStepTasks(
       const candidate = sorted[i] as string;
       const values = matchPathPattern(driver.pattern, candidate);
       if (values === undefined) continue;
+      if (listed.length > 0 && !listed.every(([name, allowed]) => allowed.has(values[name] as string))) continue;
       const key = names.length === 1 ? (values[names[0] as string] as string) : names.map((name) => values[name]).join('\0');
       if (seen.has(key)) continue;
       seen.add(key);
       bindings.push(values);
+    }
+    // A listed value that no file gives (with the wildcards that come from the disk) is missing.
+    for (const [name] of listed) {
+      const missing = (lists.get(name) ?? []).find((value) => !bindings.some((values) => values[name] === value));
+      if (missing !== undefined) {
+        const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file} with \`${name}\` = \`${missing}\` (from its \`wildcards\`), and no step makes one`;
+        return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: 'wildcards' }) };
+      }
     }
     if (bindings.length === 0) {
       const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`;
@@ -87,8 +105,8 @@ function planOne(
       inputs.push(fillPathPattern(input.pattern, values));
       continue;
     }
-    const gathered = gather(input, values, candidates);
-    if (gathered.length === 0) {
+    const gathered = input.list === undefined ? gatherInput(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
+    if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
         `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
         { file, step: step.name, field: `in.${input.name}` },
@@ -98,17 +116,6 @@ function planOne(
     for (const path of gathered) inputs.push(path);
   }
   return { wildcards: values, inputs, inputNames, outputs, logs };
-}
-
-// A gather's wildcards that the step binds are fixed; the others range over every match.
-function gather(input: StepInput, values: Record<string, string>, candidates: FindCandidates): string[] {
-  const bound = input.pattern.wildcards.filter((name) => name in values);
-  const matches = new Set<string>();
-  for (const candidate of candidates(input.pattern)) {
-    const found = matchPathPattern(input.pattern, candidate);
-    if (found !== undefined && bound.every((name) => found[name] === values[name])) matches.add(candidate);
-  }
-  return [...matches].sort(compareCodeUnits);
 }
 
 /** Builds the serializable action of each task of a step: templates expanded, outputs symbolic. */
@@ -163,7 +170,7 @@ export function createActionBuilder(
 // Placeholders whose value is the same for every task of the step.
 function isFixed(step: NormalizedStep, name: string): boolean {
   if (step.wildcards.includes(name)) return false;
-  return name === 'out' || name.startsWith('out.') || name.startsWith('param.');
+  return name === 'out' || name === 'threads' || name.startsWith('out.') || name.startsWith('param.');
 }
 
 function resolvePipelinePlaceholder(
@@ -176,6 +183,7 @@ function resolvePipelinePlaceholder(
   if (name in task.wildcards) return task.wildcards[name];
   if (name === '#') return String(taskId);
   if (name === 'out') return { output: 0 };
+  if (name === 'threads') return THREADS;
   if (name.startsWith('out.')) {
     const index = step.outputs.findIndex((output) => output.name === name.slice(4));
     return index < 0 ? undefined : { output: index };
@@ -187,8 +195,12 @@ function resolvePipelinePlaceholder(
     const index = step.logs.findIndex((log) => log.name === name.slice(4));
     return index < 0 ? undefined : task.logs[index];
   }
+  if (name.startsWith('param.') && name.endsWith('*')) {
+    const value = paramAt(params, name.slice(6, -1));
+    return Array.isArray(value) ? { list: value.map(String) } : undefined;
+  }
   if (name.startsWith('param.')) {
-    const value = params[name.slice(6)];
+    const value = paramAt(params, name.slice(6));
     return value === undefined ? undefined : String(value);
   }
   const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];

@@ -4,7 +4,7 @@
 import { PlanError } from '../errors.ts';
 import { listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import type { NormalizedStep } from './normalize-step.ts';
-import { testPathPattern, type PathPattern } from './path-pattern.ts';
+import { patternKey, testPathPattern, type PathPattern } from './path-pattern.ts';
 import { planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
 
 export interface Fixpoint {
@@ -19,11 +19,11 @@ export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, fi
   const onDisk = new Map<string, string[]>();
   const seenOnDisk = new Set<string>();
   const existing = (pattern: PathPattern): string[] => {
-    let found = onDisk.get(pattern.source);
+    let found = onDisk.get(patternKey(pattern));
     if (found === undefined) {
       const specials = new Set<string>();
       found = listPatternFiles(pattern, dir, listings, specials);
-      onDisk.set(pattern.source, found);
+      onDisk.set(patternKey(pattern), found);
       // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
       for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
     }

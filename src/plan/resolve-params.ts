@@ -1,16 +1,22 @@
 import { PlanError } from '../errors.ts';
 import type { ParamValue } from '../kernel/task.ts';
+import { applyConfig } from './check-config-values.ts';
+import type { ConfigFile } from './read-config.ts';
 
 /**
- * Parameter values: the pipeline's defaults, overridden by `--param key=value`, each parsed as
- * the type of its default. Unknown names and values of the wrong type are plan errors.
+ * Parameter values: the pipeline's defaults, set by a config file (`--config FILE`), then
+ * overridden by `--param key=value`, each parsed as the type of its default. Unknown names and
+ * values of the wrong type are plan errors.
  */
 export function resolveParams(
   defaults: Readonly<Record<string, ParamValue>>,
   assignments: readonly string[],
   file: string,
+  /** Config files in order: each sets values on top of the one before. */
+  configs: readonly ConfigFile[] = [],
 ): Record<string, ParamValue> {
-  const values: Record<string, ParamValue> = { ...defaults };
+  let values: Record<string, ParamValue> = { ...defaults };
+  for (const config of configs) values = applyConfig(defaults, config, file, values);
   for (const assignment of assignments) {
     const equals = assignment.indexOf('=');
     if (equals <= 0) throw new PlanError(`Expected \`--param\` as key=value, got \`${assignment}\` (parameters of ${file})`);
@@ -36,7 +42,7 @@ export function resolveParams(
 function parseValue(key: string, text: string, example: ParamValue, file: string): ParamValue {
   // A list or record parameter (for steps() and functions) has no text form to parse.
   if (typeof example === 'object' && example !== null) {
-    throw new PlanError(`Parameter \`${key}\` of ${file} is a ${Array.isArray(example) ? 'list' : 'record'}: \`--param\` sets only strings, numbers and booleans`);
+    throw new PlanError(`Parameter \`${key}\` of ${file} is a ${Array.isArray(example) ? 'list' : 'record'}: \`--param\` sets only strings, numbers and booleans (a list or record comes from \`--config FILE\`)`);
   }
   if (typeof example === 'number') {
     const number = Number(text);

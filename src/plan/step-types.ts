@@ -2,6 +2,7 @@
 // a function step receives. Types only; define-pipeline.ts makes values of them.
 
 import type { ParamValue } from '../kernel/task.ts';
+import type { WildcardValues } from './expand-paths.ts';
 
 /** The names in `{braces}` of a path pattern, except placeholders that are not wildcards. */
 export type WildcardsOf<P> = P extends `${string}{${infer Name}}${infer Rest}`
@@ -14,7 +15,8 @@ export interface Gather<P extends string = string> {
   readonly pattern: P;
 }
 
-export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather>>;
+/** Inputs: a path, a list of paths, or a record of names to a path, a gather or a list of paths (`expand(...)`). */
+export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather | readonly string[]>>;
 export type OutputSpec = string | readonly string[] | Readonly<Record<string, string>>;
 /** Log files a step's task writes in place: one, a list, or a record of named ones. */
 export type LogSpec = string | readonly string[] | Readonly<Record<string, string>>;
@@ -26,12 +28,19 @@ export type BoundWildcards<I> = I extends string
     ? WildcardsOf<I[number]>
     : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : never }[keyof I];
 
+/** Every wildcard of an input declaration, gathers' included: what a step's `wildcards` may name. */
+export type InputWildcards<I> = I extends string
+  ? WildcardsOf<I>
+  : I extends readonly string[]
+    ? WildcardsOf<I[number]>
+    : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : I[K] extends Gather<infer P> ? WildcardsOf<P> : never }[keyof I];
+
 /** What a step function sees for its inputs: the declaration's shape, with paths. */
 export type InputPaths<I> = I extends string
   ? string
   : I extends readonly string[]
     ? string[]
-    : { [K in keyof I]: I[K] extends Gather ? string[] : string };
+    : { [K in keyof I]: I[K] extends Gather | readonly string[] ? string[] : string };
 
 export type OutputPaths<O> = O extends string ? string : O extends readonly string[] ? string[] : { [K in keyof O]: string };
 
@@ -45,6 +54,29 @@ export type LogPaths<L> = L extends undefined
       : { [K in keyof L]: string };
 
 export type Params = Readonly<Record<string, ParamValue>>;
+
+/**
+ * The type a parameter has, from its default: `10` → number, `'data'` → string, `['A', 'B']` →
+ * readonly string[], `{ trim: true }` → { readonly trim: boolean }, `{}` or `[]` → any data.
+ */
+export type ParamType<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly []
+        ? readonly ParamValue[]
+        : T extends readonly (infer E)[]
+          ? readonly ParamType<E>[]
+          : T extends object
+            ? keyof T extends never
+              ? Readonly<Record<string, ParamValue>>
+              : { readonly [K in keyof T]: ParamType<T[K]> }
+            : ParamValue;
+
+/** The parameters a pipeline declares, as steps() and function steps receive them. */
+export type ParamsOf<P> = { readonly [K in keyof P]: ParamType<P[K]> };
 
 /** What a function step receives. Paths are absolute; outputs are temporary until it returns. */
 export interface StepContext<
@@ -65,6 +97,11 @@ export interface StepContext<
   readonly log: L extends undefined ? undefined : string;
   readonly logs: LogPaths<L>;
   readonly params: P;
+  /**
+   * The cpus the task holds: its `cpus`, at most `-j`, and on Slurm what the job was granted
+   * (`SLURM_CPUS_PER_TASK`). What `{threads}` gives a command.
+   */
+  readonly threads: number;
   /** The step's name and the task number, for messages. */
   readonly step: string;
   readonly taskId: number;
@@ -118,6 +155,12 @@ export interface StepSpec<
   L extends LogSpec | undefined = LogSpec | undefined,
 > extends StepResources {
   readonly in?: I;
+  /**
+   * Values or constraints of the step's wildcards: a list runs the step for exactly those values
+   * (`{ sample: ['A', 'B'] }`); a regular expression keeps only the values it matches in full
+   * (`{ sample: /[A-Z]+/ }`). Without it, values come from the files on disk.
+   */
+  readonly wildcards?: string extends InputWildcards<I> ? WildcardValues : { readonly [K in InputWildcards<I> & string]?: WildcardValues[string] };
   readonly out: O;
   readonly run:
     | CommandAction
@@ -145,6 +188,12 @@ export interface StepSpec<
   readonly slurm?: SlurmStepOptions;
 }
 
-export interface Step extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
+/**
+ * A step, as step() made it. `P` is the parameters its function expects: a step made inside a
+ * pipeline's `steps` gets the pipeline's, inferred from where it stands.
+ */
+export interface Step<P extends Params = Params> extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
   readonly kind: 'step';
+  /** Never set: carries `P` for inference (a method, so that steps typed loosely still fit). */
+  paramsType?(params: P): void;
 }

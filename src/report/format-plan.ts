@@ -1,6 +1,6 @@
 import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
-import { renderArgv, renderShellScript } from '../kernel/render-action.ts';
+import { renderArgv, renderShellScript, threadsOf } from '../kernel/render-action.ts';
 import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 
@@ -29,7 +29,7 @@ export function formatPlan(tasks: readonly Task[], survey: Survey, options: { ex
 export function describeCommand(task: Task): string {
   const { action } = task;
   if (action.kind === 'function') return `function ${action.step}() → ${task.outputs.join(', ')}`;
-  const command = action.kind === 'shell' ? `sh: ${renderShellScript(action, task.outputs)}` : quoteArgv(renderArgv(action, task.outputs));
+  const command = action.kind === 'shell' ? `sh: ${renderShellScript(action, task.outputs, threadsOf(task))}` : quoteArgv(renderArgv(action, task.outputs, threadsOf(task)));
   const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
   return output === undefined ? command : `${command} > ${quoteArg(output)}`;
 }

@@ -23,6 +23,7 @@ describe('buildStepContext', () => {
       log: undefined,
       logs: undefined,
       params: { n: 1 },
+      threads: 1,
       step: 's',
       taskId: 4,
     });

@@ -106,7 +106,7 @@ describe('pipeline placeholders', () => {
         // The built-in input placeholders need one input path: the first input here is one.
         assert.fail(`${word} is listed as known, and planning with it failed: ${(error as Error).message}`);
       }
-      const argv = renderArgv(task.action, task.outputs);
+      const argv = renderArgv(task.action, task.outputs, 1);
       assert.ok(argv.length >= 2, word);
       for (const arg of argv.slice(1)) assert.ok(!arg.includes(word), `${word} reached the command as text: ${argv.join(' ')}`);
     }
@@ -131,7 +131,7 @@ describe('pipeline placeholders of steps without one input path', () => {
       for (const listed of known) {
         const word = `{${listed}}`;
         const task = planOne(make(word), files);
-        const argv = renderArgv(task.action, task.outputs);
+        const argv = renderArgv(task.action, task.outputs, 1);
         assert.ok(!argv.slice(1).some((arg) => arg.includes(word)), `${word} reached the command as text: ${argv.join(' ')}`);
       }
     });
@@ -155,7 +155,7 @@ describe('map placeholders', () => {
     for (const name of known) {
       const word = `{${name}}`;
       const [task] = planMap({ command: ['echo', word], shell: false, inputs: ['a/b.txt'], outTemplate: 'out/{#}', cwd: '/', retries: 0, checkProgram: false });
-      const argv = renderArgv(task!.action, task!.outputs);
+      const argv = renderArgv(task!.action, task!.outputs, 1);
       assert.ok(!argv.slice(1).some((arg) => arg.includes(word)), `${word} reached the command as text: ${argv.join(' ')}`);
     }
   });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { renderArgv } from '../../kernel/render-action.ts';
+import { renderArgv, threadsOf } from '../../kernel/render-action.ts';
 import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
 import { readTailLines } from '../../kernel/read-tail.ts';
@@ -43,7 +43,7 @@ export async function buildOutcome(
     exitCode: verdict.exitCode,
     signal: verdict.signal,
     error,
-    argv: renderArgv(task.action, task.outputs),
+    argv: renderArgv(task.action, task.outputs, threadsOf(task)),
     startedAt,
     endedAt,
     stderrLog,

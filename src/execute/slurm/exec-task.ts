@@ -2,7 +2,8 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv } from '../../kernel/render-action.ts';
+import { renderArgv, threadsOf } from '../../kernel/render-action.ts';
+import { grantThreads } from './grant-threads.ts';
 import { createLauncher } from '../../process/create-launcher.ts';
 import type { Launcher } from '../../process/launch-types.ts';
 import type { AttemptOutcome } from '../executor.ts';
@@ -55,7 +56,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
   let outcome: AttemptOutcome;
   let error: string | undefined;
   try {
-    outcome = await executor.submit({ task: sheltered.task, attempt: spec.attempt });
+    outcome = await executor.submit({ task: grantThreads(sheltered.task, process.env), attempt: spec.attempt });
     error = sheltered.explain(outcome.error);
     if (outcome.status === 'succeeded') {
       try {
@@ -96,5 +97,5 @@ function keepOpen(launcher: Launcher): Launcher {
 
 /** The argv a user would run by hand: final output paths. */
 export function displayArgv(spec: TaskFile): string[] {
-  return renderArgv(spec.task.action, spec.task.outputs);
+  return renderArgv(spec.task.action, spec.task.outputs, threadsOf(spec.task));
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Step, StepContext } from '../../plan/define-pipeline.ts';
 import type { Task } from '../../kernel/task.ts';
+import { threadsOf } from '../../kernel/render-action.ts';
 
 // Worker threads cannot chdir, so every path a step function sees is absolute.
 
@@ -21,6 +22,7 @@ export function buildStepContext(task: Task, step: Pick<Step, 'in' | 'out' | 'lo
     log: logs[0],
     logs: (step.log === undefined ? undefined : shapeOutputs(step.log, logs, undefined)) as StepContext['logs'],
     params: { ...task.params },
+    threads: threadsOf(task),
     step: task.step,
     taskId: task.id,
   };
