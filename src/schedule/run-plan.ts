@@ -11,7 +11,7 @@ import { makeRunId, runLogDir } from '../state/logs/logs-dir.ts';
 import { openStore, type StateStore } from '../state/store/open-store.ts';
 import { pruneRuns } from '../state/journal/prune-runs.ts';
 import { readLogLimits } from '../state/logs/log-limits.ts';
-import { finishRun, startRun } from '../state/journal/record-run.ts';
+import { createJournal } from '../state/journal/journal.ts';
 import { createSuccessCommitter, type SuccessCommitter } from './commit-successes.ts';
 import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
 import { withRememberedHashes } from '../state/hashes/remembered-hashes.ts';
@@ -178,9 +178,10 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
     options.onSurvey?.(survey);
     const janitor = createTemporaryJanitor(store, cache, options.tasks, dependencies, options.targets);
     const runId = makeRunId();
-    startRun(store, { id: runId, command: options.command });
+    const journal = createJournal(store);
+    journal.startRun({ id: runId, command: options.command });
     const logDir = runLogDir(options.root, runId);
-    const committer = createSuccessCommitter(store, runId, gate, cache);
+    const committer = createSuccessCommitter(store, journal, gate, cache);
     const outputsRead = listOutputsRead(options.tasks);
     const context: ExecutorContext = { runId, logDir, store, commit: committer.commit, outputsRead, inputsToHash: committer.inputsToHash };
     // With every task up to date, a no-op run loads neither the local executor nor
@@ -203,7 +204,7 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
           )
         )(context);
     executor = backend;
-    const recorder = createAttemptRecorder(store, runId);
+    const recorder = createAttemptRecorder(journal, store.dbPath);
     const summary = await runTasks(
       options.tasks,
       guardEnvironment(executor, { stateDir: store.stateDir, dbPath: store.dbPath, logDir }),
@@ -221,20 +222,18 @@ export async function runPlan(options: RunPlanOptions): Promise<RunResult> {
       // What can still be written is (the attempts, for `status`); the fault ends the run.
       try {
         committer.flush();
-        recorder.flush();
-        finishRun(store, runId, 'failed');
+        journal.finishRun('failed');
       } catch {}
       throw summary.fault;
     }
     committer.flush();
-    recorder.flush();
     // Its staging folders go first: the janitor removes the folders that deleting temporaries
     // emptied, and a pooled staging folder would keep one.
     const ended = executor;
     executor = undefined;
     await ended.shutdown();
     const swept = summary.interrupted ? 0 : await janitor.sweep();
-    finishRun(store, runId, summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
+    journal.finishRun(summary.interrupted ? 'interrupted' : summary.failures.length > 0 ? 'failed' : 'succeeded');
     pruneRuns(store, { keep: logLimits.runs, keepBytes: logLimits.totalBytes, currentRunId: runId });
     // Only a run that changed nothing on disk: what it listed and stat'ed is still what is there.
     if (options.snapshot !== undefined && observed !== undefined && idle && !summary.interrupted && cleanup.recovered + cleanup.removed + swept === 0) {
