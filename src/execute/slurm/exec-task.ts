@@ -2,7 +2,6 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv } from '../../plan/render-action.ts';
 import { createSpawnLauncher } from '../../process/spawn-launcher.ts';
 import type { AttemptOutcome } from '../executor.ts';
 import { createLocalExecutor } from '../local-executor.ts';
@@ -79,9 +78,4 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
   };
   writeFileAtomically(markerPathOf(taskFile), `${JSON.stringify(marker)}\n`);
   return marker;
-}
-
-/** The argv a user would run by hand: final output paths. */
-export function displayArgv(spec: TaskFile): string[] {
-  return renderArgv(spec.task.action, spec.task.outputs);
 }
