@@ -51,6 +51,17 @@ function countWrites(root: string): void {
   }
 }
 
+interface Write {
+  readonly tbl: string;
+  readonly op: string;
+  readonly row: string;
+  readonly n: number;
+}
+
+function readWrites(store: ReturnType<typeof openStore>): Write[] {
+  return store.db.prepare('SELECT tbl, op, row, count(*) AS n FROM writes GROUP BY tbl, op, row').all() as Write[];
+}
+
 test('a succeeded attempt is written once as an attempt row and once as a success row; every other attempt once', async () => {
   const root = makeTempDir('sluice-journal-');
   fs.mkdirSync(path.join(root, 'data'));
@@ -63,12 +74,7 @@ test('a succeeded attempt is written once as an attempt row and once as a succes
 
   const store = openStore(root);
   try {
-    const writes = store.db.prepare('SELECT tbl, op, row, count(*) AS n FROM writes GROUP BY tbl, op, row').all() as Array<{
-      tbl: string;
-      op: string;
-      row: string;
-      n: number;
-    }>;
+    const writes = readWrites(store);
     assert.deepEqual(
       writes.filter((write) => write.op !== 'insert' || write.n !== 1),
       [],
@@ -88,6 +94,26 @@ test('a succeeded attempt is written once as an attempt row and once as a succes
     assert.equal(inserts('task_attempts'), attempts.length);
     assert.equal(inserts('task_successes'), 9, 'copy, upper and flaky: three successes each');
     assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 9);
+  } finally {
+    store.close();
+  }
+});
+
+test('sluice map writes each attempt and each success once too', async () => {
+  const root = makeTempDir('sluice-journal-map-');
+  fs.mkdirSync(path.join(root, 'data'));
+  for (const n of ['a', 'b', 'c', 'd']) fs.writeFileSync(path.join(root, 'data', `${n}.txt`), `${n}\n`);
+  countWrites(root);
+  const result = await runSluice(['map', '-j', '2', '--in', 'data/*.txt', '--out', 'out/{stem}.txt', '--', 'cp', '{in}', '{out}'], { cwd: root });
+  assert.equal(result.code, 0, result.stderr);
+  const store = openStore(root);
+  try {
+    const writes = readWrites(store);
+    assert.deepEqual(writes.filter((write) => write.op !== 'insert' || write.n !== 1), []);
+    assert.deepEqual(
+      ['task_attempts', 'task_successes'].map((table) => writes.filter((write) => write.tbl === table).length),
+      [4, 4],
+    );
   } finally {
     store.close();
   }
