@@ -5,7 +5,6 @@
 // others' outputs) is written at once, so that what waits for it does not wait longer. Its outputs
 // are renamed into place once it is written, so a crash before then only runs the task again.
 
-
 export interface SuccessBatcher<Entry> {
   /** Resolves once the entry is committed, with the others of its batch; rejects if that failed. */
   add(entry: Entry): Promise<void>;
