@@ -6,10 +6,48 @@ export class SluiceError extends Error {
   readonly exitStatus: number = 1;
 }
 
-/** Something wrong with the command line, the pipeline or the plan; nothing has run. Exit 2. */
+/** Where a plan error lies, as far as the code that found it knows. */
+export interface PlanErrorPlace {
+  /** The pipeline file at fault. */
+  readonly file?: string | undefined;
+  /** The step at fault. */
+  readonly step?: string | undefined;
+  /** The field of the step (`memory`, `in.reads`, `run`) or the option (`--jobs`) at fault. */
+  readonly field?: string | undefined;
+}
+
+/**
+ * Something wrong with the command line, the pipeline or the plan; nothing has run. Exit 2.
+ * Carries the file, step and field at fault where they are known, besides the message.
+ */
 export class PlanError extends SluiceError {
   override name = 'PlanError';
   override readonly exitStatus = 2;
+  // Declared, not initialized: an error without a place has no such properties at all.
+  declare readonly file?: string;
+  declare readonly step?: string;
+  declare readonly field?: string;
+
+  constructor(message: string, options: PlanErrorPlace & { readonly cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const place = this as { file?: string; step?: string; field?: string };
+    if (options.file !== undefined) place.file = options.file;
+    if (options.step !== undefined) place.step = options.step;
+    if (options.field !== undefined) place.field = options.field;
+  }
+}
+
+/**
+ * Adds what the caller knows of where a plan error lies (its file, step, field) to one thrown by
+ * code that knew less, keeping what that code knew. Any other error is returned as it came.
+ */
+export function placePlanError(error: unknown, place: PlanErrorPlace): unknown {
+  if (!(error instanceof PlanError)) return error;
+  const known = error as { file?: string; step?: string; field?: string };
+  if (known.file === undefined && place.file !== undefined) known.file = place.file;
+  if (known.step === undefined && place.step !== undefined) known.step = place.step;
+  if (known.field === undefined && place.field !== undefined) known.field = place.field;
+  return error;
 }
 
 /**

@@ -8,7 +8,8 @@ import { formatSummary } from '../report/format-summary.ts';
 import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
 import { createProgressLine } from '../report/progress-line.ts';
-import { runPlan, type PlannedRun } from '../schedule/run-plan.ts';
+import type { PlannedRun } from '../session/run-request.ts';
+import { runSession } from '../session/run-session.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
@@ -28,7 +29,7 @@ export interface ExecuteFlags {
   readonly report?: string | undefined;
   /** How `sluice run` was given its pipeline: each failure then says how to re-run it alone. */
   readonly rerun?: RerunContext | undefined;
-  /** Function steps' worker threads, started early (runPlan's `functionRunner`). */
+  /** Function steps' worker threads, started early (RunRequest's `functionRunner`). */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
 }
 
@@ -52,7 +53,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
     beforeWrite: process.stdout.isTTY && process.stderr.isTTY ? progress.clear : undefined,
   });
   try {
-    const result = fromProcessStart(await runPlan({
+    const result = fromProcessStart(await runSession({
       ...plan,
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
@@ -63,24 +64,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       stderrTailLines: DEFAULTS.stderrTailLines,
       stdoutPrinted: flags.json !== true,
       functionRunner: flags.functionRunner,
-      createExecutor:
-        flags.slurm === undefined
-          ? undefined
-          : async (context) => {
-              // Loaded only for --executor slurm: a local run does not pay for loading it.
-              const { createSlurmExecutor } = await import('../execute/slurm/slurm-executor.ts');
-              return createSlurmExecutor({
-                root: plan.root,
-                runId: context.runId,
-                logDir: context.logDir,
-                commit: context.commit,
-                slurm: flags.slurm?.options,
-                steps: flags.slurm?.steps,
-                killGraceMs: DEFAULTS.killGraceMs,
-                stderrTailLines: DEFAULTS.stderrTailLines,
-                stdoutPrinted: flags.json !== true,
-              });
-            },
+      backend: flags.slurm === undefined ? { kind: 'local' } : { kind: 'slurm', options: flags.slurm.options, steps: flags.slurm.steps },
     }));
     await printer.flush();
     const colours = chooseColours(process.stderr);

@@ -44,6 +44,22 @@ export function slurmFromFlags(flags: ExecutorFlags): SlurmStepOptions | undefin
   return undefined;
 }
 
+/**
+ * The executor options as given, for a command to paste (the re-run of a failed task): nothing
+ * for the local executor, else `--executor slurm` and its options. `--sbatch-arg=VALUE` in one
+ * word, as its value starts with a dash.
+ */
+export function executorArgs(flags: ExecutorFlags): string[] {
+  if ((flags.executor ?? 'local') === 'local') return [];
+  return [
+    '--executor', flags.executor ?? 'local',
+    ...(flags.partition === undefined ? [] : ['--partition', flags.partition]),
+    ...(flags.account === undefined ? [] : ['--account', flags.account]),
+    ...flags.sbatchArg.map((arg) => `--sbatch-arg=${arg}`),
+    ...(flags.tasksPerJob === undefined ? [] : ['--tasks-per-job', flags.tasksPerJob]),
+  ];
+}
+
 /** `-j`: given, or the executor's default (cores here; many more queued jobs on Slurm). */
 export function defaultJobs(slurm: SlurmStepOptions | undefined): number {
   return slurm === undefined ? DEFAULTS.jobs : SLURM_DEFAULTS.jobs;

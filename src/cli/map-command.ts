@@ -126,7 +126,7 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
 // million-task dry run stays a plan).
 async function findTasksToRun(tasks: readonly Task[], cwd: string): Promise<readonly Task[]> {
   if (!touchesState(tasks, cwd)) return tasks;
-  const { surveyPlan } = await import('../schedule/run-plan.ts');
+  const { surveyPlan } = await import('../session/survey-plan.ts');
   const survey = await surveyPlan({ root: cwd, tasks });
   return tasks.filter((task) => !survey.upToDate.has(task.id));
 }

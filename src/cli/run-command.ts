@@ -5,24 +5,24 @@ import { PlanError } from '../errors.ts';
 import { readBundleName, readModulesHash } from '../plan/bundle-pipeline.ts';
 import { digestPlanInputs } from '../plan/digest-plan-inputs.ts';
 import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
+import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
-import { addExecutorOptions, defaultJobs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
+import { addExecutorOptions, defaultJobs, executorArgs, slurmFromFlags, type ExecutorFlags } from './executor-options.ts';
 import { collectValues, parseCount, parseDuration, parsePositiveInteger } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
 import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
-import { confirmUpToDate } from '../schedule/confirm-up-to-date.ts';
+import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
-import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 
 export interface PipelineFlags {
   /** `-C DIR`: handled before the action runs (main.ts), as make -C. */
@@ -43,6 +43,7 @@ interface RunFlags extends PipelineFlags, ExecutorFlags {
   retries?: string;
   timeout?: string;
   report?: string;
+  check?: boolean;
 }
 
 
@@ -76,7 +77,14 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .option('--retries <n>', 'extra attempts for failed tasks of steps that set no `retries`')
     .option('--timeout <duration>', 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)')
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)')
+    .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags) => {
+      if (flags.check === true) {
+        const { checkPipelineTypes } = await import('./check-command.ts');
+        const output = { quiet: flags.quiet === true || flags.json === true, errors: flags.json === true ? process.stderr : process.stdout };
+        const checked = checkPipelineTypes(findPipelineFile(process.cwd(), flags.file), output);
+        if (checked !== 0) return setExitCode(checked);
+      }
       setExitCode(await runPipelineCommand(targets, flags));
     });
 }
@@ -89,7 +97,7 @@ interface LoadedPipeline {
 }
 
 async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file = findPipelineFile(process.cwd(), flags.file)): Promise<LoadedPipeline> {
-  const definition = await loadPipeline(file);
+  const definition = await loadPipeline(file, saveBundleFile);
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const params = resolveParams(definition.params, flags.param, path.relative(process.cwd(), file) || file);
@@ -158,7 +166,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   // On a first run the function steps' worker threads start now, and load the pipeline while it
   // is planned and surveyed (~0.1 s on two cores).
   const early = firstRun && slurm === undefined && loaded.steps.some((step) => step.action.kind === 'function');
-  const functionRunner = early ? startFunctionThreads(jobs, loaded.file) : undefined;
+  const functionRunner = early ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(jobs, loaded.file)) : undefined;
   let plan: PipelinePlan;
   try {
     plan = await planLoaded(loaded, targets);
@@ -179,7 +187,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
         : undefined,
   };
   if (flags.dryRun === true) {
-    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../schedule/run-plan.ts'), import('../report/format-plan.ts')]);
+    const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../session/survey-plan.ts'), import('../report/format-plan.ts')]);
     const survey = await surveyPlan(planned);
     process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
     return 0;
@@ -198,21 +206,16 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   });
 }
 
-// What picks the pipeline, its tasks and their time limit, for the command that re-runs one.
+// What picks the pipeline, its tasks, their time limit and where they run, for the command that
+// re-runs one.
 function rerunArgs(flags: RunFlags): string[] {
   return [
     ...changedDirectoryArgs(),
+    ...executorArgs(flags),
     ...(flags.file === undefined ? [] : ['-f', flags.file]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
   ];
-}
-
-async function startFunctionThreads(threads: number, pipelineFile: string): Promise<FunctionRunner> {
-  const { createFunctionRunner } = await import('../execute/worker/create-function-runner.ts');
-  const runner = createFunctionRunner({ threads, preload: [pipelineFile] });
-  runner.warm();
-  return runner;
 }
 
 // A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run

@@ -4,7 +4,7 @@ import { formatStatus } from '../report/format-status.ts';
 import { openStore } from '../state/store/open-store.ts';
 import { readLastAttempts } from '../state/journal/read-last-attempts.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
-import { surveyPlan } from '../schedule/run-plan.ts';
+import { surveyPlan } from '../session/survey-plan.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineStatusCommand(program: Command, setExitCode: (code: number) => void): void {

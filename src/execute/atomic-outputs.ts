@@ -1,6 +1,7 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createStagingFolders, TEMP_PREFIX } from './staging-folders.ts';
 
 // Outputs the command is told about are written into a hidden folder beside their final place
 // (same file system, same basename, so tools that look at the name behave) and renamed on
@@ -28,7 +29,7 @@ export interface StagedOutputs {
   readonly folders: readonly string[];
 }
 
-export const TEMP_PREFIX = '.sluice-tmp-';
+export { TEMP_PREFIX };
 
 /** The staging folders of one run. */
 export interface StagingArea {
@@ -44,49 +45,7 @@ export interface StagingArea {
 
 /** `tag` keeps this run's folders apart from another's (e.g. the run id). */
 export function createStagingArea(tag: string): StagingArea {
-  // Output folder → its staging folders that no attempt holds.
-  const free = new Map<string, string[]>();
-  const made = new Set<string>();
-  // Output folders known to exist: made or found by this run.
-  const present = new Set<string>();
-  let count = 0;
-
-  const makeFolder = (folder: string): void => {
-    if (present.has(folder)) return;
-    fsSync.mkdirSync(folder, { recursive: true });
-    present.add(folder);
-  };
-
-  const take = (dir: string): string => {
-    const reused = free.get(dir)?.pop();
-    if (reused !== undefined) return reused;
-    count += 1;
-    const folder = path.join(dir, `${TEMP_PREFIX}${tag}-${count}`);
-    makeFolder(dir);
-    fsSync.mkdirSync(folder);
-    made.add(folder);
-    return folder;
-  };
-
-  // Back to the pool only when empty: a command may leave other files beside its output.
-  const giveBack = async (folder: string): Promise<void> => {
-    let left: string[] | undefined;
-    try {
-      left = fsSync.readdirSync(folder);
-    } catch {
-      left = undefined;
-    }
-    if (left !== undefined && left.length === 0) {
-      const dir = path.dirname(folder);
-      const list = free.get(dir);
-      if (list === undefined) free.set(dir, [folder]);
-      else list.push(folder);
-      return;
-    }
-    made.delete(folder);
-    await fs.rm(folder, { recursive: true, force: true });
-  };
-
+  const folders = createStagingFolders(tag);
   return {
     async stage(outputs, cwd, staged) {
       const finals = outputs.map((output) => path.resolve(cwd, output));
@@ -97,13 +56,13 @@ export function createStagingArea(tag: string): StagingArea {
         const final = finals[index] as string;
         const dir = path.dirname(final);
         if (!staged.has(index)) {
-          makeFolder(dir);
+          folders.makeFolder(dir);
           paths.push(final);
           continue;
         }
         let folder = held.get(dir);
         if (folder === undefined) {
-          folder = take(dir);
+          folder = folders.take(dir);
           held.set(dir, folder);
         }
         paths.push(path.join(folder, path.basename(final)));
@@ -112,21 +71,16 @@ export function createStagingArea(tag: string): StagingArea {
     },
     async commit(outputs) {
       for (const index of outputs.staged) fsSync.renameSync(outputs.paths[index] as string, outputs.finals[index] as string);
-      for (const folder of outputs.folders) await giveBack(folder);
+      for (const folder of outputs.folders) await folders.giveBack(folder);
     },
     async discard(outputs) {
-      for (const folder of outputs.folders) made.delete(folder);
+      for (const folder of outputs.folders) folders.forget(folder);
       await Promise.all([
         ...outputs.folders.map((folder) => fs.rm(folder, { recursive: true, force: true })),
         ...outputs.finals.filter((_, index) => !outputs.staged.has(index)).map((file) => fs.rm(file, { force: true, recursive: true })),
       ]);
     },
-    async close() {
-      const folders = [...made];
-      made.clear();
-      free.clear();
-      await Promise.all(folders.map((folder) => fs.rm(folder, { recursive: true, force: true })));
-    },
+    close: () => folders.removeAll(),
   };
 }
 

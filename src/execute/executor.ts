@@ -69,6 +69,25 @@ export interface ExecutorTraits {
   readonly name: string;
   /** Whether a task's standard output can be printed from `stdoutLog` after it ends. */
   readonly printsStdout: boolean;
+  /**
+   * Function steps run on worker threads of this sluice process: the threads can boot before the
+   * first task is submitted, on the first sign that tasks will run (execute/create-executor.ts).
+   */
+  readonly runsFunctionsInProcess?: boolean;
+  /** Command tasks start through this machine's launcher, which can likewise boot early. */
+  readonly launchesCommandsHere?: boolean;
+  /**
+   * A function task that must run is signed after it ran, with the hashes its thread took of its
+   * inputs as it read them (a first run hashes nothing twice). Absent: every task is signed
+   * before it is submitted.
+   */
+  readonly signsFunctionsLate?: boolean;
+  /**
+   * With every task up to date the backend is not made at all (a no-op run loads neither it nor
+   * child_process). Absent: it is made anyway (Slurm: it cancels the jobs of earlier runs that
+   * this run did not need).
+   */
+  readonly idleWhenAllUpToDate?: boolean;
 }
 
 export interface AheadLimit {

@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { classifyFault } from '../classify-fault.ts';
 import { PlanError } from '../errors.ts';
 import { isCommonJsFile } from './is-commonjs-file.ts';
 import { narrowSluiceImport } from './narrow-sluice-import.ts';
@@ -29,8 +28,14 @@ export const SLUICE_INDEX_URL = new URL(import.meta.url.endsWith('.ts') ? '../in
 // The bundles this process checked or built, by pipeline file.
 const bundled = new Map<string, BundleMeta>();
 
-/** Path of an up-to-date bundle of `file`, building it when a source changed. */
-export async function bundlePipeline(file: string): Promise<string> {
+/**
+ * Writes one file of the bundle cache whole. Planning writes no file: whoever plans passes this in
+ * (state/bundles/save-bundle-file.ts), so a dry run and a test can see what would be written.
+ */
+export type SaveBundleFile = (file: string, contents: string) => void;
+
+/** Path of an up-to-date bundle of `file`, building it (and saving it through `save`) when a source changed. */
+export async function bundlePipeline(file: string, save: SaveBundleFile): Promise<string> {
   const folder = folderOf(file);
   const key = keyOf(file);
   const metaPath = metaPathOf(file);
@@ -68,24 +73,24 @@ export async function bundlePipeline(file: string): Promise<string> {
     const first = error.errors?.[0];
     // esbuild's column counts from 0; an editor's (and a stack frame's) from 1.
     const where = first?.location === undefined || first.location === null ? '' : ` (${first.location.file}:${first.location.line}:${first.location.column + 1})`;
-    throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { cause: error });
+    throw new PlanError(`Could not load pipeline ${file}: ${first?.text ?? String(error)}${where}`, { file, cause: error });
   });
   // `{ align: step(...), align: step(...) }` keeps the last step only: refused, with its place.
   const duplicate = result.warnings.find((warning) => warning.id === 'duplicate-object-key');
   if (duplicate !== undefined) {
     const at = duplicate.location === null ? '' : ` at ${path.relative(path.dirname(file), path.resolve(duplicate.location.file)) || duplicate.location.file}:${duplicate.location.line}:${duplicate.location.column + 1}`;
-    throw new PlanError(`${duplicate.text}${at} in ${file}: only the last one would count (two steps of one name?)`);
+    throw new PlanError(`${duplicate.text}${at} in ${file}: only the last one would count (two steps of one name?)`, { file });
   }
   const code = narrowSluiceImport(result.outputFiles[0]?.text ?? '', SLUICE_INDEX_URL);
   const bundle = `${key}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`;
-  writeAtomically(path.join(folder, bundle), code);
+  save(path.join(folder, bundle), code);
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('sluice-require:')).map((input) => {
     const absolute = path.resolve(path.dirname(file), input);
     return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
   const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, modules, inputs };
-  writeAtomically(metaPath, JSON.stringify(meta));
+  save(metaPath, JSON.stringify(meta));
   bundled.set(file, meta);
   return path.join(folder, bundle);
 }
@@ -173,22 +178,6 @@ function hashFile(file: string): string | undefined {
     return createHash('sha1').update(fs.readFileSync(file)).digest('hex');
   } catch {
     return undefined;
-  }
-}
-
-function writeAtomically(file: string, contents: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    throw classifyFault(error, { writing: path.dirname(file) }) ?? error;
-  }
-  try {
-    fs.writeFileSync(temporary, contents);
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw classifyFault(error, { writing: file }) ?? error;
   }
 }
 

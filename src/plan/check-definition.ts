@@ -26,7 +26,7 @@ export function checkPipelineSpec(definition: PipelineDefinition, file: string):
   if (!Object.hasOwn(definition, 'spec')) return;
   const spec = readPlain(definition.spec, 'the pipeline', file);
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw new PlanError(`Expected pipeline(...) in ${file} to be given { params?, steps } or a record of steps, got ${describeValue(spec)}`);
+    throw new PlanError(`Expected pipeline(...) in ${file} to be given { params?, steps } or a record of steps, got ${describeValue(spec)}`, { file });
   }
   if (!isPipelineSpec(spec)) return; // a record of steps, checked as steps() returns it
   const result = v.safeParse(pipelineSchema, spec);
@@ -38,36 +38,37 @@ export function checkStepRecord(value: unknown, file: string): Readonly<Record<s
   const result = v.safeParse(stepRecordSchema, value);
   if (!result.success) {
     const issue = result.issues[0];
-    throw new PlanError(`Expected the steps of the pipeline in ${file} to be ${issue.message}, got ${describeValue(value)}`);
+    throw new PlanError(`Expected the steps of the pipeline in ${file} to be ${issue.message}, got ${describeValue(value)}`, { file, field: 'steps' });
   }
   return value as Readonly<Record<string, Step>>;
 }
 
 /** Refuses a step that was not made by step(), has unknown keys, or a field of the wrong kind. */
 export function checkStep(name: string, given: unknown, file: string): Step {
-  const value = readPlain(given, `step \`${name}\``, file);
+  const value = readPlain(given, `step \`${name}\``, file, name);
   if (!isStep(value)) {
-    throw new PlanError(`Expected step \`${name}\` in ${file} to be made with step({...}), got ${describeValue(value)}`);
+    throw new PlanError(`Expected step \`${name}\` in ${file} to be made with step({...}), got ${describeValue(value)}`, { file, step: name });
   }
   const result = v.safeParse(stepSchema, value);
   if (!result.success) {
-    throw issueError(result.issues, { owner: `step \`${name}\``, container: `step \`${name}\``, file, keys: STEP_KEYS, aliases: STEP_KEY_ALIASES, root: value });
+    throw issueError(result.issues, { owner: `step \`${name}\``, container: `step \`${name}\``, step: name, file, keys: STEP_KEYS, aliases: STEP_KEY_ALIASES, root: value });
   }
   return value;
 }
 
 // The user's value as plain data (copy-definition.ts); a getter that throws, a Proxy's trap that
 // throws or a record that contains itself is a plan error naming the field and the line.
-function readPlain(value: unknown, owner: string, file: string): unknown {
+function readPlain(value: unknown, owner: string, file: string, step?: string): unknown {
   try {
     return copyDefinition(value);
   } catch (error) {
     if (!(error instanceof ReadFailure)) throw error;
     const field = error.path.length === 0 ? owner : `\`${formatPath(error.path)}\` of ${owner}`;
-    if (error.circular) throw new PlanError(`Expected ${field} in ${file} to be plain data, got a value that contains itself`);
+    const place = { file, step, field: error.path.length === 0 ? undefined : formatPath(error.path) };
+    if (error.circular) throw new PlanError(`Expected ${field} in ${file} to be plain data, got a value that contains itself`, place);
     const at = locateError(error.thrown, file, readBundlePath(file));
     const thrown = error.thrown instanceof Error ? (error.thrown.name === 'Error' ? error.thrown.message : `${error.thrown.name}: ${error.thrown.message}`) : describeValue(error.thrown);
-    throw new PlanError(`Could not read ${field} in ${file}: reading it threw ${thrown}${at === undefined ? '' : ` (at ${at})`}`, { cause: error.thrown });
+    throw new PlanError(`Could not read ${field} in ${file}: reading it threw ${thrown}${at === undefined ? '' : ` (at ${at})`}`, { ...place, cause: error.thrown });
   }
 }
 
@@ -76,6 +77,8 @@ interface Owner {
   readonly owner: string;
   /** "step `align`", for "Unknown key `ouput` in step `align` of FILE". */
   readonly container: string;
+  /** The step checked, if a step is. */
+  readonly step?: string | undefined;
   readonly file: string;
   readonly keys: readonly string[];
   readonly aliases: Readonly<Record<string, string>>;
@@ -99,6 +102,7 @@ function issueError(issues: readonly Issue[], owner: Owner): PlanError {
     return new PlanError(
       `Unknown key \`${key}\` in ${where} of ${owner.file}; ` +
         (suggestion === undefined ? `expected one of ${keys.map((name) => `\`${name}\``).join(', ')}` : `did you mean \`${suggestion}\`?`),
+      { file: owner.file, step: owner.step, field: formatPath(path) },
     );
   }
   const missing = issue.type === 'strict_object' && issue.received === 'undefined';
@@ -113,7 +117,11 @@ function issueError(issues: readonly Issue[], owner: Owner): PlanError {
       : path[0] !== 'in' && (issue.input as { kind?: unknown } | null | undefined)?.kind === 'gather'
         ? ' (all(...) gathers inputs; it belongs in `in`)'
         : '';
-  return new PlanError(`Expected ${formatField(path)} of ${owner.owner} in ${owner.file} to be ${expected}, got ${got}${hint}`);
+  return new PlanError(`Expected ${formatField(path)} of ${owner.owner} in ${owner.file} to be ${expected}, got ${got}${hint}`, {
+    file: owner.file,
+    step: owner.step,
+    field: formatPath(path[0] === 'run' ? ['run'] : path),
+  });
 }
 
 // The words of cmd(...) and the script of sh(...) are what the user wrote, not `run.argv[1]`.

@@ -1,153 +1,28 @@
 // The user-facing vocabulary of pipeline files: pipeline(), step(), cmd(), sh(), all().
 // Everything here only describes; nothing runs, nothing touches the disk.
 
-import type { ParamValue } from '../kernel/task.ts';
+import type { CommandAction, Gather, InputSpec, LogSpec, OutputSpec, Params, ShellAction, Step, StepSpec } from './step-types.ts';
 
-/** The names in `{braces}` of a path pattern, except placeholders that are not wildcards. */
-export type WildcardsOf<P> = P extends `${string}{${infer Name}}${infer Rest}`
-  ? (Name extends '' | '#' | `${string}.${string}` | `${string}/${string}` ? never : Name) | WildcardsOf<Rest>
-  : never;
-
-/** A gather input: one task reads every path matching the pattern. */
-export interface Gather<P extends string = string> {
-  readonly kind: 'gather';
-  readonly pattern: P;
-}
-
-export type InputSpec = string | readonly string[] | Readonly<Record<string, string | Gather>>;
-export type OutputSpec = string | readonly string[] | Readonly<Record<string, string>>;
-/** Log files a step's task writes in place: one, a list, or a record of named ones. */
-export type LogSpec = string | readonly string[] | Readonly<Record<string, string>>;
-
-/** Wildcards an input declaration binds (gathers bind none). */
-export type BoundWildcards<I> = I extends string
-  ? WildcardsOf<I>
-  : I extends readonly string[]
-    ? WildcardsOf<I[number]>
-    : { [K in keyof I]: I[K] extends string ? WildcardsOf<I[K]> : never }[keyof I];
-
-/** What a step function sees for its inputs: the declaration's shape, with paths. */
-export type InputPaths<I> = I extends string
-  ? string
-  : I extends readonly string[]
-    ? string[]
-    : { [K in keyof I]: I[K] extends Gather ? string[] : string };
-
-export type OutputPaths<O> = O extends string ? string : O extends readonly string[] ? string[] : { [K in keyof O]: string };
-
-/** What a function step sees for its logs: the declaration's shape, with paths; none: undefined. */
-export type LogPaths<L> = L extends undefined
-  ? undefined
-  : L extends string
-    ? string
-    : L extends readonly string[]
-      ? string[]
-      : { [K in keyof L]: string };
-
-export type Params = Readonly<Record<string, ParamValue>>;
-
-/** What a function step receives. Paths are absolute; outputs are temporary until it returns. */
-export interface StepContext<
-  I = InputSpec,
-  O = OutputSpec,
-  W extends string = string,
-  P extends Params = Params,
-  L = LogSpec | undefined,
-> {
-  readonly wildcards: Readonly<Record<W, string>>;
-  /** The first input path. */
-  readonly input: string;
-  readonly inputs: InputPaths<I>;
-  /** The first output path. */
-  readonly output: string;
-  readonly outputs: OutputPaths<O>;
-  /** The first log path (written in place, kept when the task fails); undefined without `log`. */
-  readonly log: L extends undefined ? undefined : string;
-  readonly logs: LogPaths<L>;
-  readonly params: P;
-  /** The step's name and the task number, for messages. */
-  readonly step: string;
-  readonly taskId: number;
-}
-
-export type StepFunction<
-  I = InputSpec,
-  O = OutputSpec,
-  W extends string = string,
-  P extends Params = Params,
-  L = LogSpec | undefined,
-> = (context: StepContext<I, O, W, P, L>) => void | Promise<void>;
-
-export interface CommandAction {
-  readonly kind: 'command';
-  readonly argv: readonly string[];
-}
-
-export interface ShellAction {
-  readonly kind: 'shell';
-  readonly script: string;
-}
-
-export interface StepResources {
-  /** Slots of `-j` the task takes (and threads it may use, e.g. `bowtie2 -p`). Default 1. */
-  readonly cpus?: number;
-  /** Memory, e.g. '4G' (for Slurm's --mem). */
-  readonly memory?: string;
-  /** Wall-clock limit: '30s', '10m', '2h', or milliseconds. */
-  readonly timeout?: string | number;
-  readonly retries?: number;
-}
-
-/** Options for `--executor slurm`; the local executor ignores them. */
-export interface SlurmStepOptions {
-  readonly partition?: string | undefined;
-  readonly account?: string | undefined;
-  /** More sbatch options, one argv word each, e.g. `['--qos=short', '--constraint=avx2']`. */
-  readonly args?: readonly string[] | undefined;
-  /**
-   * Tasks one array job runs one after the other (default 1). For many short tasks: sluice's
-   * start on the node (about 0.1 s) and Slurm's own cost per job are then paid once per job.
-   */
-  readonly tasksPerJob?: number | undefined;
-}
-
-export interface StepSpec<
-  I extends InputSpec | undefined,
-  O extends OutputSpec,
-  P extends Params = Params,
-  L extends LogSpec | undefined = LogSpec | undefined,
-> extends StepResources {
-  readonly in?: I;
-  readonly out: O;
-  readonly run:
-    | CommandAction
-    | ShellAction
-    | StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P, L>;
-  /**
-   * Log files the task writes itself (`{log}`, `{log.NAME}` in commands; `log`/`logs` in a
-   * function's context): written in place, their folders made first, a stale one removed when an
-   * attempt starts, kept when the task fails (their last lines join the failure report), never
-   * deleted with `temp` outputs, and not outputs: a missing log does not make the task run again.
-   * Their wildcards must be bound by the inputs.
-   */
-  readonly log?: L;
-  /** Outputs are intermediates: deleted once all their consumers succeeded. */
-  readonly temp?: boolean;
-  /**
-   * Write the command's standard output to this output (`true`: the first one). Without it, the
-   * command writes its outputs itself, through `{out}` or by names it derives.
-   */
-  readonly stdout?: boolean | string;
-  /** Environment variables the step's command reads; their values join the task signature. */
-  readonly env?: readonly string[];
-  readonly description?: string;
-  /** Where and how the step's tasks go out with `--executor slurm`. */
-  readonly slurm?: SlurmStepOptions;
-}
-
-export interface Step extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
-  readonly kind: 'step';
-}
+export type {
+  WildcardsOf,
+  Gather,
+  InputSpec,
+  OutputSpec,
+  LogSpec,
+  BoundWildcards,
+  InputPaths,
+  OutputPaths,
+  LogPaths,
+  Params,
+  StepContext,
+  StepFunction,
+  CommandAction,
+  ShellAction,
+  StepResources,
+  SlurmStepOptions,
+  StepSpec,
+  Step,
+} from './step-types.ts';
 
 export interface PipelineDefinition {
   readonly kind: 'sluice-pipeline';

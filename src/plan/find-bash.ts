@@ -13,6 +13,7 @@ export function findBashFor(step: string, file: string, cwd: string, searchPath 
     throw new PlanError(
       `${error.message}: step \`${step}\` of ${file} is an sh(...) script, which runs with bash in strict mode ` +
         '(set -euo pipefail). Install bash, or write the step as cmd(...)',
+      { file, step, field: 'run', cause: error },
     );
   }
 }

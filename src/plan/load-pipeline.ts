@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PlanError } from '../errors.ts';
-import { bundlePipeline } from './bundle-pipeline.ts';
+import { bundlePipeline, type SaveBundleFile } from './bundle-pipeline.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
 import { locateError, locateImport } from './locate-error.ts';
 
@@ -25,9 +25,12 @@ export function findPipelineFile(cwd: string, file?: string): string {
   throw new PlanError(`No pipeline file in ${cwd}: expected one of ${PIPELINE_NAMES.join(', ')}, or -f FILE`);
 }
 
-/** Imports a pipeline file and checks that its default export is a pipeline. Runs no task. */
-export async function loadPipeline(file: string): Promise<PipelineDefinition> {
-  const bundle = await bundlePipeline(file);
+/**
+ * Imports a pipeline file and checks that its default export is a pipeline. Runs no task; the
+ * bundle it imports is saved through `save` when it had to be built.
+ */
+export async function loadPipeline(file: string, save: SaveBundleFile): Promise<PipelineDefinition> {
+  const bundle = await bundlePipeline(file, save);
   let module: { default?: unknown };
   try {
     module = await importWithin(pathToFileURL(bundle).href, file);
@@ -41,11 +44,11 @@ export async function loadPipeline(file: string): Promise<PipelineDefinition> {
       reason = `${reason.replaceAll(bundle, file).replaceAll(pathToFileURL(bundle).href, file)} (is it installed? \`npm install ${packageOf(missing[1] as string)}\`)`;
       at ??= locateImport(missing[1] as string, file, bundle);
     }
-    throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
+    throw new PlanError(`Could not load pipeline ${file}: ${reason}${at === undefined ? '' : ` (at ${at})`}`, { file, cause: error });
   }
   const definition = unwrapCommonJs(module.default) as Partial<PipelineDefinition> | undefined;
   if (definition?.kind !== 'sluice-pipeline' || typeof definition.steps !== 'function') {
-    throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`);
+    throw new PlanError(`Expected ${file} to \`export default pipeline({...})\`, got ${definition === undefined ? 'no default export' : 'something else'}`, { file });
   }
   return definition as PipelineDefinition;
 }
@@ -62,6 +65,7 @@ async function importWithin(url: string, file: string): Promise<{ default?: unkn
           new PlanError(
             `Could not load pipeline ${file}: it was still loading after ${limit / 1000} s (a top-level await that never settles?). ` +
               'SLUICE_LOAD_TIMEOUT=<seconds> allows longer',
+            { file },
           ),
         ),
       limit,

@@ -20,7 +20,7 @@ export function makeSteps(definition: PipelineDefinition, params: Readonly<Recor
   } catch (error) {
     if (error instanceof PlanError) throw error;
     const at = locateError(error, file, readBundlePath(file));
-    throw new PlanError(`The steps of the pipeline in ${file} could not be made: ${describeThrown(error)}${at === undefined ? '' : ` (at ${at})`}`, { cause: error });
+    throw new PlanError(`The steps of the pipeline in ${file} could not be made: ${describeThrown(error)}${at === undefined ? '' : ` (at ${at})`}`, { file, field: 'steps', cause: error });
   }
   const specs = checkStepRecord(collected.value, file);
   checkAllRegistered(specs, collected.made, file);
@@ -28,7 +28,7 @@ export function makeSteps(definition: PipelineDefinition, params: Readonly<Recor
   for (const [name, spec] of Object.entries(specs)) {
     const other = names.get(spec);
     if (other !== undefined && typeof spec === 'object' && spec !== null) {
-      throw new PlanError(`Steps \`${other}\` and \`${name}\` of ${file} are one step({...}) registered under two names: each step needs its own`);
+      throw new PlanError(`Steps \`${other}\` and \`${name}\` of ${file} are one step({...}) registered under two names: each step needs its own`, { file, step: name });
     }
     names.set(spec, name);
   }
@@ -46,6 +46,7 @@ function checkAllRegistered(specs: Readonly<Record<string, Step>>, made: readonl
   throw new PlanError(
     `A step made by step({...})${at === undefined ? '' : ` at ${at}`} is not among the steps of ${file}: another step of the same name replaced it ` +
       '(two records of steps spread into one, each with a step of that name?). Give each step its own name, and make only the steps you use',
+    { file },
   );
 }
 

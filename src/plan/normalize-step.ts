@@ -1,6 +1,8 @@
 import path from 'node:path';
-import { PlanError } from '../errors.ts';
+import { PlanError, placePlanError } from '../errors.ts';
 import { checkPipelineSpec, checkStep, describeValue } from './check-definition.ts';
+import { parseMemory } from '../kernel/parse-memory.ts';
+import { EXPECTED } from './pipeline-schema.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { makeSteps } from './make-steps.ts';
 import { parseDurationText } from './parse-duration.ts';
@@ -69,7 +71,7 @@ export function normalizeSteps(
   return Object.entries(specs).map(([name, spec]) => normalizeStep(name, spec, file, options.params, options.defaults));
 }
 
-/** Checks one step's declaration, naming the pipeline file and step in every error. */
+/** Checks one step's declaration, naming the pipeline file and step in every error (and its fields). */
 export function normalizeStep(
   name: string,
   value: unknown,
@@ -77,6 +79,14 @@ export function normalizeStep(
   params: Readonly<Record<string, ParamValue>>,
   defaults: StepDefaults = {},
 ): NormalizedStep {
+  try {
+    return readStep(name, value, file, params, defaults);
+  } catch (error) {
+    throw placePlanError(error, { file, step: name });
+  }
+}
+
+function readStep(name: string, value: unknown, file: string, params: Readonly<Record<string, ParamValue>>, defaults: StepDefaults): NormalizedStep {
   const spec = checkStep(name, value, file);
   const where = (field: string): string => `\`${field}\` of step \`${name}\` in ${file}`;
   const inputs = normalizeInputs(spec.in, where);
@@ -86,6 +96,7 @@ export function normalizeStep(
     if (reserved !== undefined) {
       throw new PlanError(
         `Wildcard \`{${reserved}}\` in \`${pattern.source}\` of step \`${name}\` in ${file} has the name of a placeholder: \`{${reserved}}\` in a command would not mean the wildcard. Rename it, e.g. \`{${reserved}_}\``,
+        { field: inputs.some((input) => input.pattern === pattern) ? 'in' : 'out' },
       );
     }
   }
@@ -96,11 +107,12 @@ export function normalizeStep(
       throw new PlanError(
         `Wildcard \`{${unbound[0]}}\` in output \`${output.pattern.source}\` of step \`${name}\` (out) of ${file} is not bound by an input` +
           (wildcards.length > 0 ? ` (the inputs bind ${wildcards.map((w) => `{${w}}`).join(' ')})` : ''),
+        { field: 'out' },
       );
     }
   }
   const paramNames = Object.keys(params);
-  const { logs } = normalizeLogs(spec.log, where, wildcards);
+  const { logs } = inField('log', () => normalizeLogs(spec.log, where, wildcards));
   const known = [
     ...wildcards,
     ...(logs.length > 0 ? ['log', ...logs.map((log) => `log.${log.name}`)] : []),
@@ -108,8 +120,8 @@ export function normalizeStep(
     ...outputs.map((output) => `out.${output.name}`),
     ...paramNames.map((param) => `param.${param}`),
   ];
-  const action = normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs));
-  checkParamsInTemplates(action, params, name, file);
+  const action = inField('run', () => normalizeAction(spec.run, `step \`${name}\` (run) of ${file}`, known, usablePlaceholders(inputs)));
+  inField('run', () => checkParamsInTemplates(action, params, name, file));
   return {
     name,
     inputs,
@@ -120,12 +132,12 @@ export function normalizeStep(
     wildcards,
     action,
     cpus: spec.cpus ?? 1,
-    memory: spec.memory,
-    timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : parseDurationText(spec.timeout, where('timeout')),
+    memory: checkMemory(spec.memory, name, file),
+    timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : inField('timeout', () => parseDurationText(spec.timeout as string | number, where('timeout'))),
     retries: spec.retries ?? defaults.retries ?? 0,
     temporary: spec.temp === true,
     env: spec.env ?? [],
-    stdoutOutput: normalizeStdout(spec, outputs, where('stdout')),
+    stdoutOutput: inField('stdout', () => normalizeStdout(spec, outputs, where('stdout'))),
     slurm: spec.slurm,
   };
 }
@@ -136,18 +148,18 @@ const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log']);
 
 function normalizeInputs(spec: Step['in'], where: (field: string) => string): StepInput[] {
   if (spec === undefined) return [];
-  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where('in')), gather: false }];
-  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where(`in[${index}]`)), gather: false }));
+  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'in'), gather: false }];
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `in[${index}]`), gather: false }));
   return Object.entries(spec as Record<string, string | Gather>).map(([key, item]) => {
     const gather = typeof item === 'object';
-    return { name: key, pattern: parse(gather ? item.pattern : item, where(`in.${key}`)), gather };
+    return { name: key, pattern: parse(gather ? item.pattern : item, where, `in.${key}`), gather };
   });
 }
 
 function normalizeOutputs(spec: Step['out'], where: (field: string) => string): StepOutput[] {
-  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where('out')) }];
-  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where(`out[${index}]`)) }));
-  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({ name: key, pattern: parse(item, where(`out.${key}`)) }));
+  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'out') }];
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `out[${index}]`) }));
+  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({ name: key, pattern: parse(item, where, `out.${key}`) }));
 }
 
 // The built-in placeholders a step's command can use: those derived from an input path need one.
@@ -180,6 +192,13 @@ function checkParamsInTemplates(action: StepAction, params: Readonly<Record<stri
   }
 }
 
+// Read here for every executor, in the grammar the Slurm backend submits: a size Slurm could not
+// take is a plan error before anything runs, not a failed submission later.
+function checkMemory(memory: string | undefined, step: string, file: string): string | undefined {
+  if (memory === undefined || parseMemory(memory) !== undefined) return memory;
+  throw new PlanError(`Expected \`memory\` of step \`${step}\` in ${file} to be ${EXPECTED.memory}, got ${describeValue(memory)}`, { file, step, field: 'memory' });
+}
+
 function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: string): number | undefined {
   if (spec.stdout === undefined || spec.stdout === false) return undefined;
   if (typeof spec.run === 'function') throw new PlanError(`Expected ${where} only on cmd(...) or sh(...) steps: a function writes its outputs itself`);
@@ -189,7 +208,16 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
   return index;
 }
 
-function parse(source: string, where: string): PathPattern {
+function parse(source: string, where: (field: string) => string, field: string): PathPattern {
   const normalized = path.isAbsolute(source) ? path.normalize(source) : path.normalize(source).replace(/^\.\//, '');
-  return parsePathPattern(normalized, where);
+  return inField(field, () => parsePathPattern(normalized, where(field)));
+}
+
+// What is refused while reading one field is placed in it (the step and file are added by normalizeStep).
+function inField<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw placePlanError(error, { field });
+  }
 }

@@ -48,7 +48,6 @@ export const PIPELINE_KEYS = ['params', 'steps'] as const;
 export const PIPELINE_KEY_ALIASES: Readonly<Record<string, string>> = { param: 'params', parameters: 'params', config: 'params', step: 'steps', rules: 'steps' };
 export const SLURM_KEYS = ['partition', 'account', 'args', 'tasksPerJob'] as const;
 
-const MEMORY = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const text = (message: string) => v.pipe(v.string(message), v.check((value) => value.trim() !== '', message));
@@ -108,12 +107,8 @@ export const stepSchema = v.strictObject(
       ),
     ),
     cpus: v.optional(positive(EXPECTED.cpus)),
-    memory: v.optional(
-      v.pipe(
-        v.string(EXPECTED.memory),
-        v.check((value) => MEMORY.test(value.trim()) && Number(MEMORY.exec(value.trim())?.[1]) > 0, EXPECTED.memory),
-      ),
-    ),
+    // Its size is read where the step is normalized (normalize-step.ts), as timeout's duration is.
+    memory: v.optional(text(EXPECTED.memory)),
     timeout: v.optional(v.union([text(EXPECTED.timeout), v.pipe(v.number(), v.finite(), v.minValue(1))], EXPECTED.timeout)),
     retries: v.optional(v.pipe(v.number(EXPECTED.retries), v.integer(EXPECTED.retries), v.minValue(0, EXPECTED.retries))),
     log: v.optional(v.union([path, v.array(path, EXPECTED.log), plainRecord(path, EXPECTED.log)], EXPECTED.log)),

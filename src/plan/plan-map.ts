@@ -5,6 +5,7 @@ import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { INPUT_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import type { Action, Arg, Task } from '../kernel/task.ts';
+import { MAP_STEP } from '../kernel/name-task.ts';
 
 export interface MapPlanOptions {
   /** The command template: argv words, or (with `shell`) words joined into one script. */
@@ -20,7 +21,7 @@ export interface MapPlanOptions {
   readonly checkProgram?: boolean;
 }
 
-export const MAP_STEP = 'map';
+export { MAP_STEP };
 
 /** Turns `sluice map` options into tasks, finding every usage error before anything runs. */
 export function planMap(options: MapPlanOptions): Task[] {

@@ -51,7 +51,7 @@ export function planStepTasks(
     }
     if (bindings.length === 0) {
       const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`;
-      return { tasks: [], unmatched: new PlanError(error) };
+      return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }) };
     }
   }
   // Without a gather, every task names its inputs alike: one object for them all.
@@ -91,6 +91,7 @@ function planOne(
     if (gathered.length === 0) {
       throw new PlanError(
         `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
+        { file, step: step.name, field: `in.${input.name}` },
       );
     }
     inputNames[input.name] = gathered.map((_, index) => inputs.length + index);
@@ -213,11 +214,12 @@ export function checkActionPlaceholders(step: NormalizedStep, file: string): voi
       if (typeof part === 'string') continue;
       const name = part.placeholder;
       if (name in INPUT_PLACEHOLDERS && step.inputs.length === 0) {
-        throw new PlanError(`Placeholder \`{${name}}\` in step \`${step.name}\` of ${file} needs an input, and the step has none`);
+        throw new PlanError(`Placeholder \`{${name}}\` in step \`${step.name}\` of ${file} needs an input, and the step has none`, { file, step: step.name, field: 'run' });
       }
       if (name in INPUT_PLACEHOLDERS && name !== '' && name !== 'in' && step.inputs[0]?.gather === true) {
         throw new PlanError(
           `Placeholder \`{${name}}\` in step \`${step.name}\` of ${file} needs one input path, and the first input is a gather`,
+          { file, step: step.name, field: 'run' },
         );
       }
     }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { bug } from '../errors.ts';
 import { endSpawnedProcesses } from '../process/end-spawned-processes.ts';
 import { countSpawns, readLedgerPids, readLedgerSincePid, startLedgerJob } from '../process/spawn-ledger.ts';
 import { tagSpawns } from '../process/tag-spawns.ts';
@@ -19,7 +20,7 @@ export function serveJobs<In, Out>(handle: (message: In) => Out | Promise<Out>, 
   const port = parentPort;
   const data = workerData as Partial<ThreadData> | null;
   const claim = data?.claim;
-  if (port === null || claim === undefined) throw new Error('serveJobs must run on a worker pool thread (this is a bug in sluice)');
+  if (port === null || claim === undefined) bug('serveJobs must run on a worker pool thread');
   const ledger = data?.spawns;
   const tag = ledger === undefined ? undefined : tagSpawns(ledger);
   // Jobs that came while an asynchronous one was running.

@@ -6,11 +6,11 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
-import type { GroupWatcher, LaunchRequest, LaunchResult, Launcher, RunningProcess } from './launch-types.ts';
-import { encodeOptions, encodeSignal, encodeStart, parseReply, type LauncherReply } from './launcher-protocol.ts';
+import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
+import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
+import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
-import { Termination, type GroupSignaller } from './track-termination.ts';
 
 /** Source lives in src/process/, compiled code in dist/process/: both two levels down. */
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
@@ -34,33 +34,6 @@ export interface FastLauncher extends Launcher {
 
 type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
 
-// One running task, as the client sees it. Signals go through the helper, by task id, so a
-// process already reaped (whose pid may be reused) is never signalled.
-class Pending implements GroupSignaller {
-  readonly termination: Termination;
-  readonly startedAt = Date.now();
-  /** The process group's id once the helper said the task started; 0 before. */
-  pgid = 0;
-  resolve!: (result: LaunchResult) => void;
-  reject!: (error: Error) => void;
-  readonly done = new Promise<LaunchResult>((resolve, reject) => {
-    this.resolve = resolve;
-    this.reject = reject;
-  });
-
-  constructor(
-    private readonly client: LauncherClient,
-    private readonly id: number,
-    request: LaunchRequest,
-  ) {
-    this.termination = new Termination(this, request);
-  }
-
-  signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
-    this.client.send(encodeSignal(this.id, signal));
-  }
-}
-
 type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 
 // Starts the python helper and resolves once it answered; rejects (BackendError) when python3
@@ -75,11 +48,11 @@ export async function startFastLauncher(options: FastLauncherOptions = {}): Prom
   return client;
 }
 
-class LauncherClient implements FastLauncher {
+class LauncherClient implements FastLauncher, LineSender {
   readonly kind = 'launcher';
   pid = 0;
   private state: ClientState = 'starting';
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, LauncherTask>();
   private nextId = 0;
   private outgoing = '';
   private flushQueued = false;
@@ -136,7 +109,7 @@ class LauncherClient implements FastLauncher {
     }
     const resolved = resolveRequest(request);
     const id = ++this.nextId;
-    const task = new Pending(this, id, resolved);
+    const task = new LauncherTask(this, id, resolved);
     this.pending.set(id, task);
     this.send(encodeStart(id, resolved));
     if (!this.referenced) this.setReferenced(true);
@@ -204,7 +177,7 @@ class LauncherClient implements FastLauncher {
     // The helper killed what was left of the group before it reported the end.
     if (task.pgid !== 0) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
-    task.resolve(buildResult(reply, task));
+    task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }
 
@@ -236,21 +209,4 @@ class LauncherClient implements FastLauncher {
 
 function flushClient(client: LauncherClient): void {
   client.flush();
-}
-
-function buildResult(reply: Exclude<LauncherReply, { kind: 'ready' | 'started' }>, task: Pending): LaunchResult {
-  const common = {
-    timedOut: task.termination.timedOut,
-    cancelled: task.termination.cancelled,
-    startedAt: task.startedAt,
-    endedAt: Date.now(),
-  };
-  switch (reply.kind) {
-    case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, ...reply.usage };
-    case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, ...reply.usage };
-    case 'fail':
-      return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
-  }
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.ts';
-import { describeSignal } from './describe-signal.ts';
+import { describeAttemptEnd } from '../kernel/describe-attempt-end.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
 
 export interface StreamLinesOptions {
@@ -31,13 +31,7 @@ export class ProcessFailedError extends SluiceError {
     readonly durationMs: number,
     readonly stderrTail: readonly string[],
   ) {
-    const reason = timedOut
-      ? 'timed out'
-      : cancelled
-        ? 'cancelled'
-        : signal !== null
-          ? `killed by ${describeSignal(signal)}`
-          : `exit code ${exitCode}`;
+    const reason = describeAttemptEnd({ exitCode, signal, timedOut, cancelled });
     const tail = stderrTail.length === 0 ? '' : `\n${stderrTail.map((line) => `  | ${line}`).join('\n')}`;
     super(`${reason}: ${quoteArgv(command)}${tail}`);
   }

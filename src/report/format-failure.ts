@@ -1,5 +1,8 @@
 import path from 'node:path';
-import { formatSeconds, type TaskFailedError } from '../schedule/task-failed-error.ts';
+import type { TaskFailedError } from '../schedule/task-failed-error.ts';
+import { formatSeconds } from '../kernel/format-seconds.ts';
+import { listAttemptEnd } from '../kernel/describe-attempt-end.ts';
+import { readFunctionCommand } from '../kernel/function-command.ts';
 import { PLAIN, type Colours } from './choose-colours.ts';
 
 export interface FailureOptions {
@@ -46,20 +49,13 @@ export function formatFailure(error: TaskFailedError, options: FailureOptions = 
 
 // `(function step up in /abs/pipeline.ts)` is what the executor records as its argv.
 function describeFunction(error: TaskFailedError): string {
-  const match = /^\(function step (.*) in (.*)\)$/s.exec(error.command[0] ?? '');
-  if (match === null) return error.step;
-  const module = path.relative(error.cwd, match[2] as string) || (match[2] as string);
-  return `${match[1]}() in ${module.startsWith('..') ? match[2] : module}`;
+  const found = readFunctionCommand(error.command[0] ?? null);
+  if (found === undefined) return error.step;
+  const module = path.relative(error.cwd, found.module) || found.module;
+  return `${found.step}() in ${module.startsWith('..') ? found.module : module}`;
 }
 
 // A function's end is its reason (it threw, it timed out): no exit code of a process it never was.
 function describeStatus(error: TaskFailedError): string | undefined {
-  const parts: string[] = [];
-  if (error.exitCode !== null && !error.isFunction) parts.push(`exit code ${error.exitCode}`);
-  if (error.signalDescription !== undefined) parts.push(`signal ${error.signalDescription}`);
-  if (error.isFunction && parts.length === 0 && !error.timedOut && !error.cancelled) return undefined;
-  if (parts.length === 0 && !error.isFunction) parts.push('did not run to an exit status');
-  parts.push(error.timedOut ? 'timed out' : 'not timed out');
-  if (error.cancelled) parts.push('cancelled');
-  return parts.join(', ');
+  return listAttemptEnd(error);
 }

@@ -1,6 +1,6 @@
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
-import { renderArgv, renderShellScript } from '../plan/render-action.ts';
+import { renderArgv, renderShellScript } from '../kernel/render-action.ts';
 import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 

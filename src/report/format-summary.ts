@@ -1,6 +1,6 @@
 import { PLAIN, type Colours } from './choose-colours.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
-import { formatSeconds } from '../schedule/task-failed-error.ts';
+import { formatSeconds } from '../kernel/format-seconds.ts';
 
 /** One line: how many tasks ended how, and how long the run took. */
 export function formatSummary(summary: RunSummary, colours: Colours = PLAIN): string {

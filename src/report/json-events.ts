@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import { describeCommand } from './format-plan.ts';
 import type { RunListener } from '../schedule/run-events.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';

@@ -1,11 +1,11 @@
 import type { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import type { Task } from '../kernel/task.ts';
-import type { TaskState } from './task-state.ts';
+import type { CountedState } from './task-state.ts';
 
 export interface RunSummary {
   readonly total: number;
-  readonly counts: Readonly<Record<TaskState, number>>;
+  readonly counts: Readonly<Record<CountedState, number>>;
   readonly startedAt: number;
   readonly endedAt: number;
   readonly interrupted: boolean;

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { SluiceError } from '../errors.ts';
 import type { AttemptOutcome, LogTail } from '../execute/executor.ts';
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
-import { describeSignal } from '../process/describe-signal.ts';
+import { describeSignal } from '../kernel/describe-signal.ts';
+import { describeAttemptEnd, type AttemptEnd } from '../kernel/describe-attempt-end.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
 
 /** A task's final failure, with everything needed to understand and re-run it. */
@@ -60,28 +61,16 @@ export class TaskFailedError extends SluiceError {
 }
 
 function describeReason(task: Task, outcome: AttemptOutcome): string {
-  const limit = task.resources.timeoutMs;
-  if (outcome.status === 'timed out') return `timed out after ${formatSeconds(limit ?? 0)}`;
-  if (outcome.status === 'cancelled') return 'cancelled';
+  const end: AttemptEnd = {
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.status === 'timed out',
+    cancelled: outcome.status === 'cancelled',
+    timeoutMs: task.resources.timeoutMs ?? 0,
+    shell: task.action.kind === 'shell',
+  };
+  if (end.timedOut === true || end.cancelled === true) return describeAttemptEnd(end);
   if (outcome.error !== undefined) return outcome.error;
-  if (outcome.signal !== null) return `killed by ${describeSignal(outcome.signal)}`;
-  if (task.action.kind === 'function') return 'the function failed';
-  const code = outcome.exitCode;
-  if (task.action.kind === 'shell' && code !== null && code > 128 && code < 128 + 65) return describeShellSignal(code);
-  return `exit code ${code ?? 'unknown'}`;
-}
-
-// bash reports a command that a signal ended as 128 + the signal's number. SIGPIPE (141) is the
-// writer of a pipe whose reader exited first (`zcat big | head -1`), a failure under pipefail.
-function describeShellSignal(code: number): string {
-  const reason = `exit code ${code} (a command of the script was killed by ${describeSignal(code - 128)})`;
-  if (code !== 141) return reason;
-  return (
-    `${reason}: a command that reads a pipe, such as \`head\`, exited before the command writing to it was done, ` +
-    'which `set -o pipefail` counts as a failure; if the script means it, end the pipe with `|| [ $? -eq 141 ]`'
-  );
-}
-
-export function formatSeconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+  if (outcome.signal === null && task.action.kind === 'function') return 'the function failed';
+  return describeAttemptEnd(end);
 }

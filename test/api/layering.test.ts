@@ -45,6 +45,20 @@ describe('the layering of src/', () => {
     assert.deepEqual(chains, [], `Forbidden layers reached through other folders:\n${chains.map((chain) => `  ${chain}`).join('\n')}`);
   });
 
+  it('opens runs in one composition root: the CLI enters src/session/, which enters the engine, and nothing below imports it', () => {
+    const crossing = betweenFolders(loads);
+    assert.ok(crossing.some((edge) => edge.from === 'cli' && edge.to === 'session'), 'cli imports session');
+    for (const layer of ['schedule', 'execute', 'state']) {
+      assert.ok(crossing.some((edge) => edge.from === 'session' && edge.to === layer), `session imports ${layer}`);
+    }
+    const below = crossing.filter((edge) => edge.to === 'session' && edge.from !== 'cli');
+    assert.deepEqual(below, [], 'only the CLI imports the session');
+    // A run's lock is taken by the session (`sluice clean` takes it too), never by the engine it hands a locked store.
+    const locks = new Set(loads.filter((edge) => edge.to === 'state/lock/run-lock.ts').map((edge) => layerOf(edge.from)));
+    assert.ok(locks.has('session'), 'the session takes the run lock');
+    for (const layer of ['schedule', 'execute', 'plan', 'report']) assert.ok(!locks.has(layer), `${layer} takes no lock`);
+  });
+
   it('has no import cycle between folders', () => {
     const cycles = findImportCycles(betweenFolders(loads));
     const explain = (folders: readonly string[]): string => {
@@ -141,6 +155,15 @@ describe('the layering checker', () => {
 
   it('finds a cycle of run-time imports between files, and none through a type-only import', () => {
     assert.deepEqual(findImportCycles(listImportEdges(root)), [['report/a.ts', 'report/b.ts']]);
+  });
+
+  it('refuses an import of the session from below it, and of the CLI from the session', () => {
+    write('session/open.ts', "import { main } from '../cli/main.ts';\nexport const open = main;\n");
+    write('schedule/opens-a-run.ts', "export async function run(): Promise<unknown> {\n  return import('../session/open.ts');\n}\n");
+    const found = findLayerViolations(root)
+      .filter((violation) => violation.fromLayer === 'session' || violation.toLayer === 'session')
+      .map((violation) => `${violation.from}:${violation.line} ${violation.fromLayer}→${violation.toLayer} ${violation.kind}`);
+    assert.deepEqual(found.sort(), ['schedule/opens-a-run.ts:2 schedule→session dynamic-import', 'session/open.ts:1 session→cli import']);
   });
 
   it('finds a cycle between folders', () => {

@@ -1,6 +1,7 @@
 // A command task whose grandchild left the task's process group and session (`setsid`, or a
 // double fork with os.setsid()): nothing of it survives sluice, however the run ends.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,6 +9,8 @@ import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-slu
 import { makeMarker, waitForMarkerGone } from '../process/process-helpers.ts';
 
 const linux = process.platform === 'linux';
+// The interpreter itself, not pyenv's python3 shim (a bash script whose helpers carry the marker).
+const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
 // `then` runs once the escaped grandchild is up (it wrote started.flag).
 // A daemon, as the classic recipe makes one: fork, setsid, fork again, the middle one exits.
@@ -24,7 +27,7 @@ if os.fork() == 0:
 function project(marker: string, then: string, daemon: boolean, extra = ''): string {
   const dir = makeTempDir('sluice-setsid-');
   fs.writeFileSync(path.join(dir, 'daemon.py'), DAEMON);
-  const escape = daemon ? `python3 daemon.py ${marker}` : `(setsid sh -c 'echo > started.flag; exec sleep 1000.${marker}' &)`;
+  const escape = daemon ? `${PYTHON} daemon.py ${marker}` : `(setsid sh -c 'echo > started.flag; exec sleep 1000.${marker}' &)`;
   // Bounded: a task that cannot start its grandchild fails instead of waiting for ever.
   const script = `${escape}; n=0; while [ ! -e started.flag ]; do n=$((n+1)); [ $n -lt 1500 ] || exit 9; sleep 0.02; done; echo done > {out}; ${then}`;
   fs.writeFileSync(
@@ -60,8 +63,16 @@ describe('a task whose grandchild called setsid', { skip: !linux && 'Linux only 
       it(`leaves no survivor after ${signal} to sluice (${how})`, async () => {
         const marker = makeMarker();
         const dir = project(marker, `sleep 1000`, daemon);
-        const run = startSluice(['run'], { cwd: dir });
-        await waitFor(() => fs.existsSync(path.join(dir, 'started.flag')), 60_000);
+        const run = startSluice(['run'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
+        let ended: { code: number | null; stderr: string } | undefined;
+        void run.done.then((result) => (ended = result));
+        // A run that ends before its grandchild is up says why, instead of a bare time-out.
+        await waitFor(() => fs.existsSync(path.join(dir, 'started.flag')) || ended !== undefined, 60_000).catch(async (error: unknown) => {
+          const files = fs.readdirSync(dir).join(', ');
+          run.child.kill('SIGTERM');
+          throw new Error(`${String(error)}; files: ${files}; sluice said: ${(await run.done).stderr}`);
+        });
+        assert.equal(ended, undefined, `the run ended before the grandchild was up: ${JSON.stringify(ended)}`);
         run.child.kill(signal);
         const result = await run.done;
         assert.equal(result.code, 130, result.stderr);

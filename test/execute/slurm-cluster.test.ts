@@ -117,4 +117,24 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /Expected `memory` of step `big` in .*pipeline\.ts to be a size like 4G or 512M, got `plenty`/);
   });
+
+  it("prints a re-run command for a failed task that keeps the executor options, and runs it again on Slurm", async () => {
+    const dir = project({
+      'in/a.txt': 'a\n',
+      'pipeline.ts': `
+        import { pipeline, sh, step } from 'sluice';
+        export default pipeline({
+          copy: step({ in: 'in/{n}.txt', out: 'out/{n}.txt', run: sh('echo "copy {n}" >> ran.log; [ -e ok ] || exit 4; cp {in} {out}') }),
+        });`,
+    });
+    const result = await runSluice(['run', '--executor', 'slurm', '--partition', 'debug', '--sbatch-arg', '--nice=5'], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    const line = /^ {2}re-run: {3}(.*)$/m.exec(result.stderr)?.[1];
+    assert.equal(line, 'sluice run --executor slurm --partition debug --sbatch-arg=--nice=5 --force copy out/a.txt');
+    fs.writeFileSync(path.join(dir, 'ok'), '');
+    const again = await runSluice((line as string).split(' ').slice(1), { cwd: dir, env: DEBUG });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(batches(again.stderr).length, 1);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'a\n');
+  });
 });

@@ -221,6 +221,34 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  it('cancels a task whose sbatch is still running once its job id is known, and only that array task', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    let answer: (() => void) | undefined;
+    let asked = false;
+    const client: SlurmClient = {
+      ...slurm.client,
+      async submit(request) {
+        asked = true;
+        await new Promise<void>((resolve) => (answer = resolve));
+        return slurm.client.submit(request);
+      },
+    };
+    const commits: number[] = [];
+    const executor = await createSlurmExecutor(options(root, client, commits));
+    const [first, second] = [1, 2].map((id) => executor.submit({ task: task(id), attempt: 1 }));
+    await until(() => asked);
+    executor.cancel(1);
+    assert.deepEqual(slurm.cancels, [], 'no job to cancel before sbatch answers');
+    answer?.();
+    assert.equal((await first)?.status, 'cancelled');
+    assert.deepEqual(slurm.cancels, [['100_0']]);
+    slurm.finish('100_1');
+    assert.equal((await second)?.status, 'succeeded');
+    assert.deepEqual(commits, [2]);
+    await executor.shutdown();
+  });
+
   it('picks up a job an earlier, killed sluice left running instead of submitting it again', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createStagingArea, findMissingOutputs } from '../../src/execute/atomic-outputs.ts';
 import type { FunctionResult, FunctionRunner } from '../../src/execute/worker/function-runner.ts';
 import { loadPipeline } from '../../src/plan/load-pipeline.ts';
+import { saveBundleFile } from '../../src/state/bundles/save-bundle-file.ts';
 import { planPipeline, type PipelinePlan } from '../../src/plan/plan-pipeline.ts';
 import type { ParamValue, Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
@@ -20,7 +21,7 @@ export function writeProject(files: Readonly<Record<string, string>>): string {
 }
 
 export async function planFile(file: string, params?: Readonly<Record<string, ParamValue>>): Promise<PipelinePlan> {
-  const definition = await loadPipeline(file);
+  const definition = await loadPipeline(file, saveBundleFile);
   return planPipeline(definition, { file, params: params ?? definition.params });
 }
 

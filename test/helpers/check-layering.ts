@@ -26,8 +26,14 @@ export interface LayerViolation extends ImportEdge {
   why: string;
 }
 
+// The layers below the composition root (src/session/): none of them imports it.
+const BELOW_SESSION = ['plan', 'schedule', 'execute', 'process', 'pool', 'state', 'report', 'kernel'] as const;
+
 // The table "Directions that must never appear" of STYLE.md, plus the shared kernel, which every layer
-// may use and which therefore uses none of them.
+// may use and which therefore uses none of them, plus the session: the composition root, between the
+// CLI and the engine (cli → session → schedule, execute, plan, state, ...). It opens a run (lock,
+// store, cleanup, backend) and closes it; the CLI only turns argv into its request and its result
+// into an exit code, and nothing below it opens or closes a run.
 export const LAYER_RULES: readonly LayerRule[] = [
   { from: 'plan', forbidden: ['execute', 'process', 'schedule'], why: 'planning starts no process and writes no file' },
   { from: 'execute', forbidden: ['schedule', 'cli'], why: 'backends report; only the scheduler advances the DAG' },
@@ -39,6 +45,8 @@ export const LAYER_RULES: readonly LayerRule[] = [
     forbidden: ['plan', 'schedule', 'execute', 'process', 'pool', 'state', 'report', 'cli', 'index.ts'],
     why: 'the shared kernel is used by every layer, so it uses none of them',
   },
+  { from: 'session', forbidden: ['cli'], why: 'the composition root takes a request, not a command line' },
+  ...BELOW_SESSION.map((from) => ({ from, forbidden: ['session'], why: 'only the CLI opens a run: the layers below the session know nothing of it' })),
 ];
 
 /** The layer of a file: its first folder under the source root, or the file name for a root file. */

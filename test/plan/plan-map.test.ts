@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PlanError } from '../../src/errors.ts';
 import { planMap, type MapPlanOptions } from '../../src/plan/plan-map.ts';
-import { renderArgv } from '../../src/plan/render-action.ts';
+import { renderArgv } from '../../src/kernel/render-action.ts';
 
 const base: MapPlanOptions = { command: [], shell: false, inputs: [], cwd: '/work', retries: 0, checkProgram: false };
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { PlanError } from '../../src/errors.ts';
 import { all, cmd, pipeline, sh, step } from '../../src/plan/define-pipeline.ts';
 import { planPipeline } from '../../src/plan/plan-pipeline.ts';
-import { renderArgv } from '../../src/plan/render-action.ts';
+import { renderArgv } from '../../src/kernel/render-action.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 function folderWith(files: string[]): string {

@@ -6,7 +6,7 @@ import { PlanError } from '../../src/errors.ts';
 import { all, cmd, pipeline, sh, step } from '../../src/plan/define-pipeline.ts';
 import { planMap } from '../../src/plan/plan-map.ts';
 import { planPipeline } from '../../src/plan/plan-pipeline.ts';
-import { renderArgv, renderShellScript } from '../../src/plan/render-action.ts';
+import { renderArgv, renderShellScript } from '../../src/kernel/render-action.ts';
 import type { Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 

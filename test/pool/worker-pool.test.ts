@@ -208,6 +208,50 @@ describe('createWorkerPool', () => {
     }
   });
 
+  it('after a job held behind another is aborted, the busy thread takes the next held job behind it', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
+    try {
+      await pool.run({ id: 0, ms: 0 });
+      const first = pool.run({ id: 1, ms: 200 });
+      const controller = new AbortController();
+      const aborted = pool.run({ id: 2, ms: 0 }, { ahead: true, signal: controller.signal });
+      controller.abort();
+      await assert.rejects(aborted, PoolAbortError);
+      const next = pool.run({ id: 3, ms: 0 }, { ahead: true });
+      // This thread is busy long after the first job ends: only a job waiting on the worker
+      // thread itself starts meanwhile.
+      const unblockedAt = blockFor(3000);
+      const [a, b] = await Promise.all([first, next]);
+      assert.equal(b.thread, a.thread);
+      assert.ok(b.startedAt < unblockedAt, 'the next held job did not wait behind the busy thread');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('aborting a job with a held job behind it ends its thread; the held job, once released, runs on a new thread', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
+    try {
+      const warm = await pool.run({ id: 0, ms: 0 });
+      const controller = new AbortController();
+      const first = pool.run({ id: 1, ms: 60_000 }, { signal: controller.signal });
+      let started = false;
+      let release: (() => void) | undefined;
+      const held = pool.run({ id: 2, ms: 0 }, { ahead: true, onStart: () => (started = true), onHeld: (go) => (release = go) });
+      controller.abort();
+      await assert.rejects(first, PoolAbortError);
+      assert.equal(started, false, 'the held job started with no slot');
+      assert.ok(release !== undefined);
+      release();
+      const answer = await held;
+      assert.equal(answer.id, 2);
+      assert.notEqual(answer.thread, warm.thread);
+      assert.equal(started, true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('answers every job with its own answer when jobs are held ahead, taken back and started in any order', async () => {
     const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 3, entry: sleeperEntry() });
     try {

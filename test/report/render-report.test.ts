@@ -77,9 +77,12 @@ describe('renderReport', () => {
 });
 
 describe('the pieces', () => {
-  it('writes a tooltip with step, task, command, duration and exit status', () => {
-    const text = describeBar(attempt({ step: 'align', taskId: 4, attempt: 2, command: 'bowtie2 -x idx', exitCode: 3, state: 'failed', startedAt: 0, endedAt: 2500, cpuMs: 2000, maxRssKb: 2048 }), 1);
-    assert.equal(text, 'align · task 4 · attempt 2 · lane 2\nbowtie2 -x idx\n2.50 s · exit code 3\nCPU 2.00 s · peak memory 2.0 MiB');
+  it('writes a tooltip with the task named by step and wildcards, command, duration and exit status', () => {
+    const fields = { step: 'align', taskId: 4, attempt: 2, command: 'bowtie2 -x idx', exitCode: 3, state: 'failed', startedAt: 0, endedAt: 2500, cpuMs: 2000, maxRssKb: 2048 } as const;
+    const text = describeBar(attempt({ ...fields, name: 'align[sample=A]', target: 'out/A.sam' }), 1);
+    assert.equal(text, 'align[sample=A] · attempt 2 · lane 2\nbowtie2 -x idx\n2.50 s · exit code 3\nCPU 2.00 s · peak memory 2.0 MiB');
+    // A run recorded before names were kept: the step and the file the task makes, no task number.
+    assert.match(describeBar(attempt({ ...fields, target: 'out/A.sam' }), 1), /^align · out\/A\.sam · attempt 2 · lane 2\n/);
   });
 
   it('formats durations and sizes', () => {

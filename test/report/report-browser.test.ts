@@ -126,12 +126,14 @@ describe('the HTML report in a browser', { skip }, () => {
     const tooltips = await page.locator('rect.bar title').allTextContents();
     const hostileTip = tooltips.find((text) => text.startsWith('check') && text.includes(`work/${HOSTILE}.up`) && text.includes('exit code 3'));
     assert.ok(hostileTip !== undefined, `a tooltip names the hostile file as text:\n${tooltips.join('\n---\n')}`);
-    assert.match(hostileTip, /^check · task \d+ · attempt [12] · lane \d+\n(?:\/bin\/sh|\/usr\/bin\/bash -euo pipefail|\S*bash -euo pipefail) -c '.*'\n[\d.]+ m?s · exit code 3/);
+    // Named as the terminal names it, step and wildcards (the value quoted: it holds spaces).
+    assert.match(hostileTip, /^check\[name="<img src=x onerror=alert\(1\)>"\] · attempt [12] · lane \d+\n(?:\/bin\/sh|\/usr\/bin\/bash -euo pipefail|\S*bash -euo pipefail) -c '.*'\n[\d.]+ m?s · exit code 3/);
 
     const failures = page.locator('article.failure');
     assert.equal(await failures.count(), 2);
     const b = page.locator('article.failure', { hasText: 'bad row in work/b.up' });
     assert.ok(await b.isVisible());
+    assert.match((await b.locator('h3').textContent()) ?? '', /^✗ check\[name=b\] \(attempt 2 of 2\)/);
     assert.match((await b.locator('pre.command').textContent()) ?? '', /^\S*\/bash -euo pipefail -c 'if grep -q B work\/b\.up; then .*exit 3; fi; cp work\/b\.up out\/b\.ok'$/);
     assert.ok(await b.locator('pre.command').isVisible());
     assert.match((await b.textContent()) ?? '', /exit code 3, not timed out/);
@@ -254,8 +256,13 @@ export default pipeline({
     const listed = page.locator(`ul.failed-list a[href="#task-${taskId}"]`);
     assert.equal(await listed.count(), 1);
     assert.equal(await page.locator(`article.failure a.where[href="#task-${taskId}"]`).count(), 1);
-    assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check · out\/157\.txt \(task \d+\)/, 'named by step and the file it makes');
-    assert.match((await listed.textContent()) ?? '', /^check · out\/157\.txt/);
+    // Named by step and wildcards, as the terminal names it, never by the internal task number.
+    assert.match((await page.locator('article.failure h3').textContent()) ?? '', /^✗ check\[n=157\]show in the timeline$/);
+    assert.equal(await listed.textContent(), 'check[n=157]');
+    assert.match((await failed.locator('title').textContent()) ?? '', /^check\[n=157\] · lane \d+\n/);
+    const copyTips = await page.locator('rect.bar.succeeded[data-step="copy"] title').allTextContents();
+    assert.equal(copyTips.filter((tip) => /^copy\[n=\d+\] · lane \d+\n/.test(tip)).length, 300, 'every succeeded task is named too');
+    assert.doesNotMatch((await page.locator('body').textContent()) ?? '', /task \d/, 'no internal task numbers');
     // A function: which one and where, no fake command or exit code.
     const article = (await page.locator('article.failure').textContent()) ?? '';
     assert.match(article, /Function\s*check\(\) in pipeline\.ts/);

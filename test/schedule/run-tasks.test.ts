@@ -389,4 +389,59 @@ describe('runTasks', () => {
     assert.equal(summary.counts.cancelled, 2);
     assert.equal(summary.counts['not run'], 2);
   });
+  // A committing task (its slot freed, its outputs not yet committed) is still the executor's:
+  // Ctrl-C cancels it, and a commit that fails is retried like any failed attempt.
+  function committingExecutor(commit: (task: Task, attempt: number) => AttemptStatus | undefined): Executor & { readonly log: string[] } {
+    const log: string[] = [];
+    const pending = new Map<number, (status: AttemptStatus) => void>();
+    return {
+      traits: { name: 'committing', printsStdout: false },
+      log,
+      submit({ task, attempt, freeSlot }: Attempt): Promise<AttemptOutcome> {
+        log.push(`start ${task.id}.${attempt}`);
+        return new Promise((resolve) => {
+          const finish = (status: AttemptStatus): void => {
+            pending.delete(task.id);
+            log.push(`end ${task.id}.${attempt} ${status}`);
+            const now = Date.now();
+            resolve({ status, exitCode: status === 'succeeded' ? 0 : 1, signal: null, argv: [], startedAt: now, endedAt: now, stderrLog: '', stderrTail: [] });
+          };
+          pending.set(task.id, finish);
+          setTimeout(() => {
+            freeSlot?.();
+            const status = commit(task, attempt);
+            if (status !== undefined) setTimeout(() => pending.get(task.id)?.(status), 5);
+          }, 5);
+        });
+      },
+      cancel(taskId: number): void {
+        log.push(`cancel ${taskId}`);
+        pending.get(taskId)?.('cancelled');
+      },
+      shutdown: async () => {},
+    };
+  }
+
+  it('on abort cancels a task that is committing its outputs, its slot freed already', async () => {
+    const controller = new AbortController();
+    // 1 never ends its commit; 2 takes its slot, and as it commits too (3 takes its slot), Ctrl-C.
+    const executor = committingExecutor((task) => {
+      if (task.id === 1) return undefined;
+      controller.abort();
+      return undefined;
+    });
+    const summary = await runTasks([1, 2, 3, 4].map((id) => makeTask(id)), executor, { jobs: 1, keepGoing: false, signal: controller.signal });
+    assert.equal(summary.interrupted, true);
+    assert.deepEqual(executor.log.filter((line) => line.startsWith('cancel')).sort(), ['cancel 1', 'cancel 2', 'cancel 3']);
+    assert.equal(summary.counts.cancelled, 3);
+    assert.equal(summary.counts['not run'], 1);
+  });
+
+  it('retries a task whose commit failed after its slot was freed, and holds -j meanwhile', async () => {
+    const executor = committingExecutor((task, attempt) => (task.id === 1 && attempt === 1 ? 'failed' : 'succeeded'));
+    const summary = await runTasks([makeTask(1, 1, 1), makeTask(2)], executor, { jobs: 1, keepGoing: false, retryDelayMs: () => 1 });
+    assert.equal(summary.counts.succeeded, 2);
+    assert.deepEqual(summary.failures, []);
+    assert.deepEqual(executor.log.filter((line) => line.startsWith('end 1')), ['end 1.1 failed', 'end 1.2 succeeded']);
+  });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { renderArgv } from '../../plan/render-action.ts';
-import { describeSignal } from '../../process/describe-signal.ts';
+import { renderArgv } from '../../kernel/render-action.ts';
+import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import type { AttemptOutcome, AttemptStatus } from '../executor.ts';
 import { readTailLines } from '../../kernel/read-tail.ts';
 import { readLogTails } from '../task-logs.ts';
@@ -58,8 +58,5 @@ export async function buildOutcome(
 }
 
 function plainReason(verdict: Verdict & { done: true }): string {
-  if (verdict.status === 'cancelled') return 'cancelled';
-  if (verdict.status === 'timed out') return 'timed out';
-  if (verdict.signal !== null) return `killed by ${describeSignal(verdict.signal)}`;
-  return `exit code ${verdict.exitCode ?? 'unknown'}`;
+  return describeAttemptEnd({ exitCode: verdict.exitCode, signal: verdict.signal, timedOut: verdict.status === 'timed out', cancelled: verdict.status === 'cancelled' });
 }

@@ -1,4 +1,5 @@
 import { BackendError } from '../../errors.ts';
+import { parseMemory } from '../../kernel/parse-memory.ts';
 
 /** One submission: a plain job (no `arraySize`) or an array of tasks 0 … arraySize-1. */
 export interface SbatchRequest {
@@ -55,19 +56,7 @@ export function timeLimitMinutes(timeoutMs: number | undefined, marginMinutes: n
   return Math.max(1, Math.ceil(timeoutMs / 60_000)) + marginMinutes;
 }
 
-const MEMORY = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i;
-const FACTORS: Record<string, number> = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
-
-/**
- * A step's `memory` as --mem takes it: `4G`, `4GB` and `4GiB` give `4G`; `1.5G` gives `1536M`;
- * a bare number is megabytes, as in Slurm. Undefined when the text is not a size.
- */
+/** A step's `memory` as --mem takes it (kernel/parse-memory.ts); undefined when the text is not a size. */
 export function toSlurmMemory(memory: string): string | undefined {
-  const match = MEMORY.exec(memory.trim());
-  if (match === null) return undefined;
-  const amount = Number(match[1]);
-  const unit = (match[2] ?? '').toUpperCase();
-  if (Number.isInteger(amount)) return amount > 0 ? `${amount}${unit}` : undefined;
-  const megabytes = Math.ceil(amount * (FACTORS[unit === '' ? 'M' : unit] as number));
-  return megabytes > 0 ? `${megabytes}M` : undefined;
+  return parseMemory(memory);
 }

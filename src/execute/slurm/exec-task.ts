@@ -8,7 +8,8 @@ import { createLocalExecutor } from '../local-executor.ts';
 import type { FunctionRunner } from '../worker/function-runner.ts';
 import { resolveNodeBash } from './resolve-node-bash.ts';
 import { shelterOutputs } from './shelter-outputs.ts';
-import { markerPathOf, writeFileAtomically, type Marker, type TaskFile } from './task-files.ts';
+import { markerPathOf, type Marker, type TaskFile } from './task-files.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface ExecTaskOptions {
   /** Aborted when Slurm signals the job (scancel, time limit): the attempt is cancelled. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 // `.sluice/slurm/jobs.jsonl`: every job sluice submitted and has not yet seen the end of, so a
 // sluice started again after a crash picks up jobs still queued or running instead of
@@ -68,10 +69,8 @@ export function openJobLedger(file: string): JobLedger {
       append(ends.map(({ key, job }) => ({ op: 'end', key, job })));
     },
     compact() {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, [...live.values()].map((entry) => `${JSON.stringify({ op: 'submit', entry })}\n`).join(''));
-      fs.renameSync(temporary, file);
+      const lines = [...live.values()].map((entry) => `${JSON.stringify({ op: 'submit', entry })}\n`);
+      writeFileAtomically(file, lines.join(''), { makeFolder: true });
     },
   };
 }

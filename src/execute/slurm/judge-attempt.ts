@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { describeSignal } from '../../process/describe-signal.ts';
+import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import type { AttemptStatus } from '../executor.ts';
 import { isTerminalState, type JobReport } from './job-state.ts';
 import type { Marker } from './task-files.ts';
@@ -111,7 +111,7 @@ function fromState(report: JobReport, marker: Marker | undefined): Verdict {
     case 'COMPLETED':
       return { ...base, status: 'failed', reason: 'the job completed but sluice on the node wrote no exit-status file' };
     default: {
-      const how = signal !== null ? `killed by ${describeSignal(signal)}` : `exit code ${exitCode ?? 'unknown'}`;
+      const how = describeAttemptEnd({ exitCode, signal });
       return {
         ...base,
         exitCode: marker?.exitCode ?? (signal === null ? exitCode : null),

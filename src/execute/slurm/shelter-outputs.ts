@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { stagedOutputIndexes } from '../../plan/render-action.ts';
+import { stagedOutputIndexes } from '../../kernel/render-action.ts';
 import type { Task } from '../../kernel/task.ts';
 
 // On a compute node, the outputs sluice stages are first made in a folder of the job's own

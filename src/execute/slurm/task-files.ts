@@ -46,13 +46,6 @@ export function jobOutputPath(dir: string, jobId: string): string {
   return path.join(dir, `job-${jobId}.out`);
 }
 
-/** Writes beside the target, then renames: a reader sees all of the file or none. */
-export function writeFileAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
-}
-
 export function readJsonFile<T>(file: string): T | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
+import { saveBundleFile } from '../../state/bundles/save-bundle-file.ts';
 import { digestFileSync } from '../../state/hashes/digest-file.ts';
 import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
 import { buildStepContext } from './build-step-context.ts';
@@ -66,7 +67,7 @@ function digestFiles(files: readonly string[], indexes: readonly number[]): (Fil
 /** Starts loading a pipeline file before a task needs it; a failure is the first task's to report. */
 export function preloadPipeline(module: string): void {
   if (definitions.has(module)) return;
-  const loading = loadPipeline(module);
+  const loading = loadPipeline(module, saveBundleFile);
   loading.catch(() => {});
   definitions.set(module, loading);
 }
@@ -80,7 +81,7 @@ interface FoundStep {
 async function findStep(module: string, name: string, params: Params | undefined): Promise<FoundStep> {
   let loading = definitions.get(module);
   if (loading === undefined) {
-    loading = loadPipeline(module);
+    loading = loadPipeline(module, saveBundleFile);
     definitions.set(module, loading);
   }
   const definition = await loading;

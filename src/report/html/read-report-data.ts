@@ -29,6 +29,7 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
   const attempts: ReportAttempt[] = records.map((record) => ({
     taskId: record.taskId,
     step: record.step,
+    name: record.taskName,
     target: readTarget(record.taskKey),
     attempt: record.attempt,
     final: lastAttempt.get(record.taskId) === record.attempt,

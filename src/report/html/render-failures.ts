@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { describeSignal } from '../../process/describe-signal.ts';
+import { listAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportFailure } from './report-data.ts';
-import { readFunctionCommand } from './read-function-command.ts';
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import { failureAnchor } from './render-timeline.ts';
+import { nameAttempt } from './name-attempt.ts';
 
 /** More failures than this are counted, not shown: the first ones usually tell the story. */
 export const MAX_FAILURES_SHOWN = 200;
@@ -14,7 +15,7 @@ export function renderFailureLinks(failures: readonly ReportFailure[], barsShown
   if (failures.length === 0) return '';
   const drawn = new Set(attempts.slice(0, barsShown).map((attempt) => attempt.taskId));
   const items = failures.slice(0, MAX_FAILURES_SHOWN).map(({ attempt }) => {
-    const name = nameAttempt(attempt);
+    const name = escapeHtml(nameAttempt(attempt));
     const where = drawn.has(attempt.taskId) ? `<a href="#${failureAnchor(attempt.taskId)}">${name}</a>` : name;
     return `<li>${where} <span class="quiet">${escapeHtml(describeStatus(attempt))}</span> · <a href="#failure-${attempt.taskId}">details</a></li>`;
   });
@@ -34,7 +35,7 @@ export function renderFailures(failures: readonly ReportFailure[], root: string)
 
 function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: string): string {
   const heading =
-    `✗ ${nameAttempt(attempt)}` +
+    `✗ ${escapeHtml(nameAttempt(attempt))}` +
     (attempts > 1 ? ` <span class="quiet">(attempt ${attempt.attempt} of ${attempts})</span>` : '');
   const usage = [
     attempt.cpuMs === null ? undefined : `CPU ${formatDuration(attempt.cpuMs)}`,
@@ -56,20 +57,10 @@ function renderFailure({ attempt, attempts, stderrTail }: ReportFailure, root: s
   ].join('\n');
 }
 
-// `check · out/b.ok (task 5)`: the step and the file the task makes, as HTML.
-function nameAttempt(attempt: ReportFailure['attempt']): string {
-  const target = attempt.target === undefined || attempt.target === null ? '' : ` · ${escapeHtml(attempt.target)}`;
-  return `${escapeHtml(attempt.step)}${target} <span class="quiet">(task ${attempt.taskId})</span>`;
-}
-
 function describeStatus(attempt: ReportFailure['attempt']): string {
-  const parts: string[] = [];
-  if (attempt.error !== null) parts.push(attempt.error);
-  if (attempt.exitCode !== null && readFunctionCommand(attempt.command) === undefined) parts.push(`exit code ${attempt.exitCode}`);
-  if (attempt.signal !== null) parts.push(`signal ${describeSignal(attempt.signal)}`);
-  if (attempt.exitCode === null && attempt.signal === null && attempt.error === null) parts.push('did not run to an exit status');
-  parts.push(attempt.state === 'timed out' ? 'timed out' : 'not timed out');
-  return parts.join(', ');
+  const isFunction = readFunctionCommand(attempt.command) !== undefined;
+  const status = listAttemptEnd({ exitCode: attempt.exitCode, signal: attempt.signal, timedOut: attempt.state === 'timed out', isFunction });
+  return [attempt.error, status].filter((part) => part !== null && part !== undefined).join(', ') || 'failed';
 }
 
 function renderTail(tail: readonly string[] | null): string {

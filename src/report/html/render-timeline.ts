@@ -1,8 +1,10 @@
+import { describeAttemptEnd } from '../../kernel/describe-attempt-end.ts';
 import { assignLanes } from './assign-lanes.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
-import { readFunctionCommand } from './read-function-command.ts';
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import type { ReportAttempt } from './report-data.ts';
+import { nameAttempt } from './name-attempt.ts';
 
 const LANE_HEIGHT = 16;
 const BAR_HEIGHT = 12;
@@ -116,10 +118,10 @@ function barClass(attempt: ReportAttempt): string {
   }
 }
 
-/** The tooltip: step, task, command, duration and how it ended. */
+/** The tooltip: the task's name (step and wildcards), command, duration and how it ended. */
 export function describeBar(attempt: ReportAttempt, lane: number): string {
   const lines = [
-    `${attempt.step} · task ${attempt.taskId}${attempt.attempt > 1 || !attempt.final ? ` · attempt ${attempt.attempt}` : ''} · lane ${lane + 1}`,
+    `${nameAttempt(attempt)}${attempt.attempt > 1 || !attempt.final ? ` · attempt ${attempt.attempt}` : ''} · lane ${lane + 1}`,
     attempt.command ?? '(command not recorded)',
     `${formatDuration(attempt.endedAt - attempt.startedAt)} · ${describeEnd(attempt)}${attempt.final ? '' : ' · retried'}`,
   ];
@@ -131,16 +133,18 @@ export function describeBar(attempt: ReportAttempt, lane: number): string {
   return lines.join('\n');
 }
 
-/** How an attempt ended, in words: `exit code 0`, `killed by SIGKILL, timed out`. */
+/** How an attempt ended, in words: `exit code 0`, `killed by SIGSEGV (segmentation fault)`, `timed out`, `interrupted`. */
 export function describeEnd(attempt: Pick<ReportAttempt, 'state' | 'exitCode' | 'signal' | 'error'> & { readonly command?: string | null }): string {
   const parts: string[] = [];
+  const { state } = attempt;
+  if (state === 'running') parts.push('never ended');
+  else if (state === 'interrupted') parts.push(state);
   // A function step's exit code is sluice's bookkeeping, not a process's.
-  if (attempt.exitCode !== null && readFunctionCommand(attempt.command ?? null) === undefined) parts.push(`exit code ${attempt.exitCode}`);
-  if (attempt.signal !== null) parts.push(`killed by ${attempt.signal}`);
-  if (attempt.state === 'timed out') parts.push('timed out');
-  else if (attempt.state === 'cancelled' || attempt.state === 'interrupted' || attempt.state === 'running') parts.push(attempt.state === 'running' ? 'never ended' : attempt.state);
-  if (attempt.error !== null && attempt.state !== 'succeeded') parts.push(attempt.error);
-  return parts.length === 0 ? attempt.state : parts.join(', ');
+  else if (state === 'timed out' || state === 'cancelled' || attempt.signal !== null || (attempt.exitCode !== null && readFunctionCommand(attempt.command ?? null) === undefined)) {
+    parts.push(describeAttemptEnd({ exitCode: attempt.exitCode, signal: attempt.signal, timedOut: state === 'timed out', cancelled: state === 'cancelled' }));
+  }
+  if (attempt.error !== null && state !== 'succeeded') parts.push(attempt.error);
+  return parts.length === 0 ? state : parts.join(', ');
 }
 
 /** Round tick positions (1, 2 or 5 times a power of ten seconds), 4 to 10 of them. */

@@ -27,6 +27,8 @@ export interface ReportStep {
 export interface ReportAttempt {
   readonly taskId: number;
   readonly step: string;
+  /** Step and wildcards, `bwa_map[sample=A]` (plan/name-task.ts); null in runs recorded before it was kept. */
+  readonly name?: string | null;
   /** What names the task beside its step: its (first) output, or its first input without one. */
   readonly target?: string | null;
   /** 1 for the first try. */

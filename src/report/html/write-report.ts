@@ -6,6 +6,7 @@ import { stateDbPathOf } from '../../state/store/state-dir.ts';
 import { classifyFault } from '../../classify-fault.ts';
 import { findReportRun, readReportData } from './read-report-data.ts';
 import { renderReport } from './render-report.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface WriteReportOptions {
   /** The folder whose `.sluice/state.db` holds the run. */
@@ -51,12 +52,9 @@ export async function writeRunReport(options: WriteReportOptions): Promise<{ run
   }
   const file = path.resolve(options.file);
   // Whole or not at all: a browser reloading the page never sees half a report.
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temporary, html);
-    fs.renameSync(temporary, file);
+    writeFileAtomically(file, html);
   } catch (error) {
-    fs.rmSync(temporary, { force: true });
     throw classifyFault(error, { writing: options.file }) ?? new ReportError(`Cannot write the report ${options.file}: ${(error as Error).message}`, { cause: error });
   }
   return { runId, file };

@@ -19,6 +19,7 @@ import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { RACY_MARGIN_NS, stampOf, statFile } from '../hashes/stat-file.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 /** Bumped when the file's meaning changes: older snapshots are then ignored. */
 const FORMAT = 1;
@@ -119,15 +120,11 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
 
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const draft = `${file}.${process.pid}.tmp`;
   const body: SnapshotFile = { format: FORMAT, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, stamps: snapshot.stamps };
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(draft, JSON.stringify(body));
-    fs.renameSync(draft, file);
+    writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
   } catch {
     // A full disk: without the snapshot the next run only checks every task, as it would anyway.
-    fs.rmSync(draft, { force: true });
   }
 }
 

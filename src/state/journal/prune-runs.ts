@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { StateStore } from '../store/open-store.ts';
 import { LOG_LIMITS } from '../logs/log-limits.ts';
 import { compareRunIds, isRunId, logsDirOf, runLogDir } from '../logs/logs-dir.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface PruneOptions {
   /** Runs to keep, newest first. Default `LOG_LIMITS.runs`. */
@@ -82,13 +83,10 @@ function readSizes(logsDir: string): Readonly<Record<string, number>> {
 
 function writeSizes(logsDir: string, sizes: Readonly<Record<string, number>>): void {
   const file = path.join(logsDir, SIZES_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temporary, JSON.stringify(sizes));
-    fs.renameSync(temporary, file);
+    writeFileAtomically(file, JSON.stringify(sizes));
   } catch {
     // Only a cache: the next prune measures again.
-    fs.rmSync(temporary, { force: true });
   }
 }
 

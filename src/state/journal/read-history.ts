@@ -24,6 +24,8 @@ export interface AttemptRecord {
   readonly error: string | null;
   readonly cpuMs: number | null;
   readonly maxRssKb: number | null;
+  /** Step and wildcards, `bwa_map[sample=A]`; null in runs recorded before it was kept. */
+  readonly taskName: string | null;
 }
 
 interface RunRow {
@@ -52,6 +54,7 @@ interface AttemptRow {
   error: string | null;
   cpu_ms: number | null;
   max_rss_kb: number | null;
+  task_name: string | null;
 }
 
 /** Most recent first. */
@@ -109,5 +112,6 @@ export function readAttempts(store: StateStore, runId: string): AttemptRecord[] 
     error: row.error,
     cpuMs: row.cpu_ms,
     maxRssKb: row.max_rss_kb,
+    taskName: row.task_name,
   }));
 }

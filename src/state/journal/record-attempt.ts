@@ -4,6 +4,7 @@
 
 import type { AttemptOutcome } from '../../execute/executor.ts';
 import type { Task } from '../../kernel/task.ts';
+import { nameTask } from '../../kernel/name-task.ts';
 import { quoteArgv } from '../../kernel/quote-argv.ts';
 import type { StateStore } from '../store/open-store.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
@@ -11,7 +12,7 @@ import { makeTaskKey } from '../freshness/task-key.ts';
 /** The schema's states; attempts are written as they end, so this sluice writes neither 'running' nor 'interrupted'. */
 export type AttemptState = 'running' | 'succeeded' | 'failed' | 'timed out' | 'cancelled' | 'interrupted';
 
-export type AttemptTask = Pick<Task, 'id' | 'step' | 'inputs' | 'outputs'>;
+export type AttemptTask = Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'wildcards'>;
 
 export interface EndedAttempt {
   readonly task: AttemptTask;
@@ -30,8 +31,8 @@ export function insertEndedAttempts(store: StateStore, runId: string, attempts: 
   const insert = store.statement(
     `INSERT OR REPLACE INTO task_attempts
        (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
-        command, error, cpu_ms, max_rss_kb)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        command, error, cpu_ms, max_rss_kb, task_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const { task, attempt, outcome } of attempts) {
     insert.run(
@@ -50,6 +51,7 @@ export function insertEndedAttempts(store: StateStore, runId: string, attempts: 
       outcome.error ?? null,
       outcome.cpuMs ?? null,
       outcome.maxRssKb ?? null,
+      nameTask(task),
     );
   }
 }

@@ -4,6 +4,7 @@
 
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
+import { writeFileAtomicallyAsync } from '../../kernel/write-atomically.ts';
 
 /**
  * Bounds one captured stream once its attempt has ended; returns whether a file is left. Never
@@ -62,7 +63,5 @@ async function trimToCap(file: string, size: number, capBytes: number): Promise<
   const note =
     `${head.length > 0 && head[head.length - 1] !== 0x0a ? '\n' : ''}` +
     `[sluice: ${cut} bytes cut here; the stream wrote ${size} bytes, more than the ${capBytes} kept per stream (SLUICE_LOG_CAP)]\n`;
-  const temporary = `${file}.${process.pid}.trim`;
-  await fs.writeFile(temporary, Buffer.concat([head, Buffer.from(note), tail]));
-  await fs.rename(temporary, file);
+  await writeFileAtomicallyAsync(file, Buffer.concat([head, Buffer.from(note), tail]));
 }

@@ -134,6 +134,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE running_processes_5 RENAME TO running_processes;
     `,
   },
+  {
+    // The task's name as users read it, step and wildcards (`bwa_map[sample=A]`, plan/name-task.ts),
+    // for the report: the task key keeps outputs, not wildcards. NULL in attempts recorded before.
+    // (Version 6 on branch firsthour, issue 15; renumber at a merge that adds another.)
+    version: 6,
+    sql: `
+      ALTER TABLE task_attempts ADD COLUMN task_name TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

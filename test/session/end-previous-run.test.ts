@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { readProcessStart } from '../../src/process/read-process-start.ts';
-import { endPreviousRun } from '../../src/schedule/end-previous-run.ts';
+import { endPreviousRun } from '../../src/session/end-previous-run.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
 import { createProcessRecorder, readRunningProcesses } from '../../src/state/journal/record-running-processes.ts';
 import { findByMarker, makeMarker, waitForMarkerGone } from '../process/process-helpers.ts';

@@ -5,7 +5,7 @@
 import { debugLog } from '../process/debug-log.ts';
 import { acquireRunLock } from '../state/lock/run-lock.ts';
 import { confirmSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
-import type { RunSummary } from './run-events.ts';
+import type { RunSummary } from '../schedule/run-events.ts';
 
 export interface ConfirmRequest {
   /** The folder whose `.sluice/` holds the lock. */

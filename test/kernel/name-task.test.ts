@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { nameTask } from '../../src/plan/name-task.ts';
+import { nameTask } from '../../src/kernel/name-task.ts';
 
 it('names a task by step and wildcards, one line whatever the values hold', () => {
   assert.equal(nameTask({ step: 'bwa_map', wildcards: { sample: 'A' }, inputs: [] }), 'bwa_map[sample=A]');

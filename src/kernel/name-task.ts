@@ -1,5 +1,7 @@
-import { MAP_STEP } from './plan-map.ts';
-import type { Task } from '../kernel/task.ts';
+import type { Task } from './task.ts';
+
+/** The step name of a `sluice map` task. */
+export const MAP_STEP = 'map';
 
 // Characters that make a wildcard value ambiguous or unreadable on one line: quoted as JSON.
 const PLAIN_VALUE = /^[^\s,=[\]"\\\p{Cc}]*$/u;

@@ -1,5 +1,6 @@
-import type { Action, Arg, ArgPart, ShellScriptAction, Task } from '../kernel/task.ts';
-import { quoteArg } from '../kernel/quote-argv.ts';
+import type { Action, Arg, ArgPart, ShellScriptAction, Task } from './task.ts';
+import { renderFunctionCommand } from './function-command.ts';
+import { quoteArg } from './quote-argv.ts';
 
 /** Joins parts with the given output paths substituted. */
 export function renderParts(parts: readonly ArgPart[], outputs: readonly string[], quote = false): string {
@@ -36,7 +37,7 @@ export function renderArgv(action: Action, outputs: readonly string[]): string[]
     const script = renderShellScript(action, outputs);
     return action.bash === undefined ? ['/bin/sh', '-c', script] : [action.bash, ...BASH_STRICT_OPTIONS, '-c', script];
   }
-  if (action.kind === 'function') return [`(function step ${action.step} in ${action.module})`];
+  if (action.kind === 'function') return [renderFunctionCommand(action.step, action.module)];
   return action.argv.map((arg) => renderArg(arg, outputs));
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeSignal } from '../../src/process/describe-signal.ts';
+import { describeSignal } from '../../src/kernel/describe-signal.ts';
 
 describe('describeSignal', () => {
   it('describes common signals by name', () => {

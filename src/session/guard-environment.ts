@@ -7,7 +7,7 @@ import path from 'node:path';
 import { classifyFault } from '../classify-fault.ts';
 import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome, Executor } from '../execute/executor.ts';
-import { nameTask } from '../plan/name-task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 

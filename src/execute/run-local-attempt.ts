@@ -1,0 +1,163 @@
+import path from 'node:path';
+import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
+import { renderArgv, stagedOutputIndexes } from '../kernel/render-action.ts';
+import { readTailLines } from '../kernel/read-tail.ts';
+import { boundCapture } from '../state/logs/bound-capture.ts';
+import { findMissingOutputs, type StagedOutputs, type StagingArea } from './atomic-outputs.ts';
+import type { Attempt, AttemptOutcome, AttemptStatus } from './executor.ts';
+import { findFullFileSystem, judgeLocalResult } from './judge-local-result.ts';
+import type { LocalExecutorOptions } from './local-executor.ts';
+import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
+import { prepareTaskLogs, readLogTails } from './task-logs.ts';
+import type { FunctionRunner } from './worker/function-runner.ts';
+
+/** What the attempts of one local executor share (local-executor.ts makes it). */
+export interface LocalAttemptContext {
+  readonly options: LocalExecutorOptions;
+  readonly staging: StagingArea;
+  readonly streamCapBytes: number;
+  /** The attempts whose process or thread runs, by task id. */
+  readonly running: Map<number, RunningProcess>;
+  /** Tasks cancelled, possibly before they started. */
+  readonly cancelled: Set<number>;
+  /** Resolves once the run's log folder exists. */
+  logDirReady(): Promise<unknown>;
+  launcher(): Promise<Launcher>;
+  functionRunner(): FunctionRunner;
+}
+
+// An attempt's logs and what it runs, known before it starts.
+interface AttemptStart {
+  readonly stderrLog: string;
+  readonly stdoutLog: string | undefined;
+  readonly argv: readonly string[];
+  readonly startedAt: number;
+}
+
+/**
+ * One attempt on this machine: its logs prepared, its outputs staged, its process or thread
+ * started, then its outputs committed into place (a success) or discarded.
+ */
+export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptContext): Promise<AttemptOutcome> {
+  const { task } = attempt;
+  await context.logDirReady();
+  const base = path.join(context.options.logDir, `${task.id}.${attempt.attempt}`);
+  const start: AttemptStart = {
+    stderrLog: `${base}.err`,
+    stdoutLog: task.stdoutOutput === undefined ? `${base}.out` : undefined,
+    argv: renderArgv(task.action, task.outputs),
+    startedAt: Date.now(),
+  };
+  // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
+  const launcher = task.action.kind === 'function' ? undefined : await context.launcher();
+  // Logs are written in place: their folders made, a stale one cleared, before the task starts.
+  const logError = prepareTaskLogs(task, attempt.attempt, context.options.logDir);
+  if (logError !== undefined) return finishAttempt(attempt, context, start, { status: 'failed', error: logError });
+  const staged = task.outputs.length > 0 ? await context.staging.stage(task.outputs, task.cwd, stagedOutputIndexes(task)) : undefined;
+  if (context.cancelled.has(task.id)) {
+    if (staged !== undefined) await context.staging.discard(staged);
+    return finishAttempt(attempt, context, start, { status: 'cancelled', error: undefined });
+  }
+  const child = startLocalTask(attempt, context, start, staged, launcher);
+  context.running.set(task.id, child);
+  if (context.cancelled.has(task.id)) child.cancel();
+  const result: FunctionLaunchResult = await child.done;
+  context.running.delete(task.id);
+  const judged = judgeLocalResult(result, start.argv[0] ?? '');
+  const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
+  return finishAttempt(attempt, context, start, ended, result);
+}
+
+// A function step on a worker thread, a command through the launcher, behind one handle.
+function startLocalTask(
+  { task, onStart, onHeld }: Attempt,
+  context: LocalAttemptContext,
+  start: AttemptStart,
+  staged: StagedOutputs | undefined,
+  launcher: Launcher | undefined,
+): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
+  if (task.action.kind === 'function') {
+    return startFunctionTask(context.functionRunner(), task, staged?.paths ?? [], start.stderrLog, {
+      digest: context.options.outputsToDigest?.(task),
+      hashInputs: context.options.inputsToDigest?.(task),
+      onStart,
+      onHeld,
+    });
+  }
+  return (launcher as Launcher).start({
+    argv: staged === undefined ? start.argv : renderArgv(task.action, staged.paths),
+    cwd: task.cwd,
+    stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
+    stderrPath: start.stderrLog,
+    timeoutMs: task.resources.timeoutMs,
+    killGraceMs: context.options.killGraceMs,
+  });
+}
+
+interface Ending {
+  readonly status: AttemptStatus;
+  readonly error: string | undefined;
+  readonly noSpaceLeft?: string | undefined;
+}
+
+// A success's outputs are recorded, then renamed into place; anything else's are removed.
+async function settleOutputs(
+  { task, attempt, freeSlot }: Attempt,
+  context: LocalAttemptContext,
+  staged: StagedOutputs,
+  result: FunctionLaunchResult,
+  judged: Ending,
+): Promise<Ending> {
+  const missing = judged.status === 'succeeded' ? findMissingOutputs(staged, task.outputs) : [];
+  if (missing.length > 0) {
+    const what = task.action.kind === 'function' ? 'function returned' : 'command succeeded';
+    judged = { status: 'failed', error: `the ${what} but did not create ${missing.map((m) => `\`${m}\``).join(', ')}` };
+  }
+  if (judged.status !== 'succeeded') {
+    // Looked at before the partial outputs are removed, which frees the space again.
+    const noSpaceLeft = judged.status === 'failed' ? findFullFileSystem(staged.finals) : undefined;
+    await context.staging.discard(staged);
+    return { ...judged, noSpaceLeft };
+  }
+  if (freeSlot !== undefined) {
+    // It succeeded: the next task starts (its thread is idle now) while the outputs are
+    // committed. One turn of the event loop lets its start, all promise callbacks, go first.
+    freeSlot();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const { startedAt, endedAt, digests, inputDigests } = result;
+  await context.options.onOutputsReady?.({ task, attempt }, { paths: staged.paths, startedAt, endedAt, digests, inputDigests });
+  await context.staging.commit(staged);
+  return judged;
+}
+
+// The outcome as the scheduler and reports see it, its captures bounded and their tails read.
+async function finishAttempt(
+  { task }: Attempt,
+  context: LocalAttemptContext,
+  start: AttemptStart,
+  { status, error, noSpaceLeft }: Ending,
+  result?: LaunchResult,
+): Promise<AttemptOutcome> {
+  const { stderrLog, stdoutLog } = start;
+  // An empty stream leaves no file; one past the cap keeps its first and last parts.
+  const keptStderr = await boundCapture(stderrLog, context.streamCapBytes);
+  const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes));
+  const tailLines = context.options.stderrTailLines ?? 10;
+  return {
+    status,
+    exitCode: result?.exitCode ?? null,
+    signal: result?.signal ?? null,
+    error,
+    argv: start.argv,
+    startedAt: result?.startedAt ?? start.startedAt,
+    endedAt: result?.endedAt ?? Date.now(),
+    cpuMs: result?.cpuMs,
+    maxRssKb: result?.maxRssKb,
+    stderrLog: keptStderr ? stderrLog : '',
+    stdoutLog: keptStdout ? stdoutLog : undefined,
+    stderrTail: status === 'succeeded' || !keptStderr ? [] : await readTailLines(stderrLog, tailLines),
+    logTails: status === 'succeeded' ? undefined : await readLogTails(task, tailLines),
+    noSpaceLeft,
+  };
+}

@@ -1,0 +1,68 @@
+import { debugLog } from '../../process/debug-log.ts';
+import { judgeAttempt } from './judge-attempt.ts';
+import { applyReports, jobsOf, needsState, readMarkers } from './read-job-evidence.ts';
+import { settleAttempt } from './settle-attempt.ts';
+import type { WatcherContext } from './watcher-context.ts';
+
+/** Polls after the current interval, or (`soon`) in a moment, with the interval back at its least. */
+export function schedulePoll(watcher: WatcherContext, soon: boolean): void {
+  const { options } = watcher;
+  if (soon) watcher.interval = options.pollMinMs;
+  if (watcher.polling || watcher.stopped) return;
+  if (watcher.timer !== undefined && !soon) return;
+  clearTimeout(watcher.timer);
+  watcher.timer = setTimeout(() => void pollJobs(watcher), soon ? Math.min(watcher.interval, 50) : watcher.interval);
+}
+
+/**
+ * One polling cycle: sends the cancels asked for, reads the markers, asks squeue (and sacct for
+ * jobs gone from squeue) about the attempts a marker does not settle, and settles each attempt
+ * whose evidence is in. A failed query is no news.
+ */
+async function pollJobs(watcher: WatcherContext): Promise<void> {
+  const { options, watched } = watcher;
+  watcher.timer = undefined;
+  if (watched.size === 0) return;
+  watcher.polling = true;
+  const now = Date.now();
+  let changed = false;
+  try {
+    if (watcher.toCancel.length > 0) {
+      const ids = watcher.toCancel;
+      watcher.toCancel = [];
+      if (!(await options.client.cancel(ids))) watcher.toCancel.push(...ids);
+    }
+    readMarkers(watched, now);
+    const asking = [...watched].filter(needsState);
+    if (asking.length > 0) {
+      const reports = await options.client.queue(jobsOf(asking));
+      if (reports !== undefined) {
+        const unseen = applyReports(asking, reports, now);
+        if (unseen.length > 0) {
+          const accounted = await options.client.accounting(jobsOf(unseen));
+          const still = accounted === undefined ? unseen : applyReports(unseen, accounted, now);
+          for (const attempt of still) attempt.missingSince ??= now;
+        }
+      }
+    }
+    for (const attempt of [...watched]) {
+      const verdict = judgeAttempt(attempt, options.limits, Date.now());
+      if (verdict.done) {
+        changed = true;
+        settleAttempt(watcher, attempt, verdict);
+      }
+    }
+  } catch (error) {
+    debugLog('slurm', `polling failed: ${(error as Error).message}`);
+  } finally {
+    watcher.polling = false;
+    if (watcher.ended.length > 0) {
+      options.onEnded(watcher.ended);
+      watcher.ended = [];
+    }
+    watcher.interval = changed ? options.pollMinMs : Math.min(options.pollMaxMs, Math.round(watcher.interval * 1.5));
+    if (watched.size > 0 && !watcher.stopped) {
+      watcher.timer = setTimeout(() => void pollJobs(watcher), watcher.toCancel.length > 0 ? options.pollMinMs : watcher.interval);
+    }
+  }
+}

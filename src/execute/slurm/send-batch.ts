@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { debugLog } from '../../process/debug-log.ts';
+import type { Batch } from './batch-tasks.ts';
+import { timeLimitMinutes } from './build-sbatch-argv.ts';
+import type { SlurmRun } from './open-slurm-run.ts';
+import type { SlurmExecutorOptions } from './slurm-executor.ts';
+import { SLURM_DEFAULTS } from './slurm-options.ts';
+import { shapeOf } from './task-shape.ts';
+import { writeFileAtomically } from '../../kernel/write-atomically.ts';
+import { jobOutputPath, type TaskFile } from './task-files.ts';
+import type { JobWatcher, WatchedAttempt } from './watch-jobs.ts';
+
+/**
+ * Submits one batch of attempts as one job (an array job when there are several packs of tasks),
+ * then hands each to the watcher; a submission that fails fails every attempt of the batch.
+ */
+export function createBatchSender(
+  run: SlurmRun,
+  options: SlurmExecutorOptions,
+  watcher: JobWatcher,
+): (batch: Batch<WatchedAttempt>) => Promise<void> {
+  let batchCount = 0;
+  return async (batch) => {
+    const attempts = batch.items.filter((attempt) => attempt.state === 'waiting');
+    if (attempts.length === 0) return;
+    const first = attempts[0] as WatchedAttempt;
+    const shape = shapeOf(first.task, options);
+    const number = ++batchCount;
+    const list = path.join(run.runDir, `batch-${number}.json`);
+    // Consecutive tasks share an array job when the step asks for several tasks per job.
+    const perJob = shape.slurm.tasksPerJob ?? 1;
+    const packs: WatchedAttempt[][] = [];
+    for (let at = 0; at < attempts.length; at += perJob) packs.push(attempts.slice(at, at + perJob));
+    const array = packs.length > 1;
+    for (const attempt of attempts) watcher.submitting(attempt);
+    try {
+      for (const attempt of attempts) writeTaskFile(attempt, run, options);
+      writeFileAtomically(list, JSON.stringify(packs.map((pack) => pack.map((attempt) => path.basename(attempt.taskFile)))));
+      const job = await run.client.submit({
+        jobName: `sluice-${first.task.step}`,
+        script: run.script,
+        scriptArgs: ['--batch', list],
+        chdir: options.root,
+        output: path.join(run.runDir, array ? 'job-%A_%a.out' : 'job-%j.out'),
+        arraySize: array ? packs.length : undefined,
+        cpus: first.task.resources.cpus,
+        memory: shape.memory,
+        timeLimitMinutes: timeLimitMinutes(
+          first.task.resources.timeoutMs === undefined ? undefined : first.task.resources.timeoutMs * perJob,
+          SLURM_DEFAULTS.timeMarginMinutes,
+        ),
+        partition: shape.slurm.partition,
+        account: shape.slurm.account,
+        extraArgs: shape.slurm.args,
+      });
+      debugLog('slurm', `batch ${number}: ${attempts.length} task(s) of ${first.task.step} → job ${job}`);
+      const submittedAt = Date.now();
+      packs.forEach((pack, index) => {
+        const id = array ? `${job}_${index}` : job;
+        for (const attempt of pack) watcher.watch(attempt, id, jobOutputPath(run.runDir, id), submittedAt);
+      });
+      run.ledger.submitted(
+        attempts.map((attempt) => ({ key: attempt.key, job: attempt.jobId as string, taskFile: attempt.taskFile, runId: options.runId, submittedAt })),
+      );
+    } catch (error) {
+      for (const attempt of attempts) watcher.fail(attempt, (error as Error).message);
+    }
+  };
+}
+
+// What the node's exec-task reads: the task, its attempt and how to log it.
+function writeTaskFile(attempt: WatchedAttempt, run: SlurmRun, options: SlurmExecutorOptions): void {
+  const spec: TaskFile = {
+    version: 1,
+    runId: options.runId,
+    logDir: options.logDir,
+    attempt: attempt.attempt,
+    task: attempt.task,
+    killGraceMs: options.killGraceMs,
+    stderrTailLines: options.stderrTailLines,
+    // The submitting sluice's cap, whatever environment the job gets.
+    streamCapBytes: run.streamCapBytes,
+    stdoutPrinted: options.stdoutPrinted,
+  };
+  fs.writeFileSync(attempt.taskFile, JSON.stringify(spec));
+}

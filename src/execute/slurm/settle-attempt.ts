@@ -1,0 +1,17 @@
+import { isSettled, moveAttempt } from './attempt-state.ts';
+import { buildOutcome } from './build-outcome.ts';
+import type { Verdict } from './judge-attempt.ts';
+import type { WatchedAttempt, WatcherContext } from './watcher-context.ts';
+
+/** The attempt is judged: it is no longer watched, and its outcome goes to the scheduler once built. */
+export function settleAttempt(watcher: WatcherContext, attempt: WatchedAttempt, verdict: Verdict & { done: true }): void {
+  if (isSettled(attempt)) return;
+  moveAttempt(attempt, 'ending');
+  watcher.watched.delete(attempt);
+  if (attempt.jobId !== undefined) watcher.ended.push({ key: attempt.key, job: attempt.jobId });
+  void buildOutcome(attempt, verdict, watcher.options).then((outcome) => {
+    moveAttempt(attempt, 'ended');
+    watcher.resolvers.get(attempt)?.(outcome);
+    watcher.resolvers.delete(attempt);
+  });
+}

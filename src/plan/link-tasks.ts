@@ -1,0 +1,88 @@
+// The DAG between planned tasks: who makes each input, and every way two tasks can clash over a
+// path (one output written twice, a file inside another output, a log read as an input, a cycle).
+
+import path from 'node:path';
+import { PlanError } from '../errors.ts';
+import { nameTask } from '../kernel/name-task.ts';
+import type { Task } from '../kernel/task.ts';
+import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
+import { findCycle } from './find-cycle.ts';
+import { findLogWriters } from './find-log-writers.ts';
+
+// Most tasks of a large plan read only files on disk: they share one empty list of needs.
+const NO_NEEDS: readonly number[] = Object.freeze([]);
+
+/** Task id → ids of the tasks that make its inputs; refuses inputs nobody makes and clashing outputs. */
+export function linkTasks(tasks: readonly Task[], file: string, onDisk: ReadonlySet<string>): Map<number, readonly number[]> {
+  const makers = new Map<string, Task>();
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    for (let j = 0; j < task.outputs.length; j += 1) {
+      const output = task.outputs[j] as string;
+      const other = makers.get(output);
+      if (other !== undefined) {
+        throw new PlanError(
+          `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
+          { file, step: task.step, field: 'out' },
+        );
+      }
+      makers.set(output, task);
+    }
+  }
+  checkNesting(makers, file);
+  const logWriters = findLogWriters(tasks, makers, file);
+  const dependencies = new Map<number, readonly number[]>();
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    let needs: Set<number> | undefined;
+    for (let j = 0; j < task.inputs.length; j += 1) {
+      const input = task.inputs[j] as string;
+      const writer = logWriters?.get(input);
+      if (writer !== undefined) {
+        throw new PlanError(
+          `Log \`${input}\` of task \`${nameTask(writer)}\` is an input of task \`${nameTask(task)}\`: ` +
+            `every attempt rewrites a log and no run waits for it; declare it in \`out\` if another step reads it (${file})`,
+          { file, step: task.step, field: 'in' },
+        );
+      }
+      const maker = makers.get(input);
+      if (maker === undefined) {
+        const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
+        if (found === 'missing') {
+          throw new PlanError(
+            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})`,
+            { file, step: task.step, field: 'in' },
+          );
+        }
+        if (found === 'folder') throw new PlanError(`${folderInputMessage(input, `of task \`${nameTask(task)}\``, `\`${input.replace(/\/$/, '')}/{name}\`, or all(...) to gather them`)} (${file})`, { file, step: task.step, field: 'in' });
+        if (found !== 'file') throw new PlanError(`${specialInputMessage(input, `of task \`${nameTask(task)}\``, found.special)} (${file})`, { file, step: task.step, field: 'in' });
+      } else if (maker.id === task.id) {
+        throw new PlanError(`Task \`${nameTask(task)}\` would overwrite its own input \`${input}\` (${file})`, { file, step: task.step });
+      } else (needs ??= new Set()).add(maker.id);
+    }
+    dependencies.set(task.id, needs === undefined ? NO_NEEDS : [...needs]);
+  }
+  const cycle = findCycle(tasks, dependencies);
+  if (cycle !== undefined) {
+    throw new PlanError(`Cycle between steps: ${cycle.map((task) => `\`${task.step}\``).join(' → ')} (${file})`, { file });
+  }
+  return dependencies;
+}
+
+// One task's output a file, another's inside it as in a folder: found here, not after the first
+// of them ran.
+function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
+  const resolved = new Map<string, { readonly output: string; readonly task: Task }>();
+  for (const [output, task] of makers) resolved.set(path.resolve(task.cwd, output), { output, task });
+  for (const [absolute, { output, task }] of resolved) {
+    for (let folder = path.dirname(absolute); folder !== path.dirname(folder); folder = path.dirname(folder)) {
+      const outer = resolved.get(folder);
+      if (outer === undefined) continue;
+      throw new PlanError(
+        `Output \`${output}\` of task \`${nameTask(task)}\` lies inside \`${outer.output}\`, an output of task \`${nameTask(outer.task)}\` ` +
+          `(${file}): one path cannot be both a file and a folder`,
+        { file, step: task.step, field: 'out' },
+      );
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Steps are planned against files on disk plus what the other steps make, until the set of
+// planned outputs stops changing: the DAG follows from the paths, whatever the step order.
+
+import { PlanError } from '../errors.ts';
+import { listPatternFiles, type ListingLog } from './list-pattern-files.ts';
+import type { NormalizedStep } from './normalize-step.ts';
+import { testPathPattern, type PathPattern } from './path-pattern.ts';
+import { planStepTasks, type PlannedTask } from './plan-step-tasks.ts';
+
+export interface Fixpoint {
+  /** The tasks of each step, in the order of the steps. */
+  readonly planned: PlannedTask[][];
+  /** Inputs found on disk (regular files), which linking need not stat again. */
+  readonly onDisk: ReadonlySet<string>;
+}
+
+/** Plans every step's tasks against the disk and the other steps' outputs until nothing changes. */
+export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, file: string, listings: ListingLog): Fixpoint {
+  const onDisk = new Map<string, string[]>();
+  const seenOnDisk = new Set<string>();
+  const existing = (pattern: PathPattern): string[] => {
+    let found = onDisk.get(pattern.source);
+    if (found === undefined) {
+      const specials = new Set<string>();
+      found = listPatternFiles(pattern, dir, listings, specials);
+      onDisk.set(pattern.source, found);
+      // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
+      for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
+    }
+    return found;
+  };
+  const reads = (step: NormalizedStep, candidate: string): boolean =>
+    step.inputs.some((input) => testPathPattern(input.pattern, candidate));
+  let producedBy: string[][] = steps.map(() => []);
+  let result: PlannedTask[][] = [];
+  const unmatched: (PlanError | undefined)[] = [];
+  const previousKeys: (string | undefined)[] = steps.map(() => undefined);
+  for (let round = 0; round <= steps.length + 1; round++) {
+    const next: PlannedTask[][] = steps.map((step, index) => {
+      const others = producedBy.flatMap((outputs, owner) => (owner === index ? [] : outputs.filter((output) => reads(step, output))));
+      const ownRead = (producedBy[index] ?? []).filter((output) => reads(step, output));
+      const key = `${others.join('\0')}\0own\0${ownRead.join('\0')}`;
+      if (key === previousKeys[index] && result[index] !== undefined) return result[index];
+      previousKeys[index] = key;
+      // A step never reads its own outputs, even when old copies of them lie on disk.
+      const own = new Set(producedBy[index]);
+      const candidates = (pattern: PathPattern): string[] => {
+        const fromDisk = existing(pattern);
+        const fromSteps = others.filter((candidate) => testPathPattern(pattern, candidate));
+        if (own.size === 0 && fromSteps.length === 0) return fromDisk;
+        return [...(own.size === 0 ? fromDisk : fromDisk.filter((candidate) => !own.has(candidate))), ...fromSteps];
+      };
+      const planned = planStepTasks(step, candidates, file);
+      unmatched[index] = planned.unmatched;
+      return planned.tasks;
+    });
+    const nextProducedBy = next.map(outputsOf);
+    const stable = nextProducedBy.every((outputs, index) => sameList(outputs, producedBy[index] ?? []));
+    result = next;
+    producedBy = nextProducedBy;
+    if (stable) {
+      const error = unmatched.find((item) => item !== undefined);
+      if (error !== undefined) throw error;
+      return { planned: result, onDisk: seenOnDisk };
+    }
+  }
+  throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`, { file });
+}
+
+// A loop, not flatMap: 10,000 tasks per round, each with its own small array.
+function outputsOf(tasks: readonly PlannedTask[]): string[] {
+  const outputs: string[] = [];
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as PlannedTask;
+    for (let j = 0; j < task.outputs.length; j += 1) outputs.push(task.outputs[j] as string);
+  }
+  return outputs;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}

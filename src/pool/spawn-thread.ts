@@ -1,0 +1,110 @@
+import { BackendError } from '../errors.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
+import { createClaim } from './claim-job.ts';
+import type { PoolContext, Thread } from './pool-context.ts';
+import { endThread, park, passSlot, requeue, settle, started } from './post-job.ts';
+import { startWorker } from './start-worker.ts';
+import { createThreadProcesses, endThreadProcesses, hasSpawned, nameThread } from './thread-processes.ts';
+import { moveThread } from './thread-state.ts';
+
+/** Starts one more thread for the pool; it takes jobs once it says it is ready. */
+export function spawnThread<In, Out>(pool: PoolContext<In, Out>): void {
+  const { options } = pool;
+  const claim = createClaim();
+  const processes = createThreadProcesses(options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+  const thread: Thread<In, Out> = {
+    worker: startWorker(options.entry, claim.shared, { ...options.workerData, ...processes.data }),
+    state: 'starting',
+    jobs: [],
+    claim,
+    crash: undefined,
+    processes,
+  };
+  nameThread(processes, thread.worker.threadId);
+  pool.threads.add(thread);
+  thread.worker.on('message', (answer: Out) => {
+    // A thread being terminated answers for no job: the one it ran is settled already.
+    if (thread.state === 'ending') return;
+    if (thread.state === 'starting') {
+      moveThread(thread, 'idle');
+      park(pool, thread);
+    } else {
+      const job = thread.jobs[0];
+      if (job === undefined) return;
+      settle(job);
+      answered(pool, thread);
+      job.resolve(answer);
+    }
+    pool.dispatch();
+  });
+  thread.worker.on('messageerror', (error: Error) => {
+    const job = thread.jobs[0];
+    if (job === undefined || thread.state === 'ending') return;
+    settle(job);
+    answered(pool, thread);
+    job.reject(error);
+    pool.dispatch();
+  });
+  thread.worker.on('error', (error: Error) => {
+    thread.crash = error;
+  });
+  thread.worker.on('exit', (code: number) => exited(pool, thread, code));
+}
+
+// The thread's running job has answered: the one that waited behind it (if the thread took it
+// and the pool did not take it back) is running now, in that job's slot.
+function answered<In, Out>(pool: PoolContext<In, Out>, thread: Thread<In, Out>): void {
+  const next = thread.jobs[0];
+  if (next === undefined) {
+    moveThread(thread, 'idle');
+    passSlot(pool, thread);
+    return;
+  }
+  const aborted = next.abortedWith;
+  if (aborted === undefined) {
+    moveThread(thread, 'busy');
+    started(next);
+    return;
+  }
+  settle(next);
+  void endThread(thread).then(() => next.reject(aborted));
+}
+
+function exited<In, Out>(pool: PoolContext<In, Out>, thread: Thread<In, Out>, code: number): void {
+  const was = thread.state;
+  moveThread(thread, 'dead');
+  pool.threads.delete(thread);
+  // Not terminated by the pool (it crashed, or left): the processes it started end now.
+  const ended = was === 'ending' ? undefined : endThreadProcesses(thread.processes, Promise.resolve());
+  const at = pool.idle.indexOf(thread);
+  if (at >= 0) pool.idle.splice(at, 1);
+  const crash = thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`);
+  const jobs = thread.jobs.splice(0);
+  if (was === 'ending') {
+    // Terminated on purpose: whoever ended it settled the job it ran. A job that waited behind
+    // that one did not run there, or was cut off as it started: it starts again on another thread.
+    for (const job of jobs.reverse()) requeue(pool, job);
+  } else if (was !== 'starting') {
+    const [running, ...waiting] = jobs;
+    for (const job of waiting.reverse()) requeue(pool, job);
+    if (running !== undefined) {
+      settle(running);
+      // Reported once the processes it started are gone.
+      if (hasSpawned(thread.processes)) void ended?.then(() => running.reject(crash));
+      else running.reject(crash);
+    }
+  } else {
+    // A thread that dies while starting fails the oldest waiting job, so a thread that cannot
+    // start at all is not restarted forever.
+    const job = pool.queue.shift();
+    if (job !== undefined) {
+      settle(job);
+      job.reject(new BackendError(`A worker thread could not start: ${describe(crash)}`, { cause: crash }));
+    }
+  }
+  pool.dispatch();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

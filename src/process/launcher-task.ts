@@ -1,0 +1,58 @@
+// One task the fast launcher runs, as its client sees it, and the result its end reply makes.
+
+import type { LaunchRequest, LaunchResult } from './launch-types.ts';
+import { encodeSignal, type LauncherReply } from './launcher-protocol.ts';
+import { Termination, type GroupSignaller } from './track-termination.ts';
+
+/** Where a task's signal requests go: the client's queue of lines to the helper. */
+export interface LineSender {
+  send(line: string): void;
+}
+
+/** The helper's reply that ends a task. */
+export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' }>;
+
+// Signals go through the helper, by task id, so a process already reaped (whose pid may be
+// reused) is never signalled.
+export class LauncherTask implements GroupSignaller {
+  readonly termination: Termination;
+  readonly startedAt = Date.now();
+  /** The process group's id once the helper said the task started; 0 before. */
+  pgid = 0;
+  resolve!: (result: LaunchResult) => void;
+  reject!: (error: Error) => void;
+  readonly done = new Promise<LaunchResult>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  constructor(
+    private readonly client: LineSender,
+    private readonly id: number,
+    request: LaunchRequest,
+  ) {
+    this.termination = new Termination(this, request);
+  }
+
+  signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
+    this.client.send(encodeSignal(this.id, signal));
+  }
+}
+
+/** The result of a task from the reply that ended it. */
+export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchResult {
+  const common = {
+    timedOut: task.termination.timedOut,
+    cancelled: task.termination.cancelled,
+    startedAt: task.startedAt,
+    endedAt: Date.now(),
+  };
+  switch (reply.kind) {
+    case 'exit':
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, ...reply.usage };
+    case 'signal':
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, ...reply.usage };
+    case 'fail':
+      return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
+  }
+}

@@ -1,0 +1,115 @@
+import { chooseExecutor, type ChosenExecutor } from '../execute/create-executor.ts';
+import type { Executor } from '../execute/executor.ts';
+import { IDLE_EXECUTOR } from '../execute/idle-executor.ts';
+import { createSuccessCommitter } from '../schedule/commit-successes.ts';
+import { createTemporaryJanitor } from '../schedule/delete-temporaries.ts';
+import { createAttemptRecorder } from '../schedule/record-attempts.ts';
+import { runTasks } from '../schedule/run-tasks.ts';
+import { createJournal } from '../state/journal/journal.ts';
+import { readProcessStart } from '../state/lock/process-start.ts';
+import { makeRunId, runLogDir } from '../state/logs/logs-dir.ts';
+import { closeSession } from './close-session.ts';
+import { endRun } from './end-run.ts';
+import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
+import { listOutputsRead } from './list-outputs-read.ts';
+import { openSession, type Session } from './open-session.ts';
+import type { RunRequest, RunResult } from './run-request.ts';
+import { surveyRun } from './survey-run.ts';
+
+/**
+ * Runs planned tasks with state: one sluice per folder, up-to-date tasks skipped, successes
+ * recorded, attempts and logs kept. The composition root of `sluice map` and `sluice run`: it
+ * opens the session, chooses the backend, hands the tasks to the scheduler and closes it all.
+ */
+export async function runSession(request: RunRequest): Promise<RunResult> {
+  const session = await openSessionFor(request);
+  const chosen = chooseBackend(request, session);
+  const held: { executor?: Executor | undefined } = {};
+  const { store, root } = session;
+  try {
+    const surveyed = await surveyRun(session, request, chosen);
+    request.onSurvey?.(surveyed.survey);
+    const { tasks } = request;
+    const dependencies = request.dependencies ?? new Map<number, readonly number[]>();
+    const janitor = createTemporaryJanitor(store, surveyed.cache, tasks, dependencies, request.targets);
+    const runId = makeRunId();
+    const journal = createJournal(store);
+    journal.startRun({ id: runId, command: request.command });
+    const logDir = runLogDir(root, runId);
+    const committer = createSuccessCommitter(store, journal, surveyed.gate, surveyed.cache);
+    // With every task up to date, a no-op run loads neither the local executor nor
+    // child_process and worker_threads (~70 M instructions of a cold start).
+    const idle = chosen.traits.idleWhenAllUpToDate === true && surveyed.allUpToDate;
+    // What function steps (and the spawn launcher's tasks) start carries this pid: if this run
+    // is killed, the next ends it.
+    if (!surveyed.allUpToDate) session.processes.spawnerStarted(process.pid, readProcessStart(process.pid));
+    const context = { runId, logDir, commit: committer.commit, outputsRead: listOutputsRead(tasks), inputsToHash: committer.inputsToHash };
+    held.executor = idle ? IDLE_EXECUTOR : await chosen.create(context);
+    const recorder = createAttemptRecorder(journal, store.dbPath);
+    const summary = await runTasks(
+      tasks,
+      guardEnvironment(held.executor, { stateDir: store.stateDir, dbPath: store.dbPath, logDir }),
+      {
+        jobs: request.jobs,
+        keepGoing: request.keepGoing,
+        signal: request.signal,
+        dependencies,
+        upToDate: surveyed.survey.upToDate,
+        decide: (task) => surveyed.gate.decide(task).catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath))),
+      },
+      [recorder, janitor, ...(request.listeners ?? [])],
+    );
+    if (summary.fault !== undefined) {
+      // What can still be written is (the attempts, for `status`); the fault ends the run.
+      try {
+        committer.flush();
+        journal.finishRun('failed');
+      } catch {}
+      throw summary.fault;
+    }
+    committer.flush();
+    // Its staging folders go first: the janitor removes the folders that deleting temporaries
+    // emptied, and a pooled staging folder would keep one.
+    await shutDown(held);
+    const swept = summary.interrupted ? 0 : await janitor.sweep();
+    endRun(session, request, surveyed, { runId, journal, summary, idle, swept });
+    return { ...summary, runId, survey: surveyed.survey };
+  } catch (error) {
+    // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.
+    throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;
+  } finally {
+    await closeSession(session, { executor: held.executor, chosen });
+  }
+}
+
+// Function threads the caller started early are closed, too, when the session cannot be opened
+// (another run holds the lock, a killed run's processes survive).
+async function openSessionFor(request: RunRequest): Promise<Session> {
+  try {
+    return await openSession(request);
+  } catch (error) {
+    await (await request.functionRunner?.catch(() => undefined))?.close();
+    throw error;
+  }
+}
+
+function chooseBackend(request: RunRequest, session: Session): ChosenExecutor {
+  return chooseExecutor(request.backend ?? { kind: 'local' }, {
+    root: session.root,
+    tasks: request.tasks,
+    jobs: request.jobs,
+    killGraceMs: request.killGraceMs,
+    stderrTailLines: request.stderrTailLines,
+    stdoutPrinted: request.stdoutPrinted,
+    // The launcher's tasks' process groups, recorded for the next run to end after a SIGKILL.
+    watcher: session.processes,
+    functionRunner: request.functionRunner,
+  });
+}
+
+// The executor is shut down once, before the run's end is recorded; closeSession then has none.
+async function shutDown(held: { executor?: Executor | undefined }): Promise<void> {
+  const ended = held.executor;
+  held.executor = undefined;
+  await ended?.shutdown();
+}

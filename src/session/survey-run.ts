@@ -1,0 +1,42 @@
+import type { ChosenExecutor } from '../execute/create-executor.ts';
+import type { Task } from '../kernel/task.ts';
+import { createUpToDateGate, type Survey, type UpToDateGate } from '../schedule/up-to-date-gate.ts';
+import { createHashCache } from '../state/hashes/hash-cache.ts';
+import { withRememberedHashes, type RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
+import { withDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
+import type { Session } from './open-session.ts';
+import type { PlannedRun } from './run-request.ts';
+
+export interface SurveyedRun {
+  readonly cache: RememberingHashCache;
+  readonly gate: UpToDateGate;
+  readonly survey: Survey;
+  readonly allUpToDate: boolean;
+  /** The stamps the survey trusted, for a snapshot (when the run asked for one). */
+  readonly observed: { inputs: Map<string, string>; outputs: Map<string, string> } | undefined;
+}
+
+/**
+ * Which tasks must run, their files hashed on the session's threads. The first file that must be
+ * read is the sign that tasks will run: what the backend needs starts booting then, while the
+ * files are hashed. A survey that reads nothing (a first run: tasks whose outputs are missing are
+ * signed when they are about to run) gives the sign when it ends.
+ */
+export async function surveyRun(session: Session, plan: PlannedRun, chosen: ChosenExecutor): Promise<SurveyedRun> {
+  const { store } = session;
+  const observed = plan.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
+  const hasher = (file: string, size?: number): Promise<string> => {
+    chosen.warm();
+    return session.hasher.hash(file, size);
+  };
+  const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
+  // A function task that must run is signed after it ran, with the hashes its worker thread
+  // took of its inputs as it read them, by a backend whose threads hash them.
+  const deferSigning = chosen.traits.signsFunctionsLate === true ? (task: Task) => task.action.kind === 'function' : undefined;
+  const gate = createUpToDateGate({ store, cache, forcedSteps: plan.forcedSteps, targets: plan.targets, observeOutputs: observed?.outputs, deferSigning });
+  const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map());
+  const allUpToDate = survey.upToDate.size === plan.tasks.length;
+  if (!allUpToDate) chosen.warm();
+  return { cache, gate, survey, allUpToDate, observed };
+}
+
