@@ -35,9 +35,3 @@ export function useColour(stream: ColourStream, env: NodeJS.ProcessEnv = process
   if (env['TERM'] === 'dumb') return false;
   return stream.isTTY === true;
 }
-
-/** The width a text takes on a terminal: without colour codes. */
-export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
-}

@@ -1,19 +1,15 @@
 // What a run does with a task that succeeded, before its outputs are renamed into place: remember
-// the hashes its worker thread took, sign it if it ran unsigned (a first run), and record the
-// success, in batches (state/journal/batch-successes.ts).
+// the hashes its worker thread took, sign it if it ran unsigned (a first run), and commit the
+// success to the journal (state/journal/journal.ts), which writes it in a batch.
 
 import type { Task } from '../kernel/task.ts';
-import { createSuccessBatcher } from '../state/journal/batch-successes.ts';
 import type { Signature } from '../state/freshness/compute-signature.ts';
-import { forgetDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
-import { recordFileHashes } from '../state/hashes/hash-cache.ts';
+import type { Journal } from '../state/journal/journal.ts';
+import { createLearnedHashes } from '../state/hashes/record-learned-hashes.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import type { FileDigest, RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
 import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import type { UpToDateGate } from './up-to-date-gate.ts';
-
-/** Input hashes taken by worker threads, written to the hash cache this many at a time. */
-const LEARNED_BATCH = 256;
 
 export interface SuccessCommitter {
   /**
@@ -36,16 +32,11 @@ export interface SuccessCommitter {
   flush(): void;
 }
 
-export function createSuccessCommitter(store: StateStore, runId: string, gate: UpToDateGate, cache: RememberingHashCache): SuccessCommitter {
-  const successes = createSuccessBatcher(store);
-  let learned: Array<readonly [string, FileDigest]> = [];
-  const writeLearned = (): void => {
-    if (learned.length > 0) recordFileHashes(store, learned);
-    learned = [];
-  };
+export function createSuccessCommitter(store: StateStore, journal: Journal, gate: UpToDateGate, cache: RememberingHashCache): SuccessCommitter {
+  const learned = createLearnedHashes(store);
 
   return {
-    commit(task, attempt, startedAt, endedAt, paths, digests, inputDigests) {
+    commit(task, _attempt, startedAt, endedAt, paths, digests, inputDigests) {
       if (digests !== undefined) {
         for (let i = 0; i < digests.length; i += 1) {
           const digest = digests[i];
@@ -53,10 +44,8 @@ export function createSuccessCommitter(store: StateStore, runId: string, gate: U
         }
       }
       if (task.outputs.length === 0) return;
-      // Made again: no longer a deleted temporary whose recorded hash stands in for the file.
-      if (task.temporary === true) forgetDeletedTemporaries(store, task.outputs.map((output) => resolveTaskPath(task.cwd, output)));
       const record = (signature: Signature): Promise<void> =>
-        successes.add({ runId, task, signature, attempt, startedAt, finishedAt: endedAt, statPaths: paths });
+        journal.commitSuccess({ task, signature, startedAt, finishedAt: endedAt, statPaths: paths });
       const signature = gate.signatureOf(task.id);
       if (signature !== undefined) return record(signature);
       if (!gate.isDeferred(task.id)) return;
@@ -68,9 +57,8 @@ export function createSuccessCommitter(store: StateStore, runId: string, gate: U
           const file = resolveTaskPath(task.cwd, task.inputs[i] as string);
           known.set(file, digest.hash);
           cache.remember(file, digest);
-          learned.push([file, digest]);
+          learned.add(file, digest);
         }
-        if (learned.length >= LEARNED_BATCH) writeLearned();
       }
       return gate.sign(task, known).then(record);
     },
@@ -83,8 +71,8 @@ export function createSuccessCommitter(store: StateStore, runId: string, gate: U
       return indexes;
     },
     flush() {
-      successes.flush();
-      writeLearned();
+      journal.flush();
+      learned.flush();
     },
   };
 }

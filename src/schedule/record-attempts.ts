@@ -1,69 +1,15 @@
 import { classifyFault } from '../classify-fault.ts';
-import type { AttemptOutcome } from '../execute/executor.ts';
-import type { Task } from '../kernel/task.ts';
-import type { TaskUsage } from '../kernel/task-usage.ts';
-import { quoteArgv } from '../kernel/quote-argv.ts';
-import type { StateStore } from '../state/store/open-store.ts';
-import { recordRunSteps, type RunStepCounts } from '../state/journal/record-run-steps.ts';
-import { makeTaskKey } from '../state/freshness/task-key.ts';
-import { nameTask } from '../kernel/name-task.ts';
+import type { Journal } from '../state/journal/journal.ts';
+import type { RunStepCounts } from '../state/journal/record-run-steps.ts';
 import type { RunListener } from './run-events.ts';
 
-const FLUSH_EVERY = 256;
-
-export interface AttemptRecorder extends RunListener {
-  /** Writes what is buffered. */
-  flush(): void;
-}
-
 /**
- * Keeps every ended attempt in the state database for `status` and reports. Rows are written in
- * batches, one transaction each: a transaction per task would cost more than starting the task.
- * Once the run has ended, the per-step task counts go in too.
+ * Tells the journal every ended attempt, for `status` and reports (it writes them in batches),
+ * and once the run has ended, the per-step task counts.
  */
-export function createAttemptRecorder(store: StateStore, runId: string): AttemptRecorder {
-  let buffer: Array<{ task: Task; attempt: number; outcome: AttemptOutcome }> = [];
+export function createAttemptRecorder(journal: Journal, dbPath: string): RunListener {
   const steps = new Map<string, { position: number; tasks: number; upToDate: number }>();
-  let runEnded = false;
-  const flush = (): void => {
-    if (runEnded && steps.size > 0) {
-      recordRunSteps(store, runId, [...steps].map(([step, counts]): RunStepCounts => ({ step, ...counts })));
-      steps.clear();
-    }
-    if (buffer.length === 0) return;
-    const rows = buffer;
-    buffer = [];
-    const insert = store.statement(
-      `INSERT OR REPLACE INTO task_attempts
-         (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
-          command, error, cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb, wildcards, task_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    store.db.transaction(() => {
-      for (const { task, attempt, outcome } of rows) {
-        insert.run(
-          runId,
-          makeTaskKey(task),
-          task.id,
-          task.step,
-          attempt,
-          outcome.status,
-          outcome.exitCode,
-          outcome.signal,
-          outcome.stderrLog === '' ? null : outcome.stderrLog,
-          outcome.startedAt,
-          outcome.endedAt,
-          outcome.argv.length > 0 ? quoteArgv(outcome.argv) : null,
-          outcome.error ?? null,
-          ...usageColumns(outcome.usage),
-          task.wildcards === undefined || Object.keys(task.wildcards).length === 0 ? null : JSON.stringify(task.wildcards),
-          nameTask(task),
-        );
-      }
-    })();
-  };
   return {
-    flush,
     onRunStarted(tasks) {
       for (const task of tasks) {
         const counts = steps.get(task.step);
@@ -76,24 +22,15 @@ export function createAttemptRecorder(store: StateStore, runId: string): Attempt
       if (counts !== undefined) counts.upToDate++;
     },
     onTaskEnded(task, attempt, outcome) {
-      buffer.push({ task, attempt, outcome });
-      if (buffer.length < FLUSH_EVERY) return;
       try {
-        flush();
+        journal.endAttempt(task, attempt, outcome);
       } catch (error) {
         // A full disk or a damaged database: an EnvironmentError stops the run (run-tasks.ts).
-        throw classifyFault(error, { dbPath: store.dbPath }) ?? error;
+        throw classifyFault(error, { dbPath }) ?? error;
       }
     },
     onRunEnded() {
-      runEnded = true;
+      if (steps.size > 0) journal.countSteps([...steps].map(([step, counts]): RunStepCounts => ({ step, ...counts })));
     },
   };
-}
-
-// cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb.
-function usageColumns(usage: TaskUsage | undefined): Array<number | null> {
-  if (usage === undefined) return [null, null, null, null, null];
-  const { cpuUserUs, cpuSystemUs } = usage;
-  return [Math.round((cpuUserUs + cpuSystemUs) / 1000), usage.maxRssKb ?? null, cpuUserUs, cpuSystemUs, usage.heapKb ?? null];
 }

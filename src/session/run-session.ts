@@ -5,7 +5,7 @@ import { createSuccessCommitter } from '../schedule/commit-successes.ts';
 import { createTemporaryJanitor } from '../schedule/delete-temporaries.ts';
 import { createAttemptRecorder } from '../schedule/record-attempts.ts';
 import { runTasks } from '../schedule/run-tasks.ts';
-import { finishRun, startRun } from '../state/journal/record-run.ts';
+import { createJournal } from '../state/journal/journal.ts';
 import { readProcessStart } from '../state/lock/process-start.ts';
 import { makeRunId, runLogDir } from '../state/logs/logs-dir.ts';
 import { closeSession } from './close-session.ts';
@@ -33,9 +33,10 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     const dependencies = request.dependencies ?? new Map<number, readonly number[]>();
     const janitor = createTemporaryJanitor(store, surveyed.cache, tasks, dependencies, request.targets);
     const runId = makeRunId();
-    startRun(store, { id: runId, command: request.command });
+    const journal = createJournal(store);
+    journal.startRun({ id: runId, command: request.command });
     const logDir = runLogDir(root, runId);
-    const committer = createSuccessCommitter(store, runId, surveyed.gate, surveyed.cache);
+    const committer = createSuccessCommitter(store, journal, surveyed.gate, surveyed.cache);
     // With every task up to date, a no-op run loads neither the local executor nor
     // child_process and worker_threads (~70 M instructions of a cold start).
     const idle = chosen.traits.idleWhenAllUpToDate === true && surveyed.allUpToDate;
@@ -44,7 +45,7 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     if (!surveyed.allUpToDate) session.processes.spawnerStarted(process.pid, readProcessStart(process.pid));
     const context = { runId, logDir, commit: committer.commit, outputsRead: listOutputsRead(tasks), inputsToHash: committer.inputsToHash };
     held.executor = idle ? IDLE_EXECUTOR : await chosen.create(context);
-    const recorder = createAttemptRecorder(store, runId);
+    const recorder = createAttemptRecorder(journal, store.dbPath);
     const summary = await runTasks(
       tasks,
       guardEnvironment(held.executor, { stateDir: store.stateDir, dbPath: store.dbPath, logDir }),
@@ -62,18 +63,16 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
       // What can still be written is (the attempts, for `status`); the fault ends the run.
       try {
         committer.flush();
-        recorder.flush();
-        finishRun(store, runId, 'failed');
+        journal.finishRun('failed');
       } catch {}
       throw summary.fault;
     }
     committer.flush();
-    recorder.flush();
     // Its staging folders go first: the janitor removes the folders that deleting temporaries
     // emptied, and a pooled staging folder would keep one.
     await shutDown(held);
     const swept = summary.interrupted ? 0 : await janitor.sweep();
-    endRun(session, request, surveyed, { runId, summary, idle, swept });
+    endRun(session, request, surveyed, { runId, journal, summary, idle, swept });
     return { ...summary, runId, survey: surveyed.survey };
   } catch (error) {
     // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.

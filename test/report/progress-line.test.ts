@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PLAIN, chooseColours, visibleLength } from '../../src/report/choose-colours.ts';
+import { PLAIN, chooseColours } from '../../src/report/choose-colours.ts';
 import { formatProgress, formatPlainProgress } from '../../src/report/progress-line.ts';
+
+// The width a text takes on a terminal: without colour codes.
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
 
 const COLOURED = chooseColours({ isTTY: true }, { TERM: 'xterm' });
 const progress = { total: 123_456, done: 61_000, running: 16, failed: 1234, elapsedMs: 3_723_000 };

@@ -8,7 +8,7 @@ import { findReportRun, readReportData } from '../../src/report/html/read-report
 import { writeRunReport } from '../../src/report/html/write-report.ts';
 import { createAttemptRecorder } from '../../src/schedule/record-attempts.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
-import { finishRun, startRun } from '../../src/state/journal/record-run.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { makeTask, makeTempDir } from '../state/helpers.ts';
 
 function outcome(fields: Partial<AttemptOutcome> & Pick<AttemptOutcome, 'startedAt' | 'endedAt' | 'stderrLog'>): AttemptOutcome {
@@ -22,12 +22,13 @@ it('reads steps, attempts, resource use and failures (with their stderr tail fro
   fs.writeFileSync(log, Array.from({ length: 30 }, (_, index) => `line ${index + 1}`).join('\n') + '\n');
   const store = openStore(root);
   try {
-    startRun(store, { id: '20261125-120000-1', command: 'sluice run', startedAt: 1000 });
+    const journal = createJournal(store);
+    journal.startRun({ id: '20261125-120000-1', command: 'sluice run', startedAt: 1000 });
     const task = (id: number, step: string) => makeTask({ cwd: root, id, step, outputs: [`out${id}.txt`] });
     const [one, two, three] = [task(1, 'convert'), task(2, 'convert'), task(3, 'convert')];
     // Task 4 never runs: the run stopped after task 2 failed.
     const tasks = [one, two, three, task(4, 'sum')];
-    const recorder = createAttemptRecorder(store, '20261125-120000-1');
+    const recorder = createAttemptRecorder(journal, store.dbPath);
     recorder.onRunStarted?.(tasks);
     recorder.onTaskUpToDate?.(three);
     recorder.onTaskEnded?.(one, 1, outcome({ startedAt: 1100, endedAt: 1300, stderrLog: 'x', usage: { cpuUserUs: 100_000, cpuSystemUs: 50_000, maxRssKb: 5000 } }), true);
@@ -39,8 +40,7 @@ it('reads steps, attempts, resource use and failures (with their stderr tail fro
       true,
     );
     recorder.onRunEnded?.({ total: 4, counts: {} as never, startedAt: 1000, endedAt: 2000, interrupted: false, failures: [] });
-    recorder.flush();
-    finishRun(store, '20261125-120000-1', 'failed', 2000);
+    journal.finishRun('failed', 2000);
 
     const run = findReportRun(store);
     assert.equal(run?.id, '20261125-120000-1');
@@ -86,14 +86,14 @@ it('shows a failure that wrote nothing to standard error as empty, not as a log 
   const root = makeTempDir('sluice-report-');
   const store = openStore(root);
   try {
-    startRun(store, { id: '20261125-120000-2', command: 'sluice run', startedAt: 1000 });
+    const journal = createJournal(store);
+    journal.startRun({ id: '20261125-120000-2', command: 'sluice run', startedAt: 1000 });
     const task = makeTask({ cwd: root, id: 1, step: 'quiet', outputs: ['out.txt'] });
-    const recorder = createAttemptRecorder(store, '20261125-120000-2');
+    const recorder = createAttemptRecorder(journal, store.dbPath);
     recorder.onRunStarted?.([task]);
     // An empty stream leaves no file: the attempt records no log path.
     recorder.onTaskEnded?.(task, 1, outcome({ status: 'failed', exitCode: 1, startedAt: 1100, endedAt: 1200, stderrLog: '' }), true);
-    recorder.flush();
-    finishRun(store, '20261125-120000-2', 'failed', 2000);
+    journal.finishRun('failed', 2000);
     const data = await readReportData(store, findReportRun(store)!, { now: 5000 });
     assert.deepEqual(data.failures[0]?.stderrTail, []);
   } finally {

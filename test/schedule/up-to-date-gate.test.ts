@@ -10,8 +10,7 @@ import { createUpToDateGate } from '../../src/schedule/up-to-date-gate.ts';
 import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
 import { hashFile } from '../../src/state/hashes/hash-file.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
-import { recordSuccess } from '../../src/state/journal/record-success.ts';
-import { startRun } from '../../src/state/journal/record-run.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { signTasks } from '../../src/state/freshness/sign-tasks.ts';
 import { countingHashCache, makeTask, makeTempDir, writeOldFile } from '../state/helpers.ts';
 
@@ -19,12 +18,13 @@ function makeWorld() {
   const root = makeTempDir();
   const store = openStore(root);
   const { cache, hashed } = countingHashCache(store);
-  startRun(store, { id: '20261130-120000-1', command: 'sluice run' });
+  const journal = createJournal(store);
+  journal.startRun({ id: '20261130-120000-1', command: 'sluice run' });
   const tasks: Task[] = ['a', 'b'].map((name, index) => {
     writeOldFile(path.join(root, `${name}.in`), `input ${name}`);
     return makeTask({ id: index + 1, cwd: root, inputs: [`${name}.in`], outputs: [`${name}.out`] });
   });
-  return { root, store, cache, hashed, tasks };
+  return { root, store, journal, cache, hashed, tasks };
 }
 
 test('a first run reads no input to decide, and signs each task when it is about to run', async () => {
@@ -44,11 +44,11 @@ test('a first run reads no input to decide, and signs each task when it is about
 });
 
 test('a task with its outputs on disk is signed by the survey, and is up to date when nothing changed', async () => {
-  const { root, store, cache, hashed, tasks } = makeWorld();
+  const { root, store, journal, cache, hashed, tasks } = makeWorld();
   const task = tasks[0] as Task;
   const [signature] = await signTasks(createHashCache(store), [{ task }]);
   fs.writeFileSync(path.join(root, 'a.out'), 'made');
-  recordSuccess(store, { runId: '20261130-120000-1', task, signature: signature!, attempt: 1, startedAt: Date.now() });
+  await journal.commitSuccess({ task, signature: signature!, startedAt: Date.now() });
   const gate = createUpToDateGate({ store, cache });
   const survey = await gate.survey([task], new Map());
   assert.deepEqual([...survey.upToDate], [1]);

@@ -2,35 +2,35 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createSuccessBatcher } from '../../src/state/journal/batch-successes.ts';
 import { computeSignature } from '../../src/state/freshness/compute-signature.ts';
 import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
-import { startRun } from '../../src/state/journal/record-run.ts';
+import { createJournal, type Journal, type JournalOptions } from '../../src/state/journal/journal.ts';
 import type { SuccessEntry } from '../../src/state/journal/record-success.ts';
 import { makeTask, makeTempDir } from './helpers.ts';
 
 const RUN = '20261130-120000-1';
 
-function world(): { root: string; store: StateStore; entry: (id: number, made?: boolean) => SuccessEntry; count: () => number } {
+// Successes are batched by the journal (batch-successes.ts), as a run writes them.
+function world(batch: JournalOptions['batch']): { store: StateStore; batcher: Journal; entry: (id: number, made?: boolean) => SuccessEntry; count: () => number } {
   const root = makeTempDir();
   const store = openStore(root);
-  startRun(store, { id: RUN, command: 'sluice run' });
+  const batcher = createJournal(store, { batch });
+  batcher.startRun({ id: RUN, command: 'sluice run' });
   const entry = (id: number, made = true): SuccessEntry => {
     const task = makeTask({ cwd: root, id, inputs: [], outputs: [`out-${id}.txt`] });
     if (made) fs.writeFileSync(path.join(root, `out-${id}.txt`), `made ${id}`);
     const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-    return { runId: RUN, task, signature, attempt: 1, startedAt: Date.now() };
+    return { task, signature, startedAt: Date.now() };
   };
   const count = (): number => (store.db.prepare('SELECT count(*) AS n FROM task_successes').get() as { n: number }).n;
-  return { root, store, entry, count };
+  return { store, batcher, entry, count };
 }
 
 test('a success that comes alone is written at once; those close behind it wait, and are written together', async () => {
-  const { store, entry, count } = world();
-  const batcher = createSuccessBatcher(store, { delayMs: 200 });
-  await batcher.add(entry(1));
+  const { store, batcher, entry, count } = world({ delayMs: 200 });
+  await batcher.commitSuccess(entry(1));
   assert.equal(count(), 1, 'nothing came before it: it did not wait');
-  const written = [2, 3].map((id) => batcher.add(entry(id)));
+  const written = [2, 3].map((id) => batcher.commitSuccess(entry(id)));
   assert.equal(count(), 1, 'nothing is written before the first of a batch has waited');
   await Promise.all(written);
   assert.equal(count(), 3);
@@ -38,13 +38,12 @@ test('a success that comes alone is written at once; those close behind it wait,
 });
 
 test('a full batch is written at once, and flush() writes what waits', async () => {
-  const { store, entry, count } = world();
-  const batcher = createSuccessBatcher(store, { maxEntries: 2, delayMs: 60_000 });
-  await batcher.add(entry(1));
-  const full = [batcher.add(entry(2)), batcher.add(entry(3))];
+  const { store, batcher, entry, count } = world({ maxEntries: 2, delayMs: 60_000 });
+  await batcher.commitSuccess(entry(1));
+  const full = [batcher.commitSuccess(entry(2)), batcher.commitSuccess(entry(3))];
   assert.equal(count(), 3);
   await Promise.all(full);
-  const fourth = batcher.add(entry(4));
+  const fourth = batcher.commitSuccess(entry(4));
   assert.equal(count(), 3);
   batcher.flush();
   await fourth;
@@ -53,17 +52,16 @@ test('a full batch is written at once, and flush() writes what waits', async () 
 });
 
 test('a batch that cannot be written fails every success in it, and records none of them', async () => {
-  const { store, entry, count } = world();
-  const batcher = createSuccessBatcher(store, { delayMs: 60_000 });
-  await batcher.add(entry(1));
-  const batch = [batcher.add(entry(2)), batcher.add(entry(3, false))];
+  const { store, batcher, entry, count } = world({ delayMs: 60_000 });
+  await batcher.commitSuccess(entry(1));
+  const batch = [batcher.commitSuccess(entry(2)), batcher.commitSuccess(entry(3, false))];
   batcher.flush();
   const results = await Promise.allSettled(batch);
   assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
   assert.match(String((results[1] as PromiseRejectedResult).reason), /output out-3.txt does not exist/);
   assert.equal(count(), 1);
   // The next batch is written as usual.
-  const next = batcher.add(entry(4));
+  const next = batcher.commitSuccess(entry(4));
   batcher.flush();
   await next;
   assert.equal(count(), 2);

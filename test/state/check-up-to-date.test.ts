@@ -7,8 +7,7 @@ import { checkUpToDate, type UpToDateVerdict } from '../../src/state/freshness/c
 import type { HashCache } from '../../src/state/hashes/hash-cache.ts';
 import type { SignedAction } from '../../src/state/freshness/compute-signature.ts';
 import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
-import { recordSuccess } from '../../src/state/journal/record-success.ts';
-import { startRun } from '../../src/state/journal/record-run.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { signTasks } from '../../src/state/freshness/sign-tasks.ts';
 import type { JsonValue } from '../../src/state/freshness/serialize-canonical.ts';
 import { countingHashCache, makeTask, makeTempDir, writeOldFile } from './helpers.ts';
@@ -35,7 +34,8 @@ async function makeWorld(): Promise<World> {
   const root = makeTempDir();
   const store = openStore(root);
   const { cache, hashed } = countingHashCache(store);
-  startRun(store, { id: '20261125-120000-1', command: 'sluice run' });
+  const journal = createJournal(store);
+  journal.startRun({ id: '20261125-120000-1', command: 'sluice run' });
   writeOldFile(path.join(root, 'in.txt'), 'input one');
   writeOldFile(path.join(root, 'other.txt'), 'input two');
   const task = makeTask({ cwd: root, inputs: ['in.txt', 'other.txt'], outputs: ['out.txt'] });
@@ -59,7 +59,7 @@ async function makeWorld(): Promise<World> {
         fs.writeFileSync(`${final}.tmp`, `made from ${t.inputs.join(',')}`);
         fs.renameSync(`${final}.tmp`, final);
       }
-      recordSuccess(store, { runId: '20261125-120000-1', task: t, signature: signature!, attempt: 1, startedAt });
+      await journal.commitSuccess({ task: t, signature: signature!, startedAt });
     },
   };
 }

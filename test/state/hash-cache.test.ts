@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
 import { hashFile, hashText } from '../../src/state/hashes/hash-file.ts';
 import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
-import { pruneHashCache } from '../../src/state/hashes/prune-hash-cache.ts';
 import { makeTempDir, writeOldFile } from './helpers.ts';
 
 function setup(): { root: string; store: StateStore; calls: string[]; hasher: (p: string) => Promise<string> } {
@@ -147,19 +146,5 @@ test('a file deleted between stat and read counts as missing', async () => {
   };
   const result = await createHashCache(store, { hasher: vanishing }).hashFiles([a]);
   assert.equal(result.get(a), undefined);
-  store.close();
-});
-
-test('pruning the cache drops the rows of files that are gone', async () => {
-  const { root, store, hasher } = setup();
-  const kept = path.join(root, 'kept.txt');
-  const gone = path.join(root, 'gone.txt');
-  writeOldFile(kept, 'k');
-  writeOldFile(gone, 'g');
-  await createHashCache(store, { hasher }).hashFiles([kept, gone]);
-  fs.rmSync(gone);
-  assert.equal(pruneHashCache(store), 1);
-  assert.deepEqual(store.db.prepare('SELECT path FROM file_hashes').pluck().all(), [kept]);
-  assert.equal(pruneHashCache(store), 0);
   store.close();
 });

@@ -1,9 +1,10 @@
-// Shared by the state tests: temp folders, tasks, and files with controlled times.
+// Shared by the state tests: temp folders, tasks, attempt outcomes, and files with controlled times.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
+import type { AttemptOutcome } from '../../src/execute/executor.ts';
 import type { Task } from '../../src/kernel/task.ts';
 import { createHashCache, type HashCache } from '../../src/state/hashes/hash-cache.ts';
 import { hashFile } from '../../src/state/hashes/hash-file.ts';
@@ -46,4 +47,9 @@ export function makeTask(overrides: Partial<Task> & Pick<Task, 'cwd'>): Task {
     resources: { cpus: 1, retries: 0 },
     ...overrides,
   };
+}
+
+/** How an attempt ended, as a backend reports it: a success unless `fields` say otherwise. */
+export function makeOutcome(fields: Partial<AttemptOutcome> = {}): AttemptOutcome {
+  return { status: 'succeeded', exitCode: 0, signal: null, argv: [], startedAt: 0, endedAt: 0, stderrLog: '', stderrTail: [], ...fields };
 }

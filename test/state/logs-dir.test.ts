@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { attemptLogPath, compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs/logs-dir.ts';
+import { compareRunIds, isRunId, makeRunId, runLogDir } from '../../src/state/logs/logs-dir.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
 import { pruneRuns } from '../../src/state/journal/prune-runs.ts';
 import { listRuns, readAttempts } from '../../src/state/journal/read-history.ts';
-import { startAttempt } from '../../src/state/journal/record-attempt.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { startRun } from '../../src/state/journal/record-run.ts';
-import { makeTempDir } from './helpers.ts';
+import { makeOutcome, makeTask, makeTempDir } from './helpers.ts';
 
 test('run ids are UTC time then pid, and sort by time', () => {
   assert.equal(makeRunId(new Date('2026-11-25T14:50:12.345Z'), 4242), '20261125-145012-4242');
@@ -18,12 +18,8 @@ test('run ids are UTC time then pid, and sort by time', () => {
   assert.deepEqual(ids.sort(compareRunIds), ['20261124-235959-5', '20261125-145012-99', '20261125-145012-100']);
 });
 
-test('log paths sit under .sluice/logs/<run>/<step>/<task>.<attempt>.log, step made file-safe', () => {
-  const root = '/p';
-  assert.equal(runLogDir(root, 'r1'), '/p/.sluice/logs/r1');
-  assert.equal(attemptLogPath(root, 'r1', { id: 3, step: 'to-csv' }, 2), '/p/.sluice/logs/r1/to-csv/3.2.log');
-  assert.equal(attemptLogPath(root, 'r1', { id: 1, step: '../a b/c' }, 1), '/p/.sluice/logs/r1/__a_b_c/1.1.log');
-  assert.equal(attemptLogPath(root, 'r1', { id: 1, step: '' }, 1), '/p/.sluice/logs/r1/_/1.1.log');
+test('the logs of a run sit under .sluice/logs/<run>', () => {
+  assert.equal(runLogDir('/p', 'r1'), '/p/.sluice/logs/r1');
 });
 
 test('pruning keeps the newest runs (logs and rows) and the current one', () => {
@@ -31,8 +27,10 @@ test('pruning keeps the newest runs (logs and rows) and the current one', () => 
   const store = openStore(root);
   const ids = Array.from({ length: 25 }, (_, i) => makeRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), 7));
   for (const id of ids) {
-    startRun(store, { id, command: 'sluice run' });
-    startAttempt(store, { runId: id, task: { id: 1, step: 'step', inputs: [], outputs: ['o'] }, attempt: 1 });
+    const journal = createJournal(store);
+    journal.startRun({ id, command: 'sluice run' });
+    journal.endAttempt(makeTask({ cwd: root, id: 1, step: 'step' }), 1, makeOutcome({ status: 'failed', exitCode: 1 }));
+    journal.flush();
     fs.mkdirSync(path.join(runLogDir(root, id), 'step'), { recursive: true });
     fs.writeFileSync(path.join(runLogDir(root, id), 'step', '1.1.log'), 'log');
   }

@@ -4,40 +4,40 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { SluiceError } from '../../src/errors.ts';
 import { computeSignature } from '../../src/state/freshness/compute-signature.ts';
-import { forgetSteps, forgetTasks } from '../../src/state/journal/forget-successes.ts';
+import { forgetSteps } from '../../src/state/journal/forget-successes.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
-import { listRuns, readAttempts } from '../../src/state/journal/read-history.ts';
+import { listRuns, readAttempts, readRunSteps } from '../../src/state/journal/read-history.ts';
 import { readSuccesses } from '../../src/state/journal/read-successes.ts';
-import { finishAttempt, recordEndedAttempts, startAttempt } from '../../src/state/journal/record-attempt.ts';
-import { finishRun, startRun } from '../../src/state/journal/record-run.ts';
-import { recordSuccess, recordSuccesses } from '../../src/state/journal/record-success.ts';
+import { startRun } from '../../src/state/journal/record-run.ts';
 import { makeTaskKey } from '../../src/state/freshness/task-key.ts';
-import { makeTask, makeTempDir } from './helpers.ts';
+import { makeOutcome, makeTask, makeTempDir } from './helpers.ts';
 
-test('a run, its attempts and a success are recorded and read back for status and report', () => {
+test('a run, its attempts and a success are recorded through the journal and read back for status and report', async () => {
   const root = makeTempDir();
   const store = openStore(root);
   const task = makeTask({ cwd: root, id: 7, inputs: [], outputs: ['out.txt'] });
-  const run = startRun(store, { id: '20261125-120000-10', command: 'sluice run', startedAt: 1000 });
+  const journal = createJournal(store);
+  const run = journal.startRun({ id: '20261125-120000-10', command: 'sluice run', startedAt: 1000 });
   assert.equal(run.status, 'running');
 
-  startAttempt(store, { runId: run.id, task, attempt: 1, logPath: '/logs/7.1.log', startedAt: 1100 });
-  finishAttempt(store, { runId: run.id, task, attempt: 1, state: 'failed', exitCode: 3, finishedAt: 1200 });
-  startAttempt(store, { runId: run.id, task, attempt: 2, logPath: '/logs/7.2.log', startedAt: 1300 });
+  journal.endAttempt(task, 1, makeOutcome({ status: 'failed', exitCode: 3, argv: ['make', 'it'], stderrLog: '/logs/7.1.err', startedAt: 1100, endedAt: 1200, error: 'no' }));
   fs.writeFileSync(path.join(root, 'out.txt'), 'done');
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-  recordSuccess(store, { runId: run.id, task, signature, attempt: 2, startedAt: 1300, finishedAt: 1500 });
-  finishRun(store, run.id, 'succeeded', 1600);
+  await journal.commitSuccess({ task, signature, startedAt: 1300, finishedAt: 1500 });
+  journal.endAttempt(task, 2, makeOutcome({ argv: ['make', 'it'], stderrLog: '/logs/7.2.err', startedAt: 1300, endedAt: 1500, usage: { cpuUserUs: 15000, cpuSystemUs: 5000, maxRssKb: 900 } }));
+  journal.countSteps([{ step: task.step, position: 0, tasks: 1, upToDate: 0 }]);
+  journal.finishRun('succeeded', 1600);
 
   assert.deepEqual(listRuns(store), [{ ...run, startedAt: 1000, finishedAt: 1600, status: 'succeeded' }]);
-  const attempts = readAttempts(store, run.id);
   assert.deepEqual(
-    attempts.map((a) => [a.taskId, a.attempt, a.state, a.exitCode, a.logPath, a.startedAt, a.finishedAt]),
+    readAttempts(store, run.id).map((a) => [a.taskId, a.attempt, a.state, a.exitCode, a.logPath, a.startedAt, a.finishedAt, a.command, a.error, a.cpuMs, a.maxRssKb]),
     [
-      [7, 1, 'failed', 3, '/logs/7.1.log', 1100, 1200],
-      [7, 2, 'succeeded', 0, '/logs/7.2.log', 1300, 1500],
+      [7, 1, 'failed', 3, '/logs/7.1.err', 1100, 1200, 'make it', 'no', null, null],
+      [7, 2, 'succeeded', 0, '/logs/7.2.err', 1300, 1500, 'make it', null, 20, 900],
     ],
   );
+  assert.deepEqual(readRunSteps(store, run.id), [{ step: task.step, position: 0, tasks: 1, upToDate: 0 }]);
   const key = makeTaskKey(task);
   const success = readSuccesses(store, [key]).get(key);
   assert.equal(success?.durationMs, 200);
@@ -47,50 +47,38 @@ test('a run, its attempts and a success are recorded and read back for status an
   store.close();
 });
 
-test('a run left running by a dead sluice becomes crashed, its running attempts interrupted', () => {
+test('a run left running by a dead sluice becomes crashed when the next one starts', () => {
   const store = openStore(makeTempDir());
-  const task = makeTask({ cwd: '/nowhere' });
   startRun(store, { id: '20261125-120000-1', command: 'sluice run' });
-  startAttempt(store, { runId: '20261125-120000-1', task, attempt: 1 });
-  startRun(store, { id: '20261125-120500-2', command: 'sluice run' });
+  createJournal(store).startRun({ id: '20261125-120500-2', command: 'sluice run' });
   const [newer, older] = listRuns(store);
   assert.equal(newer?.status, 'running');
   assert.equal(older?.status, 'crashed');
-  assert.equal(readAttempts(store, '20261125-120000-1')[0]?.state, 'interrupted');
   store.close();
 });
 
-test('finishing a run marks attempts it left running as interrupted', () => {
-  const store = openStore(makeTempDir());
-  const task = makeTask({ cwd: '/nowhere' });
-  startRun(store, { id: 'r', command: 'sluice map' });
-  startAttempt(store, { runId: 'r', task, attempt: 1 });
-  finishRun(store, 'r', 'interrupted');
-  assert.equal(readAttempts(store, 'r')[0]?.state, 'interrupted');
-  assert.equal(listRuns(store)[0]?.status, 'interrupted');
-  store.close();
-});
-
-test('finishing an attempt that never started is a bug; recording a success with a missing output too', () => {
+test('writing to a journal whose run never started is a bug; recording a success with a missing output too', async () => {
   const root = makeTempDir();
   const store = openStore(root);
   const task = makeTask({ cwd: root });
-  startRun(store, { id: 'r', command: 'sluice run' });
-  assert.throws(() => finishAttempt(store, { runId: 'r', task, attempt: 1, state: 'failed' }), (error: unknown) => {
+  assert.throws(() => createJournal(store).finishRun('failed'), (error: unknown) => {
     assert.ok(error instanceof SluiceError);
     assert.match(error.message, /this is a bug in sluice/);
     return true;
   });
+  const journal = createJournal(store);
+  journal.startRun({ id: 'r', command: 'sluice run' });
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-  assert.throws(() => recordSuccess(store, { runId: 'r', task, signature, attempt: 1, startedAt: 0 }), /output out.txt does not exist/);
+  await assert.rejects(journal.commitSuccess({ task, signature, startedAt: 0 }), /output out.txt does not exist/);
   assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
   store.close();
 });
 
-test('forgetting tasks or steps removes their successes', () => {
+test('forgetting steps removes their successes', async () => {
   const root = makeTempDir();
   const store = openStore(root);
-  startRun(store, { id: 'r', command: 'sluice run' });
+  const journal = createJournal(store);
+  journal.startRun({ id: 'r', command: 'sluice run' });
   const tasks = [
     makeTask({ cwd: root, id: 1, step: 'a', outputs: ['1'] }),
     makeTask({ cwd: root, id: 2, step: 'a', outputs: ['2'] }),
@@ -99,48 +87,55 @@ test('forgetting tasks or steps removes their successes', () => {
   for (const task of tasks) {
     fs.writeFileSync(path.join(root, task.outputs[0]!), '');
     const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-    recordSuccess(store, { runId: 'r', task, signature, attempt: 1, startedAt: 0 });
+    void journal.commitSuccess({ task, signature, startedAt: 0 });
   }
-  assert.equal(forgetTasks(store, [makeTaskKey(tasks[0]!)]), 1);
-  assert.equal(forgetSteps(store, ['a', 'b']), 2);
+  journal.flush();
+  assert.equal(forgetSteps(store, ['a']), 2);
+  assert.equal(forgetSteps(store, ['a', 'b']), 1);
   assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
   store.close();
 });
 
-test('successes recorded in a batch are all there, or none when one output is missing', () => {
+test('successes written in a batch are all there, or none when one output is missing; the attempts that wait go with them', async () => {
   const root = makeTempDir();
   const store = openStore(root);
-  startRun(store, { id: 'r', command: 'sluice run' });
+  const journal = createJournal(store, { batch: { delayMs: 60_000 } });
+  journal.startRun({ id: 'r', command: 'sluice run' });
   const entries = [1, 2, 3].map((id) => {
     const task = makeTask({ cwd: root, id, inputs: [], outputs: [`${id}.out`] });
-    return { runId: 'r', task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), attempt: 1, startedAt: 0 };
+    return { task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 };
   });
   fs.writeFileSync(path.join(root, '1.out'), '');
   fs.writeFileSync(path.join(root, '2.out'), '');
-  assert.throws(() => recordSuccesses(store, entries), /output 3.out does not exist/);
-  assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
+  // The first comes alone and is written at once, with the attempt that ended before it.
+  journal.endAttempt(entries[0]!.task, 1, makeOutcome({ status: 'failed', exitCode: 1 }));
+  await journal.commitSuccess(entries[0]!);
+  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['failed']);
+  journal.endAttempt(entries[0]!.task, 2, makeOutcome());
+  const failed = Promise.allSettled([journal.commitSuccess(entries[1]!), journal.commitSuccess(entries[2]!)]);
+  journal.flush();
+  assert.match(String(((await failed)[1] as PromiseRejectedResult).reason), /output 3.out does not exist/);
+  assert.equal(readSuccesses(store, entries.map((e) => makeTaskKey(e.task))).size, 1);
+  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['failed', 'succeeded'], 'flush() still writes the attempts that wait');
   fs.writeFileSync(path.join(root, '3.out'), '');
-  recordSuccesses(store, entries);
+  const written = Promise.all([journal.commitSuccess(entries[1]!), journal.commitSuccess(entries[2]!)]);
+  journal.flush();
+  await written;
   assert.equal(readSuccesses(store, entries.map((e) => makeTaskKey(e.task))).size, 3);
-  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['succeeded', 'succeeded', 'succeeded']);
+  assert.deepEqual(readAttempts(store, 'r').map((a) => [a.attempt, a.state]), [[1, 'failed'], [2, 'succeeded']]);
   store.close();
 });
 
-test('ended attempts are written in one batch and replace what startAttempt wrote', () => {
-  const store = openStore(makeTempDir());
-  const task = makeTask({ cwd: '/nowhere', id: 4 });
-  startRun(store, { id: 'r', command: 'sluice run' });
-  startAttempt(store, { runId: 'r', task, attempt: 1, startedAt: 10 });
-  recordEndedAttempts(store, [
-    { runId: 'r', task, attempt: 1, state: 'timed out', signal: 'SIGKILL', logPath: '/l/4.1.log', startedAt: 10, finishedAt: 20 },
-    { runId: 'r', task, attempt: 2, state: 'cancelled', exitCode: null, startedAt: 30, finishedAt: 40 },
-  ]);
-  assert.deepEqual(
-    readAttempts(store, 'r').map((a) => [a.attempt, a.state, a.signal, a.logPath, a.finishedAt]),
-    [
-      [1, 'timed out', 'SIGKILL', '/l/4.1.log', 20],
-      [2, 'cancelled', null, null, 40],
-    ],
-  );
+test('a temporary output made again is no longer a deleted temporary, once its success is written', async () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const journal = createJournal(store);
+  journal.startRun({ id: 'r', command: 'sluice run' });
+  const task = makeTask({ cwd: root, id: 1, inputs: [], outputs: ['tmp.txt'], temporary: true });
+  const file = path.join(root, 'tmp.txt');
+  store.db.prepare('INSERT INTO deleted_temporaries (path, hash, deleted_at) VALUES (?, ?, ?)').run(file, 'h', 0);
+  fs.writeFileSync(file, 'again');
+  await journal.commitSuccess({ task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 });
+  assert.equal(store.db.prepare('SELECT count(*) FROM deleted_temporaries').pluck().get(), 0);
   store.close();
 });

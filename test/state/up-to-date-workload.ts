@@ -7,8 +7,7 @@ import type { Task } from '../../src/kernel/task.ts';
 import { checkUpToDate } from '../../src/state/freshness/check-up-to-date.ts';
 import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
-import { startRun } from '../../src/state/journal/record-run.ts';
-import { recordSuccess } from '../../src/state/journal/record-success.ts';
+import { createJournal } from '../../src/state/journal/journal.ts';
 import { signTasks, type SignableTask } from '../../src/state/freshness/sign-tasks.ts';
 
 export type WorkloadTask = SignableTask & { readonly task: Task };
@@ -40,12 +39,14 @@ export async function setUpToDateTasks(root: string, count: number): Promise<Wor
   }
   const store = openStore(root);
   const signatures = await signTasks(createHashCache(store), tasks);
-  startRun(store, { id: '20260101-000000-1', command: 'bench' });
+  const journal = createJournal(store);
+  journal.startRun({ id: '20260101-000000-1', command: 'bench' });
   const started = performance.now();
   for (const [i, { task }] of tasks.entries()) {
     fs.writeFileSync(path.join(root, task.outputs[0]!), 'csv\n');
-    recordSuccess(store, { runId: '20260101-000000-1', task, signature: signatures[i]!, attempt: 1, startedAt: Date.now() });
+    void journal.commitSuccess({ task, signature: signatures[i]!, startedAt: Date.now() });
   }
+  journal.flush();
   const recordMs = performance.now() - started;
   store.close();
   return { tasks, recordMs };

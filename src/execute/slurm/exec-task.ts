@@ -2,7 +2,6 @@
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
 import os from 'node:os';
-import { renderArgv, threadsOf } from '../../kernel/render-action.ts';
 import { grantThreads } from './grant-threads.ts';
 import { createLauncher } from '../../process/create-launcher.ts';
 import type { Launcher } from '../../process/launch-types.ts';
@@ -93,9 +92,4 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
 // The executor closes its launcher when it shuts down; a shared one outlives it.
 function keepOpen(launcher: Launcher): Launcher {
   return { kind: launcher.kind, start: (request) => launcher.start(request), close: async () => {} };
-}
-
-/** The argv a user would run by hand: final output paths. */
-export function displayArgv(spec: TaskFile): string[] {
-  return renderArgv(spec.task.action, spec.task.outputs, threadsOf(spec.task));
 }

@@ -37,12 +37,6 @@ export function splitJobId(id: string): JobIdParts {
   return at < 0 ? { job: id } : { job: id.slice(0, at), index: Number(id.slice(at + 1)) };
 }
 
-/** `1234` → `1234_0` … for an array of `size` tasks; `1234` itself for a plain job. */
-export function arrayTaskIds(job: string, size: number | undefined): string[] {
-  if (size === undefined) return [job];
-  return Array.from({ length: size }, (_, index) => `${job}_${index}`);
-}
-
 /**
  * For the status parsers: the job ids of one report line whose id and state look right, or
  * undefined for a line to skip (a failed or odd query is "no news", never "failed").

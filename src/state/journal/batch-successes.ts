@@ -5,12 +5,9 @@
 // others' outputs) is written at once, so that what waits for it does not wait longer. Its outputs
 // are renamed into place once it is written, so a crash before then only runs the task again.
 
-import type { StateStore } from '../store/open-store.ts';
-import { recordSuccesses, type SuccessEntry } from './record-success.ts';
-
-export interface SuccessBatcher {
+export interface SuccessBatcher<Entry> {
   /** Resolves once the entry is committed, with the others of its batch; rejects if that failed. */
-  add(entry: SuccessEntry): Promise<void>;
+  add(entry: Entry): Promise<void>;
   /** Writes what waits, now. */
   flush(): void;
 }
@@ -24,10 +21,11 @@ export interface SuccessBatchOptions {
 
 const DEFAULTS = { maxEntries: 64, delayMs: 10 };
 
-export function createSuccessBatcher(store: StateStore, options: SuccessBatchOptions = {}): SuccessBatcher {
+/** `write`: writes a batch in one transaction, or throws and writes none of it. */
+export function createSuccessBatcher<Entry>(write: (batch: Entry[]) => void, options: SuccessBatchOptions = {}): SuccessBatcher<Entry> {
   const maxEntries = options.maxEntries ?? DEFAULTS.maxEntries;
   const delayMs = options.delayMs ?? DEFAULTS.delayMs;
-  let entries: SuccessEntry[] = [];
+  let entries: Entry[] = [];
   let settle: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let timer: NodeJS.Timeout | undefined;
   let lastAddedAt = Number.NEGATIVE_INFINITY;
@@ -41,7 +39,7 @@ export function createSuccessBatcher(store: StateStore, options: SuccessBatchOpt
     entries = [];
     settle = [];
     try {
-      recordSuccesses(store, batch);
+      write(batch);
     } catch (error) {
       for (const { reject } of waiting) reject(error);
       return;

@@ -3,13 +3,6 @@
 
 import type { StateStore } from '../store/open-store.ts';
 
-/** Deletes the recorded successes of the given task keys; returns how many there were. */
-export function forgetTasks(store: StateStore, keys: readonly string[]): number {
-  return store
-    .statement(`DELETE FROM task_successes WHERE task_key IN (SELECT value FROM json_each(?))`)
-    .run(JSON.stringify(keys)).changes;
-}
-
 /** Deletes the recorded successes of every task of the given steps; returns how many there were. */
 export function forgetSteps(store: StateStore, steps: readonly string[]): number {
   return store

@@ -1,109 +1,66 @@
-// One row per attempt of a task in a run: what the report and `sluice status` show, and where
-// the attempt's log is.
+// One row per attempt of a task in a run, written once, when the attempt has ended: what the
+// report and `sluice status` show, and where the attempt's log is. The journal (journal.ts) is
+// its one caller.
 
-import { bug } from '../../errors.ts';
+import type { TaskUsage } from '../../kernel/task-usage.ts';
+import type { AttemptOutcome } from '../../execute/executor.ts';
 import type { Task } from '../../kernel/task.ts';
+import { nameTask } from '../../kernel/name-task.ts';
+import { quoteArgv } from '../../kernel/quote-argv.ts';
 import type { StateStore } from '../store/open-store.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
 
+/** The schema's states; attempts are written as they end, so this sluice writes neither 'running' nor 'interrupted'. */
 export type AttemptState = 'running' | 'succeeded' | 'failed' | 'timed out' | 'cancelled' | 'interrupted';
 
-export type AttemptTask = Pick<Task, 'id' | 'step' | 'inputs' | 'outputs'>;
+export type AttemptTask = Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'wildcards'>;
 
-export interface AttemptStart {
-  readonly runId: string;
+export interface EndedAttempt {
   readonly task: AttemptTask;
   /** 1 for the first try, 2 for the first retry, ... */
   readonly attempt: number;
-  readonly logPath?: string | undefined;
-  readonly startedAt?: number | undefined;
-}
-
-export interface AttemptEnd {
-  readonly runId: string;
-  readonly task: AttemptTask;
-  readonly attempt: number;
-  /** Successes go through `recordSuccess`, which also closes the attempt. */
-  readonly state: Exclude<AttemptState, 'running' | 'succeeded'>;
-  readonly exitCode?: number | null | undefined;
-  readonly signal?: string | null | undefined;
-  readonly finishedAt?: number | undefined;
-}
-
-export function startAttempt(store: StateStore, start: AttemptStart): void {
-  store
-    .statement(
-      `INSERT OR REPLACE INTO task_attempts
-         (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
-       VALUES (?, ?, ?, ?, ?, 'running', NULL, NULL, ?, ?, NULL)`,
-    )
-    .run(
-      start.runId,
-      makeTaskKey(start.task),
-      start.task.id,
-      start.task.step,
-      start.attempt,
-      start.logPath ?? null,
-      start.startedAt ?? Date.now(),
-    );
-}
-
-export function finishAttempt(store: StateStore, end: AttemptEnd): void {
-  const { changes } = store
-    .statement(
-      `UPDATE task_attempts SET state = ?, exit_code = ?, signal = ?, finished_at = ?
-       WHERE run_id = ? AND task_key = ? AND attempt = ?`,
-    )
-    .run(
-      end.state,
-      end.exitCode ?? null,
-      end.signal ?? null,
-      end.finishedAt ?? Date.now(),
-      end.runId,
-      makeTaskKey(end.task),
-      end.attempt,
-    );
-  if (changes === 0) bug(`finishAttempt for task ${end.task.id} attempt ${end.attempt} that was never started`);
-}
-
-/** A whole attempt, written once it has ended. */
-export interface EndedAttempt {
-  readonly runId: string;
-  readonly task: AttemptTask;
-  readonly attempt: number;
-  readonly state: Exclude<AttemptState, 'running'>;
-  readonly exitCode?: number | null | undefined;
-  readonly signal?: string | null | undefined;
-  readonly logPath?: string | null | undefined;
-  readonly startedAt: number;
-  readonly finishedAt: number;
+  readonly outcome: AttemptOutcome;
 }
 
 /**
- * Writes ended attempts in one transaction, for a scheduler that records in batches rather than
- * at each start and end. A row already there (from startAttempt or recordSuccess) is replaced.
+ * Writes ended attempts, each as its outcome tells it (the one place an outcome becomes a row),
+ * inside the caller's transaction.
  */
-export function recordEndedAttempts(store: StateStore, attempts: readonly EndedAttempt[]): void {
+export function insertEndedAttempts(store: StateStore, runId: string, attempts: readonly EndedAttempt[]): void {
+  if (attempts.length === 0) return;
+  // OR REPLACE: an attempt a backend reported twice must not fail the successes written with it.
   const insert = store.statement(
     `INSERT OR REPLACE INTO task_attempts
-       (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (run_id, task_key, task_id, step, attempt, state, exit_code, signal, log_path, started_at, finished_at,
+        command, error, cpu_ms, max_rss_kb, cpu_user_us, cpu_system_us, heap_kb, wildcards, task_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  store.db.transaction(() => {
-    for (const a of attempts) {
-      insert.run(
-        a.runId,
-        makeTaskKey(a.task),
-        a.task.id,
-        a.task.step,
-        a.attempt,
-        a.state,
-        a.exitCode ?? null,
-        a.signal ?? null,
-        a.logPath ?? null,
-        a.startedAt,
-        a.finishedAt,
-      );
-    }
-  })();
+  for (const { task, attempt, outcome } of attempts) {
+    insert.run(
+      runId,
+      makeTaskKey(task),
+      task.id,
+      task.step,
+      attempt,
+      outcome.status,
+      outcome.exitCode,
+      outcome.signal,
+      outcome.stderrLog === '' ? null : outcome.stderrLog,
+      outcome.startedAt,
+      outcome.endedAt,
+      outcome.argv.length > 0 ? quoteArgv(outcome.argv) : null,
+      outcome.error ?? null,
+      ...usageColumns(outcome.usage),
+      task.wildcards === undefined || Object.keys(task.wildcards).length === 0 ? null : JSON.stringify(task.wildcards),
+      nameTask(task),
+    );
+  }
+}
+
+// cpu_ms (user + system) and max_rss_kb stay for the step statistics; the split and the heap are
+// the per-task records (`sluice report --tasks`).
+function usageColumns(usage: TaskUsage | undefined): Array<number | null> {
+  if (usage === undefined) return [null, null, null, null, null];
+  const { cpuUserUs, cpuSystemUs } = usage;
+  return [Math.round((cpuUserUs + cpuSystemUs) / 1000), usage.maxRssKb ?? null, cpuUserUs, cpuSystemUs, usage.heapKb ?? null];
 }

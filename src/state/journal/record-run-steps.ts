@@ -11,11 +11,10 @@ export interface RunStepCounts {
   readonly upToDate: number;
 }
 
-export function recordRunSteps(store: StateStore, runId: string, steps: readonly RunStepCounts[]): void {
+/** Writes a run's step counts inside the caller's transaction. */
+export function insertRunSteps(store: StateStore, runId: string, steps: readonly RunStepCounts[]): void {
   const insert = store.statement(
     `INSERT OR REPLACE INTO run_steps (run_id, step, position, tasks, up_to_date) VALUES (?, ?, ?, ?, ?)`,
   );
-  store.db.transaction(() => {
-    for (const step of steps) insert.run(runId, step.step, step.position, step.tasks, step.upToDate);
-  })();
+  for (const step of steps) insert.run(runId, step.step, step.position, step.tasks, step.upToDate);
 }

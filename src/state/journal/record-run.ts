@@ -27,8 +27,7 @@ export interface RunStart {
 
 /**
  * Records a new run. Runs still marked 'running' can only be left by a sluice that died (the
- * caller holds the lock), so in the same transaction they become 'crashed' and their unfinished
- * attempts 'interrupted'.
+ * caller holds the lock), so in the same transaction they become 'crashed'.
  */
 export function startRun(store: StateStore, start: RunStart): RunRecord {
   const record: RunRecord = {
@@ -41,12 +40,6 @@ export function startRun(store: StateStore, start: RunStart): RunRecord {
     status: 'running',
   };
   store.db.transaction(() => {
-    store
-      .statement(
-        `UPDATE task_attempts SET state = 'interrupted'
-         WHERE state = 'running' AND run_id IN (SELECT id FROM runs WHERE status = 'running')`,
-      )
-      .run();
     store.statement(`UPDATE runs SET status = 'crashed' WHERE status = 'running'`).run();
     store
       .statement(
@@ -58,17 +51,12 @@ export function startRun(store: StateStore, start: RunStart): RunRecord {
   return record;
 }
 
-/** Closes a run; attempts it left running (cancelled by Ctrl-C) become 'interrupted'. */
+/** Closes a run. */
 export function finishRun(
   store: StateStore,
   id: string,
   status: Exclude<RunStatus, 'running' | 'crashed'>,
   finishedAt: number = Date.now(),
 ): void {
-  store.db.transaction(() => {
-    store
-      .statement(`UPDATE task_attempts SET state = 'interrupted', finished_at = ? WHERE run_id = ? AND state = 'running'`)
-      .run(finishedAt, id);
-    store.statement(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, finishedAt, id);
-  })();
+  store.statement(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, finishedAt, id);
 }

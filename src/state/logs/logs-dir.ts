@@ -1,7 +1,7 @@
-// Where logs go: `.sluice/logs/<run-id>/<step>/<task>.<attempt>.log`, one file per attempt.
+// Where logs go: `.sluice/logs/<run-id>/`, each attempt's standard error and output there as
+// `<task>.<attempt>.err` and `.out` (execute/local-executor.ts).
 
 import path from 'node:path';
-import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 
 /**
@@ -34,10 +34,4 @@ export function logsDirOf(root: string): string {
 
 export function runLogDir(root: string, runId: string): string {
   return path.join(logsDirOf(root), runId);
-}
-
-/** The caller creates the folder; step names are made safe as file names. */
-export function attemptLogPath(root: string, runId: string, task: Pick<Task, 'id' | 'step'>, attempt: number): string {
-  const step = task.step.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || '_';
-  return path.join(runLogDir(root, runId), step, `${task.id}.${attempt}.log`);
 }
