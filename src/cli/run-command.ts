@@ -21,6 +21,10 @@ import { changedDirectoryArgs } from './launch-dir.ts';
 import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
+import type { ExecuteFlags } from './execute-plan.ts';
+import type { RunResult } from '../session/run-request.ts';
+import { formatWaiting } from '../report/format-waiting.ts';
+import { deferBehindFolders } from '../session/defer-behind-folders.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 
@@ -178,6 +182,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   const planned = {
     root,
     tasks: plan.tasks,
+    folderLinks: plan.folderLinks,
     dependencies: plan.dependencies,
     forcedSteps: new Set(flags.forceAll === true ? plan.steps.map((step) => step.name) : flags.force),
     targets: plan.targets,
@@ -189,11 +194,14 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   if (flags.dryRun === true) {
     const [{ surveyPlan }, { formatPlan }] = await Promise.all([import('../session/survey-plan.ts'), import('../report/format-plan.ts')]);
     const survey = await surveyPlan(planned);
-    process.stdout.write(formatPlan(plan.tasks, survey, { explain: flags.explain === true }));
+    // Tasks reading a folder output that this run makes again are planned after it: left out.
+    const kept = deferBehindFolders(plan.tasks, plan.dependencies, plan.folderLinks, survey.upToDate).tasks;
+    process.stdout.write(formatPlan(kept, survey, { explain: flags.explain === true }));
+    process.stdout.write(formatWaiting(plan, survey.upToDate));
     return 0;
   }
   const { executePlan } = await (executing ?? import('./execute-plan.ts'));
-  return executePlan(planned, {
+  const execute = (run: typeof planned, runner: typeof functionRunner, onResult: ExecuteFlags['onResult']): Promise<number> => executePlan(run, {
     jobs,
     keepGoing: flags.keepGoing === true,
     keepOrder: false,
@@ -202,8 +210,23 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
     slurm: slurm === undefined ? undefined : { options: slurm, steps: new Map(plan.steps.map((step) => [step.name, step.slurm])) },
     report: flags.report,
     rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
-    functionRunner,
+    functionRunner: runner,
+    onResult,
   });
+  // A task that made a folder output (directory()) changes what the steps reading inside it
+  // find: the pipeline is planned again and the new tasks run, until no folder is made. Each
+  // round is a run of its own (its own summary); what ran before is up to date in the next.
+  let result: RunResult | undefined;
+  let code = await execute(planned, functionRunner, (done) => (result = done));
+  for (let round = 1; round <= loaded.steps.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && plan.waiting.size > 0; round++) {
+    if (code !== 0 && flags.keepGoing !== true) break;
+    plan = await planLoaded(loaded, targets);
+    checkPrograms(plan, { refuse: slurm === undefined });
+    result = undefined;
+    const next = await execute({ ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined }, undefined, (done) => (result = done));
+    code = Math.max(code, next);
+  }
+  return code;
 }
 
 // What picks the pipeline, its tasks, their time limit and where they run, for the command that

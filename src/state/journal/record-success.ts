@@ -7,7 +7,7 @@ import { bug } from '../../errors.ts';
 import type { Task } from '../../kernel/task.ts';
 import type { Signature } from '../freshness/compute-signature.ts';
 import type { StateStore } from '../store/open-store.ts';
-import { stampOf, statFile } from '../hashes/stat-file.ts';
+import { stampOf, statOutputPath } from '../hashes/stat-file.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
 
 export interface SuccessEntry {
@@ -66,7 +66,7 @@ function toRow(entry: SuccessEntry): { success: unknown[]; attempt: unknown[] } 
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
   const stamps = task.outputs.map((output, index) => {
-    const stat = statFile(entry.statPaths?.[index] ?? path.resolve(task.cwd, output));
+    const stat = statOutputPath(entry.statPaths?.[index] ?? path.resolve(task.cwd, output), output);
     if (stat === undefined) {
       bug(`recordSuccess for task ${task.id} of step ${task.step} while its output ${output} does not exist`);
     }
