@@ -220,6 +220,9 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
   let code = await execute(planned, functionRunner, (done) => (result = done));
   for (let round = 1; round <= loaded.steps.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && plan.waiting.size > 0; round++) {
     if (code !== 0 && flags.keepGoing !== true) break;
+    // A run's id is its second and pid: the next round starts in the next second.
+    const nextSecond = Math.floor(result.endedAt / 1000) * 1000 + 1000;
+    if (Date.now() < nextSecond) await new Promise((resolve) => setTimeout(resolve, nextSecond - Date.now() + 5));
     plan = await planLoaded(loaded, targets);
     checkPrograms(plan, { refuse: slurm === undefined });
     result = undefined;
