@@ -35,7 +35,16 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
         );
       }
     }
-    for (const output of step.outputs) if (isFolderOutput(output.pattern.source)) folders.push({ step: index, pattern: output.pattern, field: `out.${output.name}` });
+    for (const output of step.outputs) {
+      if (!isFolderOutput(output.pattern.source)) continue;
+      if (step.temporary) {
+        throw new PlanError(
+          `Expected step \`${step.name}\` of ${file} to make no folder output (\`${output.pattern.source}\`) with \`temp: true\`, got both: a folder output is not deleted as a temporary`,
+          { file, step: step.name, field: 'temp' },
+        );
+      }
+      folders.push({ step: index, pattern: output.pattern, field: `out.${output.name}` });
+    }
   });
   const readsInside = new Map<number, { input: PathPattern; producer: number; folder: PathPattern }[]>();
   if (folders.length === 0) return { waiting: new Map(), readsInside };
