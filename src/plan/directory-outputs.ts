@@ -197,3 +197,32 @@ function segmentsMayMatch(a: string, b: string): boolean {
 function mayMatch(input: PathPattern, output: PathPattern): boolean {
   return testPathPattern(input, output.source);
 }
+
+/**
+ * Targets that name a waiting step, or a path its outputs will hold, before the step has tasks:
+ * replaced by the steps whose folders it waits for, so that this round makes them and the next
+ * plan finds the target.
+ */
+export function widenTargets(
+  targets: readonly string[],
+  tasks: readonly Task[],
+  steps: readonly NormalizedStep[],
+  waiting: ReadonlyMap<number, readonly string[]>,
+  cwd: string,
+  dir: string,
+): readonly string[] {
+  if (waiting.size === 0 || targets.length === 0) return targets;
+  const planned = new Set(tasks.map((task) => task.step));
+  const outputs = new Set(tasks.flatMap((task) => task.outputs.map((output) => path.resolve(dir, output))));
+  return targets.flatMap((target) => {
+    for (const [index, after] of waiting) {
+      const step = steps[index] as NormalizedStep;
+      if (target === step.name && !planned.has(step.name)) return [...after];
+      const absolute = path.resolve(cwd, target);
+      if (target === step.name || outputs.has(absolute)) continue;
+      const relative = path.relative(dir, absolute);
+      if (step.outputs.some((output) => testPathPattern(output.pattern, relative) || testPathPattern(output.pattern, absolute))) return [...after];
+    }
+    return [target];
+  });
+}

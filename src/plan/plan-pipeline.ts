@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
-import { analyzeFolderOutputs, linkFolderReaders, mergeLinks } from './directory-outputs.ts';
+import { analyzeFolderOutputs, linkFolderReaders, mergeLinks, widenTargets } from './directory-outputs.ts';
 import { findBashFor } from './find-bash.ts';
 import { createListingLog, type ListingLog } from './list-pattern-files.ts';
 import { linkTasks } from './link-tasks.ts';
@@ -75,7 +75,8 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const folderLinks = linkFolderReaders(tasks, steps, folders);
   const dependencies = mergeLinks(linkTasks(tasks, file, onDisk), folderLinks);
-  const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
+  const targets = widenTargets(options.targets ?? [], tasks, steps, folders.waiting, options.cwd ?? dir, dir);
+  const selected = selectTargets(tasks, dependencies, targets, options.cwd ?? dir, dir, file);
   const waiting = new Map([...folders.waiting].map(([index, after]) => [(steps[index] as NormalizedStep).name, after]));
   return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings, waiting, folderLinks };
 }

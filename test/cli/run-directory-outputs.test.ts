@@ -116,6 +116,10 @@ describe('folder outputs: directory()', () => {
     assert.match(dry.stdout, /^step `gather`: planned after `split` runs$/m);
     assert.equal(fs.existsSync(path.join(dir, 'chunks')), false);
     assert.deepEqual(takeJournal(dir), []);
+    // A target below a folder not made yet: its folders are made first, then it.
+    const target = await runSluice(['run', 'total.txt'], { cwd: dir });
+    assert.equal(target.code, 0, target.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'total.txt'), 'utf8'), expectedTotal({ A: 3 }));
   });
 
   it('leaves no folder under the final name when the task making it fails', async () => {
