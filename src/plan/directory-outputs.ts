@@ -106,27 +106,29 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
 }
 
 /**
- * Links each task that reads inside a folder output to the tasks that make the folders it may
- * read: the one folder its wildcards name, or every folder of the step for a gather. Returns
- * task id → ids of those folder tasks.
+ * Links each task of a waiting step (one reading inside a folder output, or reading what such a
+ * step makes) to the tasks that make the folders it may depend on: the folder its wildcards name,
+ * or every folder of the step for a gather. A new sample's folder is then waited for too, even
+ * before any file of it exists. Returns task id → ids of those folder tasks.
  */
 export function linkFolderReaders(tasks: readonly Task[], steps: readonly NormalizedStep[], analysis: FolderAnalysis): Map<number, number[]> {
   const links = new Map<number, number[]>();
-  if (analysis.readsInside.size === 0) return links;
+  if (analysis.waiting.size === 0) return links;
   const byStep = new Map<string, Task[]>();
   for (const task of tasks) {
     const list = byStep.get(task.step) ?? [];
     list.push(task);
     byStep.set(task.step, list);
   }
-  analysis.readsInside.forEach((reads, index) => {
+  analysis.waiting.forEach((after, index) => {
     const readers = byStep.get((steps[index] as NormalizedStep).name) ?? [];
     for (const reader of readers) {
       const needs = new Set<number>();
-      for (const read of reads) {
-        const makers = byStep.get((steps[read.producer] as NormalizedStep).name) ?? [];
-        for (const maker of makers) {
-          const agrees = read.folder.wildcards.every((name) => reader.wildcards?.[name] === undefined || reader.wildcards[name] === maker.wildcards?.[name]);
+      for (const name of after) {
+        const producer = steps.find((step) => step.name === name);
+        const folderWildcards = producer?.outputs.filter((output) => isFolderOutput(output.pattern.source)).flatMap((output) => output.pattern.wildcards) ?? [];
+        for (const maker of byStep.get(name) ?? []) {
+          const agrees = folderWildcards.every((wildcard) => reader.wildcards?.[wildcard] === undefined || reader.wildcards[wildcard] === maker.wildcards?.[wildcard]);
           if (agrees && maker.id !== reader.id) needs.add(maker.id);
         }
       }

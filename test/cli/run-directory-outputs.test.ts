@@ -105,6 +105,13 @@ describe('folder outputs: directory()', () => {
     const noop = await runSluice(['run'], { cwd: dir });
     assert.equal(noop.code, 0, noop.stderr);
     assert.deepEqual(takeJournal(dir), []);
+
+    // A new sample: the gather waits for its folder too, and runs once.
+    writeSamples(dir, { C: 2 });
+    const added = await runSluice(['run', '-j', '2'], { cwd: dir });
+    assert.equal(added.code, 0, added.stderr);
+    assert.deepEqual(takeJournal(dir), ['gather', 'process C part00', 'split C']);
+    assert.equal(fs.readFileSync(path.join(dir, 'total.txt'), 'utf8'), expectedTotal({ A: 1, B: 6, C: 2 }));
   });
 
   it('says in a dry run which steps are planned after the folder is made, and runs nothing', async () => {
