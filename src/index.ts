@@ -2,7 +2,7 @@
 // changes on purpose. Exports marked internal (a JSDoc tag) are used by sluice's own tests and tools but are
 // not documented: they are left out of the published types (stripInternal) and may change.
 export { SluiceError, PlanError, BackendError } from './errors.ts';
-export { pipeline, step, cmd, sh, all } from './plan/define-pipeline.ts';
+export { pipeline, step, cmd, sh, all, directory } from './plan/define-pipeline.ts';
 export { expand, type WildcardValues } from './plan/expand-paths.ts';
 export type {
   PipelineDefinition,

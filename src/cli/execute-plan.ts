@@ -8,7 +8,7 @@ import { formatSummary } from '../report/format-summary.ts';
 import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
 import { createProgressLine } from '../report/progress-line.ts';
-import type { PlannedRun } from '../session/run-request.ts';
+import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { runSession } from '../session/run-session.ts';
 import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -31,6 +31,8 @@ export interface ExecuteFlags {
   readonly rerun?: RerunContext | undefined;
   /** Function steps' worker threads, started early (RunRequest's `functionRunner`). */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
+  /** Told the run's result (e.g. whether tasks wait for a folder output this run made). */
+  readonly onResult?: ((result: RunResult) => void) | undefined;
 }
 
 export interface SlurmRun {
@@ -66,6 +68,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       functionRunner: flags.functionRunner,
       backend: flags.slurm === undefined ? { kind: 'local' } : { kind: 'slurm', options: flags.slurm.options, steps: flags.slurm.steps },
     }));
+    flags.onResult?.(result);
     await printer.flush();
     const colours = chooseColours(process.stderr);
     for (const failure of result.failures) {

@@ -12,7 +12,7 @@ import { chooseColours } from '../report/choose-colours.ts';
 import type { RerunContext } from '../report/format-rerun.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
-import type { PlannedRun } from '../session/run-request.ts';
+import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
@@ -28,6 +28,10 @@ export interface PlanToRun {
   readonly listings: Pick<ListingLog, 'folders' | 'exact' | 'startedAtNs'>;
   /** Per-step Slurm options from the pipeline file. */
   readonly slurmSteps?: ReadonlyMap<string, SlurmStepOptions | undefined>;
+  /** Task id → the folder-output tasks whose folders it reads (directory()). */
+  readonly folderLinks?: ReadonlyMap<number, readonly number[]>;
+  /** Steps whose tasks are known only once folder outputs are made: step → the steps making them. */
+  readonly waiting?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What a command knows once it read its input, before anything is planned. */
@@ -81,6 +85,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     root,
     tasks: plan.tasks,
     dependencies: plan.dependencies,
+    folderLinks: plan.folderLinks,
     forcedSteps: new Set(request.forceAll ? prepared.stepNames : request.force),
     targets: plan.targets,
     snapshot:
@@ -88,19 +93,37 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
         ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
         : undefined,
   };
-  if (request.dryRun) return (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain });
+  if (request.dryRun) return (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
   const { executePlan } = await (executing ?? import('./execute-plan.ts'));
-  return executePlan(planned, {
-    jobs: request.jobs,
-    keepGoing: request.keepGoing,
-    keepOrder: request.keepOrder,
-    quiet: request.quiet,
-    json: request.json,
-    slurm: request.slurm === undefined ? undefined : { options: request.slurm, steps: plan.slurmSteps },
-    report: request.report,
-    rerun: prepared.rerun,
-    functionRunner,
-  });
+  const execute = (run: PlannedRun, from: PlanToRun, runner: Promise<FunctionRunner> | undefined, onResult: (result: RunResult) => void): Promise<number> =>
+    executePlan(run, {
+      jobs: request.jobs,
+      keepGoing: request.keepGoing,
+      keepOrder: request.keepOrder,
+      quiet: request.quiet,
+      json: request.json,
+      slurm: request.slurm === undefined ? undefined : { options: request.slurm, steps: from.slurmSteps },
+      report: request.report,
+      rerun: prepared.rerun,
+      functionRunner: runner,
+      onResult,
+    });
+  // A task that made a folder output (directory()) changes what the steps reading inside it
+  // find: the pipeline is planned again and the new tasks run, until no folder is made. Each
+  // round is a run of its own (its own summary); what ran before is up to date in the next.
+  let result: RunResult | undefined;
+  let code = await execute(planned, plan, functionRunner, (done) => (result = done));
+  for (let round = 1; round <= prepared.stepNames.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && (plan.waiting?.size ?? 0) > 0; round++) {
+    if (code !== 0 && !request.keepGoing) break;
+    // A run's id is its second and pid: the next round starts in the next second.
+    const nextSecond = Math.floor(result.endedAt / 1000) * 1000 + 1000;
+    if (Date.now() < nextSecond) await new Promise((resolve) => setTimeout(resolve, nextSecond - Date.now() + 5));
+    plan = await prepared.plan(request);
+    result = undefined;
+    const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined };
+    code = Math.max(code, await execute(next, plan, undefined, (done) => (result = done)));
+  }
+  return code;
 }
 
 function checkForcedSteps(prepared: PreparedRun, force: readonly string[]): void {

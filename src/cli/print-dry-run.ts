@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { formatPlan } from '../report/format-plan.ts';
+import { formatWaiting } from '../report/format-waiting.ts';
+import { deferBehindFolders } from '../session/defer-behind-folders.ts';
 import type { PlannedRun } from '../session/run-request.ts';
 import { surveyPlan } from '../session/survey-plan.ts';
 import { surveyWithoutState } from '../schedule/survey-without-state.ts';
@@ -9,12 +11,18 @@ import { stateDbPathOf } from '../state/store/state-dir.ts';
  * `--dry-run` of `map` and `run` alike: each task that would run with its command, with
  * `--explain` why, and a last line counting them, on standard output. Returns the exit status.
  */
-export async function printDryRun(plan: PlannedRun, options: { readonly explain: boolean }): Promise<number> {
+export async function printDryRun(
+  plan: PlannedRun,
+  options: { readonly explain: boolean; readonly waiting?: ReadonlyMap<string, readonly string[]> | undefined },
+): Promise<number> {
   // Where nothing ran yet, nothing is up to date: the state is neither made nor consulted.
   const survey = fs.existsSync(stateDbPathOf(plan.root))
     ? await surveyPlan(plan)
     : surveyWithoutState(plan.tasks, { forcedSteps: plan.forcedSteps, statOutputs: options.explain });
-  await writeChunked(formatPlan(plan.tasks, survey, options));
+  // Tasks reading a folder output that this run makes again are planned after it: left out.
+  const kept = plan.folderLinks === undefined ? plan.tasks : deferBehindFolders(plan.tasks, plan.dependencies ?? new Map(), plan.folderLinks, survey.upToDate).tasks;
+  await writeChunked(formatPlan(kept, survey, options));
+  if (options.waiting !== undefined) process.stdout.write(formatWaiting({ tasks: plan.tasks, waiting: options.waiting }, survey.upToDate));
   return 0;
 }
 

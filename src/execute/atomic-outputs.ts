@@ -1,6 +1,7 @@
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { moveIntoPlace } from '../kernel/move-into-place.ts';
 import { createStagingFolders, TEMP_PREFIX } from './staging-folders.ts';
 
 // Outputs the command is told about are written into a hidden folder beside their final place
@@ -27,6 +28,8 @@ export interface StagedOutputs {
   readonly staged: ReadonlySet<number>;
   /** The staging folders this attempt holds. */
   readonly folders: readonly string[];
+  /** Indexes of the folder outputs (directory()), which replace a former folder whole. */
+  readonly folderOutputs?: ReadonlySet<number>;
 }
 
 export { TEMP_PREFIX };
@@ -55,8 +58,14 @@ export function createStagingArea(tag: string): StagingArea {
       for (let index = 0; index < finals.length; index += 1) {
         const final = finals[index] as string;
         const dir = path.dirname(final);
+        const isFolder = (outputs[index] as string).endsWith('/');
         if (!staged.has(index)) {
           folders.makeFolder(dir);
+          // A folder output written in place starts empty: no file of a former run stays in it.
+          if (isFolder) {
+            fsSync.rmSync(final, { recursive: true, force: true });
+            fsSync.mkdirSync(final);
+          }
           paths.push(final);
           continue;
         }
@@ -65,12 +74,16 @@ export function createStagingArea(tag: string): StagingArea {
           folder = folders.take(dir);
           held.set(dir, folder);
         }
-        paths.push(path.join(folder, path.basename(final)));
+        const at = path.join(folder, path.basename(final));
+        // A folder output (directory()) is made empty for the command to fill.
+        if (isFolder) fsSync.mkdirSync(at);
+        paths.push(at);
       }
-      return { paths, finals, staged, folders: [...held.values()] };
+      const folderOutputs = new Set(outputs.flatMap((output, index) => (output.endsWith('/') ? [index] : [])));
+      return { paths, finals, staged, folders: [...held.values()], folderOutputs };
     },
     async commit(outputs) {
-      for (const index of outputs.staged) fsSync.renameSync(outputs.paths[index] as string, outputs.finals[index] as string);
+      for (const index of outputs.staged) moveIntoPlace(outputs.paths[index] as string, outputs.finals[index] as string, outputs.folderOutputs?.has(index) === true);
       for (const folder of outputs.folders) await folders.giveBack(folder);
     },
     async discard(outputs) {

@@ -12,7 +12,9 @@ export function renderParts(parts: readonly ArgPart[], outputs: readonly string[
     if (typeof part === 'string') text += part;
     else if ('threads' in part) text += threads === undefined ? '{threads}' : String(threads);
     else {
-      const value = outputs[part.output] ?? '';
+      const path = outputs[part.output] ?? '';
+      // A folder output (directory(), `chunks/A/`) reads as `chunks/A`: `{out}/part` then reads well.
+      const value = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
       text += quote ? quoteArg(value) : value;
     }
   }

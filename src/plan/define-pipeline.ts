@@ -53,6 +53,16 @@ export function all<P extends string>(pattern: P): Gather<P> {
   return { kind: 'gather', pattern };
 }
 
+/**
+ * A folder output whose files the step creates, their names known only once it ran
+ * (`out: directory('chunks/{sample}')`): made atomically as other outputs, and steps that read
+ * inside it (`in: 'chunks/{sample}/{chunk}.txt'`) are planned once it is made. Written as the
+ * path with a trailing `/`, which the plan reads as a folder output.
+ */
+export function directory<P extends string>(folder: P): `${P}/` {
+  return `${folder.replace(/\/+$/, '')}/` as `${P}/`;
+}
+
 /** Declares one step. The type of `run`'s context follows from `in`, `out` and `log`. */
 export function step<
   const I extends InputSpec | undefined,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
+import { analyzeFolderOutputs, linkFolderReaders, mergeLinks, widenTargets } from './directory-outputs.ts';
 import { findBashFor } from './find-bash.ts';
 import { createListingLog, type ListingLog } from './list-pattern-files.ts';
 import { linkTasks } from './link-tasks.ts';
@@ -21,6 +22,10 @@ export interface PipelinePlan {
   readonly targets: ReadonlySet<number>;
   /** The folders listed to find the tasks, with their stamps before listing. */
   readonly listings: ListingLog;
+  /** Steps that read inside folder outputs (directory()) → the steps whose folders they wait for. */
+  readonly waiting: ReadonlyMap<string, readonly string[]>;
+  /** Task id → ids of the folder-output tasks whose folders it reads (also in `dependencies`). */
+  readonly folderLinks: ReadonlyMap<number, readonly number[]>;
 }
 
 export interface PlanPipelineOptions {
@@ -57,10 +62,11 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
       }
     }
   }
+  const folders = analyzeFolderOutputs(steps, file);
   const listings = createListingLog();
   let fixpoint: Fixpoint;
   try {
-    fixpoint = planToFixpoint(steps, dir, file, listings);
+    fixpoint = planToFixpoint(steps, dir, file, listings, folders.waiting);
   } catch (error) {
     // Matching knows the pattern, not whose it is.
     if (!(error instanceof AmbiguousPatternError)) throw error;
@@ -70,9 +76,12 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const listed = new Set(steps.filter((step) => step.wildcardLists.size > 0).map((step) => step.name));
-  const dependencies = linkTasks(tasks, file, onDisk, listed);
-  const selected = selectTargets(tasks, dependencies, options.targets ?? [], options.cwd ?? dir, dir, file);
-  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings };
+  const folderLinks = linkFolderReaders(tasks, steps, folders);
+  const dependencies = mergeLinks(linkTasks(tasks, file, onDisk, listed), folderLinks);
+  const targets = widenTargets(options.targets ?? [], tasks, steps, folders.waiting, options.cwd ?? dir, dir);
+  const selected = selectTargets(tasks, dependencies, targets, options.cwd ?? dir, dir, file);
+  const waiting = new Map([...folders.waiting].map(([index, after]) => [(steps[index] as NormalizedStep).name, after]));
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings, waiting, folderLinks };
 }
 
 function assignTasks(

@@ -2,6 +2,7 @@
 // planned outputs stops changing: the DAG follows from the paths, whatever the step order.
 
 import { PlanError } from '../errors.ts';
+import { createLeftoverFilter } from './directory-outputs.ts';
 import { listPatternFiles, type ListingLog } from './list-pattern-files.ts';
 import type { NormalizedStep } from './normalize-step.ts';
 import { patternKey, testPathPattern, type PathPattern } from './path-pattern.ts';
@@ -15,7 +16,15 @@ export interface Fixpoint {
 }
 
 /** Plans every step's tasks against the disk and the other steps' outputs until nothing changes. */
-export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, file: string, listings: ListingLog): Fixpoint {
+export function planToFixpoint(
+  steps: readonly NormalizedStep[],
+  dir: string,
+  file: string,
+  listings: ListingLog,
+  /** Steps that wait for folder outputs (directory-outputs.ts): planned from what is there, no error when nothing is. */
+  waiting: ReadonlyMap<number, readonly string[]> = new Map(),
+): Fixpoint {
+  const isLeftover = createLeftoverFilter(steps, waiting);
   const onDisk = new Map<string, string[]>();
   const seenOnDisk = new Set<string>();
   const existing = (pattern: PathPattern): string[] => {
@@ -45,7 +54,8 @@ export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, fi
       // A step never reads its own outputs, even when old copies of them lie on disk.
       const own = new Set(producedBy[index]);
       const candidates = (pattern: PathPattern): string[] => {
-        const fromDisk = existing(pattern);
+        const listed = existing(pattern);
+        const fromDisk = isLeftover === undefined ? listed : listed.filter((candidate) => !isLeftover(candidate, producedBy));
         const fromSteps = others.filter((candidate) => testPathPattern(pattern, candidate));
         if (own.size === 0 && fromSteps.length === 0) return fromDisk;
         return [...(own.size === 0 ? fromDisk : fromDisk.filter((candidate) => !own.has(candidate))), ...fromSteps];
@@ -59,7 +69,7 @@ export function planToFixpoint(steps: readonly NormalizedStep[], dir: string, fi
     result = next;
     producedBy = nextProducedBy;
     if (stable) {
-      const error = unmatched.find((item) => item !== undefined);
+      const error = unmatched.find((item, index) => item !== undefined && !waiting.has(index));
       if (error !== undefined) throw error;
       return { planned: result, onDisk: seenOnDisk };
     }

@@ -12,6 +12,8 @@ export interface PlannedRun {
   readonly root: string;
   readonly tasks: readonly Task[];
   readonly dependencies?: ReadonlyMap<number, readonly number[]>;
+  /** Task id → the folder-output tasks whose folders it reads (PipelinePlan's `folderLinks`). */
+  readonly folderLinks?: ReadonlyMap<number, readonly number[]>;
   readonly forcedSteps?: ReadonlySet<string>;
   /** Tasks named by the run's targets: their deleted temporary outputs are remade, and kept. */
   readonly targets?: ReadonlySet<number>;
@@ -48,4 +50,8 @@ export interface RunRequest extends PlannedRun {
 export interface RunResult extends RunSummary {
   readonly runId: string;
   readonly survey: Survey;
+  /** Tasks left for the next plan: they read a folder output this run made (directory()). */
+  readonly deferred: number;
+  /** Tasks of this run that made a folder output. */
+  readonly madeFolders: number;
 }

@@ -15,6 +15,7 @@ import { listOutputsRead } from './list-outputs-read.ts';
 import { openSession, type Session } from './open-session.ts';
 import type { RunRequest, RunResult } from './run-request.ts';
 import { surveyRun } from './survey-run.ts';
+import { countMadeFolders, deferBehindFolders } from './defer-behind-folders.ts';
 
 /**
  * Runs planned tasks with state: one sluice per folder, up-to-date tasks skipped, successes
@@ -29,8 +30,14 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
   try {
     const surveyed = await surveyRun(session, request, chosen);
     request.onSurvey?.(surveyed.survey);
-    const { tasks } = request;
-    const dependencies = request.dependencies ?? new Map<number, readonly number[]>();
+    // Tasks that read a folder output made in this run wait for the next plan (defer-behind-folders.ts).
+    const { tasks, dependencies, deferred } = deferBehindFolders(
+      request.tasks,
+      request.dependencies ?? new Map<number, readonly number[]>(),
+      request.folderLinks,
+      surveyed.survey.upToDate,
+    );
+    const folders = countMadeFolders();
     const janitor = createTemporaryJanitor(store, surveyed.cache, tasks, dependencies, request.targets);
     const runId = makeRunId();
     const journal = createJournal(store);
@@ -57,7 +64,7 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
         upToDate: surveyed.survey.upToDate,
         decide: (task) => surveyed.gate.decide(task).catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath))),
       },
-      [recorder, janitor, ...(request.listeners ?? [])],
+      [recorder, janitor, folders, ...(request.listeners ?? [])],
     );
     if (summary.fault !== undefined) {
       // What can still be written is (the attempts, for `status`); the fault ends the run.
@@ -73,7 +80,7 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     await shutDown(held);
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     endRun(session, request, surveyed, { runId, journal, summary, idle, swept });
-    return { ...summary, runId, survey: surveyed.survey };
+    return { ...summary, runId, survey: surveyed.survey, deferred, madeFolders: folders.made };
   } catch (error) {
     // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.
     throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;

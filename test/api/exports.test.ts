@@ -16,6 +16,7 @@ it('exports exactly the public API', () => {
     'createLauncher',
     'createLocalExecutor',
     'createPool',
+    'directory',
     'expand',
     'map',
     'pipeline',

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { moveIntoPlace } from '../../kernel/move-into-place.ts';
 import { stagedOutputIndexes } from '../../kernel/render-action.ts';
 import type { Task } from '../../kernel/task.ts';
 
@@ -24,7 +25,7 @@ export interface ShelteredTask {
 
 export async function shelterOutputs(task: Task, runId: string): Promise<ShelteredTask> {
   const staged = stagedOutputIndexes(task);
-  const moves: Array<{ from: string; to: string; name: string }> = [];
+  const moves: Array<{ from: string; to: string; name: string; folder: boolean }> = [];
   const folders = new Set<string>();
   const outputs = task.outputs.map((output, index) => {
     if (!staged.has(index)) return output;
@@ -32,8 +33,10 @@ export async function shelterOutputs(task: Task, runId: string): Promise<Shelter
     const folder = path.join(path.dirname(final), `${SHELTER_PREFIX}${runId}-${task.id}`);
     folders.add(folder);
     const sheltered = path.join(folder, path.basename(final));
-    moves.push({ from: sheltered, to: final, name: output });
-    return sheltered;
+    // A folder output keeps its trailing `/`: the node's executor makes it as a folder.
+    const folderOutput = output.endsWith('/');
+    moves.push({ from: sheltered, to: final, name: output, folder: folderOutput });
+    return folderOutput ? `${sheltered}/` : sheltered;
   });
   for (const folder of folders) await fs.mkdir(folder, { recursive: true });
   const discard = async (): Promise<void> => {
@@ -42,7 +45,7 @@ export async function shelterOutputs(task: Task, runId: string): Promise<Shelter
   return {
     task: { ...task, outputs },
     async release() {
-      for (const move of moves) await fs.rename(move.from, move.to);
+      for (const move of moves) moveIntoPlace(move.from, move.to, move.folder);
       await discard();
     },
     discard,

@@ -6,7 +6,7 @@ import type { Signature } from './compute-signature.ts';
 import type { StateStore } from '../store/open-store.ts';
 import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp } from '../journal/read-successes.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
-import { stampOf, statFile, type FileStat } from '../hashes/stat-file.ts';
+import { stampOf, statOutputPath, type FileStat } from '../hashes/stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
 import { ABSENT } from './up-to-date-snapshot.ts';
 
@@ -115,7 +115,7 @@ export function statOutputs(task: Pick<Task, 'outputs' | 'cwd'>, observe?: Map<s
   const stats: (FileStat | undefined)[] = [];
   for (let i = 0; i < task.outputs.length; i += 1) {
     const absolute = resolveTaskPath(task.cwd, task.outputs[i] as string);
-    const stat = statFile(absolute);
+    const stat = statOutputPath(absolute, task.outputs[i] as string);
     if (observe !== undefined) observe.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
     stats.push(stat);
   }

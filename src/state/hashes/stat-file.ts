@@ -40,3 +40,41 @@ export function isSameStat(a: FileStat, b: FileStat): boolean {
 export function stampOf(stat: FileStat): string {
   return `${stat.size}:${stat.mtimeNs}:${stat.inode}`;
 }
+
+/**
+ * The stat of a folder output (directory()), standing for the files in it: the folder's inode,
+ * the total size and count of its files, the latest mtime among the folder, its subfolders and
+ * files. A file added, removed, renamed or rewritten inside changes it. Undefined when absent.
+ */
+export function statFolderTree(folder: string): FileStat | undefined {
+  const top = statFile(folder);
+  if (top === undefined) return undefined;
+  let size = 0n;
+  let count = 0n;
+  let latest = top.mtimeNs;
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = `${dir}/${entry.name}`;
+      const stat = fs.lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      if (stat === undefined) continue;
+      count += 1n;
+      if (stat.mtimeNs > latest) latest = stat.mtimeNs;
+      if (entry.isDirectory()) walk(full);
+      else size += stat.size;
+    }
+  };
+  walk(folder);
+  // The count is folded into the size so that one more empty file changes the stamp.
+  return { size: size * 1_000_003n + count, mtimeNs: latest, inode: top.inode };
+}
+
+/** Stats an output as the task names it: a path ending in `/` is a folder output, stat'ed whole. */
+export function statOutputPath(absolute: string, output: string): FileStat | undefined {
+  return output.endsWith('/') ? statFolderTree(absolute) : statFile(absolute);
+}

@@ -9,7 +9,7 @@ import type { Task } from '../../kernel/task.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import type { Signature } from '../freshness/compute-signature.ts';
 import type { StateStore } from '../store/open-store.ts';
-import { stampOf, statFile } from '../hashes/stat-file.ts';
+import { stampOf, statOutputPath } from '../hashes/stat-file.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
 import { forgetDeletedTemporaries } from './deleted-temporaries.ts';
 
@@ -59,7 +59,7 @@ function toRow(entry: SuccessEntry): SuccessRow {
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
   const stamps = task.outputs.map((output, index) => {
-    const stat = statFile(entry.statPaths?.[index] ?? path.resolve(task.cwd, output));
+    const stat = statOutputPath(entry.statPaths?.[index] ?? path.resolve(task.cwd, output), output);
     if (stat === undefined) {
       bug(`the success of task ${task.id} of step ${task.step} was recorded while its output ${output} does not exist`);
     }
