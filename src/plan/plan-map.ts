@@ -55,18 +55,6 @@ export function planMap(options: MapPlanOptions): Task[] {
   return tasks;
 }
 
-/**
- * Each command word expanded once if it does not depend on the input (`cp`, `{out}`): every task
- * shares that element instead of making its own (a million-task plan held 750 bytes a task).
- * Undefined where the word names the input or `{#}`.
- */
-function compileWords(templates: readonly ParsedTemplate[], hasOutput: boolean): ReadonlyArray<Arg | undefined> {
-  const shared: ExpandContext = { resolve: resolveInputPlaceholders('', 0, hasOutput) };
-  return templates.map((template) =>
-    template.every((part) => typeof part === 'string' || part.placeholder === 'out') ? expandArg(template, shared) : undefined,
-  );
-}
-
 function planTask(
   options: MapPlanOptions,
   words: ReadonlyArray<Arg | undefined>,
@@ -102,4 +90,16 @@ function joinShell(templates: readonly ParsedTemplate[], context: ExpandContext)
     ...(index === 0 ? [] : [' ']),
     ...expandParts(template, context),
   ]);
+}
+
+/**
+ * Each command word expanded once if it does not depend on the input (`cp`, `{out}`): every task
+ * shares that element instead of making its own (a million-task plan held 750 bytes a task).
+ * Undefined where the word names the input or `{#}`.
+ */
+function compileWords(templates: readonly ParsedTemplate[], hasOutput: boolean): ReadonlyArray<Arg | undefined> {
+  const shared: ExpandContext = { resolve: resolveInputPlaceholders('', 0, hasOutput) };
+  return templates.map((template) =>
+    template.every((part) => typeof part === 'string' || part.placeholder === 'out') ? expandArg(template, shared) : undefined,
+  );
 }
