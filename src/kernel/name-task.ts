@@ -12,8 +12,14 @@ const PLAIN_VALUE = /^[^\s,=[\]"\\\p{Cc}]*$/u;
  * spaces, commas, brackets or control characters is quoted, so a name stays one line.
  */
 export function nameTask(task: Pick<Task, 'step' | 'wildcards' | 'inputs'>): string {
+  // A `sluice map` task without wildcards, named without building entry arrays (a million-task dry run names each).
+  if (task.wildcards === undefined && task.step === MAP_STEP && task.inputs.length === 1) return `${MAP_STEP}[in=${quoteValue(task.inputs[0] as string)}]`;
   let values = Object.entries(task.wildcards ?? {});
   if (values.length === 0 && task.step === MAP_STEP && task.inputs.length === 1) values = [['in', task.inputs[0] as string]];
   if (values.length === 0) return task.step;
-  return `${task.step}[${values.map(([key, value]) => `${key}=${PLAIN_VALUE.test(value) && value !== '' ? value : JSON.stringify(value)}`).join(', ')}]`;
+  return `${task.step}[${values.map(([key, value]) => `${key}=${quoteValue(value)}`).join(', ')}]`;
+}
+
+function quoteValue(value: string): string {
+  return PLAIN_VALUE.test(value) && value !== '' ? value : JSON.stringify(value);
 }

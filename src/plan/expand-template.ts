@@ -16,10 +16,13 @@ export interface ExpandContext {
   readonly quoteValues?: boolean;
 }
 
+// `{out}` of every `sluice map` task: one shared object, not one per task (tasks are read-only data).
+const FIRST_OUTPUT: { readonly output: number } = Object.freeze({ output: 0 });
+
 /** The placeholders of `sluice map`: the input's derived names, `{#}` and `{out}` (output 0). */
 export function resolveInputPlaceholders(input: string, taskNumber: number, hasOutput: boolean): ResolvePlaceholder {
   return (name) => {
-    if (name === 'out') return hasOutput ? { output: 0 } : undefined;
+    if (name === 'out') return hasOutput ? FIRST_OUTPUT : undefined;
     if (name === '#') return String(taskNumber);
     const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
     return derive === undefined ? undefined : derive(input);
@@ -51,12 +54,21 @@ export function expandArgs(template: ParsedTemplate, context: ExpandContext): Ar
   if (only !== undefined && typeof only !== 'string') {
     const value = context.resolve(only.placeholder);
     if (value !== undefined && typeof value !== 'string' && 'list' in value) return [...value.list];
+  }
+  return [expandArg(template, context)];
+}
+
+/** Expands one template word that holds no gather placeholder into its one argv element. */
+export function expandArg(template: ParsedTemplate, context: ExpandContext): Arg {
+  const only = template.length === 1 ? template[0] : undefined;
+  if (only !== undefined && typeof only !== 'string') {
+    const value = context.resolve(only.placeholder);
     // The common `{in}`: the value itself, without resolving it again into parts.
-    if (typeof value === 'string' && context.quoteValues !== true) return [value];
+    if (typeof value === 'string' && context.quoteValues !== true) return value;
   }
   const parts = expandParts(template, context);
-  if (parts.every((part) => typeof part === 'string')) return [parts.join('')];
-  return [{ parts }];
+  if (parts.every((part) => typeof part === 'string')) return parts.length === 1 ? parts[0] as string : parts.join('');
+  return { parts };
 }
 
 /** Expands a template that must give plain text (an output path, say). */

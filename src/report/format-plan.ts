@@ -6,23 +6,34 @@ import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 
 /** `--dry-run`: each task that would run, with its command, and with `--explain` why. */
 export function formatPlan(tasks: readonly Task[], survey: Survey, options: { explain: boolean }): string {
-  const lines: string[] = [];
+  // Lines go into chunks of a few thousand, not one array of them all: a million-task dry run
+  // held every line (and its parts) until a final join.
+  const chunks: string[] = [];
+  let chunk: string[] = [];
   let toRun = 0;
   for (const task of tasks) {
     const verdict = survey.verdicts.get(task.id);
     if (verdict === undefined || verdict.upToDate) continue;
     toRun++;
-    lines.push(`${nameTask(task)}: ${describeCommand(task)}`);
-    if (options.explain) lines.push(`  because: ${explainVerdict(verdict)}`);
+    chunk.push(`${nameTask(task)}: ${describeCommand(task)}\n`);
+    if (options.explain) chunk.push(`  because: ${explainVerdict(verdict)}\n`);
+    if (chunk.length >= CHUNK_LINES) {
+      chunks.push(chunk.join(''));
+      chunk = [];
+    }
   }
   const upToDate = tasks.length - toRun;
-  lines.push(
+  chunk.push(
     toRun === 0
-      ? `nothing to do: all ${tasks.length} tasks are up to date`
-      : `${toRun} task${toRun === 1 ? '' : 's'} would run${upToDate > 0 ? `, ${upToDate} up to date` : ''}`,
+      ? `nothing to do: all ${tasks.length} tasks are up to date\n`
+      : `${toRun} task${toRun === 1 ? '' : 's'} would run${upToDate > 0 ? `, ${upToDate} up to date` : ''}\n`,
   );
-  return `${lines.join('\n')}\n`;
+  chunks.push(chunk.join(''));
+  return chunks.join('');
 }
+
+// Lines joined into one flat string per this many, so their pieces can be collected early.
+const CHUNK_LINES = 4096;
 
 
 /** The command as a user could run it; shell steps and function steps are marked as such. */

@@ -6,7 +6,6 @@ import { releaseHeld, startTask } from './start-task.ts';
 
 /** Starts what the free slots allow, holds tasks ahead where the executor can, ends the run when all is done. */
 export function pumpTasks(run: RunContext): void {
-  const ahead = run.executor.ahead;
   // A free slot goes first to a task held ahead, so that it does not wait for a running task to
   // end; the executor starts it as soon as a worker is free.
   while (!run.stopping && run.free > 0 && run.heldAhead.size > 0) releaseHeld(run, run.heldAhead.values().next().value as number);
@@ -14,7 +13,7 @@ export function pumpTasks(run: RunContext): void {
     let index = run.free > 0 ? run.pick(run.ready, run.head, run.free, run.slotsOf) : -1;
     const early = index < 0;
     if (early) {
-      if (ahead === undefined || run.heldAhead.size >= ahead.limit) break;
+      if (run.heldAhead.size >= run.aheadLimit) break;
       index = run.pick(run.ready, run.head, 1, run.aheadSlotsOf);
       if (index < 0) break;
     }

@@ -49,6 +49,11 @@ export interface RunContext {
   readonly slotsOf: (task: Task) => number;
   /** Slots a task needs to be held ahead: 1 if the executor can hold it, else none will do. */
   readonly aheadSlotsOf: (task: Task) => number;
+  /**
+   * How many tasks may be held ahead: the executor's limit, or 0 when no task of the run is one
+   * it can hold (commands on a local executor), so a busy run does not scan the ready queue for one.
+   */
+  readonly aheadLimit: number;
   readonly resolve: (summary: RunSummary) => void;
   // Hooks set by runTasks, so that the files that call them need not import each other.
   /** Starts what can start; ends the run once nothing runs or can start (pump-tasks.ts). */
@@ -97,6 +102,7 @@ export function createRunContext(
   );
   const slotsOf = (task: Task): number => Math.min(Math.max(1, task.resources.cpus), options.jobs);
   const ahead = executor.ahead;
+  const aheadSlotsOf = (task: Task): number => (slotsOf(task) === 1 && ahead?.accepts(task) === true ? 1 : Infinity);
   const noHook = (): void => {};
   return {
     tasks, executor, options, listeners, startedAt, byId, records, waitingOn, dependents, ready,
@@ -115,7 +121,8 @@ export function createRunContext(
     aheadQueued: false,
     pick: options.pickNext ?? pickFirstFit,
     slotsOf,
-    aheadSlotsOf: (task) => (slotsOf(task) === 1 && ahead?.accepts(task) === true ? 1 : Infinity),
+    aheadSlotsOf,
+    aheadLimit: ahead !== undefined && tasks.some((task) => aheadSlotsOf(task) === 1) ? ahead.limit : 0,
     resolve,
     pump: noHook,
     abort: noHook,
