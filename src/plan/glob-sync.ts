@@ -3,7 +3,6 @@
 // segment only takes a readdir. Its CommonJS build loads synchronously, as planning is.
 
 import { createRequire } from 'node:module';
-import type { GlobOptions } from 'tinyglobby';
 
 type Tinyglobby = typeof import('tinyglobby');
 
@@ -14,7 +13,24 @@ function tinyglobby(): Tinyglobby {
   return loaded;
 }
 
-export function globSync(pattern: string, options: GlobOptions): string[] {
+/**
+ * The tinyglobby options sluice uses, declared here: the published types then never reach
+ * tinyglobby's (whose fdir types import untyped picomatch, an error under `strict` without
+ * `skipLibCheck` in a user's own type check).
+ */
+export interface GlobSyncOptions {
+  readonly cwd?: string;
+  readonly absolute?: boolean;
+  readonly dot?: boolean;
+  readonly onlyDirectories?: boolean;
+  readonly onlyFiles?: boolean;
+  readonly expandDirectories?: boolean;
+  readonly followSymbolicLinks?: boolean;
+  readonly ignore?: string[];
+  readonly caseSensitiveMatch?: boolean;
+}
+
+export function globSync(pattern: string, options: GlobSyncOptions): string[] {
   return tinyglobby().globSync(pattern, options);
 }
 

@@ -29,6 +29,8 @@ export interface TypeCheckResult {
 // sluice's own sources (src/, or dist/ once built): `import 'sluice'` resolves here when the
 // project has no sluice of its own (a global install), and their errors are not the user's.
 const SLUICE_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The packages sluice's own sources import, from a checkout (an installed sluice's are the project's).
+const SLUICE_DEPS = path.join(SLUICE_CODE, '..', 'node_modules');
 const SLUICE_TYPES = path.join(SLUICE_CODE, import.meta.url.endsWith('.ts') ? 'index.ts' : 'index.d.ts');
 // "No inputs were found in config file": the config's `include` is not what is checked here.
 const NO_INPUTS = 18003;
@@ -75,13 +77,13 @@ export function typeCheckPipeline(file: string): TypeCheckResult {
     ...program.getGlobalDiagnostics(),
     ...program
       .getSourceFiles()
-      .filter((source) => !isInside(path.resolve(source.fileName), SLUICE_CODE))
+      .filter((source) => !isInside(path.resolve(source.fileName), SLUICE_CODE) && !isInside(path.resolve(source.fileName), SLUICE_DEPS))
       .flatMap((source) => [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]),
   ];
   const errors = diagnostics
     .filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error)
     .map((diagnostic) => describe(ts, diagnostic))
-    .filter((error) => error.file === undefined || !isInside(error.file, SLUICE_CODE));
+    .filter((error) => error.file === undefined || (!isInside(error.file, SLUICE_CODE) && !isInside(error.file, SLUICE_DEPS)));
   const uncheckedJs = javascript && checked.checkJs !== true && !/^\s*\/\/\s*@ts-check\b/m.test(program.getSourceFile(file)?.text ?? '');
   return { version: ts.version, config: configFile, errors: dedupe(errors), uncheckedJs };
 }
