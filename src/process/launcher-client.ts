@@ -188,9 +188,9 @@ class LauncherClient implements FastLauncher, LineSender {
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
     // Groups of tasks it started stay with the watcher: they may still be running.
-    for (const [id, task] of this.pending) {
+    for (const task of this.pending.values()) {
       task.termination.end();
-      task.reject(new BackendError(`The launcher exited (${how}) while task ${id} was running; its outcome is unknown`));
+      task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
     }
     this.pending.clear();
     if (previous === 'ready') debugLog('launcher', 'the launcher exited unexpectedly (this is a bug in sluice)');

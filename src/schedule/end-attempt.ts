@@ -1,5 +1,6 @@
 import { EnvironmentError } from '../errors.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
+import { renderArgv } from '../kernel/render-action.ts';
 import type { Task } from '../kernel/task.ts';
 import { readyDependents, skipDependents } from './follow-dependencies.ts';
 import { emit, moveTo, stopRun, type RunContext } from './run-context.ts';
@@ -12,12 +13,12 @@ export function defaultRetryDelay(attempt: number): number {
 
 // A task the backend could not run. A fault of the machine (a full disk) would fail every
 // task after it the same way: the run stops, and it ends the run.
-export function crashAttempt(run: RunContext, task: Task, error: unknown): void {
+export function crashAttempt(run: RunContext, task: Task, error: unknown, startedAt = Date.now()): void {
   if (error instanceof EnvironmentError) {
     run.fault ??= error;
     stopRun(run);
   }
-  endAttempt(run, task, internalFailure(error));
+  endAttempt(run, task, internalFailure(task, error, startedAt));
 }
 
 /** The executor reported how an attempt ended: the task succeeded, is retried, or failed. */
@@ -67,16 +68,16 @@ function failTask(run: RunContext, task: Task, record: TaskRecord, outcome: Atte
   if (!run.options.keepGoing) stopRun(run);
 }
 
-function internalFailure(error: unknown): AttemptOutcome {
-  const now = Date.now();
+// The report shows what the task was to run, and how long it was out, as for any failure.
+function internalFailure(task: Task, error: unknown, startedAt: number): AttemptOutcome {
   return {
     status: 'failed',
     exitCode: null,
     signal: null,
     error: `sluice could not run the task: ${error instanceof Error ? error.message : String(error)}`,
-    argv: [],
-    startedAt: now,
-    endedAt: now,
+    argv: renderArgv(task.action, task.outputs),
+    startedAt,
+    endedAt: Date.now(),
     stderrLog: '',
     stderrTail: [],
   };

@@ -75,9 +75,10 @@ function submit(run: RunContext, task: Task, record: TaskRecord): void {
       else release();
     };
   }
+  const submittedAt = Date.now();
   run.executor.submit({ task, attempt, freeSlot, onStart, onHeld }).then(
     (outcome) => endAttempt(run, task, outcome),
-    (error: unknown) => crashAttempt(run, task, error),
+    (error: unknown) => crashAttempt(run, task, error, submittedAt),
   );
 }
 

@@ -66,3 +66,10 @@ it('keeps every row on one line and every field in its column, whatever the name
 it('writes only the header for a run that ran no task', () => {
   assert.equal(formatTaskTable([]), `${TASK_TABLE_COLUMNS.join('\t')}\n`);
 });
+
+it('shows no exit code for a function step that threw (it has no process), as the failure report does', () => {
+  const text = formatTaskTable([record({ state: 'failed', exitCode: 1, command: "'(function step step in pipeline.ts)'" })]);
+  const [header, row] = text.trimEnd().split('\n') as [string, string];
+  const exit = header.split('\t').indexOf('exit');
+  assert.equal(row.split('\t')[exit], '-');
+});

@@ -1,3 +1,4 @@
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import { escapeHtml } from './escape-html.ts';
 import { formatDuration, formatKib } from './format-units.ts';
 import type { ReportAttempt } from './report-data.ts';
@@ -26,7 +27,7 @@ export function renderTaskTable(attempts: readonly ReportAttempt[], runStartedAt
       cell('cpu-system', task.cpuSystemUs == null ? undefined : formatDuration(task.cpuSystemUs / 1000)),
       cell('max-rss', task.maxRssKb === null ? undefined : formatKib(task.maxRssKb)),
       cell('heap', task.heapKb == null ? undefined : formatKib(task.heapKb)),
-      cell('exit', task.exitCode === null ? (task.signal ?? undefined) : String(task.exitCode)),
+      cell('exit', task.exitCode === null || readFunctionCommand(task.command) !== undefined ? (task.signal ?? undefined) : String(task.exitCode)),
     ];
     return `<tr data-task="${task.taskId}" data-step="${escapeHtml(task.step)}">${cells.join('')}</tr>`;
   });

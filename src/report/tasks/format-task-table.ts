@@ -1,5 +1,6 @@
 // `sluice report --tasks FILE.tsv`: one line per task of a run, with what its last attempt used,
 // for a spreadsheet, R or pandas (`read_tsv`/`read_csv(sep='\t')`) to compare runs.
+import { readFunctionCommand } from '../../kernel/function-command.ts';
 import type { AttemptRecord } from '../../state/journal/read-history.ts';
 
 /** The columns, in order; units in the names: seconds and KiB. */
@@ -51,7 +52,8 @@ function formatRow(record: AttemptRecord): string[] {
     cpu_user_s: record.cpuUserUs === null ? UNKNOWN : (record.cpuUserUs / 1e6).toFixed(6),
     cpu_sys_s: record.cpuSystemUs === null ? UNKNOWN : (record.cpuSystemUs / 1e6).toFixed(6),
     max_rss_kib: record.maxRssKb === null ? UNKNOWN : String(record.maxRssKb),
-    exit: record.exitCode === null ? UNKNOWN : String(record.exitCode),
+    // A function step has no process: the 1 recorded for a throw is no exit code.
+    exit: record.exitCode === null || readFunctionCommand(record.command) !== undefined ? UNKNOWN : String(record.exitCode),
     heap_kib: record.heapKb === null ? UNKNOWN : String(record.heapKb),
     signal: record.signal ?? UNKNOWN,
     target: readTarget(record.taskKey) ?? UNKNOWN,

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { groupAlive, makeTempDir, runSluice, waitFor } from '../helpers/run-sluice.ts';
+
+// The launcher (libexec/sluice-launcher.py) killed under a running task: the task fails, and its
+// failure report says what it ran, as any other failure does, and names it only as users do.
+describe('a task whose launcher is killed', () => {
+  const dir = makeTempDir('sluice-launcher-killed-');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('fails with its command in the report and no internal task number', { timeout: 180_000 }, async () => {
+    // The task's shell, started by the launcher, kills it (its parent) once the launcher has
+    // reported the start. (Killed before that, the launcher cannot say which group it started,
+    // and that group outlives the run: a race left open.)
+    fs.writeFileSync(path.join(dir, 'in.txt'), 'x\n');
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, sh } from 'sluice';
+export default pipeline({ steps: { k: step({ in: 'in.txt', out: 'out.txt', run: sh('echo $$$$ > ids.txt; sleep 2; kill -KILL "$$PPID"; sleep 60; cp {in} {out}') }) } });
+`.replaceAll('$$', '$'),
+    );
+    const result = await runSluice(['run'], { cwd: dir, env: { SLUICE_LAUNCHER: 'python' } });
+    const group = Number(fs.readFileSync(path.join(dir, 'ids.txt'), 'utf8'));
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /^✗ k sluice could not run the task: The launcher exited \(SIGKILL\)/m);
+    assert.match(result.stderr, /^ {2}command: {2}\S*bash -euo pipefail -c 'echo \$\$ > ids\.txt; sleep 2; kill -KILL "\$PPID"; sleep 60; cp in\.txt out\.txt'$/m, result.stderr);
+    assert.doesNotMatch(result.stderr, /task \d/, result.stderr);
+    assert.equal(fs.existsSync(path.join(dir, 'out.txt')), false);
+    // What the task left running ends with the run (session/close-session.ts).
+    await waitFor(() => !groupAlive(group), 30_000);
+  });
+});
