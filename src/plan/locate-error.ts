@@ -44,6 +44,33 @@ export function locateStack(stack: string, pipelineFile: string, bundle: string 
   return undefined;
 }
 
+const BUNDLE_FRAME = /((?:file:\/\/)?\/[^():\s]*\.sluice\/pipelines\/[^():\s]+\.mjs):(\d+):(\d+)/;
+
+/**
+ * A stack with every frame in a pipeline's bundle (.sluice/pipelines/) mapped back to the source
+ * the user wrote (`/project/pipeline.ts:12:9`): a function step's error then points at its code.
+ * Frames that cannot be mapped stay as they are.
+ */
+export function mapBundleFrames(stack: string): string {
+  const maps = new Map<string, SourceMap | null>();
+  return stack
+    .split('\n')
+    .map((line) => {
+      const match = BUNDLE_FRAME.exec(line);
+      if (match === null) return line;
+      const where = match[1] as string;
+      const bundle = where.startsWith('file://') ? fileURLToPath(where) : where;
+      if (!maps.has(bundle)) maps.set(bundle, readInlineMap(bundle));
+      const entry = maps.get(bundle)?.findEntry(Number(match[2]) - 1, Number(match[3]) - 1) as
+        | { originalSource?: string; originalLine?: number; originalColumn?: number }
+        | undefined;
+      if (entry?.originalSource === undefined) return line;
+      const source = path.resolve(path.dirname(bundle), entry.originalSource.replace(/^file:\/\//, ''));
+      return line.replace(match[0], `${source}:${(entry.originalLine ?? 0) + 1}:${(entry.originalColumn ?? 0) + 1}`);
+    })
+    .join('\n');
+}
+
 function isUsers(file: string): boolean {
   return !file.startsWith(SLUICE_CODE + path.sep) && !file.split(path.sep).includes('node_modules') && !file.includes(`${path.sep}.sluice${path.sep}`);
 }

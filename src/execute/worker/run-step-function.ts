@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Params, PipelineDefinition, Step } from '../../plan/define-pipeline.ts';
 import { loadPipeline } from '../../plan/load-pipeline.ts';
+import { mapBundleFrames } from '../../plan/locate-error.ts';
 import { saveBundleFile } from '../../state/bundles/save-bundle-file.ts';
 import { digestFileSync } from '../../state/hashes/digest-file.ts';
 import type { FileDigest } from '../../state/hashes/remembered-hashes.ts';
@@ -106,7 +107,8 @@ async function findStep(module: string, name: string, params: Params | undefined
 export function describeFailure(error: unknown): FunctionResult {
   if (error instanceof Error) {
     const reason = error.name === 'Error' || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
-    return { ok: false, message: reason, stack: error.stack };
+    // The frames in the pipeline's bundle point at the user's own file instead.
+    return { ok: false, message: reason, stack: error.stack === undefined ? undefined : mapBundleFrames(error.stack) };
   }
   return { ok: false, message: `the function threw ${typeof error === 'string' ? JSON.stringify(error) : String(error)}` };
 }
