@@ -93,7 +93,7 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
       for (const [waiter, after] of [...waiting]) {
         if (waiter === index) continue;
         const outputs = (steps[waiter] as NormalizedStep).outputs;
-        if (!step.inputs.some((input) => outputs.some((output) => mayMatch(input.pattern, output.pattern)))) continue;
+        if (!step.inputs.some((input) => (input.list ?? [input.pattern]).some((item) => outputs.some((output) => mayMatch(item, output.pattern))))) continue;
         const mine = waiting.get(index) ?? new Set<string>();
         const size = mine.size;
         for (const name of after) mine.add(name);
@@ -196,8 +196,10 @@ function segmentsMayMatch(a: string, b: string): boolean {
 
 // Whether an input pattern may match paths an output pattern makes: the output's own text, its
 // wildcards written as they are, matches the input (a wildcard matches any text in a segment).
+// Either way round: an input with wildcards may match an output pattern's text, and a fixed path
+// (or an item of an expand() list) may be one of the paths an output pattern makes.
 function mayMatch(input: PathPattern, output: PathPattern): boolean {
-  return testPathPattern(input, output.source);
+  return testPathPattern(input, output.source) || testPathPattern(output, input.source);
 }
 
 /**

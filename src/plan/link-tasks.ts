@@ -19,6 +19,11 @@ export function linkTasks(
   onDisk: ReadonlySet<string>,
   /** Steps whose wildcard values come from `wildcards` lists: a missing input says so. */
   listed: ReadonlySet<string> = new Set(),
+  /**
+   * Tasks that wait for folder outputs (directory-outputs.ts): an input that is not there yet may
+   * be made by a task planned only once the folders are made, so its absence is no error now.
+   */
+  waitingForFolders: ReadonlySet<number> = new Set(),
 ): Map<number, readonly number[]> {
   const makers = new Map<string, Task>();
   for (let i = 0; i < tasks.length; i += 1) {
@@ -54,6 +59,7 @@ export function linkTasks(
       const maker = makers.get(input);
       if (maker === undefined) {
         const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
+        if (found === 'missing' && waitingForFolders.has(task.id)) continue;
         if (found === 'missing') {
           throw new PlanError(
             `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})` +

@@ -129,6 +129,28 @@ describe('folder outputs: directory()', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'total.txt'), 'utf8'), expectedTotal({ A: 3 }));
   });
 
+  it('plans after the folder a step reading the waiting steps\' outputs by fixed names or expand()', async () => {
+    // `merged` waits for the folders (it gathers inside them); `pick` reads its outputs by name:
+    // one fixed path and an expand() list. Before the fix, `pick` was planned in the first round
+    // and refused as reading files that "no step makes".
+    const dir = project({ A: 3, B: 1 });
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, sh, all, directory, expand } from 'sluice';
+export default pipeline({
+  split: step({ in: 'data/{sample}.txt', out: directory('chunks/{sample}'), run: sh('split -l 1 -d {in} {out}/part; for f in {out}/part*; do mv "$f" "$f.txt"; done') }),
+  merged: step({ in: { data: 'data/{sample}.txt', parts: all('chunks/{sample}/{chunk}.txt') }, out: 'merged/{sample}.txt', run: sh('cat {in.parts} > {out}') }),
+  pick: step({ in: { first: 'merged/A.txt', each: expand('merged/{sample}.txt', { sample: ['B', 'A'] }) }, out: 'picked.txt', run: sh('cat {in.first} {in.each} > {out}') }),
+});
+`,
+    );
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'picked.txt'), 'utf8'), 'a0\na1\na2\nb0\na0\na1\na2\n');
+    const dry = await runSluice(['run', '--dry-run'], { cwd: dir });
+    assert.equal(dry.code, 0, dry.stderr);
+  });
+
   it('leaves no folder under the final name when the task making it fails', async () => {
     const dir = project({ A: 3 });
     fs.writeFileSync(
