@@ -4,6 +4,7 @@
 // Snakemake's checkpoints, the DAG below a folder is planned again after the folder's task ran;
 // here the CLI plans again between rounds of one `sluice run` (cli/run-rounds.ts).
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { Task } from '../kernel/task.ts';
@@ -200,6 +201,24 @@ function segmentsMayMatch(a: string, b: string): boolean {
 // (or an item of an expand() list) may be one of the paths an output pattern makes.
 function mayMatch(input: PathPattern, output: PathPattern): boolean {
   return testPathPattern(input, output.source) || testPathPattern(output, input.source);
+}
+
+/**
+ * The readers (linkFolderReaders) whose inputs may not be planned yet: one of their folders is not
+ * on disk, so the tasks that make what they read are planned only once it is made. A reader whose
+ * folders all exist is planned from them: an input of it that nothing makes is a plan error.
+ */
+export function findUnplannedReaders(tasks: readonly Task[], folderLinks: ReadonlyMap<number, readonly number[]>): Set<number> {
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const unmade = (id: number): boolean => {
+    const maker = byId.get(id);
+    return maker !== undefined && maker.outputs.some((output) => isFolderOutput(output) && !fs.existsSync(path.resolve(maker.cwd, output)));
+  };
+  const readers = new Set<number>();
+  folderLinks.forEach((makers, reader) => {
+    if (makers.some(unmade)) readers.add(reader);
+  });
+  return readers;
 }
 
 /**

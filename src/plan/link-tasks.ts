@@ -20,8 +20,8 @@ export function linkTasks(
   /** Steps whose wildcard values come from `wildcards` lists: a missing input says so. */
   listed: ReadonlySet<string> = new Set(),
   /**
-   * Tasks that wait for folder outputs (directory-outputs.ts): an input that is not there yet may
-   * be made by a task planned only once the folders are made, so its absence is no error now.
+   * Tasks that wait for folder outputs not made yet (directory-outputs.ts): an input that is not
+   * there may be made by a task planned only once the folders are made, so its absence is no error now.
    */
   waitingForFolders: ReadonlySet<number> = new Set(),
 ): Map<number, readonly number[]> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
-import { analyzeFolderOutputs, linkFolderReaders, mergeLinks, widenTargets } from './directory-outputs.ts';
+import { analyzeFolderOutputs, findUnplannedReaders, linkFolderReaders, mergeLinks, widenTargets } from './directory-outputs.ts';
 import { findBashFor } from './find-bash.ts';
 import { createListingLog, type ListingLog } from './list-pattern-files.ts';
 import { linkTasks } from './link-tasks.ts';
@@ -77,7 +77,7 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const tasks = assignTasks(steps, planned, options, dir, bash);
   const listed = new Set(steps.filter((step) => step.wildcardLists.size > 0).map((step) => step.name));
   const folderLinks = linkFolderReaders(tasks, steps, folders);
-  const dependencies = mergeLinks(linkTasks(tasks, file, onDisk, listed, new Set(folderLinks.keys())), folderLinks);
+  const dependencies = mergeLinks(linkTasks(tasks, file, onDisk, listed, findUnplannedReaders(tasks, folderLinks)), folderLinks);
   const targets = widenTargets(options.targets ?? [], tasks, steps, folders.waiting, options.cwd ?? dir, dir);
   const selected = selectTargets(tasks, dependencies, targets, options.cwd ?? dir, dir, file);
   const waiting = new Map([...folders.waiting].map(([index, after]) => [(steps[index] as NormalizedStep).name, after]));

@@ -149,6 +149,12 @@ export default pipeline({
     assert.equal(fs.readFileSync(path.join(dir, 'picked.txt'), 'utf8'), 'a0\na1\na2\nb0\na0\na1\na2\n');
     const dry = await runSluice(['run', '--dry-run'], { cwd: dir });
     assert.equal(dry.code, 0, dry.stderr);
+
+    // Once the folders are made, a name that no step makes is a plan error again, not a failed task.
+    fs.writeFileSync(path.join(dir, 'pipeline.ts'), fs.readFileSync(path.join(dir, 'pipeline.ts'), 'utf8').replace("first: 'merged/A.txt'", "first: 'merged/Z.txt'"));
+    const missing = await runSluice(['run'], { cwd: dir });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /Input `merged\/Z\.txt` of task `pick` does not exist and no step makes it/);
   });
 
   it('leaves no folder under the final name when the task making it fails', async () => {
