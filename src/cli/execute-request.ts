@@ -115,9 +115,6 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
   let code = await execute(planned, plan, functionRunner, (done) => (result = done));
   for (let round = 1; round <= prepared.stepNames.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && (plan.waiting?.size ?? 0) > 0; round++) {
     if (code !== 0 && !request.keepGoing) break;
-    // A run's id is its second and pid: the next round starts in the next second.
-    const nextSecond = Math.floor(result.endedAt / 1000) * 1000 + 1000;
-    if (Date.now() < nextSecond) await new Promise((resolve) => setTimeout(resolve, nextSecond - Date.now() + 5));
     plan = await prepared.plan(request);
     result = undefined;
     const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined };

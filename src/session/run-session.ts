@@ -7,7 +7,8 @@ import { createAttemptRecorder } from '../schedule/record-attempts.ts';
 import { runTasks } from '../schedule/run-tasks.ts';
 import { createJournal } from '../state/journal/journal.ts';
 import { readProcessStart } from '../state/lock/process-start.ts';
-import { makeRunId, runLogDir } from '../state/logs/logs-dir.ts';
+import { freeRunId } from '../state/journal/record-run.ts';
+import { runLogDir } from '../state/logs/logs-dir.ts';
 import { closeSession } from './close-session.ts';
 import { endRun } from './end-run.ts';
 import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
@@ -39,7 +40,7 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     );
     const folders = countMadeFolders();
     const janitor = createTemporaryJanitor(store, surveyed.cache, tasks, dependencies, request.targets);
-    const runId = makeRunId();
+    const runId = freeRunId(store);
     const journal = createJournal(store);
     journal.startRun({ id: runId, command: request.command });
     const logDir = runLogDir(root, runId);

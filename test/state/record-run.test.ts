@@ -9,7 +9,7 @@ import { createJournal } from '../../src/state/journal/journal.ts';
 import { openStore } from '../../src/state/store/open-store.ts';
 import { listRuns, readAttempts, readRunSteps } from '../../src/state/journal/read-history.ts';
 import { readSuccesses } from '../../src/state/journal/read-successes.ts';
-import { startRun } from '../../src/state/journal/record-run.ts';
+import { freeRunId, startRun } from '../../src/state/journal/record-run.ts';
 import { makeTaskKey } from '../../src/state/freshness/task-key.ts';
 import { makeOutcome, makeTask, makeTempDir } from './helpers.ts';
 
@@ -137,5 +137,21 @@ test('a temporary output made again is no longer a deleted temporary, once its s
   fs.writeFileSync(file, 'again');
   await journal.commitSuccess({ task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 });
   assert.equal(store.db.prepare('SELECT count(*) FROM deleted_temporaries').pluck().get(), 0);
+  store.close();
+});
+
+test('two runs of one process in one second get distinct run ids, in the order they began', () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const journal = createJournal(store);
+  const now = Date.UTC(2026, 11, 3, 12, 0, 0, 400);
+  const first = freeRunId(store, now, 4242);
+  journal.startRun({ id: first, command: 'sluice run', startedAt: now });
+  journal.finishRun('succeeded', now + 100);
+  // Before freeRunId, the second run took makeRunId's id again: UNIQUE constraint failed: runs.id.
+  const second = freeRunId(store, now + 300, 4242);
+  assert.equal(first, '20261203-120000-4242');
+  assert.equal(second, '20261203-120001-4242');
+  assert.doesNotThrow(() => journal.startRun({ id: second, command: 'sluice run', startedAt: now + 300 }));
   store.close();
 });

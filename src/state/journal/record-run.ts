@@ -3,6 +3,7 @@
 
 import os from 'node:os';
 import type { StateStore } from '../store/open-store.ts';
+import { makeRunId } from '../logs/logs-dir.ts';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'crashed';
 
@@ -59,4 +60,18 @@ export function finishRun(
   finishedAt: number = Date.now(),
 ): void {
   store.statement(`UPDATE runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, finishedAt, id);
+}
+
+/**
+ * A run id (`makeRunId`: its second and pid) no run of this folder has: a run that starts in the
+ * same second as an earlier one of the same process (the rounds of a pipeline with folder
+ * outputs, a library caller) takes the next free second, so ids stay in the order runs began.
+ * Called holding the run lock.
+ */
+export function freeRunId(store: StateStore, now: number = Date.now(), pid: number = process.pid): string {
+  const taken = store.statement('SELECT 1 AS found FROM runs WHERE id = ?');
+  for (let later = 0; ; later += 1000) {
+    const id = makeRunId(new Date(now + later), pid);
+    if (taken.get(id) === undefined) return id;
+  }
 }
