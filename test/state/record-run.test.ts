@@ -152,6 +152,6 @@ test('two runs of one process in one second get distinct run ids, in the order t
   const second = freeRunId(store, now + 300, 4242);
   assert.equal(first, '20261203-120000-4242');
   assert.equal(second, '20261203-120001-4242');
-  assert.doesNotThrow(() => journal.startRun({ id: second, command: 'sluice run', startedAt: now + 300 }));
+  assert.doesNotThrow(() => createJournal(store).startRun({ id: second, command: 'sluice run', startedAt: now + 300 }));
   store.close();
 });
