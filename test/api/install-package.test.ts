@@ -71,9 +71,6 @@ export default pipeline({
 
 // Pipelines that use sluice's types rightly, and the same with a genuine type error that runs
 // regardless (writing `undefined` or the wrong thing); `marker` is on the line TypeScript names.
-// TODO(params): add the pair for function steps' typed `params` (issue 14, helper `params`):
-// `run: ({ params }) => params.times.toFixed()` passes for `params: { times: 2 }`,
-// `params.times.toUpperCase()` fails at its line.
 const CHECK_PAIRS: ReadonlyArray<{ readonly name: string; readonly right: string; readonly wrong: string; readonly marker: string; readonly error: string }> = [
   {
     name: 'pipeline-params',
@@ -88,6 +85,14 @@ const CHECK_PAIRS: ReadonlyArray<{ readonly name: string; readonly right: string
     wrong: PIPELINE.replace('.repeat(p.times) + p.suffix', '.repeat(p.times) + wildcards.nmae').replace('({ input, output })', '({ input, output, wildcards })'),
     marker: 'wildcards.nmae',
     error: "TS2339: Property 'nmae' does not exist on type",
+  },
+  {
+    // A function step's own `params` are typed from the declaration too: `times` is a number.
+    name: 'step-params',
+    right: PIPELINE.replace('.repeat(p.times) + p.suffix', ".repeat(params.times) + params.times.toFixed()").replace('({ input, output })', '({ input, output, params })'),
+    wrong: PIPELINE.replace('.repeat(p.times) + p.suffix', ".repeat(params.times) + params.times.toUpperCase()").replace('({ input, output })', '({ input, output, params })'),
+    marker: 'params.times.toUpperCase()',
+    error: "TS2339: Property 'toUpperCase' does not exist on type 'number'",
   },
 ];
 
