@@ -2,12 +2,11 @@
 // makes in them are known only once it ran. Steps that read inside such a folder (and the steps
 // after them) wait: they are planned from what the folder holds, once it is made. Like
 // Snakemake's checkpoints, the DAG below a folder is planned again after the folder's task ran;
-// here the CLI plans again between rounds of one `sluice run` (cli/run-rounds.ts).
+// here the CLI plans again between rounds of one `sluice run` (cli/execute-request.ts).
+// What links the planned tasks to the folders is in link-folder-readers.ts.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
-import type { Task } from '../kernel/task.ts';
 import type { NormalizedStep } from './normalize-step.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
 
@@ -107,46 +106,6 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
 }
 
 /**
- * Links each task of a waiting step (one reading inside a folder output, or reading what such a
- * step makes) to the tasks that make the folders it may depend on: the folder its wildcards name,
- * or every folder of the step for a gather. A new sample's folder is then waited for too, even
- * before any file of it exists. Returns task id → ids of those folder tasks.
- */
-export function linkFolderReaders(tasks: readonly Task[], steps: readonly NormalizedStep[], analysis: FolderAnalysis): Map<number, number[]> {
-  const links = new Map<number, number[]>();
-  if (analysis.waiting.size === 0) return links;
-  const byStep = new Map<string, Task[]>();
-  for (const task of tasks) {
-    const list = byStep.get(task.step) ?? [];
-    list.push(task);
-    byStep.set(task.step, list);
-  }
-  analysis.waiting.forEach((after, index) => {
-    const readers = byStep.get((steps[index] as NormalizedStep).name) ?? [];
-    for (const reader of readers) {
-      const needs = new Set<number>();
-      for (const name of after) {
-        const producer = steps.find((step) => step.name === name);
-        const folderWildcards = producer?.outputs.filter((output) => isFolderOutput(output.pattern.source)).flatMap((output) => output.pattern.wildcards) ?? [];
-        for (const maker of byStep.get(name) ?? []) {
-          const agrees = folderWildcards.every((wildcard) => reader.wildcards?.[wildcard] === undefined || reader.wildcards[wildcard] === maker.wildcards?.[wildcard]);
-          if (agrees && maker.id !== reader.id) needs.add(maker.id);
-        }
-      }
-      if (needs.size > 0) links.set(reader.id, [...needs]);
-    }
-  });
-  return links;
-}
-
-/** Adds the folder links to the DAG (a new map; the lists stay sorted by first appearance). */
-export function mergeLinks(dependencies: ReadonlyMap<number, readonly number[]>, links: ReadonlyMap<number, readonly number[]>): Map<number, readonly number[]> {
-  const merged = new Map(dependencies);
-  links.forEach((needs, id) => merged.set(id, [...new Set([...(merged.get(id) ?? []), ...needs])]));
-  return merged;
-}
-
-/**
  * A file on disk that an output pattern of a waiting step matches, but that no task of that step
  * makes this time, is left over from an earlier run (a chunk that is gone): it is not read.
  */
@@ -201,51 +160,4 @@ function segmentsMayMatch(a: string, b: string): boolean {
 // (or an item of an expand() list) may be one of the paths an output pattern makes.
 function mayMatch(input: PathPattern, output: PathPattern): boolean {
   return testPathPattern(input, output.source) || testPathPattern(output, input.source);
-}
-
-/**
- * The readers (linkFolderReaders) whose inputs may not be planned yet: one of their folders is not
- * on disk, so the tasks that make what they read are planned only once it is made. A reader whose
- * folders all exist is planned from them: an input of it that nothing makes is a plan error.
- */
-export function findUnplannedReaders(tasks: readonly Task[], folderLinks: ReadonlyMap<number, readonly number[]>): Set<number> {
-  const byId = new Map(tasks.map((task) => [task.id, task]));
-  const unmade = (id: number): boolean => {
-    const maker = byId.get(id);
-    return maker !== undefined && maker.outputs.some((output) => isFolderOutput(output) && !fs.existsSync(path.resolve(maker.cwd, output)));
-  };
-  const readers = new Set<number>();
-  folderLinks.forEach((makers, reader) => {
-    if (makers.some(unmade)) readers.add(reader);
-  });
-  return readers;
-}
-
-/**
- * Targets that name a waiting step, or a path its outputs will hold, before the step has tasks:
- * replaced by the steps whose folders it waits for, so that this round makes them and the next
- * plan finds the target.
- */
-export function widenTargets(
-  targets: readonly string[],
-  tasks: readonly Task[],
-  steps: readonly NormalizedStep[],
-  waiting: ReadonlyMap<number, readonly string[]>,
-  cwd: string,
-  dir: string,
-): readonly string[] {
-  if (waiting.size === 0 || targets.length === 0) return targets;
-  const planned = new Set(tasks.map((task) => task.step));
-  const outputs = new Set(tasks.flatMap((task) => task.outputs.map((output) => path.resolve(dir, output))));
-  return targets.flatMap((target) => {
-    for (const [index, after] of waiting) {
-      const step = steps[index] as NormalizedStep;
-      if (target === step.name && !planned.has(step.name)) return [...after];
-      const absolute = path.resolve(cwd, target);
-      if (target === step.name || outputs.has(absolute)) continue;
-      const relative = path.relative(dir, absolute);
-      if (step.outputs.some((output) => testPathPattern(output.pattern, relative) || testPathPattern(output.pattern, absolute))) return [...after];
-    }
-    return [target];
-  });
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { PipelineDefinition } from './define-pipeline.ts';
-import { analyzeFolderOutputs, findUnplannedReaders, linkFolderReaders, mergeLinks, widenTargets } from './directory-outputs.ts';
+import { analyzeFolderOutputs } from './directory-outputs.ts';
+import { findUnplannedReaders, linkFolderReaders, mergeLinks, widenTargets } from './link-folder-readers.ts';
 import { findBashFor } from './find-bash.ts';
 import { createListingLog, type ListingLog } from './list-pattern-files.ts';
 import { linkTasks } from './link-tasks.ts';
