@@ -3,9 +3,8 @@
 
 import type { Task } from '../kernel/task.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
-import type { FileDigest } from '../state/hashes/remembered-hashes.ts';
 import { readLogLimits } from '../state/logs/log-limits.ts';
-import type { Executor, ExecutorTraits } from './executor.ts';
+import type { CommitSuccess, Executor, ExecutorTraits } from './executor.ts';
 import { LOCAL_TRAITS } from './local-traits.ts';
 import { SLURM_TRAITS } from './slurm/slurm-traits.ts';
 import { createWarmUp, type WarmUp, type WarmUpSettings } from './warm-up.ts';
@@ -39,15 +38,7 @@ export interface ExecutorContext {
    * `inputDigests`: the inputs' hashes, taken as the task read them (`inputsToHash`). The outputs
    * stay where they are until what it returns has resolved: successes are written in batches.
    */
-  readonly commit: (
-    task: Task,
-    attempt: number,
-    startedAt: number,
-    endedAt: number,
-    paths?: readonly string[],
-    digests?: readonly (FileDigest | undefined)[],
-    inputDigests?: readonly (FileDigest | undefined)[],
-  ) => void | Promise<void>;
+  readonly commit: CommitSuccess;
   /** Indexes of a task's outputs that other tasks of the run read. */
   readonly outputsRead: (task: Task) => number[];
   /** Indexes of a function task's inputs that the thread running it should hash as it starts. */

@@ -1,5 +1,6 @@
 import type { Task } from '../kernel/task.ts';
 import type { TaskUsage } from '../kernel/task-usage.ts';
+import type { FileDigest } from '../state/hashes/remembered-hashes.ts';
 
 /** One try at running a task. Attempts count from 1. */
 export interface Attempt {
@@ -111,3 +112,18 @@ export interface Executor {
   /** Cancels everything still running and releases the backend. */
   shutdown(): Promise<void>;
 }
+
+/**
+ * A succeeded attempt's outputs, to be recorded before they are renamed into place (the session's
+ * success committer, schedule/commit-successes.ts): `paths` where they lie now, `digests` their
+ * hashes taken where they were written, `inputDigests` the inputs' as the task read them.
+ */
+export type CommitSuccess = (
+  task: Task,
+  attempt: number,
+  startedAt: number,
+  endedAt: number,
+  paths?: readonly string[],
+  digests?: readonly (FileDigest | undefined)[],
+  inputDigests?: readonly (FileDigest | undefined)[],
+) => void | Promise<void>;

@@ -2,12 +2,13 @@
 // the hashes its worker thread took, sign it if it ran unsigned (a first run), and commit the
 // success to the journal (state/journal/journal.ts), which writes it in a batch.
 
+import type { CommitSuccess } from '../execute/executor.ts';
 import type { Task } from '../kernel/task.ts';
 import type { Signature } from '../state/freshness/compute-signature.ts';
 import type { Journal } from '../state/journal/journal.ts';
 import { createLearnedHashes } from '../state/hashes/record-learned-hashes.ts';
 import type { StateStore } from '../state/store/open-store.ts';
-import type { FileDigest, RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
+import type { RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
 import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import type { UpToDateGate } from './up-to-date-gate.ts';
 
@@ -17,15 +18,7 @@ export interface SuccessCommitter {
    * hashes the task's thread took of its outputs and inputs. The outputs stay where they are
    * until what it returns has resolved.
    */
-  commit(
-    task: Task,
-    attempt: number,
-    startedAt: number,
-    endedAt: number,
-    paths?: readonly string[],
-    digests?: readonly (FileDigest | undefined)[],
-    inputDigests?: readonly (FileDigest | undefined)[],
-  ): void | Promise<void>;
+  commit: CommitSuccess;
   /** Indexes of the inputs a task's thread should hash as it starts (those of a task that runs unsigned, unless this run knows them). */
   inputsToHash(task: Task): number[];
   /** Writes what waits (successes, hashes). */
