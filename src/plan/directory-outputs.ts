@@ -84,7 +84,15 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
       }
     });
   }
-  // The steps reading inside folders wait, and so do the steps that read what waiting steps make.
+  return { waiting: spreadWaiting(steps, readsInside), readsInside };
+}
+
+// The steps reading inside folders wait, and so do the steps that read what waiting steps make:
+// step index → names of the steps whose folders it waits for.
+function spreadWaiting(
+  steps: readonly NormalizedStep[],
+  readsInside: ReadonlyMap<number, readonly { readonly producer: number }[]>,
+): Map<number, readonly string[]> {
   const waiting = new Map<number, Set<string>>();
   readsInside.forEach((reads, index) => waiting.set(index, new Set(reads.map((read) => (steps[read.producer] as NormalizedStep).name))));
   for (let changed = true; changed; ) {
@@ -102,7 +110,7 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
       }
     });
   }
-  return { waiting: new Map([...waiting].map(([index, after]) => [index, [...after]])), readsInside };
+  return new Map([...waiting].map(([index, after]) => [index, [...after]]));
 }
 
 /**
