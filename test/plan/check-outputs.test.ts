@@ -40,3 +40,33 @@ describe('checkOutputs: one file however its path is written', () => {
     assert.throws(() => checkOutputs([task(1, '/work', ['in'], ['/work/out/x']), task(2, '/work', ['out/x'], ['y'])]), /also an input: out\/x/);
   });
 });
+
+// Clashes are found by sorting every path (a million-task plan): wherever the two tasks stand.
+describe('checkOutputs: a clash among many tasks', () => {
+  const many = (count: number): Task[] => Array.from({ length: count }, (_, index) => task(index + 1, '/work', [`in/${index}.fq`], [`out/${index}.bam`]));
+
+  it('passes a plan without one', () => {
+    checkOutputs(many(2_000));
+  });
+
+  it('names the two tasks that write one path, however far apart', () => {
+    const tasks = many(2_000);
+    tasks[1_500] = task(1_501, '/work', ['in/1500.fq'], ['out/3.bam']);
+    assert.throws(() => checkOutputs(tasks), { message: 'Two tasks would write the same output path: out/3.bam (tasks 4 for in/3.fq and 1501 for in/1500.fq)' });
+  });
+
+  it('names the task whose output another reads, in order after or before it', () => {
+    const later = many(2_000);
+    later[1_999] = task(2_000, '/work', ['out/7.bam'], ['out/1999.bam']);
+    assert.throws(() => checkOutputs(later), { message: 'An output path is also an input: out/7.bam (output of task 8 for in/7.fq)' });
+    const earlier = many(2_000);
+    earlier[0] = task(1, '/work', ['./out/1998.bam'], ['out/0.bam']);
+    assert.throws(() => checkOutputs(earlier), { message: 'An output path is also an input: ./out/1998.bam (output of task 1999 for in/1998.fq)' });
+  });
+
+  it('refuses a task that writes its own input', () => {
+    const tasks = many(100);
+    tasks[50] = task(51, '/work', ['out/50.bam'], ['out/50.bam']);
+    assert.throws(() => checkOutputs(tasks), /also an input: out\/50\.bam \(output of task 51 for out\/50\.bam\)/);
+  });
+});
