@@ -45,7 +45,9 @@ export function linkFolderReaders(tasks: readonly Task[], steps: readonly Normal
 }
 
 /** Adds the folder links to the DAG (a new map; the lists stay sorted by first appearance). */
-export function mergeLinks(dependencies: ReadonlyMap<number, readonly number[]>, links: ReadonlyMap<number, readonly number[]>): Map<number, readonly number[]> {
+export function mergeLinks(dependencies: Map<number, readonly number[]>, links: ReadonlyMap<number, readonly number[]>): Map<number, readonly number[]> {
+  // No step reads a folder output (most pipelines): the DAG is linkTasks', not a copy of it.
+  if (links.size === 0) return dependencies;
   const merged = new Map(dependencies);
   links.forEach((needs, id) => merged.set(id, [...new Set([...(merged.get(id) ?? []), ...needs])]));
   return merged;
@@ -57,6 +59,7 @@ export function mergeLinks(dependencies: ReadonlyMap<number, readonly number[]>,
  * folders all exist is planned from them: an input of it that nothing makes is a plan error.
  */
 export function findUnplannedReaders(tasks: readonly Task[], folderLinks: ReadonlyMap<number, readonly number[]>): Set<number> {
+  if (folderLinks.size === 0) return new Set();
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const unmade = (id: number): boolean => {
     const maker = byId.get(id);
