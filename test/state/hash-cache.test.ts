@@ -148,3 +148,35 @@ test('a file deleted between stat and read counts as missing', async () => {
   assert.equal(result.get(a), undefined);
   store.close();
 });
+
+// The survey compares a row's stat and racy margin as SQLite computes them (no BigInt per row):
+// each field of the stat must still count, and the margin be compared exactly, with >=.
+test('a row is trusted only with the same size, mtime and inode, hashed at least the margin after the mtime', async () => {
+  const { root, store, calls, hasher } = setup();
+  const a = path.join(root, 'a.txt');
+  writeOldFile(a, 'alpha');
+  const stat = fs.statSync(a, { bigint: true });
+  const inode = BigInt.asIntN(64, stat.ino);
+  const margin = 2_000_000_000n;
+  const put = (size: bigint, mtimeNs: bigint, ino: bigint, hashedAtNs: bigint): void => {
+    store.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns) VALUES (?, ?, ?, ?, ?, ?)').run(a, size, mtimeNs, ino, 'recorded', hashedAtNs);
+  };
+  const looked = async (): Promise<string | undefined> => (await createHashCache(store, { hasher, racyMarginNs: margin }).hashFiles([a])).get(a);
+  put(stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin);
+  assert.equal(await looked(), 'recorded', 'hashed exactly the margin after the mtime: trusted');
+  assert.equal(calls.length, 0);
+  const cases: Array<[string, bigint, bigint, bigint, bigint]> = [
+    ['one ns short of the margin', stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin - 1n],
+    ['another size', stat.size + 1n, stat.mtimeNs, inode, stat.mtimeNs + margin],
+    ['another mtime, by 1 ns', stat.size, stat.mtimeNs - 1n, inode, stat.mtimeNs + margin],
+    ['another inode', stat.size, stat.mtimeNs, inode + 1n, stat.mtimeNs + margin],
+    ['an inode past 2^63, stored negative', stat.size, stat.mtimeNs, -inode - 1n, stat.mtimeNs + margin],
+  ];
+  for (const [what, size, mtimeNs, ino, hashedAtNs] of cases) {
+    put(size, mtimeNs, ino, hashedAtNs);
+    const before = calls.length;
+    assert.equal(await looked(), hashText('alpha'), what);
+    assert.equal(calls.length, before + 1, `${what}: read again`);
+  }
+  store.close();
+});
