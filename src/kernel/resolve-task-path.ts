@@ -7,6 +7,11 @@ import path from 'node:path';
 // A path that path.resolve would leave as written: relative, no `.`/`..` segment, no empty one.
 const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))(?!.*\/\.\.?(?:\/|$))(?!.*\/\/)[^/](?:.*[^/])?$/s;
 
+/** A relative path that path.resolve would join as written (no `.`, `..` or empty segment). */
+export function isPlainRelative(file: string): boolean {
+  return PLAIN_RELATIVE.test(file);
+}
+
 let lastCwd = '';
 let lastCwdIsPlain = false;
 

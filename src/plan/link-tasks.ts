@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
-import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
+import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
@@ -87,6 +87,48 @@ export function linkTasks(
 // of them ran. The folders above an output are walked once per folder, not once per output: the
 // 10,000 outputs of a step in one folder cost one walk.
 function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
+  if (!checkPlainNesting(makers, file)) checkResolvedNesting(makers, file);
+}
+
+/**
+ * The usual plan: every task in one folder, every output a plain relative path (resolve-task-path.ts).
+ * Each output then lies in that folder, whose own folders no output can be, and the outputs
+ * above it are found as written: no absolute path and no Map of them. False when the plan is
+ * not of that kind (nothing checked).
+ */
+function checkPlainNesting(makers: ReadonlyMap<string, Task>, file: string): boolean {
+  if (path.sep !== '/') return false;
+  let cwd: string | undefined;
+  for (const [output, task] of makers) {
+    cwd ??= task.cwd;
+    if (task.cwd !== cwd || !isPlainRelative(output)) return false;
+  }
+  // Folder (as written) → the output that is it or holds it (null: none).
+  const outerOf = new Map<string, string | null>();
+  const findOuter = (folder: string): string | null => {
+    if (folder === '.') return null;
+    const known = outerOf.get(folder);
+    if (known !== undefined) return known;
+    const outer = makers.has(folder) ? folder : findOuter(path.dirname(folder));
+    outerOf.set(folder, outer);
+    return outer;
+  };
+  for (const [output, task] of makers) {
+    const outer = findOuter(path.dirname(output));
+    if (outer !== null) throw nestedError(output, task, outer, makers.get(outer) as Task, file);
+  }
+  return true;
+}
+
+function nestedError(output: string, task: Task, outer: string, outerTask: Task, file: string): PlanError {
+  return new PlanError(
+    `Output \`${output}\` of task \`${nameTask(task)}\` lies inside \`${outer}\`, an output of task \`${nameTask(outerTask)}\` ` +
+      `(${file}): one path cannot be both a file and a folder`,
+    { file, step: task.step, field: 'out' },
+  );
+}
+
+function checkResolvedNesting(makers: ReadonlyMap<string, Task>, file: string): void {
   const resolved = new Map<string, { readonly output: string; readonly task: Task }>();
   for (const [output, task] of makers) resolved.set(resolveTaskPath(task.cwd, output), { output, task });
   // Folder → the output that is it or holds it (null: none), for the folders walked so far.
@@ -102,11 +144,6 @@ function checkNesting(makers: ReadonlyMap<string, Task>, file: string): void {
   };
   for (const [absolute, { output, task }] of resolved) {
     const outer = findOuter(path.dirname(absolute));
-    if (outer === null) continue;
-    throw new PlanError(
-      `Output \`${output}\` of task \`${nameTask(task)}\` lies inside \`${outer.output}\`, an output of task \`${nameTask(outer.task)}\` ` +
-        `(${file}): one path cannot be both a file and a folder`,
-      { file, step: task.step, field: 'out' },
-    );
+    if (outer !== null) throw nestedError(output, task, outer.output, outer.task, file);
   }
 }

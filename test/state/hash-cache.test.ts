@@ -174,7 +174,7 @@ test('a row is trusted only with the same size, mtime and inode, hashed at least
   ];
   for (const [what, size, mtimeNs, ino, hashedAtNs] of cases) {
     put(size, mtimeNs, ino, hashedAtNs);
-    const before = calls.length;
+    const before: number = calls.length;
     assert.equal(await looked(), hashText('alpha'), what);
     assert.equal(calls.length, before + 1, `${what}: read again`);
   }
