@@ -105,16 +105,18 @@ function checkPlainNesting(makers: ReadonlyMap<string, Task>, file: string): boo
   }
   // Folder (as written) → the output that is it or holds it (null: none).
   const outerOf = new Map<string, string | null>();
+  // path.dirname of a plain relative path, '' for none above it.
+  const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
   const findOuter = (folder: string): string | null => {
-    if (folder === '.') return null;
+    if (folder === '') return null;
     const known = outerOf.get(folder);
     if (known !== undefined) return known;
-    const outer = makers.has(folder) ? folder : findOuter(path.dirname(folder));
+    const outer = makers.has(folder) ? folder : findOuter(folderOf(folder));
     outerOf.set(folder, outer);
     return outer;
   };
   for (const [output, task] of makers) {
-    const outer = findOuter(path.dirname(output));
+    const outer = findOuter(folderOf(output));
     if (outer !== null) throw nestedError(output, task, outer, makers.get(outer) as Task, file);
   }
   return true;

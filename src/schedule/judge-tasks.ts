@@ -84,7 +84,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
       verdicts.push({ key: makeTaskKey(task), upToDate: false, reason: 'output missing', path: missing });
       continue;
     }
-    state.unsigned.delete(task.id);
+    if (state.unsigned.size > 0) state.unsigned.delete(task.id);
     pending.push({ task, deleted, outputStats });
     pendingAt.push(i);
     verdicts.push(undefined);
@@ -96,7 +96,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     const query = pending[i] as (typeof pending)[number];
     const signature = signed[i] as Signature;
     state.signatures.set(query.task.id, signature);
-    queries.push({ ...query, signature });
+    queries.push({ task: query.task, deleted: query.deleted, outputStats: query.outputStats, signature });
   }
   const judged = checkUpToDate(options.store, queries, options.observeOutputs);
   for (let i = 0; i < judged.length; i += 1) verdicts[pendingAt[i] as number] = judged[i];
