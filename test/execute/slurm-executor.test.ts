@@ -65,6 +65,10 @@ function fakeSlurm() {
     async maxArraySize() {
       return 1000;
     },
+    // A cluster larger than any batch here: no test task waits for a probe unless it asks.
+    async partitions() {
+      return [{ name: 'debug', isDefault: true, cpus: 64, maxTimeMs: undefined }];
+    },
   };
   /** Plays the node: writes the outputs and markers of the attempts `job` runs. */
   const finish = (id: string, fields: Partial<Marker> = {}, state = 'COMPLETED'): void => {
