@@ -221,6 +221,22 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  it('sends tasks held back for a probe in arrays no larger than the cluster takes', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 1, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, [], { packTargetMs: 300, maxArraySize: 3 }));
+    const ids = [1, 2, 3, 4, 5, 6, 7];
+    const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+    await until(() => slurm.submits.length === 3);
+    assert.deepEqual(slurm.submits.map((submit) => submit.arraySize), [undefined, 3, 3]);
+    for (const id of slurm.jobs.keys()) slurm.finish(id);
+    assert.deepEqual((await outcomes).map((o) => o.status), ids.map(() => 'succeeded'));
+    await executor.shutdown();
+  });
+
   it('reports the node\'s failure with the Slurm job id and output file; a failed query is no news', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

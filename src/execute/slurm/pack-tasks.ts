@@ -26,6 +26,8 @@ export interface PackerOptions {
   readonly capacityOf: (attempt: WatchedAttempt, shape: TaskShape) => { readonly slots: number; readonly maxTimeMs: number | undefined };
   /** Submits the packs as one job (an array job when there are several). */
   readonly send: (packs: WatchedAttempt[][]) => void;
+  /** The most elements one array job may have. */
+  readonly maxArraySize: number;
   /** Asks the watcher to poll soon. */
   readonly poke: () => void;
 }
@@ -50,11 +52,12 @@ export function createPacker(options: PackerOptions): Packer {
   const probing = new Map<string, Probing>();
   let ticker: NodeJS.Timeout | undefined;
 
-  const sendPacks = (key: string, attempts: WatchedAttempt[], perElement: number, why: string, explicit: boolean): void => {
+  const sendPacks = (attempts: WatchedAttempt[], perElement: number, why: string, explicit: boolean): void => {
     if (attempts.length === 0) return;
     const packs = explicit ? sliceInOrder(attempts, perElement) : splitIntoPacks(attempts, perElement);
     debugLog('slurm', `packing ${attempts[0]?.task.step}: ${attempts.length} task(s), ${perElement} per element (${why}) → ${packs.length} element(s)`);
-    options.send(packs);
+    // Tasks held back for probes may be more than one array takes.
+    for (let at = 0; at < packs.length; at += options.maxArraySize) options.send(packs.slice(at, at + options.maxArraySize));
   };
 
   const release = (key: string, onePerElement: boolean): void => {
@@ -64,7 +67,7 @@ export function createPacker(options: PackerOptions): Packer {
     if (probing.size === 0) stopTicker();
     const held = state.held.filter((attempt) => attempt.state === 'waiting');
     if (held.length === 0) return;
-    if (onePerElement) sendPacks(key, held, 1, 'the probes ended without a duration', false);
+    if (onePerElement) sendPacks(held, 1, 'the probes ended without a duration', false);
     else take({ key, items: held });
   };
 
@@ -112,7 +115,7 @@ export function createPacker(options: PackerOptions): Packer {
       const probes = attempts.slice(0, free);
       for (const probe of probes) state.probes.add(probe);
       state.held.push(...attempts.slice(free));
-      if (probes.length > 0) sendPacks(batch.key, probes, 1, 'probing: duration not known yet', false);
+      if (probes.length > 0) sendPacks(probes, 1, 'probing: duration not known yet', false);
       return;
     }
     const explicit = shape.slurm.tasksPerJob;
@@ -126,7 +129,7 @@ export function createPacker(options: PackerOptions): Packer {
       const why = explicit !== undefined ? 'tasksPerJob'
         : expectedMs !== undefined ? `${Math.round(expectedMs)} ms a task, from ${options.durations.sourceOf(step)}; ${slots} slot(s)`
         : `timeout ${timeoutMs} ms; ${slots} slot(s)`;
-      sendPacks(batch.key, attempts, packing.perElement, why, explicit !== undefined);
+      sendPacks(attempts, packing.perElement, why, explicit !== undefined);
       return;
     }
     const probes = attempts.slice(0, packing.count);
@@ -135,7 +138,7 @@ export function createPacker(options: PackerOptions): Packer {
       probing.set(batch.key, { step, probes: new Set(probes), held: rest, runningSince: new Map() });
       ticker ??= setInterval(tick, options.tickMs);
     }
-    sendPacks(batch.key, probes, 1, `probing: duration not known yet, ${rest.length} task(s) wait`, false);
+    sendPacks(probes, 1, `probing: duration not known yet, ${rest.length} task(s) wait`, false);
   }
 
   return {

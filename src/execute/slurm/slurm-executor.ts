@@ -75,6 +75,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     shapeOf: (attempt) => shapeOf(attempt.task, options),
     capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
     send: (packs) => void sendBatch(packs),
+    maxArraySize: run.maxArraySize,
     poke: () => watcher.poke(),
   });
   late.packer = packer;
