@@ -52,14 +52,6 @@ export function createPacker(options: PackerOptions): Packer {
   const probing = new Map<string, Probing>();
   let ticker: NodeJS.Timeout | undefined;
 
-  const sendPacks = (attempts: WatchedAttempt[], perElement: number, why: string, explicit: boolean): void => {
-    if (attempts.length === 0) return;
-    const packs = explicit ? sliceInOrder(attempts, perElement) : splitIntoPacks(attempts, perElement);
-    debugLog('slurm', `packing ${attempts[0]?.task.step}: ${attempts.length} task(s), ${perElement} per element (${why}) → ${packs.length} element(s)`);
-    // Tasks held back for probes may be more than one array takes.
-    for (let at = 0; at < packs.length; at += options.maxArraySize) options.send(packs.slice(at, at + options.maxArraySize));
-  };
-
   const release = (key: string, onePerElement: boolean): void => {
     const state = probing.get(key);
     if (state === undefined) return;
@@ -67,34 +59,25 @@ export function createPacker(options: PackerOptions): Packer {
     if (probing.size === 0) stopTicker();
     const held = state.held.filter((attempt) => attempt.state === 'waiting');
     if (held.length === 0) return;
-    if (onePerElement) sendPacks(held, 1, 'the probes ended without a duration', false);
+    if (onePerElement) sendInArrays(options, held, 1, 'the probes ended without a duration', false);
     else take({ key, items: held });
   };
 
   const tick = (): void => {
     const now = Date.now();
     for (const [key, state] of [...probing]) {
-      const live = [...state.probes].filter((probe) => !isSettled(probe));
-      if (live.length === 0) {
-        release(key, true);
-        continue;
-      }
-      let longest = 0;
-      for (const probe of live) {
-        if (probe.report?.state === 'RUNNING' && !state.runningSince.has(probe)) state.runningSince.set(probe, now);
-        const since = state.runningSince.get(probe);
-        if (since !== undefined) longest = Math.max(longest, now - since);
-      }
+      const longest = longestRunning(state, now);
+      if (longest === undefined) release(key, true);
       // Still running after the target length: the tasks are long.
-      if (longest >= options.targetMs) learn(state.step, longest);
+      else if (longest >= options.targetMs) learn(state.step, longest);
     }
     if (probing.size > 0) options.poke();
   };
 
-  function stopTicker(): void {
+  const stopTicker = (): void => {
     clearInterval(ticker);
     ticker = undefined;
-  }
+  };
 
   function learn(step: string, ms: number): void {
     options.durations.learn(step, ms);
@@ -110,12 +93,7 @@ export function createPacker(options: PackerOptions): Packer {
     const step = first.task.step;
     const state = probing.get(batch.key);
     if (state !== undefined) {
-      // More tasks of a step whose probes are out: more probes while slots are free, the rest wait.
-      const free = Math.max(0, slots - [...state.probes].filter((probe) => !isSettled(probe)).length);
-      const probes = attempts.slice(0, free);
-      for (const probe of probes) state.probes.add(probe);
-      state.held.push(...attempts.slice(free));
-      if (probes.length > 0) sendPacks(probes, 1, 'probing: duration not known yet', false);
+      sendInArrays(options, joinProbing(state, attempts, slots), 1, 'probing: duration not known yet', false);
       return;
     }
     const explicit = shape.slurm.tasksPerJob;
@@ -127,9 +105,8 @@ export function createPacker(options: PackerOptions): Packer {
     });
     if (packing.kind === 'packs') {
       const why = explicit !== undefined ? 'tasksPerJob'
-        : expectedMs !== undefined ? `${Math.round(expectedMs)} ms a task, from ${options.durations.sourceOf(step)}; ${slots} slot(s)`
-        : `timeout ${timeoutMs} ms; ${slots} slot(s)`;
-      sendPacks(attempts, packing.perElement, why, explicit !== undefined);
+        : `${expectedMs !== undefined ? `${Math.round(expectedMs)} ms a task, from ${options.durations.sourceOf(step)}` : `timeout ${timeoutMs} ms`}; ${slots} slot(s)`;
+      sendInArrays(options, attempts, packing.perElement, why, explicit !== undefined);
       return;
     }
     const probes = attempts.slice(0, packing.count);
@@ -138,7 +115,7 @@ export function createPacker(options: PackerOptions): Packer {
       probing.set(batch.key, { step, probes: new Set(probes), held: rest, runningSince: new Map() });
       ticker ??= setInterval(tick, options.tickMs);
     }
-    sendPacks(probes, 1, `probing: duration not known yet, ${rest.length} task(s) wait`, false);
+    sendInArrays(options, probes, 1, `probing: duration not known yet, ${rest.length} task(s) wait`, false);
   }
 
   return {
@@ -149,6 +126,36 @@ export function createPacker(options: PackerOptions): Packer {
       probing.clear();
     },
   };
+}
+
+function sendInArrays(options: PackerOptions, attempts: WatchedAttempt[], perElement: number, why: string, explicit: boolean): void {
+  if (attempts.length === 0) return;
+  const packs = explicit ? sliceInOrder(attempts, perElement) : splitIntoPacks(attempts, perElement);
+  debugLog('slurm', `packing ${attempts[0]?.task.step}: ${attempts.length} task(s), ${perElement} per element (${why}) → ${packs.length} element(s)`);
+  // Tasks held back for probes may be more than one array takes.
+  for (let at = 0; at < packs.length; at += options.maxArraySize) options.send(packs.slice(at, at + options.maxArraySize));
+}
+
+// More tasks of a step whose probes are out: more probes while slots are free (returned), the rest wait.
+function joinProbing(state: Probing, attempts: readonly WatchedAttempt[], slots: number): WatchedAttempt[] {
+  const free = Math.max(0, slots - [...state.probes].filter((probe) => !isSettled(probe)).length);
+  const probes = attempts.slice(0, free);
+  for (const probe of probes) state.probes.add(probe);
+  state.held.push(...attempts.slice(free));
+  return probes;
+}
+
+// How long the probe running longest has run by squeue's word; undefined when none is left.
+function longestRunning(state: Probing, now: number): number | undefined {
+  const live = [...state.probes].filter((probe) => !isSettled(probe));
+  if (live.length === 0) return undefined;
+  let longest = 0;
+  for (const probe of live) {
+    if (probe.report?.state === 'RUNNING' && !state.runningSince.has(probe)) state.runningSince.set(probe, now);
+    const since = state.runningSince.get(probe);
+    if (since !== undefined) longest = Math.max(longest, now - since);
+  }
+  return longest;
 }
 
 // `--tasks-per-job N`: exactly N consecutive tasks per element (the last may have fewer).

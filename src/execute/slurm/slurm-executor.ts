@@ -13,7 +13,7 @@ import { createBatchSender } from './send-batch.ts';
 import type { SlurmClient } from './slurm-client.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
 import { SLURM_TRAITS } from './slurm-traits.ts';
-import { createStepDurations } from './step-durations.ts';
+import { createStepDurations, type StepDurations } from './step-durations.ts';
 import { batchKeyOf, shapeOf, type TaskShape } from './task-shape.ts';
 import { jobOutputPath, markerPathOf, taskFileName } from './task-files.ts';
 import { createJobWatcher, type JobWatcher, type WatchedAttempt } from './watch-jobs.ts';
@@ -66,18 +66,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     if (marker === undefined || marker.status === 'cancelled' || marker.signalledBySlurm === true) return;
     late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
   });
-  const sendBatch = createBatchSender(run, options, watcher);
-  const packer = createPacker({
-    targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
-    tickMs: SLURM_DEFAULTS.packTickMs,
-    timeMarginMs: SLURM_DEFAULTS.timeMarginMinutes * 60_000,
-    durations,
-    shapeOf: (attempt) => shapeOf(attempt.task, options),
-    capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
-    send: (packs) => void sendBatch(packs),
-    maxArraySize: run.maxArraySize,
-    poke: () => watcher.poke(),
-  });
+  const packer = packRun(run, options, watcher, durations);
   late.packer = packer;
   const batcher = createBatcher<WatchedAttempt>({
     windowMs: options.batchWindowMs ?? SLURM_DEFAULTS.batchWindowMs,
@@ -154,6 +143,22 @@ function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (atte
       cancelGraceMs: options.cancelGraceMs ?? SLURM_DEFAULTS.cancelGraceMs,
     },
     stderrTailLines: options.stderrTailLines ?? 10,
+  });
+}
+
+// Cuts the run's batches into array elements and sends them.
+function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatcher, durations: StepDurations): Packer {
+  const sendBatch = createBatchSender(run, options, watcher);
+  return createPacker({
+    targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
+    tickMs: SLURM_DEFAULTS.packTickMs,
+    timeMarginMs: SLURM_DEFAULTS.timeMarginMinutes * 60_000,
+    durations,
+    shapeOf: (attempt) => shapeOf(attempt.task, options),
+    capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
+    send: (packs) => void sendBatch(packs),
+    maxArraySize: run.maxArraySize,
+    poke: () => watcher.poke(),
   });
 }
 
