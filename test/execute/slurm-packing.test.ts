@@ -114,6 +114,23 @@ describe('Slurm executor packs short tasks by default (real cluster)', { skip: s
     for (let i = 0; i < 20; i++) assert.equal(fs.readFileSync(path.join(dir, `out/${String(i).padStart(3, '0')}.txt`), 'utf8'), `n${i}\n`);
   });
 
+  it('sends the rest of a step of unknown duration one per element once a probe has run past the target length', async () => {
+    const cpus = clusterCpus();
+    const dir = makeTempDir('sluice-slurm-pack-');
+    fs.mkdirSync(path.join(dir, 'in'));
+    // The probes (the first inputs, one per CPU) run 40 s, past the ~30 s an element aims at.
+    for (let i = 0; i < cpus; i++) fs.writeFileSync(path.join(dir, 'in', `${i}.txt`), '40\n');
+    fs.writeFileSync(path.join(dir, 'in', 'z1.txt'), '1\n');
+    fs.writeFileSync(path.join(dir, 'in', 'z2.txt'), '1\n');
+    const result = await runSluice(
+      ['map', '--executor', 'slurm', '--in', 'in/*.txt', '--out', 'out/{stem}', '--shell', '--', 'sleep "$(cat {in})"; cp {in} {out}'],
+      { cwd: dir, env: DEBUG },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(sent(result.stderr).map((batch) => [batch.tasks, batch.elements]), [[cpus, cpus], [2, 2]], result.stderr);
+    assert.match(result.stderr, /packing map: 2 task\(s\), 1 per element \(\d+ ms a task, from this run/);
+  });
+
   it('reports a failing task inside a packed element alone: its pack-mates succeed, it is retried as its own job', async () => {
     const dir = makeTempDir('sluice-slurm-pack-');
     inputs(dir, 40);
