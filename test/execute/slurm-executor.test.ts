@@ -205,6 +205,25 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  it('learns a step\'s duration from succeeded probes only: a task that fails at once says nothing of the others', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 2, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, []));
+    const ids = [1, 2, 3, 4, 5, 6];
+    const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    slurm.finish('100_0', { status: 'failed', exitCode: 3 }, 'FAILED');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(slurm.submits.length, 1, 'a failed probe releases nothing');
+    slurm.finish('100_1');
+    await until(() => slurm.submits.length === 2);
+    assert.equal(slurm.submits[1]?.arraySize, 2);
+    for (const id of ['101_0', '101_1']) slurm.finish(id);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['failed', ...ids.slice(1).map(() => 'succeeded')]);
+    await executor.shutdown();
+  });
+
   it('sends the rest one per element when a probe runs past the target length', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

@@ -6,7 +6,7 @@
 //   elements than the cluster runs at once (slots), and never more than the partition's time
 //   limit allows (a packed element's --time is the sum of its tasks' timeouts); at least 1.
 //   Unknown: probe (one task per element for as many as the cluster runs at once; the rest wait
-//   until the first of them ends and says how long tasks take).
+//   until the first of them succeeds and says how long tasks take).
 
 export interface PackingInput {
   /** Tasks in the batch. */

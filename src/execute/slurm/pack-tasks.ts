@@ -9,9 +9,9 @@ import type { WatchedAttempt } from './watch-jobs.ts';
 // Between the batcher and sbatch: cuts each batch into array elements (choose-packing.ts says how
 // many tasks each runs). When a step's durations are unknown, the first tasks go out one per
 // element, as many as the cluster runs at once, and the rest of the step waits for the first of
-// them to end: its wall time says how to pack the rest. A probe still running after the target
-// length says the tasks are long (one per element); probes that all end without a wall time
-// (lost, cancelled outside sluice) release the rest one per element too.
+// them to succeed: its wall time says how to pack the rest. A probe still running after the
+// target length says the tasks are long (one per element); probes that all end without a success
+// (failed, lost, cancelled outside sluice) release the rest one per element too.
 
 export interface PackerOptions {
   /** Work an element should do, about. */
@@ -59,7 +59,7 @@ export function createPacker(options: PackerOptions): Packer {
     if (probing.size === 0) stopTicker();
     const held = state.held.filter((attempt) => attempt.state === 'waiting');
     if (held.length === 0) return;
-    if (onePerElement) sendInArrays(options, held, 1, 'the probes ended without a duration', false);
+    if (onePerElement) sendInArrays(options, held, 1, 'no probe succeeded', false);
     else take({ key, items: held });
   };
 

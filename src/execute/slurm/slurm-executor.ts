@@ -60,10 +60,10 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const run = await openSlurmRun(options);
   const durations = createStepDurations(options.recordedDurationMs);
   const late: { packer?: Packer } = {};
-  // Each attempt the node ran tells how long the step's tasks take.
+  // Each success tells how long the step's tasks take (a task that fails at once says nothing of the others).
   const watcher = watchRun(run, options, (attempt) => {
     const marker = attempt.marker;
-    if (marker === undefined || marker.status === 'cancelled' || marker.signalledBySlurm === true) return;
+    if (marker?.status !== 'succeeded') return;
     late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
   });
   const packer = packRun(run, options, watcher, durations);
