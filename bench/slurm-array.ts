@@ -1,8 +1,10 @@
 // What sluice adds per task on Slurm: a step of N tasks (`cp` of a small file) run by
 // `sluice map --executor slurm` against the same work as one plain `sbatch --array` job, on the
 // local test cluster (scripts/slurm/start-cluster.sh), alternating, in one invocation. Reports
-// wall time per task, the ratio, and how many sbatch calls sluice made; once with one task per
-// array job (the default) and once with --tasks-per-job (setting `pack`, default 10).
+// wall time per task, the ratio, how many sbatch calls and array elements sluice used; for the
+// default (sluice packs short tasks itself) as a first run, with no state (no durations recorded),
+// and as a run that finds the durations the first run recorded (its `.sluice/` kept, the outputs
+// removed), and with --tasks-per-job (setting `pack`, default 10), from no state.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,30 +36,35 @@ export const slurmArrayBenchmark: Benchmark = {
       for (let i = 0; i < tasks; i++) writeFileSync(path.join(work, 'in', `${i}.txt`), `task ${i}\n`);
       console.log(`slurm-array: ${tasks} tasks (cp of a small file) on the local cluster, ${options.rounds} rounds, alternating`);
       console.log(`  sluice: ${cli.label}`);
-      const contenders: Array<{ name: string; extra: string[] }> = [
-        { name: 'sluice map --executor slurm', extra: [] },
-        { name: `sluice map --executor slurm --tasks-per-job ${pack}`, extra: ['--tasks-per-job', String(pack)] },
+      console.log('  state: "first run" removes .sluice/ before each run (no durations recorded: sluice probes);');
+      console.log('  "durations recorded" runs right after it in the same round, keeping its .sluice/ (outputs removed, so every task runs)');
+      const contenders: Array<{ name: string; extra: string[]; keepState: boolean }> = [
+        { name: 'sluice map --executor slurm (first run)', extra: [], keepState: false },
+        { name: 'sluice map --executor slurm (durations recorded)', extra: [], keepState: true },
+        { name: `sluice map --executor slurm --tasks-per-job ${pack}`, extra: ['--tasks-per-job', String(pack)], keepState: false },
       ];
       const plain: number[] = [];
       const walls = contenders.map(() => [] as number[]);
       const calls = contenders.map(() => [] as number[]);
+      const elements = contenders.map(() => [] as number[]);
       for (let round = 0; round < options.rounds; round++) {
         plain.push(await runPlainArray(work, tasks));
         for (const [index, contender] of contenders.entries()) {
-          const { wallMs, sbatchCalls } = await runSluiceMap([...cli.command], contender.extra, work, tasks);
-          walls[index]?.push(wallMs);
-          calls[index]?.push(sbatchCalls);
+          const run = await runSluiceMap([...cli.command], contender.extra, work, tasks, contender.keepState);
+          walls[index]?.push(run.wallMs);
+          calls[index]?.push(run.sbatchCalls);
+          elements[index]?.push(run.elements);
         }
       }
       const base = median(plain);
       const perTask = (ms: number): string => `${(ms / tasks).toFixed(1)} ms`;
       const seconds = (values: readonly number[]): string => values.map((ms) => (ms / 1000).toFixed(1)).join(', ');
-      const rows = [['plain sbatch --array + squeue polling', `${(base / 1000).toFixed(1)} s`, perTask(base), '1', '1.00×']];
+      const rows = [['plain sbatch --array + squeue polling', `${(base / 1000).toFixed(1)} s`, perTask(base), '1', String(tasks), '1.00×']];
       for (const [index, contender] of contenders.entries()) {
         const ours = median(walls[index] ?? []);
-        rows.push([contender.name, `${(ours / 1000).toFixed(1)} s`, perTask(ours), String(median(calls[index] ?? [])), `${(ours / base).toFixed(2)}×`]);
+        rows.push([contender.name, `${(ours / 1000).toFixed(1)} s`, perTask(ours), String(median(calls[index] ?? [])), String(median(elements[index] ?? [])), `${(ours / base).toFixed(2)}×`]);
       }
-      console.log(`\n${formatTable(['contender', 'wall (median)', 'per task', 'sbatch calls', 'vs plain'], rows)}`);
+      console.log(`\n${formatTable(['contender', 'wall (median)', 'per task', 'sbatch calls', 'array elements', 'vs plain'], rows)}`);
       console.log(`  rounds (s): plain ${seconds(plain)}; ${contenders.map((c, index) => `${c.name}: ${seconds(walls[index] ?? [])}`).join('; ')}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -91,10 +98,12 @@ async function runPlainArray(work: string, tasks: number): Promise<number> {
   return wallMs;
 }
 
-/** The same step through sluice, from scratch (no state, no outputs), all tasks in flight. */
-async function runSluiceMap(cli: readonly string[], extra: readonly string[], work: string, tasks: number): Promise<{ wallMs: number; sbatchCalls: number }> {
+/** The same step through sluice, with no outputs (and, unless `keepState`, no state), all tasks in flight. */
+async function runSluiceMap(
+  cli: readonly string[], extra: readonly string[], work: string, tasks: number, keepState: boolean,
+): Promise<{ wallMs: number; sbatchCalls: number; elements: number }> {
   rmSync(path.join(work, 'out'), { recursive: true, force: true });
-  rmSync(path.join(work, '.sluice'), { recursive: true, force: true });
+  if (!keepState) rmSync(path.join(work, '.sluice'), { recursive: true, force: true });
   const argv = [...cli, 'map', '--executor', 'slurm', ...extra, '-j', String(tasks), '--quiet', '--in', 'in/*.txt', '--out', 'out/{stem}.txt', '--', 'cp', '{in}', '{out}'];
   const started = performance.now();
   const stderr = await new Promise<string>((resolve, reject) => {
@@ -107,5 +116,6 @@ async function runSluiceMap(cli: readonly string[], extra: readonly string[], wo
   const wallMs = performance.now() - started;
   const made = readdirSync(path.join(work, 'out')).length;
   if (made !== tasks) throw new Error(`sluice made ${made} of ${tasks} files`);
-  return { wallMs, sbatchCalls: (stderr.match(/\[sluice slurm\] sbatch /g) ?? []).length };
+  const elements = [...stderr.matchAll(/\[sluice slurm\] batch \d+: .*, (\d+) element\(s\)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return { wallMs, sbatchCalls: (stderr.match(/\[sluice slurm\] sbatch /g) ?? []).length, elements };
 }

@@ -23,7 +23,7 @@ export function addExecutorOptions(command: Command): Command {
     .option('--partition <name>', 'with --executor slurm: the partition for every step without its own')
     .option('--account <name>', 'with --executor slurm: the account to charge')
     .option('--sbatch-arg <option>', 'with --executor slurm: one more sbatch option, e.g. --qos=short (repeatable)', (value: string, previous: string[]) => [...previous, value], [])
-    .option('--tasks-per-job <n>', 'with --executor slurm: tasks each array job runs in turn, for many short tasks (default 1)');
+    .option('--tasks-per-job <n>', 'with --executor slurm: tasks each array element runs in turn (default: sluice packs short tasks by their recorded durations or timeout; 1: one task per element)');
 }
 
 /** The Slurm options of the command line, or undefined for the local executor. */

@@ -43,6 +43,8 @@ export interface ExecutorContext {
   readonly outputsRead: (task: Task) => number[];
   /** Indexes of a function task's inputs that the thread running it should hash as it starts. */
   readonly inputsToHash: (task: Task) => number[];
+  /** The median wall time of a step's successes recorded by earlier runs (the Slurm executor packs by it). */
+  readonly recordedDurationMs?: ((step: string) => number | undefined) | undefined;
 }
 
 /** A backend chosen and not yet made: its traits, known before its module is loaded. */
@@ -108,5 +110,6 @@ async function createSlurm(choice: Extract<BackendChoice, { kind: 'slurm' }>, se
     killGraceMs: settings.killGraceMs,
     stderrTailLines: settings.stderrTailLines,
     stdoutPrinted: settings.stdoutPrinted,
+    recordedDurationMs: context.recordedDurationMs,
   });
 }

@@ -8,6 +8,7 @@ import { runTasks } from '../schedule/run-tasks.ts';
 import { createJournal } from '../state/journal/journal.ts';
 import { readProcessStart } from '../state/lock/process-start.ts';
 import { freeRunId } from '../state/journal/record-run.ts';
+import { readStepDurationMedian } from '../state/journal/read-step-durations.ts';
 import { runLogDir } from '../state/logs/logs-dir.ts';
 import { closeSession } from './close-session.ts';
 import { endRun } from './end-run.ts';
@@ -51,7 +52,10 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     // What function steps (and the spawn launcher's tasks) start carries this pid: if this run
     // is killed, the next ends it.
     if (!surveyed.allUpToDate) session.processes.spawnerStarted(process.pid, readProcessStart(process.pid));
-    const context = { runId, logDir, commit: committer.commit, outputsRead: listOutputsRead(tasks), inputsToHash: committer.inputsToHash };
+    const context = {
+      runId, logDir, commit: committer.commit, outputsRead: listOutputsRead(tasks), inputsToHash: committer.inputsToHash,
+      recordedDurationMs: (step: string) => readStepDurationMedian(store, step),
+    };
     held.executor = idle ? IDLE_EXECUTOR : await chosen.create(context);
     const recorder = createAttemptRecorder(journal, store.dbPath);
     const summary = await runTasks(

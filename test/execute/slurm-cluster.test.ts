@@ -28,7 +28,7 @@ function project(files: Record<string, string>): string {
 }
 
 describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => {
-  it('sends 40 ready tasks as one job array with the command line\'s options, and the step\'s', async () => {
+  it('sends 40 ready tasks as one job array of 40 elements with --tasks-per-job 1, with the command line\'s options, and the step\'s', async () => {
     const inputs = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`in/${i}.txt`, `n${i}\n`]));
     const dir = project({
       ...inputs,
@@ -38,9 +38,9 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
           copy: step({ in: 'in/{n}.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}'), slurm: { args: ['--comment=from-the-step'] } }),
         });`,
     });
-    const result = await runSluice(['run', '--executor', 'slurm', '--partition', 'debug', '--sbatch-arg=--nice=5'], { cwd: dir, env: DEBUG });
+    const result = await runSluice(['run', '--executor', 'slurm', '--tasks-per-job', '1', '--partition', 'debug', '--sbatch-arg=--nice=5'], { cwd: dir, env: DEBUG });
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(batches(result.stderr).map((line) => line.replace(/job \d+/, 'job N')), ['40 task(s) of copy → job N']);
+    assert.deepEqual(batches(result.stderr).map((line) => line.replace(/job \d+/, 'job N')), ['40 task(s) of copy → job N, 40 element(s)']);
     for (let i = 0; i < 40; i++) assert.equal(fs.readFileSync(path.join(dir, `out/${i}.txt`), 'utf8'), `n${i}\n`);
     const job = /→ job (\d+)/.exec(result.stderr)?.[1] as string;
     assert.equal(scontrolField(`${job}_0`, 'Partition'), 'debug');
@@ -62,7 +62,7 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
       { cwd: dir, env: DEBUG },
     );
     assert.equal(result.code, 1, result.stderr);
-    assert.deepEqual(batches(result.stderr).map((line) => line.replace(/job \d+/, 'job N')), ['13 task(s) of map → job N']);
+    assert.deepEqual(batches(result.stderr).map((line) => line.replace(/job \d+/, 'job N')), ['13 task(s) of map → job N, 3 element(s)']);
     assert.match(result.stderr, /exit code 5 \(Slurm job \d+_\d, job output/);
     assert.match(result.stderr, /12 succeeded, 1 failed/);
     for (let i = 0; i < 12; i++) assert.equal(fs.readFileSync(path.join(dir, `out/${i}`), 'utf8'), `n${i}\n`);

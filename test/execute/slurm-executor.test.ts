@@ -65,6 +65,10 @@ function fakeSlurm() {
     async maxArraySize() {
       return 1000;
     },
+    // A cluster larger than any batch here: no test task waits for a probe unless it asks.
+    async partitions() {
+      return [{ name: 'debug', isDefault: true, cpus: 64, maxTimeMs: undefined }];
+    },
   };
   /** Plays the node: writes the outputs and markers of the attempts `job` runs. */
   const finish = (id: string, fields: Partial<Marker> = {}, state = 'COMPLETED'): void => {
@@ -169,6 +173,86 @@ describe('Slurm executor (Slurm played by the test)', () => {
     assert.deepEqual(results.map((o) => o.status), ['succeeded', 'succeeded', 'cancelled']);
     assert.deepEqual(results.map((o) => o.job?.id), ['100_0', '100_0', '100_1']);
     assert.deepEqual(slurm.cancels, [['100_1']]);
+    await executor.shutdown();
+  });
+
+  it('sends a step of unknown duration as probes first, one per slot, and packs the rest once a probe ends', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 2, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, commits));
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    assert.equal(slurm.submits[0]?.arraySize, 2);
+    // A task held back for the probes is cancelled without ever being sent.
+    executor.cancel(10);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(slurm.submits.length, 1, 'the rest waits for a probe');
+    slurm.finish('100_0');
+    await until(() => slurm.submits.length === 2);
+    assert.deepEqual([...slurm.jobs.values()].map((job) => [job.id, job.taskFiles.map((file) => path.basename(file))]), [
+      ['100_0', ['1.1.json']],
+      ['100_1', ['2.1.json']],
+      ['101_0', ['3.1.json', '4.1.json', '5.1.json', '6.1.json']],
+      ['101_1', ['7.1.json', '8.1.json', '9.1.json']],
+    ]);
+    for (const id of ['100_1', '101_0', '101_1']) slurm.finish(id);
+    const results = await outcomes;
+    assert.deepEqual(results.map((o) => o.status), [...ids.slice(0, 9).map(() => 'succeeded'), 'cancelled']);
+    assert.deepEqual(commits.sort((a, b) => a - b), ids.slice(0, 9));
+    await executor.shutdown();
+  });
+
+  it('learns a step\'s duration from succeeded probes only: a task that fails at once says nothing of the others', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 2, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, []));
+    const ids = [1, 2, 3, 4, 5, 6];
+    const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    slurm.finish('100_0', { status: 'failed', exitCode: 3 }, 'FAILED');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(slurm.submits.length, 1, 'a failed probe releases nothing');
+    slurm.finish('100_1');
+    await until(() => slurm.submits.length === 2);
+    assert.equal(slurm.submits[1]?.arraySize, 2);
+    for (const id of ['101_0', '101_1']) slurm.finish(id);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['failed', ...ids.slice(1).map(() => 'succeeded')]);
+    await executor.shutdown();
+  });
+
+  it('sends the rest one per element when a probe runs past the target length', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 1, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, [], { packTargetMs: 300 }));
+    const outcomes = Promise.all([1, 2, 3, 4].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    assert.equal(slurm.submits[0]?.arraySize, undefined);
+    (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+    await until(() => slurm.submits.length === 2);
+    assert.deepEqual([...slurm.jobs.values()].map((job) => job.taskFiles.length), [1, 1, 1, 1]);
+    for (const id of ['100', '101_0', '101_1', '101_2']) slurm.finish(id);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    await executor.shutdown();
+  });
+
+  it('sends tasks held back for a probe in arrays no larger than the cluster takes', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, partitions: async () => [{ name: 'debug', isDefault: true, cpus: 1, maxTimeMs: undefined }] };
+    const executor = await createSlurmExecutor(options(root, client, [], { packTargetMs: 300, maxArraySize: 3 }));
+    const ids = [1, 2, 3, 4, 5, 6, 7];
+    const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.submits.length === 1);
+    (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+    await until(() => slurm.submits.length === 3);
+    assert.deepEqual(slurm.submits.map((submit) => submit.arraySize), [undefined, 3, 3]);
+    for (const id of slurm.jobs.keys()) slurm.finish(id);
+    assert.deepEqual((await outcomes).map((o) => o.status), ids.map(() => 'succeeded'));
     await executor.shutdown();
   });
 

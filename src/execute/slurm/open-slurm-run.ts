@@ -5,6 +5,7 @@ import { findAdoptable, type AdoptablePool } from './adopt-jobs.ts';
 import { execTaskCommand, renderJobScript } from './job-script.ts';
 import { openJobLedger, type JobLedger } from './job-ledger.ts';
 import { pruneSlurmRuns } from './prune-slurm-runs.ts';
+import type { PartitionCapacity } from './parse-sinfo.ts';
 import { createSlurmClient, type SlurmClient } from './slurm-client.ts';
 import type { SlurmExecutorOptions } from './slurm-executor.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
@@ -21,13 +22,16 @@ export interface SlurmRun {
   /** Jobs of killed runs that can stand in for this run's tasks. */
   readonly adoptable: AdoptablePool;
   readonly maxArraySize: number;
+  /** The cluster's partitions, their CPUs and time limits; undefined when sinfo did not say. */
+  readonly partitions: readonly PartitionCapacity[] | undefined;
   /** The submitting sluice's cap on each captured stream, whatever environment the job gets. */
   readonly streamCapBytes: number;
 }
 
 /**
  * Prepares a Slurm run before its first submission: the job script written, the jobs an earlier
- * sluice left looked up (to adopt or cancel), old run folders pruned, the array size limit read.
+ * sluice left looked up (to adopt or cancel), old run folders pruned, the array size limit and
+ * the partitions' CPUs read.
  */
 export async function openSlurmRun(options: SlurmExecutorOptions): Promise<SlurmRun> {
   const client =
@@ -42,6 +46,10 @@ export async function openSlurmRun(options: SlurmExecutorOptions): Promise<Slurm
   const adoptable = await findAdoptable(ledger, client);
   ledger.compact();
   pruneSlurmRuns(slurmDirOf(options.root), SLURM_DEFAULTS.keepRuns, new Set([options.runId, ...[...ledger.live.values()].map((entry) => entry.runId)]));
-  const maxArraySize = options.maxArraySize ?? (await client.maxArraySize()) ?? SLURM_DEFAULTS.maxArraySize;
-  return { client, runDir, script, ledger, adoptable, maxArraySize, streamCapBytes };
+  const [arraySize, partitions] = await Promise.all([
+    options.maxArraySize === undefined ? client.maxArraySize() : Promise.resolve(options.maxArraySize),
+    client.partitions(),
+  ]);
+  const maxArraySize = arraySize ?? SLURM_DEFAULTS.maxArraySize;
+  return { client, runDir, script, ledger, adoptable, maxArraySize, partitions, streamCapBytes };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { debugLog } from '../../process/debug-log.ts';
-import type { Batch } from './batch-tasks.ts';
 import { timeLimitMinutes } from './build-sbatch-argv.ts';
 import type { SlurmRun } from './open-slurm-run.ts';
 import type { SlurmExecutorOptions } from './slurm-executor.ts';
@@ -12,26 +11,26 @@ import { jobOutputPath, type TaskFile } from './task-files.ts';
 import type { JobWatcher, WatchedAttempt } from './watch-jobs.ts';
 
 /**
- * Submits one batch of attempts as one job (an array job when there are several packs of tasks),
- * then hands each to the watcher; a submission that fails fails every attempt of the batch.
+ * Submits packs of attempts of one shape as one job (an array job when there are several packs;
+ * pack-tasks.ts cuts them), then hands each to the watcher; a submission that fails fails every
+ * attempt of the batch.
  */
 export function createBatchSender(
   run: SlurmRun,
   options: SlurmExecutorOptions,
   watcher: JobWatcher,
-): (batch: Batch<WatchedAttempt>) => Promise<void> {
+): (packs: readonly WatchedAttempt[][]) => Promise<void> {
   let batchCount = 0;
-  return async (batch) => {
-    const attempts = batch.items.filter((attempt) => attempt.state === 'waiting');
+  return async (given) => {
+    const packs = given.map((pack) => pack.filter((attempt) => attempt.state === 'waiting')).filter((pack) => pack.length > 0);
+    const attempts = packs.flat();
     if (attempts.length === 0) return;
     const first = attempts[0] as WatchedAttempt;
     const shape = shapeOf(first.task, options);
     const number = ++batchCount;
     const list = path.join(run.runDir, `batch-${number}.json`);
-    // Consecutive tasks share an array job when the step asks for several tasks per job.
-    const perJob = shape.slurm.tasksPerJob ?? 1;
-    const packs: WatchedAttempt[][] = [];
-    for (let at = 0; at < attempts.length; at += perJob) packs.push(attempts.slice(at, at + perJob));
+    // The element's time limit is the sum of its tasks' timeouts (the largest pack's).
+    const perJob = Math.max(...packs.map((pack) => pack.length));
     const array = packs.length > 1;
     for (const attempt of attempts) watcher.submitting(attempt);
     try {
@@ -54,7 +53,7 @@ export function createBatchSender(
         account: shape.slurm.account,
         extraArgs: shape.slurm.args,
       });
-      debugLog('slurm', `batch ${number}: ${attempts.length} task(s) of ${first.task.step} → job ${job}`);
+      debugLog('slurm', `batch ${number}: ${attempts.length} task(s) of ${first.task.step} → job ${job}, ${packs.length} element(s)`);
       const submittedAt = Date.now();
       packs.forEach((pack, index) => {
         const id = array ? `${job}_${index}` : job;

@@ -8,6 +8,7 @@ export function settleAttempt(watcher: WatcherContext, attempt: WatchedAttempt, 
   if (isSettled(attempt)) return;
   moveAttempt(attempt, 'ending');
   watcher.watched.delete(attempt);
+  watcher.options.onSettled?.(attempt);
   if (attempt.jobId !== undefined) watcher.ended.push({ key: attempt.key, job: attempt.jobId });
   void buildOutcome(attempt, verdict, watcher.options).then((outcome) => {
     moveAttempt(attempt, 'ended');

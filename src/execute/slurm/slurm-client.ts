@@ -2,6 +2,7 @@ import { BackendError } from '../../errors.ts';
 import { buildSbatchArgv, parseSbatchOutput, type SbatchRequest } from './build-sbatch-argv.ts';
 import type { JobReport } from './job-state.ts';
 import { buildSacctArgv, isAccountingDisabled, parseSacct } from './parse-sacct.ts';
+import { parseSinfo, SINFO_ARGV, type PartitionCapacity } from './parse-sinfo.ts';
 import { buildSqueueArgv, isUnknownJobsError, parseSqueue } from './parse-squeue.ts';
 import { describeResult, runSlurmCommand, type CommandResult } from './run-slurm-command.ts';
 
@@ -23,6 +24,8 @@ export interface SlurmClient {
    * BackendError when Slurm's commands are not installed here or the controller refuses.
    */
   maxArraySize(): Promise<number | undefined>;
+  /** The partitions with their CPUs and time limits (sinfo); `undefined` when sinfo does not answer. */
+  partitions(): Promise<PartitionCapacity[] | undefined>;
 }
 
 export interface SlurmClientOptions {
@@ -86,6 +89,12 @@ export function createSlurmClient(options: SlurmClientOptions): SlurmClient {
       if (result.code !== 0 && !result.timedOut) throw new BackendError(`Slurm does not answer: scontrol show config: ${describeResult(result)}`);
       const match = /^\s*MaxArraySize\s*=\s*(\d+)/m.exec(result.stdout);
       return result.code === 0 && match !== null ? Math.max(1, Number(match[1]) - 1) : undefined;
+    },
+    async partitions() {
+      const result = await run(SINFO_ARGV);
+      if (result.code !== 0) return undefined;
+      const partitions = parseSinfo(result.stdout);
+      return partitions.length === 0 ? undefined : partitions;
     },
   };
 }

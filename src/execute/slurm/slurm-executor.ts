@@ -7,10 +7,13 @@ import type { Attempt, AttemptOutcome, Executor } from '../executor.ts';
 import type { Adoptable } from './adopt-jobs.ts';
 import { createBatcher } from './batch-tasks.ts';
 import { openSlurmRun, type SlurmRun } from './open-slurm-run.ts';
+import { createPacker, type Packer } from './pack-tasks.ts';
+import { capacityFor } from './parse-sinfo.ts';
 import { createBatchSender } from './send-batch.ts';
 import type { SlurmClient } from './slurm-client.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
 import { SLURM_TRAITS } from './slurm-traits.ts';
+import { createStepDurations, type StepDurations } from './step-durations.ts';
 import { batchKeyOf, shapeOf, type TaskShape } from './task-shape.ts';
 import { jobOutputPath, markerPathOf, taskFileName } from './task-files.ts';
 import { createJobWatcher, type JobWatcher, type WatchedAttempt } from './watch-jobs.ts';
@@ -42,20 +45,33 @@ export interface SlurmExecutorOptions {
   readonly lostGraceMs?: number;
   readonly cancelGraceMs?: number;
   readonly maxArraySize?: number;
+  /** The median wall time of a step's successes that earlier runs recorded (state DB). */
+  readonly recordedDurationMs?: ((step: string) => number | undefined) | undefined;
+  /** Work an array element should do when sluice packs tasks (SLURM_DEFAULTS.packTargetMs). */
+  readonly packTargetMs?: number;
 }
 
 /**
  * Runs each task as a Slurm job that runs sluice on a compute node; ready tasks of one step and
- * shape go out together as job arrays. Outcomes come from the node's marker and the job state.
+ * shape go out together as job arrays, short tasks packed several to an array element
+ * (pack-tasks.ts). Outcomes come from the node's marker and the job state.
  */
 export async function createSlurmExecutor(options: SlurmExecutorOptions): Promise<Executor> {
   const run = await openSlurmRun(options);
-  const watcher = watchRun(run, options);
-  const sendBatch = createBatchSender(run, options, watcher);
+  const durations = createStepDurations(options.recordedDurationMs);
+  const late: { packer?: Packer } = {};
+  // Each success tells how long the step's tasks take (a task that fails at once says nothing of the others).
+  const watcher = watchRun(run, options, (attempt) => {
+    const marker = attempt.marker;
+    if (marker?.status !== 'succeeded') return;
+    late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
+  });
+  const packer = packRun(run, options, watcher, durations);
+  late.packer = packer;
   const batcher = createBatcher<WatchedAttempt>({
     windowMs: options.batchWindowMs ?? SLURM_DEFAULTS.batchWindowMs,
     maxSize: run.maxArraySize,
-    send: (batch) => void sendBatch(batch),
+    send: (batch) => packer.take(batch),
   });
   const byTask = new Map<number, WatchedAttempt>();
 
@@ -101,6 +117,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     },
     async shutdown(): Promise<void> {
       batcher.close();
+      packer.close();
       const leftovers = run.adoptable.unclaimed();
       if (leftovers.length > 0) {
         debugLog('slurm', `cancelling ${leftovers.length} job(s) of earlier runs that this run did not need`);
@@ -112,8 +129,9 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
 }
 
 // Polls the run's jobs, its options' limits over the defaults; ended jobs leave the ledger.
-function watchRun(run: SlurmRun, options: SlurmExecutorOptions): JobWatcher {
+function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (attempt: WatchedAttempt) => void): JobWatcher {
   return createJobWatcher({
+    onSettled,
     client: run.client,
     commit: options.commit,
     onEnded: (jobs) => run.ledger.ended(jobs),
@@ -126,4 +144,39 @@ function watchRun(run: SlurmRun, options: SlurmExecutorOptions): JobWatcher {
     },
     stderrTailLines: options.stderrTailLines ?? 10,
   });
+}
+
+// Cuts the run's batches into array elements and sends them.
+function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatcher, durations: StepDurations): Packer {
+  const sendBatch = createBatchSender(run, options, watcher);
+  return createPacker({
+    targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
+    tickMs: SLURM_DEFAULTS.packTickMs,
+    timeMarginMs: SLURM_DEFAULTS.timeMarginMinutes * 60_000,
+    durations,
+    shapeOf: (attempt) => shapeOf(attempt.task, options),
+    capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
+    send: (packs) => void sendBatch(packs),
+    maxArraySize: run.maxArraySize,
+    poke: () => watcher.poke(),
+  });
+}
+
+// Tasks of this shape the cluster runs at once: the CPUs of the partition(s) it goes to over the
+// task's cpus (sinfo); a guess when sinfo did not answer.
+function capacityOfShape(run: SlurmRun, task: Task, shape: TaskShape): { slots: number; maxTimeMs: number | undefined } {
+  const capacity = run.partitions === undefined ? undefined : capacityFor(run.partitions, shape.slurm.partition ?? partitionInArgs(shape.slurm.args));
+  if (capacity === undefined) return { slots: SLURM_DEFAULTS.slotsWhenUnknown, maxTimeMs: undefined };
+  return { slots: Math.max(1, Math.floor(capacity.cpus / Math.max(1, task.resources.cpus))), maxTimeMs: capacity.maxTimeMs };
+}
+
+// `--partition=P`, `--partition P`, `-p P` or `-pP` among the sbatch arguments passed through.
+function partitionInArgs(args: readonly string[] | undefined): string | undefined {
+  let found: string | undefined;
+  (args ?? []).forEach((arg, index) => {
+    const inline = /^(?:--partition=|-p)(.+)$/.exec(arg);
+    if (inline !== null) found = inline[1];
+    else if (arg === '--partition' || arg === '-p') found = args?.[index + 1];
+  });
+  return found;
 }

@@ -24,16 +24,25 @@ export const SLURM_DEFAULTS = {
   timeMarginMinutes: 1,
   /** Used when the cluster does not say its MaxArraySize. */
   maxArraySize: 1000,
+  /** Work an array element should do, about, when sluice packs short tasks (pack-tasks.ts). */
+  packTargetMs: 30_000,
+  /** How often tasks held back for a probe look at it. */
+  packTickMs: 250,
+  /** Tasks the cluster runs at once, when sinfo does not say. */
+  slotsWhenUnknown: 100,
   /** Run folders under `.sluice/slurm/` kept, newest first (as for logs). */
   keepRuns: 20,
 } as const;
 
-/** The command line's and a step's options together: the step's partition, account and tasksPerJob win. */
+/**
+ * The command line's and a step's options together: the step's partition, account and tasksPerJob
+ * win. tasksPerJob undefined: sluice packs (pack-tasks.ts).
+ */
 export function mergeSlurmOptions(global: SlurmStepOptions | undefined, step: SlurmStepOptions | undefined): SlurmStepOptions {
   return {
     partition: step?.partition ?? global?.partition,
     account: step?.account ?? global?.account,
     args: [...(global?.args ?? []), ...(step?.args ?? [])],
-    tasksPerJob: step?.tasksPerJob ?? global?.tasksPerJob ?? 1,
+    tasksPerJob: step?.tasksPerJob ?? global?.tasksPerJob,
   };
 }

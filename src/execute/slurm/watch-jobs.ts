@@ -17,6 +17,8 @@ export interface JobWatcher {
   fail(attempt: WatchedAttempt, reason: string): void;
   /** Idempotent. */
   cancel(attempt: WatchedAttempt): void;
+  /** Polls soon (something waits for news of the attempts). */
+  poke(): void;
   /** Cancels every attempt not yet ended and waits for their outcomes. */
   close(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
       settleAttempt(watcher, attempt, { done: true, status: 'failed', exitCode: null, signal: null, reason, fromMarker: false });
     },
     cancel: (attempt) => cancelAttempt(watcher, attempt),
+    poke: () => schedulePoll(watcher, true),
     async close() {
       for (const attempt of [...watcher.resolvers.keys()]) cancelAttempt(watcher, attempt);
       const deadline = Date.now() + options.limits.cancelGraceMs + 5000;

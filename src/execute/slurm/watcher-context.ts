@@ -38,6 +38,8 @@ export interface JobWatcherOptions {
   readonly pollMaxMs: number;
   readonly limits: JudgeLimits;
   readonly stderrTailLines: number;
+  /** An attempt was judged (its marker, if any, is read): called before its outcome is built. */
+  readonly onSettled?: ((attempt: WatchedAttempt) => void) | undefined;
 }
 
 /** What one job watcher knows: the attempts it watches and when it polls next. */

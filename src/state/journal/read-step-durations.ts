@@ -1,0 +1,17 @@
+import type { StateStore } from '../store/open-store.ts';
+
+// How long a step's tasks took when they last succeeded, for the Slurm executor's packing
+// (execute/slurm/choose-packing.ts): the median over the latest successes of the step.
+
+const SAMPLES = 1000;
+
+/** The median wall time in ms of the step's recorded successes (the latest 1,000); undefined when none. */
+export function readStepDurationMedian(store: StateStore, step: string): number | undefined {
+  const rows = store
+    .statement('SELECT duration_ms FROM task_successes WHERE step = ? ORDER BY finished_at DESC LIMIT ?')
+    .all(step, SAMPLES) as Array<{ duration_ms: number }>;
+  if (rows.length === 0) return undefined;
+  const sorted = rows.map((row) => Number(row.duration_ms)).sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
