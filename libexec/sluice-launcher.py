@@ -13,6 +13,11 @@
 # running and every adopted process is sent SIGTERM, then SIGKILL, and we exit.
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
+# With `--ledger DIR`, every task's process group is appended to DIR/<launcher pid> as
+# `<pgid> <start>` right after it is spawned, before it is reported, so that a run that takes
+# over after sluice and this helper were both killed (SIGKILL) finds it; the file is rewritten
+# with the groups still running every LEDGER_COMPACT_EVERY spawns, and removed when we exit after
+# every task ended. sluice then records no group of ours itself (the ready line says `ledger`).
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
@@ -21,13 +26,15 @@
 #                                            when its leader exits, whatever its status)
 #   k id                                     SIGKILL the task's process group
 # Replies, one per line on stdout:
-#   r <launcher pid>                          ready
+#   r <launcher pid> [ledger]                 ready (`ledger`: the ledger file is kept)
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown
 #   x <id> <pid> <exit code> <user> <sys> <rss>      exited
 #   k <id> <pid> <signal number> <user> <sys> <rss>  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
+#   n                                         the ledger could not be written: from now on
+#                                             sluice records the groups (those running too)
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -59,6 +66,8 @@ SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
 RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
                  signal.SIGHUP, signal.SIGCHLD)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# How many spawns between two rewrites of the ledger (only the groups still running are kept).
+LEDGER_COMPACT_EVERY = 1024
 # ru_maxrss is in KiB on Linux, in bytes on macOS.
 RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
@@ -90,6 +99,9 @@ class Launcher:
         self.owners = {}  # adopted pid -> (its start, the id of the task it comes from, or None)
         self.grace = 1.0
         self.stopping = False
+        self.ledger = None       # the ledger file's path, when kept
+        self.ledger_fd = -1
+        self.ledger_spawns = 0   # spawns since the ledger was last rewritten
 
     # ---- requests ----
 
@@ -169,7 +181,10 @@ class Launcher:
         task = Task(task_id, pid, start)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
-        self.out.append(f'p {task_id} {pid} {"-" if start is None else start}\n'.encode())
+        shown = '-' if start is None else start
+        if self.ledger_fd >= 0:
+            self.note_group(f'{pid} {shown}\n'.encode())
+        self.out.append(f'p {task_id} {pid} {shown}\n'.encode())
         # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
         # ended meanwhile before the next one.
         self.reap()
@@ -191,6 +206,63 @@ class Launcher:
                 return None  # let posix_spawnp say why (ENOENT, EACCES)
             self.found[key] = found
         return found
+
+    # ---- the ledger of process groups ----
+
+    def open_ledger(self, folder):
+        """Starts the ledger file (truncating one a former process of our pid left); False if it cannot."""
+        path = os.path.join(folder, str(self.pid))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            self.ledger_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        except OSError as error:
+            debug(f'no ledger at {path}: {error}')
+            return False
+        self.ledger = path
+        return True
+
+    def note_group(self, line):
+        try:
+            os.write(self.ledger_fd, line)
+        except OSError as error:
+            # A full disk, say: sluice records the groups from now on (`n`, before this `p`).
+            debug(f'ledger {self.ledger} given up: {error}')
+            os.close(self.ledger_fd)
+            self.ledger_fd = -1
+            self.out.append(b'n\n')
+            return
+        self.ledger_spawns += 1
+        if self.ledger_spawns >= LEDGER_COMPACT_EVERY:
+            self.compact_ledger()
+
+    def compact_ledger(self):
+        """Rewrites the ledger with the groups still running (a rename: it is whole at any time)."""
+        self.ledger_spawns = 0
+        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start}\n' for t in self.by_id.values())
+        temporary = f'{self.ledger}.tmp'
+        fd = -1
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+            os.write(fd, lines.encode())
+            os.replace(temporary, self.ledger)
+        except OSError as error:
+            debug(f'ledger not rewritten: {error}')  # the longer one stays: nothing is lost
+            if fd >= 0:
+                os.close(fd)
+            return
+        os.close(self.ledger_fd)
+        self.ledger_fd = fd
+
+    def close_ledger(self):
+        """Every task ended: nothing of ours is left to find."""
+        if self.ledger_fd < 0 or self.by_id:
+            return
+        os.close(self.ledger_fd)
+        self.ledger_fd = -1
+        try:
+            os.unlink(self.ledger)
+        except OSError:
+            pass
 
     def fail(self, task_id, error, what):
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
@@ -333,6 +405,7 @@ class Launcher:
             drain(wakeup_fd)
             self.reap()
             self.sweep(signal.SIGKILL, True)
+        self.close_ledger()
         self.flush()
 
 
@@ -351,18 +424,32 @@ def kill_group(pid, signum):
 def read_start(pid):
     """The start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat)."""
     try:
-        with open(f'/proc/{pid}/stat', 'rb') as stat:
-            return int(stat.read().rsplit(b')', 1)[1].split()[19])
+        return int(read_small(f'/proc/{pid}/stat').rsplit(b')', 1)[1].split()[19])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def read_small(path, whole=False):
+    """A small file's bytes in three system calls (open() takes nine: fstat, ioctl, lseek...);
+    `whole`: read on to the end (a /proc/<pid>/stat line always fits in the first read)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, 8192)
+        while whole and data:
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        os.close(fd)
 
 
 def list_children():
     """Our children's pids: on Linux from /proc (one file, or a scan of every process)."""
     me = os.getpid()
     try:
-        with open(f'/proc/{me}/task/{me}/children', 'rb') as children:
-            return [int(pid) for pid in children.read().split()]
+        return [int(pid) for pid in read_small(f'/proc/{me}/task/{me}/children', True).split()]
     except FileNotFoundError:
         pass  # a kernel built without CONFIG_PROC_CHILDREN
     except OSError:
@@ -438,7 +525,8 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     poller = make_poller(0, wake_r)
-    os.write(1, f'r {os.getpid()}\n'.encode())
+    ledger = len(sys.argv) > 2 and sys.argv[1] == '--ledger' and launcher.open_ledger(sys.argv[2])
+    os.write(1, f'r {os.getpid()}{" ledger" if ledger else ""}\n'.encode())
     # After the ready line (sluice reads it meanwhile), before any request is read.
     global SUBREAPER
     SUBREAPER = become_subreaper()

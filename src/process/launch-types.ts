@@ -64,6 +64,12 @@ export interface GroupWatcher {
   groupEnded(pgid: number): void;
   /** The python helper that starts the tasks, as soon as it runs (before any task starts). */
   helperStarted?(pid: number, start: string | undefined): void;
+  /**
+   * A folder where the python helper keeps its own ledger of the groups it starts (file
+   * `<helper pid>`, lines `<pgid> <start>`), written before it reports each start: the watcher
+   * then hears of no group start or end from it, unless the helper gives its ledger up.
+   */
+  readonly ledgerDir?: string | undefined;
 }
 
 export interface LauncherOptions {

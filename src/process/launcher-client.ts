@@ -42,7 +42,9 @@ export async function startFastLauncher(options: FastLauncherOptions = {}): Prom
   const python = options.python ?? 'python3';
   const script = options.script ?? LAUNCHER_SCRIPT;
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
-  const child = spawn(python, ['-I', '-S', '-X', 'utf8', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ledger = options.watcher?.ledgerDir;
+  const args = ['-I', '-S', '-X', 'utf8', script, ...(ledger === undefined ? [] : ['--ledger', ledger])];
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
   await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
   return client;
@@ -58,6 +60,8 @@ class LauncherClient implements FastLauncher, LineSender {
   private flushQueued = false;
   private carry = '';
   private referenced = true;
+  /** The helper keeps the ledger of its groups: the watcher is not told of each. */
+  private ledger = false;
   private onReady: ((error?: Error) => void) | undefined;
   private readonly exited: Promise<void>;
 
@@ -162,23 +166,38 @@ class LauncherClient implements FastLauncher, LineSender {
     }
     if (reply.kind === 'ready') {
       this.pid = reply.pid;
+      this.ledger = reply.ledger;
       this.watcher?.helperStarted?.(reply.pid, readProcessStart(reply.pid));
       this.onReady?.();
+      return;
+    }
+    if (reply.kind === 'no ledger') {
+      this.giveUpLedger();
       return;
     }
     const task = this.pending.get(reply.id);
     if (task === undefined) return;
     if (reply.kind === 'started') {
       task.pgid = reply.pid;
-      this.watcher?.groupStarted(reply.pid, reply.start);
+      task.leaderStart = reply.start;
+      if (!this.ledger) this.watcher?.groupStarted(reply.pid, reply.start);
       return;
     }
     this.pending.delete(reply.id);
     // The helper killed what was left of the group before it reported the end.
-    if (task.pgid !== 0) this.watcher?.groupEnded(task.pgid);
+    if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
+  }
+
+  // The groups running now, and those to come, are the watcher's to record.
+  private giveUpLedger(): void {
+    debugLog('launcher', 'the helper gave its ledger up: sluice records the groups');
+    this.ledger = false;
+    for (const task of this.pending.values()) {
+      if (task.pgid !== 0) this.watcher?.groupStarted(task.pgid, task.leaderStart);
+    }
   }
 
   private handleExit(code: number | null, signal: NodeJS.Signals | null): void {

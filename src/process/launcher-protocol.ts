@@ -6,7 +6,10 @@ import type { TaskUsage } from '../kernel/task-usage.ts';
 import type { LaunchRequest } from './launch-types.ts';
 
 export type LauncherReply =
-  | { readonly kind: 'ready'; readonly pid: number }
+  /** `ledger`: the helper keeps the ledger of groups it was asked to (launch-types.ts, GroupWatcher). */
+  | { readonly kind: 'ready'; readonly pid: number; readonly ledger: boolean }
+  /** The helper could not write its ledger: from now on sluice records the groups. */
+  | { readonly kind: 'no ledger' }
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
   | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage }
@@ -45,7 +48,8 @@ export function parseReply(line: string): LauncherReply | undefined {
   const op = line[0];
   const first = line.indexOf(' ', 2);
   const id = Number(line.slice(2, first === -1 ? undefined : first));
-  if (op === 'r') return { kind: 'ready', pid: id };
+  if (op === 'r') return { kind: 'ready', pid: id, ledger: first !== -1 && line.slice(first + 1) === 'ledger' };
+  if (op === 'n') return line === 'n' ? { kind: 'no ledger' } : undefined;
   if (first === -1 || !Number.isInteger(id)) return undefined;
   if (op === 'f') {
     const second = line.indexOf(' ', first + 1);

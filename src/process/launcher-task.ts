@@ -10,7 +10,7 @@ export interface LineSender {
 }
 
 /** The helper's reply that ends a task. */
-export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' }>;
+export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no ledger' }>;
 
 // Signals go through the helper, by task id, so a process already reaped (whose pid may be
 // reused) is never signalled.
@@ -19,6 +19,8 @@ export class LauncherTask implements GroupSignaller {
   readonly startedAt = Date.now();
   /** The process group's id once the helper said the task started; 0 before. */
   pgid = 0;
+  /** Its leader's start time, as the helper reported it. */
+  leaderStart: string | undefined;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {

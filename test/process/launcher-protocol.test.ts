@@ -12,7 +12,9 @@ describe('launcher protocol', () => {
   });
 
   it('parses replies', () => {
-    assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123 });
+    assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123, ledger: false });
+    assert.deepEqual(parseReply('r 123 ledger'), { kind: 'ready', pid: 123, ledger: true });
+    assert.deepEqual(parseReply('n'), { kind: 'no ledger' });
     assert.deepEqual(parseReply('p 4 900 123456'), { kind: 'started', id: 4, pid: 900, start: '123456' });
     assert.deepEqual(parseReply('p 4 900 -'), { kind: 'started', id: 4, pid: 900, start: undefined });
     assert.deepEqual(parseReply('x 4 900 3'), { kind: 'exit', id: 4, pid: 900, exitCode: 3 });
