@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
+import { listPythons } from './find-python.ts';
 import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
@@ -16,7 +17,10 @@ import { resolveRequest } from './resolve-request.ts';
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
 
 export interface FastLauncherOptions {
-  /** Python interpreter, looked up on PATH. Default `python3`. */
+  /**
+   * Python interpreter, looked up on PATH. Default: the `python3` files on PATH, programs before
+   * scripts (find-python.ts), each tried in turn until one starts the helper.
+   */
   readonly python?: string;
   readonly script?: string;
   /** On close() or EOF, how long the helper waits after SIGTERM before SIGKILL. Default 1000. */
@@ -39,7 +43,21 @@ type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 // Starts the python helper and resolves once it answered; rejects (BackendError) when python3
 // is missing or the helper does not come up, so the caller can fall back to spawn.
 export async function startFastLauncher(options: FastLauncherOptions = {}): Promise<FastLauncher> {
-  const python = options.python ?? 'python3';
+  const pythons = options.python === undefined ? listPythons() : [options.python];
+  let failure: unknown;
+  for (const python of pythons) {
+    try {
+      return await startWith(python, options);
+    } catch (error) {
+      // Too old, say (the helper needs 3.8+): the next one may do.
+      debugLog('launcher', `${python}: ${(error as Error).message}`);
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+async function startWith(python: string, options: FastLauncherOptions): Promise<FastLauncher> {
   const script = options.script ?? LAUNCHER_SCRIPT;
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
   const ledger = options.watcher?.ledgerDir;
