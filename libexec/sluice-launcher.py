@@ -21,7 +21,10 @@
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
-#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr]       start a task
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop]  start a task; `drop` (optional,
+#                                            default 0): 1 = the stdout file is a capture, 2 =
+#                                            the stderr file is: its size is reported at the end,
+#                                            and it is removed when the task left it empty
 #   t id                                     SIGTERM the task's process group (a kill follows
 #                                            when its leader exits, whatever its status)
 #   k id                                     SIGKILL the task's process group
@@ -30,8 +33,8 @@
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown
-#   x <id> <pid> <exit code> <user> <sys> <rss>      exited
-#   k <id> <pid> <signal number> <user> <sys> <rss>  ended by a signal
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err>]      exited
+#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
 #                                             sluice records the groups (those running too)
@@ -40,6 +43,9 @@
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
 # exited, which the launcher kills, or a zombie the leader never reaped) is reaped by the
 # launcher after the reply: its time is not counted. sluice reads the three as optional.
+# <out> and <err>, for a task whose request had a `drop`: the size in bytes of its stdout and
+# stderr captures once it ended (0: it was empty and is removed now), -1 for a file that is no
+# capture or that could not be looked at.
 import errno
 import json
 import os
@@ -48,6 +54,7 @@ import selectors
 import shutil
 import signal
 import sys
+from stat import S_ISREG
 import time
 
 if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
@@ -78,12 +85,13 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start')
+    __slots__ = ('id', 'pid', 'start', 'captures')
 
-    def __init__(self, task_id, pid, start):
+    def __init__(self, task_id, pid, start, captures):
         self.id = task_id
         self.pid = pid
         self.start = start  # clock ticks since boot, or None
+        self.captures = captures  # (stdout capture or None, stderr capture or None), or None
 
 
 class Launcher:
@@ -137,7 +145,8 @@ class Launcher:
             self.grace = options['graceMs'] / 1000
 
     def start(self, request):
-        task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request
+        task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
+        drop = request[7] if len(request) > 7 else 0
         try:
             if cwd != self.cwd:
                 # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
@@ -178,7 +187,12 @@ class Launcher:
             return
         # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
         start = read_start(pid)
-        task = Task(task_id, pid, start)
+        captures = None
+        if drop:
+            # Absolute, as sluice sends them: our working directory changes between tasks.
+            captures = (stdout_path if drop & 1 else None,
+                        stderr_path if drop & 2 and stderr_path != stdout_path else None)
+        task = Task(task_id, pid, start, captures)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
         shown = '-' if start is None else start
@@ -304,7 +318,8 @@ class Launcher:
             user_us = round(usage.ru_utime * 1e6)
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
-            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}\n'.encode())
+            sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
+            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:
             self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)
@@ -412,6 +427,21 @@ class Launcher:
 def spawn(program, argv, env, actions, absolute):
     start = os.posix_spawn if absolute else os.posix_spawnp
     return start(program, argv, env, file_actions=actions, setpgroup=0, setsigdef=RESET_SIGNALS)
+
+
+def settle_capture(path):
+    """The size of a task's capture once it ended, the file removed when empty; -1: none, or unknown."""
+    if path is None:
+        return -1
+    try:
+        info = os.stat(path)
+        if not S_ISREG(info.st_mode):
+            return -1  # a device, say: never removed
+        if info.st_size == 0:
+            os.unlink(path)
+        return info.st_size
+    except OSError:
+        return -1
 
 
 def kill_group(pid, signum):

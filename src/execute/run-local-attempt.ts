@@ -89,10 +89,15 @@ function startLocalTask(
     cwd: task.cwd,
     stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
     stderrPath: start.stderrLog,
+    // The launcher removes an empty log itself and tells the sizes: no stat here.
+    captures: start.stdoutLog === undefined ? STDERR_CAPTURED : BOTH_CAPTURED,
     timeoutMs: task.resources.timeoutMs,
     killGraceMs: context.options.killGraceMs,
   });
 }
+
+const STDERR_CAPTURED = { stdout: false, stderr: true } as const;
+const BOTH_CAPTURED = { stdout: true, stderr: true } as const;
 
 interface Ending {
   readonly status: AttemptStatus;
@@ -141,8 +146,10 @@ async function finishAttempt(
 ): Promise<AttemptOutcome> {
   const { stderrLog, stdoutLog } = start;
   // An empty stream leaves no file; one past the cap keeps its first and last parts.
-  const keptStderr = await boundCapture(stderrLog, context.streamCapBytes);
-  const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes));
+  const sizes = result?.captureBytes;
+  const keptStderr = await boundCapture(stderrLog, context.streamCapBytes, sizes?.stderr);
+  const keptStdout =
+    stdoutLog !== undefined && (await boundCapture(stdoutLog, context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes, sizes?.stdout));
   const tailLines = context.options.stderrTailLines ?? 10;
   return {
     status,

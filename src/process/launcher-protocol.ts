@@ -3,7 +3,7 @@
 // which are cheap to produce in Python and to split in Node.
 import { constants } from 'node:os';
 import type { TaskUsage } from '../kernel/task-usage.ts';
-import type { LaunchRequest } from './launch-types.ts';
+import type { LaunchRequest, LaunchResult } from './launch-types.ts';
 
 export type LauncherReply =
   /** `ledger`: the helper keeps the ledger of groups it was asked to (launch-types.ts, GroupWatcher). */
@@ -12,9 +12,11 @@ export type LauncherReply =
   | { readonly kind: 'no ledger' }
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage }
-  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage }
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
+
+type CaptureBytes = NonNullable<LaunchResult['captureBytes']>;
 
 export interface LauncherOptionsMessage {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -36,6 +38,8 @@ export function encodeStart(id: number, request: LaunchRequest): string {
     request.stdoutPath,
     request.stderrPath,
   ];
+  const drop = (request.captures?.stdout === true ? 1 : 0) | (request.captures?.stderr === true ? 2 : 0);
+  if (drop !== 0) fields.push(drop);
   return `s ${JSON.stringify(fields)}\n`;
 }
 
@@ -63,14 +67,18 @@ export function parseReply(line: string): LauncherReply | undefined {
     if (second === -1 || !Number.isInteger(pid) || !/^(?:\d+|-)$/.test(start)) return undefined;
     return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
   }
-  // The status, then optionally user and system CPU microseconds and peak RSS in KiB.
+  // The status, then optionally user and system CPU microseconds and peak RSS in KiB, then
+  // optionally the sizes of the stdout and stderr captures (-1: not looked at).
   const [value, ...measured] = line.slice(second + 1).split(' ').map(Number);
   if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
-  if ((measured.length !== 0 && measured.length !== 3) || !measured.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
-  const [cpuUserUs, cpuSystemUs, maxRssKb] = measured as [number, number, number];
-  const usage = measured.length === 0 ? {} : { usage: { cpuUserUs, cpuSystemUs, maxRssKb } };
-  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...usage };
-  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...usage };
+  if (measured.length !== 0 && measured.length !== 3 && measured.length !== 5) return undefined;
+  if (!measured.every((n, index) => Number.isInteger(n) && n >= (index < 3 ? 0 : -1))) return undefined;
+  const [cpuUserUs, cpuSystemUs, maxRssKb, stdout, stderr] = measured as [number, number, number, number?, number?];
+  const usage = measured.length === 0 ? undefined : { cpuUserUs, cpuSystemUs, maxRssKb };
+  const captureBytes = stdout === undefined || stderr === undefined ? undefined : { stdout, stderr };
+  const extra = { ...(usage === undefined ? {} : { usage }), ...(captureBytes === undefined ? {} : { captureBytes }) };
+  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...extra };
+  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...extra };
   return undefined;
 }
 

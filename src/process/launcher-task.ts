@@ -51,9 +51,9 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
   };
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
   }
