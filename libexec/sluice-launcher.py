@@ -32,12 +32,14 @@
 #   r <launcher pid> [ledger]                 ready (`ledger`: the ledger file is kept)
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
 #                                             <start> is its start time in clock ticks since
-#                                             boot (/proc/<pid>/stat), or - where unknown
+#                                             boot (/proc/<pid>/stat), or - where unknown. Not
+#                                             sent while the ledger is kept (it has the group)
 #   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err>]      exited
 #   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
-#                                             sluice records the groups (those running too)
+#                                             sluice records the groups; a `p` follows for
+#                                             every task running, and one for each new task
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -195,10 +197,11 @@ class Launcher:
         task = Task(task_id, pid, start, captures)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
-        shown = '-' if start is None else start
         if self.ledger_fd >= 0:
-            self.note_group(f'{pid} {shown}\n'.encode())
-        self.out.append(f'p {task_id} {pid} {shown}\n'.encode())
+            # The ledger has it: sluice needs no `p`, and is not woken for one.
+            self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+        else:
+            self.out.append(started_line(task))
         # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
         # ended meanwhile before the next one.
         self.reap()
@@ -244,6 +247,7 @@ class Launcher:
             os.close(self.ledger_fd)
             self.ledger_fd = -1
             self.out.append(b'n\n')
+            self.out.extend(started_line(task) for task in self.by_id.values())
             return
         self.ledger_spawns += 1
         if self.ledger_spawns >= LEDGER_COMPACT_EVERY:
@@ -427,6 +431,10 @@ class Launcher:
 def spawn(program, argv, env, actions, absolute):
     start = os.posix_spawn if absolute else os.posix_spawnp
     return start(program, argv, env, file_actions=actions, setpgroup=0, setsigdef=RESET_SIGNALS)
+
+
+def started_line(task):
+    return f'p {task.id} {task.pid} {"-" if task.start is None else task.start}\n'.encode()
 
 
 def settle_capture(path):

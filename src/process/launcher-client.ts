@@ -197,7 +197,6 @@ class LauncherClient implements FastLauncher, LineSender {
     if (task === undefined) return;
     if (reply.kind === 'started') {
       task.pgid = reply.pid;
-      task.leaderStart = reply.start;
       if (!this.ledger) this.watcher?.groupStarted(reply.pid, reply.start);
       return;
     }
@@ -209,13 +208,11 @@ class LauncherClient implements FastLauncher, LineSender {
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }
 
-  // The groups running now, and those to come, are the watcher's to record.
+  // The groups running now (the helper says which, `p` after `n`) and those to come are the
+  // watcher's to record.
   private giveUpLedger(): void {
     debugLog('launcher', 'the helper gave its ledger up: sluice records the groups');
     this.ledger = false;
-    for (const task of this.pending.values()) {
-      if (task.pgid !== 0) this.watcher?.groupStarted(task.pgid, task.leaderStart);
-    }
   }
 
   private handleExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -17,10 +17,8 @@ export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no 
 export class LauncherTask implements GroupSignaller {
   readonly termination: Termination;
   readonly startedAt = Date.now();
-  /** The process group's id once the helper said the task started; 0 before. */
+  /** The process group's id once the helper said the task started (it does not while it keeps the ledger); 0 before. */
   pgid = 0;
-  /** Its leader's start time, as the helper reported it. */
-  leaderStart: string | undefined;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
