@@ -469,11 +469,13 @@ def read_start(pid):
 
 def read_small(path, whole=False):
     """A small file's bytes in three system calls (open() takes nine: fstat, ioctl, lseek...);
-    `whole`: read on to the end (a /proc/<pid>/stat line always fits in the first read)."""
+    `whole`: read on to the end (a /proc/<pid>/stat line always fits in the first read). A /proc
+    file (seq_file) gives a read every line that fits in its page-sized buffer: a first read that
+    left room there for one more line (64 bytes) got them all, and no read for EOF is needed."""
     fd = os.open(path, os.O_RDONLY)
     try:
         data = os.read(fd, 8192)
-        while whole and data:
+        while whole and len(data) > 4096 - 64:
             more = os.read(fd, 65536)
             if not more:
                 break

@@ -69,17 +69,27 @@ export function parseReply(line: string): LauncherReply | undefined {
   }
   // The status, then optionally user and system CPU microseconds and peak RSS in KiB, then
   // optionally the sizes of the stdout and stderr captures (-1: not looked at).
-  const [value, ...measured] = line.slice(second + 1).split(' ').map(Number);
-  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
-  if (measured.length !== 0 && measured.length !== 3 && measured.length !== 5) return undefined;
-  if (!measured.every((n, index) => Number.isInteger(n) && n >= (index < 3 ? 0 : -1))) return undefined;
-  const [cpuUserUs, cpuSystemUs, maxRssKb, stdout, stderr] = measured as [number, number, number, number?, number?];
-  const usage = measured.length === 0 ? undefined : { cpuUserUs, cpuSystemUs, maxRssKb };
-  const captureBytes = stdout === undefined || stderr === undefined ? undefined : { stdout, stderr };
-  const extra = { ...(usage === undefined ? {} : { usage }), ...(captureBytes === undefined ? {} : { captureBytes }) };
-  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...extra };
-  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...extra };
-  return undefined;
+  // One of these per task: plain loops, no closures.
+  if (second === -1 || !Number.isInteger(pid) || (op !== 'x' && op !== 'k')) return undefined;
+  const fields = line.slice(second + 1).split(' ');
+  const count = fields.length - 1;
+  if (count !== 0 && count !== 3 && count !== 5) return undefined;
+  const numbers: number[] = [];
+  for (let index = 0; index < fields.length; index++) {
+    const n = Number(fields[index]);
+    // The status and the usage are never negative; a capture's size is -1 when not looked at.
+    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || fields[index] === '') return undefined;
+    numbers.push(n);
+  }
+  const value = numbers[0] as number;
+  const usage = count === 0 ? undefined : { cpuUserUs: numbers[1] as number, cpuSystemUs: numbers[2] as number, maxRssKb: numbers[3] as number };
+  const captureBytes = count === 5 ? { stdout: numbers[4] as number, stderr: numbers[5] as number } : undefined;
+  const reply = op === 'x'
+    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes })
+    : ({ kind: 'signal', id, pid, signal: nameSignal(value) } as { kind: 'signal'; id: number; pid: number; signal: NodeJS.Signals; usage?: TaskUsage; captureBytes?: CaptureBytes });
+  if (usage !== undefined) reply.usage = usage;
+  if (captureBytes !== undefined) reply.captureBytes = captureBytes;
+  return reply;
 }
 
 const signalNames = new Map<number, NodeJS.Signals>();
