@@ -83,3 +83,36 @@ test('the ledger keeps the groups still running when it is rewritten, and is rem
     store.close();
   }
 });
+
+test('a helper that cannot write its ledger hands the groups, those running too, back to sluice', { skip: !linux && 'needs /proc', timeout: 120_000 }, async () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const marker = makeMarker();
+  // A file size limit of one block: the ledger's writes fail (EFBIG) after a few dozen lines.
+  const python = path.join(root, 'python-limited');
+  fs.writeFileSync(python, '#!/bin/sh\nulimit -f 1\nexec python3 "$@"\n', { mode: 0o755 });
+  try {
+    const recorder = createProcessRecorder(store, 'run');
+    const launcher = await startFastLauncher({ watcher: recorder, python });
+    const long = launcher.start({ argv: ['sleep', `1000.${marker}`], cwd: root, stdoutPath: '/dev/null', stderrPath: '/dev/null' });
+    long.done.catch(() => undefined);
+    for (let task = 0; task < 200; task += 1) {
+      const result = await launcher.start({ argv: ['true'], cwd: root, stdoutPath: '/dev/null', stderrPath: '/dev/null' }).done;
+      assert.equal(result.exitCode, 0);
+    }
+    recorder.flush();
+    const [leader] = await findByMarker(marker);
+    const rows = store.db.prepare("SELECT pid FROM running_processes WHERE kind = 'group'").pluck().all();
+    assert.deepEqual(rows, [leader], 'the task running as the ledger was given up is recorded by sluice');
+    const next = launcher.start({ argv: ['sleep', `1000.${marker}`], cwd: root, stdoutPath: '/dev/null', stderrPath: '/dev/null' });
+    next.done.catch(() => undefined);
+    assert.ok(await waitFor(async () => {
+      recorder.flush();
+      return store.db.prepare("SELECT count(*) FROM running_processes WHERE kind = 'group'").pluck().get() === 2;
+    }, 30_000), 'and so is one started after');
+    await launcher.close();
+  } finally {
+    for (const pid of await findByMarker(marker)) process.kill(pid, 'SIGKILL');
+    store.close();
+  }
+});
