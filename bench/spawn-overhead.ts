@@ -25,6 +25,9 @@ interface Setup {
 
 const TIMEOUT_MS = 120_000;
 
+/** Issue 16's targets for `sluice map` against xargs -P: median wall and median CPU per task. */
+const TARGETS = { wall: 1.1, cpu: 1.3 } as const;
+
 export const spawnOverheadBenchmark: Benchmark = {
   name: 'spawn-overhead',
   description: 'per-task cost of starting trivial tasks, against xargs -P (settings: tasks, jobs, only)',
@@ -86,7 +89,22 @@ function formatResults(contenders: readonly Contender[], runs: Runs, tasks: numb
     ];
   });
   const header = ['ms per task', 'median wall', 'best wall', 'median CPU', 'wall of each round'];
-  return formatTable(header, rows);
+  return `${formatTable(header, rows)}\n${formatTargets(contenders, base, wall, cpu)}`;
+}
+
+// The CLI's ratios against the targets, so that the output says whether they are met.
+function formatTargets(
+  contenders: readonly Contender[],
+  base: string,
+  wall: (name: string) => number[],
+  cpu: (name: string) => number[],
+): string {
+  const cli = contenders.find(({ name }) => name.startsWith('sluice map'));
+  if (cli === undefined) return 'targets: the sluice CLI was not measured';
+  const wallRatio = median(wall(cli.name)) / median(wall(base));
+  const cpuRatio = median(cpu(cli.name)) / median(cpu(base));
+  const verdict = (ratio: number, target: number): string => `${ratio.toFixed(2)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'missed'})`;
+  return `targets for ${cli.name} against ${base}: median wall ${verdict(wallRatio, TARGETS.wall)}, median CPU ${verdict(cpuRatio, TARGETS.cpu)}`;
 }
 
 function listContenders(

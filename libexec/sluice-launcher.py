@@ -13,26 +13,41 @@
 # running and every adopted process is sent SIGTERM, then SIGKILL, and we exit.
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
+# With `--ledger DIR`, every task's process group is appended to DIR/<launcher pid> as
+# `<pgid> <start>` right after it is spawned, before it is reported, so that a run that takes
+# over after sluice and this helper were both killed (SIGKILL) finds it; the file is rewritten
+# with the groups still running every LEDGER_COMPACT_EVERY spawns, and removed when we exit after
+# every task ended. sluice then records no group of ours itself (the ready line says `ledger`).
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
-#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr]       start a task
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop]  start a task; `drop` (optional,
+#                                            default 0): 1 = the stdout file is a capture, 2 =
+#                                            the stderr file is: its size is reported at the end,
+#                                            and it is removed when the task left it empty
 #   t id                                     SIGTERM the task's process group (a kill follows
 #                                            when its leader exits, whatever its status)
 #   k id                                     SIGKILL the task's process group
 # Replies, one per line on stdout:
-#   r <launcher pid>                          ready
+#   r <launcher pid> [ledger]                 ready (`ledger`: the ledger file is kept)
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
 #                                             <start> is its start time in clock ticks since
-#                                             boot (/proc/<pid>/stat), or - where unknown
-#   x <id> <pid> <exit code> <user> <sys> <rss>      exited
-#   k <id> <pid> <signal number> <user> <sys> <rss>  ended by a signal
+#                                             boot (/proc/<pid>/stat), or - where unknown. Not
+#                                             sent while the ledger is kept (it has the group)
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err>]      exited
+#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
+#   n                                         the ledger could not be written: from now on
+#                                             sluice records the groups; a `p` follows for
+#                                             every task running, and one for each new task
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
 # exited, which the launcher kills, or a zombie the leader never reaped) is reaped by the
 # launcher after the reply: its time is not counted. sluice reads the three as optional.
+# <out> and <err>, for a task whose request had a `drop`: the size in bytes of its stdout and
+# stderr captures once it ended (0: it was empty and is removed now), -1 for a file that is no
+# capture or that could not be looked at.
 import errno
 import json
 import os
@@ -41,6 +56,7 @@ import selectors
 import shutil
 import signal
 import sys
+from stat import S_ISREG
 import time
 
 if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
@@ -59,6 +75,8 @@ SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
 RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
                  signal.SIGHUP, signal.SIGCHLD)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# How many spawns between two rewrites of the ledger (only the groups still running are kept).
+LEDGER_COMPACT_EVERY = 1024
 # ru_maxrss is in KiB on Linux, in bytes on macOS.
 RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
@@ -69,12 +87,13 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start')
+    __slots__ = ('id', 'pid', 'start', 'captures')
 
-    def __init__(self, task_id, pid, start):
+    def __init__(self, task_id, pid, start, captures):
         self.id = task_id
         self.pid = pid
         self.start = start  # clock ticks since boot, or None
+        self.captures = captures  # (stdout capture or None, stderr capture or None), or None
 
 
 class Launcher:
@@ -90,6 +109,9 @@ class Launcher:
         self.owners = {}  # adopted pid -> (its start, the id of the task it comes from, or None)
         self.grace = 1.0
         self.stopping = False
+        self.ledger = None       # the ledger file's path, when kept
+        self.ledger_fd = -1
+        self.ledger_spawns = 0   # spawns since the ledger was last rewritten
 
     # ---- requests ----
 
@@ -125,7 +147,8 @@ class Launcher:
             self.grace = options['graceMs'] / 1000
 
     def start(self, request):
-        task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request
+        task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
+        drop = request[7] if len(request) > 7 else 0
         try:
             if cwd != self.cwd:
                 # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
@@ -166,10 +189,19 @@ class Launcher:
             return
         # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
         start = read_start(pid)
-        task = Task(task_id, pid, start)
+        captures = None
+        if drop:
+            # Absolute, as sluice sends them: our working directory changes between tasks.
+            captures = (stdout_path if drop & 1 else None,
+                        stderr_path if drop & 2 and stderr_path != stdout_path else None)
+        task = Task(task_id, pid, start, captures)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
-        self.out.append(f'p {task_id} {pid} {"-" if start is None else start}\n'.encode())
+        if self.ledger_fd >= 0:
+            # The ledger has it: sluice needs no `p`, and is not woken for one.
+            self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+        else:
+            self.out.append(started_line(task))
         # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
         # ended meanwhile before the next one.
         self.reap()
@@ -191,6 +223,64 @@ class Launcher:
                 return None  # let posix_spawnp say why (ENOENT, EACCES)
             self.found[key] = found
         return found
+
+    # ---- the ledger of process groups ----
+
+    def open_ledger(self, folder):
+        """Starts the ledger file (truncating one a former process of our pid left); False if it cannot."""
+        path = os.path.join(folder, str(self.pid))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            self.ledger_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        except OSError as error:
+            debug(f'no ledger at {path}: {error}')
+            return False
+        self.ledger = path
+        return True
+
+    def note_group(self, line):
+        try:
+            os.write(self.ledger_fd, line)
+        except OSError as error:
+            # A full disk, say: sluice records the groups from now on (`n`, before this `p`).
+            debug(f'ledger {self.ledger} given up: {error}')
+            os.close(self.ledger_fd)
+            self.ledger_fd = -1
+            self.out.append(b'n\n')
+            self.out.extend(started_line(task) for task in self.by_id.values())
+            return
+        self.ledger_spawns += 1
+        if self.ledger_spawns >= LEDGER_COMPACT_EVERY:
+            self.compact_ledger()
+
+    def compact_ledger(self):
+        """Rewrites the ledger with the groups still running (a rename: it is whole at any time)."""
+        self.ledger_spawns = 0
+        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start}\n' for t in self.by_id.values())
+        temporary = f'{self.ledger}.tmp'
+        fd = -1
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+            os.write(fd, lines.encode())
+            os.replace(temporary, self.ledger)
+        except OSError as error:
+            debug(f'ledger not rewritten: {error}')  # the longer one stays: nothing is lost
+            if fd >= 0:
+                os.close(fd)
+            return
+        os.close(self.ledger_fd)
+        self.ledger_fd = fd
+
+    def close_ledger(self):
+        """Every task ended: nothing of ours is left to find."""
+        if self.ledger_fd < 0 or self.by_id:
+            return
+        os.close(self.ledger_fd)
+        self.ledger_fd = -1
+        try:
+            os.unlink(self.ledger)
+        except OSError:
+            pass
 
     def fail(self, task_id, error, what):
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
@@ -232,7 +322,8 @@ class Launcher:
             user_us = round(usage.ru_utime * 1e6)
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
-            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}\n'.encode())
+            sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
+            self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:
             self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)
@@ -333,12 +424,32 @@ class Launcher:
             drain(wakeup_fd)
             self.reap()
             self.sweep(signal.SIGKILL, True)
+        self.close_ledger()
         self.flush()
 
 
 def spawn(program, argv, env, actions, absolute):
     start = os.posix_spawn if absolute else os.posix_spawnp
     return start(program, argv, env, file_actions=actions, setpgroup=0, setsigdef=RESET_SIGNALS)
+
+
+def started_line(task):
+    return f'p {task.id} {task.pid} {"-" if task.start is None else task.start}\n'.encode()
+
+
+def settle_capture(path):
+    """The size of a task's capture once it ended, the file removed when empty; -1: none, or unknown."""
+    if path is None:
+        return -1
+    try:
+        info = os.stat(path)
+        if not S_ISREG(info.st_mode):
+            return -1  # a device, say: never removed
+        if info.st_size == 0:
+            os.unlink(path)
+        return info.st_size
+    except OSError:
+        return -1
 
 
 def kill_group(pid, signum):
@@ -351,18 +462,34 @@ def kill_group(pid, signum):
 def read_start(pid):
     """The start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat)."""
     try:
-        with open(f'/proc/{pid}/stat', 'rb') as stat:
-            return int(stat.read().rsplit(b')', 1)[1].split()[19])
+        return int(read_small(f'/proc/{pid}/stat').rsplit(b')', 1)[1].split()[19])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def read_small(path, whole=False):
+    """A small file's bytes in three system calls (open() takes nine: fstat, ioctl, lseek...);
+    `whole`: read on to the end (a /proc/<pid>/stat line always fits in the first read). A /proc
+    file (seq_file) gives a read every line that fits in its page-sized buffer: a first read that
+    left room there for one more line (64 bytes) got them all, and no read for EOF is needed."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, 8192)
+        while whole and len(data) > 4096 - 64:
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        os.close(fd)
 
 
 def list_children():
     """Our children's pids: on Linux from /proc (one file, or a scan of every process)."""
     me = os.getpid()
     try:
-        with open(f'/proc/{me}/task/{me}/children', 'rb') as children:
-            return [int(pid) for pid in children.read().split()]
+        return [int(pid) for pid in read_small(f'/proc/{me}/task/{me}/children', True).split()]
     except FileNotFoundError:
         pass  # a kernel built without CONFIG_PROC_CHILDREN
     except OSError:
@@ -438,7 +565,8 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     poller = make_poller(0, wake_r)
-    os.write(1, f'r {os.getpid()}\n'.encode())
+    ledger = len(sys.argv) > 2 and sys.argv[1] == '--ledger' and launcher.open_ledger(sys.argv[2])
+    os.write(1, f'r {os.getpid()}{" ledger" if ledger else ""}\n'.encode())
     # After the ready line (sluice reads it meanwhile), before any request is read.
     global SUBREAPER
     SUBREAPER = become_subreaper()

@@ -77,7 +77,9 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const cancelled = new Set<number>();
   let functionRunner: FunctionRunner | undefined;
   let logDirReady: Promise<unknown> | undefined;
+  let logDirMade = false;
   let launcher: Promise<Launcher> | undefined;
+  let launcherNow: Launcher | undefined;
   const staging = createStagingArea(options.runTag);
   const context: LocalAttemptContext = {
     options,
@@ -85,8 +87,18 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     streamCapBytes: options.streamCapBytes ?? readLogLimits().streamBytes,
     running,
     cancelled,
-    logDirReady: () => (logDirReady ??= fs.mkdir(options.logDir, { recursive: true })),
-    launcher: () => (launcher ??= typeof options.launcher === 'function' ? options.launcher() : Promise.resolve(options.launcher)),
+    logDirReady: () =>
+      (logDirReady ??= fs.mkdir(options.logDir, { recursive: true }).then((made) => {
+        logDirMade = true;
+        return made;
+      })),
+    logDirMade: () => logDirMade,
+    launcher: () =>
+      (launcher ??= (typeof options.launcher === 'function' ? options.launcher() : Promise.resolve(options.launcher)).then((started) => {
+        launcherNow = started;
+        return started;
+      })),
+    launcherNow: () => launcherNow,
     functionRunner: () => {
       if (options.createFunctionRunner === undefined) bug('a function step reached an executor without worker threads');
       functionRunner ??= options.createFunctionRunner();

@@ -22,6 +22,10 @@ export interface LocalAttemptContext {
   readonly cancelled: Set<number>;
   /** Resolves once the run's log folder exists. */
   logDirReady(): Promise<unknown>;
+  /** Whether it exists already (no need to wait: one turn of the event loop less per task). */
+  logDirMade(): boolean;
+  /** The launcher once it started, for the same reason. */
+  launcherNow(): Launcher | undefined;
   launcher(): Promise<Launcher>;
   functionRunner(): FunctionRunner;
 }
@@ -40,7 +44,7 @@ interface AttemptStart {
  */
 export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptContext): Promise<AttemptOutcome> {
   const { task } = attempt;
-  await context.logDirReady();
+  if (!context.logDirMade()) await context.logDirReady();
   const base = path.join(context.options.logDir, `${task.id}.${attempt.attempt}`);
   const start: AttemptStart = {
     stderrLog: `${base}.err`,
@@ -49,7 +53,7 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
     startedAt: Date.now(),
   };
   // Before anything is staged: a launcher that cannot start fails the task with nothing to undo.
-  const launcher = task.action.kind === 'function' ? undefined : await context.launcher();
+  const launcher = task.action.kind === 'function' ? undefined : (context.launcherNow() ?? (await context.launcher()));
   // Logs are written in place: their folders made, a stale one cleared, before the task starts.
   const logError = prepareTaskLogs(task, attempt.attempt, context.options.logDir);
   if (logError !== undefined) return finishAttempt(attempt, context, start, { status: 'failed', error: logError });
@@ -89,10 +93,15 @@ function startLocalTask(
     cwd: task.cwd,
     stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
     stderrPath: start.stderrLog,
+    // The launcher removes an empty log itself and tells the sizes: no stat here.
+    captures: start.stdoutLog === undefined ? STDERR_CAPTURED : BOTH_CAPTURED,
     timeoutMs: task.resources.timeoutMs,
     killGraceMs: context.options.killGraceMs,
   });
 }
+
+const STDERR_CAPTURED = { stdout: false, stderr: true } as const;
+const BOTH_CAPTURED = { stdout: true, stderr: true } as const;
 
 interface Ending {
   readonly status: AttemptStatus;
@@ -131,6 +140,13 @@ async function settleOutputs(
   return judged;
 }
 
+// Whether a capture of a known size is left (the launcher removed an empty one); undefined when
+// boundCapture must look (the size is unknown, or past the cap).
+function isKept(size: number | undefined, capBytes: number): boolean | undefined {
+  if (size === undefined || size < 0 || size > capBytes) return undefined;
+  return size > 0;
+}
+
 // The outcome as the scheduler and reports see it, its captures bounded and their tails read.
 async function finishAttempt(
   { task }: Attempt,
@@ -141,8 +157,11 @@ async function finishAttempt(
 ): Promise<AttemptOutcome> {
   const { stderrLog, stdoutLog } = start;
   // An empty stream leaves no file; one past the cap keeps its first and last parts.
-  const keptStderr = await boundCapture(stderrLog, context.streamCapBytes);
-  const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes));
+  const sizes = result?.captureBytes;
+  const stdoutCap = context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes;
+  // Sizes the launcher told: most often nothing to do, and nothing to wait for.
+  const keptStderr = isKept(sizes?.stderr, context.streamCapBytes) ?? (await boundCapture(stderrLog, context.streamCapBytes, sizes?.stderr));
+  const keptStdout = stdoutLog !== undefined && (isKept(sizes?.stdout, stdoutCap) ?? (await boundCapture(stdoutLog, stdoutCap, sizes?.stdout)));
   const tailLines = context.options.stderrTailLines ?? 10;
   return {
     status,

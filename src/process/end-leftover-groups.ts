@@ -3,6 +3,7 @@
 // it starts a task, so that no late write of the dead run reaches the new one's outputs.
 import { readdirSync, readFileSync } from 'node:fs';
 import { findOrphanedSpawns, type Spawner } from './find-orphaned-spawns.ts';
+import { readProcess } from './list-processes.ts';
 
 /**
  * A process group, a single process (the python helper), or a sluice whose function steps
@@ -31,8 +32,9 @@ interface ProcessFacts {
  * and nothing is signalled.
  */
 export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeoutMs = 10_000): Promise<number[]> {
+  if (left.length === 0 || isCleanEnd(left)) return [];
   let facts = listProcesses();
-  if (facts === undefined || left.length === 0) return [];
+  if (facts === undefined) return [];
   const groups = new Map<number, number>(); // pgid -> the leader's start
   const helpers = new Map<number, number>(); // pid -> its start
   const spawners: Spawner[] = [];
@@ -72,6 +74,17 @@ export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeou
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+// The end of a run whose helper ended every task: the helper (gone now) and this sluice, alive,
+// are all that is recorded. Nothing to end, and no need to read every process to know it.
+function isCleanEnd(left: readonly LeftoverProcess[]): boolean {
+  return left.every(({ kind, pid, start }) => {
+    if (kind === 'group') return false;
+    const now = readProcess(pid);
+    const gone = now === undefined || now.state === 'Z' || now.state === 'X' || String(now.startTicks) !== start;
+    return kind === 'helper' ? gone : !gone; // a spawner that is gone may have left processes
+  });
 }
 
 // The leader is alive with its recorded start time; or it is gone, the group lives on (its id is

@@ -14,6 +14,11 @@ export interface LaunchRequest {
   readonly stdoutPath: string;
   /** File that receives standard error (created or truncated). */
   readonly stderrPath: string;
+  /**
+   * Which of the two files are captures (logs of the streams, not outputs): a launcher that can
+   * reports their sizes once the task ended and removes an empty one (`LaunchResult.captureBytes`).
+   */
+  readonly captures?: { readonly stdout: boolean; readonly stderr: boolean } | undefined;
   /** Wall-clock limit; on expiry SIGTERM to the process group, SIGKILL after `killGraceMs`. */
   readonly timeoutMs?: number | undefined;
   readonly killGraceMs?: number | undefined;
@@ -38,6 +43,12 @@ export interface LaunchResult {
    * the largest of them, when the launcher measures them (the python helper does, `spawn` not).
    */
   readonly usage?: TaskUsage | undefined;
+  /**
+   * For a request with `captures`, where the launcher looked (the python helper does): each
+   * capture's size in bytes once the task ended, 0 when it was empty and is removed; -1 when it is
+   * no capture or was not looked at (the caller looks).
+   */
+  readonly captureBytes?: { readonly stdout: number; readonly stderr: number } | undefined;
 }
 
 export interface RunningProcess {
@@ -64,6 +75,12 @@ export interface GroupWatcher {
   groupEnded(pgid: number): void;
   /** The python helper that starts the tasks, as soon as it runs (before any task starts). */
   helperStarted?(pid: number, start: string | undefined): void;
+  /**
+   * A folder where the python helper keeps its own ledger of the groups it starts (file
+   * `<helper pid>`, lines `<pgid> <start>`), written before it reports each start: the watcher
+   * then hears of no group start or end from it, unless the helper gives its ledger up.
+   */
+  readonly ledgerDir?: string | undefined;
 }
 
 export interface LauncherOptions {

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
+import { listPythons } from './find-python.ts';
 import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
@@ -16,7 +17,10 @@ import { resolveRequest } from './resolve-request.ts';
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
 
 export interface FastLauncherOptions {
-  /** Python interpreter, looked up on PATH. Default `python3`. */
+  /**
+   * Python interpreter, looked up on PATH. Default: the `python3` files on PATH, programs before
+   * scripts (find-python.ts), each tried in turn until one starts the helper.
+   */
   readonly python?: string;
   readonly script?: string;
   /** On close() or EOF, how long the helper waits after SIGTERM before SIGKILL. Default 1000. */
@@ -39,10 +43,26 @@ type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 // Starts the python helper and resolves once it answered; rejects (BackendError) when python3
 // is missing or the helper does not come up, so the caller can fall back to spawn.
 export async function startFastLauncher(options: FastLauncherOptions = {}): Promise<FastLauncher> {
-  const python = options.python ?? 'python3';
+  const pythons = options.python === undefined ? listPythons() : [options.python];
+  let failure: unknown;
+  for (const python of pythons) {
+    try {
+      return await startWith(python, options);
+    } catch (error) {
+      // Too old, say (the helper needs 3.8+): the next one may do.
+      debugLog('launcher', `${python}: ${(error as Error).message}`);
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+async function startWith(python: string, options: FastLauncherOptions): Promise<FastLauncher> {
   const script = options.script ?? LAUNCHER_SCRIPT;
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
-  const child = spawn(python, ['-I', '-S', '-X', 'utf8', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ledger = options.watcher?.ledgerDir;
+  const args = ['-I', '-S', '-X', 'utf8', script, ...(ledger === undefined ? [] : ['--ledger', ledger])];
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
   await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
   return client;
@@ -58,6 +78,8 @@ class LauncherClient implements FastLauncher, LineSender {
   private flushQueued = false;
   private carry = '';
   private referenced = true;
+  /** The helper keeps the ledger of its groups: the watcher is not told of each. */
+  private ledger = false;
   private onReady: ((error?: Error) => void) | undefined;
   private readonly exited: Promise<void>;
 
@@ -162,23 +184,35 @@ class LauncherClient implements FastLauncher, LineSender {
     }
     if (reply.kind === 'ready') {
       this.pid = reply.pid;
+      this.ledger = reply.ledger;
       this.watcher?.helperStarted?.(reply.pid, readProcessStart(reply.pid));
       this.onReady?.();
+      return;
+    }
+    if (reply.kind === 'no ledger') {
+      this.giveUpLedger();
       return;
     }
     const task = this.pending.get(reply.id);
     if (task === undefined) return;
     if (reply.kind === 'started') {
       task.pgid = reply.pid;
-      this.watcher?.groupStarted(reply.pid, reply.start);
+      if (!this.ledger) this.watcher?.groupStarted(reply.pid, reply.start);
       return;
     }
     this.pending.delete(reply.id);
     // The helper killed what was left of the group before it reported the end.
-    if (task.pgid !== 0) this.watcher?.groupEnded(task.pgid);
+    if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
+  }
+
+  // The groups running now (the helper says which, `p` after `n`) and those to come are the
+  // watcher's to record.
+  private giveUpLedger(): void {
+    debugLog('launcher', 'the helper gave its ledger up: sluice records the groups');
+    this.ledger = false;
   }
 
   private handleExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -3,15 +3,20 @@
 // which are cheap to produce in Python and to split in Node.
 import { constants } from 'node:os';
 import type { TaskUsage } from '../kernel/task-usage.ts';
-import type { LaunchRequest } from './launch-types.ts';
+import type { LaunchRequest, LaunchResult } from './launch-types.ts';
 
 export type LauncherReply =
-  | { readonly kind: 'ready'; readonly pid: number }
+  /** `ledger`: the helper keeps the ledger of groups it was asked to (launch-types.ts, GroupWatcher). */
+  | { readonly kind: 'ready'; readonly pid: number; readonly ledger: boolean }
+  /** The helper could not write its ledger: from now on sluice records the groups. */
+  | { readonly kind: 'no ledger' }
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage }
-  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage }
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
+
+type CaptureBytes = NonNullable<LaunchResult['captureBytes']>;
 
 export interface LauncherOptionsMessage {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -33,6 +38,8 @@ export function encodeStart(id: number, request: LaunchRequest): string {
     request.stdoutPath,
     request.stderrPath,
   ];
+  const drop = (request.captures?.stdout === true ? 1 : 0) | (request.captures?.stderr === true ? 2 : 0);
+  if (drop !== 0) fields.push(drop);
   return `s ${JSON.stringify(fields)}\n`;
 }
 
@@ -45,7 +52,8 @@ export function parseReply(line: string): LauncherReply | undefined {
   const op = line[0];
   const first = line.indexOf(' ', 2);
   const id = Number(line.slice(2, first === -1 ? undefined : first));
-  if (op === 'r') return { kind: 'ready', pid: id };
+  if (op === 'r') return { kind: 'ready', pid: id, ledger: first !== -1 && line.slice(first + 1) === 'ledger' };
+  if (op === 'n') return line === 'n' ? { kind: 'no ledger' } : undefined;
   if (first === -1 || !Number.isInteger(id)) return undefined;
   if (op === 'f') {
     const second = line.indexOf(' ', first + 1);
@@ -59,15 +67,29 @@ export function parseReply(line: string): LauncherReply | undefined {
     if (second === -1 || !Number.isInteger(pid) || !/^(?:\d+|-)$/.test(start)) return undefined;
     return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
   }
-  // The status, then optionally user and system CPU microseconds and peak RSS in KiB.
-  const [value, ...measured] = line.slice(second + 1).split(' ').map(Number);
-  if (second === -1 || !Number.isInteger(pid) || !Number.isInteger(value)) return undefined;
-  if ((measured.length !== 0 && measured.length !== 3) || !measured.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
-  const [cpuUserUs, cpuSystemUs, maxRssKb] = measured as [number, number, number];
-  const usage = measured.length === 0 ? {} : { usage: { cpuUserUs, cpuSystemUs, maxRssKb } };
-  if (op === 'x') return { kind: 'exit', id, pid, exitCode: value as number, ...usage };
-  if (op === 'k') return { kind: 'signal', id, pid, signal: nameSignal(value as number), ...usage };
-  return undefined;
+  // The status, then optionally user and system CPU microseconds and peak RSS in KiB, then
+  // optionally the sizes of the stdout and stderr captures (-1: not looked at).
+  // One of these per task: plain loops, no closures.
+  if (second === -1 || !Number.isInteger(pid) || (op !== 'x' && op !== 'k')) return undefined;
+  const fields = line.slice(second + 1).split(' ');
+  const count = fields.length - 1;
+  if (count !== 0 && count !== 3 && count !== 5) return undefined;
+  const numbers: number[] = [];
+  for (let index = 0; index < fields.length; index++) {
+    const n = Number(fields[index]);
+    // The status and the usage are never negative; a capture's size is -1 when not looked at.
+    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || fields[index] === '') return undefined;
+    numbers.push(n);
+  }
+  const value = numbers[0] as number;
+  const usage = count === 0 ? undefined : { cpuUserUs: numbers[1] as number, cpuSystemUs: numbers[2] as number, maxRssKb: numbers[3] as number };
+  const captureBytes = count === 5 ? { stdout: numbers[4] as number, stderr: numbers[5] as number } : undefined;
+  const reply = op === 'x'
+    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes })
+    : ({ kind: 'signal', id, pid, signal: nameSignal(value) } as { kind: 'signal'; id: number; pid: number; signal: NodeJS.Signals; usage?: TaskUsage; captureBytes?: CaptureBytes });
+  if (usage !== undefined) reply.usage = usage;
+  if (captureBytes !== undefined) reply.captureBytes = captureBytes;
+  return reply;
 }
 
 const signalNames = new Map<number, NodeJS.Signals>();

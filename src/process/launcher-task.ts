@@ -10,14 +10,14 @@ export interface LineSender {
 }
 
 /** The helper's reply that ends a task. */
-export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' }>;
+export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no ledger' }>;
 
 // Signals go through the helper, by task id, so a process already reaped (whose pid may be
 // reused) is never signalled.
 export class LauncherTask implements GroupSignaller {
   readonly termination: Termination;
   readonly startedAt = Date.now();
-  /** The process group's id once the helper said the task started; 0 before. */
+  /** The process group's id once the helper said the task started (it does not while it keeps the ledger); 0 before. */
   pgid = 0;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
@@ -49,9 +49,9 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
   };
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
   }

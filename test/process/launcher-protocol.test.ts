@@ -7,12 +7,18 @@ describe('launcher protocol', () => {
     const line = encodeStart(7, { argv: ['echo', 'a\nb', 'ü'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e' });
     assert.equal(line.indexOf('\n'), line.length - 1);
     assert.deepEqual(JSON.parse(line.slice(2)), [7, ['echo', 'a\nb', 'ü'], '/w', null, null, '/w/o', '/w/e']);
+    const both = encodeStart(8, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', captures: { stdout: true, stderr: true } });
+    assert.deepEqual(JSON.parse(both.slice(2)), [8, ['true'], '/w', null, null, '/w/o', '/w/e', 3], 'captures: a mask');
+    const err = encodeStart(9, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', captures: { stdout: false, stderr: true } });
+    assert.equal(JSON.parse(err.slice(2))[7], 2);
     assert.equal(encodeSignal(7, 'SIGTERM'), 't 7\n');
     assert.equal(encodeSignal(7, 'SIGKILL'), 'k 7\n');
   });
 
   it('parses replies', () => {
-    assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123 });
+    assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123, ledger: false });
+    assert.deepEqual(parseReply('r 123 ledger'), { kind: 'ready', pid: 123, ledger: true });
+    assert.deepEqual(parseReply('n'), { kind: 'no ledger' });
     assert.deepEqual(parseReply('p 4 900 123456'), { kind: 'started', id: 4, pid: 900, start: '123456' });
     assert.deepEqual(parseReply('p 4 900 -'), { kind: 'started', id: 4, pid: 900, start: undefined });
     assert.deepEqual(parseReply('x 4 900 3'), { kind: 'exit', id: 4, pid: 900, exitCode: 3 });
@@ -24,6 +30,14 @@ describe('launcher protocol', () => {
       exitCode: 0,
       usage: { cpuUserUs: 12600, cpuSystemUs: 700, maxRssKb: 3072 },
     });
+    assert.deepEqual(parseReply('x 4 900 0 1 2 3 0 -1'), {
+      kind: 'exit',
+      id: 4,
+      pid: 900,
+      exitCode: 0,
+      usage: { cpuUserUs: 1, cpuSystemUs: 2, maxRssKb: 3 },
+      captureBytes: { stdout: 0, stderr: -1 },
+    });
     assert.deepEqual(parseReply('k 4 900 15 0 0 0'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGTERM', usage: { cpuUserUs: 0, cpuSystemUs: 0, maxRssKb: 0 } });
     assert.deepEqual(parseReply('f 5 ENOENT No such file: cannot run `x y`'), {
       kind: 'fail',
@@ -34,7 +48,7 @@ describe('launcher protocol', () => {
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4']) {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4']) {
       assert.equal(parseReply(line), undefined, JSON.stringify(line));
     }
   });

@@ -1,9 +1,13 @@
 // The running_processes table: every process group a run's tasks started and has not seen end,
 // its launcher helper, and the run itself when its function steps may start processes, written as they start so that a SIGKILL of sluice leaves them named.
 // Writes are batched per turn of the event loop; a group that started and ended in one turn is
-// never written.
+// never written. The python helper keeps the ledger of the groups it starts itself, in a file
+// beside the database (`.sluice/launchers/<helper pid>`), written before it reports each start:
+// a helper's row stands for the groups its ledger names, and no row is written per task.
 
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { StateStore } from '../store/open-store.ts';
 import { readBootId } from '../lock/process-start.ts';
 
@@ -23,6 +27,13 @@ export interface ProcessRecorder {
   spawnerStarted(pid: number, start: string | undefined): void;
   /** Writes what is pending now. Idempotent. */
   flush(): void;
+  /** Where the python helper keeps its ledger of groups (GroupWatcher.ledgerDir). */
+  readonly ledgerDir: string;
+}
+
+/** The folder of the helpers' ledgers of groups, beside the database. */
+export function ledgerDirOf(store: Pick<StateStore, 'stateDir'>): string {
+  return path.join(store.stateDir, 'launchers');
 }
 
 /** Where a recorded pid and start time mean something: this boot of this machine. */
@@ -82,6 +93,7 @@ export function createProcessRecorder(store: StateStore, owner: string): Process
       insert('spawner', pid, start ?? '');
     },
     flush,
+    ledgerDir: ledgerDirOf(store),
   };
 }
 
@@ -94,12 +106,38 @@ export function readRunningProcesses(store: StateStore): { readonly here: Record
     start: string;
     machine: string;
   }>;
-  const here = rows
-    .filter((row) => row.machine === machine)
-    .map((row) => ({ kind: row.kind, pid: row.pid, start: row.start === '' ? undefined : row.start }));
+  const here: RecordedProcess[] = [];
+  for (const row of rows) {
+    if (row.machine !== machine) continue;
+    const start = row.start === '' ? undefined : row.start;
+    here.push({ kind: row.kind, pid: row.pid, start });
+    if (row.kind === 'helper') here.push(...readLedger(store, row.pid, start));
+  }
   return { here, total: rows.length };
 }
 
+// The groups a helper's ledger names that started after it did (an older file of a former
+// process with its pid names nothing of its own). Lines are `<pgid> <start>`; `-`: unknown start.
+function readLedger(store: StateStore, helper: number, helperStart: string | undefined): RecordedProcess[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(ledgerDirOf(store), String(helper)), 'utf8');
+  } catch {
+    return []; // none: it ended every task it started, or never kept one
+  }
+  const groups = new Map<number, RecordedProcess>();
+  for (const line of text.split('\n')) {
+    const match = /^(\d+) (\d+|-)$/.exec(line);
+    if (match === null) continue;
+    const start = match[2] === '-' ? undefined : match[2];
+    if (start !== undefined && helperStart !== undefined && Number(start) < Number(helperStart)) continue;
+    groups.set(Number(match[1]), { kind: 'group', pid: Number(match[1]), start });
+  }
+  return [...groups.values()];
+}
+
 export function forgetRunningProcesses(store: StateStore): void {
+  const helpers = store.statement("SELECT pid FROM running_processes WHERE kind = 'helper'").pluck().all() as number[];
   store.statement('DELETE FROM running_processes').run();
+  for (const pid of helpers) fs.rmSync(path.join(ledgerDirOf(store), String(pid)), { force: true });
 }

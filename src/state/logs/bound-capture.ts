@@ -10,9 +10,14 @@ import { writeFileAtomicallyAsync } from '../../kernel/write-atomically.ts';
  * Bounds one captured stream once its attempt has ended; returns whether a file is left. Never
  * throws. The
  * stat and the removal are synchronous (microseconds each, see atomic-outputs.ts); the rare
- * trim reads and writes at most `capBytes`.
+ * trim reads and writes at most `capBytes`. `knownSize`: the size the launcher found as the task
+ * ended, having removed the file if it was empty (undefined or -1: not known, looked at here).
  */
-export async function boundCapture(file: string, capBytes: number): Promise<boolean> {
+export async function boundCapture(file: string, capBytes: number, knownSize?: number): Promise<boolean> {
+  if (knownSize !== undefined && knownSize >= 0) {
+    if (knownSize === 0) return false;
+    if (knownSize <= capBytes) return true;
+  }
   let size: number;
   try {
     const stat = fsSync.statSync(file, { throwIfNoEntry: false });
