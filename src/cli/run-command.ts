@@ -7,7 +7,7 @@ import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
-import { readConfig } from '../plan/read-config.ts';
+import type { ConfigFile } from '../plan/read-config.ts';
 import { collectValues } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
@@ -74,9 +74,16 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const shown = path.relative(process.cwd(), file) || file;
-  const configs = (flags.config ?? []).map((name) => readConfig(name, path.resolve(name), shown));
+  const configs = await readConfigs(flags.config ?? [], shown);
   const params = resolveParams(definition.params, flags.param, shown, configs);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
+}
+
+// The YAML parser (~50 ms of loading) is loaded only when there is a config file to read.
+async function readConfigs(names: readonly string[], pipeline: string): Promise<ConfigFile[]> {
+  if (names.length === 0) return [];
+  const { readConfig } = await import('../plan/read-config.ts');
+  return names.map((name) => readConfig(name, path.resolve(name), pipeline));
 }
 
 // Planning, surveying and running are loaded only once the no-op short cut did not apply.

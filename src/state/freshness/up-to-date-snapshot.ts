@@ -18,14 +18,14 @@ import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
-import { RACY_MARGIN_NS, stampOf, statFile } from '../hashes/stat-file.ts';
+import { RACY_MARGIN_NS } from '../hashes/stat-file.ts';
+import { ABSENT, createStampReader } from './stamp-reader.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 /** Bumped when the file's meaning changes: older snapshots are then ignored. */
 const FORMAT = 1;
 const FOLDER = 'up-to-date';
-/** A stamp for "no such file or folder". */
-export const ABSENT = '-';
+export { ABSENT };
 
 export interface Snapshot {
   /** Digest of everything the plan depends on besides the files (plan/digest-plan-inputs.ts). */
@@ -110,10 +110,11 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   if (snapshot.format !== FORMAT) return { why: `the snapshot is of format ${snapshot.format}, not ${FORMAT}` };
   if (snapshot.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
   const { paths, stamps } = snapshot;
+  if (!Array.isArray(paths) || !Array.isArray(stamps) || paths.length !== stamps.length) return { why: 'the snapshot is damaged' };
   // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
+  const readStamp = createStampReader(file);
   for (let i = 0; i < paths.length; i += 1) {
-    const stat = statFile(paths[i] as string);
-    if ((stat === undefined ? ABSENT : stampOf(stat)) !== stamps[i]) return { why: `${paths[i]} changed` };
+    if (readStamp(String(paths[i])) !== stamps[i]) return { why: `${paths[i]} changed` };
   }
   return { tasks: snapshot.tasks };
 }
