@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import { digestMapInputs, type MapInputSource } from '../plan/digest-plan-inputs.ts';
 import { MAP_STEP, planMapPipeline, type MapPlanOptions } from '../plan/plan-map.ts';
