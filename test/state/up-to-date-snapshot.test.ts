@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { stampOf, statFile } from '../../src/state/hashes/stat-file.ts';
 import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/freshness/up-to-date-snapshot.ts';
+import { BYTE_ORDER } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -53,7 +54,14 @@ test('a snapshot confirms unchanged files and nothing else', () => {
 test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
   const { file } = setUp();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  for (const text of ['', '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}']) {
+  for (const text of [
+    '',
+    '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}',
+    // The words of another byte order, too few words, no words.
+    '{"format":2,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
+    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3]}`,
+    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
+  ]) {
     fs.writeFileSync(file, text);
     assert.ok('why' in confirmSnapshot(file, 'k'), text);
   }

@@ -19,11 +19,11 @@ import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { RACY_MARGIN_NS } from '../hashes/stat-file.ts';
-import { ABSENT, createStampReader } from './stamp-reader.ts';
+import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords } from './check-stamps.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 /** Bumped when the file's meaning changes: older snapshots are then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 const FOLDER = 'up-to-date';
 export { ABSENT };
 
@@ -37,8 +37,15 @@ export interface Snapshot {
   readonly stamps: readonly string[];
 }
 
-interface SnapshotFile extends Snapshot {
+// On disk the stamps are words (check-stamps.ts): compared with a stat's fields as they are.
+interface SnapshotFile {
   readonly format: number;
+  readonly byteOrder: string;
+  readonly key: string;
+  readonly tasks: number;
+  readonly paths: readonly string[];
+  /** STAMP_WORDS a path, in the order of `paths`. */
+  readonly words: readonly number[];
 }
 
 /** Where the snapshot of the pipeline file `pipelineFile`, in the folder `root`, lives. */
@@ -109,19 +116,24 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   }
   if (snapshot.format !== FORMAT) return { why: `the snapshot is of format ${snapshot.format}, not ${FORMAT}` };
   if (snapshot.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
-  const { paths, stamps } = snapshot;
-  if (!Array.isArray(paths) || !Array.isArray(stamps) || paths.length !== stamps.length) return { why: 'the snapshot is damaged' };
+  if (snapshot.byteOrder !== BYTE_ORDER) return { why: `the snapshot was written on a machine of another byte order (${snapshot.byteOrder})` };
+  const { paths, words } = snapshot;
+  if (!Array.isArray(paths) || !Array.isArray(words) || words.length !== paths.length * STAMP_WORDS || typeof snapshot.tasks !== 'number') {
+    return { why: 'the snapshot is damaged' };
+  }
   // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
-  const readStamp = createStampReader(file);
+  const check = createStampCheck(file);
   for (let i = 0; i < paths.length; i += 1) {
-    if (readStamp(String(paths[i])) !== stamps[i]) return { why: `${paths[i]} changed` };
+    if (!check(String(paths[i]), words, i * STAMP_WORDS)) return { why: `${paths[i]} changed` };
   }
   return { tasks: snapshot.tasks };
 }
 
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const body: SnapshotFile = { format: FORMAT, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, stamps: snapshot.stamps };
+  const words: number[] = [];
+  for (const stamp of snapshot.stamps) words.push(...stampWords(stamp));
+  const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, words };
   try {
     writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
   } catch {
