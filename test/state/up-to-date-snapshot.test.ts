@@ -81,3 +81,14 @@ test('no snapshot when a stamp cannot vouch for its file', () => {
   const twice = { inputs: new Map([...observed.inputs, [output!, '1:2:3']]), outputs: once.outputs };
   assert.equal(takeSnapshot(request, both, twice), undefined, 'one file seen with two stamps');
 });
+
+test('no snapshot for a folder output: one stat of the folder cannot vouch for the files in it', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  fs.mkdirSync(path.join(root, 'chunks'));
+  fs.writeFileSync(path.join(root, 'chunks/1'), '1');
+  // Whatever the folder output's stamp: even the folder's own stat, as a confirming stat would see it.
+  const stamp = stampOf(statFile(path.join(root, 'chunks'))!);
+  const folderTask = { ...task(root, 2, 'data/a', 'chunks/'), outputs: ['chunks/'] };
+  const outputs = new Map([...observed.outputs, [path.resolve(root, 'chunks'), stamp], [`${path.resolve(root, 'chunks')}/`, stamp]]);
+  assert.equal(takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, [...tasks, folderTask], { ...observed, outputs }), undefined);
+});

@@ -75,7 +75,7 @@ export interface ObservedStamps {
 /**
  * The snapshot of a run whose survey found every task up to date, or undefined when some
  * stamp cannot vouch for its file: an input hashed anew (changed, or too recent to trust), a
- * folder changed within the racy margin, a file seen with two stamps.
+ * folder changed within the racy margin, a file seen with two stamps, a folder output.
  */
 export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], observed: ObservedStamps): Snapshot | undefined {
   const stamps = new Map<string, string>();
@@ -96,7 +96,11 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       if (!add(file, observed.inputs.get(file))) return undefined;
     }
     for (let j = 0; j < task.outputs.length; j += 1) {
-      const file = resolveTaskPath(task.cwd, task.outputs[j] as string);
+      const output = task.outputs[j] as string;
+      // A folder output's stamp stands for the files in it (statFolderTree), which one stat of
+      // the folder cannot confirm: a file rewritten inside leaves the folder's own stat as it was.
+      if (output.endsWith('/')) return undefined;
+      const file = resolveTaskPath(task.cwd, output);
       if (!add(file, observed.outputs.get(file))) return undefined;
     }
   }
