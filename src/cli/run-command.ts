@@ -12,7 +12,6 @@ import { collectValues } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
-import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
 import { executorArgs } from './executor-options.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
@@ -133,7 +132,7 @@ async function preparePipeline(file: string, targets: readonly string[], flags: 
     plan: async (planRequest): Promise<PlanToRun> => {
       // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
       const plan = await planLoaded(loaded, targets, planRequest.slurm === undefined ? planRequest.jobs : undefined);
-      checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
+      await checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
       return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])) };
     },
   };
@@ -155,7 +154,8 @@ function rerunArgs(flags: RunFlags): string[] {
 // A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run
 // runs nothing, and Slurm nodes may have software this machine has not (a site's /apps, a
 // prolog, `--export=NONE`); there a missing program fails its tasks, each naming it.
-function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): void {
+async function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): Promise<void> {
+  const { findMissingPrograms } = await import('../plan/check-programs.ts');
   const missing = findMissingPrograms(plan.tasks, plan.file);
   if (missing.length === 0) return;
   if (options.refuse) throw new PlanError(missing.join('\nsluice: '));
