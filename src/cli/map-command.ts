@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { PlanError } from '../errors.ts';
 import { digestMapInputs, type MapInputSource } from '../plan/digest-plan-inputs.ts';
-import { MAP_STEP, planMapPipeline, type MapPlanOptions } from '../plan/plan-map.ts';
+import { MAP_STEP } from '../kernel/name-task.ts';
+import type { MapPlanOptions } from '../plan/plan-map.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -90,10 +91,11 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     functionModules: [],
     plan: async (planRequest) => {
       // Loaded only now: a no-op confirmed by the snapshot lists nothing.
-      const [{ createListingLog }, { expandInputGlob }, { checkInputFiles }] = await Promise.all([
+      const [{ createListingLog }, { expandInputGlob }, { checkInputFiles }, { planMapPipeline }] = await Promise.all([
         import('../plan/list-pattern-files.ts'),
         import('../plan/expand-input-glob.ts'),
         import('../plan/check-input-files.ts'),
+        import('../plan/plan-map.ts'),
       ]);
       const listings = createListingLog();
       const expand = (glob: string): string[] => expandInputGlob(glob, { cwd, dot, log: listings });

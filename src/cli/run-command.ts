@@ -7,12 +7,11 @@ import { loadPipeline, findPipelineFile } from '../plan/load-pipeline.ts';
 import { saveBundleFile } from '../state/bundles/save-bundle-file.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { resolveParams } from '../plan/resolve-params.ts';
-import { readConfig } from '../plan/read-config.ts';
+import type { ConfigFile } from '../plan/read-config.ts';
 import { collectValues } from './parse-options.ts';
 import { checkPipelineSpec } from '../plan/check-definition.ts';
 import { normalizeSteps, type NormalizedStep, type StepDefaults } from '../plan/normalize-step.ts';
 import type { ParamValue } from '../kernel/task.ts';
-import { findMissingPrograms } from '../plan/check-programs.ts';
 import { changedDirectoryArgs } from './launch-dir.ts';
 import { executorArgs } from './executor-options.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
@@ -74,9 +73,16 @@ async function loadFromFlags(flags: PipelineFlags, defaults: StepDefaults, file 
   // Before the parameters are parsed: `param:` for `params:` is the mistake to report.
   checkPipelineSpec(definition, file);
   const shown = path.relative(process.cwd(), file) || file;
-  const configs = (flags.config ?? []).map((name) => readConfig(name, path.resolve(name), shown));
+  const configs = await readConfigs(flags.config ?? [], shown);
   const params = resolveParams(definition.params, flags.param, shown, configs);
   return { file, params, steps: normalizeSteps(definition, { file, params, defaults }) };
+}
+
+// The YAML parser (~50 ms of loading) is loaded only when there is a config file to read.
+async function readConfigs(names: readonly string[], pipeline: string): Promise<ConfigFile[]> {
+  if (names.length === 0) return [];
+  const { readConfig } = await import('../plan/read-config.ts');
+  return names.map((name) => readConfig(name, path.resolve(name), pipeline));
 }
 
 // Planning, surveying and running are loaded only once the no-op short cut did not apply.
@@ -126,7 +132,7 @@ async function preparePipeline(file: string, targets: readonly string[], flags: 
     plan: async (planRequest): Promise<PlanToRun> => {
       // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
       const plan = await planLoaded(loaded, targets, planRequest.slurm === undefined ? planRequest.jobs : undefined);
-      checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
+      await checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
       return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])) };
     },
   };
@@ -148,7 +154,8 @@ function rerunArgs(flags: RunFlags): string[] {
 // A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run
 // runs nothing, and Slurm nodes may have software this machine has not (a site's /apps, a
 // prolog, `--export=NONE`); there a missing program fails its tasks, each naming it.
-function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): void {
+async function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): Promise<void> {
+  const { findMissingPrograms } = await import('../plan/check-programs.ts');
   const missing = findMissingPrograms(plan.tasks, plan.file);
   if (missing.length === 0) return;
   if (options.refuse) throw new PlanError(missing.join('\nsluice: '));

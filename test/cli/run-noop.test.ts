@@ -169,6 +169,52 @@ describe('sluice run: the no-op short cut', () => {
     assert.match(target.stderr, /1 task: 1 up to date/);
   });
 
+  it('is not taken when a module the pipeline imports, a --config file or a file read while loading changed', async () => {
+    const dir = project();
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(path.join(dir, 'helper.ts'), "export const tool = 'cp';\n");
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ suffix: 'txt' }));
+    fs.writeFileSync(path.join(dir, 'label.txt'), 'first');
+    const imports = "import fs from 'node:fs';\nimport { tool } from './helper.ts';\nconst label = fs.readFileSync(new URL('label.txt', import.meta.url), 'utf8');\n";
+    const run = 'run: sh(`echo "copy {n} ${label}" >> ran.log; ${tool} {in} {out}`),';
+    fs.writeFileSync(file, imports + fs.readFileSync(file, 'utf8').replace(/run: sh\(.*\),/, () => run));
+    await settled(dir, ['--config', 'config.json']);
+    assert.equal((await rerun(dir, ['--config', 'config.json'])).shortCut, true);
+
+    // The imported module: its code is the bundle's, whose name the snapshot's key holds.
+    fs.writeFileSync(path.join(dir, 'helper.ts'), "export const tool = 'cp -p';\n");
+    const helper = await rerun(dir, ['--config', 'config.json']);
+    assert.equal(helper.shortCut, false);
+    assert.deepEqual(helper.ran, ['copy a first', 'copy b first', 'copy c first']);
+    await rerun(dir, ['--config', 'config.json']);
+    assert.equal((await rerun(dir, ['--config', 'config.json'])).shortCut, true);
+
+    // A file the pipeline reads while it loads: the steps it gives differ.
+    fs.writeFileSync(path.join(dir, 'label.txt'), 'second');
+    const label = await rerun(dir, ['--config', 'config.json']);
+    assert.equal(label.shortCut, false);
+    assert.deepEqual(label.ran, ['copy a second', 'copy b second', 'copy c second']);
+    await rerun(dir, ['--config', 'config.json']);
+    assert.equal((await rerun(dir, ['--config', 'config.json'])).shortCut, true);
+
+    // The config file: its values are parameters.
+    fs.writeFileSync(path.join(dir, 'data/a.csv'), 'a\n');
+    fs.utimesSync(path.join(dir, 'data/a.csv'), HOUR_AGO, HOUR_AGO);
+    fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ suffix: 'csv' }));
+    const config = await rerun(dir, ['--config', 'config.json']);
+    assert.equal(config.shortCut, false);
+    assert.deepEqual(config.ran, ['copy a second']);
+    // Back to the defaults' values: without the config file the plan is the same, and so is the answer.
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ suffix: 'txt' }));
+    assert.deepEqual((await rerun(dir, ['--config', 'config.json'])).ran, ['copy a second']);
+    await rerun(dir, ['--config', 'config.json']);
+    assert.equal((await rerun(dir, ['--config', 'config.json'])).shortCut, true);
+    const plain = await rerun(dir);
+    assert.deepEqual(plain.ran, []);
+    assert.equal(plain.shortCut, true, 'the same parameters from another command line: the same plan');
+  });
+
   it('is not taken after `sluice clean`', async () => {
     const dir = project();
     await settled(dir);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { stampOf, statFile } from '../../src/state/hashes/stat-file.ts';
 import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/freshness/up-to-date-snapshot.ts';
+import { BYTE_ORDER } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -53,7 +54,14 @@ test('a snapshot confirms unchanged files and nothing else', () => {
 test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
   const { file } = setUp();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  for (const text of ['', '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}']) {
+  for (const text of [
+    '',
+    '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}',
+    // The words of another byte order, too few words, no words.
+    '{"format":2,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
+    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3]}`,
+    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
+  ]) {
     fs.writeFileSync(file, text);
     assert.ok('why' in confirmSnapshot(file, 'k'), text);
   }
@@ -72,4 +80,15 @@ test('no snapshot when a stamp cannot vouch for its file', () => {
   assert.ok(takeSnapshot(request, both, once), 'an output read downstream, seen alike');
   const twice = { inputs: new Map([...observed.inputs, [output!, '1:2:3']]), outputs: once.outputs };
   assert.equal(takeSnapshot(request, both, twice), undefined, 'one file seen with two stamps');
+});
+
+test('no snapshot for a folder output: one stat of the folder cannot vouch for the files in it', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  fs.mkdirSync(path.join(root, 'chunks'));
+  fs.writeFileSync(path.join(root, 'chunks/1'), '1');
+  // Whatever the folder output's stamp: even the folder's own stat, as a confirming stat would see it.
+  const stamp = stampOf(statFile(path.join(root, 'chunks'))!);
+  const folderTask = { ...task(root, 2, 'data/a', 'chunks/'), outputs: ['chunks/'] };
+  const outputs = new Map([...observed.outputs, [path.resolve(root, 'chunks'), stamp], [`${path.resolve(root, 'chunks')}/`, stamp]]);
+  assert.equal(takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, [...tasks, folderTask], { ...observed, outputs }), undefined);
 });
