@@ -3,6 +3,7 @@
 // on the thread itself.
 import fs from 'node:fs';
 import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import type { TaskUsage } from '../../kernel/task-usage.ts';
 
 export interface UsageMeter {
@@ -69,15 +70,24 @@ function readThreadCpu(): CpuSample | undefined {
 
 let procReadable = process.platform === 'linux';
 const buffer = Buffer.alloc(1024);
+// This thread's own files, opened once: an open of /proc/thread-self/... costs several times the
+// read (its path is walked, its entry made), and every task reads both files twice. A worker
+// thread's descriptors are closed by Node when it exits, even terminated (the Worker's
+// trackUnmanagedFds, on by default), so only the main thread opens and closes them each time.
+const kept = new Map<string, number>();
 
-// Opened and closed each time, not kept open: a thread that is terminated (a timeout) would
-// leave its descriptors open in the process for good.
 function readProcFile(file: string): string {
-  const fd = fs.openSync(file, 'r');
+  let fd = kept.get(file);
+  if (fd === undefined && !isMainThread) {
+    fd = fs.openSync(file, 'r');
+    kept.set(file, fd);
+  }
+  if (fd !== undefined) return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  const once = fs.openSync(file, 'r');
   try {
-    return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+    return buffer.toString('latin1', 0, fs.readSync(once, buffer, 0, buffer.length, 0));
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(once);
   }
 }
 
