@@ -56,10 +56,11 @@ function readThreadCpu(): CpuSample | undefined {
   if (!procReadable) return undefined;
   try {
     // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
-    const runtimeNs = Number(readProcFile('/proc/thread-self/schedstat').split(' ')[0]);
+    const runtimeNs = fieldAt(readProcFile('/proc/thread-self/schedstat'), 0, 0);
+    // utime and stime: the 12th and 13th fields after the state, which follows the `(name)`.
     const stat = readProcFile('/proc/thread-self/stat');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const sample = { user: Number(fields[11]), system: Number(fields[12]), runtimeNs };
+    const state = stat.lastIndexOf(')') + 2;
+    const sample = { user: fieldAt(stat, state, 11), system: fieldAt(stat, state, 12), runtimeNs };
     if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
     return sample;
   } catch {
@@ -89,6 +90,19 @@ function readProcFile(file: string): string {
   } finally {
     fs.closeSync(once);
   }
+}
+
+// The number in field `index` (0: the one at `from`) of the space-separated `text`, read in place:
+// a split would make some fifty strings of the stat line, per read.
+function fieldAt(text: string, from: number, index: number): number {
+  let start = from;
+  for (let skipped = 0; skipped < index; skipped++) {
+    const space = text.indexOf(' ', start);
+    if (space < 0) return Number.NaN;
+    start = space + 1;
+  }
+  const end = text.indexOf(' ', start);
+  return Number(text.slice(start, end < 0 ? text.length : end));
 }
 
 function subtractCpu(before: CpuSample, after: CpuSample): { user: number; system: number } {
