@@ -44,7 +44,8 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   const base = path.join(context.options.logDir, `${task.id}.${attempt.attempt}`);
   const start: AttemptStart = {
     stderrLog: `${base}.err`,
-    stdoutLog: task.stdoutOutput === undefined ? `${base}.out` : undefined,
+    // A function step's thread writes no standard output capture.
+    stdoutLog: task.stdoutOutput === undefined && task.action.kind !== 'function' ? `${base}.out` : undefined,
     argv: renderArgv(task.action, task.outputs, threadsOf(task)),
     startedAt: Date.now(),
   };
@@ -141,7 +142,8 @@ async function finishAttempt(
 ): Promise<AttemptOutcome> {
   const { stderrLog, stdoutLog } = start;
   // An empty stream leaves no file; one past the cap keeps its first and last parts.
-  const keptStderr = await boundCapture(stderrLog, context.streamCapBytes);
+  // A function step's stderr log is written only when it failed (start-function-task.ts).
+  const keptStderr = task.action.kind === 'function' && status === 'succeeded' ? false : await boundCapture(stderrLog, context.streamCapBytes);
   const keptStdout = stdoutLog !== undefined && (await boundCapture(stdoutLog, context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes));
   const tailLines = context.options.stderrTailLines ?? 10;
   return {
