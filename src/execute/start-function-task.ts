@@ -24,7 +24,10 @@ export function startFunctionTask(
   stderrPath: string,
   options: Pick<FunctionRunOptions, 'digest' | 'hashInputs' | 'onStart' | 'onHeld'> = {},
 ): RunningProcess & { readonly done: Promise<FunctionLaunchResult> } {
-  const controller = new AbortController();
+  // Cancelled through the runner's hook: no AbortController per task (a few microseconds each,
+  // with its listeners, on the main thread that starts every task).
+  let cancel: (() => void) | undefined;
+  let cancelled = false;
   let startedAt = Date.now();
   // Held ahead (`onStart`), the task may wait on a busy thread: it starts when a thread takes it.
   const ahead = options.onStart !== undefined;
@@ -34,7 +37,10 @@ export function startFunctionTask(
   };
   const done = (async (): Promise<FunctionLaunchResult> => {
     const result = await runner.run(task, outputs, {
-      signal: controller.signal,
+      onCancellable: (hook) => {
+        cancel = hook;
+        if (cancelled) hook();
+      },
       digest: options.digest,
       hashInputs: options.hashInputs,
       ahead,
@@ -54,5 +60,11 @@ export function startFunctionTask(
       spawnError: result.timedOut === true || result.cancelled === true ? undefined : { code: 'EFUNCTION', message: result.message },
     };
   })();
-  return { done, cancel: () => controller.abort() };
+  return {
+    done,
+    cancel: () => {
+      cancelled = true;
+      cancel?.();
+    },
+  };
 }

@@ -39,6 +39,12 @@ export interface RunOptions {
    * slot): it then starts on the first free thread, as a job run without `ahead`.
    */
   readonly onHeld?: ((release: () => void) => void) | undefined;
+  /**
+   * Called at once with the function that aborts the job as aborting `signal` does (rejecting
+   * with a PoolAbortError); after the job has settled it does nothing. A caller that runs many
+   * short jobs saves an AbortSignal and its listeners per job.
+   */
+  readonly onAbortable?: ((abort: () => void) => void) | undefined;
 }
 
 /** A fixed number of worker threads, started on demand, each running one job at a time. */
@@ -79,6 +85,7 @@ export function createWorkerPool<In, Out>(options: WorkerPoolOptions): WorkerPoo
         signal.addEventListener('abort', onAbort, { once: true });
         job.detach = () => signal.removeEventListener('abort', onAbort);
       }
+      runOptions.onAbortable?.(() => abortJob(pool, job, new PoolAbortError('The work was aborted')));
       (ahead ? pool.held : pool.queue).push(job);
       if (ahead) runOptions.onHeld?.(() => releaseJob(pool, job));
       pool.dispatch();

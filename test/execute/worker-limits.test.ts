@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createFunctionRunner } from '../../src/execute/worker/create-function-runner.ts';
+import { startFunctionTask } from '../../src/execute/start-function-task.ts';
 import { planFile, read, runStaged, tasksOf, writeProject } from './worker-fixtures.ts';
 
 // Each function notes which thread ran it (and when), so the tests can see threads end and overlap.
@@ -101,6 +102,29 @@ describe('limits of function steps on worker threads', () => {
       assert.notEqual(read(dir, 'out/1.note'), read(dir, 'wait/1.thread'));
       const early = await runner.run(tasksOf(plan, 'note')[1]!, ['/nonexistent/never-written'], { signal: AbortSignal.abort() });
       assert.deepEqual(early, { ok: false, message: 'cancelled before it started', cancelled: true });
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('ends the thread of a function cancelled through the handle the executor holds (startFunctionTask)', async () => {
+    const dir = project();
+    const plan = await planFile(path.join(dir, 'pipeline.ts'));
+    const runner = createFunctionRunner({ threads: 1 });
+    try {
+      const task = tasksOf(plan, 'wait')[0]!;
+      const handle = startFunctionTask(runner, task, [path.join(dir, 'never-written')], path.join(dir, 'wait.err'));
+      while (!fs.existsSync(path.join(dir, 'wait/1.thread'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      handle.cancel();
+      const result = await handle.done;
+      assert.equal(result.cancelled, true);
+      assert.equal(result.timedOut, false);
+      assert.deepEqual(await runStaged(runner, tasksOf(plan, 'note')[0]!), { ok: true });
+      assert.notEqual(read(dir, 'out/1.note'), read(dir, 'wait/1.thread'));
+      // Cancelled again once it has ended: nothing happens to the thread that runs on.
+      handle.cancel();
+      assert.deepEqual(await runStaged(runner, tasksOf(plan, 'note')[1]!), { ok: true });
+      assert.equal(read(dir, 'out/2.note'), read(dir, 'out/1.note'));
     } finally {
       await runner.close();
     }

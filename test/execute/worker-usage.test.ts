@@ -2,6 +2,7 @@
 // takes well under a scheduler tick, the heap the thread holds at its end (Buffers included), for
 // a function that throws too.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { createFunctionRunner } from '../../src/execute/worker/create-function-runner.ts';
@@ -52,4 +53,41 @@ it('measures each function on its thread: CPU time, heap, whether it returns or 
   } finally {
     await runner.close();
   }
+});
+
+/** The /proc files of threads (/proc/thread-self/... as opened) this process holds open. */
+function openThreadFiles(): number {
+  let count = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (/^\/proc\/\d+\/task\/\d+\/(stat|schedstat)$/.test(fs.readlinkSync(`/proc/self/fd/${fd}`))) count++;
+    } catch {
+      // The readdir's own descriptor, closed meanwhile.
+    }
+  }
+  return count;
+}
+
+it('keeps its thread\'s /proc files open from task to task, and they close with the thread, even one terminated', { skip: process.platform !== 'linux' }, async () => {
+  const before = openThreadFiles();
+  const dir = writeProject({ 'pipeline.ts': PIPELINE.replace("throw new Error('no good');", 'for (;;);'), 'in/1': 'one', 'in/2': 'two' });
+  const plan = await planFile(path.join(dir, 'pipeline.ts'));
+  const runner = createFunctionRunner({ threads: 1 });
+  try {
+    for (const task of tasksOf(plan, 'tiny')) assert.ok((await runStagedWithUsage(runner, task)).ok);
+    // Node 23.9 and later measure a thread without /proc.
+    const viaProc = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage !== 'function';
+    if (viaProc) assert.equal(openThreadFiles() - before, 2, 'one thread, two files, however many tasks');
+    // A function that never returns: its thread is terminated when its time is up.
+    const spin = { ...tasksOf(plan, 'throws')[0]!, resources: { ...tasksOf(plan, 'throws')[0]!.resources, timeoutMs: 500 } };
+    const ended = await runStagedWithUsage(runner, spin);
+    assert.ok(!ended.ok && ended.timedOut === true, JSON.stringify(ended));
+    assert.equal(openThreadFiles(), before, 'the terminated thread\'s files are closed');
+    // A new thread measures as the first did.
+    const again = await runStagedWithUsage(runner, tasksOf(plan, 'tiny')[0]!);
+    assert.ok(again.ok && again.usage !== undefined && again.usage.cpuUserUs + again.usage.cpuSystemUs > 0, JSON.stringify(again));
+  } finally {
+    await runner.close();
+  }
+  assert.equal(openThreadFiles(), before, 'closed with the last thread');
 });

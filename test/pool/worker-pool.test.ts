@@ -252,6 +252,30 @@ describe('createWorkerPool', () => {
     }
   });
 
+  it('onAbortable hands over a function that aborts the job as its signal would, and does nothing once it has answered', async () => {
+    const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 1, entry: sleeperEntry() });
+    try {
+      let abortDone: (() => void) | undefined;
+      const done = await pool.run({ id: 0, ms: 0 }, { onAbortable: (abort) => (abortDone = abort) });
+      assert.ok(abortDone !== undefined);
+      // Answered already: the thread is untouched and runs the next job.
+      abortDone();
+      let abortRunning: (() => void) | undefined;
+      const running = pool.run({ id: 1, ms: 60_000 }, { onAbortable: (abort) => (abortRunning = abort) });
+      let abortQueued: (() => void) | undefined;
+      const queued = pool.run({ id: 2, ms: 0 }, { onAbortable: (abort) => (abortQueued = abort) });
+      abortQueued?.();
+      await assert.rejects(queued, PoolAbortError);
+      abortRunning?.();
+      await assert.rejects(running, PoolAbortError);
+      const after = await pool.run({ id: 3, ms: 0 });
+      assert.equal(after.id, 3);
+      assert.notEqual(after.thread, done.thread, 'the thread of the aborted job was not ended');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('answers every job with its own answer when jobs are held ahead, taken back and started in any order', async () => {
     const pool = createWorkerPool<{ id: number; ms: number }, Slept>({ size: 3, entry: sleeperEntry() });
     try {

@@ -22,14 +22,16 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
   async function run(task: Parameters<FunctionRunner['run']>[0], outputs: readonly string[], options: FunctionRunOptions = {}): Promise<FunctionResult> {
     const { signal, digest, hashInputs } = options;
     if (signal?.aborted === true || closed) return { ok: false, message: 'cancelled before it started', cancelled: true };
-    const stop = new AbortController();
+    // No AbortController of its own: the pool hands over the function that aborts the job.
+    let abortJob: (() => void) | undefined;
     let ended: 'timed out' | 'cancelled' | undefined;
     const end = (why: 'timed out' | 'cancelled'): void => {
       ended ??= why;
-      stop.abort();
+      abortJob?.();
     };
     const onCancel = (): void => end('cancelled');
     signal?.addEventListener('abort', onCancel, { once: true });
+    options.onCancellable?.(onCancel);
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = task.resources.timeoutMs;
     // The clock starts when a thread takes the task, not while it waits for one.
@@ -41,7 +43,11 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       const request: StepRequest = { task, outputs };
       if (digest !== undefined && digest.length > 0) Object.assign(request, { digest });
       if (hashInputs !== undefined && hashInputs.length > 0) Object.assign(request, { hashInputs });
-      return await pool.run(request, { signal: stop.signal, onStart, ahead: options.ahead, onHeld: options.onHeld });
+      if (ended !== undefined) return cancelledResult();
+      const onAbortable = (abort: () => void): void => {
+        abortJob = abort;
+      };
+      return await pool.run(request, { onAbortable, onStart, ahead: options.ahead, onHeld: options.onHeld });
     } catch (error) {
       if (ended === 'timed out') {
         return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };
@@ -50,7 +56,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       const failure = describeFailure(error);
       return failure.ok ? failure : { ...failure, message: `its worker thread failed: ${failure.message}` };
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onCancel);
     }
   }

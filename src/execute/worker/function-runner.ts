@@ -37,6 +37,11 @@ export interface FunctionRunnerOptions {
 export interface FunctionRunOptions {
   /** Cancels the task: it resolves as cancelled, its thread terminated if it had started. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Called at once with the function that cancels the task as aborting `signal` does: the
+   * executor's way, with no AbortSignal and listeners made per task.
+   */
+  readonly onCancellable?: ((cancel: () => void) => void) | undefined;
   /** Indexes of the outputs to hash once the function has returned. */
   readonly digest?: readonly number[] | undefined;
   /** Indexes of the task's inputs to hash just before the function runs. */

@@ -3,6 +3,7 @@
 // on the thread itself.
 import fs from 'node:fs';
 import v8 from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import type { TaskUsage } from '../../kernel/task-usage.ts';
 
 export interface UsageMeter {
@@ -55,10 +56,11 @@ function readThreadCpu(): CpuSample | undefined {
   if (!procReadable) return undefined;
   try {
     // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
-    const runtimeNs = Number(readProcFile('/proc/thread-self/schedstat').split(' ')[0]);
+    const runtimeNs = fieldAt(readProcFile('/proc/thread-self/schedstat'), 0, 0);
+    // utime and stime: the 12th and 13th fields after the state, which follows the `(name)`.
     const stat = readProcFile('/proc/thread-self/stat');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const sample = { user: Number(fields[11]), system: Number(fields[12]), runtimeNs };
+    const state = stat.lastIndexOf(')') + 2;
+    const sample = { user: fieldAt(stat, state, 11), system: fieldAt(stat, state, 12), runtimeNs };
     if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
     return sample;
   } catch {
@@ -69,16 +71,38 @@ function readThreadCpu(): CpuSample | undefined {
 
 let procReadable = process.platform === 'linux';
 const buffer = Buffer.alloc(1024);
+// This thread's own files, opened once: an open of /proc/thread-self/... costs several times the
+// read (its path is walked, its entry made), and every task reads both files twice. A worker
+// thread's descriptors are closed by Node when it exits, even terminated (the Worker's
+// trackUnmanagedFds, on by default), so only the main thread opens and closes them each time.
+const kept = new Map<string, number>();
 
-// Opened and closed each time, not kept open: a thread that is terminated (a timeout) would
-// leave its descriptors open in the process for good.
 function readProcFile(file: string): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
-  } finally {
-    fs.closeSync(fd);
+  let fd = kept.get(file);
+  if (fd === undefined && !isMainThread) {
+    fd = fs.openSync(file, 'r');
+    kept.set(file, fd);
   }
+  if (fd !== undefined) return buffer.toString('latin1', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  const once = fs.openSync(file, 'r');
+  try {
+    return buffer.toString('latin1', 0, fs.readSync(once, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(once);
+  }
+}
+
+// The number in field `index` (0: the one at `from`) of the space-separated `text`, read in place:
+// a split would make some fifty strings of the stat line, per read.
+function fieldAt(text: string, from: number, index: number): number {
+  let start = from;
+  for (let skipped = 0; skipped < index; skipped++) {
+    const space = text.indexOf(' ', start);
+    if (space < 0) return Number.NaN;
+    start = space + 1;
+  }
+  const end = text.indexOf(' ', start);
+  return Number(text.slice(start, end < 0 ? text.length : end));
 }
 
 function subtractCpu(before: CpuSample, after: CpuSample): { user: number; system: number } {
