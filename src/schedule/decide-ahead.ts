@@ -25,13 +25,13 @@ function decideAhead(run: RunContext): void {
     if (run.decisions.has(task.id) || (run.records.get(task.id) as TaskRecord).attempts > 0) continue;
     const decision = decide(task);
     // Rejections are reported when the task starts.
-    decision.catch(() => {});
+    if (typeof decision !== 'boolean') decision.catch(() => {});
     run.decisions.set(task.id, decision);
   }
 }
 
 /** The decision asked ahead for `task`, or a new one. */
-export function takeDecision(run: RunContext, task: Task, decide: (task: Task) => Promise<boolean>): Promise<boolean> {
+export function takeDecision(run: RunContext, task: Task, decide: (task: Task) => boolean | Promise<boolean>): boolean | Promise<boolean> {
   const decision = run.decisions.get(task.id);
   if (decision === undefined) return decide(task);
   run.decisions.delete(task.id);

@@ -42,7 +42,7 @@ export interface RunContext {
   /** Of those, the ones submitted: the function that releases each, once the executor gave it. */
   readonly releases: Map<number, (() => void) | undefined>;
   /** Decisions asked ahead for ready tasks, by task id (decide-ahead.ts); taken at start. */
-  readonly decisions: Map<number, Promise<boolean>>;
+  readonly decisions: Map<number, boolean | Promise<boolean>>;
   aheadQueued: boolean;
   readonly pick: PickNext;
   /** Slots a task holds while it runs. */

@@ -26,9 +26,9 @@ export interface ScheduleOptions {
    * Asked once a task's inputs exist, before it starts: false skips it as up to date. Lets a
    * task whose inputs were remade identically stay untouched. Asked ahead of time for the next
    * ready tasks while every slot is taken, so that its work (hashing inputs) is not between a
-   * slot freeing and the next task starting.
+   * slot freeing and the next task starting. A boolean answers at once (nothing to judge).
    */
-  readonly decide?: (task: Task) => Promise<boolean>;
+  readonly decide?: (task: Task) => boolean | Promise<boolean>;
 }
 
 /**

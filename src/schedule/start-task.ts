@@ -17,7 +17,16 @@ export function startTask(run: RunContext, task: Task, early: boolean): void {
   run.running++;
   const decide = run.options.decide;
   if (decide !== undefined && record.attempts === 1) {
-    takeDecision(run, task, decide).then(
+    let decision: boolean | Promise<boolean>;
+    try {
+      decision = takeDecision(run, task, decide);
+    } catch (error) {
+      decision = Promise.reject(error);
+    }
+    // Told at once that it must run: submitted now, without a turn through a promise. Any other
+    // answer is handled after this pump, as a promise's (skipping pumps again).
+    if (decision === true && !run.stopping) return submit(run, task, record);
+    Promise.resolve(decision).then(
       (go) => (go && !run.stopping ? submit(run, task, record) : skipUpToDate(run, task, record, go)),
       (error: unknown) => crashAttempt(run, task, error),
     );

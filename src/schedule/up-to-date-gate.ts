@@ -15,8 +15,12 @@ export interface UpToDateGate {
    * everything they need, and a verdict per task for `--explain` and `status`.
    */
   survey(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>): Promise<Survey>;
-  /** For the scheduler, once a task's inputs exist: must it run? Remembers its signature. */
-  decide(task: Task): Promise<boolean>;
+  /**
+   * For the scheduler, once a task's inputs exist: must it run? Remembers its signature. Answered
+   * at once (no promise) when there is nothing to judge or sign: a task whose signing is deferred,
+   * or one already signed.
+   */
+  decide(task: Task): boolean | Promise<boolean>;
   /** The signature computed for a task that is about to run. */
   signatureOf(taskId: number): Signature | undefined;
   /**
@@ -53,6 +57,21 @@ export interface GateOptions {
 /** Up-to-date decisions for a run: a batch survey first, then per task as inputs appear. */
 export function createUpToDateGate(options: GateOptions): UpToDateGate {
   const state = createGateState();
+  const judgeAgain = async (task: Task): Promise<boolean> => {
+    // Re-judged with its outputs on disk as they are now: a deleted temporary it must remake is
+    // then simply missing.
+    state.deletedByTask.delete(task.id);
+    const [verdict] = await judgeTasks(options, state, [task]);
+    if (verdict?.upToDate === true) return false;
+    if (state.unsigned.delete(task.id)) {
+      if (options.deferSigning?.(task) === true) {
+        state.deferred.add(task.id);
+        return true;
+      }
+      await signForGate(options, state, [task]);
+    }
+    return true;
+  };
   return {
     async survey(tasks, dependencies) {
       state.deletedByTask = findDeletedOutputs(options, tasks);
@@ -61,22 +80,20 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       remakeNeededTemporaries(tasks, dependencies, survey.upToDate, survey.verdicts, state.deletedByTask, state.undecided);
       return survey;
     },
-    async decide(task) {
-      if (state.undecided.has(task.id)) {
-        // Re-judged with its outputs on disk as they are now: a deleted temporary it must remake
-        // is then simply missing.
-        state.deletedByTask.delete(task.id);
-        const [verdict] = await judgeTasks(options, state, [task]);
-        if (verdict?.upToDate === true) return false;
-      }
-      if (state.unsigned.delete(task.id)) {
+    decide(task) {
+      if (state.undecided.has(task.id)) return judgeAgain(task);
+      if (!state.unsigned.has(task.id)) return true;
+      try {
         if (options.deferSigning?.(task) === true) {
+          state.unsigned.delete(task.id);
           state.deferred.add(task.id);
           return true;
         }
-        await signForGate(options, state, [task]);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      return true;
+      state.unsigned.delete(task.id);
+      return signForGate(options, state, [task]).then(() => true);
     },
     signatureOf: (taskId) => state.signatures.get(taskId),
     isDeferred: (taskId) => state.deferred.has(taskId),

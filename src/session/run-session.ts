@@ -67,7 +67,11 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
         signal: request.signal,
         dependencies,
         upToDate: surveyed.survey.upToDate,
-        decide: (task) => surveyed.gate.decide(task).catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath))),
+        decide: (task) => {
+          const decision = surveyed.gate.decide(task);
+          if (typeof decision === 'boolean') return decision;
+          return decision.catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath)));
+        },
       },
       [recorder, janitor, folders, ...(request.listeners ?? [])],
     );
