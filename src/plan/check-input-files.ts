@@ -26,14 +26,73 @@ export function inspectInput(cwd: string, input: string): 'missing' | 'file' | '
  * with outputs); `where` says whose inputs, e.g. "of `sluice map` (from `:::`)".
  */
 export function checkInputFiles(inputs: readonly string[], cwd: string, where: string, options: { readonly hashed?: boolean } = {}): void {
+  const listed = listCommonFolders(inputs, cwd);
   for (let i = 0; i < inputs.length; i += 1) {
     const input = inputs[i] as string;
-    const found = inspectInput(cwd, input);
+    const found = (listed === undefined ? undefined : inspectListed(listed, cwd, input)) ?? inspectInput(cwd, input);
     if (typeof found === 'object') throw new PlanError(specialInputMessage(input, where, found.special));
     if (found === 'folder' && options.hashed === true) {
       throw new PlanError(folderInputMessage(input, where, `\`--in '${input.replace(/\/$/, '')}/*'\``));
     }
   }
+}
+
+// A folder holding at least this many inputs is read once instead of each input stat'ed.
+const LIST_FROM = 32;
+
+interface Listing {
+  readonly types: ReadonlyMap<string, fs.Dirent>;
+  /** Names lower-cased: a name absent in another case is stat'ed (a case-insensitive file system). */
+  readonly folded: ReadonlySet<string>;
+}
+
+// The folders that hold many inputs, each listed once with the type of each entry (one getdents
+// for thousands of inputs instead of one stat each). Linux only: elsewhere a name may match in
+// another Unicode form than the one listed.
+function listCommonFolders(inputs: readonly string[], cwd: string): Map<string, Listing> | undefined {
+  if (process.platform !== 'linux' || inputs.length < LIST_FROM) return undefined;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < inputs.length; i += 1) {
+    const input = inputs[i] as string;
+    if (input.endsWith('/')) continue;
+    const folder = path.dirname(path.resolve(cwd, input));
+    counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  const listed = new Map<string, Listing>();
+  for (const [folder, count] of counts) {
+    if (count < LIST_FROM) continue;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      // Not a folder one can list: each input is stat'ed, as it would be without this.
+      continue;
+    }
+    const types = new Map<string, fs.Dirent>();
+    const folded = new Set<string>();
+    for (const entry of entries) {
+      types.set(entry.name, entry);
+      folded.add(entry.name.toLowerCase());
+    }
+    listed.set(folder, { types, folded });
+  }
+  return listed.size === 0 ? undefined : listed;
+}
+
+// What the listing of its folder says of an input; undefined when only a stat can tell (a
+// symbolic link, a special file, a type the file system does not give, a name in another case).
+function inspectListed(listed: ReadonlyMap<string, Listing>, cwd: string, input: string): 'missing' | 'file' | 'folder' | undefined {
+  if (input.endsWith('/')) return undefined;
+  const absolute = path.resolve(cwd, input);
+  const listing = listed.get(path.dirname(absolute));
+  if (listing === undefined) return undefined;
+  const name = path.basename(absolute);
+  if (name === '') return undefined;
+  const entry = listing.types.get(name);
+  if (entry === undefined) return listing.folded.has(name.toLowerCase()) ? undefined : 'missing';
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'folder';
+  return undefined;
 }
 
 /** The message for a folder given as an input; `example` shows how to name its files instead. */
