@@ -26,10 +26,11 @@ export function inspectInput(cwd: string, input: string): 'missing' | 'file' | '
  * with outputs); `where` says whose inputs, e.g. "of `sluice map` (from `:::`)".
  */
 export function checkInputFiles(inputs: readonly string[], cwd: string, where: string, options: { readonly hashed?: boolean } = {}): void {
-  const listed = listCommonFolders(inputs, cwd);
+  const here = path.resolve(cwd);
+  const listed = listCommonFolders(inputs, here);
   for (let i = 0; i < inputs.length; i += 1) {
     const input = inputs[i] as string;
-    const found = (listed === undefined ? undefined : inspectListed(listed, cwd, input)) ?? inspectInput(cwd, input);
+    const found = (listed === undefined ? undefined : inspectListed(listed, here, input)) ?? inspectInput(cwd, input);
     if (typeof found === 'object') throw new PlanError(specialInputMessage(input, where, found.special));
     if (found === 'folder' && options.hashed === true) {
       throw new PlanError(folderInputMessage(input, where, `\`--in '${input.replace(/\/$/, '')}/*'\``));
@@ -49,13 +50,13 @@ interface Listing {
 // The folders that hold many inputs, each listed once with the type of each entry (one getdents
 // for thousands of inputs instead of one stat each). Linux only: elsewhere a name may match in
 // another Unicode form than the one listed.
-function listCommonFolders(inputs: readonly string[], cwd: string): Map<string, Listing> | undefined {
+function listCommonFolders(inputs: readonly string[], here: string): Map<string, Listing> | undefined {
   if (process.platform !== 'linux' || inputs.length < LIST_FROM) return undefined;
   const counts = new Map<string, number>();
   for (let i = 0; i < inputs.length; i += 1) {
     const input = inputs[i] as string;
     if (input.endsWith('/')) continue;
-    const folder = path.dirname(path.resolve(cwd, input));
+    const folder = isPlainName(input) ? here : path.dirname(path.resolve(here, input));
     counts.set(folder, (counts.get(folder) ?? 0) + 1);
   }
   const listed = new Map<string, Listing>();
@@ -81,12 +82,13 @@ function listCommonFolders(inputs: readonly string[], cwd: string): Map<string, 
 
 // What the listing of its folder says of an input; undefined when only a stat can tell (a
 // symbolic link, a special file, a type the file system does not give, a name in another case).
-function inspectListed(listed: ReadonlyMap<string, Listing>, cwd: string, input: string): 'missing' | 'file' | 'folder' | undefined {
+function inspectListed(listed: ReadonlyMap<string, Listing>, here: string, input: string): 'missing' | 'file' | 'folder' | undefined {
   if (input.endsWith('/')) return undefined;
-  const absolute = path.resolve(cwd, input);
-  const listing = listed.get(path.dirname(absolute));
+  const plain = isPlainName(input);
+  const absolute = plain ? input : path.resolve(here, input);
+  const listing = listed.get(plain ? here : path.dirname(absolute));
   if (listing === undefined) return undefined;
-  const name = path.basename(absolute);
+  const name = plain ? input : path.basename(absolute);
   if (name === '') return undefined;
   const entry = listing.types.get(name);
   if (entry === undefined) return listing.folded.has(name.toLowerCase()) ? undefined : 'missing';
@@ -102,4 +104,9 @@ export function folderInputMessage(input: string, where: string, example: string
 
 export function specialInputMessage(input: string, where: string, special: string): string {
   return `Expected input \`${input}\` ${where} to be a regular file, got ${special}: sluice hashes its inputs, and reading ${special} may block or never end`;
+}
+
+// A name with no folder in it (most of a long \`:::\` list): its folder is the working folder.
+function isPlainName(input: string): boolean {
+  return input !== '' && input !== '.' && input !== '..' && !input.includes('/');
 }

@@ -68,4 +68,26 @@ describe('checkInputFiles', () => {
       "Expected input `data/sub` of `sluice map` (from `:::`) to be a file, got a folder: sluice hashes its inputs to know when to run again; name the files in it instead (e.g. `--in 'data/sub/*'`)",
     );
   });
+
+  it('judges plain names in the working folder alike, listed or stat\'ed', () => {
+    const dir = makeTempDir();
+    for (let i = 0; i < 40; i += 1) fs.writeFileSync(path.join(dir, `g${i}`), 'x');
+    fs.mkdirSync(path.join(dir, 'folder'));
+    fs.symlinkSync('folder', path.join(dir, 'link'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+    const judge = (input: string, others: number): string => {
+      try {
+        checkInputFiles([...Array.from({ length: others }, (_, i) => `g${i}`), input], dir, 'of `sluice map` (from `:::`)', { hashed: true });
+        return 'ok';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    for (const input of ['g1', 'missing', 'folder', 'link', 'fifo', '.', '..', 'FOLDER']) {
+      assert.equal(judge(input, 40), judge(input, 0), `${input}: listed and stat'ed differ`);
+    }
+    assert.match(judge('folder', 40), /got a folder/);
+    assert.match(judge('fifo', 40), /got a FIFO/);
+    assert.match(judge('.', 40), /got a folder/);
+  });
 });
