@@ -38,7 +38,7 @@ export function createSuccessCommitter(store: StateStore, journal: Journal, gate
       }
       if (task.outputs.length === 0) return;
       const record = (signature: Signature): Promise<void> =>
-        journal.commitSuccess({ task, signature, startedAt, finishedAt: endedAt, statPaths: paths });
+        journal.commitSuccess({ task, signature, startedAt, finishedAt: endedAt, statPaths: paths, stats: digests });
       const signature = gate.signatureOf(task.id);
       if (signature !== undefined) return record(signature);
       if (!gate.isDeferred(task.id)) return;

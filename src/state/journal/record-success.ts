@@ -9,7 +9,7 @@ import type { Task } from '../../kernel/task.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import type { Signature } from '../freshness/compute-signature.ts';
 import type { StateStore } from '../store/open-store.ts';
-import { stampOf, statOutputPath } from '../hashes/stat-file.ts';
+import { stampOf, statOutputPath, type FileStat } from '../hashes/stat-file.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
 import { forgetDeletedTemporaries } from './deleted-temporaries.ts';
 
@@ -22,6 +22,13 @@ export interface SuccessEntry {
   readonly finishedAt?: number | undefined;
   /** Where each output is right now, when not yet at its final path (staged). */
   readonly statPaths?: readonly string[] | undefined;
+  /**
+   * A stat of each output already taken once it was complete and where it is now (the stat a
+   * function's thread took as it hashed the output): used instead of a stat of its own. Folder
+   * outputs are always stat'ed here. If the file changed since, the recorded stamp is older than
+   * the file, and the next run only runs the task again.
+   */
+  readonly stats?: readonly (FileStat | undefined)[] | undefined;
 }
 
 /** A success ready to insert: its outputs stat'ed. */
@@ -59,7 +66,8 @@ function toRow(entry: SuccessEntry): SuccessRow {
   const { task, signature } = entry;
   const finishedAt = entry.finishedAt ?? Date.now();
   const stamps = task.outputs.map((output, index) => {
-    const stat = statOutputPath(entry.statPaths?.[index] ?? path.resolve(task.cwd, output), output);
+    const known = output.endsWith('/') ? undefined : entry.stats?.[index];
+    const stat = known ?? statOutputPath(entry.statPaths?.[index] ?? path.resolve(task.cwd, output), output);
     if (stat === undefined) {
       bug(`the success of task ${task.id} of step ${task.step} was recorded while its output ${output} does not exist`);
     }
