@@ -78,6 +78,10 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
       const own = await judgeTasks(options, state, tasks);
       const survey = settleVerdicts(tasks, dependencies, own, state.undecided);
       remakeNeededTemporaries(tasks, dependencies, survey.upToDate, survey.verdicts, state.deletedByTask, state.undecided);
+      // A task judged unsigned (forced, or an output missing: only it makes its outputs) runs
+      // whatever its upstream remakes: judging it again could only say so again (a first run's
+      // downstream tasks, decided at once, without a stat of their outputs and a turn each).
+      for (const id of state.unsigned) state.undecided.delete(id);
       return survey;
     },
     decide(task) {

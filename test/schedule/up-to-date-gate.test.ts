@@ -91,3 +91,28 @@ test('with signing deferred, a task that must run is signed after it ran, with t
   assert.deepEqual(gate.signatureOf(1), expected);
   assert.equal(gate.isDeferred(1), false);
 });
+
+test('a task downstream of one that runs is decided at once when an output of its own is missing (it runs whatever its inputs become); with its outputs there, it is judged again', async () => {
+  const { root, store, cache, tasks } = makeWorld();
+  const [up, down] = tasks as [Task, Task];
+  const deferred = new Set<number>();
+  const gate = createUpToDateGate({ store, cache, deferSigning: (task) => deferred.has(task.id) });
+  deferred.add(down.id);
+  const survey = await gate.survey(tasks, new Map([[down.id, [up.id]]]));
+  assert.equal(survey.upToDate.size, 0);
+  assert.equal(gate.decide(down), true, 'answered at once, not with a promise');
+  assert.equal(gate.isDeferred(down.id), true);
+
+  // Both outputs on disk, a success recorded for the downstream task: it must be judged again
+  // once its upstream ran (a promise), since its inputs may be remade identically.
+  const journal = createJournal(store);
+  journal.startRun({ id: '20261130-120000-2', command: 'sluice run' });
+  const [signature] = await signTasks(createHashCache(store), [{ task: down }]);
+  fs.writeFileSync(path.join(root, 'b.out'), 'made');
+  await journal.commitSuccess({ task: down, signature: signature!, startedAt: Date.now() });
+  const again = createUpToDateGate({ store, cache });
+  await again.survey(tasks, new Map([[down.id, [up.id]]]));
+  const decision = again.decide(down);
+  assert.ok(decision instanceof Promise, 'judged again with its inputs as they are now');
+  assert.equal(await decision, false, 'its input did not change: up to date');
+});
