@@ -2,7 +2,7 @@
 // terminates its thread (a cancel, close) or when the thread dies. What the pool's own thread
 // started is not the jobs': it is left alone.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,9 @@ interface Job {
 }
 
 const SLEEPER = 'import time; time.sleep(100000)';
+// The interpreter itself, not pyenv's python3 shim: a bash script whose helper processes carry the
+// marker too, and may exec the interpreter after the job's processes were looked for.
+const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 const STUBBORN = 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(100000)';
 
 function entry(): URL {
@@ -45,10 +48,10 @@ const until = async (marker: string): Promise<void> => {
   }
 };
 serveJobs(async (job: { start: string; then: string; marker: string }) => {
-  if (job.start === 'spawn') spawn('python3', ['-c', ${JSON.stringify(SLEEPER)}, job.marker], { stdio: 'ignore' });
-  if (job.start === 'stubborn') spawn('python3', ['-c', ${JSON.stringify(STUBBORN)}, job.marker], { stdio: 'ignore' });
-  if (job.start === 'daemon') spawn('sh', ['-c', 'setsid python3 -c "${SLEEPER}" ' + job.marker + ' >/dev/null 2>&1 </dev/null &'], { stdio: 'ignore', env: { PATH: process.env.PATH } });
-  if (job.start === 'execSync') execSync('python3 -c "${SLEEPER}" ' + job.marker, { env: { PATH: process.env.PATH ?? '' } });
+  if (job.start === 'spawn') spawn(${JSON.stringify(PYTHON)}, ['-c', ${JSON.stringify(SLEEPER)}, job.marker], { stdio: 'ignore' });
+  if (job.start === 'stubborn') spawn(${JSON.stringify(PYTHON)}, ['-c', ${JSON.stringify(STUBBORN)}, job.marker], { stdio: 'ignore' });
+  if (job.start === 'daemon') spawn('sh', ['-c', 'setsid ' + ${JSON.stringify(JSON.stringify(PYTHON))} + ' -c "${SLEEPER}" ' + job.marker + ' >/dev/null 2>&1 </dev/null &'], { stdio: 'ignore', env: { PATH: process.env.PATH } });
+  if (job.start === 'execSync') execSync(${JSON.stringify(JSON.stringify(PYTHON))} + ' -c "${SLEEPER}" ' + job.marker, { env: { PATH: process.env.PATH ?? '' } });
   await until(job.marker);
   if (job.then === 'exit') process.exit(3);
   if (job.then === 'hang') await new Promise((resolve) => setTimeout(resolve, 1e9));
@@ -107,7 +110,7 @@ describe('processes started by pool jobs', () => {
 
   it('end when the pool closes, or its thread dies, and what this thread started is left alone', async () => {
     const own = marker();
-    const mine = spawn('python3', ['-c', SLEEPER, own], { stdio: 'ignore' });
+    const mine = spawn(PYTHON, ['-c', SLEEPER, own], { stdio: 'ignore' });
     const pool = createWorkerPool<Job, string>({ size: 2, entry: entry(), killGraceMs: 500 });
     try {
       const hanging: Job = { start: 'spawn', then: 'hang', marker: marker() };
