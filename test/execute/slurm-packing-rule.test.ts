@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { choosePacking, medianOf, splitIntoPacks, type PackingInput } from '../../src/execute/slurm/choose-packing.ts';
+import { choosePacking, splitIntoPacks, type PackingInput } from '../../src/execute/slurm/choose-packing.ts';
+import { medianOf } from '../../src/kernel/median-of.ts';
 import { capacityFor, parseSinfo, parseSlurmTime } from '../../src/execute/slurm/parse-sinfo.ts';
 
 // The packing rule (README "Slurm") on numbers, and sinfo's text as Slurm 22.05 prints it.

@@ -59,11 +59,3 @@ export function splitIntoPacks<T>(items: readonly T[], perElement: number): T[][
   }
   return packs;
 }
-
-/** The median of some durations; undefined for none. */
-export function medianOf(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}

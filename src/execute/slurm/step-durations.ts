@@ -1,4 +1,4 @@
-import { medianOf } from './choose-packing.ts';
+import { medianOf } from '../../kernel/median-of.ts';
 
 // What the Slurm executor knows of how long a step's tasks take: the wall times of the attempts
 // that ended in this run (from their markers), else the median the state recorded for the step's

@@ -1,3 +1,4 @@
+import { medianOf } from '../../kernel/median-of.ts';
 import type { StateStore } from '../store/open-store.ts';
 
 // How long a step's tasks took when they last succeeded, for the Slurm executor's packing
@@ -10,8 +11,5 @@ export function readStepDurationMedian(store: StateStore, step: string): number 
   const rows = store
     .statement('SELECT duration_ms FROM task_successes WHERE step = ? ORDER BY finished_at DESC LIMIT ?')
     .all(step, SAMPLES) as Array<{ duration_ms: number }>;
-  if (rows.length === 0) return undefined;
-  const sorted = rows.map((row) => Number(row.duration_ms)).sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return medianOf(rows.map((row) => Number(row.duration_ms)));
 }
