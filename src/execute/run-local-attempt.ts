@@ -160,11 +160,9 @@ async function finishAttempt(
   // An empty stream leaves no file; one past the cap keeps its first and last parts.
   const sizes = result?.captureBytes;
   const stdoutCap = context.options.stdoutPrinted === true ? Infinity : context.streamCapBytes;
-  // Sizes the launcher told: most often nothing to do, and nothing to wait for. A function
-  // step's stderr log is written only when it failed (start-function-task.ts).
-  const keptStderr = task.action.kind === 'function' && status === 'succeeded'
-    ? false
-    : isKept(sizes?.stderr, context.streamCapBytes) ?? (await boundCapture(stderrLog, context.streamCapBytes, sizes?.stderr));
+  // Sizes the launcher (or a function task that wrote no log) told: most often nothing to do,
+  // and nothing to wait for.
+  const keptStderr = isKept(sizes?.stderr, context.streamCapBytes) ?? (await boundCapture(stderrLog, context.streamCapBytes, sizes?.stderr));
   const keptStdout = stdoutLog !== undefined && (isKept(sizes?.stdout, stdoutCap) ?? (await boundCapture(stdoutLog, stdoutCap, sizes?.stdout)));
   const tailLines = context.options.stderrTailLines ?? 10;
   return {

@@ -49,7 +49,10 @@ export function startFunctionTask(
     });
     const base = { pid: 0, signal: null, startedAt, endedAt: Date.now(), usage: result.usage };
     if (result.ok) {
-      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests, inputDigests: result.inputDigests };
+      // Its stderr log is written only on failure (below): nothing to look at, as a launcher that
+      // removed an empty capture says (-1: no stdout capture at all).
+      const captureBytes = { stdout: -1, stderr: 0 };
+      return { ...base, exitCode: 0, timedOut: false, cancelled: false, digests: result.digests, inputDigests: result.inputDigests, captureBytes };
     }
     await fs.writeFile(stderrPath, `${result.stack ?? result.message}\n`);
     return {
