@@ -129,7 +129,7 @@ describe('executor conformance: local and Slurm', { skip: slurmSkipReason() }, (
   });
 
   it('a run interrupted mid-task leaves no output, no staging folder and no job in the queue', async () => {
-    const results = new Map<string, { result: SluiceResult; files: Record<string, string> }>();
+    const results = new Map<string, { result: SluiceResult; files: Record<string, string>; dir: string }>();
     await Promise.all(
       EXECUTORS.map(async (executor) => {
         const dir = makeProject(HOLD_PIPELINE);
@@ -139,7 +139,7 @@ describe('executor conformance: local and Slurm', { skip: slurmSkipReason() }, (
         const result = await done;
         const files = snapshot(dir);
         for (const name of Object.keys(files)) if (name.startsWith('started-')) delete files[name];
-        results.set(executor, { result, files });
+        results.set(executor, { result, files, dir });
       }),
     );
     const local = results.get('local')!;
@@ -148,6 +148,6 @@ describe('executor conformance: local and Slurm', { skip: slurmSkipReason() }, (
     assert.equal(slurm.result.code, 130, slurm.result.stderr);
     assert.deepEqual(slurm.files, local.files);
     assert.deepEqual(Object.keys(local.files).filter((name) => name.startsWith('held')), ['held']);
-    assert.deepEqual(activeJobs('sluice-hold'), []);
+    assert.deepEqual(activeJobs('sluice-hold', slurm.dir), []);
   });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 // Tests that need the real Slurm cluster (scripts/slurm/start-cluster.sh) skip with this reason
 // when it is not there, so `npm test` works on a machine without Slurm; CI starts the cluster.
@@ -19,11 +20,24 @@ export function slurmSkipReason(): string | undefined {
   return reason;
 }
 
-/** Jobs of the cluster still pending or running whose name starts with `prefix`. */
-export function activeJobs(prefix: string): string[] {
-  const squeue = spawnSync('squeue', ['--noheader', '--states=PD,R', '--format=%i %j'], { encoding: 'utf8', timeout: 10_000 });
+/**
+ * Jobs of the cluster still pending or running whose name starts with `prefix` and that run in
+ * `workDir`: test files run two at a time, and another file's jobs share the name (`sluice-map`).
+ */
+export function activeJobs(prefix: string, workDir: string): string[] {
+  const squeue = spawnSync('squeue', ['--noheader', '--states=PD,R', '--format=%i|%j|%Z'], { encoding: 'utf8', timeout: 10_000 });
+  const here = fs.realpathSync(workDir);
   return squeue.stdout
     .split('\n')
-    .filter((line) => line.split(' ')[1]?.startsWith(prefix) === true)
-    .map((line) => line.split(' ')[0] as string);
+    .map((line) => line.split('|'))
+    .filter(([, name, dir]) => name?.startsWith(prefix) === true && dir !== undefined && realpathOr(dir) === here)
+    .map(([job]) => job as string);
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }

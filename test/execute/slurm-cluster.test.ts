@@ -82,7 +82,10 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
 
     const victim = startSluice(['map', '--executor', 'slurm', '--in', 'in/b.txt', '--out', 'out/{name}', '--shell', '--', 'touch started; sleep 60; cp {in} {out}'], { cwd: dir });
     await waitFor(() => fs.existsSync(path.join(dir, 'started')), 30_000);
-    spawnSync('scancel', ['--name=sluice-map'], { timeout: 10_000 });
+    // Only this test's job: test files run two at a time, and another file's jobs share the name.
+    const victimJobs = activeJobs('sluice-map', dir);
+    assert.notDeepEqual(victimJobs, []);
+    spawnSync('scancel', victimJobs, { timeout: 10_000 });
     const ended = await victim.done;
     assert.equal(ended.code, 1, ended.stderr);
     assert.match(ended.stderr, /✗ map\[in=in\/b\.txt\] cancelled outside sluice \(scancel by a user or an administrator\) \(Slurm job \d+/);
@@ -103,7 +106,7 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'a\n');
     const third = await runSluice(command, { cwd: dir });
     assert.match(third.stderr, /1 up to date/);
-    assert.deepEqual(activeJobs('sluice-map'), []);
+    assert.deepEqual(activeJobs('sluice-map', dir), []);
   });
 
   it('refuses a step that asks for memory Slurm cannot read, before anything is submitted', async () => {
