@@ -1,7 +1,7 @@
 import { BackendError } from '../errors.ts';
 import { DEFAULT_KILL_GRACE_MS } from '../process/track-termination.ts';
 import { createClaim } from './claim-job.ts';
-import type { PoolContext, Thread } from './pool-context.ts';
+import type { Job, PoolContext, Thread } from './pool-context.ts';
 import { endThread, park, passSlot, requeue, settle, started } from './post-job.ts';
 import { startWorker } from './start-worker.ts';
 import { createThreadProcesses, endThreadProcesses, hasSpawned, nameThread } from './thread-processes.ts';
@@ -83,10 +83,10 @@ function exited<In, Out>(pool: PoolContext<In, Out>, thread: Thread<In, Out>, co
   if (was === 'ending') {
     // Terminated on purpose: whoever ended it settled the job it ran. A job that waited behind
     // that one did not run there, or was cut off as it started: it starts again on another thread.
-    for (const job of jobs.reverse()) requeue(pool, job);
+    for (const job of jobs.reverse()) requeueUnlessAborted(pool, job, () => endThread(thread));
   } else if (was !== 'starting') {
     const [running, ...waiting] = jobs;
-    for (const job of waiting.reverse()) requeue(pool, job);
+    for (const job of waiting.reverse()) requeueUnlessAborted(pool, job, () => ended ?? Promise.resolve());
     if (running !== undefined) {
       settle(running);
       // Reported once the processes it started are gone.
@@ -103,6 +103,22 @@ function exited<In, Out>(pool: PoolContext<In, Out>, thread: Thread<In, Out>, co
     }
   }
   pool.dispatch();
+}
+
+// A job aborted while its thread was taking it (dispatch-jobs.ts, abortJob) waited for the job
+// before it to answer; its thread is gone instead (that job was aborted too, as an interrupt
+// aborts every job, or the thread crashed): it ends now, aborted, rather than wait in the pool
+// for a thread that would start a job its caller no longer wants (and, held ahead, for a slot
+// that no job frees: it never settled, and a run interrupted then never ended).
+// Like any aborted job, it rejects once the processes its thread started are gone (`gone`).
+function requeueUnlessAborted<In, Out>(pool: PoolContext<In, Out>, job: Job<In, Out>, gone: () => Promise<void>): void {
+  const aborted = job.abortedWith;
+  if (aborted === undefined) {
+    requeue(pool, job);
+    return;
+  }
+  settle(job);
+  void gone().then(() => job.reject(aborted));
 }
 
 function describe(error: unknown): string {

@@ -299,4 +299,54 @@ describe('createWorkerPool', () => {
       await pool.close();
     }
   });
+
+  it('rejects a job aborted as its thread took it from behind another, when that other job is aborted too (Ctrl-C)', async () => {
+    // The thread answered the first job and started the one held behind it, and before this
+    // thread saw the answer, both were aborted (an interrupt cancels every task): the job behind
+    // must reject once the thread is gone, not wait in the pool for a slot that never comes.
+    const dir = makeTempDir('sluice-pool-abort-both-');
+    const serve = pathToFileURL(path.resolve('src/pool/serve-jobs.ts')).href;
+    const entry = writeEntry(
+      `import fs from 'node:fs';\n` +
+        `const { serveJobs } = await import(${JSON.stringify(serve)});\n` +
+        `serveJobs((job: { id: number; ms: number }) => {\n` +
+        `  fs.writeFileSync(${JSON.stringify(dir)} + '/started-' + job.id, '');\n` +
+        `  const until = Date.now() + job.ms;\n` +
+        `  while (Date.now() < until);\n` +
+        `  return job.id;\n` +
+        `}, () => -1);\n`,
+      'marker.ts',
+    );
+    const pool = createWorkerPool<{ id: number; ms: number }, number>({ size: 1, entry });
+    try {
+      await pool.run({ id: 0, ms: 0 });
+      let abortFirst: (() => void) | undefined;
+      let abortBehind: (() => void) | undefined;
+      const first = pool.run({ id: 1, ms: 0 }, { onAbortable: (abort) => (abortFirst = abort) });
+      const behind = pool.run({ id: 2, ms: 120_000 }, { ahead: true, onAbortable: (abort) => (abortBehind = abort) });
+      // This thread stays busy (it cannot see the first job's answer) until the worker thread has
+      // started the job behind it.
+      const marker = path.join(dir, 'started-2');
+      const deadline = Date.now() + 60_000;
+      while (!fs.existsSync(marker) && Date.now() < deadline);
+      assert.ok(fs.existsSync(marker), 'the worker thread never started the job held behind');
+      abortBehind?.();
+      abortFirst?.();
+      const settled = (job: Promise<number>): Promise<string> =>
+        job.then(
+          (answer) => `answered ${answer}`,
+          (error: unknown) => (error instanceof PoolAbortError ? 'aborted' : `failed: ${String(error)}`),
+        );
+      // Generous: the thread is terminated and its exit seen well within this.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still pending after 30 s'), 30_000)));
+      const outcomes = await Promise.all([Promise.race([settled(first), stuck]), Promise.race([settled(behind), stuck])]);
+      clearTimeout(timer);
+      // The first job's answer may have been on its way: either outcome is right for it.
+      assert.ok(['answered 1', 'aborted'].includes(outcomes[0]), outcomes[0]);
+      assert.equal(outcomes[1], 'aborted');
+    } finally {
+      await pool.close();
+    }
+  });
 });
