@@ -5,8 +5,9 @@
 // file instead of a plan, 10,000 signatures and two table scans (see bench/noop-rerun.ts).
 //
 // Safe because:
-// - an input's stamp was trusted by the hash cache (racily clean rule included), so an equal
-//   stamp gives the same hash, hence the same signature;
+// - an input's stamp was trusted by the hash cache (racily clean rule included, on mtime and
+//   ctime), or by the task's stamps the full check learned from such a trust (task-stamps.ts),
+//   so an equal stamp gives the same hash, hence the same signature;
 // - an output's stamp equals the one its last success recorded, as the full check requires;
 // - a folder is only vouched for when its mtime was older than the listing by the racy margin
 //   (a folder's mtime changes when an entry is added, removed or renamed);
@@ -18,12 +19,12 @@ import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
-import { RACY_MARGIN_NS } from '../hashes/stat-file.ts';
-import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords } from './check-stamps.ts';
+import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
+import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
-/** Bumped when the file's meaning changes: older snapshots are then ignored. */
-const FORMAT = 2;
+/** Bumped when the file's meaning changes: older snapshots are then ignored. 3: ctime joined. */
+const FORMAT = 3;
 const FOLDER = 'up-to-date';
 export { ABSENT };
 
@@ -32,9 +33,10 @@ export interface Snapshot {
   readonly key: string;
   /** Tasks the plan had, all up to date. */
   readonly tasks: number;
-  /** Absolute paths and their stamps (`stampOf`, or ABSENT): folders listed, inputs, outputs. */
+  /** Absolute paths: folders listed, inputs, outputs. */
   readonly paths: readonly string[];
-  readonly stamps: readonly string[];
+  /** STAMP_WORDS a path, in the order of `paths` (check-stamps.ts). */
+  readonly words: readonly number[];
 }
 
 // On disk the stamps are words (check-stamps.ts): compared with a stat's fields as they are.
@@ -58,18 +60,32 @@ export interface SnapshotRequest {
   /** Where it goes: `snapshotPathOf(root, pipeline file)`. */
   readonly file: string;
   readonly key: string;
-  /** The folders the plan listed (absolute) and their stamps before listing. */
+  /** The folders the plan listed (absolute) and their stamps (`fullStampOf`, or ABSENT) before listing. */
   readonly folders: ReadonlyMap<string, string>;
   /** When the listing began, in ns since the epoch: a folder changed since then is racy. */
   readonly listedAtNs: bigint;
 }
 
-/** What the survey of an all-up-to-date run saw: stamps by absolute path. */
+/**
+ * A file as the survey saw it: its stat, or its stamp's words (a task's learned stamps,
+ * task-stamps.ts); null when absent.
+ */
+export type ObservedStamp = FileStat | ArrayLike<number> | null;
+
+/** What the survey of an all-up-to-date run saw, by absolute path. */
 export interface ObservedStamps {
   /** Inputs whose cached hash was trusted. */
-  readonly inputs: ReadonlyMap<string, string>;
+  readonly inputs: ReadonlyMap<string, ObservedStamp>;
   /** Outputs compared with their last success. */
-  readonly outputs: ReadonlyMap<string, string>;
+  readonly outputs: ReadonlyMap<string, ObservedStamp>;
+}
+
+function writeWords(stamp: ObservedStamp, into: number[], at: number): void {
+  if (stamp === null || 'size' in stamp) {
+    wordsOfStat(stamp ?? undefined, into, at);
+    return;
+  }
+  for (let i = 0; i < STAMP_WORDS; i += 1) into[at + i] = stamp[i] as number;
 }
 
 /**
@@ -78,16 +94,32 @@ export interface ObservedStamps {
  * folder changed within the racy margin, a file seen with two stamps, a folder output.
  */
 export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], observed: ObservedStamps): Snapshot | undefined {
-  const stamps = new Map<string, string>();
+  // Where each path's words begin in `words`.
+  const at = new Map<string, number>();
+  const paths: string[] = [];
+  const words: number[] = [];
   for (const [folder, stamp] of request.folders) {
     if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
-    stamps.set(folder, stamp);
+    if (at.has(folder)) continue;
+    at.set(folder, words.length);
+    paths.push(folder);
+    words.push(...stampWords(stamp));
   }
-  const add = (file: string, stamp: string | undefined): boolean => {
+  const add = (file: string, stamp: ObservedStamp | undefined): boolean => {
     if (stamp === undefined) return false;
-    const known = stamps.get(file);
-    stamps.set(file, stamp);
-    return known === undefined || known === stamp;
+    const start = words.length;
+    writeWords(stamp, words, start);
+    const known = at.get(file);
+    if (known === undefined) {
+      at.set(file, start);
+      paths.push(file);
+      return true;
+    }
+    // Seen before: the same words, or the file changed between the two looks.
+    let same = true;
+    for (let i = 0; i < STAMP_WORDS; i += 1) if (words[known + i] !== words[start + i]) same = false;
+    words.length = start;
+    return same;
   };
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
@@ -104,7 +136,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       if (!add(file, observed.outputs.get(file))) return undefined;
     }
   }
-  return { key: request.key, tasks: tasks.length, paths: [...stamps.keys()], stamps: [...stamps.values()] };
+  return { key: request.key, tasks: tasks.length, paths, words };
 }
 
 /**
@@ -135,9 +167,8 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
 
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const words: number[] = [];
-  for (const stamp of snapshot.stamps) words.push(...stampWords(stamp));
-  const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key: snapshot.key, tasks: snapshot.tasks, paths: snapshot.paths, words };
+  const { key, tasks, paths, words } = snapshot;
+  const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths, words };
   try {
     writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
   } catch {
