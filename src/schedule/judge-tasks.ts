@@ -46,6 +46,8 @@ export interface JudgeOptions {
    * them; a task confirmed by its stamps adds its inputs' stamps here.
    */
   readonly trustedInputs?: Map<string, SeenStamp | null> | undefined;
+  /** Given: receives the stamps' words of every task confirmed by them, by task id. */
+  readonly observeConfirmed?: Map<number, Int32Array> | undefined;
 }
 
 /** What the gate remembers of a run's tasks between one judgement and the next. */
@@ -99,7 +101,6 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
   const keys: string[] = [];
   for (let i = 0; i < tasks.length; i += 1) keys.push(makeTaskKey(tasks[i] as Task));
   const successes = readSuccessStamps(options.store, keys);
-  const observer = { inputs: options.trustedInputs, outputs: options.observeOutputs };
   const verdicts: (UpToDateVerdict | undefined)[] = [];
   // The tasks whose verdict needs their signature, with the output stats already taken.
   const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task; readonly key: string })[] = [];
@@ -115,7 +116,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     const deleted = state.deletedByTask.get(task.id);
     if (deleted === undefined || deleted.size === 0) {
       const success = successes.get(key);
-      if (success !== undefined && isConfirmedByStamps(options, state, task, success, observer)) {
+      if (success !== undefined && isConfirmedByStamps(options, state, task, success)) {
         if (state.unsigned.size > 0) state.unsigned.delete(task.id);
         verdicts.push({ key, upToDate: true });
         continue;
@@ -162,20 +163,14 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
 
 // A task's learned stamps vouch for it while its definition and every file's stamp are as
 // recorded (freshness/task-stamps.ts).
-function isConfirmedByStamps(
-  options: JudgeOptions,
-  state: GateState,
-  task: Task,
-  success: SuccessStamp,
-  observer: { inputs?: JudgeOptions['trustedInputs']; outputs?: OutputObserver | undefined },
-): boolean {
+function isConfirmedByStamps(options: JudgeOptions, state: GateState, task: Task, success: SuccessStamp): boolean {
   if (success.definition === null) return false;
   const words = decodeTaskStamps(success.stamps, task);
   if (words === undefined) return false;
   state.check ??= createStampCheck(options.store.dbPath);
   if (!confirmTaskStamps(task, words, state.check)) return false;
   if (defineTask(toSignable(task)) !== success.definition) return false;
-  if (observer.inputs !== undefined || observer.outputs !== undefined) confirmTaskStamps(task, words, () => true, observer);
+  options.observeConfirmed?.set(task.id, words);
   return true;
 }
 

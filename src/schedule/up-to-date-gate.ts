@@ -48,6 +48,8 @@ export interface GateOptions {
   readonly observeOutputs?: OutputObserver | undefined;
   /** The hash cache's trusted inputs: the survey learns tasks' stamps from them (judge-tasks.ts). */
   readonly trustedInputs?: JudgeOptions['trustedInputs'];
+  /** Given: receives the stamps' words of every task confirmed by them, by task id. */
+  readonly observeConfirmed?: Map<number, Int32Array>;
   /**
    * Tasks that must run whatever their inputs hold (forced, an output missing) and that are
    * signed after they ran rather than before, with input hashes their executor took as it read

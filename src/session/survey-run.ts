@@ -29,7 +29,8 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
   // The inputs whose hashes are trusted: the survey learns tasks' stamps from them, and they
   // join the snapshot (when the run asked for one).
   const trusted = new Map<string, SeenStamp | null>();
-  const observed = plan.snapshot === undefined ? undefined : { inputs: trusted, outputs: new Map<string, SeenStamp | null>() };
+  const observed =
+    plan.snapshot === undefined ? undefined : { inputs: trusted, outputs: new Map<string, SeenStamp | null>(), confirmed: new Map<number, Int32Array>() };
   const hasher = (file: string, size?: number): Promise<string> => {
     chosen.warm();
     return session.hasher.hash(file, size);
@@ -45,6 +46,7 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
     targets: plan.targets,
     observeOutputs: observed?.outputs,
     trustedInputs: trusted,
+    observeConfirmed: observed?.confirmed,
     deferSigning,
   });
   const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map());

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { statFile, type FileStat } from '../../src/state/hashes/stat-file.ts';
 import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
-import { BYTE_ORDER, fullStampOf } from '../../src/state/freshness/check-stamps.ts';
+import { BYTE_ORDER, fullStampOf, wordsOfStat } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -93,4 +93,25 @@ test('no snapshot for a folder output: one stat of the folder cannot vouch for t
   const folderTask = { ...task(root, 2, 'data/a', 'chunks/'), outputs: ['chunks/'] };
   const outputs = new Map([...observed.outputs, [path.resolve(root, 'chunks'), stamp], [`${path.resolve(root, 'chunks')}/`, stamp]]);
   assert.equal(takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, [...tasks, folderTask], { ...observed, outputs }), undefined);
+});
+
+test('a task confirmed by its learned stamps joins the snapshot with those words, checked against its other sightings', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  const request = { file, key: 'k', folders, listedAtNs: later };
+  // The words of task 1's input then output, as task-stamps.ts keeps them (a mark word first).
+  const words = [0, ...wordsOfStat(statFile(path.join(root, 'data/a'))), ...wordsOfStat(statFile(path.join(root, 'out-a')))];
+  const confirmed = new Map([[1, words]]);
+  const snapshot = takeSnapshot(request, tasks, { inputs: new Map(), outputs: new Map(), confirmed });
+  assert.ok(snapshot, 'no other sighting needed');
+  writeSnapshot(file, snapshot);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 });
+  const downstream = task(root, 2, 'out-a', 'out-b');
+  fs.writeFileSync(path.join(root, 'out-b'), 'B');
+  const outputs = new Map<string, ObservedStamp>([[path.join(root, 'out-b'), statFile(path.join(root, 'out-b'))!]]);
+  const seenAlike = new Map<string, ObservedStamp>([[path.join(root, 'out-a'), statFile(path.join(root, 'out-a'))!]]);
+  assert.ok(takeSnapshot(request, [tasks[0]!, downstream], { inputs: seenAlike, outputs, confirmed }), 'read downstream, seen alike');
+  const seenOther = new Map<string, ObservedStamp>([[path.join(root, 'out-a'), { size: 1n, mtimeNs: 2n, inode: 3n, ctimeNs: 4n }]]);
+  assert.equal(takeSnapshot(request, [tasks[0]!, downstream], { inputs: seenOther, outputs, confirmed }), undefined, 'seen with two stamps');
+  fs.writeFileSync(path.join(root, 'data/a'), 'b');
+  assert.match(why(confirmSnapshot(file, 'k')), /data\/a changed/, 'an input rewritten with the same size');
 });

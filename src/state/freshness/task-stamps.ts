@@ -62,28 +62,14 @@ export function decodeTaskStamps(blob: Uint8Array | null | undefined, task: Stam
   return words[0] === MARK ? words : undefined;
 }
 
-/** Where a confirmed task's stamps are told to (the no-op snapshot), by absolute path. */
-export interface StampObserver {
-  readonly inputs?: Map<string, SeenStamp | null> | undefined;
-  readonly outputs?: Map<string, SeenStamp | null> | undefined;
-}
-
 /** Whether every input and output of the task has its recorded stamp now. */
-export function confirmTaskStamps(task: StampedTask, words: Int32Array, check: StampCheck, observe?: StampObserver): boolean {
+export function confirmTaskStamps(task: StampedTask, words: Int32Array, check: StampCheck): boolean {
   let at = 1;
   for (let i = 0; i < task.inputs.length; i += 1, at += STAMP_WORDS) {
     if (!check(resolveTaskPath(task.cwd, task.inputs[i] as string), words, at)) return false;
   }
   for (let i = 0; i < task.outputs.length; i += 1, at += STAMP_WORDS) {
     if (!check(resolveTaskPath(task.cwd, task.outputs[i] as string), words, at)) return false;
-  }
-  if (observe === undefined) return true;
-  at = 1;
-  for (let i = 0; i < task.inputs.length; i += 1, at += STAMP_WORDS) {
-    observe.inputs?.set(resolveTaskPath(task.cwd, task.inputs[i] as string), words.subarray(at, at + STAMP_WORDS));
-  }
-  for (let i = 0; i < task.outputs.length; i += 1, at += STAMP_WORDS) {
-    observe.outputs?.set(resolveTaskPath(task.cwd, task.outputs[i] as string), words.subarray(at, at + STAMP_WORDS));
   }
   return true;
 }

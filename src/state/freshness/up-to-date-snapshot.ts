@@ -78,6 +78,11 @@ export interface ObservedStamps {
   readonly inputs: ReadonlyMap<string, ObservedStamp>;
   /** Outputs compared with their last success. */
   readonly outputs: ReadonlyMap<string, ObservedStamp>;
+  /**
+   * Tasks confirmed by their learned stamps (task-stamps.ts), by id: the words of their inputs
+   * then outputs, from index 1.
+   */
+  readonly confirmed?: ReadonlyMap<number, ArrayLike<number>> | undefined;
 }
 
 function writeWords(stamp: ObservedStamp, into: number[], at: number): void {
@@ -105,10 +110,16 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
     paths.push(folder);
     words.push(...stampWords(stamp));
   }
-  const add = (file: string, stamp: ObservedStamp | undefined): boolean => {
-    if (stamp === undefined) return false;
+  // The words of `file`: its observed stamp, or the `from`th of a confirmed task's words.
+  const add = (file: string, stamp: ObservedStamp | undefined, confirmed?: ArrayLike<number>, from = 0): boolean => {
     const start = words.length;
-    writeWords(stamp, words, start);
+    if (confirmed !== undefined) {
+      for (let i = 0; i < STAMP_WORDS; i += 1) words.push(confirmed[1 + from * STAMP_WORDS + i] as number);
+    } else if (stamp === undefined) {
+      return false;
+    } else {
+      writeWords(stamp, words, start);
+    }
     const known = at.get(file);
     if (known === undefined) {
       at.set(file, start);
@@ -123,6 +134,15 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
   };
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
+    const confirmed = observed.confirmed?.get(task.id);
+    if (confirmed !== undefined) {
+      const files = task.inputs.length + task.outputs.length;
+      for (let j = 0; j < files; j += 1) {
+        const name = (j < task.inputs.length ? task.inputs[j] : task.outputs[j - task.inputs.length]) as string;
+        if (name.endsWith('/') || !add(resolveTaskPath(task.cwd, name), undefined, confirmed, j)) return undefined;
+      }
+      continue;
+    }
     for (let j = 0; j < task.inputs.length; j += 1) {
       const file = resolveTaskPath(task.cwd, task.inputs[j] as string);
       if (!add(file, observed.inputs.get(file))) return undefined;
