@@ -42,8 +42,7 @@ export interface JudgeOptions {
   readonly observeOutputs?: OutputObserver | undefined;
   /**
    * The stats of the inputs whose hashes the hash cache trusted (its `observe`), by absolute
-   * path: the survey learns a task's stamps from them (freshness/task-stamps.ts) and writes
-   * them; a task confirmed by its stamps adds its inputs' stamps here.
+   * path: the survey learns a task's stamps from them (freshness/task-stamps.ts) and writes them.
    */
   readonly trustedInputs?: Map<string, SeenStamp | null> | undefined;
   /** Given: receives the stamps' words of every task confirmed by them, by task id. */

@@ -37,8 +37,13 @@ export function statFile(filePath: string): FileStat | undefined {
   return { size: stat.size, mtimeNs: stat.mtimeNs, inode: BigInt.asIntN(64, stat.ino), ctimeNs: stat.ctimeNs };
 }
 
+/**
+ * Same size, mtime and inode: the file was not rewritten between two stats close together (a
+ * hash taken in between holds). ctime is left out: renaming a staged output into place moves
+ * it, and the hash its thread took before the rename still holds.
+ */
 export function isSameStat(a: FileStat, b: FileStat): boolean {
-  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.inode === b.inode && a.ctimeNs === b.ctimeNs;
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.inode === b.inode;
 }
 
 /**
