@@ -59,7 +59,9 @@ test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
     '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}',
     // The words of another byte order, too few words, no words.
     '{"format":3,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
-    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3]}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAAAA"}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAA"}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3,4,5,6,7,8,9,10]}`,
     `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
     // Format 2 had no ctime: its seven words a path are not trusted.
     `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":0,"paths":[],"words":[]}`,

@@ -23,7 +23,10 @@ import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
 import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
-/** Bumped when the file's meaning changes: older snapshots are then ignored. 3: ctime joined. */
+/**
+ * Bumped when the file's meaning changes: older snapshots are then ignored. 3: ctime joined, the
+ * words in base64 (a number each cost the no-op run's JSON.parse 10 ms more for 10,000 tasks).
+ */
 const FORMAT = 3;
 const FOLDER = 'up-to-date';
 export { ABSENT };
@@ -46,8 +49,8 @@ interface SnapshotFile {
   readonly key: string;
   readonly tasks: number;
   readonly paths: readonly string[];
-  /** STAMP_WORDS a path, in the order of `paths`. */
-  readonly words: readonly number[];
+  /** STAMP_WORDS a path, in the order of `paths`: 32-bit integers in `byteOrder`, in base64. */
+  readonly words: string;
 }
 
 /** Where the snapshot of the pipeline file `pipelineFile`, in the folder `root`, lives. */
@@ -173,8 +176,9 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   if (snapshot.format !== FORMAT) return { why: `the snapshot is of format ${snapshot.format}, not ${FORMAT}` };
   if (snapshot.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
   if (snapshot.byteOrder !== BYTE_ORDER) return { why: `the snapshot was written on a machine of another byte order (${snapshot.byteOrder})` };
-  const { paths, words } = snapshot;
-  if (!Array.isArray(paths) || !Array.isArray(words) || words.length !== paths.length * STAMP_WORDS || typeof snapshot.tasks !== 'number') {
+  const { paths } = snapshot;
+  const words = typeof snapshot.words === 'string' ? decodeWords(snapshot.words) : undefined;
+  if (!Array.isArray(paths) || words === undefined || words.length !== paths.length * STAMP_WORDS || typeof snapshot.tasks !== 'number') {
     return { why: 'the snapshot is damaged' };
   }
   // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
@@ -185,9 +189,19 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   return { tasks: snapshot.tasks };
 }
 
+// The words of a snapshot file; undefined when the text cannot hold whole words.
+function decodeWords(text: string): Int32Array | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 4 !== 0) return undefined;
+  // A view needs 4-byte alignment; a copy has it.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes);
+  return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+}
+
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const { key, tasks, paths, words } = snapshot;
+  const { key, tasks, paths } = snapshot;
+  const words = Buffer.from(Int32Array.from(snapshot.words).buffer).toString('base64');
   const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths, words };
   try {
     writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
