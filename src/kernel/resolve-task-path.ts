@@ -14,11 +14,31 @@ export function isPlainRelative(file: string): boolean {
 
 let lastCwd = '';
 let lastCwdIsPlain = false;
+// The folders of other relative paths (`../data` of `../data/f1.txt`, as `sluice map --in
+// '../data/*'` names its inputs), resolved against lastCwd: one path.resolve per folder.
+const folders = new Map<string, string>();
+const MAX_FOLDERS = 1024;
 
 export function resolveTaskPath(cwd: string, file: string): string {
   if (cwd !== lastCwd) {
     lastCwd = cwd;
     lastCwdIsPlain = path.sep === '/' && cwd.length > 1 && path.resolve(cwd) === cwd;
+    folders.clear();
   }
-  return lastCwdIsPlain && PLAIN_RELATIVE.test(file) ? `${cwd}/${file}` : path.resolve(cwd, file);
+  if (!lastCwdIsPlain) return path.resolve(cwd, file);
+  if (PLAIN_RELATIVE.test(file)) return `${cwd}/${file}`;
+  // A relative path whose last segment is a plain name: its folder resolved, then the name.
+  const slash = file.lastIndexOf('/');
+  const name = file.slice(slash + 1);
+  if (slash <= 0 || file.charCodeAt(0) === SLASH || name === '' || name === '.' || name === '..') return path.resolve(cwd, file);
+  const part = file.slice(0, slash);
+  let folder = folders.get(part);
+  if (folder === undefined) {
+    if (folders.size >= MAX_FOLDERS) folders.clear();
+    folder = path.resolve(cwd, part);
+    folders.set(part, folder);
+  }
+  return folder === '/' ? `/${name}` : `${folder}/${name}`;
 }
+
+const SLASH = 0x2f;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
+import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 
 /**
  * What an input path holds for planning: `missing`, `file` (a regular file, /dev/null), `folder`,
@@ -56,7 +57,7 @@ function listCommonFolders(inputs: readonly string[], here: string): Map<string,
   for (let i = 0; i < inputs.length; i += 1) {
     const input = inputs[i] as string;
     if (input.endsWith('/')) continue;
-    const folder = isPlainName(input) ? here : path.dirname(path.resolve(here, input));
+    const folder = isPlainName(input) ? here : path.dirname(resolveTaskPath(here, input));
     counts.set(folder, (counts.get(folder) ?? 0) + 1);
   }
   const listed = new Map<string, Listing>();
@@ -85,7 +86,7 @@ function listCommonFolders(inputs: readonly string[], here: string): Map<string,
 function inspectListed(listed: ReadonlyMap<string, Listing>, here: string, input: string): 'missing' | 'file' | 'folder' | undefined {
   if (input.endsWith('/')) return undefined;
   const plain = isPlainName(input);
-  const absolute = plain ? input : path.resolve(here, input);
+  const absolute = plain ? input : resolveTaskPath(here, input);
   const listing = listed.get(plain ? here : path.dirname(absolute));
   if (listing === undefined) return undefined;
   const name = plain ? input : path.basename(absolute);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { expandGlob } from './expand-glob.ts';
 import type { ListingLog } from './list-pattern-files.ts';
 import { ABSENT } from '../state/freshness/up-to-date-snapshot.ts';
-import { stampOf, statFile } from '../state/hashes/stat-file.ts';
+import { statFile } from '../state/hashes/stat-file.ts';
+import { fullStampOf } from '../state/freshness/check-stamps.ts';
 
 // Anything that may make a glob more than a literal: wildcards, classes, braces, extglobs, escapes.
 const MAGIC = /[*?[\]{}()!+@\\]/;
@@ -20,7 +21,7 @@ export function expandInputGlob(glob: string, options: { readonly cwd: string; r
   // Stamped before it is listed: a change while listing shows as a changed stamp next time.
   if (absolute !== undefined && !options.log.folders.has(absolute)) {
     const stat = statFile(absolute);
-    options.log.folders.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
+    options.log.folders.set(absolute, stat === undefined ? ABSENT : fullStampOf(stat));
   }
   const found = expandGlob(glob, { cwd: options.cwd, dot: options.dot, label: '`--in`' });
   // A symlink's target may change without its folder's stamp: such a listing is not vouched for.

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { escapePath, globSync } from './glob-sync.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
-import { stampOf, statFile } from '../state/hashes/stat-file.ts';
+import { statFile } from '../state/hashes/stat-file.ts';
+import { fullStampOf } from '../state/freshness/check-stamps.ts';
 import { ABSENT } from '../state/freshness/up-to-date-snapshot.ts';
 
 /**
@@ -11,7 +12,7 @@ import { ABSENT } from '../state/freshness/up-to-date-snapshot.ts';
  * stays the same, the same listings come back (state/freshness/up-to-date-snapshot.ts relies on it).
  */
 export interface ListingLog {
-  /** Absolute folder → its stamp (`stampOf`), or ABSENT when it did not exist. */
+  /** Absolute folder → its stamp (`fullStampOf`), or ABSENT when it did not exist. */
   readonly folders: Map<string, string>;
   /** False once a listing depends on more than its folder: a glob over folders, a symlink. */
   exact: boolean;
@@ -79,7 +80,7 @@ function listFolder(pattern: PathPattern, dir: string, folder: string, rest: str
   const listed = path.resolve(dir, folder || '.');
   if (log !== undefined && !log.folders.has(listed)) {
     const stat = statFile(listed);
-    log.folders.set(listed, stat === undefined ? ABSENT : stampOf(stat));
+    log.folders.set(listed, stat === undefined ? ABSENT : fullStampOf(stat));
   }
   try {
     entries = fs.readdirSync(listed, { withFileTypes: true });

@@ -5,12 +5,30 @@ import path from 'node:path';
 import { BASH_STRICT_OPTIONS } from '../kernel/render-action.ts';
 import type { Task } from '../kernel/task.ts';
 import { readDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
-import { checkUpToDate, findMissingOutput, statOutputs, type UpToDateQuery, type UpToDateVerdict } from '../state/freshness/check-up-to-date.ts';
+import {
+  checkUpToDate,
+  findMissingOutput,
+  statOutputs,
+  type OutputObserver,
+  type UpToDateQuery,
+  type UpToDateVerdict,
+} from '../state/freshness/check-up-to-date.ts';
 import type { Signature, SignedAction } from '../state/freshness/compute-signature.ts';
 import type { HashCache } from '../state/hashes/hash-cache.ts';
 import type { StateStore } from '../state/store/open-store.ts';
-import { signTasks, type SignableTask } from '../state/freshness/sign-tasks.ts';
+import { defineTask, signTasks, type SignableTask } from '../state/freshness/sign-tasks.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
+import { readSuccessStamps, type SuccessStamp } from '../state/journal/read-successes.ts';
+import { createStampCheck, type StampCheck } from '../state/freshness/check-stamps.ts';
+import {
+  confirmTaskStamps,
+  decodeTaskStamps,
+  encodeTaskStamps,
+  recordTaskStamps,
+  statsToLearn,
+  type LearnedStamps,
+  type SeenStamp,
+} from '../state/freshness/task-stamps.ts';
 
 /** What judging needs of the gate's options. */
 export interface JudgeOptions {
@@ -20,8 +38,15 @@ export interface JudgeOptions {
   readonly forcedSteps?: ReadonlySet<string> | undefined;
   /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
   readonly targets?: ReadonlySet<number> | undefined;
-  /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
-  readonly observeOutputs?: Map<string, string> | undefined;
+  /** Given: receives the stat of every output the gate stat'ed, by absolute path. */
+  readonly observeOutputs?: OutputObserver | undefined;
+  /**
+   * The stats of the inputs whose hashes the hash cache trusted (its `observe`), by absolute
+   * path: the survey learns a task's stamps from them (freshness/task-stamps.ts) and writes them.
+   */
+  readonly trustedInputs?: Map<string, SeenStamp | null> | undefined;
+  /** Given: receives the stamps' words of every task confirmed by them, by task id. */
+  readonly observeConfirmed?: Map<number, Int32Array> | undefined;
 }
 
 /** What the gate remembers of a run's tasks between one judgement and the next. */
@@ -39,6 +64,8 @@ export interface GateState {
   readonly deferred: Set<number>;
   /** Outputs of temporary steps that sluice deleted, by task: absent, yet not "missing". */
   deletedByTask: Map<number, Set<string>>;
+  /** The stat check of learned stamps, made once it is needed. */
+  check?: StampCheck | undefined;
 }
 
 export function createGateState(): GateState {
@@ -56,41 +83,59 @@ export function findDeletedOutputs(options: JudgeOptions, tasks: readonly Task[]
   );
 }
 
-/** Each task's own verdict (its upstream aside), signing those whose verdict needs it. */
-export async function judgeTasks(options: JudgeOptions, state: GateState, all: readonly Task[]): Promise<UpToDateVerdict[]> {
+/**
+ * Each task's own verdict (its upstream aside), signing those whose verdict needs it: a task
+ * whose learned stamps and definition are as recorded is up to date without its signature.
+ * `learn`: store the stamps of tasks the signature found up to date (the survey, before anything
+ * ran, holding the lock).
+ */
+export async function judgeTasks(options: JudgeOptions, state: GateState, all: readonly Task[], learn = false): Promise<UpToDateVerdict[]> {
   // A task without outputs always runs (nothing on disk shows it was done): no need to sign it.
   const tasks = all.filter((task) => task.outputs.length > 0);
   if (tasks.length < all.length) {
-    const judged = tasks.length === 0 ? [] : await judgeTasks(options, state, tasks);
+    const judged = tasks.length === 0 ? [] : await judgeTasks(options, state, tasks, learn);
     const byTask = new Map(tasks.map((task, index) => [task, judged[index] as UpToDateVerdict]));
     return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
   }
+  const keys: string[] = [];
+  for (let i = 0; i < tasks.length; i += 1) keys.push(makeTaskKey(tasks[i] as Task));
+  const successes = readSuccessStamps(options.store, keys);
   const verdicts: (UpToDateVerdict | undefined)[] = [];
   // The tasks whose verdict needs their signature, with the output stats already taken.
-  const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task })[] = [];
+  const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task; readonly key: string })[] = [];
   const pendingAt: number[] = [];
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
+    const key = keys[i] as string;
     if (options.forcedSteps?.has(task.step) === true) {
       state.unsigned.add(task.id);
-      verdicts.push({ key: makeTaskKey(task), upToDate: false, reason: 'forced' });
+      verdicts.push({ key, upToDate: false, reason: 'forced' });
       continue;
     }
     const deleted = state.deletedByTask.get(task.id);
+    if (deleted === undefined || deleted.size === 0) {
+      const success = successes.get(key);
+      if (success !== undefined && isConfirmedByStamps(options, state, task, success)) {
+        if (state.unsigned.size > 0) state.unsigned.delete(task.id);
+        verdicts.push({ key, upToDate: true });
+        continue;
+      }
+    }
     const outputStats = statOutputs(task, options.observeOutputs);
     const missing = findMissingOutput(task, outputStats, deleted);
     if (missing !== undefined) {
       state.unsigned.add(task.id);
-      verdicts.push({ key: makeTaskKey(task), upToDate: false, reason: 'output missing', path: missing });
+      verdicts.push({ key, upToDate: false, reason: 'output missing', path: missing });
       continue;
     }
     if (state.unsigned.size > 0) state.unsigned.delete(task.id);
-    pending.push({ task, deleted, outputStats });
+    pending.push({ task, key, deleted, outputStats });
     pendingAt.push(i);
     verdicts.push(undefined);
   }
   if (pending.length === 0) return verdicts as UpToDateVerdict[];
-  const signed = await signTasks(options.cache, pending.map((query) => toSignable(query.task)));
+  const signables = pending.map((query) => toSignable(query.task));
+  const signed = await signTasks(options.cache, signables);
   const queries: UpToDateQuery[] = [];
   for (let i = 0; i < pending.length; i += 1) {
     const query = pending[i] as (typeof pending)[number];
@@ -98,9 +143,34 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     state.signatures.set(query.task.id, signature);
     queries.push({ task: query.task, deleted: query.deleted, outputStats: query.outputStats, signature });
   }
-  const judged = checkUpToDate(options.store, queries, options.observeOutputs);
-  for (let i = 0; i < judged.length; i += 1) verdicts[pendingAt[i] as number] = judged[i];
+  const judged = checkUpToDate(options.store, queries, options.observeOutputs, successes);
+  const learned: LearnedStamps[] = [];
+  for (let i = 0; i < judged.length; i += 1) {
+    const verdict = judged[i] as UpToDateVerdict;
+    verdicts[pendingAt[i] as number] = verdict;
+    if (!learn || !verdict.upToDate || options.trustedInputs === undefined) continue;
+    const query = pending[i] as (typeof pending)[number];
+    if (query.deleted !== undefined && query.deleted.size > 0) continue;
+    const stats = statsToLearn(query.task, options.trustedInputs, query.outputStats ?? []);
+    if (stats === undefined) continue;
+    const signature = (signed[i] as Signature).value;
+    learned.push({ key: query.key, signature, definition: defineTask(signables[i] as SignableTask), stamps: encodeTaskStamps(stats) });
+  }
+  recordTaskStamps(options.store, learned);
   return verdicts as UpToDateVerdict[];
+}
+
+// A task's learned stamps vouch for it while its definition and every file's stamp are as
+// recorded (freshness/task-stamps.ts).
+function isConfirmedByStamps(options: JudgeOptions, state: GateState, task: Task, success: SuccessStamp): boolean {
+  if (success.definition === null) return false;
+  const words = decodeTaskStamps(success.stamps, task);
+  if (words === undefined) return false;
+  state.check ??= createStampCheck(options.store.dbPath);
+  if (!confirmTaskStamps(task, words, state.check)) return false;
+  if (defineTask(toSignable(task)) !== success.definition) return false;
+  options.observeConfirmed?.set(task.id, words);
+  return true;
 }
 
 /** Signs tasks for the gate and remembers their signatures. */

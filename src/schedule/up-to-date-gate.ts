@@ -1,9 +1,9 @@
 import type { Task } from '../kernel/task.ts';
-import type { UpToDateVerdict } from '../state/freshness/check-up-to-date.ts';
+import type { OutputObserver, UpToDateVerdict } from '../state/freshness/check-up-to-date.ts';
 import type { Signature } from '../state/freshness/compute-signature.ts';
 import type { HashCache } from '../state/hashes/hash-cache.ts';
 import type { StateStore } from '../state/store/open-store.ts';
-import { createGateState, findDeletedOutputs, judgeTasks, signForGate } from './judge-tasks.ts';
+import { createGateState, findDeletedOutputs, judgeTasks, signForGate, type JudgeOptions } from './judge-tasks.ts';
 import { remakeNeededTemporaries, settleVerdicts } from './settle-verdicts.ts';
 
 /** Why a task will run, or that it will not. */
@@ -44,8 +44,12 @@ export interface GateOptions {
   readonly forcedSteps?: ReadonlySet<string>;
   /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
   readonly targets?: ReadonlySet<number> | undefined;
-  /** Given: receives the stamp of every output the gate stat'ed, by absolute path. */
-  readonly observeOutputs?: Map<string, string>;
+  /** Given: receives the stat of every output the gate stat'ed, by absolute path. */
+  readonly observeOutputs?: OutputObserver | undefined;
+  /** The hash cache's trusted inputs: the survey learns tasks' stamps from them (judge-tasks.ts). */
+  readonly trustedInputs?: JudgeOptions['trustedInputs'];
+  /** Given: receives the stamps' words of every task confirmed by them, by task id. */
+  readonly observeConfirmed?: Map<number, Int32Array>;
   /**
    * Tasks that must run whatever their inputs hold (forced, an output missing) and that are
    * signed after they ran rather than before, with input hashes their executor took as it read
@@ -75,7 +79,7 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
   return {
     async survey(tasks, dependencies) {
       state.deletedByTask = findDeletedOutputs(options, tasks);
-      const own = await judgeTasks(options, state, tasks);
+      const own = await judgeTasks(options, state, tasks, options.trustedInputs !== undefined);
       const survey = settleVerdicts(tasks, dependencies, own, state.undecided);
       remakeNeededTemporaries(tasks, dependencies, survey.upToDate, survey.verdicts, state.deletedByTask, state.undecided);
       // A task judged unsigned (forced, or an output missing: only it makes its outputs) runs

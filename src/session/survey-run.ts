@@ -5,6 +5,8 @@ import { createHashCache } from '../state/hashes/hash-cache.ts';
 import { withRememberedHashes, type RememberingHashCache } from '../state/hashes/remembered-hashes.ts';
 import { withDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
 import type { Session } from './open-session.ts';
+import type { ObservedStamps } from '../state/freshness/up-to-date-snapshot.ts';
+import type { SeenStamp } from '../state/freshness/task-stamps.ts';
 import type { PlannedRun } from './run-request.ts';
 
 export interface SurveyedRun {
@@ -13,7 +15,7 @@ export interface SurveyedRun {
   readonly survey: Survey;
   readonly allUpToDate: boolean;
   /** The stamps the survey trusted, for a snapshot (when the run asked for one). */
-  readonly observed: { inputs: Map<string, string>; outputs: Map<string, string> } | undefined;
+  readonly observed: ObservedStamps | undefined;
 }
 
 /**
@@ -24,16 +26,29 @@ export interface SurveyedRun {
  */
 export async function surveyRun(session: Session, plan: PlannedRun, chosen: ChosenExecutor): Promise<SurveyedRun> {
   const { store } = session;
-  const observed = plan.snapshot === undefined ? undefined : { inputs: new Map<string, string>(), outputs: new Map<string, string>() };
+  // The inputs whose hashes are trusted: the survey learns tasks' stamps from them, and they
+  // join the snapshot (when the run asked for one).
+  const trusted = new Map<string, SeenStamp | null>();
+  const observed =
+    plan.snapshot === undefined ? undefined : { inputs: trusted, outputs: new Map<string, SeenStamp | null>(), confirmed: new Map<number, Int32Array>() };
   const hasher = (file: string, size?: number): Promise<string> => {
     chosen.warm();
     return session.hasher.hash(file, size);
   };
-  const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: observed?.inputs })));
+  const cache = withRememberedHashes(withDeletedTemporaries(store, createHashCache(store, { hasher, observe: trusted })));
   // A function task that must run is signed after it ran, with the hashes its worker thread
   // took of its inputs as it read them, by a backend whose threads hash them.
   const deferSigning = chosen.traits.signsFunctionsLate === true ? (task: Task) => task.action.kind === 'function' : undefined;
-  const gate = createUpToDateGate({ store, cache, forcedSteps: plan.forcedSteps, targets: plan.targets, observeOutputs: observed?.outputs, deferSigning });
+  const gate = createUpToDateGate({
+    store,
+    cache,
+    forcedSteps: plan.forcedSteps,
+    targets: plan.targets,
+    observeOutputs: observed?.outputs,
+    trustedInputs: trusted,
+    observeConfirmed: observed?.confirmed,
+    deferSigning,
+  });
   const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map());
   const allUpToDate = survey.upToDate.size === plan.tasks.length;
   if (!allUpToDate) chosen.warm();

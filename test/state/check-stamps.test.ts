@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { stampOf, statFile } from '../../src/state/hashes/stat-file.ts';
-import { ABSENT, checkStampSlowly, createStampCheck, STAMP_WORDS, stampWords, type StampCheck } from '../../src/state/freshness/check-stamps.ts';
+import { statFile } from '../../src/state/hashes/stat-file.ts';
+import { ABSENT, checkStampSlowly, createStampCheck, fullStampOf, STAMP_WORDS, stampWords, type StampCheck } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 
 function setUp(): { root: string; paths: string[] } {
@@ -23,19 +23,28 @@ function setUp(): { root: string; paths: string[] } {
 
 const stampNow = (file: string): string => {
   const stat = statFile(file);
-  return stat === undefined ? ABSENT : stampOf(stat);
+  return stat === undefined ? ABSENT : fullStampOf(stat);
 };
 
 /** Whether `check` finds `file` unchanged since it had `stamp`. */
 const holds = (check: StampCheck, file: string, stamp: string): boolean => check(file, [0, ...stampWords(stamp)], 1);
 
 test('stamp words keep every field whole: size, mtime to the nanosecond (before 1970 too), a 64-bit inode', () => {
-  const stamps = ['0:0:0', '5:1700000000123456789:42', '9007199254740993:1:-1', '1:-1:9223372036854775807', '1:-1500000000:-9223372036854775808', ABSENT];
+  const stamps = [
+    '0:0:0:0',
+    '5:1700000000123456789:42:1700000000123456789',
+    '9007199254740993:1:-1:1',
+    '1:-1:9223372036854775807:-1',
+    '1:-1500000000:-9223372036854775808:-1500000000',
+    '1:-1500000000:-9223372036854775808:-1500000001',
+    ABSENT,
+  ];
   const words = stamps.map(stampWords);
   for (const each of words) assert.equal(each.length, STAMP_WORDS);
   assert.equal(new Set(words.map((each) => each.join(','))).size, stamps.length, 'no two stamps share words');
-  assert.notDeepEqual(stampWords('5:1700000000123456789:42'), stampWords('5:1700000000123456788:42'));
-  assert.notDeepEqual(stampWords('9007199254740992:1:1'), stampWords('9007199254740993:1:1'), 'beyond 2^53, where a double would round');
+  assert.notDeepEqual(stampWords('5:1700000000123456789:42:7'), stampWords('5:1700000000123456788:42:7'));
+  assert.notDeepEqual(stampWords('5:1700000000123456789:42:7'), stampWords('5:1700000000123456789:42:8'), 'ctime');
+  assert.notDeepEqual(stampWords('9007199254740992:1:1:1'), stampWords('9007199254740993:1:1:1'), 'beyond 2^53, where a double would round');
 });
 
 test('the stamp check judges every kind of path as statFile does, ABSENT where there is no file', () => {
@@ -46,7 +55,7 @@ test('the stamp check judges every kind of path as statFile does, ABSENT where t
     const stamp = stampNow(file);
     assert.equal(holds(check, file, stamp), true, file);
     assert.equal(holds(checkStampSlowly, file, stamp), true, file);
-    const other = stamp === ABSENT ? '0:0:0' : ABSENT;
+    const other = stamp === ABSENT ? '0:0:0:0' : ABSENT;
     assert.equal(holds(check, file, other), false, file);
     assert.equal(holds(checkStampSlowly, file, other), false, file);
   }
@@ -88,13 +97,13 @@ test('the stamp check falls back to fs.statSync where the probe cannot vouch for
 test('the stamp check prints no deprecation warning under --pending-deprecation, and still judges alike', () => {
   const { paths } = setUp();
   const script = `
-    import { createStampCheck, checkStampSlowly, stampWords, ABSENT } from ${JSON.stringify(new URL('../../src/state/freshness/check-stamps.ts', import.meta.url).href)};
-    import { statFile, stampOf } from ${JSON.stringify(new URL('../../src/state/hashes/stat-file.ts', import.meta.url).href)};
+    import { createStampCheck, checkStampSlowly, stampWords, fullStampOf, ABSENT } from ${JSON.stringify(new URL('../../src/state/freshness/check-stamps.ts', import.meta.url).href)};
+    import { statFile } from ${JSON.stringify(new URL('../../src/state/hashes/stat-file.ts', import.meta.url).href)};
     const paths = ${JSON.stringify(paths)};
     const check = createStampCheck(paths[0]);
     for (const file of paths) {
       const stat = statFile(file);
-      if (!check(file, stampWords(stat === undefined ? ABSENT : stampOf(stat)), 0)) throw new Error(file);
+      if (!check(file, stampWords(stat === undefined ? ABSENT : fullStampOf(stat)), 0)) throw new Error(file);
     }
     process.stdout.write(check === checkStampSlowly ? 'slow' : 'fast');
   `;

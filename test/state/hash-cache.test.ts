@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createHashCache } from '../../src/state/hashes/hash-cache.ts';
+import type { FileStat } from '../../src/state/hashes/stat-file.ts';
 import { hashFile, hashText } from '../../src/state/hashes/hash-file.ts';
 import { openStore, type StateStore } from '../../src/state/store/open-store.ts';
 import { makeTempDir, writeOldFile } from './helpers.ts';
@@ -94,14 +95,14 @@ test('observe gets the stamp of every file a later run will trust, and of no oth
   const fresh = path.join(root, 'fresh.txt');
   writeOldFile(old, 'old');
   fs.writeFileSync(fresh, 'fresh');
-  const stamp = (file: string): string => {
+  const stamp = (file: string): FileStat => {
     const stat = fs.statSync(file, { bigint: true });
-    return `${stat.size}:${stat.mtimeNs}:${BigInt.asIntN(64, stat.ino)}`;
+    return { size: stat.size, mtimeNs: stat.mtimeNs, inode: BigInt.asIntN(64, stat.ino), ctimeNs: stat.ctimeNs };
   };
-  const first = new Map<string, string>();
+  const first = new Map<string, FileStat>();
   await createHashCache(store, { hasher, observe: first }).hashFiles([old, fresh]);
   assert.deepEqual([...first], [[old, stamp(old)]], 'hashed now: the old file only; the fresh one is racy');
-  const second = new Map<string, string>();
+  const second = new Map<string, FileStat>();
   await createHashCache(store, { hasher, observe: second }).hashFiles([old, fresh]);
   assert.deepEqual([...second], [[old, stamp(old)]], 'a trusted row');
   store.close();
@@ -151,29 +152,33 @@ test('a file deleted between stat and read counts as missing', async () => {
 
 // The survey compares a row's stat and racy margin as SQLite computes them (no BigInt per row):
 // each field of the stat must still count, and the margin be compared exactly, with >=.
-test('a row is trusted only with the same size, mtime and inode, hashed at least the margin after the mtime', async () => {
+test('a row is trusted only with the same size, mtime, ctime and inode, hashed at least the margin after the mtime', async () => {
   const { root, store, calls, hasher } = setup();
   const a = path.join(root, 'a.txt');
   writeOldFile(a, 'alpha');
   const stat = fs.statSync(a, { bigint: true });
   const inode = BigInt.asIntN(64, stat.ino);
   const margin = 2_000_000_000n;
-  const put = (size: bigint, mtimeNs: bigint, ino: bigint, hashedAtNs: bigint): void => {
-    store.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns) VALUES (?, ?, ?, ?, ?, ?)').run(a, size, mtimeNs, ino, 'recorded', hashedAtNs);
+  const put = (size: bigint, mtimeNs: bigint, ino: bigint, hashedAtNs: bigint, ctimeNs: bigint | null = stat.ctimeNs): void => {
+    store.db
+      .prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, ctime_ns, hash, hashed_at_ns) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(a, size, mtimeNs, ino, ctimeNs, 'recorded', hashedAtNs);
   };
   const looked = async (): Promise<string | undefined> => (await createHashCache(store, { hasher, racyMarginNs: margin }).hashFiles([a])).get(a);
   put(stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin);
   assert.equal(await looked(), 'recorded', 'hashed exactly the margin after the mtime: trusted');
   assert.equal(calls.length, 0);
-  const cases: Array<[string, bigint, bigint, bigint, bigint]> = [
+  const cases: Array<[string, bigint, bigint, bigint, bigint, (bigint | null)?]> = [
+    ['another ctime, by 1 ns (touch -d after a rewrite)', stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin, stat.ctimeNs + 1n],
+    ['no ctime: a row of an older version', stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin, null],
     ['one ns short of the margin', stat.size, stat.mtimeNs, inode, stat.mtimeNs + margin - 1n],
     ['another size', stat.size + 1n, stat.mtimeNs, inode, stat.mtimeNs + margin],
     ['another mtime, by 1 ns', stat.size, stat.mtimeNs - 1n, inode, stat.mtimeNs + margin],
     ['another inode', stat.size, stat.mtimeNs, inode + 1n, stat.mtimeNs + margin],
     ['an inode past 2^63, stored negative', stat.size, stat.mtimeNs, -inode - 1n, stat.mtimeNs + margin],
   ];
-  for (const [what, size, mtimeNs, ino, hashedAtNs] of cases) {
-    put(size, mtimeNs, ino, hashedAtNs);
+  for (const [what, size, mtimeNs, ino, hashedAtNs, ctimeNs] of cases) {
+    put(size, mtimeNs, ino, hashedAtNs, ctimeNs === undefined ? stat.ctimeNs : ctimeNs);
     const before: number = calls.length;
     assert.equal(await looked(), hashText('alpha'), what);
     assert.equal(calls.length, before + 1, `${what}: read again`);

@@ -18,8 +18,8 @@ test('a success row takes the stat its thread took of a file output, and stats a
   const task = makeTask({ cwd: root, id: 1, inputs: [], outputs: ['a.txt', 'tree/', 'b.txt'] });
   fs.writeFileSync(path.join(root, 'b.txt'), 'b');
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-  const taken = { size: 1n, mtimeNs: 123n, inode: 456n };
-  const folderGiven = { size: 9n, mtimeNs: 9n, inode: 9n };
+  const taken = { size: 1n, mtimeNs: 123n, inode: 456n, ctimeNs: 789n };
+  const folderGiven = { size: 9n, mtimeNs: 9n, inode: 9n, ctimeNs: 9n };
   const [row] = statSuccesses([{ task, signature, startedAt: Date.now(), stats: [taken, folderGiven, undefined] }]);
   const expected = [
     stampOf(taken),

@@ -52,3 +52,17 @@ test('digestFileSync: undefined for a missing file', async () => {
   const root = makeTempDir();
   assert.equal(digestFileSync(path.join(root, 'nothing')), undefined);
 });
+
+test('a file digested while staged is known once renamed into place (the rename moves its ctime)', async () => {
+  const { root, calls, cache } = setup();
+  const staged = path.join(root, '.staged.tsv');
+  const final = path.join(root, 'final.tsv');
+  fs.writeFileSync(staged, 'a\tb\n');
+  const digest = digestFileSync(staged);
+  assert.ok(digest !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  fs.renameSync(staged, final);
+  cache.remember(final, digest);
+  assert.equal((await cache.hashFiles([final])).get(final), await hashFile(final));
+  assert.deepEqual(calls, []);
+});

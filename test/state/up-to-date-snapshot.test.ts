@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
-import { stampOf, statFile } from '../../src/state/hashes/stat-file.ts';
-import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot } from '../../src/state/freshness/up-to-date-snapshot.ts';
-import { BYTE_ORDER } from '../../src/state/freshness/check-stamps.ts';
+import { statFile, type FileStat } from '../../src/state/hashes/stat-file.ts';
+import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
+import { BYTE_ORDER, fullStampOf, wordsOfStat } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -21,13 +21,13 @@ function setUp() {
   fs.mkdirSync(path.join(root, 'data'));
   fs.writeFileSync(path.join(root, 'data/a'), 'a');
   fs.writeFileSync(path.join(root, 'out-a'), 'A');
-  const stamp = (file: string): string => stampOf(statFile(path.join(root, file))!);
+  const stat = (file: string): FileStat => statFile(path.join(root, file))!;
   const tasks = [task(root, 1, 'data/a', 'out-a')];
   const observed = {
-    inputs: new Map([[path.join(root, 'data/a'), stamp('data/a')]]),
-    outputs: new Map([[path.join(root, 'out-a'), stamp('out-a')]]),
+    inputs: new Map<string, ObservedStamp>([[path.join(root, 'data/a'), stat('data/a')]]),
+    outputs: new Map<string, ObservedStamp>([[path.join(root, 'out-a'), stat('out-a')]]),
   };
-  const folders = new Map([[path.join(root, 'data'), stamp('data')], [path.join(root, 'none'), ABSENT]]);
+  const folders = new Map([[path.join(root, 'data'), fullStampOf(stat('data'))], [path.join(root, 'none'), ABSENT]]);
   const later = BigInt(Date.now()) * 1_000_000n + HOUR_NS;
   return { root, tasks, observed, folders, later, file: snapshotPathOf(root, 'pipeline.ts') };
 }
@@ -58,9 +58,13 @@ test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
     '',
     '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}',
     // The words of another byte order, too few words, no words.
-    '{"format":2,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
-    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3]}`,
-    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
+    '{"format":3,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAAAA"}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAA"}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3,4,5,6,7,8,9,10]}`,
+    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
+    // Format 2 had no ctime: its seven words a path are not trusted.
+    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":0,"paths":[],"words":[]}`,
   ]) {
     fs.writeFileSync(file, text);
     assert.ok('why' in confirmSnapshot(file, 'k'), text);
@@ -76,9 +80,9 @@ test('no snapshot when a stamp cannot vouch for its file', () => {
   const [output] = observed.outputs.keys();
   const outB = path.join(path.dirname(output!), 'out-b');
   const both = [...tasks, task(tasks[0]!.cwd, 2, 'out-a', 'out-b')];
-  const once = { inputs: new Map([...observed.inputs, [output!, observed.outputs.get(output!)!]]), outputs: new Map([...observed.outputs, [outB, ABSENT]]) };
+  const once = { inputs: new Map([...observed.inputs, [output!, observed.outputs.get(output!)!]]), outputs: new Map([...observed.outputs, [outB, null]]) };
   assert.ok(takeSnapshot(request, both, once), 'an output read downstream, seen alike');
-  const twice = { inputs: new Map([...observed.inputs, [output!, '1:2:3']]), outputs: once.outputs };
+  const twice = { inputs: new Map([...observed.inputs, [output!, { size: 1n, mtimeNs: 2n, inode: 3n, ctimeNs: 4n }]]), outputs: once.outputs };
   assert.equal(takeSnapshot(request, both, twice), undefined, 'one file seen with two stamps');
 });
 
@@ -87,8 +91,29 @@ test('no snapshot for a folder output: one stat of the folder cannot vouch for t
   fs.mkdirSync(path.join(root, 'chunks'));
   fs.writeFileSync(path.join(root, 'chunks/1'), '1');
   // Whatever the folder output's stamp: even the folder's own stat, as a confirming stat would see it.
-  const stamp = stampOf(statFile(path.join(root, 'chunks'))!);
+  const stamp = statFile(path.join(root, 'chunks'))!;
   const folderTask = { ...task(root, 2, 'data/a', 'chunks/'), outputs: ['chunks/'] };
   const outputs = new Map([...observed.outputs, [path.resolve(root, 'chunks'), stamp], [`${path.resolve(root, 'chunks')}/`, stamp]]);
   assert.equal(takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, [...tasks, folderTask], { ...observed, outputs }), undefined);
+});
+
+test('a task confirmed by its learned stamps joins the snapshot with those words, checked against its other sightings', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  const request = { file, key: 'k', folders, listedAtNs: later };
+  // The words of task 1's input then output, as task-stamps.ts keeps them (a mark word first).
+  const words = [0, ...wordsOfStat(statFile(path.join(root, 'data/a'))), ...wordsOfStat(statFile(path.join(root, 'out-a')))];
+  const confirmed = new Map([[1, words]]);
+  const snapshot = takeSnapshot(request, tasks, { inputs: new Map(), outputs: new Map(), confirmed });
+  assert.ok(snapshot, 'no other sighting needed');
+  writeSnapshot(file, snapshot);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 });
+  const downstream = task(root, 2, 'out-a', 'out-b');
+  fs.writeFileSync(path.join(root, 'out-b'), 'B');
+  const outputs = new Map<string, ObservedStamp>([[path.join(root, 'out-b'), statFile(path.join(root, 'out-b'))!]]);
+  const seenAlike = new Map<string, ObservedStamp>([[path.join(root, 'out-a'), statFile(path.join(root, 'out-a'))!]]);
+  assert.ok(takeSnapshot(request, [tasks[0]!, downstream], { inputs: seenAlike, outputs, confirmed }), 'read downstream, seen alike');
+  const seenOther = new Map<string, ObservedStamp>([[path.join(root, 'out-a'), { size: 1n, mtimeNs: 2n, inode: 3n, ctimeNs: 4n }]]);
+  assert.equal(takeSnapshot(request, [tasks[0]!, downstream], { inputs: seenOther, outputs, confirmed }), undefined, 'seen with two stamps');
+  fs.writeFileSync(path.join(root, 'data/a'), 'b');
+  assert.match(why(confirmSnapshot(file, 'k')), /data\/a changed/, 'an input rewritten with the same size');
 });

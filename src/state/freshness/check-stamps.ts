@@ -7,15 +7,18 @@
 // is internal, so it is used only where it is proven: a stat of a known file through it must
 // agree with fs.statSync, and any surprise (no binding, a warning it would print, an error,
 // another layout) leaves every stat to fs.statSync, as before. Either way a file is judged
-// unchanged only when its size, mtime (ns) and inode are exactly the recorded ones.
+// unchanged only when its size, mtime and ctime (ns) and inode are exactly the recorded ones.
 
-import { stampOf, statFile, type FileStat } from '../hashes/stat-file.ts';
+import { statFile, type FileStat } from '../hashes/stat-file.ts';
 
 /** A stamp for "no such file or folder". */
 export const ABSENT = '-';
 
-/** Words per stamp: size, mtime seconds (two words each), mtime nanoseconds, inode (two). */
-export const STAMP_WORDS = 7;
+/**
+ * Words per stamp: size, mtime seconds (two words each), mtime nanoseconds, ctime seconds (two),
+ * ctime nanoseconds, inode (two).
+ */
+export const STAMP_WORDS = 10;
 
 // Indices into the binding's stat array (node_file.h, FsStatsOffset; the same since Node 10),
 // and the 32-bit words of the fields a stamp holds, in STAMP_WORDS order.
@@ -23,8 +26,21 @@ const INO = 7;
 const SIZE = 8;
 const MTIME_SEC = 12;
 const MTIME_NSEC = 13;
-const FIELDS = 14;
-const FIELD_WORDS = [SIZE * 2, SIZE * 2 + 1, MTIME_SEC * 2, MTIME_SEC * 2 + 1, MTIME_NSEC * 2, INO * 2, INO * 2 + 1] as const;
+const CTIME_SEC = 14;
+const CTIME_NSEC = 15;
+const FIELDS = 16;
+const FIELD_WORDS = [
+  SIZE * 2,
+  SIZE * 2 + 1,
+  MTIME_SEC * 2,
+  MTIME_SEC * 2 + 1,
+  MTIME_NSEC * 2,
+  CTIME_SEC * 2,
+  CTIME_SEC * 2 + 1,
+  CTIME_NSEC * 2,
+  INO * 2,
+  INO * 2 + 1,
+] as const;
 
 /** The words of an absent file: no real file has -1 nanoseconds. */
 const ABSENT_WORDS: readonly number[] = new Array<number>(STAMP_WORDS).fill(-1);
@@ -32,21 +48,42 @@ const ABSENT_WORDS: readonly number[] = new Array<number>(STAMP_WORDS).fill(-1);
 const NS_PER_S = 1_000_000_000n;
 
 /**
- * The words of a stamp (`stampOf`, or ABSENT), as the binding lays the same fields out in memory
- * (so they are compared without making a number); in this machine's byte order.
+ * The words of a file's stat (undefined: absent), as the binding lays the same fields out in
+ * memory (so they are compared without making a number); in this machine's byte order. Written
+ * into `into` from `at` when given.
  */
+export function wordsOfStat(stat: FileStat | undefined, into: number[] | Int32Array = [], at = 0): number[] | Int32Array {
+  if (stat === undefined) {
+    for (let i = 0; i < STAMP_WORDS; i += 1) into[at + i] = -1;
+    return into;
+  }
+  const fields = SCRATCH;
+  fields[SIZE] = stat.size;
+  splitNs(stat.mtimeNs, MTIME_SEC, MTIME_NSEC);
+  splitNs(stat.ctimeNs, CTIME_SEC, CTIME_NSEC);
+  fields[INO] = stat.inode;
+  for (let i = 0; i < STAMP_WORDS; i += 1) into[at + i] = SCRATCH_WORDS[FIELD_WORDS[i] as number] as number;
+  return into;
+}
+
+// As the kernel gives a time: whole seconds (floored, before 1970 too), then 0-999,999,999 ns.
+function splitNs(ns: bigint, secondsAt: number, nanosecondsAt: number): void {
+  let seconds = ns / NS_PER_S;
+  if (seconds * NS_PER_S > ns) seconds -= 1n;
+  SCRATCH[secondsAt] = seconds;
+  SCRATCH[nanosecondsAt] = ns - seconds * NS_PER_S;
+}
+
+/** The words of the stamp `fullStampOf` wrote (or ABSENT). */
 export function stampWords(stamp: string): number[] {
   if (stamp === ABSENT) return [...ABSENT_WORDS];
-  const [size, mtimeNs, inode] = stamp.split(':').map((part) => BigInt(part)) as [bigint, bigint, bigint];
-  // As the kernel gives it: whole seconds (floored, before 1970 too), then 0-999,999,999 ns.
-  let seconds = mtimeNs / NS_PER_S;
-  if (seconds * NS_PER_S > mtimeNs) seconds -= 1n;
-  const fields = SCRATCH;
-  fields[SIZE] = size;
-  fields[MTIME_SEC] = seconds;
-  fields[MTIME_NSEC] = mtimeNs - seconds * NS_PER_S;
-  fields[INO] = inode;
-  return FIELD_WORDS.map((index) => SCRATCH_WORDS[index] as number);
+  const [size, mtimeNs, inode, ctimeNs] = stamp.split(':').map((part) => BigInt(part)) as [bigint, bigint, bigint, bigint];
+  return wordsOfStat({ size, mtimeNs, inode, ctimeNs }) as number[];
+}
+
+/** `size:mtimeNs:inode:ctimeNs`: a stat as text, all that a stamp's words hold. */
+export function fullStampOf(stat: FileStat): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.inode}:${stat.ctimeNs}`;
 }
 
 const SCRATCH = new BigInt64Array(FIELDS);
@@ -60,8 +97,7 @@ export type StampCheck = (file: string, words: ArrayLike<number>, at: number) =>
 
 /** The plain check: fs.statSync through statFile. */
 export function checkStampSlowly(file: string, words: ArrayLike<number>, at: number): boolean {
-  const stat: FileStat | undefined = statFile(file);
-  const now = stampWords(stat === undefined ? ABSENT : stampOf(stat));
+  const now = wordsOfStat(statFile(file));
   for (let i = 0; i < STAMP_WORDS; i += 1) if (now[i] !== words[at + i]) return false;
   return true;
 }
@@ -103,14 +139,17 @@ export function createStampCheck(probe: string): StampCheck {
       view[MTIME_SEC * 2] === words[at + 2] &&
       view[MTIME_SEC * 2 + 1] === words[at + 3] &&
       view[MTIME_NSEC * 2] === words[at + 4] &&
-      view[INO * 2] === words[at + 5] &&
-      view[INO * 2 + 1] === words[at + 6]
+      view[CTIME_SEC * 2] === words[at + 5] &&
+      view[CTIME_SEC * 2 + 1] === words[at + 6] &&
+      view[CTIME_NSEC * 2] === words[at + 7] &&
+      view[INO * 2] === words[at + 8] &&
+      view[INO * 2 + 1] === words[at + 9]
     );
   };
   try {
     const stat = statFile(probe);
     if (stat === undefined) return checkStampSlowly;
-    const words = stampWords(stampOf(stat));
+    const words = wordsOfStat(stat) as number[];
     // Agreeing on the file, and telling a change of each field apart.
     const changed = words.map((_, index) => words.map((word, i) => (i === index ? word ^ 1 : word)));
     if (!fast(probe, words, 0) || changed.some((other) => fast(probe, other, 0))) return checkStampSlowly;

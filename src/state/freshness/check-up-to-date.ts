@@ -8,7 +8,6 @@ import { readSuccesses, readSuccessStamps, type SuccessRecord, type SuccessStamp
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { stampOf, statOutputPath, type FileStat } from '../hashes/stat-file.ts';
 import { makeTaskKey } from './task-key.ts';
-import { ABSENT } from './up-to-date-snapshot.ts';
 
 export type OutOfDateReason =
   | 'forced'
@@ -49,15 +48,24 @@ export interface UpToDateQuery {
   readonly outputStats?: readonly (FileStat | undefined)[] | undefined;
 }
 
+/** Where stats of outputs are told to, by absolute path (null: absent). */
+export type OutputObserver = Map<string, FileStat | ArrayLike<number> | null>;
+
 /**
- * One verdict per query, in order. Reads all last successes in one query. `observe`, when
- * given, receives the stamp of every output stat'ed (ABSENT when missing), by absolute path.
+ * One verdict per query, in order. Reads all last successes in one query (unless `read`
+ * holds them already). `observe`, when given, receives the stat of every output stat'ed (null
+ * when missing), by absolute path.
  */
-export function checkUpToDate(store: StateStore, queries: readonly UpToDateQuery[], observe?: Map<string, string>): UpToDateVerdict[] {
+export function checkUpToDate(
+  store: StateStore,
+  queries: readonly UpToDateQuery[],
+  observe?: OutputObserver,
+  read?: ReadonlyMap<string, SuccessStamp>,
+): UpToDateVerdict[] {
   // Indexed loops: see hash-cache.ts.
   const keys: string[] = [];
   for (let i = 0; i < queries.length; i += 1) keys.push(makeTaskKey((queries[i] as UpToDateQuery).task));
-  const stamps = readSuccessStamps(store, keys);
+  const stamps = read ?? readSuccessStamps(store, keys);
   const verdicts: Array<UpToDateVerdict | 'signature differs'> = [];
   // Only a task whose signature differs needs its whole record, to name what changed.
   const changed: number[] = [];
@@ -85,7 +93,7 @@ function judge(
   query: UpToDateQuery,
   key: string,
   success: SuccessStamp | undefined,
-  observe: Map<string, string> | undefined,
+  observe: OutputObserver | undefined,
 ): UpToDateVerdict | 'signature differs' {
   const { task } = query;
   if (query.forced === true) return stale(key, 'forced');
@@ -110,13 +118,13 @@ function judge(
   return { key, upToDate: true };
 }
 
-/** Stats a task's outputs (undefined: absent); `observe` receives each stamp by absolute path. */
-export function statOutputs(task: Pick<Task, 'outputs' | 'cwd'>, observe?: Map<string, string>): (FileStat | undefined)[] {
+/** Stats a task's outputs (undefined: absent); `observe` receives each stat by absolute path. */
+export function statOutputs(task: Pick<Task, 'outputs' | 'cwd'>, observe?: OutputObserver): (FileStat | undefined)[] {
   const stats: (FileStat | undefined)[] = [];
   for (let i = 0; i < task.outputs.length; i += 1) {
     const absolute = resolveTaskPath(task.cwd, task.outputs[i] as string);
     const stat = statOutputPath(absolute, task.outputs[i] as string);
-    if (observe !== undefined) observe.set(absolute, stat === undefined ? ABSENT : stampOf(stat));
+    if (observe !== undefined) observe.set(absolute, stat ?? null);
     stats.push(stat);
   }
   return stats;

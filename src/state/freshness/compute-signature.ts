@@ -52,6 +52,18 @@ export interface Signature {
 // 2: the value hashes the action and input texts directly, not their component hashes.
 const SIGNATURE_FORMAT = `sluice-signature-2/${HASH_ALGORITHM}`;
 
+/**
+ * What a task is, apart from what its inputs hold: a digest of its signature's parts with the
+ * inputs' paths in place of their hashes. Equal definitions and equal input hashes give equal
+ * signatures (task-stamps.ts compares the first, and the inputs' stamps for the second).
+ */
+export function computeDefinition(parts: Omit<SignatureParts, 'inputs'> & { readonly inputPaths: readonly string[] }): string {
+  const paramsHash = hashRepeated(serializeCanonical(parts.params ?? null, 'params'));
+  const envHash = hashRepeated(serializeCanonical(parts.env ?? {}, 'env'));
+  const text = `${SIGNATURE_FORMAT}/definition\n${paramsHash}\n${envHash}\n${JSON.stringify(parts.outputs)}\n${serializeAction(parts.action)}\n`;
+  return hashText(`${text}${JSON.stringify(parts.inputPaths)}`);
+}
+
 /** Pure: the same parts give the same signature on any machine. */
 export function computeSignature(parts: SignatureParts): Signature {
   // Paths and hashes are strings: plain JSON.stringify is canonical for them, and native.

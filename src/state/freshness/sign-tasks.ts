@@ -2,7 +2,7 @@
 // batch, so a large up-to-date pipeline costs one query and one stat per file.
 
 import type { Task } from '../../kernel/task.ts';
-import { computeSignature, type InputHash, type Signature, type SignedAction } from './compute-signature.ts';
+import { computeDefinition, computeSignature, type InputHash, type Signature, type SignedAction } from './compute-signature.ts';
 import type { HashCache } from '../hashes/hash-cache.ts';
 import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import type { JsonValue } from './serialize-canonical.ts';
@@ -42,4 +42,10 @@ export async function signTasks(cache: HashCache, items: readonly SignableTask[]
     );
   }
   return signatures;
+}
+
+/** The task's definition (compute-signature.ts `computeDefinition`), signed as `signTasks` signs it. */
+export function defineTask(item: SignableTask): string {
+  const { task } = item;
+  return computeDefinition({ action: item.action ?? task.action, inputPaths: task.inputs, outputs: task.outputs, params: item.params, env: item.env });
 }

@@ -20,5 +20,5 @@ export function digestFileSync(file: string): FileDigest | undefined {
   }
   const after = statFile(file);
   if (after === undefined || !isSameStat(before, after)) return undefined;
-  return { size: before.size, mtimeNs: before.mtimeNs, inode: before.inode, hash, hashedAtNs };
+  return { size: before.size, mtimeNs: before.mtimeNs, inode: before.inode, ctimeNs: before.ctimeNs, hash, hashedAtNs };
 }

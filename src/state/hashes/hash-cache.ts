@@ -1,4 +1,4 @@
-// Content hashes cached by (path, size, mtime in ns, inode), as git's index does: an unchanged
+// Content hashes cached by (path, size, mtime and ctime in ns, inode), as git's index does: an unchanged
 // tree costs one query and one stat per file, and a file that was only touched is re-hashed
 // once, found unchanged, and its row refreshed.
 
@@ -7,7 +7,7 @@ import type { StateStore } from '../store/open-store.ts';
 import { hashFile, type Hasher } from './hash-file.ts';
 import type { FileDigest } from './remembered-hashes.ts';
 import { selectByKeys, type KeyedSelect } from '../store/select-by-keys.ts';
-import { isSameStat, RACY_MARGIN_NS, stampOf, statFile, type FileStat } from './stat-file.ts';
+import { isSameStat, RACY_MARGIN_NS, statFile, type FileStat } from './stat-file.ts';
 
 export interface HashCacheOptions {
   /** Defaults to `hashFile`. */
@@ -21,10 +21,10 @@ export interface HashCacheOptions {
   /** Files hashed at once. */
   readonly concurrency?: number | undefined;
   /**
-   * Given: receives the stamp of every file whose hash a later run will trust (a cached hash
+   * Given: receives the stat of every file whose hash a later run will trust (a cached hash
    * trusted now, or one taken now of a file older than the racy margin), by absolute path.
    */
-  readonly observe?: Map<string, string> | undefined;
+  readonly observe?: { set(file: string, stat: FileStat): unknown } | undefined;
 }
 
 export interface HashCache {
@@ -39,18 +39,19 @@ interface CacheRow {
   size: bigint;
   mtime_ns: bigint;
   inode: bigint;
+  ctime_ns: bigint;
   hash: string;
   hashed_at_ns: bigint;
 }
 
 /** A row as `raw()` returns it: arrays are cheaper than objects for 10,000 rows. */
-type RawCacheRow = [path: string, size: bigint, mtimeNs: bigint, inode: bigint, hash: string, hashedAtNs: bigint];
+type RawCacheRow = [path: string, size: bigint, mtimeNs: bigint, inode: bigint, hash: string, hashedAtNs: bigint, ctimeNs: bigint | null];
 
 const DEFAULTS = { racyMarginNs: RACY_MARGIN_NS, concurrency: 4 };
 const SLASH = 0x2f;
 
 const CACHE_ROWS: KeyedSelect = {
-  columns: 'path, size, mtime_ns, inode, hash, hashed_at_ns',
+  columns: 'path, size, mtime_ns, inode, hash, hashed_at_ns, ctime_ns',
   table: 'file_hashes',
   key: 'path',
   safeIntegers: true,
@@ -90,7 +91,7 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       if (row !== undefined && isTrusted(row, stat, racyMarginNs)) {
         counts.hits += 1;
         result.set(key, row[4]);
-        if (observe !== undefined) observe.set(key, stampOf(stat));
+        if (observe !== undefined) observe.set(key, stat);
       } else {
         toHash.push({ key, stat, statAtNs });
       }
@@ -112,10 +113,10 @@ export function createHashCache(store: StateStore, options: HashCacheOptions = {
       // Changed while being read: the hash may mix two versions, so it is not remembered.
       const after = statFile(key);
       if (after === undefined || !isSameStat(stat, after)) return;
-      const row: CacheRow = { path: key, size: stat.size, mtime_ns: stat.mtimeNs, inode: stat.inode, hash, hashed_at_ns: statAtNs };
+      const row: CacheRow = { path: key, size: stat.size, mtime_ns: stat.mtimeNs, inode: stat.inode, ctime_ns: stat.ctimeNs, hash, hashed_at_ns: statAtNs };
       fresh.push(row);
       // A row the next run will trust vouches for the file as a hit does.
-      if (observe !== undefined && row.hashed_at_ns - row.mtime_ns >= racyMarginNs) observe.set(key, stampOf(stat));
+      if (observe !== undefined && isOldEnough(row.hashed_at_ns, stat, racyMarginNs)) observe.set(key, stat);
     });
     if (fresh.length > 0) writeHashRows(store, fresh);
     return result;
@@ -132,7 +133,15 @@ export function recordFileHashes(store: StateStore, digests: ReadonlyArray<reado
   const rows: CacheRow[] = [];
   for (const [file, digest] of digests) {
     if (digest.hashedAtNs === undefined) continue;
-    rows.push({ path: file, size: digest.size, mtime_ns: digest.mtimeNs, inode: digest.inode, hash: digest.hash, hashed_at_ns: digest.hashedAtNs });
+    rows.push({
+      path: file,
+      size: digest.size,
+      mtime_ns: digest.mtimeNs,
+      inode: digest.inode,
+      ctime_ns: digest.ctimeNs,
+      hash: digest.hash,
+      hashed_at_ns: digest.hashedAtNs,
+    });
   }
   writeHashRows(store, rows);
 }
@@ -140,17 +149,25 @@ export function recordFileHashes(store: StateStore, digests: ReadonlyArray<reado
 // The one writer of the table, in one transaction.
 function writeHashRows(store: StateStore, rows: readonly CacheRow[]): void {
   const upsert = store.statement(
-    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, hash, hashed_at_ns)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, ctime_ns, hash, hashed_at_ns)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   store.db.transaction(() => {
-    for (const r of rows) upsert.run(r.path, r.size, r.mtime_ns, r.inode, r.hash, r.hashed_at_ns);
+    for (const r of rows) upsert.run(r.path, r.size, r.mtime_ns, r.inode, r.ctime_ns, r.hash, r.hashed_at_ns);
   })();
 }
 
+// A row of an older version (no ctime) is not trusted: the file is hashed once more.
 function isTrusted(row: RawCacheRow, stat: FileStat, racyMarginNs: bigint): boolean {
-  const sameStat = row[1] === stat.size && row[2] === stat.mtimeNs && row[3] === stat.inode;
-  return sameStat && row[5] - row[2] >= racyMarginNs;
+  const sameStat = row[1] === stat.size && row[2] === stat.mtimeNs && row[3] === stat.inode && row[6] === stat.ctimeNs;
+  return sameStat && isOldEnough(row[5], stat, racyMarginNs);
+}
+
+// The racy-clean rule (git's, on mtime): a rewrite within the tick of the last write could
+// otherwise leave the stat as it was. ctime is compared for equality only: `touch -d` setting an
+// old mtime back after a rewrite moves ctime to now, which no later rewrite can set back.
+function isOldEnough(hashedAtNs: bigint, stat: FileStat, racyMarginNs: bigint): boolean {
+  return hashedAtNs - stat.mtimeNs >= racyMarginNs;
 }
 
 function nowNs(): bigint {

@@ -16,6 +16,11 @@ export interface FileStat {
   readonly mtimeNs: bigint;
   /** Inode as a signed 64-bit integer, the range SQLite stores. */
   readonly inode: bigint;
+  /**
+   * Status change time in nanoseconds since the epoch: any write, and `touch -d` setting an old
+   * mtime back, moves it to now; nothing but the kernel can set it.
+   */
+  readonly ctimeNs: bigint;
 }
 
 /** Stats a path following symlinks; undefined when it does not exist. */
@@ -29,14 +34,22 @@ export function statFile(filePath: string): FileStat | undefined {
     throw error;
   }
   if (stat === undefined) return undefined;
-  return { size: stat.size, mtimeNs: stat.mtimeNs, inode: BigInt.asIntN(64, stat.ino) };
+  return { size: stat.size, mtimeNs: stat.mtimeNs, inode: BigInt.asIntN(64, stat.ino), ctimeNs: stat.ctimeNs };
 }
 
+/**
+ * Same size, mtime and inode: the file was not rewritten between two stats close together (a
+ * hash taken in between holds). ctime is left out: renaming a staged output into place moves
+ * it, and the hash its thread took before the rename still holds.
+ */
 export function isSameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeNs === b.mtimeNs && a.inode === b.inode;
 }
 
-/** `size:mtimeNs:inode`: compared as text, so checking 10,000 recorded outputs parses nothing. */
+/**
+ * `size:mtimeNs:inode`: compared as text, so checking 10,000 recorded outputs parses nothing. The
+ * outputs' stamps of recorded successes are in this form (ctime left out).
+ */
 export function stampOf(stat: FileStat): string {
   return `${stat.size}:${stat.mtimeNs}:${stat.inode}`;
 }
@@ -52,6 +65,7 @@ export function statFolderTree(folder: string): FileStat | undefined {
   let size = 0n;
   let count = 0n;
   let latest = top.mtimeNs;
+  let latestChange = top.ctimeNs;
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -65,13 +79,14 @@ export function statFolderTree(folder: string): FileStat | undefined {
       if (stat === undefined) continue;
       count += 1n;
       if (stat.mtimeNs > latest) latest = stat.mtimeNs;
+      if (stat.ctimeNs > latestChange) latestChange = stat.ctimeNs;
       if (entry.isDirectory()) walk(full);
       else size += stat.size;
     }
   };
   walk(folder);
   // The count is folded into the size so that one more empty file changes the stamp.
-  return { size: size * 1_000_003n + count, mtimeNs: latest, inode: top.inode };
+  return { size: size * 1_000_003n + count, mtimeNs: latest, inode: top.inode, ctimeNs: latestChange };
 }
 
 /** Stats an output as the task names it: a path ending in `/` is a folder output, stat'ed whole. */

@@ -32,6 +32,9 @@ export interface SuccessStamp {
   readonly signature: string;
   /** `stampOf` of each output, in task order, '|'-joined. */
   readonly outputsStamp: string;
+  /** What a full check learned (freshness/task-stamps.ts); null when not known. */
+  readonly definition: string | null;
+  readonly stamps: Uint8Array | null;
 }
 
 interface SuccessRow {
@@ -52,12 +55,12 @@ interface SuccessRow {
 
 /** The stamps of the given task keys (and, for a large batch, maybe of other tasks too). */
 export function readSuccessStamps(store: StateStore, keys: readonly string[]): Map<string, SuccessStamp> {
-  const query = { columns: 'task_key, signature, outputs_stamp', table: 'task_successes', key: 'task_key' };
-  const rows = selectByKeys(store, query, keys) as Array<[string, string, string]>;
+  const query = { columns: 'task_key, signature, outputs_stamp, definition, stamps', table: 'task_successes', key: 'task_key' };
+  const rows = selectByKeys(store, query, keys) as Array<[string, string, string, string | null, Uint8Array | null]>;
   const stamps = new Map<string, SuccessStamp>();
   for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i] as [string, string, string];
-    stamps.set(row[0], { signature: row[1], outputsStamp: row[2] });
+    const row = rows[i] as [string, string, string, string | null, Uint8Array | null];
+    stamps.set(row[0], { signature: row[1], outputsStamp: row[2], definition: row[3], stamps: row[4] });
   }
   return stamps;
 }

@@ -154,6 +154,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE task_attempts ADD COLUMN wildcards TEXT;       -- JSON {"name": "value"}; NULL: none
     `,
   },
+  {
+    // A file's ctime joins its cached stat: a rewrite whose old mtime was set back (touch -d)
+    // keeps size, mtime and inode but not ctime. Rows of older versions (NULL) are not trusted:
+    // each file is hashed once more. And what a full check learned of an up-to-date task
+    // (state/freshness/task-stamps.ts): a digest of its definition and the stamps of its inputs
+    // and outputs, so the next full check compares them instead of hashing and signing. NULL
+    // (a success recorded since, or by an older version): not known, the task is signed.
+    version: 8,
+    sql: `
+      ALTER TABLE file_hashes ADD COLUMN ctime_ns INTEGER;
+      ALTER TABLE task_successes ADD COLUMN definition TEXT;
+      ALTER TABLE task_successes ADD COLUMN stamps BLOB;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,19 @@
+// resolveTaskPath must give exactly what path.resolve gives, through each of its short cuts.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { resolveTaskPath } from '../../src/kernel/resolve-task-path.ts';
+
+test('resolveTaskPath agrees with path.resolve on every kind of path', () => {
+  const files = [
+    'a.txt', 'data/a.txt', '../data/a.txt', '../../x/y.txt', './a.txt', 'data/./a.txt', 'data//a.txt', 'data/../a.txt',
+    'data/..', 'data/.', '..', '.', '', '/abs/a.txt', '/', '//x', 'data/', '../', 'a/b/../../../../../../c.txt', '../data/a.txt/',
+    '..a/b', 'a/..b', '.hidden/x', '../.x', 'a\\b/c', ' a/ b', 'data/a.txt', '../data/a.txt',
+  ];
+  for (const cwd of ['/work/project', '/', '/a', '/work/project/', '/work/./project', '/x/../y']) {
+    for (const file of files) assert.equal(resolveTaskPath(cwd, file), path.resolve(cwd, file), `${JSON.stringify(cwd)} + ${JSON.stringify(file)}`);
+  }
+  // The folder cache follows the working folder.
+  assert.equal(resolveTaskPath('/one', '../data/a.txt'), '/data/a.txt');
+  assert.equal(resolveTaskPath('/one/two', '../data/a.txt'), '/one/data/a.txt');
+});
