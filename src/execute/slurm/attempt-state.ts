@@ -3,7 +3,8 @@ import { bug } from '../../errors.ts';
 /**
  * The lifecycle of one attempt on Slurm in the submitting sluice. `waiting`: in a batch (or
  * about to be picked up from an earlier run's job). `submitting`: sbatch is running.
- * `submitted`: its job has an id and is watched (pending or running, as Slurm says).
+ * `submitted`: its job has an id and is watched (pending or running, as Slurm says); back to
+ * `waiting` when its array element ended before the attempt's turn came (it goes out again).
  * `cancelling`: scancel is asked for its job. `ending`: judged; its outcome is being built (a
  * success recorded). `ended`: the scheduler has its outcome.
  */
@@ -14,7 +15,8 @@ const NEXT: Record<SlurmAttemptState, readonly SlurmAttemptState[]> = {
   waiting: ['submitting', 'submitted', 'ending'],
   // sbatch gave a job id, or failed.
   submitting: ['submitted', 'ending'],
-  submitted: ['cancelling', 'ending'],
+  // Its element ended before it started: sent again.
+  submitted: ['cancelling', 'ending', 'waiting'],
   cancelling: ['ending'],
   ending: ['ended'],
   ended: [],

@@ -1,8 +1,10 @@
 import { debugLog } from '../../process/debug-log.ts';
-import { judgeAttempt } from './judge-attempt.ts';
+import { moveAttempt } from './attempt-state.ts';
+import { wasNeverStarted } from './find-unstarted.ts';
+import { judgeAttempt, type Evidence } from './judge-attempt.ts';
 import { applyReports, jobsOf, needsState, readMarkers } from './read-job-evidence.ts';
 import { settleAttempt } from './settle-attempt.ts';
-import type { WatcherContext } from './watcher-context.ts';
+import type { WatchedAttempt, WatcherContext } from './watcher-context.ts';
 
 /** Polls after the current interval, or (`soon`) in a moment, with the interval back at its least. */
 export function schedulePoll(watcher: WatcherContext, soon: boolean): void {
@@ -46,10 +48,13 @@ async function pollJobs(watcher: WatcherContext): Promise<void> {
       }
     }
     for (const attempt of [...watched]) {
-      const verdict = judgeAttempt(attempt, options.limits, Date.now());
+      const verdict = judgeAttempt(evidenceOf(attempt), options.limits, Date.now());
       if (verdict.done) {
         changed = true;
         settleAttempt(watcher, attempt, verdict);
+      } else if (verdict.requeue === true) {
+        changed = true;
+        requeueAttempt(watcher, attempt);
       }
     }
   } catch (error) {
@@ -65,4 +70,22 @@ async function pollJobs(watcher: WatcherContext): Promise<void> {
       watcher.timer = setTimeout(() => void pollJobs(watcher), watcher.toCancel.length > 0 ? options.pollMinMs : watcher.interval);
     }
   }
+}
+
+// The attempt as judge-attempt.ts weighs it; whether its element stopped before its turn is
+// looked at only once its job ended without its marker.
+function evidenceOf(attempt: WatchedAttempt): Evidence {
+  if (attempt.endedWithoutMarkerSince === undefined || attempt.packMates === undefined) return attempt;
+  return { ...attempt, notStarted: wasNeverStarted(attempt) };
+}
+
+// Its element ended before the attempt started: it waits again, to go out in a new job.
+function requeueAttempt(watcher: WatcherContext, attempt: WatchedAttempt): void {
+  watcher.watched.delete(attempt);
+  if (attempt.jobId !== undefined) watcher.ended.push({ key: attempt.key, job: attempt.jobId });
+  debugLog('slurm', `task ${attempt.task.id} (${attempt.task.step}): job ${attempt.jobId} ended before the task started; sending it again`);
+  attempt.requeues = (attempt.requeues ?? 0) + 1;
+  for (const field of ['jobId', 'output', 'submittedAt', 'report', 'endedWithoutMarkerSince', 'missingSince', 'packMates'] as const) attempt[field] = undefined;
+  moveAttempt(attempt, 'waiting');
+  watcher.options.onRequeue?.(attempt);
 }

@@ -57,7 +57,10 @@ export function createBatchSender(
       const submittedAt = Date.now();
       packs.forEach((pack, index) => {
         const id = array ? `${job}_${index}` : job;
-        for (const attempt of pack) watcher.watch(attempt, id, jobOutputPath(run.runDir, id), submittedAt);
+        for (const attempt of pack) {
+          if (pack.length > 1) attempt.packMates = pack;
+          watcher.watch(attempt, id, jobOutputPath(run.runDir, id), submittedAt);
+        }
       });
       run.ledger.submitted(
         attempts.map((attempt) => ({ key: attempt.key, job: attempt.jobId as string, taskFile: attempt.taskFile, runId: options.runId, submittedAt })),

@@ -16,7 +16,7 @@ import { SLURM_TRAITS } from './slurm-traits.ts';
 import { createStepDurations, type StepDurations } from './step-durations.ts';
 import { batchKeyOf, shapeOf, type TaskShape } from './task-shape.ts';
 import { jobOutputPath, markerPathOf, taskFileName } from './task-files.ts';
-import { createJobWatcher, type JobWatcher, type WatchedAttempt } from './watch-jobs.ts';
+import { createJobWatcher, type JobWatcher, type JobWatcherOptions, type WatchedAttempt } from './watch-jobs.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
@@ -61,10 +61,14 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const durations = createStepDurations(options.recordedDurationMs);
   const late: { packer?: Packer } = {};
   // Each success tells how long the step's tasks take (a task that fails at once says nothing of the others).
-  const watcher = watchRun(run, options, (attempt) => {
-    const marker = attempt.marker;
-    if (marker?.status !== 'succeeded') return;
-    late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
+  const watcher = watchRun(run, options, {
+    onSettled: (attempt) => {
+      const marker = attempt.marker;
+      if (marker?.status !== 'succeeded') return;
+      late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
+    },
+    // Its element ended before its turn: it goes out again, as a task just handed over does.
+    onRequeue: (attempt) => place(attempt),
   });
   const packer = packRun(run, options, watcher, durations);
   late.packer = packer;
@@ -129,9 +133,13 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
 }
 
 // Polls the run's jobs, its options' limits over the defaults; ended jobs leave the ledger.
-function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (attempt: WatchedAttempt) => void): JobWatcher {
+function watchRun(
+  run: SlurmRun,
+  options: SlurmExecutorOptions,
+  on: Pick<JobWatcherOptions, 'onSettled' | 'onRequeue'>,
+): JobWatcher {
   return createJobWatcher({
-    onSettled,
+    ...on,
     client: run.client,
     commit: options.commit,
     onEnded: (jobs) => run.ledger.ended(jobs),
@@ -141,6 +149,7 @@ function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (atte
       markerGraceMs: options.markerGraceMs ?? SLURM_DEFAULTS.markerGraceMs,
       lostGraceMs: options.lostGraceMs ?? SLURM_DEFAULTS.lostGraceMs,
       cancelGraceMs: options.cancelGraceMs ?? SLURM_DEFAULTS.cancelGraceMs,
+      maxRequeues: SLURM_DEFAULTS.maxRequeues,
     },
     stderrTailLines: options.stderrTailLines ?? 10,
   });

@@ -20,6 +20,11 @@ export const SLURM_DEFAULTS = {
   lostGraceMs: 60_000,
   /** An unconfirmed cancel counts as done after this long. */
   cancelGraceMs: 30_000,
+  /**
+   * Times a task of a packed element that Slurm ended before the task's turn (time limit,
+   * preemption, node failure) is sent again before it is reported as not started.
+   */
+  maxRequeues: 3,
   /** Minutes of --time beyond the task's own limit, so sluice on the node ends it and reports. */
   timeMarginMinutes: 1,
   /** Used when the cluster does not say its MaxArraySize. */
