@@ -176,6 +176,44 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  it('cancels one task of a packed element alone: no scancel, its pack-mates run on and succeed', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const executor = await createSlurmExecutor(options(root, slurm.client, commits, { slurm: { tasksPerJob: 3 } }));
+    const outcomes = Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.jobs.has('100'));
+    (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+    executor.cancel(2);
+    const cancelFile = path.join(path.dirname((slurm.jobs.get('100') as FakeJob).taskFiles[1] as string), '2.1.cancel');
+    await until(() => fs.existsSync(cancelFile));
+    assert.deepEqual(slurm.cancels, [], 'the element runs on for tasks 1 and 3');
+    // The node skips task 2 (its cancel file) and runs the others.
+    slurm.finish('100');
+    fs.writeFileSync(markerPathOf((slurm.jobs.get('100') as FakeJob).taskFiles[1] as string), JSON.stringify({
+      status: 'cancelled', exitCode: null, signal: null, startedAt: 1, endedAt: 1, stderrLog: '', stderrTail: [],
+    }));
+    fs.rmSync(path.join(root, 'out/2.txt'));
+    const results = await outcomes;
+    assert.deepEqual(results.map((o) => o.status), ['succeeded', 'cancelled', 'succeeded']);
+    assert.deepEqual(commits.sort(), [1, 3]);
+    assert.deepEqual(slurm.cancels, []);
+    await executor.shutdown();
+  });
+
+  it('cancels a packed element with scancel once every task of it is cancelled', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const executor = await createSlurmExecutor(options(root, slurm.client, [], { slurm: { tasksPerJob: 2 } }));
+    const outcomes = Promise.all([1, 2].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.jobs.has('100'));
+    executor.cancel(1);
+    executor.cancel(2);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['cancelled', 'cancelled']);
+    assert.deepEqual(slurm.cancels, [['100']]);
+    await executor.shutdown();
+  });
+
   it('sends a step of unknown duration as probes first, one per slot, and packs the rest once a probe ends', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();
