@@ -201,6 +201,37 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  it('backs off squeue while probes run, and still sees a probe end from its marker soon', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    let queries = 0;
+    const client: SlurmClient = {
+      ...slurm.client,
+      partitions: async () => [{ name: 'debug', isDefault: true, cpus: 1, maxTimeMs: undefined }],
+      queue: async (ids) => {
+        queries++;
+        return slurm.client.queue(ids);
+      },
+    };
+    // The polling a user gets: from half a second, slowing down to ten.
+    const executor = await createSlurmExecutor(options(root, client, [], { pollMinMs: 500, pollMaxMs: 10_000 }));
+    try {
+      const outcomes = Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      await until(() => slurm.jobs.has('100'));
+      (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      // 500, 750, 1125, 1688 ms apart: about 4 in 4 s (a busy machine asks fewer); 16 at 4 a second.
+      assert.ok(queries <= 6, `${queries} squeue calls in 4 s while one probe ran`);
+      slurm.finish('100');
+      // The probe's marker frees the two tasks held back for it, without waiting for squeue.
+      await until(() => slurm.jobs.has('101'));
+      for (const id of slurm.jobs.keys()) if (id !== '100') slurm.finish(id);
+      assert.deepEqual((await outcomes).map((o) => o.status), ['succeeded', 'succeeded', 'succeeded']);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
   it('cancels a packed element with scancel once every task of it is cancelled', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

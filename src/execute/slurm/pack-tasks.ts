@@ -16,7 +16,7 @@ import type { WatchedAttempt } from './watch-jobs.ts';
 export interface PackerOptions {
   /** Work an element should do, about. */
   readonly targetMs: number;
-  /** How often, while tasks wait for a probe, the probes are looked at (and polled). */
+  /** How often, while tasks wait for a probe, the probes' markers are read (squeue keeps its back-off). */
   readonly tickMs: number;
   /** What --time adds to the sum of the timeouts. */
   readonly timeMarginMs: number;
@@ -28,8 +28,8 @@ export interface PackerOptions {
   readonly send: (packs: WatchedAttempt[][]) => void;
   /** The most elements one array job may have. */
   readonly maxArraySize: number;
-  /** Asks the watcher to poll soon. */
-  readonly poke: () => void;
+  /** Reads the markers of the attempts (a probe that ended), without asking Slurm. */
+  readonly readMarkers: () => void;
 }
 
 export interface Packer {
@@ -71,7 +71,7 @@ export function createPacker(options: PackerOptions): Packer {
       // Still running after the target length: the tasks are long.
       else if (longest >= options.targetMs) learn(state.step, longest);
     }
-    if (probing.size > 0) options.poke();
+    if (probing.size > 0) options.readMarkers();
   };
 
   const stopTicker = (): void => {

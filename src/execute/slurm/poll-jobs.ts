@@ -17,6 +17,28 @@ export function schedulePoll(watcher: WatcherContext, soon: boolean): void {
 }
 
 /**
+ * Reads the markers now and settles the attempts they decide, without asking Slurm: while probes
+ * run, their ends are seen at once, and squeue keeps its back-off.
+ */
+export function settleFromMarkers(watcher: WatcherContext): void {
+  if (watcher.watched.size === 0 || watcher.stopped) return;
+  const now = Date.now();
+  readMarkers(watcher.watched, now);
+  let changed = false;
+  for (const attempt of [...watcher.watched]) {
+    if (attempt.marker === undefined || needsState(attempt)) continue;
+    const verdict = judgeAttempt(attempt, watcher.options.limits, now);
+    if (!verdict.done) continue;
+    changed = true;
+    settleAttempt(watcher, attempt, verdict);
+  }
+  if (changed && !watcher.polling && watcher.ended.length > 0) {
+    watcher.options.onEnded(watcher.ended);
+    watcher.ended = [];
+  }
+}
+
+/**
  * One polling cycle: sends the cancels asked for, reads the markers, asks squeue (and sacct for
  * jobs gone from squeue) about the attempts a marker does not settle, and settles each attempt
  * whose evidence is in. A failed query is no news.

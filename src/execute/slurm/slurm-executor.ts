@@ -167,7 +167,7 @@ function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatch
     capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
     send: (packs) => void sendBatch(packs),
     maxArraySize: run.maxArraySize,
-    poke: () => watcher.poke(),
+    readMarkers: () => watcher.readMarkers(),
   });
 }
 

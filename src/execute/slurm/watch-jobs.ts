@@ -1,7 +1,7 @@
 import type { AttemptOutcome } from '../executor.ts';
 import { isSettled, moveAttempt } from './attempt-state.ts';
 import { cancelAttempt, requestCancel } from './cancel-attempt.ts';
-import { schedulePoll } from './poll-jobs.ts';
+import { schedulePoll, settleFromMarkers } from './poll-jobs.ts';
 import { settleAttempt } from './settle-attempt.ts';
 import type { JobWatcherOptions, WatchedAttempt, WatcherContext } from './watcher-context.ts';
 
@@ -19,6 +19,8 @@ export interface JobWatcher {
   cancel(attempt: WatchedAttempt): void;
   /** Polls soon (something waits for news of the attempts). */
   poke(): void;
+  /** Settles now the attempts whose markers say how they ended; asks Slurm nothing. */
+  readMarkers(): void;
   /** Cancels every attempt not yet ended and waits for their outcomes. */
   close(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
     },
     cancel: (attempt) => cancelAttempt(watcher, attempt),
     poke: () => schedulePoll(watcher, true),
+    readMarkers: () => settleFromMarkers(watcher),
     async close() {
       for (const attempt of [...watcher.resolvers.keys()]) cancelAttempt(watcher, attempt);
       const deadline = Date.now() + options.limits.cancelGraceMs + 5000;
