@@ -50,4 +50,23 @@ describe('a fault inside a packed Slurm element (real cluster)', { skip: slurmSk
     assert.deepEqual(stateOf(all, 'out/b"'), ['timed out']);
     assert.deepEqual(stateOf(all, 'out/c"'), ['succeeded'], 'c was never started by the element that timed out: it runs again');
   });
+
+  it('ends only the task that outlives its own timeout; the pack-mates before and after it succeed (without --keep-going too)', async () => {
+    const dir = makeTempDir('sluice-slurm-packfault-');
+    fs.mkdirSync(path.join(dir, 'in'));
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, 'in', `${name}.txt`), `${name}\n`);
+    const script = 'if [ {stem} = b ]; then sleep 300; fi; cp {in} {out}';
+    const result = await runSluice(
+      ['map', '--executor', 'slurm', '--timeout', '3s', '--tasks-per-job', '3', '--in', 'in/*.txt', '--out', 'out/{stem}', '--shell', '--', script],
+      { cwd: dir, env: DEBUG },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal([...result.stderr.matchAll(/✗ map\[/g)].length, 1, result.stderr);
+    assert.match(result.stderr, /✗ map\[in=in\/b\.txt\] timed out after 3\.00 s/);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a'), 'utf8'), 'a\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'out/c'), 'utf8'), 'c\n');
+    assert.ok(!fs.existsSync(path.join(dir, 'out/b')));
+    const all = states(dir);
+    assert.deepEqual([stateOf(all, 'out/a"'), stateOf(all, 'out/b"'), stateOf(all, 'out/c"')], [['succeeded'], ['timed out'], ['succeeded']]);
+  });
 });
