@@ -36,7 +36,7 @@ export interface FastLauncher extends Launcher {
   readonly pid: number;
 }
 
-type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
+type HelperProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 
@@ -44,17 +44,17 @@ type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 // is missing or the helper does not come up, so the caller can fall back to spawn.
 export async function startFastLauncher(options: FastLauncherOptions = {}): Promise<FastLauncher> {
   const pythons = options.python === undefined ? listPythons() : [options.python];
-  let failure: unknown;
+  const failures: string[] = [];
   for (const python of pythons) {
     try {
       return await startWith(python, options);
     } catch (error) {
-      // Too old, say (the helper needs 3.8+): the next one may do.
+      // Too old, say (the helper needs 3.8+): the next one may do, and none says a word meanwhile.
       debugLog('launcher', `${python}: ${(error as Error).message}`);
-      failure = error;
+      failures.push(`${python} (${(error as Error).message})`);
     }
   }
-  throw failure;
+  throw new BackendError(`Expected a \`python3\` of version 3.8+ with os.posix_spawn for the launcher, got ${failures.join('; ')}`);
 }
 
 async function startWith(python: string, options: FastLauncherOptions): Promise<FastLauncher> {
@@ -62,9 +62,16 @@ async function startWith(python: string, options: FastLauncherOptions): Promise<
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
   const ledger = options.watcher?.ledgerDir;
   const args = ['-I', '-S', '-X', 'utf8', script, ...(ledger === undefined ? [] : ['--ledger', ledger])];
-  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Its standard error is kept until it is ready (an unfit python's complaint is no news for the
+  // user when the next one fits), then passed on.
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
-  await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
+  try {
+    await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
+  } catch (error) {
+    const said = client.startupComplaint();
+    throw said === undefined ? error : new BackendError(said, { cause: error });
+  }
   return client;
 }
 
@@ -81,6 +88,7 @@ class LauncherClient implements FastLauncher, LineSender {
   /** The helper keeps the ledger of its groups: the watcher is not told of each. */
   private ledger = false;
   private onReady: ((error?: Error) => void) | undefined;
+  private startupStderr = '';
   private readonly exited: Promise<void>;
 
   constructor(
@@ -90,6 +98,11 @@ class LauncherClient implements FastLauncher, LineSender {
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (this.state === 'starting') this.startupStderr = `${this.startupStderr}${chunk}`.slice(-4096);
+      else process.stderr.write(chunk);
+    });
     // EPIPE after the helper died: the 'close' handler below reports that.
     child.stdin.on('error', (error) => debugLog('launcher', `stdin: ${error.message}`));
     this.exited = new Promise((resolve) => {
@@ -123,6 +136,12 @@ class LauncherClient implements FastLauncher, LineSender {
       };
       this.onReady = settle;
     });
+  }
+
+  /** What the helper said on standard error before it was ready: the line that says why it did not start. */
+  startupComplaint(): string | undefined {
+    const lines = this.startupStderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    return lines.find((line) => line.startsWith('sluice-launcher:')) ?? lines.find((line) => !/^(usage:|Try |Traceback|File )/.test(line)) ?? lines.at(-1);
   }
 
   start(request: LaunchRequest): RunningProcess {
@@ -233,7 +252,7 @@ class LauncherClient implements FastLauncher, LineSender {
   // Idle, the helper must not keep sluice alive; busy, it must.
   private setReferenced(on: boolean): void {
     this.referenced = on;
-    const handles = [this.child, this.child.stdout, this.child.stdin] as Array<{ ref(): void; unref(): void }>;
+    const handles = [this.child, this.child.stdout, this.child.stderr, this.child.stdin] as Array<{ ref(): void; unref(): void }>;
     for (const handle of handles) {
       if (on) handle.ref();
       else handle.unref();
