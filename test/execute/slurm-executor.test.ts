@@ -232,6 +232,24 @@ describe('Slurm executor (Slurm played by the test)', () => {
     }
   });
 
+  it('splits 1,200 tasks at one task per element into arrays the cluster takes (MaxArraySize 101: 100 elements)', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, maxArraySize: async () => 100 };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 } }));
+    try {
+      const ids = Array.from({ length: 1200 }, (_, index) => index + 1);
+      const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      await until(() => slurm.jobs.size === 1200);
+      assert.ok(slurm.submits.every((request) => (request.arraySize ?? 1) <= 100), slurm.submits.map((request) => request.arraySize).join(' '));
+      assert.equal(slurm.submits.length, 12);
+      for (const id of [...slurm.jobs.keys()]) slurm.finish(id);
+      assert.ok((await outcomes).every((outcome) => outcome.status === 'succeeded'));
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
   it('cancels a packed element with scancel once every task of it is cancelled', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();
