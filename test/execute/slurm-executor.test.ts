@@ -250,6 +250,24 @@ describe('Slurm executor (Slurm played by the test)', () => {
     }
   });
 
+  it("gives a packed element time for every task to reach its timeout and the kill grace after it", async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const resources = { cpus: 1, retries: 0, timeoutMs: 1000 };
+    const executor = await createSlurmExecutor(options(root, slurm.client, [], { slurm: { tasksPerJob: 60 }, killGraceMs: 2000 }));
+    try {
+      const outcomes = Promise.all(Array.from({ length: 60 }, (_, index) => executor.submit({ task: task(index + 1, { resources }), attempt: 1 })));
+      await until(() => slurm.submits.length === 1);
+      // 60 tasks that all hang: 60 × 1 s, then 2 s each for the ones SIGTERM does not end (the
+      // last one's is in the margin): 178 s, 3 minutes, plus the 1-minute margin.
+      assert.equal(slurm.submits[0]?.timeLimitMinutes, 4);
+      for (const id of [...slurm.jobs.keys()]) slurm.finish(id);
+      await outcomes;
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
   it('cancels a packed element with scancel once every task of it is cancelled', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

@@ -20,6 +20,8 @@ export interface PackerOptions {
   readonly tickMs: number;
   /** What --time adds to the sum of the timeouts. */
   readonly timeMarginMs: number;
+  /** How long a task that outlives its timeout gets between SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
   readonly durations: StepDurations;
   readonly shapeOf: (attempt: WatchedAttempt) => TaskShape;
   /** Tasks of this shape the cluster runs at once, and the partition's time limit. */
@@ -101,7 +103,7 @@ export function createPacker(options: PackerOptions): Packer {
     const timeoutMs = first.task.resources.timeoutMs;
     const packing = choosePacking({
       count: attempts.length, explicit, expectedMs, timeoutMs, slots, maxTimeMs,
-      targetMs: options.targetMs, timeMarginMs: options.timeMarginMs,
+      targetMs: options.targetMs, timeMarginMs: options.timeMarginMs, killGraceMs: options.killGraceMs,
     });
     if (packing.kind === 'packs') {
       const why = explicit !== undefined ? 'tasksPerJob'

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { debugLog } from '../../process/debug-log.ts';
-import { timeLimitMinutes } from './build-sbatch-argv.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../../process/track-termination.ts';
+import { packedTimeoutMs, timeLimitMinutes } from './build-sbatch-argv.ts';
 import type { SlurmRun } from './open-slurm-run.ts';
 import type { SlurmExecutorOptions } from './slurm-executor.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
@@ -29,7 +30,7 @@ export function createBatchSender(
     const shape = shapeOf(first.task, options);
     const number = ++batchCount;
     const list = path.join(run.runDir, `batch-${number}.json`);
-    // The element's time limit is the sum of its tasks' timeouts (the largest pack's).
+    // The element's time limit is the sum of its tasks' timeouts and kill graces (the largest pack's).
     const perJob = Math.max(...packs.map((pack) => pack.length));
     const array = packs.length > 1;
     for (const attempt of attempts) watcher.submitting(attempt);
@@ -46,7 +47,7 @@ export function createBatchSender(
         cpus: first.task.resources.cpus,
         memory: shape.memory,
         timeLimitMinutes: timeLimitMinutes(
-          first.task.resources.timeoutMs === undefined ? undefined : first.task.resources.timeoutMs * perJob,
+          first.task.resources.timeoutMs === undefined ? undefined : packedTimeoutMs(first.task.resources.timeoutMs, perJob, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS),
           SLURM_DEFAULTS.timeMarginMinutes,
         ),
         partition: shape.slurm.partition,

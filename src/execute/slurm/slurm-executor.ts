@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SlurmStepOptions } from '../../plan/define-pipeline.ts';
 import type { Task } from '../../kernel/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../../process/track-termination.ts';
 import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import type { Attempt, AttemptOutcome, Executor } from '../executor.ts';
 import type { Adoptable } from './adopt-jobs.ts';
@@ -162,6 +163,7 @@ function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatch
     targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
     tickMs: SLURM_DEFAULTS.packTickMs,
     timeMarginMs: SLURM_DEFAULTS.timeMarginMinutes * 60_000,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     durations,
     shapeOf: (attempt) => shapeOf(attempt.task, options),
     capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
