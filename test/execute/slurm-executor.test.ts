@@ -8,6 +8,7 @@ import type { SbatchRequest } from '../../src/execute/slurm/build-sbatch-argv.ts
 import type { JobReport } from '../../src/execute/slurm/job-state.ts';
 import { createSlurmExecutor, type SlurmExecutorOptions } from '../../src/execute/slurm/slurm-executor.ts';
 import type { SlurmClient } from '../../src/execute/slurm/slurm-client.ts';
+import { SubmitLimitError } from '../../src/execute/slurm/explain-sbatch-refusal.ts';
 import { markerPathOf, readJsonFile, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
 import type { Task } from '../../src/kernel/task.ts';
 
@@ -263,6 +264,63 @@ describe('Slurm executor (Slurm played by the test)', () => {
       assert.equal(slurm.submits[0]?.timeLimitMinutes, 4);
       for (const id of [...slurm.jobs.keys()]) slurm.finish(id);
       await outcomes;
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('holds what a submit limit (MaxSubmitJobs) refuses: smaller arrays, then more as its jobs end; none fails', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const limit = 10;
+    let refusals = 0;
+    let most = 0;
+    const queued = (): number => [...slurm.jobs.values()].filter((job) => job.state === 'PENDING' || job.state === 'RUNNING').length;
+    const client: SlurmClient = {
+      ...slurm.client,
+      async submit(request) {
+        if (queued() + (request.arraySize ?? 1) > limit) {
+          refusals++;
+          throw new SubmitLimitError('the cluster refused ...: it would go over the number of jobs you may have queued');
+        }
+        const job = await slurm.client.submit(request);
+        most = Math.max(most, queued());
+        return job;
+      },
+    };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 }, submitLimitWaitMs: 100 }));
+    try {
+      const outcomes = Promise.all(Array.from({ length: 25 }, (_, index) => executor.submit({ task: task(index + 1), attempt: 1 })));
+      let done = false;
+      void outcomes.then(() => (done = true));
+      // The cluster runs what is queued, a few at a time.
+      for (let round = 0; round < 200 && !done; round++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        for (const [id] of [...slurm.jobs].filter(([, job]) => job.state === 'PENDING').slice(0, 4)) slurm.finish(id);
+      }
+      assert.ok(done, `${slurm.jobs.size} of 25 tasks went out`);
+      assert.ok((await outcomes).every((outcome) => outcome.status === 'succeeded'));
+      assert.equal(slurm.jobs.size, 25);
+      assert.ok(refusals > 0 && most <= limit, `${refusals} refusals, at most ${most} queued`);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('fails a job the submit limit refuses when none of the run\'s jobs is queued, with the reason', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = {
+      ...slurm.client,
+      async submit() {
+        throw new SubmitLimitError('the cluster refused a job: it would go over the number of jobs you may have queued');
+      },
+    };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 }, submitLimitWaitMs: 100 }));
+    try {
+      const outcomes = await Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), ['failed', 'failed', 'failed']);
+      assert.match(outcomes[0]?.error ?? '', /^the cluster refused a job: it would go over the number of jobs you may have queued/);
     } finally {
       await executor.shutdown();
     }

@@ -1,4 +1,15 @@
+import { BackendError } from '../../errors.ts';
 import type { SbatchRequest } from './build-sbatch-argv.ts';
+
+/** sbatch refused a job for the number of jobs the user may have queued: fewer may go in later. */
+export class SubmitLimitError extends BackendError {
+  override name = 'SubmitLimitError';
+}
+
+/** Whether sbatch's standard error says a submit limit (MaxSubmitJobs) refused the job. */
+export function isSubmitLimit(stderr: string): boolean {
+  return /MaxSubmitJob|job submit limit/i.test(stderr);
+}
 
 /**
  * What a user of sluice can do about a submission the cluster refused for one of its limits,
@@ -7,7 +18,7 @@ import type { SbatchRequest } from './build-sbatch-argv.ts';
 export function explainSbatchRefusal(stderr: string, request: SbatchRequest): string | undefined {
   const elements = request.arraySize ?? 1;
   const what = elements === 1 ? 'a job' : `an array of ${elements} jobs`;
-  if (/MaxSubmitJob|job submit limit/i.test(stderr)) {
+  if (isSubmitLimit(stderr)) {
     return `the cluster refused ${what}: it would go over the number of jobs you may have queued `
       + '(MaxSubmitJobs of your QOS or association: `sacctmgr show assoc user=$USER`, `sacctmgr show qos`); '
       + 'lower -j, or run more tasks in each job with --tasks-per-job N';

@@ -1,6 +1,6 @@
 import { BackendError } from '../../errors.ts';
 import { buildSbatchArgv, parseSbatchOutput, type SbatchRequest } from './build-sbatch-argv.ts';
-import { explainSbatchRefusal } from './explain-sbatch-refusal.ts';
+import { explainSbatchRefusal, isSubmitLimit, SubmitLimitError } from './explain-sbatch-refusal.ts';
 import type { JobReport } from './job-state.ts';
 import { buildSacctArgv, isAccountingDisabled, parseSacct } from './parse-sacct.ts';
 import { parseSinfo, SINFO_ARGV, type PartitionCapacity } from './parse-sinfo.ts';
@@ -54,7 +54,8 @@ export function createSlurmClient(options: SlurmClientOptions): SlurmClient {
         if (!transient || attempt >= options.submitRetries) {
           const command = argv.map((word) => (/\s/.test(word) ? JSON.stringify(word) : word)).join(' ');
           const limit = explainSbatchRefusal(result.stderr, request);
-          throw new BackendError(limit === undefined ? `sbatch failed (${describeResult(result)}): ${command}` : `${limit} (sbatch: ${describeResult(result)}): ${command}`);
+          const message = limit === undefined ? `sbatch failed (${describeResult(result)}): ${command}` : `${limit} (sbatch: ${describeResult(result)}): ${command}`;
+          throw isSubmitLimit(result.stderr) ? new SubmitLimitError(message) : new BackendError(message);
         }
         await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
       }

@@ -11,6 +11,7 @@ import { openSlurmRun, type SlurmRun } from './open-slurm-run.ts';
 import { createPacker, type Packer } from './pack-tasks.ts';
 import { capacityFor } from './parse-sinfo.ts';
 import { createBatchSender } from './send-batch.ts';
+import { holdAtSubmitLimit } from './hold-at-submit-limit.ts';
 import type { SlurmClient } from './slurm-client.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
 import { SLURM_TRAITS } from './slurm-traits.ts';
@@ -48,6 +49,8 @@ export interface SlurmExecutorOptions {
   readonly maxArraySize?: number;
   /** The median wall time of a step's successes that earlier runs recorded (state DB). */
   readonly recordedDurationMs?: ((step: string) => number | undefined) | undefined;
+  /** How long a submission the cluster's submit limit refused waits before it tries again. */
+  readonly submitLimitWaitMs?: number;
   /** Work an array element should do when sluice packs tasks (SLURM_DEFAULTS.packTargetMs). */
   readonly packTargetMs?: number;
 }
@@ -158,7 +161,7 @@ function watchRun(
 
 // Cuts the run's batches into array elements and sends them.
 function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatcher, durations: StepDurations): Packer {
-  const sendBatch = createBatchSender(run, options, watcher);
+  const sendBatch = holdAtSubmitLimit(createBatchSender(run, options, watcher), watcher, options.submitLimitWaitMs ?? SLURM_DEFAULTS.submitLimitWaitMs);
   return createPacker({
     targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
     tickMs: SLURM_DEFAULTS.packTickMs,
@@ -167,7 +170,7 @@ function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatch
     durations,
     shapeOf: (attempt) => shapeOf(attempt.task, options),
     capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
-    send: (packs) => void sendBatch(packs),
+    send: (packs) => void sendBatch.send(packs),
     maxArraySize: run.maxArraySize,
     readMarkers: () => watcher.readMarkers(),
   });

@@ -12,6 +12,8 @@ export const SLURM_DEFAULTS = {
   pollMaxMs: 10_000,
   /** Limit on every call of sbatch, squeue, sacct, scancel. */
   commandTimeoutMs: 30_000,
+  /** A submission the cluster's submit limit (MaxSubmitJobs) refused tries again after this long. */
+  submitLimitWaitMs: 15_000,
   /** Extra tries of a submission that failed with a transient error. */
   submitRetries: 3,
   /** A finished job's marker may show up this late on a shared file system. */

@@ -15,6 +15,10 @@ export interface JobWatcher {
   watch(attempt: WatchedAttempt, jobId: string, output: string, submittedAt: number): void;
   /** The attempt could not be submitted. */
   fail(attempt: WatchedAttempt, reason: string): void;
+  /** sbatch refused the attempt for now (a submit limit): it waits to go out again, unless it was cancelled meanwhile. */
+  unsubmit(attempt: WatchedAttempt): void;
+  /** Attempts whose jobs are in the queue or running. */
+  inFlight(): number;
   /** Idempotent. */
   cancel(attempt: WatchedAttempt): void;
   /** Polls soon (something waits for news of the attempts). */
@@ -71,6 +75,12 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
     fail(attempt, reason) {
       settleAttempt(watcher, attempt, { done: true, status: 'failed', exitCode: null, signal: null, reason, fromMarker: false });
     },
+    unsubmit(attempt) {
+      if (attempt.state !== 'submitting') return;
+      if (attempt.cancelRequestedAt === undefined) moveAttempt(attempt, 'waiting');
+      else settleAttempt(watcher, attempt, { done: true, status: 'cancelled', exitCode: null, signal: null, fromMarker: false });
+    },
+    inFlight: () => watcher.watched.size,
     cancel: (attempt) => cancelAttempt(watcher, attempt),
     poke: () => schedulePoll(watcher, true),
     readMarkers: () => settleFromMarkers(watcher),
