@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
 import { listPythons } from './find-python.ts';
+import { holdStartupStderr } from './hold-startup-stderr.ts';
 import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
@@ -49,8 +50,7 @@ export async function startFastLauncher(options: FastLauncherOptions = {}): Prom
     try {
       return await startWith(python, options);
     } catch (error) {
-      // Too old, say (the helper needs 3.8+): the next one may do, and none says a word meanwhile.
-      debugLog('launcher', `${python}: ${(error as Error).message}`);
+      // Too old, say (the helper needs 3.8+): the next one may do; its complaint is kept, not printed.
       failures.push(`${python} (${(error as Error).message})`);
     }
   }
@@ -62,16 +62,11 @@ async function startWith(python: string, options: FastLauncherOptions): Promise<
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
   const ledger = options.watcher?.ledgerDir;
   const args = ['-I', '-S', '-X', 'utf8', script, ...(ledger === undefined ? [] : ['--ledger', ledger])];
-  // Its standard error is kept until it is ready (an unfit python's complaint is no news for the
-  // user when the next one fits), then passed on.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
-  try {
-    await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
-  } catch (error) {
-    const said = client.startupComplaint();
-    throw said === undefined ? error : new BackendError(said, { cause: error });
-  }
+  await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`).catch((error: unknown) => {
+    throw new BackendError(client.startupComplaint() ?? (error as Error).message, { cause: error });
+  });
   return client;
 }
 
@@ -88,7 +83,7 @@ class LauncherClient implements FastLauncher, LineSender {
   /** The helper keeps the ledger of its groups: the watcher is not told of each. */
   private ledger = false;
   private onReady: ((error?: Error) => void) | undefined;
-  private startupStderr = '';
+  readonly startupComplaint: () => string | undefined;
   private readonly exited: Promise<void>;
 
   constructor(
@@ -98,11 +93,7 @@ class LauncherClient implements FastLauncher, LineSender {
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      if (this.state === 'starting') this.startupStderr = `${this.startupStderr}${chunk}`.slice(-4096);
-      else process.stderr.write(chunk);
-    });
+    this.startupComplaint = holdStartupStderr(child.stderr, () => this.state === 'starting');
     // EPIPE after the helper died: the 'close' handler below reports that.
     child.stdin.on('error', (error) => debugLog('launcher', `stdin: ${error.message}`));
     this.exited = new Promise((resolve) => {
@@ -136,12 +127,6 @@ class LauncherClient implements FastLauncher, LineSender {
       };
       this.onReady = settle;
     });
-  }
-
-  /** What the helper said on standard error before it was ready: the line that says why it did not start. */
-  startupComplaint(): string | undefined {
-    const lines = this.startupStderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-    return lines.find((line) => line.startsWith('sluice-launcher:')) ?? lines.find((line) => !/^(usage:|Try |Traceback|File )/.test(line)) ?? lines.at(-1);
   }
 
   start(request: LaunchRequest): RunningProcess {
