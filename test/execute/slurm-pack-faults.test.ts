@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/state/store/open-store.ts';
 import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
-import { slurmSkipReason } from '../conformance/slurm-cluster.ts';
+import { activeJobs, slurmSkipReason } from '../conformance/slurm-cluster.ts';
 
 // A fault of one task inside a packed array element (several tasks run in turn) is that task's
 // alone: its pack-mates are neither killed nor blamed, and a task the element never started is
@@ -68,5 +68,21 @@ describe('a fault inside a packed Slurm element (real cluster)', { skip: slurmSk
     assert.ok(!fs.existsSync(path.join(dir, 'out/b')));
     const all = states(dir);
     assert.deepEqual([stateOf(all, 'out/a"'), stateOf(all, 'out/b"'), stateOf(all, 'out/c"')], [['succeeded'], ['timed out'], ['succeeded']]);
+  });
+
+  it('sends none of the tasks held back for a probe once a probe failed, without --keep-going (as a local run starts no task after a failure)', async () => {
+    const dir = makeTempDir('sluice-slurm-packfault-');
+    fs.mkdirSync(path.join(dir, 'in'));
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(dir, 'in', `${String(i).padStart(2, '0')}.txt`), `${i}\n`);
+    const result = await runSluice(
+      ['map', '--executor', 'slurm', '--in', 'in/*.txt', '--out', 'out/{stem}', '--shell', '--', 'echo broken >&2; exit 3'],
+      { cwd: dir, env: DEBUG },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    const batches = [...result.stderr.matchAll(/\[sluice slurm\] batch \d+: (\d+) task\(s\)/g)].map((m) => Number(m[1]));
+    assert.equal(batches.length, 1, `only the probes go out:\n${result.stderr}`);
+    assert.ok((batches[0] ?? 0) < 12, result.stderr);
+    assert.match(result.stderr, new RegExp(`${batches[0]} failed`));
+    assert.deepEqual(activeJobs('sluice-map', dir), []);
   });
 });

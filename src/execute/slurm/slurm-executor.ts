@@ -82,11 +82,17 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     send: (batch) => packer.take(batch),
   });
   const byTask = new Map<number, WatchedAttempt>();
+  // The run starts no more tasks: what is not submitted yet never will be.
+  let stopped = false;
 
   // A job of an earlier run that does this task's work is watched in its place; else the task
   // joins the batch of its shape.
   function place(watched: WatchedAttempt): void {
     const { task } = watched;
+    if (stopped) {
+      watcher.cancel(watched);
+      return;
+    }
     const adopted: Adoptable | undefined = run.adoptable.take(task);
     if (adopted !== undefined) {
       debugLog('slurm', `task ${task.id} (${task.step}): picking up job ${adopted.entry.job} of run ${adopted.entry.runId}`);
@@ -122,6 +128,10 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       const watched = byTask.get(taskId);
       if (watched === undefined) return;
       watcher.cancel(watched);
+    },
+    stopStarting(): void {
+      stopped = true;
+      for (const watched of byTask.values()) if (watched.state === 'waiting') watcher.cancel(watched);
     },
     async shutdown(): Promise<void> {
       batcher.close();
