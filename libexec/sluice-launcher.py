@@ -60,7 +60,7 @@ from stat import S_ISREG
 import time
 
 if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
-    sys.exit('sluice-launcher: needs Python 3.8+ with os.posix_spawn; sluice falls back to spawn')
+    sys.exit('sluice-launcher: needs Python 3.8+ with os.posix_spawn, got Python %s' % sys.version.split()[0])
 
 DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
 # Set by main(): whether orphaned descendants of our tasks are re-parented to us.
@@ -83,7 +83,10 @@ RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
 def debug(message):
     if DEBUG:
-        sys.stderr.write(f'[sluice-launcher {os.getpid()}] {message}\n')
+        try:
+            sys.stderr.write(f'[sluice-launcher {os.getpid()}] {message}\n')
+        except OSError:
+            pass  # sluice is gone (its end of the pipe closed): our tasks must still be ended
 
 
 class Task:

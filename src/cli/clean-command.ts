@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { Task } from '../kernel/task.ts';
 import { PlanError } from '../errors.ts';
+import { forgetFailures } from '../state/journal/forget-failures.ts';
 import { forgetSteps } from '../state/journal/forget-successes.ts';
+import { readRecordedOutputs } from '../state/journal/read-recorded-outputs.ts';
 import { openStore } from '../state/store/open-store.ts';
 import { acquireRunLock } from '../state/lock/run-lock.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
@@ -36,14 +39,13 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
       forgetSnapshots(root);
       let removed = 0;
       let logs = 0;
-      for (const task of plan.tasks.filter((task) => names.includes(task.step))) {
-        for (const output of task.outputs) {
-          const file = path.resolve(task.cwd, output);
-          if (fs.existsSync(file)) {
-            fs.rmSync(file, { recursive: true, force: true });
-            removed++;
-          }
-        }
+      const named = plan.tasks.filter((task) => names.includes(task.step));
+      for (const file of filesToClean(plan.tasks, named, readRecordedOutputs(store, names), root)) {
+        if (!fs.existsSync(file)) continue;
+        fs.rmSync(file, { recursive: true, force: true });
+        removed++;
+      }
+      for (const task of named) {
         // Its logs too: they tell how outputs that are gone now were made, and no run replaces
         // the log of a task that no longer runs (a later run writes the others anew).
         for (const log of task.logs ?? []) {
@@ -55,6 +57,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
         }
       }
       const forgotten = forgetSteps(store, names);
+      forgetFailures(store, names);
       const logNote = logs === 0 ? '' : `, ${logs} log${logs === 1 ? '' : 's'}`;
       process.stderr.write(
         `sluice: removed ${removed} output${removed === 1 ? '' : 's'}${logNote} and ${forgotten} recorded success${forgotten === 1 ? '' : 'es'} of ${flags.all === true ? 'every step' : names.join(', ')}\n`,
@@ -65,4 +68,21 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     }
     setExitCode(0);
   });
+}
+
+// The planned outputs of the steps cleaned, and the outputs their recorded successes wrote (a step
+// whose tasks wait for an upstream folder has none planned now); a recorded path that the plan
+// now reads or another step makes is left alone (the pipeline changed since), and so is any
+// folder holding the project.
+function filesToClean(tasks: readonly Task[], named: readonly Task[], recorded: readonly string[], root: string): Set<string> {
+  const resolve = (task: Task, file: string): string => path.resolve(task.cwd, file);
+  const planned = new Set(named.flatMap((task) => task.outputs.map((output) => resolve(task, output))));
+  const namedTasks = new Set(named);
+  const used = new Set(tasks.flatMap((task) => [...task.inputs.map((input) => resolve(task, input)), ...(namedTasks.has(task) ? [] : task.outputs.map((output) => resolve(task, output)))]));
+  const files = new Set(planned);
+  for (const output of recorded) {
+    const file = path.resolve(root, output);
+    if (!planned.has(file) && !used.has(file) && !`${root}${path.sep}`.startsWith(`${file}${path.sep}`)) files.add(file);
+  }
+  return files;
 }

@@ -109,6 +109,12 @@ export interface Executor {
   submit(attempt: Attempt): Promise<AttemptOutcome>;
   /** Ends a running attempt (it then resolves as 'cancelled'). Idempotent. */
   cancel(taskId: number): void;
+  /**
+   * The run starts no more tasks (a failure without `--keep-going`): attempts handed over that
+   * the backend has not started yet (Slurm: held for a probe, not yet submitted) end as
+   * 'cancelled' instead of starting. Optional; idempotent.
+   */
+  stopStarting?(): void;
   /** Cancels everything still running and releases the backend. */
   shutdown(): Promise<void>;
 }

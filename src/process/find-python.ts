@@ -42,3 +42,13 @@ function inspect(file: string): 'program' | 'script' | undefined {
     if (fd !== undefined) closeSync(fd);
   }
 }
+
+/**
+ * The line of what a python3 printed on standard error, before the launcher was ready, that says
+ * why it could not run it: the launcher's own check, else the first line that is not usage or a
+ * traceback's frame (Python 2's `Unknown option: -I`).
+ */
+export function pickComplaint(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.find((line) => line.startsWith('sluice-launcher:')) ?? lines.find((line) => !/^(usage:|Try |Traceback|File )/.test(line)) ?? lines.at(-1);
+}

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
 import { listPythons } from './find-python.ts';
+import { holdStartupStderr } from './hold-startup-stderr.ts';
 import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
@@ -36,7 +37,7 @@ export interface FastLauncher extends Launcher {
   readonly pid: number;
 }
 
-type HelperProcess = ChildProcessByStdio<Writable, Readable, null>;
+type HelperProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 
@@ -44,17 +45,16 @@ type ClientState = 'starting' | 'ready' | 'closing' | 'exited';
 // is missing or the helper does not come up, so the caller can fall back to spawn.
 export async function startFastLauncher(options: FastLauncherOptions = {}): Promise<FastLauncher> {
   const pythons = options.python === undefined ? listPythons() : [options.python];
-  let failure: unknown;
+  const failures: string[] = [];
   for (const python of pythons) {
     try {
       return await startWith(python, options);
     } catch (error) {
-      // Too old, say (the helper needs 3.8+): the next one may do.
-      debugLog('launcher', `${python}: ${(error as Error).message}`);
-      failure = error;
+      // Too old, say (the helper needs 3.8+): the next one may do; its complaint is kept, not printed.
+      failures.push(`${python} (${(error as Error).message})`);
     }
   }
-  throw failure;
+  throw new BackendError(`Expected a \`python3\` of version 3.8+ with os.posix_spawn for the launcher, got ${failures.join('; ')}`);
 }
 
 async function startWith(python: string, options: FastLauncherOptions): Promise<FastLauncher> {
@@ -62,9 +62,11 @@ async function startWith(python: string, options: FastLauncherOptions): Promise<
   // -I: ignore PYTHON* variables and user site; -S: no site import (faster start).
   const ledger = options.watcher?.ledgerDir;
   const args = ['-I', '-S', '-X', 'utf8', script, ...(ledger === undefined ? [] : ['--ledger', ledger])];
-  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const client = new LauncherClient(child, options.shutdownGraceMs ?? 1000, options.watcher);
-  await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`);
+  await client.whenReady(options.readyTimeoutMs ?? 10_000, `${python} ${script}`).catch((error: unknown) => {
+    throw new BackendError(client.startupComplaint() ?? (error as Error).message, { cause: error });
+  });
   return client;
 }
 
@@ -81,6 +83,7 @@ class LauncherClient implements FastLauncher, LineSender {
   /** The helper keeps the ledger of its groups: the watcher is not told of each. */
   private ledger = false;
   private onReady: ((error?: Error) => void) | undefined;
+  readonly startupComplaint: () => string | undefined;
   private readonly exited: Promise<void>;
 
   constructor(
@@ -90,6 +93,7 @@ class LauncherClient implements FastLauncher, LineSender {
   ) {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.receive(chunk));
+    this.startupComplaint = holdStartupStderr(child.stderr, () => this.state === 'starting');
     // EPIPE after the helper died: the 'close' handler below reports that.
     child.stdin.on('error', (error) => debugLog('launcher', `stdin: ${error.message}`));
     this.exited = new Promise((resolve) => {
@@ -233,7 +237,7 @@ class LauncherClient implements FastLauncher, LineSender {
   // Idle, the helper must not keep sluice alive; busy, it must.
   private setReferenced(on: boolean): void {
     this.referenced = on;
-    const handles = [this.child, this.child.stdout, this.child.stdin] as Array<{ ref(): void; unref(): void }>;
+    const handles = [this.child, this.child.stdout, this.child.stderr, this.child.stdin] as Array<{ ref(): void; unref(): void }>;
     for (const handle of handles) {
       if (on) handle.ref();
       else handle.unref();

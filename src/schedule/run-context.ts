@@ -161,4 +161,5 @@ export function emit<K extends keyof RunListener>(
 export function stopRun(run: RunContext): void {
   run.stopping = true;
   run.heldAhead.forEach((id) => run.executor.cancel(id));
+  run.executor.stopStarting?.();
 }

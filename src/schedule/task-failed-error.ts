@@ -66,9 +66,11 @@ function describeReason(task: Task, outcome: AttemptOutcome): string {
     signal: outcome.signal,
     timedOut: outcome.status === 'timed out',
     cancelled: outcome.status === 'cancelled',
-    timeoutMs: task.resources.timeoutMs ?? 0,
+    timeoutMs: task.resources.timeoutMs,
     shell: task.action.kind === 'shell',
   };
+  // A limit that is not the task's own (Slurm's --time of its job): the backend says which.
+  if (end.timedOut === true && end.timeoutMs === undefined && outcome.error !== undefined) return outcome.error;
   if (end.timedOut === true || end.cancelled === true) return describeAttemptEnd(end);
   if (outcome.error !== undefined) return outcome.error;
   if (outcome.signal === null && task.action.kind === 'function') return 'the function failed';

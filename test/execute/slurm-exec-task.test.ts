@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execTask } from '../../src/execute/slurm/exec-task.ts';
-import { TASK_FILE_VERSION, type TaskFile } from '../../src/execute/slurm/task-files.ts';
+import { runExecTaskCommand } from '../../src/execute/slurm/exec-task-command.ts';
+import { TASK_FILE_VERSION, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
 import type { Task } from '../../src/kernel/task.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
@@ -46,5 +47,46 @@ describe('an sh() task on a Slurm node', () => {
     const marker = await execTask(file, spec);
     assert.equal(marker.status, 'succeeded', marker.error);
     assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'b\n');
+  });
+});
+
+describe('a packed element on a Slurm node', () => {
+  it('cancels one task alone by its cancel file, before its turn or while it runs; its pack-mates run and the element succeeds', { timeout: 120_000 }, async () => {
+    const dir = makeTempDir('sluice-node-pack-');
+    const runDir = path.join(dir, '.sluice/slurm/run-1');
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.mkdirSync(path.join(dir, 'out'));
+    const scripts = ['echo one > {out}', 'sleep 600; echo two > {out}', 'echo three > {out}', 'echo four > {out}'];
+    const names = scripts.map((script, index) => {
+      const id = index + 1;
+      const [before, after] = script.split('{out}') as [string, string];
+      const task: Task = {
+        id, step: 'piece', action: { kind: 'shell', script: [before, { output: 0 }, after], bash: '/bin/bash' },
+        inputs: [], outputs: [`out/${id}.txt`], cwd: dir, resources: { cpus: 1, retries: 0 },
+      };
+      const spec: TaskFile = { version: TASK_FILE_VERSION, runId: 'run-1', logDir: path.join(dir, '.sluice/logs/run-1'), attempt: 1, task };
+      fs.writeFileSync(path.join(runDir, `${id}.1.json`), JSON.stringify(spec));
+      return `${id}.1.json`;
+    });
+    fs.writeFileSync(path.join(runDir, 'batch-1.json'), JSON.stringify([names]));
+    fs.writeFileSync(path.join(runDir, '3.1.cancel'), '');
+    const saved = process.env['SLURM_ARRAY_TASK_ID'];
+    process.env['SLURM_ARRAY_TASK_ID'] = '0';
+    const running = runExecTaskCommand(['--batch', path.join(runDir, 'batch-1.json')]);
+    try {
+      // Task 2 is running (its shell started): sluice cancels it alone.
+      for (let i = 0; i < 600 && !fs.existsSync(path.join(dir, 'out/1.txt')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      fs.writeFileSync(path.join(runDir, '2.1.cancel'), '');
+      assert.equal(await running, 0, 'a task cancelled by sluice is no failure of the element');
+    } finally {
+      if (saved === undefined) delete process.env['SLURM_ARRAY_TASK_ID'];
+      else process.env['SLURM_ARRAY_TASK_ID'] = saved;
+    }
+    const marker = (id: number): Marker => JSON.parse(fs.readFileSync(path.join(runDir, `${id}.1.exit.json`), 'utf8')) as Marker;
+    assert.deepEqual([1, 2, 3, 4].map((id) => marker(id).status), ['succeeded', 'cancelled', 'cancelled', 'succeeded']);
+    assert.equal(marker(2).signalledBySlurm, undefined, 'stopped by sluice, not by Slurm');
+    assert.match(marker(3).error ?? '', /before it started/);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).sort(), ['1.txt', '4.txt'], 'no output of a cancelled task under its final name');
   });
 });

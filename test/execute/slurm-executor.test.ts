@@ -8,6 +8,7 @@ import type { SbatchRequest } from '../../src/execute/slurm/build-sbatch-argv.ts
 import type { JobReport } from '../../src/execute/slurm/job-state.ts';
 import { createSlurmExecutor, type SlurmExecutorOptions } from '../../src/execute/slurm/slurm-executor.ts';
 import type { SlurmClient } from '../../src/execute/slurm/slurm-client.ts';
+import { SubmitLimitError } from '../../src/execute/slurm/explain-sbatch-refusal.ts';
 import { markerPathOf, readJsonFile, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
 import type { Task } from '../../src/kernel/task.ts';
 
@@ -173,6 +174,168 @@ describe('Slurm executor (Slurm played by the test)', () => {
     assert.deepEqual(results.map((o) => o.status), ['succeeded', 'succeeded', 'cancelled']);
     assert.deepEqual(results.map((o) => o.job?.id), ['100_0', '100_0', '100_1']);
     assert.deepEqual(slurm.cancels, [['100_1']]);
+    await executor.shutdown();
+  });
+
+  it('cancels one task of a packed element alone: no scancel, its pack-mates run on and succeed', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const commits: number[] = [];
+    const executor = await createSlurmExecutor(options(root, slurm.client, commits, { slurm: { tasksPerJob: 3 } }));
+    const outcomes = Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.jobs.has('100'));
+    (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+    executor.cancel(2);
+    const cancelFile = path.join(path.dirname((slurm.jobs.get('100') as FakeJob).taskFiles[1] as string), '2.1.cancel');
+    await until(() => fs.existsSync(cancelFile));
+    assert.deepEqual(slurm.cancels, [], 'the element runs on for tasks 1 and 3');
+    // The node skips task 2 (its cancel file) and runs the others.
+    slurm.finish('100');
+    fs.writeFileSync(markerPathOf((slurm.jobs.get('100') as FakeJob).taskFiles[1] as string), JSON.stringify({
+      status: 'cancelled', exitCode: null, signal: null, startedAt: 1, endedAt: 1, stderrLog: '', stderrTail: [],
+    }));
+    fs.rmSync(path.join(root, 'out/2.txt'));
+    const results = await outcomes;
+    assert.deepEqual(results.map((o) => o.status), ['succeeded', 'cancelled', 'succeeded']);
+    assert.deepEqual(commits.sort(), [1, 3]);
+    assert.deepEqual(slurm.cancels, []);
+    await executor.shutdown();
+  });
+
+  it('backs off squeue while probes run, and still sees a probe end from its marker soon', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    let queries = 0;
+    const client: SlurmClient = {
+      ...slurm.client,
+      partitions: async () => [{ name: 'debug', isDefault: true, cpus: 1, maxTimeMs: undefined }],
+      queue: async (ids) => {
+        queries++;
+        return slurm.client.queue(ids);
+      },
+    };
+    // The polling a user gets: from half a second, slowing down to ten.
+    const executor = await createSlurmExecutor(options(root, client, [], { pollMinMs: 500, pollMaxMs: 10_000 }));
+    try {
+      const outcomes = Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      await until(() => slurm.jobs.has('100'));
+      (slurm.jobs.get('100') as FakeJob).state = 'RUNNING';
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      // 500, 750, 1125, 1688 ms apart: about 4 in 4 s (a busy machine asks fewer); 16 at 4 a second.
+      assert.ok(queries <= 6, `${queries} squeue calls in 4 s while one probe ran`);
+      slurm.finish('100');
+      // The probe's marker frees the two tasks held back for it, without waiting for squeue.
+      await until(() => slurm.jobs.has('101'));
+      for (const id of slurm.jobs.keys()) if (id !== '100') slurm.finish(id);
+      assert.deepEqual((await outcomes).map((o) => o.status), ['succeeded', 'succeeded', 'succeeded']);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('splits 1,200 tasks at one task per element into arrays the cluster takes (MaxArraySize 101: 100 elements)', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = { ...slurm.client, maxArraySize: async () => 100 };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 } }));
+    try {
+      const ids = Array.from({ length: 1200 }, (_, index) => index + 1);
+      const outcomes = Promise.all(ids.map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      await until(() => slurm.jobs.size === 1200);
+      assert.ok(slurm.submits.every((request) => (request.arraySize ?? 1) <= 100), slurm.submits.map((request) => request.arraySize).join(' '));
+      assert.equal(slurm.submits.length, 12);
+      for (const id of [...slurm.jobs.keys()]) slurm.finish(id);
+      assert.ok((await outcomes).every((outcome) => outcome.status === 'succeeded'));
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it("gives a packed element time for every task to reach its timeout and the kill grace after it", async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const resources = { cpus: 1, retries: 0, timeoutMs: 1000 };
+    const executor = await createSlurmExecutor(options(root, slurm.client, [], { slurm: { tasksPerJob: 60 }, killGraceMs: 2000 }));
+    try {
+      const outcomes = Promise.all(Array.from({ length: 60 }, (_, index) => executor.submit({ task: task(index + 1, { resources }), attempt: 1 })));
+      await until(() => slurm.submits.length === 1);
+      // 60 tasks that all hang: 60 × 1 s, then 2 s each for the ones SIGTERM does not end (the
+      // last one's is in the margin): 178 s, 3 minutes, plus the 1-minute margin.
+      assert.equal(slurm.submits[0]?.timeLimitMinutes, 4);
+      for (const id of [...slurm.jobs.keys()]) slurm.finish(id);
+      await outcomes;
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('holds what a submit limit (MaxSubmitJobs) refuses: smaller arrays, then more as its jobs end; none fails', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const limit = 10;
+    let refusals = 0;
+    let most = 0;
+    const queued = (): number => [...slurm.jobs.values()].filter((job) => job.state === 'PENDING' || job.state === 'RUNNING').length;
+    const client: SlurmClient = {
+      ...slurm.client,
+      async submit(request) {
+        if (queued() + (request.arraySize ?? 1) > limit) {
+          refusals++;
+          throw new SubmitLimitError('the cluster refused ...: it would go over the number of jobs you may have queued');
+        }
+        const job = await slurm.client.submit(request);
+        most = Math.max(most, queued());
+        return job;
+      },
+    };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 }, submitLimitWaitMs: 100 }));
+    try {
+      const outcomes = Promise.all(Array.from({ length: 25 }, (_, index) => executor.submit({ task: task(index + 1), attempt: 1 })));
+      let done = false;
+      void outcomes.then(() => (done = true));
+      // The cluster runs what is queued, a few at a time.
+      for (let round = 0; round < 200 && !done; round++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        for (const [id] of [...slurm.jobs].filter(([, job]) => job.state === 'PENDING').slice(0, 4)) slurm.finish(id);
+      }
+      assert.ok(done, `${slurm.jobs.size} of 25 tasks went out`);
+      assert.ok((await outcomes).every((outcome) => outcome.status === 'succeeded'));
+      assert.equal(slurm.jobs.size, 25);
+      assert.ok(refusals > 0 && most <= limit, `${refusals} refusals, at most ${most} queued`);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('fails a job the submit limit refuses when none of the run\'s jobs is queued, with the reason', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const client: SlurmClient = {
+      ...slurm.client,
+      async submit() {
+        throw new SubmitLimitError('the cluster refused a job: it would go over the number of jobs you may have queued');
+      },
+    };
+    const executor = await createSlurmExecutor(options(root, client, [], { slurm: { tasksPerJob: 1 }, submitLimitWaitMs: 100 }));
+    try {
+      const outcomes = await Promise.all([1, 2, 3].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), ['failed', 'failed', 'failed']);
+      assert.match(outcomes[0]?.error ?? '', /^the cluster refused a job: it would go over the number of jobs you may have queued/);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('cancels a packed element with scancel once every task of it is cancelled', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const executor = await createSlurmExecutor(options(root, slurm.client, [], { slurm: { tasksPerJob: 2 } }));
+    const outcomes = Promise.all([1, 2].map((id) => executor.submit({ task: task(id), attempt: 1 })));
+    await until(() => slurm.jobs.has('100'));
+    executor.cancel(1);
+    executor.cancel(2);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['cancelled', 'cancelled']);
+    assert.deepEqual(slurm.cancels, [['100']]);
     await executor.shutdown();
   });
 

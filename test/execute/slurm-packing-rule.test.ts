@@ -34,6 +34,8 @@ describe('choosePacking', () => {
     const input = { ...base, expectedMs: 100, timeoutMs: 600_000, maxTimeMs: 3_600_000 };
     assert.deepEqual(choosePacking(input), { kind: 'packs', perElement: 5 });
     assert.deepEqual(choosePacking({ ...input, maxTimeMs: 60_000 }), { kind: 'packs', perElement: 1 });
+    // And the kill grace of each task but the last: 5 × 10 min + 4 × 5 min is over the hour.
+    assert.deepEqual(choosePacking({ ...input, killGraceMs: 300_000 }), { kind: 'packs', perElement: 4 });
   });
 
   it('takes tasksPerJob as given, 1 included', () => {

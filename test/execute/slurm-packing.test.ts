@@ -101,14 +101,15 @@ describe('Slurm executor packs short tasks by default (real cluster)', { skip: s
     assert.match(recordedLong.stderr, /1 per element \(60000 ms a task, from earlier runs/);
 
     // The re-run recorded what the tasks really took (milliseconds): the next run packs them, and
-    // a packed element's time limit is the sum of its tasks' timeouts.
+    // a packed element's time limit is the sum of its tasks' timeouts and kill graces (2 s each
+    // but the last), plus the margin.
     const recordedShort = await runSluice(['run', '--executor', 'slurm', '--force', 'copy'], { cwd: dir, env: DEBUG });
     assert.equal(recordedShort.code, 0, recordedShort.stderr);
     const [batch] = sent(recordedShort.stderr);
     assert.equal(sent(recordedShort.stderr).length, 1, recordedShort.stderr);
     assert.ok(batch !== undefined && batch.elements < 20, recordedShort.stderr);
     const perElement = Math.ceil(20 / (batch as Sent).elements);
-    const minutes = perElement * 2 + 1;
+    const minutes = Math.ceil((perElement * 120 + (perElement - 1) * 2) / 60) + 1;
     const limit = scontrolField(`${(batch as Sent).job}${(batch as Sent).elements > 1 ? '_0' : ''}`, 'TimeLimit');
     assert.equal(limit, `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`);
     for (let i = 0; i < 20; i++) assert.equal(fs.readFileSync(path.join(dir, `out/${String(i).padStart(3, '0')}.txt`), 'utf8'), `n${i}\n`);

@@ -246,4 +246,19 @@ describe('judging an attempt', () => {
     assert.ok(lost.done && lost.status === 'failed' && /^lost: .*last seen RUNNING/.test(lost.reason ?? ''));
     assert.deepEqual(judge({}), { done: false }, 'no answer yet is no news');
   });
+
+  it('sends again an attempt its packed element ended before its turn, a few times, then reports it as not started', () => {
+    const ended = { endedWithoutMarkerSince: 1000, notStarted: true, requeues: 0 };
+    const judgeMax = (evidence: Evidence) => judgeAttempt(evidence, { ...limits, maxRequeues: 2 }, 10_000);
+    for (const state of ['TIMEOUT', 'PREEMPTED', 'NODE_FAIL']) assert.deepEqual(judgeMax({ ...ended, report: report(state, 0, 15) }), { done: false, requeue: true });
+    const often = judgeMax({ ...ended, requeues: 2, report: report('TIMEOUT', 0, 15) });
+    assert.equal(often.done && `${often.status}: ${often.reason}`, "failed: not started: its array element ended (TIMEOUT) before this task's turn, 3 times");
+    // A user who cancelled the element meant it: nothing goes out again.
+    const cancelled = judgeMax({ ...ended, report: report('CANCELLED', 0, 15) });
+    assert.equal(cancelled.done && `${cancelled.status}: ${cancelled.reason}`, 'failed: not started: its array element was cancelled outside sluice (scancel by a user or an administrator)');
+    // Only after the marker grace, and never when sluice asked for the cancel.
+    assert.deepEqual(judgeMax({ ...ended, endedWithoutMarkerSince: 9500, report: report('TIMEOUT') }), { done: false });
+    const asked = judgeMax({ ...ended, cancelRequestedAt: 9000, report: report('CANCELLED') });
+    assert.equal(asked.done && asked.status, 'cancelled');
+  });
 });

@@ -60,3 +60,12 @@ export function timeLimitMinutes(timeoutMs: number | undefined, marginMinutes: n
 export function toSlurmMemory(memory: string): string | undefined {
   return parseMemory(memory);
 }
+
+/**
+ * The longest a job running `perJob` tasks in turn may take when every one of them hangs: each
+ * runs to its timeout, and all but the last (whose grace is in --time's margin) then get the kill
+ * grace before SIGKILL.
+ */
+export function packedTimeoutMs(timeoutMs: number, perJob: number, killGraceMs: number): number {
+  return timeoutMs * perJob + killGraceMs * Math.max(0, perJob - 1);
+}

@@ -25,6 +25,8 @@ export interface PackingInput {
   readonly targetMs: number;
   /** What --time adds to the sum of the timeouts. */
   readonly timeMarginMs: number;
+  /** How long a task that outlives its timeout gets between SIGTERM and SIGKILL. */
+  readonly killGraceMs?: number | undefined;
 }
 
 export type Packing =
@@ -39,8 +41,9 @@ export function choosePacking(input: PackingInput): Packing {
   let perElement = Math.floor(input.targetMs / Math.max(1, expected));
   perElement = Math.min(perElement, Math.ceil(input.count / Math.max(1, input.slots)));
   if (input.timeoutMs !== undefined && input.maxTimeMs !== undefined) {
-    // The element's --time (the sum of the timeouts, plus the margin) must fit the partition.
-    perElement = Math.min(perElement, Math.floor((input.maxTimeMs - input.timeMarginMs) / input.timeoutMs));
+    // The element's --time (the sum of the timeouts and kill graces, plus the margin) must fit the partition.
+    const grace = input.killGraceMs ?? 0;
+    perElement = Math.min(perElement, Math.floor((input.maxTimeMs - input.timeMarginMs + grace) / (input.timeoutMs + grace)));
   }
   return { kind: 'packs', perElement: Math.max(1, perElement) };
 }

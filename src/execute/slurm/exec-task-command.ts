@@ -1,9 +1,10 @@
 // `sluice exec-task [--batch] FILE`: what a Slurm job runs. Not for users; hidden from --help.
+import fs from 'node:fs';
 import path from 'node:path';
 import { createLauncher } from '../../process/create-launcher.ts';
 import type { Launcher } from '../../process/launch-types.ts';
-import { execTask } from './exec-task.ts';
-import { readJsonFile, TASK_FILE_VERSION, type TaskFile } from './task-files.ts';
+import { execTask, writeSkippedMarker } from './exec-task.ts';
+import { cancelPathOf, readJsonFile, TASK_FILE_VERSION, type TaskFile } from './task-files.ts';
 
 /**
  * Runs one task file, or with `--batch LIST` the task files of the batch list entry that this
@@ -58,8 +59,13 @@ async function runTaskFiles(taskFiles: readonly string[], signal: AbortSignal, l
       status = 2;
       continue;
     }
+    // Cancelled alone by sluice before its turn: its pack-mates go on.
+    if (fs.existsSync(cancelPathOf(taskFile))) {
+      writeSkippedMarker(taskFile);
+      continue;
+    }
     const marker = await execTask(taskFile, spec, { signal, launcher });
-    if (marker.status === 'succeeded') continue;
+    if (marker.status === 'succeeded' || (marker.status === 'cancelled' && !signal.aborted)) continue;
     process.stderr.write(`sluice exec-task: task ${spec.task.id} of step ${spec.task.step} ${marker.status}${marker.error === undefined ? '' : `: ${marker.error}`}\n`);
     if (status === 0) status = marker.exitCode !== null && marker.exitCode > 0 && marker.exitCode < 256 ? marker.exitCode : 1;
   }

@@ -1,6 +1,7 @@
 // The compute-node side of the Slurm executor: run one attempt of a serialized task exactly as
 // the local executor runs it (staged outputs, logs, function steps on a worker thread), then
 // write the marker with its outcome for the submitting sluice.
+import fs from 'node:fs';
 import os from 'node:os';
 import { grantThreads } from './grant-threads.ts';
 import { createLauncher } from '../../process/create-launcher.ts';
@@ -10,7 +11,7 @@ import { createLocalExecutor } from '../local-executor.ts';
 import type { FunctionRunner } from '../worker/function-runner.ts';
 import { resolveNodeBash } from './resolve-node-bash.ts';
 import { shelterOutputs } from './shelter-outputs.ts';
-import { markerPathOf, type Marker, type TaskFile } from './task-files.ts';
+import { cancelPathOf, markerPathOf, type Marker, type TaskFile } from './task-files.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 export interface ExecTaskOptions {
@@ -22,6 +23,9 @@ export interface ExecTaskOptions {
    */
   readonly launcher?: (() => Promise<Launcher>) | undefined;
 }
+
+/** How often a running task looks for the file that cancels it alone. */
+const CANCEL_LOOK_MS = 500;
 
 /** Runs the attempt a task file describes and writes its marker; returns the marker. */
 export async function execTask(taskFile: string, spec: TaskFile, options: ExecTaskOptions = {}): Promise<Marker> {
@@ -52,6 +56,12 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted === true) onAbort();
+  // Sluice cancels one task of a packed element by a file beside its task file (not scancel,
+  // which would end its pack-mates too).
+  const cancelFile = cancelPathOf(taskFile);
+  const lookForCancel = setInterval(() => {
+    if (fs.existsSync(cancelFile)) executor.cancel(spec.task.id);
+  }, CANCEL_LOOK_MS);
   let outcome: AttemptOutcome;
   let error: string | undefined;
   try {
@@ -66,6 +76,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
       }
     }
   } finally {
+    clearInterval(lookForCancel);
     options.signal?.removeEventListener('abort', onAbort);
     await executor.shutdown();
   }
@@ -92,4 +103,22 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
 // The executor closes its launcher when it shuts down; a shared one outlives it.
 function keepOpen(launcher: Launcher): Launcher {
   return { kind: launcher.kind, start: (request) => launcher.start(request), close: async () => {} };
+}
+
+/** The marker of a task cancelled (by its cancel file) before its turn came. */
+export function writeSkippedMarker(taskFile: string): Marker {
+  const now = Date.now();
+  const marker: Marker = {
+    status: 'cancelled',
+    exitCode: null,
+    signal: null,
+    error: 'cancelled by sluice before it started',
+    startedAt: now,
+    endedAt: now,
+    stderrLog: '',
+    stderrTail: [],
+    host: os.hostname(),
+  };
+  writeFileAtomically(markerPathOf(taskFile), `${JSON.stringify(marker)}\n`);
+  return marker;
 }

@@ -21,6 +21,10 @@ export interface Evidence {
   readonly missingSince?: number | undefined;
   /** When the marker was first seen (for markers of a job Slurm signalled). */
   readonly markerSeenAt?: number | undefined;
+  /** Its array element stopped before the attempt's turn came (find-unstarted.ts). */
+  readonly notStarted?: boolean | undefined;
+  /** Times the attempt was sent again after its element ended before it started. */
+  readonly requeues?: number | undefined;
 }
 
 export interface JudgeLimits {
@@ -30,10 +34,13 @@ export interface JudgeLimits {
   readonly lostGraceMs: number;
   /** How long a cancel may go unconfirmed. */
   readonly cancelGraceMs: number;
+  /** How many times an attempt its element never started is sent again (then it is reported). */
+  readonly maxRequeues?: number | undefined;
 }
 
 export type Verdict =
-  | { readonly done: false }
+  /** `requeue`: the attempt never started (its element ended first): send it again. */
+  | { readonly done: false; readonly requeue?: true }
   | {
       readonly done: true;
       readonly status: AttemptStatus;
@@ -68,6 +75,7 @@ export function judgeAttempt(evidence: Evidence, limits: JudgeLimits, now: numbe
   }
   if (ended) {
     if (now - (evidence.endedWithoutMarkerSince ?? now) < limits.markerGraceMs) return WAIT;
+    if (evidence.notStarted === true) return notStarted(report, evidence.requeues ?? 0, limits.maxRequeues ?? 0);
     return fromState(report, undefined);
   }
   if (report !== undefined && evidence.missingSince === undefined) return WAIT;
@@ -82,6 +90,17 @@ export function judgeAttempt(evidence: Evidence, limits: JudgeLimits, now: numbe
     };
   }
   return WAIT;
+}
+
+// A task of a packed element that Slurm ended before its turn did nothing: it goes out again,
+// unless a user cancelled the element (or it keeps happening); then it is reported as not started.
+function notStarted(report: JobReport, requeues: number, maxRequeues: number): Verdict {
+  if (report.state !== 'CANCELLED' && requeues < maxRequeues) return { done: false, requeue: true };
+  const ended = fromState(report, undefined);
+  if (!ended.done) return ended;
+  const why = report.state === 'CANCELLED' ? 'its array element was cancelled outside sluice (scancel by a user or an administrator)'
+    : `its array element ended (${report.state}) before this task's turn${requeues > 0 ? `, ${requeues + 1} times` : ''}`;
+  return { ...ended, status: 'failed', exitCode: null, signal: null, reason: `not started: ${why}` };
 }
 
 function fromMarker(marker: Marker): Verdict {

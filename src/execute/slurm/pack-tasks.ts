@@ -16,10 +16,12 @@ import type { WatchedAttempt } from './watch-jobs.ts';
 export interface PackerOptions {
   /** Work an element should do, about. */
   readonly targetMs: number;
-  /** How often, while tasks wait for a probe, the probes are looked at (and polled). */
+  /** How often, while tasks wait for a probe, the probes' markers are read (squeue keeps its back-off). */
   readonly tickMs: number;
   /** What --time adds to the sum of the timeouts. */
   readonly timeMarginMs: number;
+  /** How long a task that outlives its timeout gets between SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
   readonly durations: StepDurations;
   readonly shapeOf: (attempt: WatchedAttempt) => TaskShape;
   /** Tasks of this shape the cluster runs at once, and the partition's time limit. */
@@ -28,8 +30,8 @@ export interface PackerOptions {
   readonly send: (packs: WatchedAttempt[][]) => void;
   /** The most elements one array job may have. */
   readonly maxArraySize: number;
-  /** Asks the watcher to poll soon. */
-  readonly poke: () => void;
+  /** Reads the markers of the attempts (a probe that ended), without asking Slurm. */
+  readonly readMarkers: () => void;
 }
 
 export interface Packer {
@@ -71,7 +73,7 @@ export function createPacker(options: PackerOptions): Packer {
       // Still running after the target length: the tasks are long.
       else if (longest >= options.targetMs) learn(state.step, longest);
     }
-    if (probing.size > 0) options.poke();
+    if (probing.size > 0) options.readMarkers();
   };
 
   const stopTicker = (): void => {
@@ -101,7 +103,7 @@ export function createPacker(options: PackerOptions): Packer {
     const timeoutMs = first.task.resources.timeoutMs;
     const packing = choosePacking({
       count: attempts.length, explicit, expectedMs, timeoutMs, slots, maxTimeMs,
-      targetMs: options.targetMs, timeMarginMs: options.timeMarginMs,
+      targetMs: options.targetMs, timeMarginMs: options.timeMarginMs, killGraceMs: options.killGraceMs,
     });
     if (packing.kind === 'packs') {
       const why = explicit !== undefined ? 'tasksPerJob'

@@ -1,8 +1,10 @@
 import { debugLog } from '../../process/debug-log.ts';
-import { judgeAttempt } from './judge-attempt.ts';
+import { moveAttempt } from './attempt-state.ts';
+import { wasNeverStarted } from './find-unstarted.ts';
+import { judgeAttempt, type Evidence } from './judge-attempt.ts';
 import { applyReports, jobsOf, needsState, readMarkers } from './read-job-evidence.ts';
 import { settleAttempt } from './settle-attempt.ts';
-import type { WatcherContext } from './watcher-context.ts';
+import type { WatchedAttempt, WatcherContext } from './watcher-context.ts';
 
 /** Polls after the current interval, or (`soon`) in a moment, with the interval back at its least. */
 export function schedulePoll(watcher: WatcherContext, soon: boolean): void {
@@ -12,6 +14,28 @@ export function schedulePoll(watcher: WatcherContext, soon: boolean): void {
   if (watcher.timer !== undefined && !soon) return;
   clearTimeout(watcher.timer);
   watcher.timer = setTimeout(() => void pollJobs(watcher), soon ? Math.min(watcher.interval, 50) : watcher.interval);
+}
+
+/**
+ * Reads the markers now and settles the attempts they decide, without asking Slurm: while probes
+ * run, their ends are seen at once, and squeue keeps its back-off.
+ */
+export function settleFromMarkers(watcher: WatcherContext): void {
+  if (watcher.watched.size === 0 || watcher.stopped) return;
+  const now = Date.now();
+  readMarkers(watcher.watched, now);
+  let changed = false;
+  for (const attempt of [...watcher.watched]) {
+    if (attempt.marker === undefined || needsState(attempt)) continue;
+    const verdict = judgeAttempt(attempt, watcher.options.limits, now);
+    if (!verdict.done) continue;
+    changed = true;
+    settleAttempt(watcher, attempt, verdict);
+  }
+  if (changed && !watcher.polling && watcher.ended.length > 0) {
+    watcher.options.onEnded(watcher.ended);
+    watcher.ended = [];
+  }
 }
 
 /**
@@ -46,10 +70,13 @@ async function pollJobs(watcher: WatcherContext): Promise<void> {
       }
     }
     for (const attempt of [...watched]) {
-      const verdict = judgeAttempt(attempt, options.limits, Date.now());
+      const verdict = judgeAttempt(evidenceOf(attempt), options.limits, Date.now());
       if (verdict.done) {
         changed = true;
         settleAttempt(watcher, attempt, verdict);
+      } else if (verdict.requeue === true) {
+        changed = true;
+        requeueAttempt(watcher, attempt);
       }
     }
   } catch (error) {
@@ -65,4 +92,22 @@ async function pollJobs(watcher: WatcherContext): Promise<void> {
       watcher.timer = setTimeout(() => void pollJobs(watcher), watcher.toCancel.length > 0 ? options.pollMinMs : watcher.interval);
     }
   }
+}
+
+// The attempt as judge-attempt.ts weighs it; whether its element stopped before its turn is
+// looked at only once its job ended without its marker.
+function evidenceOf(attempt: WatchedAttempt): Evidence {
+  if (attempt.endedWithoutMarkerSince === undefined || attempt.packMates === undefined) return attempt;
+  return { ...attempt, notStarted: wasNeverStarted(attempt) };
+}
+
+// Its element ended before the attempt started: it waits again, to go out in a new job.
+function requeueAttempt(watcher: WatcherContext, attempt: WatchedAttempt): void {
+  watcher.watched.delete(attempt);
+  if (attempt.jobId !== undefined) watcher.ended.push({ key: attempt.key, job: attempt.jobId });
+  debugLog('slurm', `task ${attempt.task.id} (${attempt.task.step}): job ${attempt.jobId} ended before the task started; sending it again`);
+  attempt.requeues = (attempt.requeues ?? 0) + 1;
+  for (const field of ['jobId', 'output', 'submittedAt', 'report', 'endedWithoutMarkerSince', 'missingSince', 'packMates'] as const) attempt[field] = undefined;
+  moveAttempt(attempt, 'waiting');
+  watcher.options.onRequeue?.(attempt);
 }

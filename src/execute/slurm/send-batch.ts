@@ -1,35 +1,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { debugLog } from '../../process/debug-log.ts';
-import { timeLimitMinutes } from './build-sbatch-argv.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../../process/track-termination.ts';
+import { packedTimeoutMs, timeLimitMinutes } from './build-sbatch-argv.ts';
 import type { SlurmRun } from './open-slurm-run.ts';
 import type { SlurmExecutorOptions } from './slurm-executor.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
+import { SubmitLimitError } from './explain-sbatch-refusal.ts';
 import { shapeOf } from './task-shape.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 import { jobOutputPath, type TaskFile } from './task-files.ts';
 import type { JobWatcher, WatchedAttempt } from './watch-jobs.ts';
 
+/** How a submission went: out, failed (its attempts too), or refused for now by a submit limit (they wait again). */
+export type SendResult = { readonly kind: 'sent' } | { readonly kind: 'limit'; readonly message: string };
+
 /**
  * Submits packs of attempts of one shape as one job (an array job when there are several packs;
  * pack-tasks.ts cuts them), then hands each to the watcher; a submission that fails fails every
- * attempt of the batch.
+ * attempt of the batch, except when a submit limit refused it (hold-at-submit-limit.ts).
  */
 export function createBatchSender(
   run: SlurmRun,
   options: SlurmExecutorOptions,
   watcher: JobWatcher,
-): (packs: readonly WatchedAttempt[][]) => Promise<void> {
+): (packs: readonly WatchedAttempt[][]) => Promise<SendResult> {
   let batchCount = 0;
   return async (given) => {
     const packs = given.map((pack) => pack.filter((attempt) => attempt.state === 'waiting')).filter((pack) => pack.length > 0);
     const attempts = packs.flat();
-    if (attempts.length === 0) return;
+    if (attempts.length === 0) return { kind: 'sent' };
     const first = attempts[0] as WatchedAttempt;
     const shape = shapeOf(first.task, options);
     const number = ++batchCount;
     const list = path.join(run.runDir, `batch-${number}.json`);
-    // The element's time limit is the sum of its tasks' timeouts (the largest pack's).
+    // The element's time limit is the sum of its tasks' timeouts and kill graces (the largest pack's).
     const perJob = Math.max(...packs.map((pack) => pack.length));
     const array = packs.length > 1;
     for (const attempt of attempts) watcher.submitting(attempt);
@@ -46,7 +51,7 @@ export function createBatchSender(
         cpus: first.task.resources.cpus,
         memory: shape.memory,
         timeLimitMinutes: timeLimitMinutes(
-          first.task.resources.timeoutMs === undefined ? undefined : first.task.resources.timeoutMs * perJob,
+          first.task.resources.timeoutMs === undefined ? undefined : packedTimeoutMs(first.task.resources.timeoutMs, perJob, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS),
           SLURM_DEFAULTS.timeMarginMinutes,
         ),
         partition: shape.slurm.partition,
@@ -57,14 +62,22 @@ export function createBatchSender(
       const submittedAt = Date.now();
       packs.forEach((pack, index) => {
         const id = array ? `${job}_${index}` : job;
-        for (const attempt of pack) watcher.watch(attempt, id, jobOutputPath(run.runDir, id), submittedAt);
+        for (const attempt of pack) {
+          if (pack.length > 1) attempt.packMates = pack;
+          watcher.watch(attempt, id, jobOutputPath(run.runDir, id), submittedAt);
+        }
       });
       run.ledger.submitted(
         attempts.map((attempt) => ({ key: attempt.key, job: attempt.jobId as string, taskFile: attempt.taskFile, runId: options.runId, submittedAt })),
       );
     } catch (error) {
+      if (error instanceof SubmitLimitError) {
+        for (const attempt of attempts) watcher.unsubmit(attempt);
+        return { kind: 'limit', message: error.message };
+      }
       for (const attempt of attempts) watcher.fail(attempt, (error as Error).message);
     }
+    return { kind: 'sent' };
   };
 }
 

@@ -1,5 +1,6 @@
 import { BackendError } from '../../errors.ts';
 import { buildSbatchArgv, parseSbatchOutput, type SbatchRequest } from './build-sbatch-argv.ts';
+import { explainSbatchRefusal, isSubmitLimit, SubmitLimitError } from './explain-sbatch-refusal.ts';
 import type { JobReport } from './job-state.ts';
 import { buildSacctArgv, isAccountingDisabled, parseSacct } from './parse-sacct.ts';
 import { parseSinfo, SINFO_ARGV, type PartitionCapacity } from './parse-sinfo.ts';
@@ -51,7 +52,10 @@ export function createSlurmClient(options: SlurmClientOptions): SlurmClient {
         // A call that timed out may have submitted the job: trying again could run it twice.
         const transient = !result.timedOut && TRANSIENT.test(result.stderr);
         if (!transient || attempt >= options.submitRetries) {
-          throw new BackendError(`sbatch failed (${describeResult(result)}): ${argv.map((word) => (/\s/.test(word) ? JSON.stringify(word) : word)).join(' ')}`);
+          const command = argv.map((word) => (/\s/.test(word) ? JSON.stringify(word) : word)).join(' ');
+          const limit = explainSbatchRefusal(result.stderr, request);
+          const message = limit === undefined ? `sbatch failed (${describeResult(result)}): ${command}` : `${limit} (sbatch: ${describeResult(result)}): ${command}`;
+          throw isSubmitLimit(result.stderr) ? new SubmitLimitError(message) : new BackendError(message);
         }
         await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
       }

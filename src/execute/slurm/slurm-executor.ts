@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SlurmStepOptions } from '../../plan/define-pipeline.ts';
 import type { Task } from '../../kernel/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
+import { DEFAULT_KILL_GRACE_MS } from '../../process/track-termination.ts';
 import { makeTaskKey } from '../../state/freshness/task-key.ts';
 import type { Attempt, AttemptOutcome, Executor } from '../executor.ts';
 import type { Adoptable } from './adopt-jobs.ts';
@@ -10,13 +11,14 @@ import { openSlurmRun, type SlurmRun } from './open-slurm-run.ts';
 import { createPacker, type Packer } from './pack-tasks.ts';
 import { capacityFor } from './parse-sinfo.ts';
 import { createBatchSender } from './send-batch.ts';
+import { holdAtSubmitLimit } from './hold-at-submit-limit.ts';
 import type { SlurmClient } from './slurm-client.ts';
 import { SLURM_DEFAULTS } from './slurm-options.ts';
 import { SLURM_TRAITS } from './slurm-traits.ts';
 import { createStepDurations, type StepDurations } from './step-durations.ts';
 import { batchKeyOf, shapeOf, type TaskShape } from './task-shape.ts';
 import { jobOutputPath, markerPathOf, taskFileName } from './task-files.ts';
-import { createJobWatcher, type JobWatcher, type WatchedAttempt } from './watch-jobs.ts';
+import { createJobWatcher, type JobWatcher, type JobWatcherOptions, type WatchedAttempt } from './watch-jobs.ts';
 
 export interface SlurmExecutorOptions {
   /** The folder whose `.sluice/` holds state, logs and `.sluice/slurm/`. */
@@ -47,6 +49,8 @@ export interface SlurmExecutorOptions {
   readonly maxArraySize?: number;
   /** The median wall time of a step's successes that earlier runs recorded (state DB). */
   readonly recordedDurationMs?: ((step: string) => number | undefined) | undefined;
+  /** How long a submission the cluster's submit limit refused waits before it tries again. */
+  readonly submitLimitWaitMs?: number;
   /** Work an array element should do when sluice packs tasks (SLURM_DEFAULTS.packTargetMs). */
   readonly packTargetMs?: number;
 }
@@ -61,10 +65,14 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
   const durations = createStepDurations(options.recordedDurationMs);
   const late: { packer?: Packer } = {};
   // Each success tells how long the step's tasks take (a task that fails at once says nothing of the others).
-  const watcher = watchRun(run, options, (attempt) => {
-    const marker = attempt.marker;
-    if (marker?.status !== 'succeeded') return;
-    late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
+  const watcher = watchRun(run, options, {
+    onSettled: (attempt) => {
+      const marker = attempt.marker;
+      if (marker?.status !== 'succeeded') return;
+      late.packer?.learn(attempt.task.step, marker.endedAt - marker.startedAt);
+    },
+    // Its element ended before its turn: it goes out again, as a task just handed over does.
+    onRequeue: (attempt) => place(attempt),
   });
   const packer = packRun(run, options, watcher, durations);
   late.packer = packer;
@@ -74,11 +82,17 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
     send: (batch) => packer.take(batch),
   });
   const byTask = new Map<number, WatchedAttempt>();
+  // The run starts no more tasks: what is not submitted yet never will be.
+  let stopped = false;
 
   // A job of an earlier run that does this task's work is watched in its place; else the task
   // joins the batch of its shape.
   function place(watched: WatchedAttempt): void {
     const { task } = watched;
+    if (stopped) {
+      watcher.cancel(watched);
+      return;
+    }
     const adopted: Adoptable | undefined = run.adoptable.take(task);
     if (adopted !== undefined) {
       debugLog('slurm', `task ${task.id} (${task.step}): picking up job ${adopted.entry.job} of run ${adopted.entry.runId}`);
@@ -115,6 +129,10 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       if (watched === undefined) return;
       watcher.cancel(watched);
     },
+    stopStarting(): void {
+      stopped = true;
+      for (const watched of byTask.values()) if (watched.state === 'waiting') watcher.cancel(watched);
+    },
     async shutdown(): Promise<void> {
       batcher.close();
       packer.close();
@@ -129,9 +147,13 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
 }
 
 // Polls the run's jobs, its options' limits over the defaults; ended jobs leave the ledger.
-function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (attempt: WatchedAttempt) => void): JobWatcher {
+function watchRun(
+  run: SlurmRun,
+  options: SlurmExecutorOptions,
+  on: Pick<JobWatcherOptions, 'onSettled' | 'onRequeue'>,
+): JobWatcher {
   return createJobWatcher({
-    onSettled,
+    ...on,
     client: run.client,
     commit: options.commit,
     onEnded: (jobs) => run.ledger.ended(jobs),
@@ -141,6 +163,7 @@ function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (atte
       markerGraceMs: options.markerGraceMs ?? SLURM_DEFAULTS.markerGraceMs,
       lostGraceMs: options.lostGraceMs ?? SLURM_DEFAULTS.lostGraceMs,
       cancelGraceMs: options.cancelGraceMs ?? SLURM_DEFAULTS.cancelGraceMs,
+      maxRequeues: SLURM_DEFAULTS.maxRequeues,
     },
     stderrTailLines: options.stderrTailLines ?? 10,
   });
@@ -148,17 +171,18 @@ function watchRun(run: SlurmRun, options: SlurmExecutorOptions, onSettled: (atte
 
 // Cuts the run's batches into array elements and sends them.
 function packRun(run: SlurmRun, options: SlurmExecutorOptions, watcher: JobWatcher, durations: StepDurations): Packer {
-  const sendBatch = createBatchSender(run, options, watcher);
+  const sendBatch = holdAtSubmitLimit(createBatchSender(run, options, watcher), watcher, options.submitLimitWaitMs ?? SLURM_DEFAULTS.submitLimitWaitMs);
   return createPacker({
     targetMs: options.packTargetMs ?? SLURM_DEFAULTS.packTargetMs,
     tickMs: SLURM_DEFAULTS.packTickMs,
     timeMarginMs: SLURM_DEFAULTS.timeMarginMinutes * 60_000,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     durations,
     shapeOf: (attempt) => shapeOf(attempt.task, options),
     capacityOf: (attempt, shape) => capacityOfShape(run, attempt.task, shape),
-    send: (packs) => void sendBatch(packs),
+    send: (packs) => void sendBatch.send(packs),
     maxArraySize: run.maxArraySize,
-    poke: () => watcher.poke(),
+    readMarkers: () => watcher.readMarkers(),
   });
 }
 

@@ -12,6 +12,8 @@ export const SLURM_DEFAULTS = {
   pollMaxMs: 10_000,
   /** Limit on every call of sbatch, squeue, sacct, scancel. */
   commandTimeoutMs: 30_000,
+  /** A submission the cluster's submit limit (MaxSubmitJobs) refused tries again after this long. */
+  submitLimitWaitMs: 15_000,
   /** Extra tries of a submission that failed with a transient error. */
   submitRetries: 3,
   /** A finished job's marker may show up this late on a shared file system. */
@@ -20,6 +22,11 @@ export const SLURM_DEFAULTS = {
   lostGraceMs: 60_000,
   /** An unconfirmed cancel counts as done after this long. */
   cancelGraceMs: 30_000,
+  /**
+   * Times a task of a packed element that Slurm ended before the task's turn (time limit,
+   * preemption, node failure) is sent again before it is reported as not started.
+   */
+  maxRequeues: 3,
   /** Minutes of --time beyond the task's own limit, so sluice on the node ends it and reports. */
   timeMarginMinutes: 1,
   /** Used when the cluster does not say its MaxArraySize. */

@@ -1,6 +1,6 @@
 // The files that carry a task to a compute node and its outcome back, on the shared file system:
 // `.sluice/slurm/<run>/<task>.<attempt>.json` (the task), `… .exit.json` (the marker the node
-// writes when the attempt ends), `batch-<n>.json` (which task file each array index runs) and
+// writes when the attempt ends), `… .cancel` (sluice cancels that one task of a packed element), `batch-<n>.json` (which task file each array index runs) and
 // `job-<jobid>.out` (the job's own output: sluice's messages on the node).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,6 +39,14 @@ export function taskFileName(taskId: number, attempt: number): string {
 /** The marker that belongs to a task file. */
 export function markerPathOf(taskFile: string): string {
   return taskFile.replace(/\.json$/, '.exit.json');
+}
+
+/**
+ * The file the submitting sluice writes to cancel one task of a packed array element without
+ * ending its pack-mates: the node skips the task, or stops it if it runs.
+ */
+export function cancelPathOf(taskFile: string): string {
+  return taskFile.replace(/\.json$/, '.cancel');
 }
 
 /** The job's output file, as Slurm names it from `--output=<dir>/job-%j.out` or `job-%A_%a.out`. */

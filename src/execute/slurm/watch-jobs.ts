@@ -1,7 +1,7 @@
 import type { AttemptOutcome } from '../executor.ts';
 import { isSettled, moveAttempt } from './attempt-state.ts';
 import { cancelAttempt, requestCancel } from './cancel-attempt.ts';
-import { schedulePoll } from './poll-jobs.ts';
+import { schedulePoll, settleFromMarkers } from './poll-jobs.ts';
 import { settleAttempt } from './settle-attempt.ts';
 import type { JobWatcherOptions, WatchedAttempt, WatcherContext } from './watcher-context.ts';
 
@@ -15,10 +15,16 @@ export interface JobWatcher {
   watch(attempt: WatchedAttempt, jobId: string, output: string, submittedAt: number): void;
   /** The attempt could not be submitted. */
   fail(attempt: WatchedAttempt, reason: string): void;
+  /** sbatch refused the attempt for now (a submit limit): it waits to go out again, unless it was cancelled meanwhile. */
+  unsubmit(attempt: WatchedAttempt): void;
+  /** Attempts whose jobs are in the queue or running. */
+  inFlight(): number;
   /** Idempotent. */
   cancel(attempt: WatchedAttempt): void;
   /** Polls soon (something waits for news of the attempts). */
   poke(): void;
+  /** Settles now the attempts whose markers say how they ended; asks Slurm nothing. */
+  readMarkers(): void;
   /** Cancels every attempt not yet ended and waits for their outcomes. */
   close(): Promise<void>;
 }
@@ -69,8 +75,15 @@ export function createJobWatcher(options: JobWatcherOptions): JobWatcher {
     fail(attempt, reason) {
       settleAttempt(watcher, attempt, { done: true, status: 'failed', exitCode: null, signal: null, reason, fromMarker: false });
     },
+    unsubmit(attempt) {
+      if (attempt.state !== 'submitting') return;
+      if (attempt.cancelRequestedAt === undefined) moveAttempt(attempt, 'waiting');
+      else settleAttempt(watcher, attempt, { done: true, status: 'cancelled', exitCode: null, signal: null, fromMarker: false });
+    },
+    inFlight: () => watcher.watched.size,
     cancel: (attempt) => cancelAttempt(watcher, attempt),
     poke: () => schedulePoll(watcher, true),
+    readMarkers: () => settleFromMarkers(watcher),
     async close() {
       for (const attempt of [...watcher.resolvers.keys()]) cancelAttempt(watcher, attempt);
       const deadline = Date.now() + options.limits.cancelGraceMs + 5000;

@@ -27,6 +27,10 @@ export interface WatchedAttempt {
   cancelRequestedAt?: number | undefined;
   endedWithoutMarkerSince?: number | undefined;
   missingSince?: number | undefined;
+  /** The tasks of its array element, in the order the node runs them (itself among them). */
+  packMates?: readonly WatchedAttempt[] | undefined;
+  /** Times its element ended before the attempt started, and it was sent again. */
+  requeues?: number | undefined;
 }
 
 export interface JobWatcherOptions {
@@ -40,6 +44,8 @@ export interface JobWatcherOptions {
   readonly stderrTailLines: number;
   /** An attempt was judged (its marker, if any, is read): called before its outcome is built. */
   readonly onSettled?: ((attempt: WatchedAttempt) => void) | undefined;
+  /** An attempt whose element ended before it started, waiting again: send it in a new job. */
+  readonly onRequeue?: ((attempt: WatchedAttempt) => void) | undefined;
 }
 
 /** What one job watcher knows: the attempts it watches and when it polls next. */
