@@ -114,14 +114,23 @@ function issueError(issues: readonly Issue[], owner: Owner): PlanError {
   const hint =
     key === 'run' && typeof issue.input === 'string' && path.length === 1
       ? ` (a shell command is sh(${JSON.stringify(issue.input)}))`
-      : path[0] !== 'in' && (issue.input as { kind?: unknown } | null | undefined)?.kind === 'gather'
-        ? ' (all(...) gathers inputs; it belongs in `in`)'
+      : (issue.input as { kind?: unknown } | null | undefined)?.kind === 'gather'
+        ? gatherHint(path, (issue.input as { pattern?: unknown }).pattern)
         : '';
   return new PlanError(`Expected ${formatField(path)} of ${owner.owner} in ${owner.file} to be ${expected}, got ${got}${hint}`, {
     file: owner.file,
     step: owner.step,
     field: formatPath(path[0] === 'run' ? ['run'] : path),
   });
+}
+
+// all(...) outside `in`, or in `in` but not named in a record (`in: all(...)`, `in: [all(...)]`):
+// a gather is one named input among the step's, `{in.NAME}` in a command.
+function gatherHint(path: readonly Key[], pattern: unknown): string {
+  if (path[0] !== 'in') return ' (all(...) gathers inputs; it belongs in `in`)';
+  if (path.length > 2) return '';
+  const written = typeof pattern === 'string' ? `all(${JSON.stringify(pattern).replace(/^"|"$/g, "'")})` : 'all(...)';
+  return ` (a gather is named in a record of inputs: \`in: { parts: ${written} }\`, then \`{in.parts}\` in a command)`;
 }
 
 // The words of cmd(...) and the script of sh(...) are what the user wrote, not `run.argv[1]`.

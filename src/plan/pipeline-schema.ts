@@ -9,7 +9,7 @@ import { cmd, sh } from './define-pipeline.ts';
 /** What each field is expected to be: the message of its schema, and of a missing field. */
 export const EXPECTED = {
   path: 'a path',
-  in: "a path, a list of paths or a record of names to paths, all('pattern') and lists of paths",
+  in: "a path, a list of paths or a record of names to paths (or to all('pattern') or to lists of paths)",
   inItem: "a path, all('pattern') or a list of paths (expand(...))",
   out: 'a path, a list of paths or a record of names to paths',
   outItem: 'a path',

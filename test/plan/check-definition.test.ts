@@ -65,7 +65,10 @@ describe('checking pipeline definitions', () => {
     const bad = (spec: Record<string, unknown>): string =>
       refusal(pipeline({ s: step({ in: 'data/{x}.txt', out: 'out/{x}', run: cmd('cp', '{in}', '{out}'), ...spec } as never) }));
     assert.equal(bad({ cpus: 0 }), `Expected \`cpus\` of step \`s\` in ${FILE} to be a positive integer, got \`0\``);
-    assert.match(bad({ in: 5 }), /^Expected `in` of step `s` in .* to be a path, a list of paths or a record of names to paths, all\('pattern'\) and lists of paths, got `5`$/);
+    assert.match(bad({ in: 5 }), /^Expected `in` of step `s` in .* to be a path, a list of paths or a record of names to paths \(or to all\('pattern'\) or to lists of paths\), got `5`$/);
+    // A gather not named in a record says how to name it.
+    assert.match(bad({ in: all('x/{y}.txt') }), /^Expected `in` of step `s` .* got all\(`x\/\{y\}\.txt`\) \(a gather is named in a record of inputs: `in: \{ parts: all\('x\/\{y\}\.txt'\) \}`, then `\{in\.parts\}` in a command\)$/);
+    assert.match(bad({ in: ['a', all('x')] }), /^Expected `in\[1\]` of step `s` .* got all\(`x`\) \(a gather is named in a record of inputs: `in: \{ parts: all\('x'\) \}`/);
     assert.match(bad({ in: ['a', null] }), /^Expected `in\[1\]` of step `s` in .* to be a path, got `null`$/);
     assert.match(bad({ env: 'HOME' }), /^Expected `env` of step `s` .* got `HOME`$/);
     assert.match(bad({ out: all('x') }), /^Expected `out` of step `s` .* got all\(`x`\) \(all\(...\) gathers inputs; it belongs in `in`\)$/);
