@@ -25,9 +25,17 @@
 #                                            default 0): 1 = the stdout file is a capture, 2 =
 #                                            the stderr file is: its size is reported at the end,
 #                                            and it is removed when the task left it empty
+#   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
+#                                            order held, in place of a task that exits with
+#                                            status 0 (whose slot it takes over: its `p` comes
+#                                            before that task's `x`), or on `g`. Not after a
+#                                            task failed or was killed, nor once SIGINT (Ctrl-C)
+#                                            reached us: then only `g` starts it
+#   g id                                     start a held task now (sluice found a free slot)
 #   t id                                     SIGTERM the task's process group (a kill follows
-#                                            when its leader exits, whatever its status)
-#   k id                                     SIGKILL the task's process group
+#                                            when its leader exits, whatever its status); a
+#                                            held task is dropped unstarted (`c`)
+#   k id                                     SIGKILL the task's process group (or drop, as `t`)
 # Replies, one per line on stdout:
 #   r <launcher pid> [ledger]                 ready (`ledger`: the ledger file is kept)
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
@@ -40,6 +48,8 @@
 #   n                                         the ledger could not be written: from now on
 #                                             sluice records the groups; a `p` follows for
 #                                             every task running, and one for each new task
+#   c <id>                                    a held task was dropped, never started
+# A held task's `p` is sent even while the ledger is kept: its timeout starts then.
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -112,6 +122,10 @@ class Launcher:
         self.ledger = None       # the ledger file's path, when kept
         self.ledger_fd = -1
         self.ledger_spawns = 0   # spawns since the ledger was last rewritten
+        # Tasks held (`h`), by id, oldest first: each starts in place of a task that exits 0.
+        self.held = {}
+        # Ctrl-C reached us: sluice stops; held tasks start only when it says so (`g`).
+        self.halted = False
 
     # ---- requests ----
 
@@ -126,6 +140,13 @@ class Launcher:
         op = line[:1]
         if op == b's':
             self.start(json.loads(line[2:]))
+        elif op == b'h':
+            request = json.loads(line[2:])
+            self.held[request[0]] = request
+        elif op == b'g':
+            request = self.held.pop(int(line[2:]), None)
+            if request is not None:  # else already started (in place of one that ended) or dropped
+                self.start(request, True)
         elif op == b't':
             self.signal_task(line[2:], signal.SIGTERM)
         elif op == b'k':
@@ -146,7 +167,22 @@ class Launcher:
         if options.get('graceMs') is not None:
             self.grace = options['graceMs'] / 1000
 
-    def start(self, request):
+    def start(self, request, held=False):
+        self.spawn_task(request, held)
+        # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
+        # ended meanwhile before the next one.
+        self.reap()
+        self.flush()
+
+    def start_held(self):
+        """Starts the oldest held task in place of one that ended; the next if it cannot start."""
+        while self.held:
+            task_id = next(iter(self.held))
+            if self.spawn_task(self.held.pop(task_id), True):
+                return
+
+    def spawn_task(self, request, held):
+        """Starts a task; False when it could not (its `f` is queued)."""
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
         try:
@@ -157,7 +193,7 @@ class Launcher:
                 self.cwd = cwd
         except OSError as error:
             self.fail(task_id, error, f'working directory {cwd}')
-            return
+            return False
         if env is None:
             env = self.base_env
             # Inherited by the task's descendants (unless one clears its environment): tells
@@ -186,7 +222,7 @@ class Launcher:
                 pid = spawn(program, argv, env, actions, False)
         except OSError as error:
             self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path))
-            return
+            return False
         # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
         start = read_start(pid)
         captures = None
@@ -200,12 +236,11 @@ class Launcher:
         if self.ledger_fd >= 0:
             # The ledger has it: sluice needs no `p`, and is not woken for one.
             self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+            if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
+                self.out.append(started_line(task))  # sluice starts its timeout now
         else:
             self.out.append(started_line(task))
-        # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
-        # ended meanwhile before the next one.
-        self.reap()
-        self.flush()
+        return True
 
     def find_program(self, program, search):
         """Absolute path of a bare program name on `search`, remembered for the launcher's life.
@@ -289,7 +324,11 @@ class Launcher:
         self.out.append(f'f {task_id} {code} {message}\n'.encode())
 
     def signal_task(self, raw_id, signum):
-        task = self.by_id.get(int(raw_id))
+        task_id = int(raw_id)
+        if self.held.pop(task_id, None) is not None:
+            self.out.append(f'c {task_id}\n'.encode())  # never started
+            return
+        task = self.by_id.get(task_id)
         if task is None:
             return  # already reaped: its pid may belong to someone else by now
         kill_group(task.pid, signum)
@@ -318,7 +357,11 @@ class Launcher:
                 continue
             ended = True
             del self.by_id[task.id]
-            kind = 'x' if info.si_code == os.CLD_EXITED else 'k'
+            exited = info.si_code == os.CLD_EXITED
+            if exited and info.si_status == 0 and self.held and not (self.stopping or self.halted):
+                # Its slot passes to the oldest held task: the start is reported before this end.
+                self.start_held()
+            kind = 'x' if exited else 'k'
             user_us = round(usage.ru_utime * 1e6)
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
@@ -397,7 +440,9 @@ class Launcher:
 
     def shutdown(self, wakeup_fd):
         self.stopping = True
-        debug(f'stopping {len(self.by_id)} task(s)')
+        debug(f'stopping {len(self.by_id)} task(s), dropping {len(self.held)} held')
+        self.out.extend(f'c {task_id}\n'.encode() for task_id in self.held)
+        self.held.clear()
         for task in self.by_id.values():
             kill_group(task.pid, signal.SIGTERM)
         self.sweep(signal.SIGTERM, True)
@@ -562,7 +607,8 @@ def main():
     for signum in STOP_SIGNALS:
         signal.signal(signum, noop)
     # Ctrl-C reaches the whole foreground group; sluice decides what to do, then closes us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Meanwhile no held task starts in place of one that ends (only on sluice's `g`).
+    signal.signal(signal.SIGINT, noop)
 
     poller = make_poller(0, wake_r)
     ledger = len(sys.argv) > 2 and sys.argv[1] == '--ledger' and launcher.open_ledger(sys.argv[2])
@@ -610,6 +656,8 @@ def serve(launcher, poller, wake_r):
                 woken = drain(wake_r)
                 if any(signum in woken for signum in STOP_SIGNALS):
                     launcher.stopping = True
+                if signal.SIGINT in woken:
+                    launcher.halted = True
             else:
                 requests = True
         # Results first: sluice is waiting on them to hand out the freed slots.

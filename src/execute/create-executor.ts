@@ -94,6 +94,7 @@ async function createLocal(settings: BackendSettings, context: ExecutorContext, 
     inputsToDigest: context.inputsToHash,
     createFunctionRunner: () => runner ?? createFunctionRunner({ threads: settings.jobs }),
     functionThreads: settings.jobs,
+    commandsAhead: settings.jobs,
   });
 }
 
