@@ -28,10 +28,13 @@
 #   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
 #                                            order held, in place of a task that exits with
 #                                            status 0 (whose slot it takes over: its `p` comes
-#                                            before that task's `x`), or on `g`. Not after a
-#                                            task failed or was killed, nor once SIGINT (Ctrl-C)
-#                                            reached us: then only `g` starts it
+#                                            before that task's `x`), or on `g`. Not while a
+#                                            failure (an `x` of another status, a `k`, an `f`) is
+#                                            not acknowledged (`o`: sluice has acted on it, and
+#                                            dropped what it will not run), nor once SIGINT
+#                                            (Ctrl-C) reached us: then only `g` starts it
 #   g id                                     start a held task now (sluice found a free slot)
+#   o                                        one failure more is acknowledged
 #   t id                                     SIGTERM the task's process group (a kill follows
 #                                            when its leader exits, whatever its status); a
 #                                            held task is dropped unstarted (`c`)
@@ -126,6 +129,10 @@ class Launcher:
         self.held = {}
         # Ctrl-C reached us: sluice stops; held tasks start only when it says so (`g`).
         self.halted = False
+        # Failures reported, and how many of them sluice acknowledged (`o`): until it has
+        # acted on each (stopped the run, say), no held task starts in place of another.
+        self.failures = 0
+        self.acknowledged = 0
 
     # ---- requests ----
 
@@ -147,6 +154,8 @@ class Launcher:
             request = self.held.pop(int(line[2:]), None)
             if request is not None:  # else already started (in place of one that ended) or dropped
                 self.start(request, True)
+        elif op == b'o':
+            self.acknowledged += 1
         elif op == b't':
             self.signal_task(line[2:], signal.SIGTERM)
         elif op == b'k':
@@ -175,11 +184,9 @@ class Launcher:
         self.flush()
 
     def start_held(self):
-        """Starts the oldest held task in place of one that ended; the next if it cannot start."""
-        while self.held:
-            task_id = next(iter(self.held))
-            if self.spawn_task(self.held.pop(task_id), True):
-                return
+        """Starts the oldest held task in place of one that ended (if it cannot start, that is a failure)."""
+        task_id = next(iter(self.held))
+        self.spawn_task(self.held.pop(task_id), True)
 
     def spawn_task(self, request, held):
         """Starts a task; False when it could not (its `f` is queued)."""
@@ -318,6 +325,7 @@ class Launcher:
             pass
 
     def fail(self, task_id, error, what):
+        self.failures += 1
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
         reason = os.strerror(error.errno) if error.errno else str(error)
         message = f'{reason}: {what}'.replace('\n', ' ')
@@ -358,9 +366,12 @@ class Launcher:
             ended = True
             del self.by_id[task.id]
             exited = info.si_code == os.CLD_EXITED
-            if exited and info.si_status == 0 and self.held and not (self.stopping or self.halted):
-                # Its slot passes to the oldest held task: the start is reported before this end.
-                self.start_held()
+            if exited and info.si_status == 0:
+                if self.held and self.acknowledged >= self.failures and not (self.stopping or self.halted):
+                    # Its slot passes to the oldest held task: the start is reported before this end.
+                    self.start_held()
+            else:
+                self.failures += 1
             kind = 'x' if exited else 'k'
             user_us = round(usage.ru_utime * 1e6)
             sys_us = round(usage.ru_stime * 1e6)

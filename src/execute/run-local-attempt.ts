@@ -70,7 +70,11 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   context.running.delete(task.id);
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
   const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
-  return finishAttempt(attempt, context, start, ended, result);
+  const outcome = await finishAttempt(attempt, context, start, ended, result);
+  // A failure: the launcher starts no held task in place of another until the scheduler has
+  // acted on it (on this outcome, in the promise callbacks that run before this turn ends).
+  if (result.exitCode !== 0 && child.acknowledge !== undefined) setImmediate(child.acknowledge);
+  return outcome;
 }
 
 // A function step on a worker thread, a command through the launcher, behind one handle.

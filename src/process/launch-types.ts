@@ -68,6 +68,12 @@ export interface RunningProcess {
   readonly done: Promise<LaunchResult>;
   /** Signals the whole process group; SIGKILL follows after the grace period. Idempotent. */
   cancel(): void;
+  /**
+   * The caller has acted on the end of this task, which failed (stopped its run and cancelled its
+   * held tasks, say): a launcher that holds tasks starts none in place of another while a failure
+   * is not acknowledged (only on release). Absent where nothing waits for it; idempotent.
+   */
+  readonly acknowledge?: (() => void) | undefined;
 }
 
 export interface Launcher {

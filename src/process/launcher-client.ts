@@ -138,7 +138,7 @@ class LauncherClient implements FastLauncher, LineSender {
     if (hold !== undefined) hold.onHeld(() => task.release());
     if (!this.referenced) this.setReferenced(true);
     const termination = task.termination;
-    return { done: task.done, cancel: () => termination.cancel() };
+    return { done: task.done, cancel: () => termination.cancel(), acknowledge: () => task.acknowledge() };
   }
 
   close(): Promise<void> {
@@ -208,6 +208,8 @@ class LauncherClient implements FastLauncher, LineSender {
     // The helper killed what was left of the group before it reported the end.
     if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
+    // The helper starts no held task in place of another until this failure is acknowledged.
+    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && reply.exitCode !== 0);
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }

@@ -45,6 +45,9 @@ export function encodeStart(id: number, request: LaunchRequest, held = false): s
   return `${held ? 'h' : 's'} ${JSON.stringify(fields)}\n`;
 }
 
+/** The caller acted on one failure more (launch-types.ts, RunningProcess.acknowledge). */
+export const ACKNOWLEDGE = 'o\n';
+
 /** A held task may start now. */
 export function encodeRelease(id: number): string {
   return `g ${id}\n`;

@@ -1,7 +1,7 @@
 // One task the fast launcher runs, as its client sees it, and the result its end reply makes.
 
 import type { HoldOptions, LaunchRequest, LaunchResult } from './launch-types.ts';
-import { encodeRelease, encodeSignal, type LauncherReply } from './launcher-protocol.ts';
+import { ACKNOWLEDGE, encodeRelease, encodeSignal, type LauncherReply } from './launcher-protocol.ts';
 import { Termination, type GroupSignaller } from './track-termination.ts';
 
 /** Where a task's signal requests go: the client's queue of lines to the helper. */
@@ -20,6 +20,8 @@ export class LauncherTask implements GroupSignaller {
   startedAt = Date.now();
   /** The process group's id once the helper said the task started (it does not while it keeps the ledger); 0 before. */
   pgid = 0;
+  /** Its end was a failure to the helper, not yet acknowledged (RunningProcess.acknowledge). */
+  unacknowledged = false;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -35,6 +37,12 @@ export class LauncherTask implements GroupSignaller {
     private hold: HoldOptions | undefined,
   ) {
     this.termination = new Termination(this, request, hold !== undefined);
+  }
+
+  acknowledge(): void {
+    if (!this.unacknowledged) return;
+    this.unacknowledged = false;
+    this.client.send(ACKNOWLEDGE);
   }
 
   /** The scheduler has a slot for it: the helper starts it now, if it has not yet. */

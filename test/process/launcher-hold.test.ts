@@ -126,7 +126,7 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
     const first = makeHold();
     const second = makeHold();
     const ending = launcher.start(request(['sleep', '0.3']));
-    const a = launcher.start(request(['sh', '-c', 'echo a > in-place-a']), first.hold);
+    const a = launcher.start(request(['sh', '-c', 'sleep 0.3; echo a > in-place-a']), first.hold);
     const b = launcher.start(request(['sh', '-c', 'echo b > in-place-b']), second.hold);
     const ended = await ending.done;
     assert.equal(ended.exitCode, 0);
@@ -138,31 +138,50 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
     assert.equal(second.isStarted(), true);
   });
 
-  it('starts no held task in place of one that failed or was killed', async () => {
-    for (const argv of [['sh', '-c', 'exit 3'], ['sh', '-c', 'kill -9 $$']]) {
+  it('after a failure, starts no held task in place of another until the failure is acknowledged', async () => {
+    const failures = [['sh', '-c', 'exit 3'], ['sh', '-c', 'kill -9 $$'], ['sluice-no-such-program']];
+    for (const argv of failures) {
       const held = makeHold();
       const failing = launcher.start(request(argv));
       const task = launcher.start(request(['sh', '-c', 'echo ran > after-failure']), held.hold);
       const failed = await failing.done;
       assert.ok(failed.exitCode !== 0);
+      // Not in place of the failure, nor of a success that follows it.
+      assert.equal((await launcher.start(request(['true'])).done).exitCode, 0);
       await pause(300);
       assert.equal(held.isStarted(), false, `held after ${argv.join(' ')}`);
       assert.equal(existsSync(path.join(dir, 'after-failure')), false);
+      // The caller stopped: it drops the held task, then acknowledges.
       task.cancel();
+      failing.acknowledge?.();
       assert.equal((await task.done).cancelled, true);
     }
+    // Every failure acknowledged: held tasks start in place again.
+    const held = makeHold();
+    // (It must not end before the helper read the held task: it would start nothing.)
+    const ending = launcher.start(request(['sleep', '0.2']));
+    const task = launcher.start(request(['true']), held.hold);
+    await ending.done;
+    assert.equal(held.isStarted(), true);
+    assert.equal((await task.done).exitCode, 0);
   });
 
-  it('tries the next held task when the oldest cannot start', async () => {
+  it('a held task that cannot start in place is a failure: the next waits for the acknowledgement', async () => {
     const missing = makeHold();
     const next = makeHold();
-    const ending = launcher.start(request(['true']));
+    const ending = launcher.start(request(['sleep', '0.2']));
     const bad = launcher.start(request(['sluice-no-such-program']), missing.hold);
     const good = launcher.start(request(['true']), next.hold);
     assert.equal((await ending.done).exitCode, 0);
     assert.equal((await bad.done).spawnError?.code, 'ENOENT');
-    assert.equal((await good.done).exitCode, 0);
+    assert.equal(missing.isStarted(), false);
+    assert.equal((await launcher.start(request(['true'])).done).exitCode, 0);
+    assert.equal(next.isStarted(), false);
+    bad.acknowledge?.();
+    const again = launcher.start(request(['true']));
+    await again.done;
     assert.equal(next.isStarted(), true);
+    assert.equal((await good.done).exitCode, 0);
   });
 
   it('counts a held task\'s timeout from its start, not from when it was held', async () => {
@@ -179,7 +198,7 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
 
   it('still times out a held task that runs too long once started', async () => {
     const held = makeHold();
-    const ending = launcher.start(request(['true']));
+    const ending = launcher.start(request(['sleep', '0.2']));
     const task = launcher.start(request(['sleep', '30'], { timeoutMs: 300, killGraceMs: 200 }), held.hold);
     await ending.done;
     const result = await task.done;
