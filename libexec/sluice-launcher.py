@@ -671,19 +671,18 @@ def serve(launcher, poller, wake_r):
                     launcher.halted = True
             else:
                 requests = True
-        # Results first: sluice is waiting on them to hand out the freed slots.
+        if requests:
+            # Requests first: a task held meanwhile can start in place of one that ended (the
+            # starts they ask for report what ended meanwhile, as the reap below does).
+            data = os.read(0, 1 << 16)
+            if not data:
+                launcher.stopping = True
+                break
+            lines = (pending + data).split(b'\n')
+            pending = lines.pop()
+            for line in lines:
+                launcher.handle(line)
         launcher.reap()
-        launcher.flush()
-        if not requests:
-            continue
-        data = os.read(0, 1 << 16)
-        if not data:
-            launcher.stopping = True
-            break
-        lines = (pending + data).split(b'\n')
-        pending = lines.pop()
-        for line in lines:
-            launcher.handle(line)
         launcher.flush()
 
 

@@ -118,7 +118,11 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     // Function tasks wait on a busy worker thread, command tasks in the launcher.
     ahead:
       threads > 0 || commands > 0
-        ? { limit: Math.max(threads, commands), accepts: (task) => (task.action.kind === 'function' ? threads > 0 : commands > 0) }
+        ? {
+            limit: Math.max(threads, commands),
+            limitOf: (task) => (task.action.kind === 'function' ? threads : commands),
+            accepts: (task) => (task.action.kind === 'function' ? threads > 0 : commands > 0),
+          }
         : undefined,
     submit: (attempt) => runLocalAttempt(attempt, context),
     cancel(taskId: number): void {
