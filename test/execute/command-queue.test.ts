@@ -124,4 +124,23 @@ describe('command tasks held in the launcher', () => {
       assert.deepEqual(ledgerFiles(cwd), []);
     });
   }
+
+  it('SIGKILL of sluice with held tasks: none starts, the running ones end, a re-run runs the rest', async () => {
+    const cwd = prepare();
+    // The running tasks exit 0 on SIGTERM; on the re-run (`rerun` exists) every task just succeeds.
+    const script = 'if [ -e rerun ]; then touch "ran/$1"; exit 0; fi; trap "exit 0" TERM; echo $$ > "pids/$1"; sleep 1000 & wait';
+    const args = ['map', '-j', '2', '--out', 'out/{}', '--', 'sh', '-c', script, 'sh', ':::', 'a', 'b', 'c', 'd', 'e'];
+    const run = startSluice(args, { cwd });
+    await waitFor(() => fs.readdirSync(path.join(cwd, 'pids')).length === 2, 30_000);
+    run.child.kill('SIGKILL');
+    await run.done;
+    for (const pgid of readPids(cwd)) await waitFor(() => !groupAlive(pgid), 10_000);
+    await waitFor(() => ledgerFiles(cwd).length === 0, 10_000);
+    assert.equal(fs.readdirSync(path.join(cwd, 'pids')).length, 2, 'no held task started');
+    fs.writeFileSync(path.join(cwd, 'rerun'), '');
+    const again = await runSluice(args, { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(ran(cwd), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(fs.readdirSync(path.join(cwd, 'out')).sort(), ['a', 'b', 'c', 'd', 'e']);
+  });
 });
