@@ -64,7 +64,7 @@ export function parseReply(line: string): LauncherReply | undefined {
   const id = Number(line.slice(2, first === -1 ? undefined : first));
   if (op === 'r') return { kind: 'ready', pid: id, ledger: first !== -1 && line.slice(first + 1) === 'ledger' };
   if (op === 'n') return line === 'n' ? { kind: 'no ledger' } : undefined;
-  if (op === 'c') return first === -1 && Number.isInteger(id) && line[1] === ' ' ? { kind: 'dropped', id } : undefined;
+  if (op === 'c') return first === -1 && line.length > 2 && line[1] === ' ' && Number.isInteger(id) ? { kind: 'dropped', id } : undefined;
   if (first === -1 || !Number.isInteger(id)) return undefined;
   if (op === 'f') {
     const second = line.indexOf(' ', first + 1);
