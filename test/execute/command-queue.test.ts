@@ -143,4 +143,45 @@ describe('command tasks held in the launcher', () => {
     assert.deepEqual(ran(cwd), ['a', 'b', 'c', 'd', 'e']);
     assert.deepEqual(fs.readdirSync(path.join(cwd, 'out')).sort(), ['a', 'b', 'c', 'd', 'e']);
   });
+
+  it('counts function tasks and held command tasks against the same -j', async () => {
+    const cwd = prepare();
+    const names = Array.from({ length: 16 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    fs.mkdirSync(path.join(cwd, 'data'));
+    for (const name of names) fs.writeFileSync(path.join(cwd, 'data', `${name}.txt`), `${name}\n`);
+    // Both steps mark themselves in running/ while they run and keep the count they saw.
+    fs.writeFileSync(
+      path.join(cwd, 'pipeline.ts'),
+      `
+import fs from 'node:fs';
+import { pipeline, step, sh } from 'sluice';
+const nap = new Int32Array(new SharedArrayBuffer(4));
+export default pipeline({
+  steps: () => ({
+    cmd: step({
+      in: 'data/{sample}.txt',
+      out: 'work/{sample}.c',
+      run: sh('touch running/c{sample}; ls running | wc -l >> counts; sleep 0.03; cp {in} {out}; rm running/c{sample}'),
+    }),
+    fn: step({
+      in: 'data/{sample}.txt',
+      out: 'work/{sample}.f',
+      run: ({ input, output, wildcards }) => {
+        fs.writeFileSync('running/f' + wildcards.sample, '');
+        fs.appendFileSync('counts', fs.readdirSync('running').length + '\\n');
+        Atomics.wait(nap, 0, 0, 30);
+        fs.copyFileSync(input, output);
+        fs.unlinkSync('running/f' + wildcards.sample);
+      },
+    }),
+  }),
 });
+`,
+    );
+    const result = await runSluice(['run', '-j', '2'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readdirSync(path.join(cwd, 'work')).length, 32);
+    assert.ok(maxConcurrent(cwd) <= 2, `at most 2 at once, saw ${maxConcurrent(cwd)}`);
+  });
+});
+
