@@ -25,9 +25,20 @@
 #                                            default 0): 1 = the stdout file is a capture, 2 =
 #                                            the stderr file is: its size is reported at the end,
 #                                            and it is removed when the task left it empty
+#   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
+#                                            order held, in place of a task that exits with
+#                                            status 0 (whose slot it takes over: its `p` comes
+#                                            before that task's `x`), or on `g`. Not while a
+#                                            failure (an `x` of another status, a `k`, an `f`) is
+#                                            not acknowledged (`o`: sluice has acted on it, and
+#                                            dropped what it will not run), nor once SIGINT
+#                                            (Ctrl-C) reached us: then only `g` starts it
+#   g id                                     start a held task now (sluice found a free slot)
+#   o                                        one failure more is acknowledged
 #   t id                                     SIGTERM the task's process group (a kill follows
-#                                            when its leader exits, whatever its status)
-#   k id                                     SIGKILL the task's process group
+#                                            when its leader exits, whatever its status); a
+#                                            held task is dropped unstarted (`c`)
+#   k id                                     SIGKILL the task's process group (or drop, as `t`)
 # Replies, one per line on stdout:
 #   r <launcher pid> [ledger]                 ready (`ledger`: the ledger file is kept)
 #   p <id> <pid> <start>                      started: <pid> leads the task's process group;
@@ -40,6 +51,8 @@
 #   n                                         the ledger could not be written: from now on
 #                                             sluice records the groups; a `p` follows for
 #                                             every task running, and one for each new task
+#   c <id>                                    a held task was dropped, never started
+# A held task's `p` is sent even while the ledger is kept: its timeout starts then.
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -115,6 +128,14 @@ class Launcher:
         self.ledger = None       # the ledger file's path, when kept
         self.ledger_fd = -1
         self.ledger_spawns = 0   # spawns since the ledger was last rewritten
+        # Tasks held (`h`), by id, oldest first: each starts in place of a task that exits 0.
+        self.held = {}
+        # Ctrl-C reached us: sluice stops; held tasks start only when it says so (`g`).
+        self.halted = False
+        # Failures reported, and how many of them sluice acknowledged (`o`): until it has
+        # acted on each (stopped the run, say), no held task starts in place of another.
+        self.failures = 0
+        self.acknowledged = 0
 
     # ---- requests ----
 
@@ -129,6 +150,15 @@ class Launcher:
         op = line[:1]
         if op == b's':
             self.start(json.loads(line[2:]))
+        elif op == b'h':
+            request = json.loads(line[2:])
+            self.held[request[0]] = request
+        elif op == b'g':
+            request = self.held.pop(int(line[2:]), None)
+            if request is not None:  # else already started (in place of one that ended) or dropped
+                self.start(request, True)
+        elif op == b'o':
+            self.acknowledged += 1
         elif op == b't':
             self.signal_task(line[2:], signal.SIGTERM)
         elif op == b'k':
@@ -149,7 +179,20 @@ class Launcher:
         if options.get('graceMs') is not None:
             self.grace = options['graceMs'] / 1000
 
-    def start(self, request):
+    def start(self, request, held=False):
+        self.spawn_task(request, held)
+        # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
+        # ended meanwhile before the next one.
+        self.reap()
+        self.flush()
+
+    def start_held(self):
+        """Starts the oldest held task in place of one that ended (if it cannot start, that is a failure)."""
+        task_id = next(iter(self.held))
+        self.spawn_task(self.held.pop(task_id), True)
+
+    def spawn_task(self, request, held):
+        """Starts a task; False when it could not (its `f` is queued)."""
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
         try:
@@ -160,7 +203,7 @@ class Launcher:
                 self.cwd = cwd
         except OSError as error:
             self.fail(task_id, error, f'working directory {cwd}')
-            return
+            return False
         if env is None:
             env = self.base_env
             # Inherited by the task's descendants (unless one clears its environment): tells
@@ -189,7 +232,7 @@ class Launcher:
                 pid = spawn(program, argv, env, actions, False)
         except OSError as error:
             self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path))
-            return
+            return False
         # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
         start = read_start(pid)
         captures = None
@@ -203,12 +246,11 @@ class Launcher:
         if self.ledger_fd >= 0:
             # The ledger has it: sluice needs no `p`, and is not woken for one.
             self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+            if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
+                self.out.append(started_line(task))  # sluice starts its timeout now
         else:
             self.out.append(started_line(task))
-        # A spawn may block us for a while (the vfork child waits for a CPU): report whatever
-        # ended meanwhile before the next one.
-        self.reap()
-        self.flush()
+        return True
 
     def find_program(self, program, search):
         """Absolute path of a bare program name on `search`, remembered for the launcher's life.
@@ -286,13 +328,18 @@ class Launcher:
             pass
 
     def fail(self, task_id, error, what):
+        self.failures += 1
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
         reason = os.strerror(error.errno) if error.errno else str(error)
         message = f'{reason}: {what}'.replace('\n', ' ')
         self.out.append(f'f {task_id} {code} {message}\n'.encode())
 
     def signal_task(self, raw_id, signum):
-        task = self.by_id.get(int(raw_id))
+        task_id = int(raw_id)
+        if self.held.pop(task_id, None) is not None:
+            self.out.append(f'c {task_id}\n'.encode())  # never started
+            return
+        task = self.by_id.get(task_id)
         if task is None:
             return  # already reaped: its pid may belong to someone else by now
         kill_group(task.pid, signum)
@@ -321,7 +368,14 @@ class Launcher:
                 continue
             ended = True
             del self.by_id[task.id]
-            kind = 'x' if info.si_code == os.CLD_EXITED else 'k'
+            exited = info.si_code == os.CLD_EXITED
+            if exited and info.si_status == 0:
+                if self.held and self.acknowledged >= self.failures and not (self.stopping or self.halted):
+                    # Its slot passes to the oldest held task: the start is reported before this end.
+                    self.start_held()
+            else:
+                self.failures += 1
+            kind = 'x' if exited else 'k'
             user_us = round(usage.ru_utime * 1e6)
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
@@ -400,7 +454,9 @@ class Launcher:
 
     def shutdown(self, wakeup_fd):
         self.stopping = True
-        debug(f'stopping {len(self.by_id)} task(s)')
+        debug(f'stopping {len(self.by_id)} task(s), dropping {len(self.held)} held')
+        self.out.extend(f'c {task_id}\n'.encode() for task_id in self.held)
+        self.held.clear()
         for task in self.by_id.values():
             kill_group(task.pid, signal.SIGTERM)
         self.sweep(signal.SIGTERM, True)
@@ -565,7 +621,8 @@ def main():
     for signum in STOP_SIGNALS:
         signal.signal(signum, noop)
     # Ctrl-C reaches the whole foreground group; sluice decides what to do, then closes us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Meanwhile no held task starts in place of one that ends (only on sluice's `g`).
+    signal.signal(signal.SIGINT, noop)
 
     poller = make_poller(0, wake_r)
     ledger = len(sys.argv) > 2 and sys.argv[1] == '--ledger' and launcher.open_ledger(sys.argv[2])
@@ -613,21 +670,22 @@ def serve(launcher, poller, wake_r):
                 woken = drain(wake_r)
                 if any(signum in woken for signum in STOP_SIGNALS):
                     launcher.stopping = True
+                if signal.SIGINT in woken:
+                    launcher.halted = True
             else:
                 requests = True
-        # Results first: sluice is waiting on them to hand out the freed slots.
+        if requests:
+            # Requests first: a task held meanwhile can start in place of one that ended (the
+            # starts they ask for report what ended meanwhile, as the reap below does).
+            data = os.read(0, 1 << 16)
+            if not data:
+                launcher.stopping = True
+                break
+            lines = (pending + data).split(b'\n')
+            pending = lines.pop()
+            for line in lines:
+                launcher.handle(line)
         launcher.reap()
-        launcher.flush()
-        if not requests:
-            continue
-        data = os.read(0, 1 << 16)
-        if not data:
-            launcher.stopping = True
-            break
-        lines = (pending + data).split(b'\n')
-        pending = lines.pop()
-        for line in lines:
-            launcher.handle(line)
         launcher.flush()
 
 

@@ -94,6 +94,8 @@ async function createLocal(settings: BackendSettings, context: ExecutorContext, 
     inputsToDigest: context.inputsToHash,
     createFunctionRunner: () => runner ?? createFunctionRunner({ threads: settings.jobs }),
     functionThreads: settings.jobs,
+    // Two a slot: one task that ends takes one, while sluice hands over the next.
+    commandsAhead: settings.jobs * 2,
   });
 }
 

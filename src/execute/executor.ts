@@ -91,8 +91,10 @@ export interface ExecutorTraits {
 }
 
 export interface AheadLimit {
-  /** How many at once. */
+  /** How many at once, at most. */
   readonly limit: number;
+  /** How many at once in a run that has tasks like this one (it accepts); absent: `limit`. */
+  readonly limitOf?: ((task: Task) => number) | undefined;
   /** Whether it can hold this one (it holds only tasks of one slot). */
   accepts(task: Task): boolean;
 }
@@ -101,8 +103,8 @@ export interface Executor {
   readonly traits: ExecutorTraits;
   /**
    * Tasks it can hold ahead of a free slot, each ready to start the moment a running one ends,
-   * without a round trip through the scheduler (function steps: one waiting on each worker
-   * thread). Absent: none.
+   * without a round trip through the scheduler (local: function steps wait on a busy worker
+   * thread, commands in the launcher). Absent: none.
    */
   readonly ahead?: AheadLimit | undefined;
   /** Runs one attempt to its end. Never rejects for a task's own failure. */

@@ -57,6 +57,12 @@ export interface LocalExecutorOptions {
    * behind the task each thread runs (Executor.ahead). Absent: none waits.
    */
   readonly functionThreads?: number;
+  /**
+   * How many command tasks can wait in the launcher ahead of a free slot (Executor.ahead): the
+   * launcher starts one the moment a task of its own exits with status 0, in that task's slot,
+   * without a round trip through the scheduler. Absent: none waits.
+   */
+  readonly commandsAhead?: number;
 }
 
 /** A successful attempt, as `onOutputsReady` is told of it. */
@@ -106,10 +112,18 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
     },
   };
   const threads = options.createFunctionRunner === undefined ? 0 : (options.functionThreads ?? 0);
+  const commands = options.commandsAhead ?? 0;
   return {
     traits: LOCAL_TRAITS,
-    // Only function tasks: a command's process starts when it is submitted.
-    ahead: threads > 0 ? { limit: threads, accepts: (task) => task.action.kind === 'function' } : undefined,
+    // Function tasks wait on a busy worker thread, command tasks in the launcher.
+    ahead:
+      threads > 0 || commands > 0
+        ? {
+            limit: Math.max(threads, commands),
+            limitOf: (task) => (task.action.kind === 'function' ? threads : commands),
+            accepts: (task) => (task.action.kind === 'function' ? threads > 0 : commands > 0),
+          }
+        : undefined,
     submit: (attempt) => runLocalAttempt(attempt, context),
     cancel(taskId: number): void {
       cancelled.add(taskId);

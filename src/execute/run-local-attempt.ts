@@ -70,7 +70,11 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   context.running.delete(task.id);
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
   const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
-  return finishAttempt(attempt, context, start, ended, result);
+  const outcome = await finishAttempt(attempt, context, start, ended, result);
+  // A failure: the launcher starts no held task in place of another until the scheduler has
+  // acted on it (on this outcome, in the promise callbacks that run before this turn ends).
+  if (result.exitCode !== 0 && child.acknowledge !== undefined) setImmediate(child.acknowledge);
+  return outcome;
 }
 
 // A function step on a worker thread, a command through the launcher, behind one handle.
@@ -89,16 +93,22 @@ function startLocalTask(
       onHeld,
     });
   }
-  return (launcher as Launcher).start({
-    argv: staged === undefined ? start.argv : renderArgv(task.action, staged.paths, threadsOf(task)),
-    cwd: task.cwd,
-    stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
-    stderrPath: start.stderrLog,
-    // The launcher removes an empty log itself and tells the sizes: no stat here.
-    captures: start.stdoutLog === undefined ? STDERR_CAPTURED : BOTH_CAPTURED,
-    timeoutMs: task.resources.timeoutMs,
-    killGraceMs: context.options.killGraceMs,
-  });
+  // Held ahead (its logs ready and outputs staged by now): the launcher starts it in place of a
+  // task that ends, or once the scheduler releases it; its timeout counts from then.
+  const hold = onStart !== undefined && onHeld !== undefined ? { onStart, onHeld } : undefined;
+  return (launcher as Launcher).start(
+    {
+      argv: staged === undefined ? start.argv : renderArgv(task.action, staged.paths, threadsOf(task)),
+      cwd: task.cwd,
+      stdoutPath: staged !== undefined && task.stdoutOutput !== undefined ? (staged.paths[task.stdoutOutput] as string) : (start.stdoutLog as string),
+      stderrPath: start.stderrLog,
+      // The launcher removes an empty log itself and tells the sizes: no stat here.
+      captures: start.stdoutLog === undefined ? STDERR_CAPTURED : BOTH_CAPTURED,
+      timeoutMs: task.resources.timeoutMs,
+      killGraceMs: context.options.killGraceMs,
+    },
+    hold,
+  );
 }
 
 const STDERR_CAPTURED = { stdout: false, stderr: true } as const;

@@ -51,16 +51,36 @@ export interface LaunchResult {
   readonly captureBytes?: { readonly stdout: number; readonly stderr: number } | undefined;
 }
 
+/**
+ * A task handed over ahead of a free slot: the launcher starts it in place of one of its own
+ * tasks that exits with status 0 (the slot of that task passes to it: `onStart` is called before
+ * that task's end is reported), or once released. Until then a cancel drops it unstarted (its
+ * result says `cancelled`, with pid 0); its timeout counts from its start.
+ */
+export interface HoldOptions {
+  /** Called when it starts, at most once. */
+  readonly onStart: () => void;
+  /** Called once, at once, with the function that lets it start now (the caller has a slot for it). */
+  readonly onHeld: (release: () => void) => void;
+}
+
 export interface RunningProcess {
   readonly done: Promise<LaunchResult>;
   /** Signals the whole process group; SIGKILL follows after the grace period. Idempotent. */
   cancel(): void;
+  /**
+   * The caller has acted on the end of this task, which failed (stopped its run and cancelled its
+   * held tasks, say): a launcher that holds tasks starts none in place of another while a failure
+   * is not acknowledged (only on release). Absent where nothing waits for it; idempotent.
+   */
+  readonly acknowledge?: (() => void) | undefined;
 }
 
 export interface Launcher {
   /** Short name for diagnostics, e.g. 'launcher' or 'spawn'. */
   readonly kind: string;
-  start(request: LaunchRequest): RunningProcess;
+  /** `hold`: start it only in place of a task that ends, or once released. */
+  start(request: LaunchRequest, hold?: HoldOptions): RunningProcess;
   /** Ends every process group still running (SIGTERM, then SIGKILL) and releases resources. */
   close(): Promise<void>;
 }

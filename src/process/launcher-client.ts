@@ -8,7 +8,7 @@ import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
 import { listPythons } from './find-python.ts';
 import { holdStartupStderr } from './hold-startup-stderr.ts';
-import type { GroupWatcher, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
+import type { GroupWatcher, HoldOptions, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
 import { readProcessStart } from './read-process-start.ts';
@@ -129,18 +129,20 @@ class LauncherClient implements FastLauncher, LineSender {
     });
   }
 
-  start(request: LaunchRequest): RunningProcess {
+  start(request: LaunchRequest, hold?: HoldOptions): RunningProcess {
     if (this.state !== 'ready') {
       throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is ${this.state === 'exited' ? 'gone' : 'closing'}`);
     }
     const resolved = resolveRequest(request);
     const id = ++this.nextId;
-    const task = new LauncherTask(this, id, resolved);
+    const task = new LauncherTask(this, id, resolved, hold);
     this.pending.set(id, task);
-    this.send(encodeStart(id, resolved));
+    // Held, the helper starts it in place of a task that exits 0, or when released.
+    this.send(encodeStart(id, resolved, hold !== undefined));
+    if (hold !== undefined) hold.onHeld(() => task.release());
     if (!this.referenced) this.setReferenced(true);
     const termination = task.termination;
-    return { done: task.done, cancel: () => termination.cancel() };
+    return { done: task.done, cancel: () => termination.cancel(), acknowledge: () => task.acknowledge() };
   }
 
   close(): Promise<void> {
@@ -202,12 +204,16 @@ class LauncherClient implements FastLauncher, LineSender {
     if (reply.kind === 'started') {
       task.pgid = reply.pid;
       if (!this.ledger) this.watcher?.groupStarted(reply.pid, reply.start);
+      // A held task: it takes over the slot of the task whose end follows.
+      task.started();
       return;
     }
     this.pending.delete(reply.id);
     // The helper killed what was left of the group before it reported the end.
     if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
+    // The helper starts no held task in place of another until this failure is acknowledged.
+    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && reply.exitCode !== 0);
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }

@@ -14,7 +14,9 @@ export type LauncherReply =
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
   | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
   | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
-  | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string };
+  | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string }
+  /** A held task was dropped before it started (cancelled). */
+  | { readonly kind: 'dropped'; readonly id: number };
 
 type CaptureBytes = NonNullable<LaunchResult['captureBytes']>;
 
@@ -27,8 +29,8 @@ export function encodeOptions(options: LauncherOptionsMessage): string {
   return `e ${JSON.stringify(options)}\n`;
 }
 
-/** `request` must already be resolved (absolute paths). */
-export function encodeStart(id: number, request: LaunchRequest): string {
+/** `request` must already be resolved (absolute paths). `held`: start it only in place of one that ends, or on encodeRelease. */
+export function encodeStart(id: number, request: LaunchRequest, held = false): string {
   const fields = [
     id,
     request.argv,
@@ -40,7 +42,15 @@ export function encodeStart(id: number, request: LaunchRequest): string {
   ];
   const drop = (request.captures?.stdout === true ? 1 : 0) | (request.captures?.stderr === true ? 2 : 0);
   if (drop !== 0) fields.push(drop);
-  return `s ${JSON.stringify(fields)}\n`;
+  return `${held ? 'h' : 's'} ${JSON.stringify(fields)}\n`;
+}
+
+/** The caller acted on one failure more (launch-types.ts, RunningProcess.acknowledge). */
+export const ACKNOWLEDGE = 'o\n';
+
+/** A held task may start now. */
+export function encodeRelease(id: number): string {
+  return `g ${id}\n`;
 }
 
 export function encodeSignal(id: number, signal: 'SIGTERM' | 'SIGKILL'): string {
@@ -54,6 +64,7 @@ export function parseReply(line: string): LauncherReply | undefined {
   const id = Number(line.slice(2, first === -1 ? undefined : first));
   if (op === 'r') return { kind: 'ready', pid: id, ledger: first !== -1 && line.slice(first + 1) === 'ledger' };
   if (op === 'n') return line === 'n' ? { kind: 'no ledger' } : undefined;
+  if (op === 'c') return first === -1 && line.length > 2 && line[1] === ' ' && Number.isInteger(id) ? { kind: 'dropped', id } : undefined;
   if (first === -1 || !Number.isInteger(id)) return undefined;
   if (op === 'f') {
     const second = line.indexOf(' ', first + 1);

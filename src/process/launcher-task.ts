@@ -1,7 +1,7 @@
 // One task the fast launcher runs, as its client sees it, and the result its end reply makes.
 
-import type { LaunchRequest, LaunchResult } from './launch-types.ts';
-import { encodeSignal, type LauncherReply } from './launcher-protocol.ts';
+import type { HoldOptions, LaunchRequest, LaunchResult } from './launch-types.ts';
+import { ACKNOWLEDGE, encodeRelease, encodeSignal, type LauncherReply } from './launcher-protocol.ts';
 import { Termination, type GroupSignaller } from './track-termination.ts';
 
 /** Where a task's signal requests go: the client's queue of lines to the helper. */
@@ -16,9 +16,12 @@ export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no 
 // reused) is never signalled.
 export class LauncherTask implements GroupSignaller {
   readonly termination: Termination;
-  readonly startedAt = Date.now();
+  /** When it started (for a held task, once the helper said so). */
+  startedAt = Date.now();
   /** The process group's id once the helper said the task started (it does not while it keeps the ledger); 0 before. */
   pgid = 0;
+  /** Its end was a failure to the helper, not yet acknowledged (RunningProcess.acknowledge). */
+  unacknowledged = false;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -30,8 +33,31 @@ export class LauncherTask implements GroupSignaller {
     private readonly client: LineSender,
     private readonly id: number,
     request: LaunchRequest,
+    /** Set while the task is held (the helper has not started it). */
+    private hold: HoldOptions | undefined,
   ) {
-    this.termination = new Termination(this, request);
+    this.termination = new Termination(this, request, hold !== undefined);
+  }
+
+  acknowledge(): void {
+    if (!this.unacknowledged) return;
+    this.unacknowledged = false;
+    this.client.send(ACKNOWLEDGE);
+  }
+
+  /** The scheduler has a slot for it: the helper starts it now, if it has not yet. */
+  release(): void {
+    if (this.hold !== undefined && this.termination.state === 'running') this.client.send(encodeRelease(this.id));
+  }
+
+  /** The helper started it (`p`); a held task's timeout counts from now. */
+  started(): void {
+    const hold = this.hold;
+    if (hold === undefined) return;
+    this.hold = undefined;
+    this.startedAt = Date.now();
+    this.termination.begin();
+    hold.onStart();
   }
 
   signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
@@ -54,5 +80,8 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
       return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
+    case 'dropped':
+      // Held, then cancelled: it never started.
+      return { pid: 0, exitCode: null, signal: null, ...common, cancelled: true };
   }
 }

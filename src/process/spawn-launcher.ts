@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
-import type { GroupWatcher, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
+import type { GroupWatcher, HoldOptions, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
@@ -19,9 +19,11 @@ export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   const env = { ...process.env, [SPAWNED_BY]: addTag(process.env[SPAWNED_BY], `${process.pid}:spawn`) };
   return {
     kind: 'spawn',
-    start(request: LaunchRequest): RunningProcess {
+    start(request: LaunchRequest, hold?: HoldOptions): RunningProcess {
       if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
-      const task = startTask(resolveRequest(request), options.watcher, env);
+      const resolved = resolveRequest(request);
+      const start = (): RunningProcess | undefined => (closed ? undefined : startTask(resolved, options.watcher, env));
+      const task = hold === undefined ? (start() as RunningProcess) : holdTask(hold, start);
       running.add(task);
       void task.done.finally(() => running.delete(task));
       return task;
@@ -62,6 +64,39 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
     });
   });
   return { done, cancel: () => termination.cancel() };
+}
+
+// Held: this launcher starts nothing in place of a task that ends; the task starts once released.
+function holdTask(hold: HoldOptions, start: () => RunningProcess | undefined): RunningProcess {
+  const heldAt = Date.now();
+  let child: RunningProcess | undefined;
+  let dropped: ((result: LaunchResult) => void) | undefined;
+  const done = new Promise<LaunchResult>((resolve) => {
+    dropped = resolve;
+    hold.onHeld(() => {
+      if (dropped === undefined) return;
+      dropped = undefined;
+      child = start();
+      if (child === undefined) {
+        resolve(neverStarted(heldAt));
+        return;
+      }
+      hold.onStart();
+      resolve(child.done);
+    });
+  });
+  return {
+    done,
+    cancel: () => {
+      if (child !== undefined) return child.cancel();
+      dropped?.(neverStarted(heldAt));
+      dropped = undefined;
+    },
+  };
+}
+
+function neverStarted(startedAt: number): LaunchResult {
+  return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, startedAt, endedAt: Date.now() };
 }
 
 function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildProcess {

@@ -16,6 +16,7 @@ export interface TerminationOptions {
   readonly killGraceMs?: number | undefined;
 }
 
+
 export class Termination {
   state: TerminationState = 'running';
   timedOut = false;
@@ -25,10 +26,18 @@ export class Termination {
 
   constructor(
     private readonly target: GroupSignaller,
-    options: TerminationOptions,
+    private readonly options: TerminationOptions,
+    /** Its timeout starts on `begin()`, not at once (a task held until a slot frees). */
+    deferred = false,
   ) {
     this.graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    const timeoutMs = options.timeoutMs;
+    if (!deferred) this.begin();
+  }
+
+  /** The process started: its timeout counts from now (called by the constructor unless deferred). */
+  begin(): void {
+    if (this.state !== 'running' || this.timer !== undefined) return;
+    const timeoutMs = this.options.timeoutMs;
     if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
       this.timer = setTimeout(() => {
         this.timer = undefined;

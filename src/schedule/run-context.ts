@@ -1,5 +1,5 @@
 import { EnvironmentError } from '../errors.ts';
-import type { Executor } from '../execute/executor.ts';
+import type { AheadLimit, Executor } from '../execute/executor.ts';
 import type { Task } from '../kernel/task.ts';
 import { pickFirstFit, type PickNext } from './pick-next.ts';
 import type { RunListener, RunSummary, TaskFailure } from './run-events.ts';
@@ -50,8 +50,8 @@ export interface RunContext {
   /** Slots a task needs to be held ahead: 1 if the executor can hold it, else none will do. */
   readonly aheadSlotsOf: (task: Task) => number;
   /**
-   * How many tasks may be held ahead: the executor's limit, or 0 when no task of the run is one
-   * it can hold (commands on a local executor), so a busy run does not scan the ready queue for one.
+   * How many tasks may be held ahead: the executor's limit for the kinds of task the run has, or
+   * 0 when no task of the run is one it can hold, so a busy run does not scan the ready queue for one.
    */
   readonly aheadLimit: number;
   readonly resolve: (summary: RunSummary) => void;
@@ -122,11 +122,21 @@ export function createRunContext(
     pick: options.pickNext ?? pickFirstFit,
     slotsOf,
     aheadSlotsOf,
-    aheadLimit: ahead !== undefined && tasks.some((task) => aheadSlotsOf(task) === 1) ? ahead.limit : 0,
+    aheadLimit: ahead === undefined ? 0 : findAheadLimit(tasks, ahead, aheadSlotsOf),
     resolve,
     pump: noHook,
     abort: noHook,
   };
+}
+
+// The largest limit of the kinds of task the run has that the executor can hold.
+function findAheadLimit(tasks: readonly Task[], ahead: AheadLimit, aheadSlotsOf: (task: Task) => number): number {
+  let limit = 0;
+  for (let i = 0; i < tasks.length && limit < ahead.limit; i += 1) {
+    const task = tasks[i] as Task;
+    if (aheadSlotsOf(task) === 1) limit = Math.max(limit, ahead.limitOf?.(task) ?? ahead.limit);
+  }
+  return limit;
 }
 
 /** Moves a task (task-state.ts) and keeps the index of the tasks held ahead. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeSignal, encodeStart, nameSignal, parseReply } from '../../src/process/launcher-protocol.ts';
+import { ACKNOWLEDGE, encodeRelease, encodeSignal, encodeStart, nameSignal, parseReply } from '../../src/process/launcher-protocol.ts';
 
 describe('launcher protocol', () => {
   it('encodes one request per line, whatever the argv holds', () => {
@@ -13,6 +13,11 @@ describe('launcher protocol', () => {
     assert.equal(JSON.parse(err.slice(2))[7], 2);
     assert.equal(encodeSignal(7, 'SIGTERM'), 't 7\n');
     assert.equal(encodeSignal(7, 'SIGKILL'), 'k 7\n');
+    const held = encodeStart(10, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e' }, true);
+    assert.ok(held.startsWith('h '), 'a held task: same fields');
+    assert.deepEqual(JSON.parse(held.slice(2)), [10, ['true'], '/w', null, null, '/w/o', '/w/e']);
+    assert.equal(encodeRelease(10), 'g 10\n');
+    assert.equal(ACKNOWLEDGE, 'o\n');
   });
 
   it('parses replies', () => {
@@ -45,10 +50,11 @@ describe('launcher protocol', () => {
       code: 'ENOENT',
       message: 'No such file: cannot run `x y`',
     });
+    assert.deepEqual(parseReply('c 6'), { kind: 'dropped', id: 6 });
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4']) {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4', 'c', 'c ', 'c x', 'c 1 2']) {
       assert.equal(parseReply(line), undefined, JSON.stringify(line));
     }
   });
