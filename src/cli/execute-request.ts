@@ -120,6 +120,9 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined };
     code = Math.max(code, await execute(next, plan, undefined, (done) => (result = done)));
   }
+  if (code !== 0 && result !== undefined && !result.interrupted && result.failures.length > 0 && plan.waiting !== undefined) {
+    process.stderr.write((await import('../report/format-waiting.ts')).formatNotPlanned(plan.waiting, new Set(result.failures.map((failure) => failure.task.step))));
+  }
   return code;
 }
 

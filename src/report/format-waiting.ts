@@ -19,3 +19,23 @@ export function formatWaiting(
   });
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
+
+/**
+ * After a run whose failed tasks left folder outputs (directory()) unmade: the steps that read
+ * inside them, or after them, are not complete (their tasks on those folders were never planned).
+ * A summary counts only planned tasks, so without this line a gather that never ran would go
+ * unmentioned.
+ */
+export function formatNotPlanned(waiting: ReadonlyMap<string, readonly string[]>, failedSteps: ReadonlySet<string>): string {
+  const steps: string[] = [];
+  const failed = new Set<string>();
+  waiting.forEach((after, step) => {
+    const behind = after.filter((name) => failedSteps.has(name));
+    if (behind.length === 0) return;
+    steps.push(`\`${step}\``);
+    for (const name of behind) failed.add(`\`${name}\``);
+  });
+  if (steps.length === 0) return '';
+  const [subject, verb] = steps.length === 1 ? [`step ${steps[0]}`, 'is'] : [`steps ${steps.slice(0, -1).join(', ')} and ${steps.at(-1)}`, 'are'];
+  return `sluice: ${subject} ${verb} not complete: ${steps.length === 1 ? 'it reads' : 'they read'} folders that failed tasks of ${[...failed].join(' and ')} did not make\n`;
+}

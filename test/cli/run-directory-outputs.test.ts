@@ -173,6 +173,28 @@ export default pipeline({
     assert.deepEqual(listFiles(dir).filter((file) => file.startsWith('chunks/A')), []);
   });
 
+  it('says which steps are not complete when a failed task left a folder unmade, with and without --keep-going', async () => {
+    const dir = project({ A: 3, B: 2 });
+    // B's split fails: its chunks are never made, so neither B's chunks nor the gather can run.
+    fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE.replace("run: sh('echo \"split {sample}\"", "run: sh('[ {sample} != B ] || exit 3; echo \"split {sample}\""));
+    const notComplete = 'sluice: steps `process` and `gather` are not complete: they read folders that failed tasks of `split` did not make';
+    const kept = await runSluice(['run', '--keep-going'], { cwd: dir });
+    assert.equal(kept.code, 1, kept.stderr);
+    assert.match(kept.stderr, /2 succeeded, 1 up to date, 1 failed/, 'A\'s chunks processed in the second round');
+    assert.ok(kept.stderr.includes(notComplete), kept.stderr);
+    assert.equal(fs.existsSync(path.join(dir, 'total.txt')), false);
+    const again = await runSluice(['run'], { cwd: dir });
+    assert.equal(again.code, 1, again.stderr);
+    assert.ok(again.stderr.includes(notComplete), again.stderr);
+    // Once B splits, nothing is said and the gather runs.
+    writeSamples(dir, { B: 2 });
+    fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
+    const fixed = await runSluice(['run'], { cwd: dir });
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.ok(!fixed.stderr.includes('not complete'), fixed.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'total.txt'), 'utf8'), expectedTotal({ A: 3, B: 2 }));
+  });
+
   it('finishes the tasks below a folder after a SIGKILL, re-running none that finished', async () => {
     const dir = project({ A: 8, B: 8 });
     const run = startSluice(['run', '-j', '2'], { cwd: dir, env: { SLOW: '1' } });
