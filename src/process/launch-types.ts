@@ -106,3 +106,23 @@ export interface GroupWatcher {
 export interface LauncherOptions {
   readonly watcher?: GroupWatcher | undefined;
 }
+
+export interface FastLauncherOptions {
+  /**
+   * Python interpreter, looked up on PATH. Default: the `python3` files on PATH, programs before
+   * scripts (find-python.ts), each tried in turn until one starts the helper.
+   */
+  readonly python?: string;
+  readonly script?: string;
+  /** On close() or EOF, how long the helper waits after SIGTERM before SIGKILL. Default 1000. */
+  readonly shutdownGraceMs?: number;
+  /** How long the helper may take to say it is ready. Default 10000. */
+  readonly readyTimeoutMs?: number;
+  /** Told of each task's process group as it starts and ends. */
+  readonly watcher?: GroupWatcher | undefined;
+}
+
+export interface FastLauncher extends Launcher {
+  /** Process id of the python helper. */
+  readonly pid: number;
+}

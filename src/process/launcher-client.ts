@@ -8,7 +8,7 @@ import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
 import { listPythons } from './find-python.ts';
 import { holdStartupStderr } from './hold-startup-stderr.ts';
-import type { GroupWatcher, HoldOptions, LaunchRequest, Launcher, RunningProcess } from './launch-types.ts';
+import type { FastLauncher, FastLauncherOptions, GroupWatcher, HoldOptions, LaunchRequest, RunningProcess } from './launch-types.ts';
 import { encodeOptions, encodeStart, parseReply } from './launcher-protocol.ts';
 import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-task.ts';
 import { readProcessStart } from './read-process-start.ts';
@@ -17,25 +17,8 @@ import { resolveRequest } from './resolve-request.ts';
 /** Source lives in src/process/, compiled code in dist/process/: both two levels down. */
 export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
 
-export interface FastLauncherOptions {
-  /**
-   * Python interpreter, looked up on PATH. Default: the `python3` files on PATH, programs before
-   * scripts (find-python.ts), each tried in turn until one starts the helper.
-   */
-  readonly python?: string;
-  readonly script?: string;
-  /** On close() or EOF, how long the helper waits after SIGTERM before SIGKILL. Default 1000. */
-  readonly shutdownGraceMs?: number;
-  /** How long the helper may take to say it is ready. Default 10000. */
-  readonly readyTimeoutMs?: number;
-  /** Told of each task's process group as it starts and ends. */
-  readonly watcher?: GroupWatcher | undefined;
-}
-
-export interface FastLauncher extends Launcher {
-  /** Process id of the python helper. */
-  readonly pid: number;
-}
+// The launcher's options and handle live with the other launcher types.
+export type { FastLauncher, FastLauncherOptions } from './launch-types.ts';
 
 type HelperProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 

@@ -93,14 +93,7 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       watcher.cancel(watched);
       return;
     }
-    const adopted: Adoptable | undefined = run.adoptable.take(task);
-    if (adopted !== undefined) {
-      debugLog('slurm', `task ${task.id} (${task.step}): picking up job ${adopted.entry.job} of run ${adopted.entry.runId}`);
-      watched.taskFile = adopted.entry.taskFile;
-      watched.markerFile = markerPathOf(adopted.entry.taskFile);
-      watcher.watch(watched, adopted.entry.job, jobOutputPath(path.dirname(adopted.entry.taskFile), adopted.entry.job), adopted.entry.submittedAt);
-      return;
-    }
+    if (adoptEarlierJob(run, watcher, watched)) return;
     let shape: TaskShape;
     try {
       shape = shapeOf(task, options);
@@ -144,6 +137,19 @@ export async function createSlurmExecutor(options: SlurmExecutorOptions): Promis
       await watcher.close();
     },
   };
+}
+
+// A job of an earlier run (killed while its jobs ran) that does this task's work: watched in
+// place of a new submission. False when there is none.
+function adoptEarlierJob(run: SlurmRun, watcher: JobWatcher, watched: WatchedAttempt): boolean {
+  const { task } = watched;
+  const adopted: Adoptable | undefined = run.adoptable.take(task);
+  if (adopted === undefined) return false;
+  debugLog('slurm', `task ${task.id} (${task.step}): picking up job ${adopted.entry.job} of run ${adopted.entry.runId}`);
+  watched.taskFile = adopted.entry.taskFile;
+  watched.markerFile = markerPathOf(adopted.entry.taskFile);
+  watcher.watch(watched, adopted.entry.job, jobOutputPath(path.dirname(adopted.entry.taskFile), adopted.entry.job), adopted.entry.submittedAt);
+  return true;
 }
 
 // Polls the run's jobs, its options' limits over the defaults; ended jobs leave the ledger.
