@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { HoldOptions, Launcher, LaunchRequest } from '../../src/process/launch-types.ts';
+import { describe, it } from 'node:test';
+import type { HoldOptions, Launcher } from '../../src/process/launch-types.ts';
 import { startFastLauncher } from '../../src/process/launcher-client.ts';
 import { createSpawnLauncher } from '../../src/process/spawn-launcher.ts';
-import { makeTempDir, removeDir } from './process-helpers.ts';
+import { useLauncher } from './process-helpers.ts';
 
 interface Held {
   readonly hold: HoldOptions;
@@ -45,40 +45,25 @@ for (const [name, make] of [
   ['spawn', async () => createSpawnLauncher()],
 ] as const) {
   describe(`held tasks (${name} launcher)`, () => {
-    let dir: string;
-    let launcher: Launcher;
-    const request = (argv: string[], extra: Partial<LaunchRequest> = {}): LaunchRequest => ({
-      argv,
-      cwd: dir,
-      stdoutPath: '/dev/null',
-      stderrPath: '/dev/null',
-      ...extra,
-    });
-    before(async () => {
-      dir = await makeTempDir();
-      launcher = await make();
-    });
-    after(async () => {
-      await launcher.close();
-      await removeDir(dir);
-    });
+    const fx = useLauncher<Launcher>(make);
+    const { request } = fx;
 
     it('starts a held task once released', async () => {
       const held = makeHold();
-      const task = launcher.start(request(['sh', '-c', 'echo ran > released']), held.hold);
+      const task = fx.launcher.start(request(['sh', '-c', 'echo ran > released']), held.hold);
       await pause(300);
       assert.equal(held.isStarted(), false);
-      assert.equal(existsSync(path.join(dir, 'released')), false, 'it waits for a slot');
+      assert.equal(existsSync(path.join(fx.dir, 'released')), false, 'it waits for a slot');
       held.release();
       const result = await task.done;
       assert.equal(result.exitCode, 0);
       assert.equal(held.isStarted(), true);
-      assert.ok(existsSync(path.join(dir, 'released')));
+      assert.ok(existsSync(path.join(fx.dir, 'released')));
     });
 
     it('drops a held task that is cancelled: it never starts', async () => {
       const held = makeHold();
-      const task = launcher.start(request(['sh', '-c', 'echo ran > dropped']), held.hold);
+      const task = fx.launcher.start(request(['sh', '-c', 'echo ran > dropped']), held.hold);
       task.cancel();
       const result = await task.done;
       assert.equal(result.cancelled, true);
@@ -86,7 +71,7 @@ for (const [name, make] of [
       held.release(); // too late: nothing starts
       await pause(300);
       assert.equal(held.isStarted(), false);
-      assert.equal(existsSync(path.join(dir, 'dropped')), false);
+      assert.equal(existsSync(path.join(fx.dir, 'dropped')), false);
     });
 
     it('close() drops held tasks unstarted', async () => {
@@ -98,36 +83,21 @@ for (const [name, make] of [
       assert.equal((await task.done).cancelled, true);
       assert.equal((await running.done).cancelled, true);
       assert.equal(held.isStarted(), false);
-      assert.equal(existsSync(path.join(dir, 'closed')), false);
+      assert.equal(existsSync(path.join(fx.dir, 'closed')), false);
     });
   });
 }
 
 describe('held tasks start in place of one that exits 0 (python launcher)', () => {
-  let dir: string;
-  let launcher: Launcher;
-  const request = (argv: string[], extra: Partial<LaunchRequest> = {}): LaunchRequest => ({
-    argv,
-    cwd: dir,
-    stdoutPath: '/dev/null',
-    stderrPath: '/dev/null',
-    ...extra,
-  });
-  before(async () => {
-    dir = await makeTempDir();
-    launcher = await startFastLauncher();
-  });
-  after(async () => {
-    await launcher.close();
-    await removeDir(dir);
-  });
+  const fx = useLauncher(startFastLauncher);
+  const { request } = fx;
 
   it('starts the oldest held task as a task exits 0, before that end is reported', async () => {
     const first = makeHold();
     const second = makeHold();
-    const ending = launcher.start(request(['sleep', '0.3']));
-    const a = launcher.start(request(['sh', '-c', 'sleep 0.3; echo a > in-place-a']), first.hold);
-    const b = launcher.start(request(['sh', '-c', 'echo b > in-place-b']), second.hold);
+    const ending = fx.launcher.start(request(['sleep', '0.3']));
+    const a = fx.launcher.start(request(['sh', '-c', 'sleep 0.3; echo a > in-place-a']), first.hold);
+    const b = fx.launcher.start(request(['sh', '-c', 'echo b > in-place-b']), second.hold);
     const ended = await ending.done;
     assert.equal(ended.exitCode, 0);
     assert.equal(first.isStarted(), true, 'its start is told before the end of the task it replaced');
@@ -142,15 +112,15 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
     const failures = [['sh', '-c', 'exit 3'], ['sh', '-c', 'kill -9 $$'], ['sluice-no-such-program']];
     for (const argv of failures) {
       const held = makeHold();
-      const failing = launcher.start(request(argv));
-      const task = launcher.start(request(['sh', '-c', 'echo ran > after-failure']), held.hold);
+      const failing = fx.launcher.start(request(argv));
+      const task = fx.launcher.start(request(['sh', '-c', 'echo ran > after-failure']), held.hold);
       const failed = await failing.done;
       assert.ok(failed.exitCode !== 0);
       // Not in place of the failure, nor of a success that follows it.
-      assert.equal((await launcher.start(request(['true'])).done).exitCode, 0);
+      assert.equal((await fx.launcher.start(request(['true'])).done).exitCode, 0);
       await pause(300);
       assert.equal(held.isStarted(), false, `held after ${argv.join(' ')}`);
-      assert.equal(existsSync(path.join(dir, 'after-failure')), false);
+      assert.equal(existsSync(path.join(fx.dir, 'after-failure')), false);
       // The caller stopped: it drops the held task, then acknowledges.
       task.cancel();
       failing.acknowledge?.();
@@ -159,8 +129,8 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
     // Every failure acknowledged: held tasks start in place again.
     const held = makeHold();
     // (It must not end before the helper read the held task: it would start nothing.)
-    const ending = launcher.start(request(['sleep', '0.2']));
-    const task = launcher.start(request(['true']), held.hold);
+    const ending = fx.launcher.start(request(['sleep', '0.2']));
+    const task = fx.launcher.start(request(['true']), held.hold);
     await ending.done;
     assert.equal(held.isStarted(), true);
     assert.equal((await task.done).exitCode, 0);
@@ -169,16 +139,16 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
   it('a held task that cannot start in place is a failure: the next waits for the acknowledgement', async () => {
     const missing = makeHold();
     const next = makeHold();
-    const ending = launcher.start(request(['sleep', '0.2']));
-    const bad = launcher.start(request(['sluice-no-such-program']), missing.hold);
-    const good = launcher.start(request(['true']), next.hold);
+    const ending = fx.launcher.start(request(['sleep', '0.2']));
+    const bad = fx.launcher.start(request(['sluice-no-such-program']), missing.hold);
+    const good = fx.launcher.start(request(['true']), next.hold);
     assert.equal((await ending.done).exitCode, 0);
     assert.equal((await bad.done).spawnError?.code, 'ENOENT');
     assert.equal(missing.isStarted(), false);
-    assert.equal((await launcher.start(request(['true'])).done).exitCode, 0);
+    assert.equal((await fx.launcher.start(request(['true'])).done).exitCode, 0);
     assert.equal(next.isStarted(), false);
     bad.acknowledge?.();
-    const again = launcher.start(request(['true']));
+    const again = fx.launcher.start(request(['true']));
     await again.done;
     assert.equal(next.isStarted(), true);
     assert.equal((await good.done).exitCode, 0);
@@ -187,8 +157,8 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
   it('counts a held task\'s timeout from its start, not from when it was held', async () => {
     const held = makeHold();
     // Held for 3 s behind `sleep 3`; its own run is short, far below its 2 s timeout.
-    const ending = launcher.start(request(['sleep', '3']));
-    const task = launcher.start(request(['sleep', '0.2'], { timeoutMs: 2000 }), held.hold);
+    const ending = fx.launcher.start(request(['sleep', '3']));
+    const task = fx.launcher.start(request(['sleep', '0.2'], { timeoutMs: 2000 }), held.hold);
     assert.equal((await ending.done).exitCode, 0);
     const result = await task.done;
     assert.equal(result.timedOut, false);
@@ -198,8 +168,8 @@ describe('held tasks start in place of one that exits 0 (python launcher)', () =
 
   it('still times out a held task that runs too long once started', async () => {
     const held = makeHold();
-    const ending = launcher.start(request(['sleep', '0.2']));
-    const task = launcher.start(request(['sleep', '30'], { timeoutMs: 300, killGraceMs: 200 }), held.hold);
+    const ending = fx.launcher.start(request(['sleep', '0.2']));
+    const task = fx.launcher.start(request(['sleep', '30'], { timeoutMs: 300, killGraceMs: 200 }), held.hold);
     await ending.done;
     const result = await task.done;
     assert.equal(held.isStarted(), true);

@@ -2,6 +2,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
+import type { Launcher, LaunchRequest } from '../../src/process/launch-types.ts';
 
 export async function makeTempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'sluice-process-test-'));
@@ -100,4 +102,35 @@ export async function findZombieChildren(parent: number): Promise<number[]> {
     }
   }
   return zombies;
+}
+
+/** A launcher and a temp folder for the tests of one describe block. */
+export interface LauncherFixture<L extends Launcher> {
+  readonly dir: string;
+  readonly launcher: L;
+  /** A request run in `dir`, its output and error to /dev/null unless `extra` says otherwise. */
+  request(argv: string[], extra?: Partial<LaunchRequest>): LaunchRequest;
+}
+
+/** Makes the folder and the launcher before the block's tests; closes and removes them after. */
+export function useLauncher<L extends Launcher>(make: () => Promise<L>): LauncherFixture<L> {
+  let dir = '';
+  let launcher: L | undefined;
+  before(async () => {
+    dir = await makeTempDir();
+    launcher = await make();
+  });
+  after(async () => {
+    await launcher?.close();
+    await removeDir(dir);
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get launcher() {
+      return launcher as L;
+    },
+    request: (argv, extra = {}) => ({ argv, cwd: dir, stdoutPath: '/dev/null', stderrPath: '/dev/null', ...extra }),
+  };
 }
