@@ -4,6 +4,7 @@ import { PlanError } from '../errors.ts';
 import { digestMapInputs, type MapInputSource } from '../plan/digest-plan-inputs.ts';
 import { MAP_STEP } from '../kernel/name-task.ts';
 import type { MapPlanOptions } from '../plan/plan-map.ts';
+import type { GlobMatches } from '../plan/expand-glob.ts';
 import { snapshotPathOf } from '../state/freshness/up-to-date-snapshot.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -62,6 +63,8 @@ async function runMap(words: string[], flags: MapFlags): Promise<number> {
 interface InputSource {
   readonly inputs: readonly string[];
   readonly from: string;
+  /** Each input was listed as a regular file (a glob's one folder). */
+  readonly plainFiles?: boolean;
 }
 
 // What the command line gives: the command and options, the globs unlisted, the inputs from
@@ -91,14 +94,14 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     functionModules: [],
     plan: async (planRequest) => {
       // Loaded only now: a no-op confirmed by the snapshot lists nothing.
-      const [{ createListingLog }, { expandInputGlob }, { checkInputFiles }, { planMapPipeline }] = await Promise.all([
+      const [{ createListingLog }, { listInputGlob }, { checkInputFiles }, { planMapPipeline }] = await Promise.all([
         import('../plan/list-pattern-files.ts'),
         import('../plan/expand-input-glob.ts'),
         import('../plan/check-input-files.ts'),
         import('../plan/plan-map.ts'),
       ]);
       const listings = createListingLog();
-      const expand = (glob: string): string[] => expandInputGlob(glob, { cwd, dot, log: listings });
+      const expand = (glob: string): GlobMatches => listInputGlob(glob, { cwd, dot, log: listings });
       const sources = listInputs(flags.in, given, expand);
       // Concatenated without spreading: a million inputs would overflow the call stack.
       let inputs: string[] = [];
@@ -108,7 +111,10 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
       // that hashes inputs refuses those it cannot hash first.
       const hashed = flags.out !== undefined;
       if (!planRequest.dryRun || (hashed && plan.tasks.length > 0 && fs.existsSync(stateDbPathOf(cwd)))) {
-        for (const source of sources) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`, { hashed });
+        for (const source of sources) {
+          // A glob's listing that saw each match as a regular file already proved what this checks.
+          if (source.plainFiles !== true) checkInputFiles(source.inputs, cwd, `of \`sluice map\` (from ${source.from})`, { hashed });
+        }
       }
       return plan;
     },
@@ -116,9 +122,12 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
 }
 
 // `--in` globs (listed now) and `--in -` in the order given, then the literal inputs after `:::`.
-function listInputs(ins: readonly string[], given: readonly MapInputSource[], expand: (glob: string) => string[]): InputSource[] {
+function listInputs(ins: readonly string[], given: readonly MapInputSource[], expand: (glob: string) => GlobMatches): InputSource[] {
   return given.map((source, index) => {
-    if ('glob' in source) return { inputs: expand(source.glob), from: `\`--in ${source.glob}\`` };
+    if ('glob' in source) {
+      const found = expand(source.glob);
+      return { inputs: found.files, from: `\`--in ${source.glob}\``, plainFiles: found.allPlainFiles };
+    }
     return { inputs: source.inputs, from: index < ins.length ? '`--in -`' : '`:::`' };
   });
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { globSync } from './glob-sync.ts';
+import { listGlobFolder } from './list-glob-folder.ts';
 import { PlanError } from '../errors.ts';
 
 export interface GlobOptions {
@@ -10,26 +11,44 @@ export interface GlobOptions {
   readonly label?: string;
 }
 
+/** The files a glob matches (sorted), and what the listing of its one folder saw, if it listed one. */
+export interface GlobMatches {
+  readonly files: string[];
+  /** Listed from one folder (list-glob-folder.ts): whether it held a symlink; undefined when walked. */
+  readonly heldSymlink?: boolean;
+  /** Whether every match is known to be a regular file (listed as one, no symlink). */
+  readonly allPlainFiles: boolean;
+}
+
 /**
  * Files matching one glob, sorted by path so every run sees the same order. Relative globs give
  * relative paths, absolute globs absolute ones. No match is a PlanError naming the glob.
  */
 export function expandGlob(pattern: string, options: GlobOptions): string[] {
-  const absolute = path.isAbsolute(pattern);
-  const matches = globSync(pattern, {
-    cwd: options.cwd,
-    dot: options.dot ?? false,
-    absolute,
-    onlyFiles: true,
-    expandDirectories: false,
-    followSymbolicLinks: true,
-  });
+  return matchGlob(pattern, options).files;
+}
+
+/** expandGlob, with what the listing learned of the matches. */
+export function matchGlob(pattern: string, options: GlobOptions): GlobMatches {
+  const dot = options.dot ?? false;
+  const folder = listGlobFolder(pattern, options.cwd, dot);
+  const matches =
+    folder?.files ??
+    globSync(pattern, {
+      cwd: options.cwd,
+      dot,
+      absolute: path.isAbsolute(pattern),
+      onlyFiles: true,
+      expandDirectories: false,
+      followSymbolicLinks: true,
+    });
   if (matches.length === 0) {
     throw new PlanError(
       `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})`,
     );
   }
   // The default sort compares UTF-16 code units: the same order on every machine and locale.
-  return matches.sort();
+  const files = matches.sort();
+  if (folder === undefined) return { files, allPlainFiles: false };
+  return { files, heldSymlink: folder.heldSymlink, allPlainFiles: folder.allPlainFiles };
 }
-

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { expandGlob } from './expand-glob.ts';
+import { matchGlob, type GlobMatches } from './expand-glob.ts';
 import type { ListingLog } from './list-pattern-files.ts';
 import { ABSENT } from '../state/freshness/up-to-date-snapshot.ts';
 import { statFile } from '../state/hashes/stat-file.ts';
@@ -15,7 +15,18 @@ import { fullStampOf } from '../state/freshness/check-stamps.ts';
 const MAGIC = /[*?[\]{}()!+@\\]/;
 
 /** The files `glob` matches (sorted, as expandGlob); `log` learns the folder it listed. */
-export function expandInputGlob(glob: string, options: { readonly cwd: string; readonly dot: boolean; readonly log: ListingLog }): string[] {
+export function expandInputGlob(glob: string, options: InputGlobOptions): string[] {
+  return listInputGlob(glob, options).files;
+}
+
+export interface InputGlobOptions {
+  readonly cwd: string;
+  readonly dot: boolean;
+  readonly log: ListingLog;
+}
+
+/** expandInputGlob, with what the listing learned of the matches (all regular files?). */
+export function listInputGlob(glob: string, options: InputGlobOptions): GlobMatches {
   const folder = listedFolderOf(glob);
   const absolute = folder === undefined ? undefined : path.resolve(options.cwd, folder);
   // Stamped before it is listed: a change while listing shows as a changed stamp next time.
@@ -23,9 +34,9 @@ export function expandInputGlob(glob: string, options: { readonly cwd: string; r
     const stat = statFile(absolute);
     options.log.folders.set(absolute, stat === undefined ? ABSENT : fullStampOf(stat));
   }
-  const found = expandGlob(glob, { cwd: options.cwd, dot: options.dot, label: '`--in`' });
+  const found = matchGlob(glob, { cwd: options.cwd, dot: options.dot, label: '`--in`' });
   // A symlink's target may change without its folder's stamp: such a listing is not vouched for.
-  if (absolute === undefined || holdsSymlink(absolute)) options.log.exact = false;
+  if (absolute === undefined || (found.heldSymlink ?? holdsSymlink(absolute))) options.log.exact = false;
   return found;
 }
 
