@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { bug, PlanError } from '../errors.ts';
 import type { Task } from '../kernel/task.ts';
+import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
 
 const MAX_LISTED = 5;
 
@@ -84,7 +84,8 @@ export function createPathKey(base: string): (cwd: string, file: string) => stri
   const prefix = base.endsWith('/') ? base : `${base}/`;
   return (cwd, file) => {
     if (cwd === base && isPlainRelative(file)) return file;
-    const resolved = path.resolve(cwd, file);
+    // As path.resolve, with the folder of `../data/f1.txt`-like paths resolved once.
+    const resolved = resolveTaskPath(cwd, file);
     return resolved.startsWith(prefix) ? resolved.slice(prefix.length) : resolved;
   };
 }
