@@ -18,7 +18,7 @@ import type { HashCache } from '../state/hashes/hash-cache.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { defineTask, signTasks, type SignableTask } from '../state/freshness/sign-tasks.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
-import { readSuccessStamps, type SuccessStamp } from '../state/journal/read-successes.ts';
+import { readLearnedStamps, type LearnedSuccess } from '../state/journal/read-successes.ts';
 import { createStampCheck, type StampCheck } from '../state/freshness/check-stamps.ts';
 import {
   confirmTaskStamps,
@@ -99,7 +99,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
   }
   const keys: string[] = [];
   for (let i = 0; i < tasks.length; i += 1) keys.push(makeTaskKey(tasks[i] as Task));
-  const successes = readSuccessStamps(options.store, keys);
+  const learnedStamps = readLearnedStamps(options.store, keys);
   const verdicts: (UpToDateVerdict | undefined)[] = [];
   // The tasks whose verdict needs their signature, with the output stats already taken.
   const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task; readonly key: string })[] = [];
@@ -114,7 +114,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     }
     const deleted = state.deletedByTask.get(task.id);
     if (deleted === undefined || deleted.size === 0) {
-      const success = successes.get(key);
+      const success = learnedStamps.get(key);
       if (success !== undefined && isConfirmedByStamps(options, state, task, success)) {
         if (state.unsigned.size > 0) state.unsigned.delete(task.id);
         verdicts.push({ key, upToDate: true });
@@ -143,7 +143,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     state.signatures.set(query.task.id, signature);
     queries.push({ task: query.task, deleted: query.deleted, outputStats: query.outputStats, signature });
   }
-  const judged = checkUpToDate(options.store, queries, options.observeOutputs, successes);
+  const judged = checkUpToDate(options.store, queries, options.observeOutputs);
   const learned: LearnedStamps[] = [];
   for (let i = 0; i < judged.length; i += 1) {
     const verdict = judged[i] as UpToDateVerdict;
@@ -162,8 +162,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
 
 // A task's learned stamps vouch for it while its definition and every file's stamp are as
 // recorded (freshness/task-stamps.ts).
-function isConfirmedByStamps(options: JudgeOptions, state: GateState, task: Task, success: SuccessStamp): boolean {
-  if (success.definition === null) return false;
+function isConfirmedByStamps(options: JudgeOptions, state: GateState, task: Task, success: LearnedSuccess): boolean {
   const words = decodeTaskStamps(success.stamps, task);
   if (words === undefined) return false;
   state.check ??= createStampCheck(options.store.dbPath);

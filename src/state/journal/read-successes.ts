@@ -65,6 +65,28 @@ export function readSuccessStamps(store: StateStore, keys: readonly string[]): M
   return stamps;
 }
 
+/** What a full check learned of a task's success (freshness/task-stamps.ts), when it did. */
+export interface LearnedSuccess {
+  readonly definition: string;
+  readonly stamps: Uint8Array;
+}
+
+/**
+ * The learned stamps of the given task keys that have them (and, for a large batch, maybe of
+ * other tasks too): the stamp check reads only these two columns of every task, and the whole
+ * stamp (readSuccessStamps) only of the tasks it could not confirm.
+ */
+export function readLearnedStamps(store: StateStore, keys: readonly string[]): Map<string, LearnedSuccess> {
+  const query = { columns: 'task_key, definition, stamps', table: 'task_successes', key: 'task_key' };
+  const rows = selectByKeys(store, query, keys) as Array<[string, string | null, Uint8Array | null]>;
+  const learned = new Map<string, LearnedSuccess>();
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as [string, string | null, Uint8Array | null];
+    if (row[1] !== null && row[2] !== null) learned.set(row[0], { definition: row[1], stamps: row[2] });
+  }
+  return learned;
+}
+
 export function readSuccesses(store: StateStore, keys: readonly string[]): Map<string, SuccessRecord> {
   const rows = store
     .statement(`SELECT * FROM task_successes WHERE task_key IN (SELECT value FROM json_each(?))`)
