@@ -53,6 +53,11 @@
 #                                             every task running, and one for each new task
 #   c <id>                                    a held task was dropped, never started
 # A held task's `p` is sent even while the ledger is kept: its timeout starts then.
+# Replies are written as soon as they are known, but for two kinds: the `x` of a task that exited
+# 0 and the `p` of a held task may wait up to REPORT_DELAY (2 ms) while every running task has a
+# held task behind it (and no failure is unacknowledged, no Ctrl-C came): sluice is woken once for
+# a few ends instead of once for each. Any other reply, or a `t`/`k` request, sends all at once,
+# in order.
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -90,6 +95,9 @@ RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # How many spawns between two rewrites of the ledger (only the groups still running are kept).
 LEDGER_COMPACT_EVERY = 1024
+# How long the end of a task that exited 0 (and the start of a held task) may wait to be reported
+# while held tasks keep every slot busy: sluice is then woken once for a few ends, not for each.
+REPORT_DELAY = 0.002
 # ru_maxrss is in KiB on Linux, in bytes on macOS.
 RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
@@ -118,6 +126,11 @@ class Launcher:
         self.by_pid = {}  # pid -> Task, same tasks
         self.found = {}   # (program, PATH) -> absolute path
         self.out = []     # reply lines waiting for the next flush
+        # Of those, how many may wait (a success's end, a held task's start), since when; any
+        # other line, or a signal request (`urgent`), is sent at once.
+        self.deferrable = 0
+        self.since = None
+        self.urgent = False
         self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
         self.base_path = os.environ.get('PATH', '')
         self.cwd = os.getcwd()
@@ -248,6 +261,7 @@ class Launcher:
             self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
             if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
                 self.out.append(started_line(task))  # sluice starts its timeout now
+                self.deferrable += 1
         else:
             self.out.append(started_line(task))
         return True
@@ -336,6 +350,7 @@ class Launcher:
 
     def signal_task(self, raw_id, signum):
         task_id = int(raw_id)
+        self.urgent = True  # its end, if it ended meanwhile, must not wait
         if self.held.pop(task_id, None) is not None:
             self.out.append(f'c {task_id}\n'.encode())  # never started
             return
@@ -381,6 +396,8 @@ class Launcher:
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
+            if exited and info.si_status == 0:
+                self.deferrable += 1
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:
             self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)
@@ -438,7 +455,25 @@ class Launcher:
                     return None
         return None
 
+    def report_delay(self):
+        """0 when the replies waiting must go now; else how long (seconds) they may still wait.
+
+        Only ends of tasks that exited 0 and starts of held tasks wait, only while there are at
+        least as many held tasks as running ones (every slot has its next task), and at most
+        REPORT_DELAY: sluice needs to hear of a failure at once, and of ends in time to hold more.
+        """
+        if (len(self.out) > self.deferrable or self.urgent or self.stopping or self.halted
+                or self.failures > self.acknowledged or len(self.held) < max(1, len(self.by_id))):
+            return 0
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        return max(0, self.since + REPORT_DELAY - now)
+
     def flush(self):
+        self.deferrable = 0
+        self.since = None
+        self.urgent = False
         if not self.out:
             return
         data = b''.join(self.out)
@@ -647,8 +682,8 @@ class SelectorPoller:
         for fd in fds:
             self.selector.register(fd, selectors.EVENT_READ)
 
-    def poll(self):
-        return [(key.fd, events) for key, events in self.selector.select()]
+    def poll(self, timeout=-1):
+        return [(key.fd, events) for key, events in self.selector.select(None if timeout < 0 else timeout)]
 
 
 def make_poller(*fds):
@@ -663,9 +698,10 @@ def make_poller(*fds):
 
 def serve(launcher, poller, wake_r):
     pending = b''
+    delay = -1
     while not launcher.stopping:
         requests = False
-        for fd, _ in poller.poll():
+        for fd, _ in poller.poll(delay):
             if fd == wake_r:
                 woken = drain(wake_r)
                 if any(signum in woken for signum in STOP_SIGNALS):
@@ -686,7 +722,10 @@ def serve(launcher, poller, wake_r):
             for line in lines:
                 launcher.handle(line)
         launcher.reap()
-        launcher.flush()
+        delay = launcher.report_delay() if launcher.out else -1
+        if delay == 0:
+            launcher.flush()
+            delay = -1
 
 
 if __name__ == '__main__':
