@@ -21,10 +21,12 @@
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
-#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop]  start a task; `drop` (optional,
-#                                            default 0): 1 = the stdout file is a capture, 2 =
-#                                            the stderr file is: its size is reported at the end,
-#                                            and it is removed when the task left it empty
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop, outputs]  start a task; `drop`
+#                                            (optional, default 0): 1 = the stdout file is a
+#                                            capture, 2 = the stderr file is: its size is reported
+#                                            at the end, and it is removed when the task left it
+#                                            empty; `outputs` (optional): paths an exit status 0
+#                                            must leave, else it counts as a failure (below)
 #   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
 #                                            order held, in place of a task that exits with
 #                                            status 0 (whose slot it takes over: its `p` comes
@@ -45,7 +47,8 @@
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown. Not
 #                                             sent while the ledger is kept (it has the group)
-#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err>]      exited
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [1]]  exited (1: exit status 0, but
+#                                                 an output is missing: a failure, as below)
 #   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
@@ -111,13 +114,14 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start', 'captures')
+    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs')
 
-    def __init__(self, task_id, pid, start, captures):
+    def __init__(self, task_id, pid, start, captures, outputs):
         self.id = task_id
         self.pid = pid
         self.start = start  # clock ticks since boot, or None
         self.captures = captures  # (stdout capture or None, stderr capture or None), or None
+        self.outputs = outputs  # paths an exit status 0 must leave, or None
 
 
 class Launcher:
@@ -208,6 +212,7 @@ class Launcher:
         """Starts a task; False when it could not (its `f` is queued)."""
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
+        outputs = request[8] if len(request) > 8 else None
         try:
             if cwd != self.cwd:
                 # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
@@ -253,7 +258,7 @@ class Launcher:
             # Absolute, as sluice sends them: our working directory changes between tasks.
             captures = (stdout_path if drop & 1 else None,
                         stderr_path if drop & 2 and stderr_path != stdout_path else None)
-        task = Task(task_id, pid, start, captures)
+        task = Task(task_id, pid, start, captures, outputs)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
         if self.ledger_fd >= 0:
@@ -384,7 +389,10 @@ class Launcher:
             ended = True
             del self.by_id[task.id]
             exited = info.si_code == os.CLD_EXITED
-            if exited and info.si_status == 0:
+            # Exit status 0 without an output is a failure to sluice: nothing starts in its place.
+            missing = exited and info.si_status == 0 and task.outputs is not None and not all(
+                os.path.lexists(output) for output in task.outputs)
+            if exited and info.si_status == 0 and not missing:
                 if self.held and self.acknowledged >= self.failures and not (self.stopping or self.halted):
                     # Its slot passes to the oldest held task: the start is reported before this end.
                     self.start_held()
@@ -395,8 +403,10 @@ class Launcher:
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
+            if missing:
+                sizes = f'{sizes or " -1 -1"} 1'
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
-            if exited and info.si_status == 0:
+            if exited and info.si_status == 0 and not missing:
                 self.deferrable += 1
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:

@@ -196,7 +196,7 @@ class LauncherClient implements FastLauncher, LineSender {
     if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
     // The helper starts no held task in place of another until this failure is acknowledged.
-    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && reply.exitCode !== 0);
+    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && (reply.exitCode !== 0 || reply.missingOutputs === true));
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }
