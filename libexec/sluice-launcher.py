@@ -21,10 +21,12 @@
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
-#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop]  start a task; `drop` (optional,
-#                                            default 0): 1 = the stdout file is a capture, 2 =
-#                                            the stderr file is: its size is reported at the end,
-#                                            and it is removed when the task left it empty
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop, outputs]  start a task; `drop`
+#                                            (optional, default 0): 1 = the stdout file is a
+#                                            capture, 2 = the stderr file is: its size is reported
+#                                            at the end, and it is removed when the task left it
+#                                            empty; `outputs` (optional): paths an exit status 0
+#                                            must leave, else it counts as a failure (below)
 #   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
 #                                            order held, in place of a task that exits with
 #                                            status 0 (whose slot it takes over: its `p` comes
@@ -45,7 +47,8 @@
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown. Not
 #                                             sent while the ledger is kept (it has the group)
-#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err>]      exited
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [1]]  exited (1: exit status 0, but
+#                                                 an output is missing: a failure, as below)
 #   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
@@ -53,6 +56,11 @@
 #                                             every task running, and one for each new task
 #   c <id>                                    a held task was dropped, never started
 # A held task's `p` is sent even while the ledger is kept: its timeout starts then.
+# Replies are written as soon as they are known, but for two kinds: the `x` of a task that exited
+# 0 and the `p` of a held task may wait up to REPORT_DELAY (2 ms) while every running task has a
+# held task behind it (and no failure is unacknowledged, no Ctrl-C came): sluice is woken once for
+# a few ends instead of once for each. Any other reply, or a `t`/`k` request, sends all at once,
+# in order.
 # where <user> and <sys> are the user and system CPU time in microseconds of the task's leader
 # and of the descendants it waited for, and <rss> the peak resident memory in KiB of the largest
 # of them (wait4's rusage). A descendant nobody waited for (one left running when the leader
@@ -90,6 +98,9 @@ RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # How many spawns between two rewrites of the ledger (only the groups still running are kept).
 LEDGER_COMPACT_EVERY = 1024
+# How long the end of a task that exited 0 (and the start of a held task) may wait to be reported
+# while held tasks keep every slot busy: sluice is then woken once for a few ends, not for each.
+REPORT_DELAY = 0.002
 # ru_maxrss is in KiB on Linux, in bytes on macOS.
 RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
@@ -103,13 +114,14 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start', 'captures')
+    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs')
 
-    def __init__(self, task_id, pid, start, captures):
+    def __init__(self, task_id, pid, start, captures, outputs):
         self.id = task_id
         self.pid = pid
         self.start = start  # clock ticks since boot, or None
         self.captures = captures  # (stdout capture or None, stderr capture or None), or None
+        self.outputs = outputs  # paths an exit status 0 must leave, or None
 
 
 class Launcher:
@@ -118,6 +130,11 @@ class Launcher:
         self.by_pid = {}  # pid -> Task, same tasks
         self.found = {}   # (program, PATH) -> absolute path
         self.out = []     # reply lines waiting for the next flush
+        # Of those, how many may wait (a success's end, a held task's start), since when; any
+        # other line, or a signal request (`urgent`), is sent at once.
+        self.deferrable = 0
+        self.since = None
+        self.urgent = False
         self.base_env = {k.encode(): v.encode() for k, v in os.environ.items()}
         self.base_path = os.environ.get('PATH', '')
         self.cwd = os.getcwd()
@@ -195,6 +212,7 @@ class Launcher:
         """Starts a task; False when it could not (its `f` is queued)."""
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
+        outputs = request[8] if len(request) > 8 else None
         try:
             if cwd != self.cwd:
                 # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
@@ -240,7 +258,7 @@ class Launcher:
             # Absolute, as sluice sends them: our working directory changes between tasks.
             captures = (stdout_path if drop & 1 else None,
                         stderr_path if drop & 2 and stderr_path != stdout_path else None)
-        task = Task(task_id, pid, start, captures)
+        task = Task(task_id, pid, start, captures, outputs)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
         if self.ledger_fd >= 0:
@@ -248,6 +266,7 @@ class Launcher:
             self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
             if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
                 self.out.append(started_line(task))  # sluice starts its timeout now
+                self.deferrable += 1
         else:
             self.out.append(started_line(task))
         return True
@@ -336,6 +355,7 @@ class Launcher:
 
     def signal_task(self, raw_id, signum):
         task_id = int(raw_id)
+        self.urgent = True  # its end, if it ended meanwhile, must not wait
         if self.held.pop(task_id, None) is not None:
             self.out.append(f'c {task_id}\n'.encode())  # never started
             return
@@ -369,7 +389,10 @@ class Launcher:
             ended = True
             del self.by_id[task.id]
             exited = info.si_code == os.CLD_EXITED
-            if exited and info.si_status == 0:
+            # Exit status 0 without an output is a failure to sluice: nothing starts in its place.
+            missing = exited and info.si_status == 0 and task.outputs is not None and not all(
+                os.path.lexists(output) for output in task.outputs)
+            if exited and info.si_status == 0 and not missing:
                 if self.held and self.acknowledged >= self.failures and not (self.stopping or self.halted):
                     # Its slot passes to the oldest held task: the start is reported before this end.
                     self.start_held()
@@ -380,7 +403,11 @@ class Launcher:
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
+            if missing:
+                sizes = f'{sizes or " -1 -1"} 1'
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
+            if exited and info.si_status == 0 and not missing:
+                self.deferrable += 1
         # The descendants of what ended that left its group were adopted by us meanwhile.
         if (adopted or ended) and SUBREAPER:
             self.sweep(signal.SIGTERM if self.stopping else signal.SIGKILL, self.stopping)
@@ -438,7 +465,25 @@ class Launcher:
                     return None
         return None
 
+    def report_delay(self):
+        """0 when the replies waiting must go now; else how long (seconds) they may still wait.
+
+        Only ends of tasks that exited 0 and starts of held tasks wait, only while there are at
+        least as many held tasks as running ones (every slot has its next task), and at most
+        REPORT_DELAY: sluice needs to hear of a failure at once, and of ends in time to hold more.
+        """
+        if (len(self.out) > self.deferrable or self.urgent or self.stopping or self.halted
+                or self.failures > self.acknowledged or len(self.held) < max(1, len(self.by_id))):
+            return 0
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+        return max(0, self.since + REPORT_DELAY - now)
+
     def flush(self):
+        self.deferrable = 0
+        self.since = None
+        self.urgent = False
         if not self.out:
             return
         data = b''.join(self.out)
@@ -647,8 +692,8 @@ class SelectorPoller:
         for fd in fds:
             self.selector.register(fd, selectors.EVENT_READ)
 
-    def poll(self):
-        return [(key.fd, events) for key, events in self.selector.select()]
+    def poll(self, timeout=-1):
+        return [(key.fd, events) for key, events in self.selector.select(None if timeout < 0 else timeout)]
 
 
 def make_poller(*fds):
@@ -663,9 +708,10 @@ def make_poller(*fds):
 
 def serve(launcher, poller, wake_r):
     pending = b''
+    delay = -1
     while not launcher.stopping:
         requests = False
-        for fd, _ in poller.poll():
+        for fd, _ in poller.poll(delay):
             if fd == wake_r:
                 woken = drain(wake_r)
                 if any(signum in woken for signum in STOP_SIGNALS):
@@ -686,7 +732,10 @@ def serve(launcher, poller, wake_r):
             for line in lines:
                 launcher.handle(line)
         launcher.reap()
-        launcher.flush()
+        delay = launcher.report_delay() if launcher.out else -1
+        if delay == 0:
+            launcher.flush()
+            delay = -1
 
 
 if __name__ == '__main__':

@@ -94,8 +94,9 @@ async function createLocal(settings: BackendSettings, context: ExecutorContext, 
     inputsToDigest: context.inputsToHash,
     createFunctionRunner: () => runner ?? createFunctionRunner({ threads: settings.jobs }),
     functionThreads: settings.jobs,
-    // Two a slot: one task that ends takes one, while sluice hands over the next.
-    commandsAhead: settings.jobs * 2,
+    // Four a slot: a task that ends takes one, while sluice hands over the next; with a few to
+    // spare, the launcher reports successes a few at a time (sluice-launcher.py, REPORT_DELAY).
+    commandsAhead: settings.jobs * 4,
   });
 }
 

@@ -72,8 +72,13 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
   const outcome = await finishAttempt(attempt, context, start, ended, result);
   // A failure: the launcher starts no held task in place of another until the scheduler has
-  // acted on it (on this outcome, in the promise callbacks that run before this turn ends).
-  if (result.exitCode !== 0 && child.acknowledge !== undefined) setImmediate(child.acknowledge);
+  // acted on it (on this outcome, in the promise callbacks that run before this turn ends). A
+  // success the launcher took for a failure (an output it found missing was there after all)
+  // needs no action: acknowledged at once (acknowledge does nothing unless the launcher counted it).
+  if (child.acknowledge !== undefined) {
+    if (result.exitCode !== 0 || ended.status !== 'succeeded') setImmediate(child.acknowledge);
+    else child.acknowledge();
+  }
   return outcome;
 }
 
@@ -104,6 +109,8 @@ function startLocalTask(
       stderrPath: start.stderrLog,
       // The launcher removes an empty log itself and tells the sizes: no stat here.
       captures: start.stdoutLog === undefined ? STDERR_CAPTURED : BOTH_CAPTURED,
+      // Exited 0 without one of them, it fails: the launcher starts no held task in its place.
+      outputs: staged?.paths,
       timeoutMs: task.resources.timeoutMs,
       killGraceMs: context.options.killGraceMs,
     },

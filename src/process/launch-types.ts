@@ -19,6 +19,12 @@ export interface LaunchRequest {
    * reports their sizes once the task ended and removes an empty one (`LaunchResult.captureBytes`).
    */
   readonly captures?: { readonly stdout: boolean; readonly stderr: boolean } | undefined;
+  /**
+   * Absolute paths a success must leave (a task's outputs): a launcher that holds tasks starts
+   * none in place of one that exits 0 without all of them, as after a failure, until the caller
+   * acknowledged it (RunningProcess.acknowledge).
+   */
+  readonly outputs?: readonly string[] | undefined;
   /** Wall-clock limit; on expiry SIGTERM to the process group, SIGKILL after `killGraceMs`. */
   readonly timeoutMs?: number | undefined;
   readonly killGraceMs?: number | undefined;

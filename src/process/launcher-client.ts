@@ -196,7 +196,7 @@ class LauncherClient implements FastLauncher, LineSender {
     if (task.pgid !== 0 && !this.ledger) this.watcher?.groupEnded(task.pgid);
     task.termination.end();
     // The helper starts no held task in place of another until this failure is acknowledged.
-    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && reply.exitCode !== 0);
+    task.unacknowledged = reply.kind === 'fail' || reply.kind === 'signal' || (reply.kind === 'exit' && (reply.exitCode !== 0 || reply.missingOutputs === true));
     task.resolve(buildLaunchResult(reply, task));
     if (this.pending.size === 0 && this.state === 'ready') this.setReferenced(false);
   }
@@ -214,10 +214,12 @@ class LauncherClient implements FastLauncher, LineSender {
     const how = signal ?? `code ${code}`;
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
-    // Groups of tasks it started stay with the watcher: they may still be running.
-    for (const task of this.pending.values()) {
+    // Groups of tasks it started stay with the watcher: they may still be running. A task it
+    // held never started: it is dropped (not run), not blamed.
+    for (const [id, task] of this.pending) {
       task.termination.end();
-      task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
+      if (task.held) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
+      else task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
     }
     this.pending.clear();
     if (previous === 'ready') debugLog('launcher', 'the launcher exited unexpectedly (this is a bug in sluice)');

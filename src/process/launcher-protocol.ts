@@ -12,7 +12,8 @@ export type LauncherReply =
   | { readonly kind: 'no ledger' }
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
+  /** `missingOutputs`: it exited 0 without an output of its request: a failure to the helper. */
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes; readonly missingOutputs?: boolean }
   | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string }
   /** A held task was dropped before it started (cancelled). */
@@ -41,7 +42,9 @@ export function encodeStart(id: number, request: LaunchRequest, held = false): s
     request.stderrPath,
   ];
   const drop = (request.captures?.stdout === true ? 1 : 0) | (request.captures?.stderr === true ? 2 : 0);
-  if (drop !== 0) fields.push(drop);
+  const outputs = request.outputs !== undefined && request.outputs.length > 0 ? request.outputs : undefined;
+  if (drop !== 0 || outputs !== undefined) fields.push(drop);
+  if (outputs !== undefined) fields.push(outputs);
   return `${held ? 'h' : 's'} ${JSON.stringify(fields)}\n`;
 }
 
@@ -79,27 +82,29 @@ export function parseReply(line: string): LauncherReply | undefined {
     return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
   }
   // The status, then optionally user and system CPU microseconds and peak RSS in KiB, then
-  // optionally the sizes of the stdout and stderr captures (-1: not looked at).
+  // optionally the sizes of the stdout and stderr captures (-1: not looked at), then optionally 1
+  // when an output the request named is missing.
   // One of these per task: plain loops, no closures.
   if (second === -1 || !Number.isInteger(pid) || (op !== 'x' && op !== 'k')) return undefined;
   const fields = line.slice(second + 1).split(' ');
   const count = fields.length - 1;
-  if (count !== 0 && count !== 3 && count !== 5) return undefined;
+  if (count !== 0 && count !== 3 && count !== 5 && count !== 6) return undefined;
   const numbers: number[] = [];
   for (let index = 0; index < fields.length; index++) {
     const n = Number(fields[index]);
     // The status and the usage are never negative; a capture's size is -1 when not looked at.
-    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || fields[index] === '') return undefined;
+    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || (index === 6 && n !== 1) || fields[index] === '') return undefined;
     numbers.push(n);
   }
   const value = numbers[0] as number;
   const usage = count === 0 ? undefined : { cpuUserUs: numbers[1] as number, cpuSystemUs: numbers[2] as number, maxRssKb: numbers[3] as number };
-  const captureBytes = count === 5 ? { stdout: numbers[4] as number, stderr: numbers[5] as number } : undefined;
+  const captureBytes = count >= 5 ? { stdout: numbers[4] as number, stderr: numbers[5] as number } : undefined;
   const reply = op === 'x'
-    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes })
+    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes; missingOutputs?: boolean })
     : ({ kind: 'signal', id, pid, signal: nameSignal(value) } as { kind: 'signal'; id: number; pid: number; signal: NodeJS.Signals; usage?: TaskUsage; captureBytes?: CaptureBytes });
   if (usage !== undefined) reply.usage = usage;
   if (captureBytes !== undefined) reply.captureBytes = captureBytes;
+  if (count === 6 && reply.kind === 'exit') reply.missingOutputs = true;
   return reply;
 }
 

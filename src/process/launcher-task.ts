@@ -39,6 +39,11 @@ export class LauncherTask implements GroupSignaller {
     this.termination = new Termination(this, request, hold !== undefined);
   }
 
+  /** Still held: the helper has not said it started it. */
+  get held(): boolean {
+    return this.hold !== undefined;
+  }
+
   acknowledge(): void {
     if (!this.unacknowledged) return;
     this.unacknowledged = false;

@@ -31,4 +31,24 @@ export default pipeline({ steps: { k: step({ in: 'in.txt', out: 'out.txt', run: 
     // What the task left running ends with the run (session/close-session.ts).
     await waitFor(() => !groupAlive(group), 30_000);
   });
+
+  it('leaves the tasks it held, never started, not run rather than failed', { timeout: 180_000 }, async () => {
+    // -j 1: the launcher holds the next tasks behind the first, which kills it.
+    const folder = path.join(dir, 'held');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(
+      path.join(folder, 'task.sh'),
+      'if [ "$1" = 1 ]; then echo $$ > ids.txt; sleep 2; kill -KILL "$PPID"; sleep 60; fi\necho "$1" >> ran.txt\n',
+    );
+    const inputs = ['1', '2', '3', '4', '5', '6'];
+    const result = await runSluice(['map', '-j', '1', '--', 'sh', 'task.sh', ':::', ...inputs], { cwd: folder, env: { SLUICE_LAUNCHER: 'python' } });
+    const group = Number(fs.readFileSync(path.join(folder, 'ids.txt'), 'utf8'));
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /^✗ map\[in=1\] sluice could not run the task: The launcher exited \(SIGKILL\)/m);
+    // Only the task that ran is blamed.
+    assert.equal(result.stderr.match(/^✗/gm)?.length, 1, result.stderr);
+    assert.match(result.stderr, /6 tasks: 0 succeeded, 1 failed, 5 not run/, result.stderr);
+    assert.equal(fs.existsSync(path.join(folder, 'ran.txt')), false);
+    await waitFor(() => !groupAlive(group), 30_000);
+  });
 });

@@ -87,6 +87,19 @@ describe('command tasks held in the launcher', () => {
     assert.deepEqual(ledgerFiles(cwd), []);
   });
 
+  it('without --keep-going, a command that exits 0 without its output lets no held task start in its place', async () => {
+    const cwd = prepare();
+    // `a` exits 0 without writing its --out file (a failure) while `b`, `c`, `d` wait in the launcher.
+    const script = 'touch "ran/$1"; if [ "$1" = a ]; then sleep 1; else echo x > "$2"; fi';
+    const args = ['map', '-j', '1', '--out', 'out/{in}.txt', '--', 'sh', '-c', script, 'sh', '{in}', '{out}', ':::', 'a', 'b', 'c', 'd'];
+    const result = await runSluice(args, { cwd });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /command succeeded but did not create/);
+    assert.deepEqual(ran(cwd), ['a']);
+    assert.match(result.stderr, /0 succeeded, 1 failed, 3 not run/);
+    assert.deepEqual(ledgerFiles(cwd), []);
+  });
+
   for (const [how, toGroup] of [
     ['sent to sluice alone', false],
     ['sent to the whole foreground group (a terminal)', true],

@@ -11,6 +11,8 @@ describe('launcher protocol', () => {
     assert.deepEqual(JSON.parse(both.slice(2)), [8, ['true'], '/w', null, null, '/w/o', '/w/e', 3], 'captures: a mask');
     const err = encodeStart(9, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', captures: { stdout: false, stderr: true } });
     assert.equal(JSON.parse(err.slice(2))[7], 2);
+    const made = encodeStart(11, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', outputs: ['/w/s/out.txt'] });
+    assert.deepEqual(JSON.parse(made.slice(2)).slice(7), [0, ['/w/s/out.txt']], 'the outputs an exit status 0 must leave');
     assert.equal(encodeSignal(7, 'SIGTERM'), 't 7\n');
     assert.equal(encodeSignal(7, 'SIGKILL'), 'k 7\n');
     const held = encodeStart(10, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e' }, true);
@@ -42,6 +44,15 @@ describe('launcher protocol', () => {
       exitCode: 0,
       usage: { cpuUserUs: 1, cpuSystemUs: 2, maxRssKb: 3 },
       captureBytes: { stdout: 0, stderr: -1 },
+    });
+    assert.deepEqual(parseReply('x 4 900 0 1 2 3 -1 -1 1'), {
+      kind: 'exit',
+      id: 4,
+      pid: 900,
+      exitCode: 0,
+      usage: { cpuUserUs: 1, cpuSystemUs: 2, maxRssKb: 3 },
+      captureBytes: { stdout: -1, stderr: -1 },
+      missingOutputs: true,
     });
     assert.deepEqual(parseReply('k 4 900 15 0 0 0'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGTERM', usage: { cpuUserUs: 0, cpuSystemUs: 0, maxRssKb: 0 } });
     assert.deepEqual(parseReply('f 5 ENOENT No such file: cannot run `x y`'), {
