@@ -16,6 +16,8 @@ import { narrowSluiceImport } from './narrow-sluice-import.ts';
 interface BundleMeta {
   readonly bundle: string;
   readonly sluice: string;
+  /** The esbuild that built it and the way sluice calls it (readBuilder). */
+  readonly builder: string;
   /** Hash of the local modules the pipeline file imports (not the file itself). */
   readonly modules: string;
   /** Every source of the bundle, with the sha1 of its content. */
@@ -89,7 +91,7 @@ export async function bundlePipeline(file: string, save: SaveBundleFile): Promis
     return { path: absolute, hash: hashFile(absolute) ?? '' };
   });
   const modules = hashModules(inputs.map((input) => input.path).filter((input) => input !== file));
-  const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, modules, inputs };
+  const meta: BundleMeta = { bundle, sluice: SLUICE_INDEX_URL, builder: readBuilder(), modules, inputs };
   save(metaPath, JSON.stringify(meta));
   bundled.set(file, meta);
   return path.join(folder, bundle);
@@ -167,10 +169,33 @@ function readMeta(metaPath: string): BundleMeta | undefined {
 // source edited within one mtime tick, or a bundle damaged on disk, is rebuilt, never trusted.
 // Hashing a pipeline and its modules costs well under a millisecond.
 function isFresh(meta: BundleMeta, folder: string): boolean {
-  if (meta.sluice !== SLUICE_INDEX_URL || meta.modules === undefined || !Array.isArray(meta.inputs)) return false;
+  if (meta.sluice !== SLUICE_INDEX_URL || meta.builder !== readBuilder() || meta.modules === undefined || !Array.isArray(meta.inputs)) return false;
   const named = /-([0-9a-f]{12})\.mjs$/.exec(String(meta.bundle))?.[1];
   if (named === undefined || hashFile(path.join(folder, meta.bundle))?.slice(0, 12) !== named) return false;
   return meta.inputs.every((input) => typeof input.hash === 'string' && hashFile(input.path) === input.hash);
+}
+
+// What made a bundle besides its sources: esbuild's version and this module's code (the options it
+// passes, the rewriting of the sluice import). A bundle made by another esbuild, or by another
+// sluice installed at the same path (an upgrade in place), is built again rather than trusted.
+let builder: string | undefined;
+
+function readBuilder(): string {
+  builder ??= createHash('sha1')
+    .update(`${readEsbuildVersion()}\0${String(bundlePipeline)}\0${String(narrowSluiceImport)}\0${String(commonJsRequire)}\0${String(resolveSluice.setup)}`)
+    .digest('hex')
+    .slice(0, 12);
+  return builder;
+}
+
+// From its package.json: loading esbuild itself costs ~10 ms, and a fresh bundle does not need it.
+function readEsbuildVersion(): string {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('esbuild/package.json');
+    return String((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: unknown }).version);
+  } catch {
+    return 'esbuild not found';
+  }
 }
 
 function hashFile(file: string): string | undefined {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,5 +37,22 @@ describe('bundling a pipeline while planning', () => {
     fs.writeFileSync(file, PIPELINE);
     await assert.rejects(loadPipeline(file, () => {}), /Could not load pipeline/);
     assert.deepEqual(fs.readdirSync(dir), ['pipeline.ts']);
+  });
+
+  it('builds again a bundle that another esbuild or another sluice made, though its sources are unchanged', async () => {
+    const dir = makeTempDir('sluice-bundle-builder-');
+    const file = path.join(dir, 'pipeline.ts');
+    fs.writeFileSync(file, PIPELINE);
+    assert.deepEqual(Object.keys((await loadPipeline(file, saveBundleFile)).steps({})), ['copy']);
+    // What an older sluice (or esbuild) left: its own code for the same sources, under a name
+    // that matches its content, and a record that says so.
+    const folder = path.join(dir, '.sluice', 'pipelines');
+    const metaFile = fs.readdirSync(folder).find((name) => name.endsWith('.json'))!;
+    const meta = JSON.parse(fs.readFileSync(path.join(folder, metaFile), 'utf8')) as { bundle: string; builder?: string };
+    const older = fs.readFileSync(path.join(folder, meta.bundle), 'utf8').replace('copy:', 'older:');
+    const olderName = meta.bundle.replace(/[0-9a-f]{12}\.mjs$/, `${createHash('sha1').update(older).digest('hex').slice(0, 12)}.mjs`);
+    fs.writeFileSync(path.join(folder, olderName), older);
+    fs.writeFileSync(path.join(folder, metaFile), JSON.stringify({ ...meta, bundle: olderName, builder: 'another esbuild' }));
+    assert.deepEqual(Object.keys((await loadPipeline(file, saveBundleFile)).steps({})), ['copy']);
   });
 });
