@@ -42,7 +42,7 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .command('run')
     .summary('run a pipeline')
     .description(
-      'Run the pipeline in pipeline.ts (or -f FILE): every task whose outputs are missing or out of\n' +
+      'Run the pipeline in pipeline.ts (or -f FILE): every task whose outputs are missing or out of ' +
         'date, on every core. TARGETs are step names or output paths; only what they need runs.',
     )
     .usage('[OPTIONS] [TARGET...]')
