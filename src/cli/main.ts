@@ -51,7 +51,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Run scripts and programs over many files, as reproducible pipelines, on every core.')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    // Usage errors in sluice's voice: `sluice: unknown option '--nosuch'`, as every other error.
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.replace(/^error: /, 'sluice: ')) })
     .showHelpAfterError('(add --help for usage)')
     .version(readVersion(), '-v, --version', 'print the version of sluice')
     .option('-C, --directory <dir>', 'change to DIR before the command, as make -C and git -C')

@@ -29,3 +29,15 @@ describe('--help layout', { concurrency: 2 }, () => {
     });
   }
 });
+
+// Before: commander's own "error: unknown option '--nosuch'", unlike every other message.
+describe('usage errors', { concurrency: 2 }, () => {
+  for (const args of [['run', '--nosuch'], ['status', '--confg', 'x'], ['nosuchcommand'], ['map', '-j']]) {
+    it(`sluice ${args.join(' ')}: one message in sluice's voice, exit 2`, async () => {
+      const result = await runSluice(args, { cwd: makeTempDir() });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^sluice: (unknown option|unknown command|option .* argument missing)/);
+      assert.doesNotMatch(result.stderr, /^error:/m);
+    });
+  }
+});
