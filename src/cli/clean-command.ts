@@ -1,3 +1,4 @@
+import { quoteArgv } from '../kernel/quote-argv.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -29,7 +30,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     const known = new Set(plan.steps.map((step) => step.name));
     const names = flags.all === true ? [...known] : named;
     const root = path.dirname(plan.file);
-    const lock = acquireRunLock(root, { command: ['sluice', ...process.argv.slice(2)].join(' ') });
+    const lock = acquireRunLock(root, { command: quoteArgv(['sluice', ...process.argv.slice(2)]) });
     const store = openStore(root);
     try {
       // A step renamed or removed since it ran is cleaned by what its recorded successes wrote.
