@@ -85,6 +85,14 @@ export class EnvironmentError extends SluiceError {
   }
 }
 
+/**
+ * A task ran but its output cannot be kept under its final name (a folder stands there): the
+ * task fails with this message as its reason.
+ */
+export class OutputError extends SluiceError {
+  override name = 'OutputError';
+}
+
 /** Broken invariant inside sluice. */
 export function bug(message: string): never {
   throw new BugError(`${message} (this is a bug in sluice)`);

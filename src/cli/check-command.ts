@@ -14,8 +14,8 @@ export function defineCheckCommand(program: Command, setExitCode: (code: number)
     .command('check')
     .summary("type-check the pipeline with the project's TypeScript")
     .description(
-      "Type-check the pipeline in pipeline.ts (or -f FILE), and the modules it imports, with the project's\n" +
-        'own TypeScript (npm install --save-dev typescript) and its tsconfig.json, if any. Runs nothing.\n' +
+      "Type-check the pipeline in pipeline.ts (or -f FILE), and the modules it imports, with the project's " +
+        'own TypeScript (npm install --save-dev typescript) and its tsconfig.json, if any. Runs nothing. ' +
         'Exits 0 when there is no type error, 1 when there is, 3 when TypeScript is not installed.',
     )
     .usage('[OPTIONS]')

@@ -1,3 +1,4 @@
+import { quoteArgv } from '../kernel/quote-argv.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -28,14 +29,15 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     const plan = await planFromFlags(flags);
     const known = new Set(plan.steps.map((step) => step.name));
     const names = flags.all === true ? [...known] : named;
-    const unknown = names.filter((name) => !known.has(name));
-    if (unknown.length > 0) {
-      throw new PlanError(`Unknown step \`${unknown[0]}\`: ${plan.file} has ${[...known].join(', ')}`);
-    }
     const root = path.dirname(plan.file);
-    const lock = acquireRunLock(root, { command: ['sluice', ...process.argv.slice(2)].join(' ') });
+    const lock = acquireRunLock(root, { command: quoteArgv(['sluice', ...process.argv.slice(2)]) });
     const store = openStore(root);
     try {
+      // A step renamed or removed since it ran is cleaned by what its recorded successes wrote.
+      const unknown = names.find((name) => !known.has(name) && readRecordedOutputs(store, [name]).length === 0);
+      if (unknown !== undefined) {
+        throw new PlanError(`Unknown step \`${unknown}\`: ${plan.file} has ${[...known].join(', ')}, and no success of a step of that name is recorded`);
+      }
       forgetSnapshots(root);
       let removed = 0;
       let logs = 0;

@@ -1,3 +1,4 @@
+import { quoteArgv } from '../kernel/quote-argv.ts';
 import path from 'node:path';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
@@ -60,7 +61,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
       signal: interrupts.signal,
-      command: ['sluice', ...process.argv.slice(2)].join(' '),
+      command: quoteArgv(['sluice', ...process.argv.slice(2)]),
       listeners: [flags.json === true ? createJsonEvents(process.stdout) : printer, ...(flags.quiet ? [] : [progress])],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,

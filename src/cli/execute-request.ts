@@ -2,6 +2,7 @@
 // short cut, planning, the dry run, then the run. Each command only says how its tasks are
 // planned (a pipeline file, or one command over inputs: a one-step pipeline).
 
+import { quoteArgv } from '../kernel/quote-argv.ts';
 import fs from 'node:fs';
 import { PlanError } from '../errors.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
@@ -141,7 +142,7 @@ function isPlain(request: RunRequest): boolean {
 
 // Whether the last run's snapshot confirms every task up to date; if so, says so as a run would.
 function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest): boolean {
-  const confirmed = confirmUpToDate({ root, ...snapshot, command: ['sluice', ...process.argv.slice(2)].join(' ') });
+  const confirmed = confirmUpToDate({ root, ...snapshot, command: quoteArgv(['sluice', ...process.argv.slice(2)]) });
   if (confirmed === undefined) return false;
   if (!request.quiet) process.stderr.write(`${formatSummary(fromProcessStart(confirmed), chooseColours(process.stderr))}\n`);
   return true;

@@ -33,12 +33,14 @@ const COMMANDS: Readonly<Record<string, () => Promise<DefineCommand>>> = {
 const EXIT_STATUS_HELP = `
 Exit status:
   0    every task succeeded or was up to date
-  1    some task failed; for \`sluice status\`, some task is out of date (as make -q); for
-       \`sluice check\` and \`run --check\`, a type error
-  2    refused before anything ran: usage, pipeline or plan error, another run holds the lock
-  3    the environment failed: disk full, damaged state database, .sluice/ removed during the
-       run, a native module not built, TypeScript not installed (check) (the message says what
-       to do; nothing unfinished is kept)
+  1    some task failed; for \`sluice status\`, some task is out of date (as
+       make -q); for \`sluice check\` and \`run --check\`, a type error
+  2    refused before anything ran: usage, pipeline or plan error, another run
+       holds the lock
+  3    the environment failed: disk full, damaged state database, .sluice/
+       removed during the run, a native module not built, TypeScript not
+       installed (check) (the message says what to do; nothing unfinished is
+       kept)
   70   a bug in sluice (SLUICE_DEBUG=1 shows where)
   130  interrupted (Ctrl-C, SIGTERM)`;
 
@@ -49,7 +51,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Run scripts and programs over many files, as reproducible pipelines, on every core.')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    // Usage errors in sluice's voice: `sluice: unknown option '--nosuch'`, as every other error.
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.replace(/^error: /, 'sluice: ')) })
     .showHelpAfterError('(add --help for usage)')
     .version(readVersion(), '-v, --version', 'print the version of sluice')
     .option('-C, --directory <dir>', 'change to DIR before the command, as make -C and git -C')

@@ -28,9 +28,9 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .command('map')
     .summary('run one command over many inputs')
     .description(
-      'Run COMMAND once per input, on every core. Inputs come from --in globs, from ::: arguments,\n' +
-        'or from standard input (--in -). Placeholders in COMMAND and --out expand to exactly one\n' +
-        'argument each: {} {in} {out} {name} {stem} {ext} {dir} {#} {.} {/} {//} {/.}.\n' +
+      'Run COMMAND once per input, on every core. Inputs come from --in globs, from ::: arguments, ' +
+        'or from standard input (--in -). Placeholders in COMMAND and --out expand to exactly one ' +
+        'argument each: {} {in} {out} {name} {stem} {ext} {dir} {#} {.} {/} {//} {/.}, and, in COMMAND only, {threads} (the cpus a task holds). ' +
         'Without a placeholder the input is appended as the last argument.',
     )
     .usage('[OPTIONS] -- COMMAND [ARG...] [::: INPUT...]');

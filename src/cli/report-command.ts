@@ -18,11 +18,11 @@ export function defineReportCommand(program: Command, setExitCode: (code: number
     .command('report')
     .summary('write the HTML report of the last run (or of --run ID), or its table of tasks')
     .description(
-      'Write one self-contained HTML file about a recorded run: per-step statistics, a timeline\n' +
-        'of tasks on workers, and the failures. The run is read from .sluice/state.db beside the\n' +
-        'pipeline file (-f FILE), in DIR (--dir, e.g. where `sluice map` ran), or here.\n' +
-        'With --tasks FILE.tsv, write instead (or as well, with -o) one tab-separated line per\n' +
-        'task: step, wildcards, status, attempt, start, wall time, CPU user and system time in\n' +
+      'Write one self-contained HTML file about a recorded run: per-step statistics, a timeline ' +
+        'of tasks on workers, and the failures. The run is read from .sluice/state.db beside the ' +
+        'pipeline file (-f FILE), in DIR (--dir, e.g. where `sluice map` ran), or here. ' +
+        'With --tasks FILE.tsv, write instead (or as well, with -o) one tab-separated line per ' +
+        'task: step, wildcards, status, attempt, start, wall time, CPU user and system time in ' +
         'seconds, peak memory in KiB, exit code.',
     )
     .usage('[OPTIONS]')

@@ -23,7 +23,7 @@ export interface PipelineFlags {
   directory?: string;
   file?: string;
   param: string[];
-  /** `--config FILE` (run only, repeatable): parameter values from JSON or YAML, later files on top. */
+  /** `--config FILE` (repeatable): parameter values from JSON or YAML, later files on top. */
   config?: string[];
 }
 
@@ -34,7 +34,8 @@ export function addPipelineOptions(command: Command): Command {
   return command
     .option('-C, --directory <dir>', 'change to DIR first, as make -C: -f, targets and outputs are relative to it')
     .option('-f, --file <file>', 'the pipeline file (default: pipeline.ts, .mts, .js or .mjs here)')
-    .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collectValues, []);
+    .option('-p, --param <key=value>', 'set a pipeline parameter (repeatable)', collectValues, [])
+    .option('--config <file>', 'set parameters from a JSON or YAML file (repeatable, later on top; then --param)', collectValues, []);
 }
 
 export function defineRunCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -42,13 +43,12 @@ export function defineRunCommand(program: Command, setExitCode: (code: number) =
     .command('run')
     .summary('run a pipeline')
     .description(
-      'Run the pipeline in pipeline.ts (or -f FILE): every task whose outputs are missing or out of\n' +
+      'Run the pipeline in pipeline.ts (or -f FILE): every task whose outputs are missing or out of ' +
         'date, on every core. TARGETs are step names or output paths; only what they need runs.',
     )
     .usage('[OPTIONS] [TARGET...]')
     .argument('[target...]', 'step names or output paths');
   addRequestOptions(addPipelineOptions(command), 'run')
-    .option('--config <file>', 'set parameters from a JSON or YAML file (repeatable, later on top; then --param)', collectValues, [])
     .option('--check', 'first type-check the pipeline as `sluice check` does; a type error runs nothing (exit 1)')
     .action(async (targets: string[], flags: RunFlags & { check?: boolean }) => {
       if (flags.check === true) {

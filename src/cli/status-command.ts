@@ -13,10 +13,11 @@ export function defineStatusCommand(program: Command, setExitCode: (code: number
     .command('status')
     .summary('show, per step, what is up to date, out of date, waiting or failed')
     .description(
-      'Show, per step, how many tasks are up to date, out of date, waiting (for a failed task\n' +
-        'upstream) or failed; a step whose tasks come from folders not made yet waits for the step\n' +
-        'that makes them. Exits 0 when every task is up to date,\n' +
-        '1 when some task would run (as make -q), 2 for a pipeline error.',
+      'Show, per step, how many tasks are up to date, out of date, waiting (for a failed task ' +
+        'upstream) or failed; a step whose tasks come from folders not made yet waits for the step ' +
+        'that makes them.\n\n' +
+        'Exits 1 when some task would run (as make -q), 0 when every task is up to date, 2 for a ' +
+        'pipeline error.',
     )
     .usage('[OPTIONS]');
   addPipelineOptions(command).action(async (flags: PipelineFlags) => {

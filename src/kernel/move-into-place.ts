@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { OutputError } from '../errors.ts';
 
 /**
  * Renames a finished output to its final path. A folder output (directory()) replaces the folder
@@ -8,7 +9,11 @@ import path from 'node:path';
  */
 export function moveIntoPlace(from: string, to: string, folder: boolean): void {
   if (!folder) {
-    fs.renameSync(from, to);
+    try {
+      fs.renameSync(from, to);
+    } catch (error) {
+      throw describeBlockedOutput(error, to);
+    }
     return;
   }
   const old = fs.lstatSync(to, { throwIfNoEntry: false });
@@ -20,4 +25,15 @@ export function moveIntoPlace(from: string, to: string, folder: boolean): void {
   fs.renameSync(to, aside);
   fs.renameSync(from, to);
   fs.rmSync(aside, { recursive: true, force: true });
+}
+
+// A file output renamed onto a folder that stands at its final name: said as such, not as EISDIR.
+function describeBlockedOutput(error: unknown, to: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') return error;
+  if (fs.lstatSync(to, { throwIfNoEntry: false })?.isDirectory() !== true) return error;
+  return new OutputError(
+    `Expected output \`${to}\` to be a file, got an existing folder: the task's output was not kept. Remove or rename the folder (or choose another output path), then run again`,
+    { cause: error },
+  );
 }

@@ -50,8 +50,13 @@ export async function bundlePipeline(file: string, save: SaveBundleFile): Promis
   // CommonJS package from ESM makes Node scan its source for export names first (20-30 ms
   // against 10 ms for esbuild's here, Node 20).
   const { build } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  if (path.basename(file).includes('*')) {
+    throw new PlanError(`Expected the name of pipeline file ${file} to hold no \`*\`, got \`${path.basename(file)}\` (the bundler reads \`*\` as a pattern): rename it`, { file });
+  }
   const result = await build({
-    entryPoints: [file],
+    // Relative to absWorkingDir: esbuild reads a `*` in an entry point as a glob, so a pipeline in
+    // a folder named `runs*` would match nothing ("no default export").
+    entryPoints: [`./${path.basename(file)}`],
     bundle: true,
     write: false,
     format: 'esm',

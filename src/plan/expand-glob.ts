@@ -44,11 +44,19 @@ export function matchGlob(pattern: string, options: GlobOptions): GlobMatches {
     });
   if (matches.length === 0) {
     throw new PlanError(
-      `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})`,
+      `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})${describeFolderMatches(pattern, options)}`,
     );
   }
   // The default sort compares UTF-16 code units: the same order on every machine and locale.
   const files = matches.sort();
   if (folder === undefined) return { files, allPlainFiles: false };
   return { files, heldSymlink: folder.heldSymlink, allPlainFiles: folder.allPlainFiles };
+}
+
+// When a glob matches only folders (`--in data`), say so: inputs are files.
+function describeFolderMatches(pattern: string, options: GlobOptions): string {
+  const folders = globSync(pattern, { cwd: options.cwd, dot: options.dot ?? false, absolute: path.isAbsolute(pattern), onlyFiles: false, expandDirectories: false });
+  if (folders.length === 0) return '';
+  const first = (folders.sort()[0] as string).replace(/\/$/, '');
+  return `: only folders match (\`${first}\`${folders.length > 1 ? ` and ${folders.length - 1} more` : ''}), and inputs are files; \`${first}/*\` names the files in it`;
 }

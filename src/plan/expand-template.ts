@@ -20,10 +20,14 @@ export interface ExpandContext {
 const FIRST_OUTPUT: { readonly output: number } = Object.freeze({ output: 0 });
 
 /** The placeholders of `sluice map`: the input's derived names, `{#}` and `{out}` (output 0). */
+// `{threads}`: the cpus the task holds, known only where it runs (render-action.ts).
+const THREADS = Object.freeze({ threads: true } as const);
+
 export function resolveInputPlaceholders(input: string, taskNumber: number, hasOutput: boolean): ResolvePlaceholder {
   return (name) => {
     if (name === 'out') return hasOutput ? FIRST_OUTPUT : undefined;
     if (name === '#') return String(taskNumber);
+    if (name === 'threads') return THREADS;
     const derive = INPUT_PLACEHOLDERS[name as keyof typeof INPUT_PLACEHOLDERS];
     return derive === undefined ? undefined : derive(input);
   };

@@ -1,4 +1,4 @@
-import type { StepInput } from './normalize-step.ts';
+import type { NormalizedStep, StepInput } from './normalize-step.ts';
 import { fillPathPattern, matchPathPattern } from './path-pattern.ts';
 import type { FindCandidates } from './plan-step-tasks.ts';
 
@@ -28,4 +28,16 @@ export function productOf(names: readonly string[], lists: ReadonlyMap<string, r
     combinations = combinations.flatMap((partial) => values.map((value) => ({ ...partial, [name]: value })));
   }
   return combinations;
+}
+
+// Wildcards that only the step's `wildcards` lists bind (a gather's, named by an output): every
+// binding of the inputs once per combination of their values.
+export function crossWithListed(step: NormalizedStep, bindings: Record<string, string>[]): void {
+  if (step.wildcards.length === 0 || step.wildcardLists.size === 0) return;
+  const fromInputs = new Set(step.inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards));
+  const listedOnly = step.wildcards.filter((name) => !fromInputs.has(name));
+  if (listedOnly.length === 0) return;
+  const combinations = productOf(listedOnly, step.wildcardLists);
+  const crossed = bindings.flatMap((values) => combinations.map((listed) => ({ ...values, ...listed })));
+  bindings.splice(0, bindings.length, ...crossed);
 }

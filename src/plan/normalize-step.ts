@@ -112,7 +112,11 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
       );
     }
   }
-  const wildcards = [...new Set(inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards))];
+  // A wildcard of a gather that the step lists values for (`wildcards: { sample: [...] }`) and
+  // that an output names is bound by the list: one task per value, each gathering its own files.
+  const fromInputs = [...new Set(inputs.filter((input) => !input.gather).flatMap((input) => input.pattern.wildcards))];
+  const fromLists = [...wildcardLists.keys()].filter((listed) => !fromInputs.includes(listed) && outputs.some((output) => output.pattern.wildcards.includes(listed)));
+  const wildcards = [...fromInputs, ...fromLists];
   for (const input of inputs) {
     const unbound = (input.list ?? []).flatMap((item) => item.wildcards).find((wildcard) => !wildcards.includes(wildcard));
     if (unbound !== undefined) {
@@ -127,7 +131,10 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
     if (unbound.length > 0) {
       throw new PlanError(
         `Wildcard \`{${unbound[0]}}\` in output \`${output.pattern.source}\` of step \`${name}\` (out) of ${file} is not bound by an input` +
-          (wildcards.length > 0 ? ` (the inputs bind ${wildcards.map((w) => `{${w}}`).join(' ')})` : ''),
+          (wildcards.length > 0 ? ` (the inputs bind ${wildcards.map((w) => `{${w}}`).join(' ')})` : '') +
+          (inputs.some((input) => input.gather && input.pattern.wildcards.includes(unbound[0] as string))
+            ? `; a gather binds none: list its values, \`wildcards: { ${unbound[0]}: [...] }\`, or add an input that names it`
+            : ''),
         { field: 'out' },
       );
     }

@@ -31,7 +31,8 @@ export function planMap(options: MapPlanOptions): Task[] {
   // `{out}` is there only with `--out`, and not in `--out` itself.
   const withoutOut = PLACEHOLDER_NAMES.filter((name) => name !== 'out');
   const usable = options.outTemplate === undefined ? withoutOut : PLACEHOLDER_NAMES;
-  const templates = words.map((word, index) => parseTemplate(word, `command argument ${index + 1}`, [], usable));
+  // `{threads}` in the command only: an output path must not depend on where the task runs.
+  const templates = words.map((word, index) => parseTemplate(word, `command argument ${index + 1}`, ['threads'], usable));
   const outTemplate =
     options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`', [], withoutOut);
   const used = collectPlaceholders(templates);
@@ -115,6 +116,6 @@ function joinShell(templates: readonly ParsedTemplate[], context: ExpandContext)
 function compileWords(templates: readonly ParsedTemplate[], hasOutput: boolean): ReadonlyArray<Arg | undefined> {
   const shared: ExpandContext = { resolve: resolveInputPlaceholders('', 0, hasOutput) };
   return templates.map((template) =>
-    template.every((part) => typeof part === 'string' || part.placeholder === 'out') ? expandArg(template, shared) : undefined,
+    template.every((part) => typeof part === 'string' || part.placeholder === 'out' || part.placeholder === 'threads') ? expandArg(template, shared) : undefined,
   );
 }

@@ -2,11 +2,12 @@ import { bug, PlanError } from '../errors.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import { paramAt } from './param-placeholders.ts';
-import { gatherInput, productOf } from './gather-input.ts';
+import { crossWithListed, gatherInput, productOf } from './gather-input.ts';
 import type { ParsedTemplate } from './parse-template.ts';
 import { fillPathPattern, matchPathPattern, type PathPattern } from './path-pattern.ts';
 import { INPUT_PLACEHOLDERS } from './placeholders.ts';
 import type { Action, Arg, ParamValue } from '../kernel/task.ts';
+import { nameTask } from '../kernel/name-task.ts';
 
 /** A task of one step before it gets an id: paths and wildcard values. */
 export interface PlannedTask {
@@ -72,6 +73,7 @@ export function planStepTasks(
       return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }) };
     }
   }
+  crossWithListed(step, bindings);
   // Without a gather, every task names its inputs alike: one object for them all.
   const inputNames = step.inputs.some((input) => input.gather) ? undefined : Object.fromEntries(step.inputs.map((input, index) => [input.name, index]));
   try {
@@ -108,7 +110,7 @@ function planOne(
     const gathered = input.list === undefined ? gatherInput(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
     if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
-        `No file matches gathered input \`${input.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`,
+        `No file matches gathered input \`${input.pattern.source}\` of ${Object.keys(values).length === 0 ? `step \`${step.name}\`` : `task \`${nameTask({ step: step.name, wildcards: values, inputs: [] })}\``} of ${file}, and no step makes one`,
         { file, step: step.name, field: `in.${input.name}` },
       );
     }

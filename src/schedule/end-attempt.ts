@@ -1,4 +1,4 @@
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, OutputError } from '../errors.ts';
 import type { AttemptOutcome } from '../execute/executor.ts';
 import { renderArgv } from '../kernel/render-action.ts';
 import type { Task } from '../kernel/task.ts';
@@ -74,7 +74,7 @@ function internalFailure(task: Task, error: unknown, startedAt: number): Attempt
     status: 'failed',
     exitCode: null,
     signal: null,
-    error: `sluice could not run the task: ${error instanceof Error ? error.message : String(error)}`,
+    error: error instanceof OutputError ? error.message : `sluice could not run the task: ${error instanceof Error ? error.message : String(error)}`,
     argv: renderArgv(task.action, task.outputs),
     startedAt,
     endedAt: Date.now(),

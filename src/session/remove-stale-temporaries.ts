@@ -1,6 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../execute/atomic-outputs.ts';
+import { openJobLedger } from '../execute/slurm/job-ledger.ts';
+import { SHELTER_PREFIX } from '../execute/slurm/shelter-outputs.ts';
+import { slurmDirOf } from '../execute/slurm/slurm-paths.ts';
 import type { Task } from '../kernel/task.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { readSuccessStamps } from '../state/journal/read-successes.ts';
@@ -42,6 +45,7 @@ export async function removeStaleTemporaries(store: StateStore, tasks: readonly 
     }
   }
   const staged: string[] = [];
+  const sheltered: string[] = [];
   for (const folder of folders) {
     let names: string[];
     try {
@@ -49,14 +53,36 @@ export async function removeStaleTemporaries(store: StateStore, tasks: readonly 
     } catch {
       continue;
     }
-    for (const name of names) if (name.startsWith(TEMP_PREFIX)) staged.push(path.join(folder, name));
+    for (const name of names) {
+      if (name.startsWith(TEMP_PREFIX)) staged.push(path.join(folder, name));
+      else if (name.startsWith(SHELTER_PREFIX)) sheltered.push(path.join(folder, name));
+    }
   }
-  if (staged.length === 0) return { recovered: 0, removed: 0 };
+  const shelters = await removeEndedShelters(store.root, sheltered);
+  if (staged.length === 0) return { recovered: 0, removed: shelters };
   const owners = new Map<string, Task>();
   for (const task of tasks) for (const output of task.outputs) owners.set(resolveTaskPath(task.cwd, output), task);
   const recovered = await recoverRecorded(store, staged, owners);
   for (const folder of staged) await fs.rm(folder, { recursive: true, force: true });
-  return { recovered, removed: staged.length };
+  return { recovered, removed: staged.length + shelters };
+}
+
+// The folders a Slurm job's sluice stages in (`.sluice-slurm-<run>-<task>/`, shelter-outputs.ts)
+// are left behind when that sluice is killed hard (the node's OOM killer, SIGKILL): removed here,
+// but for those of runs with jobs the ledger does not know ended yet (a restarted Slurm run picks
+// those jobs up, and they finish in their folders). They never hold a recorded success's output:
+// the node moves outputs out before it writes the marker that records one.
+async function removeEndedShelters(root: string, sheltered: readonly string[]): Promise<number> {
+  if (sheltered.length === 0) return 0;
+  const live = [...openJobLedger(path.join(slurmDirOf(root), 'jobs.jsonl')).live.values()].map((entry) => `${SHELTER_PREFIX}${entry.runId}-`);
+  let removed = 0;
+  for (const folder of sheltered) {
+    const name = path.basename(folder);
+    if (live.some((prefix) => name.startsWith(prefix))) continue;
+    await fs.rm(folder, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 async function recoverRecorded(store: StateStore, staged: readonly string[], owners: ReadonlyMap<string, Task>): Promise<number> {

@@ -37,6 +37,12 @@ describe('expandGlob', () => {
   });
 
   it('names the glob when nothing matches', () => {
-    assert.throws(() => expandGlob('*.json', { cwd, label: '`--in`' }), /No file matches glob `\*\.json` from `--in`/);
+    assert.throws(() => expandGlob('*.json', { cwd, label: '`--in`' }), /No file matches glob `\*\.json` from `--in` \(relative to [^)]*\)$/);
+  });
+
+  // Before: only "No file matches glob `sub`", though `sub` is right there.
+  it('says when only folders match, and how to name the files in one', () => {
+    assert.throws(() => expandGlob('sub', { cwd, label: '`--in`' }), /No file matches glob `sub` from `--in` \(relative to .*\): only folders match \(`sub`\), and inputs are files; `sub\/\*` names the files in it/);
+    assert.throws(() => expandGlob('s*', { cwd }), /only folders match \(`sub`\)/);
   });
 });

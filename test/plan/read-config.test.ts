@@ -49,3 +49,15 @@ test('a wrong value names the config file, the line and the field', () => {
   assert.match(parse.message, /^Could not parse config file config\.yaml:\d+:\d+: /);
   assert.equal(parse.file, 'config.yaml');
 });
+
+// Before: "Unknown parameter `trim.left`"; a record could be set only whole, from a config file.
+test('--param NAME.FIELD=value sets one field of a record parameter, over the config, keeping the others', () => {
+  const config = configOf('trim:\n  left: 5\n');
+  const values = resolveParams(DEFAULTS, ['trim.left=7'], 'pipeline.ts', [config]);
+  assert.deepEqual(values.trim, { left: 7, adapter: 'AGATC' });
+  assert.deepEqual(DEFAULTS.trim, { left: 3, adapter: 'AGATC' });
+  assert.match(failure(() => resolveParams(DEFAULTS, ['trim.right=1'], 'pipeline.ts')).message, /^Unknown parameter `trim\.right`: parameter `trim` of pipeline\.ts declares `left`, `adapter`$/);
+  assert.match(failure(() => resolveParams(DEFAULTS, ['minimum.x=1'], 'pipeline.ts')).message, /^Unknown parameter `minimum\.x`: parameter `minimum` of pipeline\.ts is not a record$/);
+  assert.match(failure(() => resolveParams(DEFAULTS, ['trim.left=many'], 'pipeline.ts')).message, /^Expected parameter `trim\.left` to be a number, got `many` \(`--param trim\.left=many` for pipeline\.ts\)$/);
+  assert.match(failure(() => resolveParams(DEFAULTS, ['trim=1'], 'pipeline.ts')).message, /one field: `--param trim\.FIELD=value`/);
+});

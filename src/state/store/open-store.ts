@@ -41,7 +41,7 @@ export function openStore(root: string): StateStore {
     migrate(db, dbPath);
   } catch (error) {
     if (error instanceof StateError) throw error;
-    throw classifyFault(error, { dbPath, writing: stateDir }) ?? nativeModuleFault(error) ?? new StateError(
+    throw classifyFault(error, { dbPath, writing: stateDir }) ?? nativeModuleFault(error) ?? unwritableFolder(stateDir) ?? new StateError(
       `Cannot open the state database ${dbPath}: ${(error as Error).message}. ` +
         'If it is damaged, delete it; every task will then run again.',
       dbPath,
@@ -67,6 +67,17 @@ export function openStore(root: string): StateStore {
       if (db.open) db.close();
     },
   };
+}
+
+// SQLite says only "unable to open database file" when the folder is read-only or not ours (WAL
+// makes files beside the database): that, not a damaged database, is then what to say.
+function unwritableFolder(stateDir: string): EnvironmentError | undefined {
+  try {
+    fs.accessSync(stateDir, fs.constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return classifyFault(error, { writing: stateDir });
+  }
 }
 
 // better-sqlite3 loads its compiled part when the first database opens: an install with
