@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { TEMP_PREFIX } from '../execute/atomic-outputs.ts';
+import { TEMP_PREFIX } from '../execute/staging-folders.ts';
 import type { Task } from '../kernel/task.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { readSuccessStamps } from '../state/journal/read-successes.ts';
