@@ -2,20 +2,16 @@ import { quoteArgv } from '../kernel/quote-argv.ts';
 import path from 'node:path';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
-import { formatFailure } from '../report/format-failure.ts';
-import { chooseColours } from '../report/choose-colours.ts';
-import { formatRerunCommand, type RerunContext } from '../report/format-rerun.ts';
+import { chooseColours, type Colours } from '../report/choose-colours.ts';
 import { formatSummary } from '../report/format-summary.ts';
-import { createJsonEvents } from '../report/json-events.ts';
 import { createTaskOutputPrinter } from '../report/print-task-output.ts';
 import { createProgressLine } from '../report/progress-line.ts';
+import type { RerunContext } from '../report/format-rerun.ts';
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { runSession } from '../session/run-session.ts';
-import { TaskFailedError } from '../schedule/task-failed-error.ts';
 import { DEFAULTS } from './defaults.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import { handleInterrupts } from './handle-interrupt.ts';
-import { checkReportPath } from './report-command.ts';
 
 export interface ExecuteFlags {
   readonly jobs: number;
@@ -47,7 +43,10 @@ export interface SlurmRun {
  * reports and the summary on standard error. Returns the exit status.
  */
 export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promise<number> {
-  if (flags.report !== undefined) checkReportPath('--report', flags.report);
+  // What only --report, --json or a failure needs loads then: a run where every task is up to
+  // date loads none of it.
+  if (flags.report !== undefined) (await import('./report-command.ts')).checkReportPath('--report', flags.report);
+  const json = flags.json === true ? (await import('../report/json-events.ts')).createJsonEvents(process.stdout) : undefined;
   const interrupts = handleInterrupts();
   const progress = createProgressLine({ err: process.stderr });
   const printer = createTaskOutputPrinter({
@@ -62,7 +61,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       keepGoing: flags.keepGoing,
       signal: interrupts.signal,
       command: quoteArgv(['sluice', ...process.argv.slice(2)]),
-      listeners: [flags.json === true ? createJsonEvents(process.stdout) : printer, ...(flags.quiet ? [] : [progress])],
+      listeners: [json ?? printer, ...(flags.quiet ? [] : [progress])],
       killGraceMs: DEFAULTS.killGraceMs,
       stderrTailLines: DEFAULTS.stderrTailLines,
       stdoutPrinted: flags.json !== true,
@@ -72,11 +71,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
     flags.onResult?.(result);
     await printer.flush();
     const colours = chooseColours(process.stderr);
-    for (const failure of result.failures) {
-      const rerun = flags.rerun === undefined ? undefined : (formatRerunCommand(failure.task, flags.rerun) ?? null);
-      const noRerun = `it has no output to name as a target; \`sluice run --force ${failure.task.step}\` re-runs every task of its step`;
-      process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome), { rerun, noRerun, colours })}\n`);
-    }
+    if (result.failures.length > 0) await printFailures(result, flags.rerun, colours);
     if (!flags.quiet || result.failures.length > 0) process.stderr.write(`${formatSummary(result, colours)}\n`);
     if (flags.report !== undefined) {
       // Loaded only for --report: other runs do not pay for loading it.
@@ -88,5 +83,19 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
     return result.counts.succeeded + result.counts['up to date'] === result.total ? 0 : 1;
   } finally {
     interrupts.dispose();
+  }
+}
+
+// Each failure, and how to re-run it alone.
+async function printFailures(result: RunResult, rerunContext: RerunContext | undefined, colours: Colours): Promise<void> {
+  const [{ formatFailure }, { formatRerunCommand }, { TaskFailedError }] = await Promise.all([
+    import('../report/format-failure.ts'),
+    import('../report/format-rerun.ts'),
+    import('../schedule/task-failed-error.ts'),
+  ]);
+  for (const failure of result.failures) {
+    const rerun = rerunContext === undefined ? undefined : (formatRerunCommand(failure.task, rerunContext) ?? null);
+    const noRerun = `it has no output to name as a target; \`sluice run --force ${failure.task.step}\` re-runs every task of its step`;
+    process.stderr.write(`${formatFailure(new TaskFailedError(failure.task, failure.attempt, failure.outcome), { rerun, noRerun, colours })}\n`);
   }
 }

@@ -1,7 +1,6 @@
 // Before a run starts any task: what a previous run left running (it was killed, even by
 // SIGKILL, or its launcher died) is ended, and waited for, so that no late write of it reaches
 // the outputs of this run. Call it holding the run lock.
-import { endLeftoverGroups } from '../process/end-leftover-groups.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { forgetRunningProcesses, readRunningProcesses } from '../state/journal/record-running-processes.ts';
 import { StateError } from '../state/store/state-errors.ts';
@@ -13,6 +12,8 @@ export const LEFTOVER_TIMEOUT_MS = 10_000;
 export async function endPreviousRun(store: StateStore, timeoutMs = LEFTOVER_TIMEOUT_MS): Promise<number> {
   const recorded = readRunningProcesses(store);
   if (recorded.total === 0) return 0;
+  // Loaded only when a run left processes: the process-table code is not needed otherwise.
+  const { endLeftoverGroups } = await import('../process/end-leftover-groups.ts');
   const survivors = await endLeftoverGroups(recorded.here, timeoutMs);
   if (survivors.length > 0) {
     throw new StateError(

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { TEMP_PREFIX } from '../execute/atomic-outputs.ts';
+import { TEMP_PREFIX } from '../execute/staging-folders.ts';
 import { openJobLedger } from '../execute/slurm/job-ledger.ts';
 import { SHELTER_PREFIX } from '../execute/slurm/shelter-outputs.ts';
 import { slurmDirOf } from '../execute/slurm/slurm-paths.ts';

@@ -3,7 +3,7 @@
 // is one core doing it while the others wait.
 
 import fs from 'node:fs';
-import { createWorkerPool, type WorkerPool } from '../../pool/worker-pool.ts';
+import type { WorkerPool } from '../../pool/worker-pool.ts';
 import { hashFile, type Hasher } from './hash-file.ts';
 
 /** A worker thread's answer: the hash, or why it could not read the file. */
@@ -27,10 +27,11 @@ const MIN_THREAD_BYTES = 256 * 1024;
  * calling thread too, so that the tasks waiting for them need not wait for the boot.
  */
 export function createThreadHasher(threads: number): ThreadHasher {
-  let pool: WorkerPool<string, HashAnswer> | undefined;
+  // Loaded with the first large file: a run that hashes none (a full check) loads no pool code.
+  let pool: Promise<WorkerPool<string, HashAnswer>> | undefined;
   let booted = false;
   const onThread = async (file: string): Promise<string> => {
-    const answer = await (pool as WorkerPool<string, HashAnswer>).run(file);
+    const answer = await (await (pool as Promise<WorkerPool<string, HashAnswer>>)).run(file);
     booted = true;
     if ('hash' in answer) return answer.hash;
     throw Object.assign(new Error(answer.message), { code: answer.code });
@@ -40,12 +41,16 @@ export function createThreadHasher(threads: number): ThreadHasher {
       const size = knownSize ?? fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       if (size < MIN_THREAD_BYTES) return hashFile(file);
       if (pool === undefined) {
-        pool = createWorkerPool<string, HashAnswer>({ size: threads, entry: HASH_WORKER });
-        pool.warm();
+        pool = import('../../pool/worker-pool.ts').then(({ createWorkerPool }) => {
+          const started = createWorkerPool<string, HashAnswer>({ size: threads, entry: HASH_WORKER });
+          started.warm();
+          return started;
+        });
         return onThread(file);
       }
       return booted ? onThread(file) : hashFile(file);
     },
-    close: async () => pool?.close(),
+    // A pool whose module failed to load started no thread: nothing to close.
+    close: async () => (await pool?.catch(() => undefined))?.close(),
   };
 }
