@@ -304,7 +304,9 @@ describe('a full disk', () => {
     // Task 2 writes its output, then fills the disk (once): its success cannot be written.
     const filler = path.join(mount as string, 'filler');
     project(dir, {
-      command: `echo {n} >> ran.log; cat {in} > {out}; if [ {n} = 2 ] && [ ! -e ${filler}.done ]; then touch ${filler}.done; head -c 8000000 /dev/zero > ${filler} || true; fi`,
+      // Task 3 waits before writing: the launcher starts it in task 2's slot as soon as task 2
+      // exits 0, and its write would otherwise meet the full disk before task 2's record does.
+      command: `echo {n} >> ran.log; if [ {n} = 3 ] && [ -e ${filler} ]; then sleep 5; fi; cat {in} > {out}; if [ {n} = 2 ] && [ ! -e ${filler}.done ]; then touch ${filler}.done; head -c 8000000 /dev/zero > ${filler} || true; fi`,
     });
     const result = await runSluice(['run', '-j', '1'], { cwd: dir });
     fs.rmSync(filler, { force: true });
