@@ -1,9 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TEMP_PREFIX } from '../execute/staging-folders.ts';
-import { openJobLedger } from '../execute/slurm/job-ledger.ts';
-import { SHELTER_PREFIX } from '../execute/slurm/shelter-outputs.ts';
-import { slurmDirOf } from '../execute/slurm/slurm-paths.ts';
+import { SHELTER_PREFIX, slurmDirOf } from '../execute/slurm/slurm-paths.ts';
 import type { Task } from '../kernel/task.ts';
 import type { StateStore } from '../state/store/open-store.ts';
 import { readSuccessStamps } from '../state/journal/read-successes.ts';
@@ -74,6 +72,8 @@ export async function removeStaleTemporaries(store: StateStore, tasks: readonly 
 // the node moves outputs out before it writes the marker that records one.
 async function removeEndedShelters(root: string, sheltered: readonly string[]): Promise<number> {
   if (sheltered.length === 0) return 0;
+  // The ledger's reader loads only where a killed Slurm job left a folder, not on every run.
+  const { openJobLedger } = await import('../execute/slurm/job-ledger.ts');
   const live = [...openJobLedger(path.join(slurmDirOf(root), 'jobs.jsonl')).live.values()].map((entry) => `${SHELTER_PREFIX}${entry.runId}-`);
   let removed = 0;
   for (const folder of sheltered) {

@@ -3,14 +3,13 @@ import path from 'node:path';
 import { moveIntoPlace } from '../../kernel/move-into-place.ts';
 import { stagedOutputIndexes } from '../../kernel/render-action.ts';
 import type { Task } from '../../kernel/task.ts';
+import { SHELTER_PREFIX } from './slurm-paths.ts';
 
 // On a compute node, the outputs sluice stages are first made in a folder of the job's own
 // (`.sluice-slurm-<run>-<task>/` beside each output), where the local executor then stages and
 // commits as usual. A sluice started again after a crash deletes every `.sluice-tmp-*` folder
 // beside the outputs before it looks for jobs still running; this keeps a running job's files
 // out of that sweep, so the job can be picked up and finish.
-
-export const SHELTER_PREFIX = '.sluice-slurm-';
 
 export interface ShelteredTask {
   /** The task as the local executor runs it: staged outputs inside the shelter folders. */
