@@ -6,6 +6,8 @@ export interface BenchmarkOptions {
   readonly rounds: number;
   /** Benchmark-specific settings from `--set key=value`, e.g. tasks=2000. */
   readonly settings: ReadonlyMap<string, string>;
+  /** `--against REF`: sluice's rows are run a second time, alternately, by the CLI built at REF. */
+  readonly against?: string;
 }
 
 export interface Benchmark {

@@ -31,7 +31,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
-import { buildCli, findOnPath, whichOnPath } from './build-cli.ts';
+import { buildClis } from './build-against.ts';
+import { findOnPath, whichOnPath } from './build-cli.ts';
 import { ensureDiabetesData } from './diabetes-data.ts';
 import { formatTable, measure, median, type Measurement } from './measure.ts';
 
@@ -73,7 +74,7 @@ export const diabetesThroughputBenchmark: Benchmark = {
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     const outRoot = options.settings.get('out') === 'disk' || !isFolder(TMPFS) ? dir : await mkdtemp(path.join(TMPFS, 'sluice-bench-'));
     try {
-      const { contenders, notes } = await listContenders({ data, inputs, jobs, dir, lines });
+      const { contenders, notes } = await listContenders({ data, inputs, jobs, dir, lines }, options);
       const only = options.settings.get('only')?.split(',');
       const chosen = contenders.filter((contender) => only === undefined || only.some((word) => contender.name.includes(word)));
       console.log(`diabetes-throughput: ${files} files, ${lines} lines, fault rate ${faults} (${data}), ${jobs} jobs, ${options.rounds} rounds, alternating`);
@@ -112,7 +113,7 @@ interface Setup {
   readonly lines: number;
 }
 
-async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; notes: string[] }> {
+async function listContenders(setup: Setup, options: BenchmarkOptions): Promise<{ contenders: Contender[]; notes: string[] }> {
   const { inputs, jobs } = setup;
   const list = `${inputs.join('\n')}\n`;
   const notes: string[] = [];
@@ -132,29 +133,30 @@ async function listContenders(setup: Setup): Promise<{ contenders: Contender[]; 
       check: (out, status) => `${countRows(out, status)} (no record is checked)`,
     });
   } else notes.push('mawk is not on PATH: skipped');
-  const cli = await buildCli(setup.dir);
-  if (cli === undefined) throw new Error('src/cli/main.ts is missing: there is no sluice to measure');
-  notes.push(`sluice runs ${cli.label}`);
-  const project = path.join(setup.dir, 'project');
-  await mkdir(project);
-  for (const name of ['pipeline.ts', 'lib']) await cp(path.join(example, name), path.join(project, name), { recursive: true });
-  const sluice = (name: string, env?: NodeJS.ProcessEnv): Contender => ({
-    name,
-    // A first run: no state, no bundle of the pipeline.
-    prepare: () => rm(path.join(project, '.sluice'), { recursive: true, force: true }),
-    run: async (out) => {
-      const params = ['--param', `data=${setup.data}`, '--param', `out=${out}`];
-      return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params], env });
-    },
-    check: (out, status) => describeSluice(out, status, setup.lines),
-  });
-  contenders.push(sluice(`sluice run -j ${jobs}`));
-  // These machines set it, and every Node start reads the certificates (20-40 ms: npm run bench
-  // -- noop-rerun runs sluice with and without it).
-  if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
-    const env = { ...process.env };
-    delete env['NODE_EXTRA_CA_CERTS'];
-    contenders.push(sluice(`sluice run -j ${jobs}, NODE_EXTRA_CA_CERTS unset`, env));
+  for (const cli of await buildClis(setup.dir, options)) {
+    notes.push(`sluice${cli.tag} runs ${cli.label}`);
+    // A project folder per build: its state and its bundle of the pipeline are its own.
+    const project = path.join(setup.dir, `project${cli.tag.replace(/\W/g, '-')}`);
+    await mkdir(project);
+    for (const name of ['pipeline.ts', 'lib']) await cp(path.join(example, name), path.join(project, name), { recursive: true });
+    const sluice = (name: string, env?: NodeJS.ProcessEnv): Contender => ({
+      name: `${name}${cli.tag}`,
+      // A first run: no state, no bundle of the pipeline.
+      prepare: () => rm(path.join(project, '.sluice'), { recursive: true, force: true }),
+      run: async (out) => {
+        const params = ['--param', `data=${setup.data}`, '--param', `out=${out}`];
+        return execute({ argv: [...cli.command, 'run', '-q', '-f', path.join(project, 'pipeline.ts'), '-j', String(jobs), ...params], env });
+      },
+      check: (out, status) => describeSluice(out, status, setup.lines),
+    });
+    contenders.push(sluice(`sluice run -j ${jobs}`));
+    // These machines set it, and every Node start reads the certificates (20-40 ms: npm run bench
+    // -- noop-rerun runs sluice with and without it).
+    if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
+      const env = { ...process.env };
+      delete env['NODE_EXTRA_CA_CERTS'];
+      contenders.push(sluice(`sluice run -j ${jobs}, NODE_EXTRA_CA_CERTS unset`, env));
+    }
   }
   const convert = path.join(example, 'bench', 'convert.py');
   if (findOnPath('parallel')) {

@@ -7,11 +7,12 @@
 // no-op is compared with `sluice run`'s: one front end, one short cut. With NODE_EXTRA_CA_CERTS
 // set (it costs every Node start ~50 ms of CPU here, and ninja nothing), both no-ops are measured
 // with it unset as well; the last lines say which target each row meets.
-import { mkdtemp, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
-import { buildCli, findOnPath } from './build-cli.ts';
+import { buildClis, type Cli } from './build-against.ts';
+import { findOnPath } from './build-cli.ts';
 import { formatTable, measure, median, runCommand } from './measure.ts';
 
 const PIPELINE = `import { pipeline, step, cmd } from 'sluice';
@@ -25,8 +26,8 @@ export const noopRerunBenchmark: Benchmark = {
     const tasks = readCount(options, 'tasks', 10_000);
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-noop-'));
     try {
-      const cli = await buildCli(dir);
-      if (cli === undefined) throw new Error('src/cli/main.ts is missing');
+      const clis = await buildClis(dir, options);
+      const cli = clis[0]!;
       await mkdir(path.join(dir, 'data'));
       for (let index = 0; index < tasks; index++) await writeFile(path.join(dir, 'data', `f${index}.txt`), `${index}\n`);
       // Inputs as a user's are: older than the racy margin (a file changed in the last 2 s is
@@ -41,29 +42,12 @@ export const noopRerunBenchmark: Benchmark = {
       const hasNinja = findOnPath('ninja');
       console.log(`noop-rerun: ${tasks} up-to-date tasks, ${options.rounds} rounds, alternating (${cli.label})`);
       if (!hasNinja) console.log('  note: ninja is not on PATH (Debian package ninja-build): only sluice is measured');
-      const sluice = [...cli.command, 'run', '-q'];
-      await runCommand({ argv: [...cli.command, 'run', '-q', '-j', '2'], cwd: dir, timeoutMs: 1_800_000 });
-      const mapDir = path.join(dir, 'map');
-      await mkdir(mapDir);
-      const map = [...cli.command, 'map', '-q', '--in', '../data/*.txt', '--out', 'out/{name}', '--', 'cp', '{in}', '{out}'];
-      await runCommand({ argv: [...map.slice(0, 3), '-j', '2', ...map.slice(3)], cwd: mapDir, timeoutMs: 1_800_000 });
       if (hasNinja) await runCommand({ argv: ['ninja', '-j', '2'], cwd: dir, timeoutMs: 1_800_000 });
-      const noCerts = { ...process.env };
-      delete noCerts['NODE_EXTRA_CA_CERTS'];
       // Name, argv, environment, folder, and whether the snapshot is deleted first (the full check).
-      const contenders: Array<[string, string[], NodeJS.ProcessEnv, string, boolean?]> = [];
+      const contenders: Contender[] = [];
       if (hasNinja) contenders.push(['ninja (no-op)', ['ninja', '-j', '2'], process.env, dir]);
-      contenders.push(['sluice run, full check', sluice, process.env, dir, true]);
-      contenders.push(['sluice run (no-op)', sluice, process.env, dir]);
-      contenders.push(['sluice map, full check', map, process.env, mapDir, true]);
-      contenders.push(['sluice map (no-op)', map, process.env, mapDir]);
-      // NODE_EXTRA_CA_CERTS makes every Node start read a certificate bundle (~50 ms of CPU here):
-      // the no-ops are measured without it too, and the note says which figure is which.
+      for (const each of clis) contenders.push(...(await listSluiceContenders(each, dir)));
       const certs = process.env['NODE_EXTRA_CA_CERTS'] !== undefined;
-      if (certs) {
-        contenders.push(['sluice run (no-op), NODE_EXTRA_CA_CERTS unset', sluice, noCerts, dir]);
-        contenders.push(['sluice map (no-op), NODE_EXTRA_CA_CERTS unset', map, noCerts, mapDir]);
-      }
       const times = new Map(contenders.map(([name]) => [name, [] as number[]]));
       // CPU time too (sluice and what it started): on a shared machine the load adds wall time.
       const cpu = new Map(contenders.map(([name]) => [name, [] as number[]]));
@@ -93,6 +77,7 @@ export const noopRerunBenchmark: Benchmark = {
       console.log(`environment: NODE_EXTRA_CA_CERTS ${certs ? 'set (rows without "unset" include it; ninja does not read it)' : 'unset'}; node ${process.version}`);
       const ratio = (of: Map<string, number[]>): string => (median(of.get('sluice map (no-op)') ?? []) / median(of.get('sluice run (no-op)') ?? [])).toFixed(2);
       console.log(`sluice map (no-op) / sluice run (no-op): ${ratio(times)}× wall, ${ratio(cpu)}× cpu (target: at most 1.2 ×)`);
+      if (clis.length > 1) console.log(`--against: rows ending ${clis[1]!.tag.trim()} ran ${clis[1]!.label}, each build in its own copy of the folder`);
       if (hasNinja) {
         console.log('targets (issue 16, median wall against ninja): sluice run (no-op) at most 2 ×, sluice map (no-op) at most 2.5 ×, the full check at most 4 ×');
         for (const [name] of contenders.slice(1)) {
@@ -106,3 +91,41 @@ export const noopRerunBenchmark: Benchmark = {
     }
   },
 };
+
+type Contender = [string, string[], NodeJS.ProcessEnv, string, boolean?];
+
+/**
+ * One build's rows: `run` and `map`, full check and no-op, and the no-ops with
+ * NODE_EXTRA_CA_CERTS unset where it is set. A build of --against gets a copy of the folder
+ * (inputs with their times), so that neither build reads the other's state.
+ */
+async function listSluiceContenders(cli: Cli, dir: string): Promise<Contender[]> {
+  const work = cli.tag === '' ? dir : path.join(dir, `work${cli.tag.replace(/\W/g, '-')}`);
+  if (work !== dir) {
+    await mkdir(work);
+    await cp(path.join(dir, 'data'), path.join(work, 'data'), { recursive: true, preserveTimestamps: true });
+    await cp(path.join(dir, 'pipeline.ts'), path.join(work, 'pipeline.ts'));
+  }
+  const sluice = [...cli.command, 'run', '-q'];
+  await runCommand({ argv: [...cli.command, 'run', '-q', '-j', '2'], cwd: work, timeoutMs: 1_800_000 });
+  const mapDir = path.join(work, 'map');
+  await mkdir(mapDir);
+  const map = [...cli.command, 'map', '-q', '--in', '../data/*.txt', '--out', 'out/{name}', '--', 'cp', '{in}', '{out}'];
+  await runCommand({ argv: [...map.slice(0, 3), '-j', '2', ...map.slice(3)], cwd: mapDir, timeoutMs: 1_800_000 });
+  const tag = cli.tag;
+  const contenders: Contender[] = [
+    [`sluice run, full check${tag}`, sluice, process.env, work, true],
+    [`sluice run (no-op)${tag}`, sluice, process.env, work],
+    [`sluice map, full check${tag}`, map, process.env, mapDir, true],
+    [`sluice map (no-op)${tag}`, map, process.env, mapDir],
+  ];
+  // NODE_EXTRA_CA_CERTS makes every Node start read a certificate bundle (~50 ms of CPU here):
+  // the no-ops are measured without it too, and the note says which figure is which.
+  if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
+    const noCerts = { ...process.env };
+    delete noCerts['NODE_EXTRA_CA_CERTS'];
+    contenders.push([`sluice run (no-op), NODE_EXTRA_CA_CERTS unset${tag}`, sluice, noCerts, work]);
+    contenders.push([`sluice map (no-op), NODE_EXTRA_CA_CERTS unset${tag}`, map, noCerts, mapDir]);
+  }
+  return contenders;
+}

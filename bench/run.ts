@@ -1,5 +1,6 @@
 // Runs sluice's benchmarks: `npm run bench` runs them all, `npm run bench -- NAME...` some.
-// Options: --rounds N (default 3), --set key=value (benchmark settings), --list.
+// Options: --rounds N (default 3), --set key=value (benchmark settings), --list, --against REF
+// (spawn-overhead, noop-rerun, diabetes-throughput: sluice's rows also as built at git REF).
 // A new benchmark is a file exporting a Benchmark, added to `benchmarks` below.
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './benchmark.ts';
@@ -22,6 +23,7 @@ async function runBenchmarks(argv: string[]): Promise<number> {
       rounds: { type: 'string', default: '3' },
       set: { type: 'string', multiple: true, default: [] },
       list: { type: 'boolean', default: false },
+      against: { type: 'string' },
     },
   });
   if (values.list) {
@@ -48,7 +50,7 @@ async function runBenchmarks(argv: string[]): Promise<number> {
     return 2;
   }
   const chosen = positionals.length === 0 ? benchmarks : benchmarks.filter((b) => positionals.includes(b.name));
-  for (const benchmark of chosen) await benchmark.run({ rounds, settings });
+  for (const benchmark of chosen) await benchmark.run({ rounds, settings, against: values.against });
   return 0;
 }
 

@@ -1,14 +1,15 @@
 // How much sluice adds per task: N trivial tasks (`true`) with J in flight, against xargs -P.
 // Contenders run alternately (every contender once per round), so a slow spell of the machine
 // hits all of them alike; the median of the rounds is reported.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Launcher } from '../src/process/launch-types.ts';
 import { startFastLauncher } from '../src/process/launcher-client.ts';
 import { createSpawnLauncher } from '../src/process/spawn-launcher.ts';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
-import { buildCli, findOnPath } from './build-cli.ts';
+import { buildClis, type Cli } from './build-against.ts';
+import { findOnPath } from './build-cli.ts';
 import { formatTable, measure, median, runCommand, type Measurement } from './measure.ts';
 
 interface Contender {
@@ -36,7 +37,7 @@ export const spawnOverheadBenchmark: Benchmark = {
     const jobs = readCount(options, 'jobs', 2);
     const dir = await mkdtemp(path.join(tmpdir(), 'sluice-bench-'));
     try {
-      const listed = listContenders({ tasks, jobs, dir }, await buildCli(dir));
+      const listed = await listContenders({ tasks, jobs, dir }, await buildClis(dir, options));
       const notes = listed.notes;
       // only=python,cli keeps the baseline and the contenders whose names contain those words.
       const only = options.settings.get('only')?.split(',');
@@ -92,25 +93,25 @@ function formatResults(contenders: readonly Contender[], runs: Runs, tasks: numb
   return `${formatTable(header, rows)}\n${formatTargets(contenders, base, wall, cpu)}`;
 }
 
-// The CLI's ratios against the targets, so that the output says whether they are met.
+// The CLI's ratios against the targets, so that the output says whether they are met (for each
+// build measured, with --against).
 function formatTargets(
   contenders: readonly Contender[],
   base: string,
   wall: (name: string) => number[],
   cpu: (name: string) => number[],
 ): string {
-  const cli = contenders.find(({ name }) => name.startsWith('sluice map'));
-  if (cli === undefined) return 'targets: the sluice CLI was not measured';
-  const wallRatio = median(wall(cli.name)) / median(wall(base));
-  const cpuRatio = median(cpu(cli.name)) / median(cpu(base));
+  const clis = contenders.filter(({ name }) => name.startsWith('sluice map'));
+  if (clis.length === 0) return 'targets: the sluice CLI was not measured';
   const verdict = (ratio: number, target: number): string => `${ratio.toFixed(2)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'missed'})`;
-  return `targets for ${cli.name} against ${base}: median wall ${verdict(wallRatio, TARGETS.wall)}, median CPU ${verdict(cpuRatio, TARGETS.cpu)}`;
+  return clis.map((cli) => {
+    const wallRatio = median(wall(cli.name)) / median(wall(base));
+    const cpuRatio = median(cpu(cli.name)) / median(cpu(base));
+    return `targets for ${cli.name} against ${base}: median wall ${verdict(wallRatio, TARGETS.wall)}, median CPU ${verdict(cpuRatio, TARGETS.cpu)}`;
+  }).join('\n');
 }
 
-function listContenders(
-  setup: Setup,
-  cli: { command: string[]; label: string } | undefined,
-): { contenders: Contender[]; notes: string[] } {
+async function listContenders(setup: Setup, clis: readonly Cli[]): Promise<{ contenders: Contender[]; notes: string[] }> {
   const lines = Array.from({ length: setup.tasks }, (_, index) => `${index + 1}\n`).join('');
   const contenders: Contender[] = [
     {
@@ -129,15 +130,16 @@ function listContenders(
   }
   contenders.push({ name: 'spawn launcher', run: () => runLauncher(async () => createSpawnLauncher(), setup) });
   contenders.push({ name: 'python launcher', run: () => runLauncher(() => startFastLauncher(), setup) });
-  if (cli === undefined) {
-    notes.push('src/cli/main.ts does not exist yet: the sluice CLI is skipped');
-  } else {
-    notes.push(`sluice CLI runs ${cli.label}`);
-    const args = Array.from({ length: setup.tasks }, (_, index) => String(index + 1));
+  const args = Array.from({ length: setup.tasks }, (_, index) => String(index + 1));
+  for (const cli of clis) {
+    notes.push(`sluice CLI${cli.tag} runs ${cli.label}`);
+    // Each build keeps its state in a folder of its own: builds may differ in their schema.
+    const cwd = path.join(setup.dir, `map${cli.tag.replace(/\W/g, '-')}`);
+    await mkdir(cwd);
     const argv = [...cli.command, 'map', '-j', String(setup.jobs), '--', 'true', ':::', ...args];
     contenders.push({
-      name: `sluice map -j ${setup.jobs}`,
-      run: (env) => runCommand({ argv, env, cwd: setup.dir, timeoutMs: TIMEOUT_MS }),
+      name: `sluice map -j ${setup.jobs}${cli.tag}`,
+      run: (env) => runCommand({ argv, env, cwd, timeoutMs: TIMEOUT_MS }),
     });
   }
   return { contenders, notes };
