@@ -135,7 +135,7 @@ async function settleOutputs(
   result: FunctionLaunchResult,
   judged: Ending,
 ): Promise<Ending> {
-  const missing = judged.status === 'succeeded' ? findMissingOutputs(staged, task.outputs) : [];
+  const missing = judged.status === 'succeeded' ? findMissingOutputs(staged, task.outputs, result.digests) : [];
   if (missing.length > 0) {
     const what = task.action.kind === 'function' ? 'function returned' : 'command succeeded';
     judged = { status: 'failed', error: `the ${what} but did not create ${missing.map((m) => `\`${m}\``).join(', ')}` };

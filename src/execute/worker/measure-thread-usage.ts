@@ -28,10 +28,10 @@ const threadCpuUsage = (process as { threadCpuUsage?: () => { user: number; syst
  * processes is not counted.
  */
 export function startUsageMeter(): UsageMeter {
-  const before = readThreadCpu();
+  const before = readThreadCpu(lastTicks === undefined);
   return {
     stop(): TaskUsage | undefined {
-      const after = readThreadCpu();
+      const after = readThreadCpu(true);
       if (before === undefined || after === undefined) return undefined;
       const cpu = subtractCpu(before, after);
       return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, heapKb: Math.round(heapHeld(v8.getHeapStatistics()) / 1024) };
@@ -47,7 +47,19 @@ function heapHeld(stats: v8.HeapInfo): number {
   return stats.total_heap_size + ((stats as { external_memory?: number }).external_memory ?? 0);
 }
 
-function readThreadCpu(): CpuSample | undefined {
+// The thread's user and system ticks when its last meter stopped: where the next meter's window
+// for the split starts (see readThreadCpu).
+let lastTicks: { readonly user: number; readonly system: number } | undefined;
+
+/**
+ * `withTicks`: read the thread's ticks too (/proc/thread-self/stat, some 30 µs a read against 5
+ * for schedstat); else the sample carries those of the last meter's stop. Only the split of the
+ * precise run time between user and system comes from ticks, and a tick is 1 to 10 ms: a short
+ * task sees none in its own window either way, a long one as good as the same ones. So a meter
+ * reads the stat file once, as it stops, and the split's window runs from the thread's last task's
+ * end (its answer sent, the next job's inputs hashed) to this one's end.
+ */
+function readThreadCpu(withTicks: boolean): CpuSample | undefined {
   // Linux brings a running thread's CPU time up to date only at a scheduler tick or switch (1 to
   // 10 ms), which a short function ends before: a whole-process getrusage brings the calling
   // thread's up to date too (thread_group_cputime), and costs one system call.
@@ -57,11 +69,16 @@ function readThreadCpu(): CpuSample | undefined {
   try {
     // Run time in ns (schedstat) is precise; utime and stime (stat) are whole clock ticks.
     const runtimeNs = fieldAt(readProcFile('/proc/thread-self/schedstat'), 0, 0);
-    // utime and stime: the 12th and 13th fields after the state, which follows the `(name)`.
-    const stat = readProcFile('/proc/thread-self/stat');
-    const state = stat.lastIndexOf(')') + 2;
-    const sample = { user: fieldAt(stat, state, 11), system: fieldAt(stat, state, 12), runtimeNs };
+    let ticks = lastTicks;
+    if (withTicks || ticks === undefined) {
+      // utime and stime: the 12th and 13th fields after the state, which follows the `(name)`.
+      const stat = readProcFile('/proc/thread-self/stat');
+      const state = stat.lastIndexOf(')') + 2;
+      ticks = { user: fieldAt(stat, state, 11), system: fieldAt(stat, state, 12) };
+    }
+    const sample = { user: ticks.user, system: ticks.system, runtimeNs };
     if (![sample.user, sample.system, runtimeNs].every(Number.isFinite)) throw new Error('unreadable');
+    if (withTicks) lastTicks = ticks;
     return sample;
   } catch {
     procReadable = false;
@@ -72,7 +89,7 @@ function readThreadCpu(): CpuSample | undefined {
 let procReadable = process.platform === 'linux';
 const buffer = Buffer.alloc(1024);
 // This thread's own files, opened once: an open of /proc/thread-self/... costs several times the
-// read (its path is walked, its entry made), and every task reads both files twice. A worker
+// read (its path is walked, its entry made), and every task reads schedstat twice and stat once. A worker
 // thread's descriptors are closed by Node when it exits, even terminated (the Worker's
 // trackUnmanagedFds, on by default), so only the main thread opens and closes them each time.
 const kept = new Map<string, number>();
