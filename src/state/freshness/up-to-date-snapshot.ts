@@ -39,7 +39,7 @@ export interface Snapshot {
   /** Absolute paths: folders listed, inputs, outputs. */
   readonly paths: readonly string[];
   /** STAMP_WORDS a path, in the order of `paths` (check-stamps.ts). */
-  readonly words: readonly number[];
+  readonly words: Int32Array;
 }
 
 // On disk the stamps are words (check-stamps.ts): compared with a stat's fields as they are.
@@ -88,61 +88,60 @@ export interface ObservedStamps {
   readonly confirmed?: ReadonlyMap<number, ArrayLike<number>> | undefined;
 }
 
-function writeWords(stamp: ObservedStamp, into: number[], at: number): void {
-  if (stamp === null || 'size' in stamp) {
-    wordsOfStat(stamp ?? undefined, into, at);
-    return;
-  }
-  for (let i = 0; i < STAMP_WORDS; i += 1) into[at + i] = stamp[i] as number;
-}
-
 /**
  * The snapshot of a run whose survey found every task up to date, or undefined when some
  * stamp cannot vouch for its file: an input hashed anew (changed, or too recent to trust), a
  * folder changed within the racy margin, a file seen with two stamps, a folder output.
  */
 export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], observed: ObservedStamps): Snapshot | undefined {
+  // The words go into one array made for every file the plan names (fewer when a file is named
+  // twice): 10,000 tasks give 200,000 words, which a growing list of numbers made a cost.
+  let files = request.folders.size;
+  for (let i = 0; i < tasks.length; i += 1) files += (tasks[i] as Task).inputs.length + (tasks[i] as Task).outputs.length;
+  const words = new Int32Array(files * STAMP_WORDS);
   // Where each path's words begin in `words`.
   const at = new Map<string, number>();
   const paths: string[] = [];
-  const words: number[] = [];
+  let end = 0;
   for (const [folder, stamp] of request.folders) {
     if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
     if (at.has(folder)) continue;
-    at.set(folder, words.length);
+    at.set(folder, end);
     paths.push(folder);
-    words.push(...stampWords(stamp));
+    words.set(stampWords(stamp), end);
+    end += STAMP_WORDS;
   }
-  // The words of `file`: its observed stamp, or the `from`th of a confirmed task's words.
-  const add = (file: string, stamp: ObservedStamp | undefined, confirmed?: ArrayLike<number>, from = 0): boolean => {
-    const start = words.length;
-    if (confirmed !== undefined) {
-      for (let i = 0; i < STAMP_WORDS; i += 1) words.push(confirmed[1 + from * STAMP_WORDS + i] as number);
-    } else if (stamp === undefined) {
-      return false;
-    } else {
-      writeWords(stamp, words, start);
-    }
+  // The words at `end` are `file`'s: kept for a file seen first; for one seen before, whether
+  // they are the words it had then.
+  const keep = (file: string): boolean => {
     const known = at.get(file);
     if (known === undefined) {
-      at.set(file, start);
+      at.set(file, end);
       paths.push(file);
+      end += STAMP_WORDS;
       return true;
     }
-    // Seen before: the same words, or the file changed between the two looks.
-    let same = true;
-    for (let i = 0; i < STAMP_WORDS; i += 1) if (words[known + i] !== words[start + i]) same = false;
-    words.length = start;
-    return same;
+    for (let i = 0; i < STAMP_WORDS; i += 1) if (words[known + i] !== words[end + i]) return false;
+    return true;
+  };
+  // A file's observed stamp (undefined: not observed, it cannot vouch).
+  const add = (file: string, stamp: ObservedStamp | undefined): boolean => {
+    if (stamp === undefined) return false;
+    if (stamp === null || 'size' in stamp) wordsOfStat(stamp ?? undefined, words, end);
+    else for (let i = 0; i < STAMP_WORDS; i += 1) words[end + i] = stamp[i] as number;
+    return keep(file);
   };
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     const confirmed = observed.confirmed?.get(task.id);
     if (confirmed !== undefined) {
+      // The task's learned words: its inputs then its outputs, from index 1.
       const files = task.inputs.length + task.outputs.length;
       for (let j = 0; j < files; j += 1) {
         const name = (j < task.inputs.length ? task.inputs[j] : task.outputs[j - task.inputs.length]) as string;
-        if (name.endsWith('/') || !add(resolveTaskPath(task.cwd, name), undefined, confirmed, j)) return undefined;
+        if (name.endsWith('/')) return undefined;
+        for (let k = 0; k < STAMP_WORDS; k += 1) words[end + k] = confirmed[1 + j * STAMP_WORDS + k] as number;
+        if (!keep(resolveTaskPath(task.cwd, name))) return undefined;
       }
       continue;
     }
@@ -159,7 +158,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       if (!add(file, observed.outputs.get(file))) return undefined;
     }
   }
-  return { key: request.key, tasks: tasks.length, paths, words };
+  return { key: request.key, tasks: tasks.length, paths, words: words.subarray(0, end) };
 }
 
 /**
@@ -201,7 +200,7 @@ function decodeWords(text: string): Int32Array | undefined {
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
   const { key, tasks, paths } = snapshot;
-  const words = Buffer.from(Int32Array.from(snapshot.words).buffer).toString('base64');
+  const words = Buffer.from(snapshot.words.buffer, snapshot.words.byteOffset, snapshot.words.byteLength).toString('base64');
   const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths, words };
   try {
     writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
