@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
-import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
+import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
 import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
@@ -99,24 +99,26 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
   let files = request.folders.size;
   for (let i = 0; i < tasks.length; i += 1) files += (tasks[i] as Task).inputs.length + (tasks[i] as Task).outputs.length;
   const words = new Int32Array(files * STAMP_WORDS);
-  // Where each path's words begin in `words`.
+  // Where each path's words begin in `words`, by `keyOf` the path.
   const at = new Map<string, number>();
+  const keyOf = createKeyOf(tasks[0]?.cwd);
   const paths: string[] = [];
   let end = 0;
   for (const [folder, stamp] of request.folders) {
     if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
-    if (at.has(folder)) continue;
-    at.set(folder, end);
+    const key = keyOf(undefined, folder, folder);
+    if (at.has(key)) continue;
+    at.set(key, end);
     paths.push(folder);
     words.set(stampWords(stamp), end);
     end += STAMP_WORDS;
   }
   // The words at `end` are `file`'s: kept for a file seen first; for one seen before, whether
   // they are the words it had then.
-  const keep = (file: string): boolean => {
-    const known = at.get(file);
+  const keep = (file: string, key: string): boolean => {
+    const known = at.get(key);
     if (known === undefined) {
-      at.set(file, end);
+      at.set(key, end);
       paths.push(file);
       end += STAMP_WORDS;
       return true;
@@ -125,11 +127,11 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
     return true;
   };
   // A file's observed stamp (undefined: not observed, it cannot vouch).
-  const add = (file: string, stamp: ObservedStamp | undefined): boolean => {
+  const add = (file: string, key: string, stamp: ObservedStamp | undefined): boolean => {
     if (stamp === undefined) return false;
     if (stamp === null || 'size' in stamp) wordsOfStat(stamp ?? undefined, words, end);
     else for (let i = 0; i < STAMP_WORDS; i += 1) words[end + i] = stamp[i] as number;
-    return keep(file);
+    return keep(file, key);
   };
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
@@ -141,13 +143,14 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
         const name = (j < task.inputs.length ? task.inputs[j] : task.outputs[j - task.inputs.length]) as string;
         if (name.endsWith('/')) return undefined;
         for (let k = 0; k < STAMP_WORDS; k += 1) words[end + k] = confirmed[1 + j * STAMP_WORDS + k] as number;
-        if (!keep(resolveTaskPath(task.cwd, name))) return undefined;
+        const file = resolveTaskPath(task.cwd, name);
+        if (!keep(file, keyOf(task.cwd, name, file))) return undefined;
       }
       continue;
     }
     for (let j = 0; j < task.inputs.length; j += 1) {
       const file = resolveTaskPath(task.cwd, task.inputs[j] as string);
-      if (!add(file, observed.inputs.get(file))) return undefined;
+      if (!add(file, keyOf(task.cwd, task.inputs[j] as string, file), observed.inputs.get(file))) return undefined;
     }
     for (let j = 0; j < task.outputs.length; j += 1) {
       const output = task.outputs[j] as string;
@@ -155,10 +158,26 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       // the folder cannot confirm: a file rewritten inside leaves the folder's own stat as it was.
       if (output.endsWith('/')) return undefined;
       const file = resolveTaskPath(task.cwd, output);
-      if (!add(file, observed.outputs.get(file))) return undefined;
+      if (!add(file, keyOf(task.cwd, output, file), observed.outputs.get(file))) return undefined;
     }
   }
   return { key: request.key, tasks: tasks.length, paths, words: words.subarray(0, end) };
+}
+
+/**
+ * One key per file, whatever task names it: the path as the task names it when it is a plain
+ * path below `base` (a string the planner made and hashed already, where a new absolute path
+ * costs the Map a copy and a hash: ~1 µs a file), else what the absolute path is below `base`,
+ * else the absolute path.
+ */
+function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string) => string {
+  const prefix = base === undefined || path.sep !== '/' ? undefined : `${base}/`;
+  return (cwd, name, absolute) => {
+    if (prefix === undefined) return absolute;
+    if (cwd === base && isPlainRelative(name)) return name;
+    const below = absolute.startsWith(prefix) ? absolute.slice(prefix.length) : '';
+    return below !== '' && isPlainRelative(below) ? below : absolute;
+  };
 }
 
 /**
