@@ -21,11 +21,20 @@ export function findMissingPrograms(tasks: readonly Task[], file: string, search
   const folders = searchPath.split(':').map((folder) => (folder === '' ? '.' : folder));
   const checked = new Set<string>();
   const missing: string[] = [];
-  for (const task of tasks) {
+  // The tasks of a step name one program from one folder: a task like the one before it is not
+  // looked up again (no key string made and hashed for each of 10,000 tasks). Indexed loop:
+  // see state/hashes/hash-cache.ts.
+  let lastCwd: string | undefined;
+  let lastProgram: string | undefined;
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
     if (task.action.kind !== 'argv') continue;
     const program = task.action.argv[0];
     // A program that is one of the task's own outputs, or an empty word (refused elsewhere).
     if (typeof program !== 'string' || program === '') continue;
+    if (program === lastProgram && task.cwd === lastCwd) continue;
+    lastCwd = task.cwd;
+    lastProgram = program;
     const key = `${task.cwd}\0${program}`;
     if (checked.has(key)) continue;
     checked.add(key);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openSqlite } from '../../src/state/store/open-sqlite.ts';
+import { SCHEMA_VERSION } from '../../src/state/store/schema.ts';
 import { makeTempDir, runSluice, takeRanLog } from '../helpers/run-sluice.ts';
 
 const PIPELINE = `
@@ -174,20 +175,46 @@ describe('the full check with learned stamps', () => {
     // The state as version 7 left it.
     const db = openSqlite(path.join(dir, '.sluice', 'state.db'));
     db.exec(`
+      DROP INDEX task_successes_learned;
       ALTER TABLE task_successes DROP COLUMN stamps;
       ALTER TABLE task_successes DROP COLUMN definition;
       ALTER TABLE file_hashes DROP COLUMN ctime_ns;
-      DELETE FROM schema_migrations WHERE version = 8;
+      DELETE FROM schema_migrations WHERE version >= 8;
     `);
     db.close();
     assert.deepEqual(await fullCheck(dir), [], 'hashed once more, found unchanged');
     assert.deepEqual(
       query<{ v: number }>(dir, 'SELECT max(version) AS v FROM schema_migrations').map((row) => row.v),
-      [8],
+      [SCHEMA_VERSION],
     );
     assert.deepEqual(await fullCheck(dir), []);
     assert.equal(learnedCount(dir), 4);
     rewriteKeepingMtime(path.join(dir, 'data', 'b.txt'), 'B\n');
     assert.deepEqual(await fullCheck(dir), ['copy b', 'tag b']);
+  });
+
+  it('works on a state of version 8 (no index of the learned stamps): the index is made, the stamps learned before still vouch', async () => {
+    const dir = await learned();
+    const db = openSqlite(path.join(dir, '.sluice', 'state.db'));
+    // The state as version 8 left it, and an empty hash cache: a task signed would fill it.
+    db.exec(`
+      DROP INDEX task_successes_learned;
+      DELETE FROM schema_migrations WHERE version = 9;
+      DELETE FROM file_hashes;
+    `);
+    db.close();
+    const indexes = (): string[] =>
+      query<{ name: string }>(dir, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'task_successes'`).map((row) => row.name);
+    assert.deepEqual(indexes(), []);
+    assert.deepEqual(await fullCheck(dir), []);
+    assert.equal(query<{ n: number }>(dir, 'SELECT count(*) AS n FROM file_hashes')[0]?.n, 0, 'the learned stamps vouched for every task: nothing was hashed');
+    assert.deepEqual(indexes(), ['task_successes_learned']);
+    assert.deepEqual(query<{ v: number }>(dir, 'SELECT max(version) AS v FROM schema_migrations').map((row) => row.v), [9]);
+    assert.equal(learnedCount(dir), 4);
+    const noOp = await runSluice(['run'], { cwd: dir });
+    assert.equal(noOp.code, 0, noOp.stderr);
+    assert.deepEqual(takeRanLog(dir), [], 'the run after the upgrade is a no-op');
+    rewriteKeepingMtime(path.join(dir, 'data', 'a.txt'), 'A\n');
+    assert.deepEqual(await fullCheck(dir), ['copy a', 'tag a']);
   });
 });

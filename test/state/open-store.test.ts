@@ -80,3 +80,15 @@ test('a file that is not a database is a damaged database: the error names it an
     return true;
   });
 });
+
+test('the stamp check reads key, definition and stamps of every success from an index, not the rows', () => {
+  const store = openStore(makeTempDir());
+  try {
+    const plan = store.db
+      .prepare('EXPLAIN QUERY PLAN SELECT task_key, definition, stamps FROM task_successes LIMIT ?')
+      .all(10) as Array<{ detail: string }>;
+    assert.deepEqual(plan.map((row) => row.detail), ['SCAN task_successes USING COVERING INDEX task_successes_learned']);
+  } finally {
+    store.close();
+  }
+});

@@ -84,6 +84,15 @@ test('no snapshot when a stamp cannot vouch for its file', () => {
   assert.ok(takeSnapshot(request, both, once), 'an output read downstream, seen alike');
   const twice = { inputs: new Map([...observed.inputs, [output!, { size: 1n, mtimeNs: 2n, inode: 3n, ctimeNs: 4n }]]), outputs: once.outputs };
   assert.equal(takeSnapshot(request, both, twice), undefined, 'one file seen with two stamps');
+  // The same file named from another folder, or by its absolute path: still one file.
+  const root = tasks[0]!.cwd;
+  for (const [cwd, name] of [[path.join(root, 'data'), '../out-a'], ['/', output!], [path.join(root, 'data'), output!]] as const) {
+    const elsewhere = [...tasks, task(cwd, 2, name, outB)];
+    const seen = takeSnapshot(request, elsewhere, once);
+    assert.ok(seen, `${name} from ${cwd}, seen alike`);
+    assert.equal(seen.paths.filter((file) => file === output).length, 1, `${name} from ${cwd}: one entry`);
+    assert.equal(takeSnapshot(request, elsewhere, twice), undefined, `${name} from ${cwd}, seen with two stamps`);
+  }
 });
 
 test('no snapshot for a folder output: one stat of the folder cannot vouch for the files in it', () => {

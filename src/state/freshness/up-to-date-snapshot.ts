@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
-import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
+import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
 import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
@@ -39,7 +39,7 @@ export interface Snapshot {
   /** Absolute paths: folders listed, inputs, outputs. */
   readonly paths: readonly string[];
   /** STAMP_WORDS a path, in the order of `paths` (check-stamps.ts). */
-  readonly words: readonly number[];
+  readonly words: Int32Array;
 }
 
 // On disk the stamps are words (check-stamps.ts): compared with a stat's fields as they are.
@@ -88,67 +88,69 @@ export interface ObservedStamps {
   readonly confirmed?: ReadonlyMap<number, ArrayLike<number>> | undefined;
 }
 
-function writeWords(stamp: ObservedStamp, into: number[], at: number): void {
-  if (stamp === null || 'size' in stamp) {
-    wordsOfStat(stamp ?? undefined, into, at);
-    return;
-  }
-  for (let i = 0; i < STAMP_WORDS; i += 1) into[at + i] = stamp[i] as number;
-}
-
 /**
  * The snapshot of a run whose survey found every task up to date, or undefined when some
  * stamp cannot vouch for its file: an input hashed anew (changed, or too recent to trust), a
  * folder changed within the racy margin, a file seen with two stamps, a folder output.
  */
 export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], observed: ObservedStamps): Snapshot | undefined {
-  // Where each path's words begin in `words`.
+  // The words go into one array made for every file the plan names (fewer when a file is named
+  // twice): 10,000 tasks give 200,000 words, which a growing list of numbers made a cost.
+  let files = request.folders.size;
+  for (let i = 0; i < tasks.length; i += 1) files += (tasks[i] as Task).inputs.length + (tasks[i] as Task).outputs.length;
+  const words = new Int32Array(files * STAMP_WORDS);
+  // Where each path's words begin in `words`, by `keyOf` the path.
   const at = new Map<string, number>();
+  const keyOf = createKeyOf(tasks[0]?.cwd);
   const paths: string[] = [];
-  const words: number[] = [];
+  let end = 0;
   for (const [folder, stamp] of request.folders) {
     if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
-    if (at.has(folder)) continue;
-    at.set(folder, words.length);
+    const key = keyOf(undefined, folder, folder);
+    if (at.has(key)) continue;
+    at.set(key, end);
     paths.push(folder);
-    words.push(...stampWords(stamp));
+    words.set(stampWords(stamp), end);
+    end += STAMP_WORDS;
   }
-  // The words of `file`: its observed stamp, or the `from`th of a confirmed task's words.
-  const add = (file: string, stamp: ObservedStamp | undefined, confirmed?: ArrayLike<number>, from = 0): boolean => {
-    const start = words.length;
-    if (confirmed !== undefined) {
-      for (let i = 0; i < STAMP_WORDS; i += 1) words.push(confirmed[1 + from * STAMP_WORDS + i] as number);
-    } else if (stamp === undefined) {
-      return false;
-    } else {
-      writeWords(stamp, words, start);
-    }
-    const known = at.get(file);
+  // The words at `end` are `file`'s: kept for a file seen first; for one seen before, whether
+  // they are the words it had then.
+  const keep = (file: string, key: string): boolean => {
+    const known = at.get(key);
     if (known === undefined) {
-      at.set(file, start);
+      at.set(key, end);
       paths.push(file);
+      end += STAMP_WORDS;
       return true;
     }
-    // Seen before: the same words, or the file changed between the two looks.
-    let same = true;
-    for (let i = 0; i < STAMP_WORDS; i += 1) if (words[known + i] !== words[start + i]) same = false;
-    words.length = start;
-    return same;
+    for (let i = 0; i < STAMP_WORDS; i += 1) if (words[known + i] !== words[end + i]) return false;
+    return true;
+  };
+  // A file's observed stamp (undefined: not observed, it cannot vouch).
+  const add = (file: string, key: string, stamp: ObservedStamp | undefined): boolean => {
+    if (stamp === undefined) return false;
+    if (stamp === null || 'size' in stamp) wordsOfStat(stamp ?? undefined, words, end);
+    else for (let i = 0; i < STAMP_WORDS; i += 1) words[end + i] = stamp[i] as number;
+    return keep(file, key);
   };
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     const confirmed = observed.confirmed?.get(task.id);
     if (confirmed !== undefined) {
+      // The task's learned words: its inputs then its outputs, from index 1.
       const files = task.inputs.length + task.outputs.length;
       for (let j = 0; j < files; j += 1) {
         const name = (j < task.inputs.length ? task.inputs[j] : task.outputs[j - task.inputs.length]) as string;
-        if (name.endsWith('/') || !add(resolveTaskPath(task.cwd, name), undefined, confirmed, j)) return undefined;
+        if (name.endsWith('/')) return undefined;
+        for (let k = 0; k < STAMP_WORDS; k += 1) words[end + k] = confirmed[1 + j * STAMP_WORDS + k] as number;
+        const file = resolveTaskPath(task.cwd, name);
+        if (!keep(file, keyOf(task.cwd, name, file))) return undefined;
       }
       continue;
     }
     for (let j = 0; j < task.inputs.length; j += 1) {
       const file = resolveTaskPath(task.cwd, task.inputs[j] as string);
-      if (!add(file, observed.inputs.get(file))) return undefined;
+      if (!add(file, keyOf(task.cwd, task.inputs[j] as string, file), observed.inputs.get(file))) return undefined;
     }
     for (let j = 0; j < task.outputs.length; j += 1) {
       const output = task.outputs[j] as string;
@@ -156,10 +158,26 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       // the folder cannot confirm: a file rewritten inside leaves the folder's own stat as it was.
       if (output.endsWith('/')) return undefined;
       const file = resolveTaskPath(task.cwd, output);
-      if (!add(file, observed.outputs.get(file))) return undefined;
+      if (!add(file, keyOf(task.cwd, output, file), observed.outputs.get(file))) return undefined;
     }
   }
-  return { key: request.key, tasks: tasks.length, paths, words };
+  return { key: request.key, tasks: tasks.length, paths, words: words.subarray(0, end) };
+}
+
+/**
+ * One key per file, whatever task names it: the path as the task names it when it is a plain
+ * path below `base` (a string the planner made and hashed already, where a new absolute path
+ * costs the Map a copy and a hash: ~1 µs a file), else what the absolute path is below `base`,
+ * else the absolute path.
+ */
+function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string) => string {
+  const prefix = base === undefined || path.sep !== '/' ? undefined : `${base}/`;
+  return (cwd, name, absolute) => {
+    if (prefix === undefined) return absolute;
+    if (cwd === base && isPlainRelative(name)) return name;
+    const below = absolute.startsWith(prefix) ? absolute.slice(prefix.length) : '';
+    return below !== '' && isPlainRelative(below) ? below : absolute;
+  };
 }
 
 /**
@@ -201,7 +219,7 @@ function decodeWords(text: string): Int32Array | undefined {
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
   const { key, tasks, paths } = snapshot;
-  const words = Buffer.from(Int32Array.from(snapshot.words).buffer).toString('base64');
+  const words = Buffer.from(snapshot.words.buffer, snapshot.words.byteOffset, snapshot.words.byteLength).toString('base64');
   const body: SnapshotFile = { format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths, words };
   try {
     writeFileAtomically(file, JSON.stringify(body), { makeFolder: true });
