@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { OutputError } from '../errors.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes, threadsOf } from '../kernel/render-action.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
@@ -154,7 +155,15 @@ async function settleOutputs(
   }
   const { startedAt, endedAt, digests, inputDigests } = result;
   await context.options.onOutputsReady?.({ task, attempt }, { paths: staged.paths, startedAt, endedAt, digests, inputDigests });
-  await context.staging.commit(staged);
+  try {
+    await context.staging.commit(staged);
+  } catch (error) {
+    // A folder where an output goes, say: the task failed, but its process ran to its exit
+    // status, which the failure report keeps (the error names the output).
+    if (!(error instanceof OutputError)) throw error;
+    await context.staging.discard(staged);
+    return { status: 'failed', error: error.message };
+  }
   return judged;
 }
 
