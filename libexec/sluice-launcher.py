@@ -47,9 +47,13 @@
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown. Not
 #                                             sent while the ledger is kept (it has the group)
-#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [1]]  exited (1: exit status 0, but
-#                                                 an output is missing: a failure, as below)
-#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [<flags>]]  exited; <flags>, a sum:
+#                                                 1: exit status 0, but an output is missing (a
+#                                                 failure, as below); 2: a `t` or `k` reached it
+#                                                 while it ran (sluice's time-out or cancel: a
+#                                                 task that exited before the launcher read that
+#                                                 request ran to its own end, and is not flagged)
+#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err> [<flags>]]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
 #                                             sluice records the groups; a `p` follows for
@@ -114,7 +118,7 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs')
+    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs', 'signalled')
 
     def __init__(self, task_id, pid, start, captures, outputs):
         self.id = task_id
@@ -122,6 +126,7 @@ class Task:
         self.start = start  # clock ticks since boot, or None
         self.captures = captures  # (stdout capture or None, stderr capture or None), or None
         self.outputs = outputs  # paths an exit status 0 must leave, or None
+        self.signalled = False  # a `t` or `k` of sluice's reached it while it ran
 
 
 class Launcher:
@@ -362,6 +367,15 @@ class Launcher:
         task = self.by_id.get(task_id)
         if task is None:
             return  # already reaped: its pid may belong to someone else by now
+        try:
+            exited = os.waitid(os.P_PID, task.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            exited = True
+        if exited:
+            # It exited before the signal came (a time-out that fired as it ended, its end not
+            # reported yet): it ran to its exit status, which stands; the reap ends its group.
+            return
+        task.signalled = True
         kill_group(task.pid, signum)
 
     # ---- children ----
@@ -403,8 +417,9 @@ class Launcher:
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
-            if missing:
-                sizes = f'{sizes or " -1 -1"} 1'
+            flags = (1 if missing else 0) | (2 if task.signalled else 0)
+            if flags:
+                sizes = f'{sizes or " -1 -1"} {flags}'
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
             if exited and info.si_status == 0 and not missing:
                 self.deferrable += 1

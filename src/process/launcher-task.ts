@@ -78,11 +78,14 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
     startedAt: task.startedAt,
     endedAt: Date.now(),
   };
+  // Timed out only if the time-out's SIGTERM reached it: a task the launcher saw exit before it
+  // read that request ended on its own, before its deadline (its end may have been on its way).
+  const timedOut = common.timedOut && reply.kind !== 'fail' && reply.kind !== 'dropped' && reply.signalled === true;
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
     case 'dropped':

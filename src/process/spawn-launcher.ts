@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
 import type { GroupWatcher, HoldOptions, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
+import { readProcess } from './list-processes.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
@@ -48,7 +49,15 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
   const pid = child.pid ?? 0;
   // Not reaped before the event loop turns: /proc still knows it, a zombie at worst.
   if (pid > 0) watcher?.groupStarted(pid, readProcessStart(pid));
-  const termination = new Termination({ signalGroup: (signal) => signalGroup(pid, signal) }, request);
+  // The time-out or cancel came as the task had exited (its end not handled yet): it ran to its
+  // own end, before its deadline, and is not timed out (launcher-task.ts, the same rule).
+  let endedFirst = false;
+  const termination = new Termination({
+    signalGroup: (signal) => {
+      if (signal === 'SIGTERM' && isZombie(pid)) endedFirst = true;
+      signalGroup(pid, signal);
+    },
+  }, request);
   const done = new Promise<LaunchResult>((resolve) => {
     child.once('error', (error) => {
       termination.end();
@@ -59,7 +68,7 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
       // stays reserved while any member of it is alive.
       signalGroup(pid, 'SIGKILL');
       if (pid > 0) watcher?.groupEnded(pid);
-      resolve(buildResult(pid, exitCode, signal, termination, startedAt));
+      resolve(buildResult(pid, exitCode, signal, termination.timedOut && !endedFirst, termination.cancelled, startedAt));
       termination.end();
     });
   });
@@ -123,6 +132,11 @@ function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildPr
   }
 }
 
+// Exited, not yet reaped (Node reaps its children and reports their exit in the same turn).
+function isZombie(pid: number): boolean {
+  return pid > 0 && readProcess(pid)?.state === 'Z';
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   if (pid <= 0) return;
   try {
@@ -136,15 +150,16 @@ function buildResult(
   pid: number,
   exitCode: number | null,
   signal: NodeJS.Signals | null,
-  termination: Termination,
+  timedOut: boolean,
+  cancelled: boolean,
   startedAt: number,
 ): LaunchResult {
   return {
     pid,
     exitCode,
     signal,
-    timedOut: termination.timedOut,
-    cancelled: termination.cancelled,
+    timedOut,
+    cancelled,
     startedAt,
     endedAt: Date.now(),
   };
