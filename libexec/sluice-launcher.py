@@ -14,8 +14,10 @@
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
 # With `--ledger DIR`, every task's process group is appended to DIR/<launcher pid> as
-# `<pgid> <start>` right after it is spawned, before it is reported, so that a run that takes
-# over after sluice and this helper were both killed (SIGKILL) finds it; the file is rewritten
+# `<pgid> <start> <id>` right after it is spawned, before it is reported, so that a run that takes
+# over after sluice and this helper were both killed (SIGKILL) finds it; a held task's start is
+# preceded by `- - <id>`, so that sluice, if we die, knows which held tasks may have started
+# (their `p` may wait, see REPORT_DELAY, and be lost with us); the file is rewritten
 # with the groups still running every LEDGER_COMPACT_EVERY spawns, and removed when we exit after
 # every task ended. sluice then records no group of ours itself (the ready line says `ledger`).
 #
@@ -244,6 +246,10 @@ class Launcher:
         ]
         program = argv[0]
         found = self.find_program(program, search)
+        if held and self.ledger_fd >= 0:
+            # Written before the spawn: if we die before sluice hears of the start, it knows that
+            # this held task may have started (and is no task that never ran).
+            self.note_group(f'- - {task_id}\n'.encode(), False)
         try:
             try:
                 pid = spawn(found or program, argv, env, actions, found is not None)
@@ -268,7 +274,7 @@ class Launcher:
         self.by_pid[pid] = task
         if self.ledger_fd >= 0:
             # The ledger has it: sluice needs no `p`, and is not woken for one.
-            self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+            self.note_group(f'{pid} {"-" if start is None else start} {task_id}\n'.encode())
             if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
                 self.out.append(started_line(task))  # sluice starts its timeout now
                 self.deferrable += 1
@@ -307,7 +313,9 @@ class Launcher:
         self.ledger = path
         return True
 
-    def note_group(self, line):
+    def note_group(self, line, spawned=True):
+        if self.ledger_fd < 0:
+            return  # given up meanwhile
         try:
             os.write(self.ledger_fd, line)
         except OSError as error:
@@ -318,6 +326,8 @@ class Launcher:
             self.out.append(b'n\n')
             self.out.extend(started_line(task) for task in self.by_id.values())
             return
+        if not spawned:
+            return
         self.ledger_spawns += 1
         if self.ledger_spawns >= LEDGER_COMPACT_EVERY:
             self.compact_ledger()
@@ -325,7 +335,10 @@ class Launcher:
     def compact_ledger(self):
         """Rewrites the ledger with the groups still running (a rename: it is whole at any time)."""
         self.ledger_spawns = 0
-        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start}\n' for t in self.by_id.values())
+        # Every task that ended is reported first: the ledger keeps naming a held task that
+        # started until sluice heard of it (its `p`, or its end).
+        self.flush()
+        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start} {t.id}\n' for t in self.by_id.values())
         temporary = f'{self.ledger}.tmp'
         fd = -1
         try:

@@ -205,5 +205,6 @@ async function finishAttempt(
     stderrTail: status === 'succeeded' || !keptStderr ? [] : await readTailLines(stderrLog, tailLines),
     logTails: status === 'succeeded' ? undefined : await readLogTails(task, tailLines),
     noSpaceLeft,
+    neverStarted: result?.neverStarted,
   };
 }

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
+import { findHeldStarts } from './find-held-starts.ts';
 import { listPythons } from './find-python.ts';
 import { holdStartupStderr } from './hold-startup-stderr.ts';
 import type { FastLauncher, FastLauncherOptions, GroupWatcher, HoldOptions, LaunchRequest, RunningProcess } from './launch-types.ts';
@@ -214,11 +215,14 @@ class LauncherClient implements FastLauncher, LineSender {
     const how = signal ?? `code ${code}`;
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
-    // Groups of tasks it started stay with the watcher: they may still be running. A task it
-    // held never started: it is dropped (not run), not blamed.
+    // Groups of tasks it started stay with the watcher (or its ledger): they may still be running;
+    // the end of one that exited 0 may have been on its way: none is a success. A held task that
+    // provably never started is dropped (not run), not blamed; one that may have started is not.
+    const mayHaveStarted = findHeldStarts(this.ledger ? this.watcher?.ledgerDir : undefined, this.pid, this.pending);
     for (const [id, task] of this.pending) {
       task.termination.end();
-      if (task.held) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
+      if (task.held && !mayHaveStarted(id, task)) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
+      else if (task.held) task.reject(new BackendError(`The launcher exited (${how}) after it may have started the task, before it said so; its outcome is unknown`));
       else task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
     }
     this.pending.clear();

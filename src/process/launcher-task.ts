@@ -22,6 +22,8 @@ export class LauncherTask implements GroupSignaller {
   pgid = 0;
   /** Its end was a failure to the helper, not yet acknowledged (RunningProcess.acknowledge). */
   unacknowledged = false;
+  /** Held, the helper was asked to start it now (`g`): it may have started before its `p` came. */
+  released = false;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -52,7 +54,9 @@ export class LauncherTask implements GroupSignaller {
 
   /** The scheduler has a slot for it: the helper starts it now, if it has not yet. */
   release(): void {
-    if (this.hold !== undefined && this.termination.state === 'running') this.client.send(encodeRelease(this.id));
+    if (this.hold === undefined || this.termination.state !== 'running') return;
+    this.released = true;
+    this.client.send(encodeRelease(this.id));
   }
 
   /** The helper started it (`p`); a held task's timeout counts from now. */
@@ -89,7 +93,7 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
     case 'dropped':
-      // Held, then cancelled: it never started.
-      return { pid: 0, exitCode: null, signal: null, ...common, cancelled: true };
+      // Held, then cancelled (or its helper gone first): it never started.
+      return { pid: 0, exitCode: null, signal: null, ...common, cancelled: true, neverStarted: true };
   }
 }

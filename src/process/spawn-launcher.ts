@@ -105,7 +105,7 @@ function holdTask(hold: HoldOptions, start: () => RunningProcess | undefined): R
 }
 
 function neverStarted(startedAt: number): LaunchResult {
-  return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, startedAt, endedAt: Date.now() };
+  return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, neverStarted: true, startedAt, endedAt: Date.now() };
 }
 
 function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildProcess {

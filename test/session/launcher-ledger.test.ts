@@ -35,14 +35,14 @@ test('a group the helper started is found and ended after sluice and the helper 
     const task = launcher.start({ argv: ['sh', '-c', `trap "" TERM; sleep 1000.${marker} & sleep 1000.${marker}`], cwd: root, stdoutPath: '/dev/null', stderrPath: '/dev/null' });
     task.done.catch(() => undefined);
     assert.ok(await waitFor(async () => ledgerLines(ledger).length === 1 && (await findByMarker(marker)).length === 3, 30_000), 'the group is in the ledger');
-    assert.match(ledgerLines(ledger)[0] as string, /^\d+ \d+$/);
+    assert.match(ledgerLines(ledger)[0] as string, /^\d+ \d+ 1$/); // group, start, task id
     assert.deepEqual(told, [], 'the watcher is told of no group: the ledger has it');
     // Both gone at once, as `kill -9` of sluice's process group does: only the ledger knows the task.
     process.kill(launcher.pid, 'SIGKILL');
     await launcher.close();
     assert.equal((await findByMarker(marker)).length, 3, 'the task (its shell and two sleeps) outlives its helper');
     const groups = readRunningProcesses(store).here.filter((row) => row.kind === 'group');
-    assert.deepEqual(groups.map((row) => `${row.pid} ${row.start}`), ledgerLines(ledger));
+    assert.deepEqual(groups.map((row) => `${row.pid} ${row.start} 1`), ledgerLines(ledger));
     assert.equal(await endPreviousRun(store), 2, 'the helper and its group');
     assert.deepEqual(await findByMarker(marker), [], 'gone when endPreviousRun returns');
     assert.equal(fs.existsSync(ledger), false, 'the ledger is forgotten with the rows');

@@ -127,7 +127,7 @@ function readLedger(store: StateStore, helper: number, helperStart: string | und
   }
   const groups = new Map<number, RecordedProcess>();
   for (const line of text.split('\n')) {
-    const match = /^(\d+) (\d+|-)$/.exec(line);
+    const match = /^(\d+) (\d+|-)(?: \d+)?$/.exec(line); // `<pgid> <start> <task id>`; `- - <id>`: a held task about to start
     if (match === null) continue;
     const start = match[2] === '-' ? undefined : match[2];
     if (start !== undefined && helperStart !== undefined && Number(start) < Number(helperStart)) continue;
