@@ -217,6 +217,16 @@ class Launcher:
 
     def spawn_task(self, request, held):
         """Starts a task; False when it could not (its `f` is queued)."""
+        try:
+            return self.spawn_checked(request, held)
+        except ValueError as error:
+            # A NUL byte in an argument, a path or the environment, a string that is no text
+            # (a lone surrogate), an `=` in a variable's name: the task cannot start, and says why.
+            self.fail(request[0], OSError(errno.EINVAL, str(error)),
+                      f'{error} (in the command, a file name or the environment of `{request[1][0]}`)')
+            return False
+
+    def spawn_checked(self, request, held):
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
         outputs = request[8] if len(request) > 8 else None
@@ -369,7 +379,7 @@ class Launcher:
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
         reason = os.strerror(error.errno) if error.errno else str(error)
         message = f'{reason}: {what}'.replace('\n', ' ')
-        self.out.append(f'f {task_id} {code} {message}\n'.encode())
+        self.out.append(f'f {task_id} {code} {message}\n'.encode('utf-8', 'backslashreplace'))
 
     def signal_task(self, raw_id, signum):
         task_id = int(raw_id)

@@ -42,6 +42,7 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
+    refuseMangled(request);
     child = spawnWithFiles(request, env);
   } catch (error) {
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
@@ -135,6 +136,22 @@ function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildPr
 // Exited, not yet reaped (Node reaps its children and reports their exit in the same turn).
 function isZombie(pid: number): boolean {
   return pid > 0 && readProcess(pid)?.state === 'Z';
+}
+
+// What Node would pass altered (a lone surrogate becomes U+FFFD, `A=B` names variable A) is
+// refused, as the python launcher refuses it: the task must not run with other words than its own.
+function refuseMangled(request: LaunchRequest): void {
+  const texts = [...request.argv, request.cwd, request.stdoutPath, request.stderrPath, request.stdinPath ?? ''];
+  for (const [name, value] of Object.entries(request.env ?? {})) {
+    if (name.includes('=')) throw invalid(`\`=\` in the name of variable \`${name}\``);
+    texts.push(name, value);
+  }
+  const bad = texts.find((text) => !(text as unknown as { isWellFormed(): boolean }).isWellFormed()); // Node 20+; lib es2024
+  if (bad !== undefined) throw invalid(`${JSON.stringify(bad)} is no text (a lone surrogate)`);
+}
+
+function invalid(what: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`Invalid argument: ${what}`), { code: 'EINVAL' });
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
