@@ -2,7 +2,7 @@
 # sluice's process launcher: one small long-lived helper that starts task processes with
 # posix_spawn (vfork-based, so cheap) instead of forking the large Node process for each task.
 #
-# Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
+# Standard library only, Python 3.8+ (checked below). Single-threaded: one epoll loop over stdin (requests)
 # and a SIGCHLD wakeup pipe. A task that ends, however it ends, takes its whole process group
 # down with it (SIGKILL). On Linux the launcher is a child subreaper: a task's descendant that
 # left its group (setsid) and lost its parent is adopted by us, and ended once its task ended

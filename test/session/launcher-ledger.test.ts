@@ -43,7 +43,7 @@ test('a group the helper started is found and ended after sluice and the helper 
     assert.equal((await findByMarker(marker)).length, 3, 'the task (its shell and two sleeps) outlives its helper');
     const groups = readRunningProcesses(store).here.filter((row) => row.kind === 'group');
     assert.deepEqual(groups.map((row) => `${row.pid} ${row.start} 1`), ledgerLines(ledger));
-    assert.equal(await endPreviousRun(store), 2, 'the helper and its group');
+    assert.equal(await endPreviousRun(store), 3, 'the helper, its group, and the search for its cookie');
     assert.deepEqual(await findByMarker(marker), [], 'gone when endPreviousRun returns');
     assert.equal(fs.existsSync(ledger), false, 'the ledger is forgotten with the rows');
     assert.deepEqual(readRunningProcesses(store), { here: [], total: 0 });
