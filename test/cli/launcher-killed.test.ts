@@ -11,9 +11,8 @@ describe('a task whose launcher is killed', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('fails with its command in the report and no internal task number', { timeout: 180_000 }, async () => {
-    // The task's shell, started by the launcher, kills it (its parent) once the launcher has
-    // reported the start. (Killed before that, the launcher cannot say which group it started,
-    // and that group outlives the run: a race left open.)
+    // The task's shell, started by the launcher, kills it (its parent). (Killed before its ledger
+    // names the group, the task is found by its SLUICE_COOKIE: test/session/launcher-cookie.)
     fs.writeFileSync(path.join(dir, 'in.txt'), 'x\n');
     fs.writeFileSync(
       path.join(dir, 'pipeline.ts'),
