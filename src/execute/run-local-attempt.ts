@@ -67,8 +67,16 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   const child = startLocalTask(attempt, context, start, staged, launcher);
   context.running.set(task.id, child);
   if (context.cancelled.has(task.id)) child.cancel();
-  const result: FunctionLaunchResult = await child.done;
-  context.running.delete(task.id);
+  let result: FunctionLaunchResult;
+  try {
+    result = await child.done;
+  } catch (error) {
+    // Its outcome is unknown (its launcher died, say): no success, so nothing it staged is kept.
+    if (staged !== undefined) await context.staging.discard(staged);
+    throw error;
+  } finally {
+    context.running.delete(task.id);
+  }
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
   const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
   const outcome = await finishAttempt(attempt, context, start, ended, result);

@@ -31,6 +31,26 @@ export default pipeline({ steps: { k: step({ in: 'in.txt', out: 'out.txt', run: 
     await waitFor(() => !groupAlive(group), 30_000);
   });
 
+  it('removes what the task wrote in place: its outcome is unknown, no success', { timeout: 180_000 }, async () => {
+    // The command writes its output at its final name itself (no {out} in it), then kills its
+    // launcher: nothing tells whether it would have succeeded, so nothing it wrote is kept.
+    const folder = path.join(dir, 'in-place');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'in.txt'), 'x\n');
+    fs.writeFileSync(
+      path.join(folder, 'pipeline.ts'),
+      `import { pipeline, step, sh } from 'sluice';
+export default pipeline({ steps: { w: step({ in: 'in.txt', out: 'out.txt', run: sh('echo $$$$ > ids.txt; echo partial > out.txt; kill -KILL "$$PPID"; sleep 60') }) } });
+`.replaceAll('$$', '$'),
+    );
+    const result = await runSluice(['run'], { cwd: folder, env: { SLUICE_LAUNCHER: 'python' } });
+    const group = Number(fs.readFileSync(path.join(folder, 'ids.txt'), 'utf8'));
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /^✗ w sluice could not run the task: The launcher exited \(SIGKILL\)/m);
+    assert.equal(fs.existsSync(path.join(folder, 'out.txt')), false, 'the partial output is removed');
+    await waitFor(() => !groupAlive(group), 30_000);
+  });
+
   it('leaves the tasks it held, never started, not run rather than failed', { timeout: 180_000 }, async () => {
     // -j 1: the launcher holds the next tasks behind the first, which kills it.
     const folder = path.join(dir, 'held');
