@@ -6,7 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
-import { findHeldStarts } from './find-held-starts.ts';
+import { settleOrphanedTasks } from './end-dead-launcher-tasks.ts';
 import { listPythons } from './find-python.ts';
 import { holdStartupStderr } from './hold-startup-stderr.ts';
 import type { FastLauncher, FastLauncherOptions, GroupWatcher, HoldOptions, LaunchRequest, RunningProcess } from './launch-types.ts';
@@ -66,6 +66,8 @@ class LauncherClient implements FastLauncher, LineSender {
   private referenced = true;
   /** The helper keeps the ledger of its groups: the watcher is not told of each. */
   private ledger = false;
+  /** The helper's start time in clock ticks since boot, once it is ready. */
+  private helperStart: string | undefined;
   private onReady: ((error?: Error) => void) | undefined;
   readonly startupComplaint: () => string | undefined;
   private readonly exited: Promise<void>;
@@ -175,7 +177,8 @@ class LauncherClient implements FastLauncher, LineSender {
     if (reply.kind === 'ready') {
       this.pid = reply.pid;
       this.ledger = reply.ledger;
-      this.watcher?.helperStarted?.(reply.pid, readProcessStart(reply.pid));
+      this.helperStart = readProcessStart(reply.pid);
+      this.watcher?.helperStarted?.(reply.pid, this.helperStart);
       this.onReady?.();
       return;
     }
@@ -215,16 +218,7 @@ class LauncherClient implements FastLauncher, LineSender {
     const how = signal ?? `code ${code}`;
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
-    // Groups of tasks it started stay with the watcher (or its ledger): they may still be running;
-    // the end of one that exited 0 may have been on its way: none is a success. A held task that
-    // provably never started is dropped (not run), not blamed; one that may have started is not.
-    const mayHaveStarted = findHeldStarts(this.ledger ? this.watcher?.ledgerDir : undefined, this.pid, this.pending);
-    for (const [id, task] of this.pending) {
-      task.termination.end();
-      if (task.held && !mayHaveStarted(id, task)) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
-      else if (task.held) task.reject(new BackendError(`The launcher exited (${how}) after it may have started the task, before it said so; its outcome is unknown`));
-      else task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
-    }
+    settleOrphanedTasks(this.pending, how, this.ledger ? this.watcher?.ledgerDir : undefined, this.pid, this.helperStart);
     this.pending.clear();
     if (previous === 'ready') debugLog('launcher', 'the launcher exited unexpectedly (this is a bug in sluice)');
   }

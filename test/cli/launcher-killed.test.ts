@@ -33,14 +33,15 @@ export default pipeline({ steps: { k: step({ in: 'in.txt', out: 'out.txt', run: 
 
   it('removes what the task wrote in place: its outcome is unknown, no success', { timeout: 180_000 }, async () => {
     // The command writes its output at its final name itself (no {out} in it), then kills its
-    // launcher: nothing tells whether it would have succeeded, so nothing it wrote is kept.
+    // launcher: nothing tells whether it would have succeeded, so nothing it wrote is kept. It
+    // writes again once that is removed, unless it was ended first, as it must be.
     const folder = path.join(dir, 'in-place');
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, 'in.txt'), 'x\n');
     fs.writeFileSync(
       path.join(folder, 'pipeline.ts'),
       `import { pipeline, step, sh } from 'sluice';
-export default pipeline({ steps: { w: step({ in: 'in.txt', out: 'out.txt', run: sh('echo $$$$ > ids.txt; echo partial > out.txt; kill -KILL "$$PPID"; sleep 60') }) } });
+export default pipeline({ steps: { w: step({ in: 'in.txt', out: 'out.txt', run: sh('echo $$$$ > ids.txt; echo partial > out.txt; kill -KILL "$$PPID"; while [ -e out.txt ]; do sleep 0.01; done; echo late > out.txt; sleep 60') }) } });
 `.replaceAll('$$', '$'),
     );
     const result = await runSluice(['run'], { cwd: folder, env: { SLUICE_LAUNCHER: 'python' } });
