@@ -22,18 +22,27 @@ export function settleOrphanedTasks(
   helperStart: string | undefined,
 ): void {
   const mayHaveStarted = findHeldStarts(ledgerDir, helper, pending);
-  const unknown: Array<[LauncherTask, string]> = [];
+  // Settled together, in the order they were started (a failure first stops the run before the
+  // drops free anything for another task to be handed over to the dead launcher).
+  const settles: Array<() => void> = [];
+  let unknown = false;
   for (const [id, task] of pending) {
     task.termination.end();
-    if (task.held && !mayHaveStarted(id, task)) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
-    else if (task.held) unknown.push([task, `The launcher exited (${how}) after it may have started the task, before it said so; its outcome is unknown`]);
-    else unknown.push([task, `The launcher exited (${how}) while the task was running; its outcome is unknown`]);
+    if (task.held && !mayHaveStarted(id, task)) {
+      settles.push(() => task.resolve(buildLaunchResult({ kind: 'dropped', id }, task)));
+      continue;
+    }
+    unknown = true;
+    const message = task.held
+      ? `The launcher exited (${how}) after it may have started the task, before it said so; its outcome is unknown`
+      : `The launcher exited (${how}) while the task was running; its outcome is unknown`;
+    settles.push(() => task.reject(new BackendError(message)));
   }
-  const fail = (): void => {
-    for (const [task, message] of unknown) task.reject(new BackendError(message));
+  const settle = (): void => {
+    for (const one of settles) one();
   };
-  if (unknown.length > 0 && ledgerDir !== undefined) void endDeadLauncherTasks(ledgerDir, helper, helperStart).then(fail, fail);
-  else fail();
+  if (unknown && ledgerDir !== undefined) void endDeadLauncherTasks(ledgerDir, helper, helperStart).then(settle, settle);
+  else settle();
 }
 
 /** The groups the dead helper's ledger names, and whatever carries its SLUICE_COOKIE. */
