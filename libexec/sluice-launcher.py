@@ -2,7 +2,7 @@
 # sluice's process launcher: one small long-lived helper that starts task processes with
 # posix_spawn (vfork-based, so cheap) instead of forking the large Node process for each task.
 #
-# Standard library only, Python 3.11+. Single-threaded: one epoll loop over stdin (requests)
+# Standard library only, Python 3.8+ (checked below). Single-threaded: one epoll loop over stdin (requests)
 # and a SIGCHLD wakeup pipe. A task that ends, however it ends, takes its whole process group
 # down with it (SIGKILL). On Linux the launcher is a child subreaper: a task's descendant that
 # left its group (setsid) and lost its parent is adopted by us, and ended once its task ended
@@ -14,8 +14,10 @@
 # A bare program name is looked up on PATH once per launcher (that is, per sluice run) and
 # remembered: posix_spawnp would retry every PATH directory on every task.
 # With `--ledger DIR`, every task's process group is appended to DIR/<launcher pid> as
-# `<pgid> <start>` right after it is spawned, before it is reported, so that a run that takes
-# over after sluice and this helper were both killed (SIGKILL) finds it; the file is rewritten
+# `<pgid> <start> <id>` right after it is spawned, before it is reported, so that a run that takes
+# over after sluice and this helper were both killed (SIGKILL) finds it; a held task's start is
+# preceded by `- - <id>`, so that sluice, if we die, knows which held tasks may have started
+# (their `p` may wait, see REPORT_DELAY, and be lost with us); the file is rewritten
 # with the groups still running every LEDGER_COMPACT_EVERY spawns, and removed when we exit after
 # every task ended. sluice then records no group of ours itself (the ready line says `ledger`).
 #
@@ -47,9 +49,13 @@
 #                                             <start> is its start time in clock ticks since
 #                                             boot (/proc/<pid>/stat), or - where unknown. Not
 #                                             sent while the ledger is kept (it has the group)
-#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [1]]  exited (1: exit status 0, but
-#                                                 an output is missing: a failure, as below)
-#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err>]  ended by a signal
+#   x <id> <pid> <exit code> <user> <sys> <rss> [<out> <err> [<flags>]]  exited; <flags>, a sum:
+#                                                 1: exit status 0, but an output is missing (a
+#                                                 failure, as below); 2: a `t` or `k` reached it
+#                                                 while it ran (sluice's time-out or cancel: a
+#                                                 task that exited before the launcher read that
+#                                                 request ran to its own end, and is not flagged)
+#   k <id> <pid> <signal number> <user> <sys> <rss> [<out> <err> [<flags>]]  ended by a signal
 #   f <id> <ERRNO NAME> <message>                    could not start
 #   n                                         the ledger could not be written: from now on
 #                                             sluice records the groups; a `p` follows for
@@ -114,7 +120,7 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs')
+    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs', 'signalled')
 
     def __init__(self, task_id, pid, start, captures, outputs):
         self.id = task_id
@@ -122,6 +128,7 @@ class Task:
         self.start = start  # clock ticks since boot, or None
         self.captures = captures  # (stdout capture or None, stderr capture or None), or None
         self.outputs = outputs  # paths an exit status 0 must leave, or None
+        self.signalled = False  # a `t` or `k` of sluice's reached it while it ran
 
 
 class Launcher:
@@ -210,6 +217,16 @@ class Launcher:
 
     def spawn_task(self, request, held):
         """Starts a task; False when it could not (its `f` is queued)."""
+        try:
+            return self.spawn_checked(request, held)
+        except ValueError as error:
+            # A NUL byte in an argument, a path or the environment, a string that is no text
+            # (a lone surrogate), an `=` in a variable's name: the task cannot start, and says why.
+            self.fail(request[0], OSError(errno.EINVAL, str(error)),
+                      f'{error} (in the command, a file name or the environment of `{request[1][0]}`)')
+            return False
+
+    def spawn_checked(self, request, held):
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
         outputs = request[8] if len(request) > 8 else None
@@ -239,6 +256,10 @@ class Launcher:
         ]
         program = argv[0]
         found = self.find_program(program, search)
+        if held and self.ledger_fd >= 0:
+            # Written before the spawn: if we die before sluice hears of the start, it knows that
+            # this held task may have started (and is no task that never ran).
+            self.note_group(f'- - {task_id}\n'.encode(), False)
         try:
             try:
                 pid = spawn(found or program, argv, env, actions, found is not None)
@@ -263,7 +284,7 @@ class Launcher:
         self.by_pid[pid] = task
         if self.ledger_fd >= 0:
             # The ledger has it: sluice needs no `p`, and is not woken for one.
-            self.note_group(f'{pid} {"-" if start is None else start}\n'.encode())
+            self.note_group(f'{pid} {"-" if start is None else start} {task_id}\n'.encode())
             if held and self.ledger_fd >= 0:  # (given up, the ledger sent every `p` already)
                 self.out.append(started_line(task))  # sluice starts its timeout now
                 self.deferrable += 1
@@ -302,7 +323,9 @@ class Launcher:
         self.ledger = path
         return True
 
-    def note_group(self, line):
+    def note_group(self, line, spawned=True):
+        if self.ledger_fd < 0:
+            return  # given up meanwhile
         try:
             os.write(self.ledger_fd, line)
         except OSError as error:
@@ -313,6 +336,8 @@ class Launcher:
             self.out.append(b'n\n')
             self.out.extend(started_line(task) for task in self.by_id.values())
             return
+        if not spawned:
+            return
         self.ledger_spawns += 1
         if self.ledger_spawns >= LEDGER_COMPACT_EVERY:
             self.compact_ledger()
@@ -320,7 +345,10 @@ class Launcher:
     def compact_ledger(self):
         """Rewrites the ledger with the groups still running (a rename: it is whole at any time)."""
         self.ledger_spawns = 0
-        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start}\n' for t in self.by_id.values())
+        # Every task that ended is reported first: the ledger keeps naming a held task that
+        # started until sluice heard of it (its `p`, or its end).
+        self.flush()
+        lines = ''.join(f'{t.pid} {"-" if t.start is None else t.start} {t.id}\n' for t in self.by_id.values())
         temporary = f'{self.ledger}.tmp'
         fd = -1
         try:
@@ -351,7 +379,7 @@ class Launcher:
         code = errno.errorcode.get(error.errno or 0, 'EUNKNOWN')
         reason = os.strerror(error.errno) if error.errno else str(error)
         message = f'{reason}: {what}'.replace('\n', ' ')
-        self.out.append(f'f {task_id} {code} {message}\n'.encode())
+        self.out.append(f'f {task_id} {code} {message}\n'.encode('utf-8', 'backslashreplace'))
 
     def signal_task(self, raw_id, signum):
         task_id = int(raw_id)
@@ -362,6 +390,15 @@ class Launcher:
         task = self.by_id.get(task_id)
         if task is None:
             return  # already reaped: its pid may belong to someone else by now
+        try:
+            exited = os.waitid(os.P_PID, task.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            exited = True
+        if exited:
+            # It exited before the signal came (a time-out that fired as it ended, its end not
+            # reported yet): it ran to its exit status, which stands; the reap ends its group.
+            return
+        task.signalled = True
         kill_group(task.pid, signum)
 
     # ---- children ----
@@ -403,8 +440,9 @@ class Launcher:
             sys_us = round(usage.ru_stime * 1e6)
             max_rss_kb = usage.ru_maxrss // RSS_UNIT
             sizes = '' if task.captures is None else f' {settle_capture(task.captures[0])} {settle_capture(task.captures[1])}'
-            if missing:
-                sizes = f'{sizes or " -1 -1"} 1'
+            flags = (1 if missing else 0) | (2 if task.signalled else 0)
+            if flags:
+                sizes = f'{sizes or " -1 -1"} {flags}'
             self.out.append(f'{kind} {task.id} {pid} {info.si_status} {user_us} {sys_us} {max_rss_kb}{sizes}\n'.encode())
             if exited and info.si_status == 0 and not missing:
                 self.deferrable += 1

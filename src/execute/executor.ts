@@ -50,6 +50,11 @@ export interface AttemptOutcome {
   readonly logTails?: readonly LogTail[] | undefined;
   /** CPU time and peak memory of the attempt, when the backend measures them (kernel/task-usage.ts). */
   readonly usage?: TaskUsage | undefined;
+  /**
+   * Handed over ahead of a free slot, it never started (called back, or its launcher was gone
+   * before it could start it): nothing ran, whatever slot the scheduler had given it.
+   */
+  readonly neverStarted?: boolean | undefined;
   /** An output whose file system had no space left when the attempt failed: it likely failed for that. */
   readonly noSpaceLeft?: string | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { OutputError } from '../errors.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes, threadsOf } from '../kernel/render-action.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
@@ -66,8 +67,16 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
   const child = startLocalTask(attempt, context, start, staged, launcher);
   context.running.set(task.id, child);
   if (context.cancelled.has(task.id)) child.cancel();
-  const result: FunctionLaunchResult = await child.done;
-  context.running.delete(task.id);
+  let result: FunctionLaunchResult;
+  try {
+    result = await child.done;
+  } catch (error) {
+    // Its outcome is unknown (its launcher died, say): no success, so nothing it staged is kept.
+    if (staged !== undefined) await context.staging.discard(staged);
+    throw error;
+  } finally {
+    context.running.delete(task.id);
+  }
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
   const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
   const outcome = await finishAttempt(attempt, context, start, ended, result);
@@ -154,7 +163,15 @@ async function settleOutputs(
   }
   const { startedAt, endedAt, digests, inputDigests } = result;
   await context.options.onOutputsReady?.({ task, attempt }, { paths: staged.paths, startedAt, endedAt, digests, inputDigests });
-  await context.staging.commit(staged);
+  try {
+    await context.staging.commit(staged);
+  } catch (error) {
+    // A folder where an output goes, say: the task failed, but its process ran to its exit
+    // status, which the failure report keeps (the error names the output).
+    if (!(error instanceof OutputError)) throw error;
+    await context.staging.discard(staged);
+    return { status: 'failed', error: error.message };
+  }
   return judged;
 }
 
@@ -196,5 +213,6 @@ async function finishAttempt(
     stderrTail: status === 'succeeded' || !keptStderr ? [] : await readTailLines(stderrLog, tailLines),
     logTails: status === 'succeeded' ? undefined : await readLogTails(task, tailLines),
     noSpaceLeft,
+    neverStarted: result?.neverStarted,
   };
 }

@@ -2,7 +2,7 @@
 // that takes over ends them (SIGKILL: their owner is dead) and waits until they are gone before
 // it starts a task, so that no late write of the dead run reaches the new one's outputs.
 import { readdirSync, readFileSync } from 'node:fs';
-import { findOrphanedSpawns, type Spawner } from './find-orphaned-spawns.ts';
+import { COOKIE, findOrphanedSpawns, type Spawner } from './find-orphaned-spawns.ts';
 import { readProcess } from './list-processes.ts';
 
 /**
@@ -10,7 +10,8 @@ import { readProcess } from './list-processes.ts';
  * started processes (they carry its pid in SLUICE_SPAWNED_BY), as a run recorded it.
  */
 export interface LeftoverProcess {
-  readonly kind: 'group' | 'helper' | 'spawner';
+  /** `launched`: what carries the dead python helper's SLUICE_COOKIE (`<its pid>:<task id>`). */
+  readonly kind: 'group' | 'helper' | 'spawner' | 'launched';
   /** The group's id (its leader's pid), the helper's pid, or the sluice's. */
   readonly pid: number;
   /** The leader's (or helper's) start time in clock ticks since boot; undefined: unknown. */
@@ -38,10 +39,12 @@ export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeou
   const groups = new Map<number, number>(); // pgid -> the leader's start
   const helpers = new Map<number, number>(); // pid -> its start
   const spawners: Spawner[] = [];
+  const launchers: Spawner[] = [];
   for (const { kind, pid, start } of left) {
     if (start === undefined || !/^\d+$/.test(start)) continue;
     const ticks = Number(start);
     if (kind === 'spawner') spawners.push({ pid, startTicks: ticks });
+    else if (kind === 'launched') launchers.push({ pid, startTicks: ticks });
     else if (kind === 'helper') {
       if (facts.get(pid)?.start === ticks) helpers.set(pid, ticks);
     } else if (isSameGroup(facts, pid, ticks)) groups.set(pid, ticks);
@@ -49,8 +52,9 @@ export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeou
   // pid -> start: found once, followed until gone (its parent, which led to it, may die first).
   const orphans = new Map<number, number>();
   const killOrphans = (): void => {
-    if (spawners.length === 0) return;
-    for (const entry of findOrphanedSpawns(spawners)?.values() ?? []) {
+    if (spawners.length === 0 && launchers.length === 0) return;
+    const found = [...(findOrphanedSpawns(spawners)?.values() ?? []), ...(findOrphanedSpawns(launchers, COOKIE)?.values() ?? [])];
+    for (const entry of found) {
       orphans.set(entry.pid, entry.startTicks);
       if (entry.pgid === entry.pid) signal(-entry.pid, 'SIGKILL');
       signal(entry.pid, 'SIGKILL');
@@ -80,7 +84,7 @@ export async function endLeftoverGroups(left: readonly LeftoverProcess[], timeou
 // are all that is recorded. Nothing to end, and no need to read every process to know it.
 function isCleanEnd(left: readonly LeftoverProcess[]): boolean {
   return left.every(({ kind, pid, start }) => {
-    if (kind === 'group') return false;
+    if (kind === 'group' || kind === 'launched') return false;
     const now = readProcess(pid);
     const gone = now === undefined || now.state === 'Z' || now.state === 'X' || String(now.startTicks) !== start;
     return kind === 'helper' ? gone : !gone; // a spawner that is gone may have left processes

@@ -5,6 +5,12 @@ import { addDescendants } from './find-spawned.ts';
 import { listProcesses, readEnvironment, readProcess, type ProcessEntry } from './list-processes.ts';
 import { SPAWNED_BY } from './spawn-ledger.ts';
 
+/**
+ * What the python launcher puts in the environment of each task it starts (`<its pid>:<task id>`),
+ * which the task's descendants inherit: the same search finds what a dead launcher started.
+ */
+export const COOKIE = 'SLUICE_COOKIE';
+
 /** A sluice that ran function steps, as it recorded itself: its pid and start (clock ticks since boot). */
 export interface Spawner {
   readonly pid: number;
@@ -17,7 +23,7 @@ export interface Spawner {
  * names the dead sluice's pid and it started after that sluice did, and before any process that
  * has the pid now. Never this process, its ancestors or its descendants.
  */
-export function findOrphanedSpawns(spawners: readonly Spawner[]): Map<number, ProcessEntry> | undefined {
+export function findOrphanedSpawns(spawners: readonly Spawner[], variable = SPAWNED_BY): Map<number, ProcessEntry> | undefined {
   // Most often the only one is this sluice, at the end of its run: nothing to list then.
   const dead = spawners.filter((spawner) => {
     const now = readProcess(spawner.pid);
@@ -31,7 +37,7 @@ export function findOrphanedSpawns(spawners: readonly Spawner[]): Map<number, Pr
   const spared = relativesOfSelf(all);
   const alive = all.filter((entry) => !isGone(entry) && !spared.has(entry.pid));
   for (const entry of alive) {
-    const tags = readEnvironment(entry.pid, SPAWNED_BY)?.split(' ');
+    const tags = readEnvironment(entry.pid, variable)?.split(' ');
     if (tags !== undefined && dead.some((spawner) => isStartedBy(entry, tags, spawner, byPid.get(spawner.pid)))) found.set(entry.pid, entry);
   }
   addDescendants(found, alive, readProcess(process.pid));

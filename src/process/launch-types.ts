@@ -39,6 +39,11 @@ export interface LaunchResult {
   readonly timedOut: boolean;
   /** True when `kill()` was called before the process ended (cancellation). */
   readonly cancelled: boolean;
+  /**
+   * A held task that never started: cancelled while held, or its launcher was gone before it
+   * could start it (and provably did not). Such a result has `cancelled` set and pid 0.
+   */
+  readonly neverStarted?: boolean | undefined;
   /** Set when the program could not be started at all (e.g. ENOENT, EACCES). */
   readonly spawnError?: { readonly code: string; readonly message: string } | undefined;
   /** Epoch milliseconds. */

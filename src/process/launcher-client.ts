@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '../errors.ts';
 import { debugLog } from './debug-log.ts';
+import { settleOrphanedTasks } from './end-dead-launcher-tasks.ts';
 import { listPythons } from './find-python.ts';
 import { holdStartupStderr } from './hold-startup-stderr.ts';
 import type { FastLauncher, FastLauncherOptions, GroupWatcher, HoldOptions, LaunchRequest, RunningProcess } from './launch-types.ts';
@@ -65,6 +66,8 @@ class LauncherClient implements FastLauncher, LineSender {
   private referenced = true;
   /** The helper keeps the ledger of its groups: the watcher is not told of each. */
   private ledger = false;
+  /** The helper's start time in clock ticks since boot, once it is ready. */
+  private helperStart: string | undefined;
   private onReady: ((error?: Error) => void) | undefined;
   readonly startupComplaint: () => string | undefined;
   private readonly exited: Promise<void>;
@@ -174,7 +177,8 @@ class LauncherClient implements FastLauncher, LineSender {
     if (reply.kind === 'ready') {
       this.pid = reply.pid;
       this.ledger = reply.ledger;
-      this.watcher?.helperStarted?.(reply.pid, readProcessStart(reply.pid));
+      this.helperStart = readProcessStart(reply.pid);
+      this.watcher?.helperStarted?.(reply.pid, this.helperStart);
       this.onReady?.();
       return;
     }
@@ -214,13 +218,7 @@ class LauncherClient implements FastLauncher, LineSender {
     const how = signal ?? `code ${code}`;
     debugLog('launcher', `exited (${how})`);
     this.onReady?.(new BackendError(`The launcher exited (${how}) before it was ready`));
-    // Groups of tasks it started stay with the watcher: they may still be running. A task it
-    // held never started: it is dropped (not run), not blamed.
-    for (const [id, task] of this.pending) {
-      task.termination.end();
-      if (task.held) task.resolve(buildLaunchResult({ kind: 'dropped', id }, task));
-      else task.reject(new BackendError(`The launcher exited (${how}) while the task was running; its outcome is unknown`));
-    }
+    settleOrphanedTasks(this.pending, how, this.ledger ? this.watcher?.ledgerDir : undefined, this.pid, this.helperStart);
     this.pending.clear();
     if (previous === 'ready') debugLog('launcher', 'the launcher exited unexpectedly (this is a bug in sluice)');
   }

@@ -13,8 +13,9 @@ export type LauncherReply =
   /** `start`: the leader's start time in clock ticks since boot, where the system tells it. */
   | { readonly kind: 'started'; readonly id: number; readonly pid: number; readonly start: string | undefined }
   /** `missingOutputs`: it exited 0 without an output of its request: a failure to the helper. */
-  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes; readonly missingOutputs?: boolean }
-  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes }
+  /** `signalled`: a signal request of sluice's (`t`, `k`) reached it while it ran; absent, it ended on its own first. */
+  | { readonly kind: 'exit'; readonly id: number; readonly pid: number; readonly exitCode: number; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes; readonly missingOutputs?: boolean; readonly signalled?: boolean }
+  | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes; readonly signalled?: boolean }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string }
   /** A held task was dropped before it started (cancelled). */
   | { readonly kind: 'dropped'; readonly id: number };
@@ -82,8 +83,8 @@ export function parseReply(line: string): LauncherReply | undefined {
     return { kind: 'started', id, pid, start: start === '-' ? undefined : start };
   }
   // The status, then optionally user and system CPU microseconds and peak RSS in KiB, then
-  // optionally the sizes of the stdout and stderr captures (-1: not looked at), then optionally 1
-  // when an output the request named is missing.
+  // optionally the sizes of the stdout and stderr captures (-1: not looked at), then optionally
+  // flags: 1 when an output the request named is missing, 2 when a signal request reached it.
   // One of these per task: plain loops, no closures.
   if (second === -1 || !Number.isInteger(pid) || (op !== 'x' && op !== 'k')) return undefined;
   const fields = line.slice(second + 1).split(' ');
@@ -93,18 +94,20 @@ export function parseReply(line: string): LauncherReply | undefined {
   for (let index = 0; index < fields.length; index++) {
     const n = Number(fields[index]);
     // The status and the usage are never negative; a capture's size is -1 when not looked at.
-    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || (index === 6 && n !== 1) || fields[index] === '') return undefined;
+    if (!Number.isInteger(n) || n < (index === 0 ? -Infinity : index <= 3 ? 0 : -1) || (index === 6 && (n < 1 || n > 3)) || fields[index] === '') return undefined;
     numbers.push(n);
   }
   const value = numbers[0] as number;
   const usage = count === 0 ? undefined : { cpuUserUs: numbers[1] as number, cpuSystemUs: numbers[2] as number, maxRssKb: numbers[3] as number };
   const captureBytes = count >= 5 ? { stdout: numbers[4] as number, stderr: numbers[5] as number } : undefined;
   const reply = op === 'x'
-    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes; missingOutputs?: boolean })
-    : ({ kind: 'signal', id, pid, signal: nameSignal(value) } as { kind: 'signal'; id: number; pid: number; signal: NodeJS.Signals; usage?: TaskUsage; captureBytes?: CaptureBytes });
+    ? ({ kind: 'exit', id, pid, exitCode: value } as { kind: 'exit'; id: number; pid: number; exitCode: number; usage?: TaskUsage; captureBytes?: CaptureBytes; missingOutputs?: boolean; signalled?: boolean })
+    : ({ kind: 'signal', id, pid, signal: nameSignal(value) } as { kind: 'signal'; id: number; pid: number; signal: NodeJS.Signals; usage?: TaskUsage; captureBytes?: CaptureBytes; signalled?: boolean });
   if (usage !== undefined) reply.usage = usage;
   if (captureBytes !== undefined) reply.captureBytes = captureBytes;
-  if (count === 6 && reply.kind === 'exit') reply.missingOutputs = true;
+  const flags = count === 6 ? (numbers[6] as number) : 0;
+  if ((flags & 1) !== 0 && reply.kind === 'exit') reply.missingOutputs = true;
+  if ((flags & 2) !== 0) reply.signalled = true;
   return reply;
 }
 

@@ -22,6 +22,8 @@ export class LauncherTask implements GroupSignaller {
   pgid = 0;
   /** Its end was a failure to the helper, not yet acknowledged (RunningProcess.acknowledge). */
   unacknowledged = false;
+  /** Held, the helper was asked to start it now (`g`): it may have started before its `p` came. */
+  released = false;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -52,7 +54,9 @@ export class LauncherTask implements GroupSignaller {
 
   /** The scheduler has a slot for it: the helper starts it now, if it has not yet. */
   release(): void {
-    if (this.hold !== undefined && this.termination.state === 'running') this.client.send(encodeRelease(this.id));
+    if (this.hold === undefined || this.termination.state !== 'running') return;
+    this.released = true;
+    this.client.send(encodeRelease(this.id));
   }
 
   /** The helper started it (`p`); a held task's timeout counts from now. */
@@ -78,15 +82,18 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
     startedAt: task.startedAt,
     endedAt: Date.now(),
   };
+  // Timed out only if the time-out's SIGTERM reached it: a task the launcher saw exit before it
+  // read that request ended on its own, before its deadline (its end may have been on its way).
+  const timedOut = common.timedOut && reply.kind !== 'fail' && reply.kind !== 'dropped' && reply.signalled === true;
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
     case 'dropped':
-      // Held, then cancelled: it never started.
-      return { pid: 0, exitCode: null, signal: null, ...common, cancelled: true };
+      // Held, then cancelled (or its helper gone first): it never started.
+      return { pid: 0, exitCode: null, signal: null, ...common, cancelled: true, neverStarted: true };
   }
 }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
 import type { GroupWatcher, HoldOptions, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
+import { readProcess } from './list-processes.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
@@ -41,6 +42,7 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
+    refuseMangled(request);
     child = spawnWithFiles(request, env);
   } catch (error) {
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
@@ -48,7 +50,15 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
   const pid = child.pid ?? 0;
   // Not reaped before the event loop turns: /proc still knows it, a zombie at worst.
   if (pid > 0) watcher?.groupStarted(pid, readProcessStart(pid));
-  const termination = new Termination({ signalGroup: (signal) => signalGroup(pid, signal) }, request);
+  // The time-out or cancel came as the task had exited (its end not handled yet): it ran to its
+  // own end, before its deadline, and is not timed out (launcher-task.ts, the same rule).
+  let endedFirst = false;
+  const termination = new Termination({
+    signalGroup: (signal) => {
+      if (signal === 'SIGTERM' && isZombie(pid)) endedFirst = true;
+      signalGroup(pid, signal);
+    },
+  }, request);
   const done = new Promise<LaunchResult>((resolve) => {
     child.once('error', (error) => {
       termination.end();
@@ -59,7 +69,7 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
       // stays reserved while any member of it is alive.
       signalGroup(pid, 'SIGKILL');
       if (pid > 0) watcher?.groupEnded(pid);
-      resolve(buildResult(pid, exitCode, signal, termination, startedAt));
+      resolve(buildResult(pid, exitCode, signal, termination.timedOut && !endedFirst, termination.cancelled, startedAt));
       termination.end();
     });
   });
@@ -96,7 +106,7 @@ function holdTask(hold: HoldOptions, start: () => RunningProcess | undefined): R
 }
 
 function neverStarted(startedAt: number): LaunchResult {
-  return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, startedAt, endedAt: Date.now() };
+  return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, neverStarted: true, startedAt, endedAt: Date.now() };
 }
 
 function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildProcess {
@@ -123,6 +133,27 @@ function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildPr
   }
 }
 
+// Exited, not yet reaped (Node reaps its children and reports their exit in the same turn).
+function isZombie(pid: number): boolean {
+  return pid > 0 && readProcess(pid)?.state === 'Z';
+}
+
+// What Node would pass altered (a lone surrogate becomes U+FFFD, `A=B` names variable A) is
+// refused, as the python launcher refuses it: the task must not run with other words than its own.
+function refuseMangled(request: LaunchRequest): void {
+  const texts = [...request.argv, request.cwd, request.stdoutPath, request.stderrPath, request.stdinPath ?? ''];
+  for (const [name, value] of Object.entries(request.env ?? {})) {
+    if (name.includes('=')) throw invalid(`\`=\` in the name of variable \`${name}\``);
+    texts.push(name, value);
+  }
+  const bad = texts.find((text) => !(text as unknown as { isWellFormed(): boolean }).isWellFormed()); // Node 20+; lib es2024
+  if (bad !== undefined) throw invalid(`${JSON.stringify(bad)} is no text (a lone surrogate)`);
+}
+
+function invalid(what: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`Invalid argument: ${what}`), { code: 'EINVAL' });
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   if (pid <= 0) return;
   try {
@@ -136,15 +167,16 @@ function buildResult(
   pid: number,
   exitCode: number | null,
   signal: NodeJS.Signals | null,
-  termination: Termination,
+  timedOut: boolean,
+  cancelled: boolean,
   startedAt: number,
 ): LaunchResult {
   return {
     pid,
     exitCode,
     signal,
-    timedOut: termination.timedOut,
-    cancelled: termination.cancelled,
+    timedOut,
+    cancelled,
     startedAt,
     endedAt: Date.now(),
   };

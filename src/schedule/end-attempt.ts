@@ -36,6 +36,14 @@ export function endAttempt(run: RunContext, task: Task, outcome: AttemptOutcome)
     moveTo(run, task.id, 'running');
     emit(run, 'onTaskStarted', task, record.attempts);
   } else if (record.state !== 'committing') run.free += run.slotsOf(task);
+  if (outcome.neverStarted === true && record.state === 'running') {
+    // Released into a free slot (and announced started), then called back or its launcher gone
+    // before it started: nothing ran. Its end is told as a cancel's, as listeners expect one.
+    moveTo(run, task.id, 'not run');
+    emit(run, 'onTaskEnded', task, record.attempts, outcome, true);
+    run.pump();
+    return;
+  }
   if (outcome.status === 'succeeded') {
     moveTo(run, task.id, 'succeeded');
     emit(run, 'onTaskEnded', task, record.attempts, outcome, true);

@@ -26,7 +26,8 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
   // before it started (not run); found up to date while it waited.
   'held ahead': ['running', 'not run', 'up to date'],
   'up to date': [],
-  running: ['committing', 'succeeded', 'failed', 'retrying', 'cancelled', 'up to date'],
+  // Not run: released into a free slot, but it never started (executor's `neverStarted`).
+  running: ['committing', 'succeeded', 'failed', 'retrying', 'cancelled', 'up to date', 'not run'],
   // The commit can fail (a failure, retried as any other) or be cut off (cancelled).
   committing: ['succeeded', 'failed', 'retrying', 'cancelled'],
   retrying: ['running', 'held ahead', 'failed', 'cancelled', 'not run'],

@@ -26,6 +26,8 @@ describe('an output path that is an existing folder', { concurrency: 2 }, () => 
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, BLOCKED);
     assert.doesNotMatch(result.stderr, /EISDIR|could not run the task/);
+    // `cat` ran to its exit status 0: the report says so (before: "did not run to an exit status").
+    assert.match(result.stderr, /^ {2}status: {3}exit code 0, not timed out$/m, result.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'out/b.txt'), 'utf8'), 'b\n');
     assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt/kept'), 'utf8'), 'mine\n');
     assert.deepEqual(listHidden(path.join(dir, 'out')), []);
@@ -55,6 +57,7 @@ export default pipeline({
     const result = await runSluice(['run', '-k'], { cwd: dir });
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.stderr.match(new RegExp(BLOCKED.source, 'g'))?.length, 2, result.stderr);
+    assert.equal(result.stderr.match(/^ {2}status: {3}exit code 0, not timed out$/gm)?.length, 1, result.stderr);
     assert.doesNotMatch(result.stderr, /EISDIR/);
     assert.deepEqual(listHidden(path.join(dir, 'out')), []);
     assert.deepEqual(listHidden(path.join(dir, 'fn/out')), []);

@@ -11,9 +11,8 @@ describe('a task whose launcher is killed', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('fails with its command in the report and no internal task number', { timeout: 180_000 }, async () => {
-    // The task's shell, started by the launcher, kills it (its parent) once the launcher has
-    // reported the start. (Killed before that, the launcher cannot say which group it started,
-    // and that group outlives the run: a race left open.)
+    // The task's shell, started by the launcher, kills it (its parent). (Killed before its ledger
+    // names the group, the task is found by its SLUICE_COOKIE: test/session/launcher-cookie.)
     fs.writeFileSync(path.join(dir, 'in.txt'), 'x\n');
     fs.writeFileSync(
       path.join(dir, 'pipeline.ts'),
@@ -29,6 +28,27 @@ export default pipeline({ steps: { k: step({ in: 'in.txt', out: 'out.txt', run: 
     assert.doesNotMatch(result.stderr, /task \d/, result.stderr);
     assert.equal(fs.existsSync(path.join(dir, 'out.txt')), false);
     // What the task left running ends with the run (session/close-session.ts).
+    await waitFor(() => !groupAlive(group), 30_000);
+  });
+
+  it('removes what the task wrote in place: its outcome is unknown, no success', { timeout: 180_000 }, async () => {
+    // The command writes its output at its final name itself (no {out} in it), then kills its
+    // launcher: nothing tells whether it would have succeeded, so nothing it wrote is kept. It
+    // writes again once that is removed, unless it was ended first, as it must be.
+    const folder = path.join(dir, 'in-place');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'in.txt'), 'x\n');
+    fs.writeFileSync(
+      path.join(folder, 'pipeline.ts'),
+      `import { pipeline, step, sh } from 'sluice';
+export default pipeline({ steps: { w: step({ in: 'in.txt', out: 'out.txt', run: sh('echo $$$$ > ids.txt; echo partial > out.txt; kill -KILL "$$PPID"; while [ -e out.txt ]; do sleep 0.01; done; echo late > out.txt; sleep 60') }) } });
+`.replaceAll('$$', '$'),
+    );
+    const result = await runSluice(['run'], { cwd: folder, env: { SLUICE_LAUNCHER: 'python' } });
+    const group = Number(fs.readFileSync(path.join(folder, 'ids.txt'), 'utf8'));
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /^✗ w sluice could not run the task: The launcher exited \(SIGKILL\)/m);
+    assert.equal(fs.existsSync(path.join(folder, 'out.txt')), false, 'the partial output is removed');
     await waitFor(() => !groupAlive(group), 30_000);
   });
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -69,8 +70,9 @@ describe('python launcher lifetime', () => {
     const launcher = await startFastLauncher({ shutdownGraceMs: 300 });
     const out = path.join(dir, 'close.out');
     const polite = launcher.start({ argv: ['sleep', '1000'], cwd: dir, stdoutPath: out, stderrPath: out });
-    const stubborn = launcher.start({ argv: ['sh', '-c', 'trap "" TERM; sleep 1000'], cwd: dir, stdoutPath: out, stderrPath: out });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stubborn = launcher.start({ argv: ['sh', '-c', 'trap "" TERM; : > trapped; sleep 1000'], cwd: dir, stdoutPath: out, stderrPath: out });
+    // Its shell ignores SIGTERM by now (a fixed wait was not enough on a loaded machine).
+    await waitFor(async () => existsSync(path.join(dir, 'trapped')), 30_000);
     await launcher.close();
     const [first, second] = await Promise.all([polite.done, stubborn.done]);
     assert.equal(first.cancelled, true);

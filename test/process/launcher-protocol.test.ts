@@ -55,6 +55,26 @@ describe('launcher protocol', () => {
       missingOutputs: true,
     });
     assert.deepEqual(parseReply('k 4 900 15 0 0 0'), { kind: 'signal', id: 4, pid: 900, signal: 'SIGTERM', usage: { cpuUserUs: 0, cpuSystemUs: 0, maxRssKb: 0 } });
+    // Flags 2: a signal request of sluice's reached it while it ran (3: and an output is missing).
+    assert.deepEqual(parseReply('k 4 900 15 0 0 0 -1 -1 2'), {
+      kind: 'signal',
+      id: 4,
+      pid: 900,
+      signal: 'SIGTERM',
+      usage: { cpuUserUs: 0, cpuSystemUs: 0, maxRssKb: 0 },
+      captureBytes: { stdout: -1, stderr: -1 },
+      signalled: true,
+    });
+    assert.deepEqual(parseReply('x 4 900 0 1 2 3 5 0 3'), {
+      kind: 'exit',
+      id: 4,
+      pid: 900,
+      exitCode: 0,
+      usage: { cpuUserUs: 1, cpuSystemUs: 2, maxRssKb: 3 },
+      captureBytes: { stdout: 5, stderr: 0 },
+      missingOutputs: true,
+      signalled: true,
+    });
     assert.deepEqual(parseReply('f 5 ENOENT No such file: cannot run `x y`'), {
       kind: 'fail',
       id: 5,
@@ -65,7 +85,7 @@ describe('launcher protocol', () => {
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4', 'c', 'c ', 'c x', 'c 1 2']) {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 4 5 6 4', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4', 'c', 'c ', 'c x', 'c 1 2']) {
       assert.equal(parseReply(line), undefined, JSON.stringify(line));
     }
   });

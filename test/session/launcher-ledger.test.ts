@@ -33,18 +33,19 @@ test('a group the helper started is found and ended after sluice and the helper 
     const launcher = await startFastLauncher({ watcher });
     const ledger = path.join(recorder.ledgerDir, String(launcher.pid));
     const task = launcher.start({ argv: ['sh', '-c', `trap "" TERM; sleep 1000.${marker} & sleep 1000.${marker}`], cwd: root, stdoutPath: '/dev/null', stderrPath: '/dev/null' });
-    task.done.catch(() => undefined);
     assert.ok(await waitFor(async () => ledgerLines(ledger).length === 1 && (await findByMarker(marker)).length === 3, 30_000), 'the group is in the ledger');
-    assert.match(ledgerLines(ledger)[0] as string, /^\d+ \d+$/);
+    assert.match(ledgerLines(ledger)[0] as string, /^\d+ \d+ 1$/); // group, start, task id
     assert.deepEqual(told, [], 'the watcher is told of no group: the ledger has it');
-    // Both gone at once, as `kill -9` of sluice's process group does: only the ledger knows the task.
+    // The helper dies: only its ledger knows the task, whose group sluice ends (SIGKILL: it
+    // ignores SIGTERM) before it judges the task.
     process.kill(launcher.pid, 'SIGKILL');
+    await assert.rejects(task.done, /The launcher exited \(SIGKILL\) while the task was running/);
     await launcher.close();
-    assert.equal((await findByMarker(marker)).length, 3, 'the task (its shell and two sleeps) outlives its helper');
+    assert.deepEqual(await findByMarker(marker), [], 'the task (its shell and two sleeps) is gone when judged');
+    // Had sluice died too (kill -9 of its process group), the next run would read the same rows.
     const groups = readRunningProcesses(store).here.filter((row) => row.kind === 'group');
-    assert.deepEqual(groups.map((row) => `${row.pid} ${row.start}`), ledgerLines(ledger));
-    assert.equal(await endPreviousRun(store), 2, 'the helper and its group');
-    assert.deepEqual(await findByMarker(marker), [], 'gone when endPreviousRun returns');
+    assert.deepEqual(groups.map((row) => `${row.pid} ${row.start} 1`), ledgerLines(ledger));
+    assert.equal(await endPreviousRun(store), 3, 'the helper, its group, and the search for its cookie');
     assert.equal(fs.existsSync(ledger), false, 'the ledger is forgotten with the rows');
     assert.deepEqual(readRunningProcesses(store), { here: [], total: 0 });
   } finally {

@@ -12,7 +12,8 @@ import type { StateStore } from '../store/open-store.ts';
 import { readBootId } from '../lock/process-start.ts';
 
 export interface RecordedProcess {
-  readonly kind: 'group' | 'helper' | 'spawner';
+  /** `launched`: the processes that carry a dead helper's SLUICE_COOKIE (its ledger was left). */
+  readonly kind: 'group' | 'helper' | 'spawner' | 'launched';
   readonly pid: number;
   /** Start time in clock ticks since boot; undefined when the system did not tell. */
   readonly start: string | undefined;
@@ -111,23 +112,27 @@ export function readRunningProcesses(store: StateStore): { readonly here: Record
     if (row.machine !== machine) continue;
     const start = row.start === '' ? undefined : row.start;
     here.push({ kind: row.kind, pid: row.pid, start });
-    if (row.kind === 'helper') here.push(...readLedger(store, row.pid, start));
+    if (row.kind !== 'helper') continue;
+    const groups = readLedger(store, row.pid, start);
+    // Left behind: the helper did not end cleanly. It may have died between a spawn and the
+    // ledger line of that group: its tasks are also found by the cookie they inherit.
+    if (groups !== undefined) here.push(...groups, { kind: 'launched', pid: row.pid, start });
   }
   return { here, total: rows.length };
 }
 
 // The groups a helper's ledger names that started after it did (an older file of a former
 // process with its pid names nothing of its own). Lines are `<pgid> <start>`; `-`: unknown start.
-function readLedger(store: StateStore, helper: number, helperStart: string | undefined): RecordedProcess[] {
+function readLedger(store: StateStore, helper: number, helperStart: string | undefined): RecordedProcess[] | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(ledgerDirOf(store), String(helper)), 'utf8');
   } catch {
-    return []; // none: it ended every task it started, or never kept one
+    return undefined; // none: it ended every task it started, or never kept one
   }
   const groups = new Map<number, RecordedProcess>();
   for (const line of text.split('\n')) {
-    const match = /^(\d+) (\d+|-)$/.exec(line);
+    const match = /^(\d+) (\d+|-)(?: \d+)?$/.exec(line); // `<pgid> <start> <task id>`; `- - <id>`: a held task about to start
     if (match === null) continue;
     const start = match[2] === '-' ? undefined : match[2];
     if (start !== undefined && helperStart !== undefined && Number(start) < Number(helperStart)) continue;
