@@ -40,8 +40,8 @@ export default pipeline({
       }),
       merge: step({
         description: "per sample: the chunks' tallies added up, sorted by word",
-        // `sample` binds {sample} (a gather binds none), so `parts` gathers that sample's chunks only.
-        in: { sample: `${p.data}/{sample}.txt`, parts: all(`${work}/tallies/{sample}/{chunk}.tsv`) },
+        // {sample} comes from the list: one task per sample, gathering that sample's chunks only.
+        in: { parts: all(`${work}/tallies/{sample}/{chunk}.tsv`) },
         wildcards: { sample: p.samples },
         out: `${p.out}/{sample}.tsv`,
         cpus: 2,

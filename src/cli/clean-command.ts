@@ -10,6 +10,8 @@ import { readRecordedOutputs } from '../state/journal/read-recorded-outputs.ts';
 import { openStore } from '../state/store/open-store.ts';
 import { acquireRunLock } from '../state/lock/run-lock.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
+import type { PipelinePlan } from '../plan/plan-pipeline.ts';
+import { cleanFromState } from './clean-from-state.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -26,7 +28,17 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
     if (flags.all !== true && named.length === 0) {
       throw new PlanError('Expected the steps to clean, or `--all` for every step, got neither');
     }
-    const plan = await planFromFlags(flags);
+    let plan: PipelinePlan;
+    try {
+      plan = await planFromFlags(flags);
+    } catch (error) {
+      // A pipeline that does not load: its recorded outputs can still go (clean-from-state.ts).
+      if (!(error instanceof PlanError)) throw error;
+      const root = flags.file === undefined ? process.cwd() : path.dirname(path.resolve(flags.file));
+      if (!cleanFromState(root, flags.all === true ? undefined : named, error)) throw error;
+      setExitCode(0);
+      return;
+    }
     const known = new Set(plan.steps.map((step) => step.name));
     const names = flags.all === true ? [...known] : named;
     const root = path.dirname(plan.file);

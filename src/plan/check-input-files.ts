@@ -13,7 +13,9 @@ export function inspectInput(cwd: string, input: string): 'missing' | 'file' | '
   try {
     stat = fs.statSync(path.resolve(cwd, input), { throwIfNoEntry: false });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
+    // A file on the way, or a symlink loop (describe-broken-link.ts names it): nothing there.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'ELOOP') return 'missing';
     throw error;
   }
   if (stat === undefined) return 'missing';

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
 import { globSync } from './glob-sync.ts';
 import { listGlobFolder } from './list-glob-folder.ts';
 import { PlanError } from '../errors.ts';
@@ -31,17 +33,14 @@ export function expandGlob(pattern: string, options: GlobOptions): string[] {
 /** expandGlob, with what the listing learned of the matches. */
 export function matchGlob(pattern: string, options: GlobOptions): GlobMatches {
   const dot = options.dot ?? false;
-  const folder = listGlobFolder(pattern, options.cwd, dot);
-  const matches =
-    folder?.files ??
-    globSync(pattern, {
-      cwd: options.cwd,
-      dot,
-      absolute: path.isAbsolute(pattern),
-      onlyFiles: true,
-      expandDirectories: false,
-      followSymbolicLinks: true,
-    });
+  const found = listGlobMatches(pattern, options.cwd, dot);
+  const { files: matches, broken } = found;
+  if (broken.length > 0) {
+    const first = [...broken].sort()[0] as string;
+    const kind = describeBrokenLink(path.resolve(options.cwd, first)) ?? 'a symbolic link that leads nowhere';
+    const where = `(matched by glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`}${broken.length > 1 ? `, with ${broken.length - 1} more such link${broken.length > 2 ? 's' : ''}` : ''})`;
+    throw new PlanError(brokenLinkMessage(first, where, kind, ', or name the files you mean with a narrower glob'));
+  }
   if (matches.length === 0) {
     throw new PlanError(
       `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})${describeFolderMatches(pattern, options)}`,
@@ -49,8 +48,36 @@ export function matchGlob(pattern: string, options: GlobOptions): GlobMatches {
   }
   // The default sort compares UTF-16 code units: the same order on every machine and locale.
   const files = matches.sort();
-  if (folder === undefined) return { files, allPlainFiles: false };
-  return { files, heldSymlink: folder.heldSymlink, allPlainFiles: folder.allPlainFiles };
+  return { files, heldSymlink: found.heldSymlink, allPlainFiles: found.allPlainFiles };
+}
+
+/** What a glob matches (unsorted), as tinyglobby gives it, and the matching symlinks that lead nowhere, which it leaves out. */
+export function listGlobMatches(pattern: string, cwd: string, dot: boolean): GlobMatches & { readonly broken: readonly string[] } {
+  return listGlobFolder(pattern, cwd, dot) ?? { ...walkGlob(pattern, cwd, dot), allPlainFiles: false };
+}
+
+// The files a glob matches, by tinyglobby's walk. tinyglobby leaves out a symlink it cannot
+// resolve, unseen: here the walk takes one as a file (its own stat), so that the glob's matching
+// says whether it matches; those that do are `broken`, and refused.
+function walkGlob(pattern: string, cwd: string, dot: boolean): { files: string[]; broken: string[] } {
+  const unresolved = new Set<string>();
+  const lenient = {
+    realpathSync(file: string): string {
+      try {
+        return fs.realpathSync(file);
+      } catch (error) {
+        if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() !== true) throw error;
+        unresolved.add(path.resolve(file));
+        return file;
+      }
+    },
+    statSync: (file: string): fs.Stats => (unresolved.has(path.resolve(file)) ? fs.lstatSync(file) : fs.statSync(file)),
+  };
+  const options = { cwd, dot, absolute: path.isAbsolute(pattern), onlyFiles: true, expandDirectories: false, followSymbolicLinks: true, fs: lenient };
+  const found = globSync(pattern, options);
+  if (unresolved.size === 0) return { files: found, broken: [] };
+  const broken = found.filter((match) => unresolved.has(path.resolve(cwd, match)));
+  return { files: found.filter((match) => !unresolved.has(path.resolve(cwd, match))), broken };
 }
 
 // When a glob matches only folders (`--in data`), say so: inputs are files.

@@ -28,10 +28,13 @@ export interface GlobSyncOptions {
   readonly followSymbolicLinks?: boolean;
   readonly ignore?: string[];
   readonly caseSensitiveMatch?: boolean;
+  /** Replaces functions of `node:fs` the walk calls. */
+  readonly fs?: { readonly realpathSync?: (file: string) => string; readonly statSync?: (file: string) => import('node:fs').Stats };
 }
 
 export function globSync(pattern: string, options: GlobSyncOptions): string[] {
-  return tinyglobby().globSync(pattern, options);
+  // `fs.realpathSync` without its `.native`: fdir's walker calls only the function itself.
+  return tinyglobby().globSync(pattern, options as Omit<import('tinyglobby').GlobOptions, 'patterns'>);
 }
 
 export function escapePath(path: string): string {

@@ -7,6 +7,7 @@ import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
+import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
 
@@ -61,6 +62,8 @@ export function linkTasks(
       if (maker === undefined) {
         const found = onDisk.has(input) ? 'file' : inspectInput(task.cwd, input);
         if (found === 'missing' && waitingForFolders.has(task.id)) continue;
+        const broken = found === 'missing' ? describeBrokenLink(resolveTaskPath(task.cwd, input)) : undefined;
+        if (broken !== undefined) throw new PlanError(`${brokenLinkMessage(input, `of task \`${nameTask(task)}\``, broken)} (${file})`, { file, step: task.step, field: 'in' });
         if (found === 'missing') {
           throw new PlanError(
             `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})` +

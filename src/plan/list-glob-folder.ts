@@ -21,6 +21,8 @@ export interface FolderGlobListing {
   readonly heldSymlink: boolean;
   /** Whether every match is a regular file as listed (no symlink among them). */
   readonly allPlainFiles: boolean;
+  /** Matching symlinks that lead nowhere (left out of `files`, as tinyglobby leaves them). */
+  readonly broken: string[];
 }
 
 // Characters that make a glob more than a literal (as expand-input-glob.ts's MAGIC).
@@ -55,10 +57,11 @@ export function listGlobFolder(glob: string, cwd: string, dot: boolean): FolderG
     entries = fs.readdirSync(listed, { withFileTypes: true });
   } catch {
     // tinyglobby's walker suppresses the error: nothing matches.
-    return { files: [], heldSymlink: false, allPlainFiles: true };
+    return { files: [], heldSymlink: false, allPlainFiles: true, broken: [] };
   }
   const prefix = folder === '' ? '' : `${folder}/`;
   const files: string[] = [];
+  const broken: string[] = [];
   let heldSymlink = false;
   let allPlainFiles = true;
   for (const entry of entries) {
@@ -74,11 +77,12 @@ export function listGlobFolder(glob: string, cwd: string, dot: boolean): FolderG
       } catch {
         target = undefined;
       }
+      if (target === undefined) broken.push(prefix + entry.name);
       if (target === undefined || target.isDirectory()) continue;
     }
     files.push(prefix + entry.name);
   }
-  return { files, heldSymlink, allPlainFiles };
+  return { files, heldSymlink, allPlainFiles, broken };
 }
 
 // The folder part of a glob whose wildcards are all in its last segment, written exactly as

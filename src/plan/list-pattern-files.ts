@@ -26,8 +26,9 @@ export function createListingLog(): ListingLog {
 
 /**
  * Files on disk a pattern can match, as paths relative to `dir` (absolute for absolute
- * patterns). Names starting with a dot are left out. A FIFO, socket or device that matches is
- * listed too and added to `specials`, so that planning refuses it by name instead of ignoring it. When wildcards only appear in the last
+ * patterns). Names starting with a dot are left out. A FIFO, socket, device or broken symlink that
+ * matches is listed too and added to `specials`, so that planning refuses it by name instead of
+ * ignoring it. When wildcards only appear in the last
  * path segment, one readdir does it (10,000 files: ~5 ms, against ~40 ms through a glob).
  */
 export function listPatternFiles(pattern: PathPattern, dir: string, log?: ListingLog, specials?: Set<string>): string[] {
@@ -73,8 +74,17 @@ function folderGlob(pattern: PathPattern, slashAt: number): string {
   return glob;
 }
 
+// What a symlink leads to; undefined when nothing (broken, a loop, a file on the way).
+function statTarget(link: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(link, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 // The entries of one folder that match: files, symlinks to files, and (added to `specials`) FIFOs,
-// sockets and devices, so that planning refuses them by name.
+// sockets, devices and symlinks that lead nowhere, so that planning refuses them by name.
 function listFolder(pattern: PathPattern, dir: string, folder: string, rest: string, log: ListingLog | undefined, specials: Set<string> | undefined): string[] {
   let entries: fs.Dirent[];
   const listed = path.resolve(dir, folder || '.');
@@ -96,9 +106,10 @@ function listFolder(pattern: PathPattern, dir: string, folder: string, rest: str
     else if (entry.isSymbolicLink()) {
       // Whether it leads to a file can change without its folder changing.
       if (log !== undefined) log.exact = false;
-      const target = fs.statSync(path.resolve(dir, candidate), { throwIfNoEntry: false });
+      const target = statTarget(path.resolve(dir, candidate));
       if (target?.isFile() === true) found.push(candidate);
-      else if (target !== undefined && describeSpecialFile(target) !== undefined) {
+      // Broken, or special: linking the tasks refuses it by name (link-tasks.ts).
+      else if (target === undefined || describeSpecialFile(target) !== undefined) {
         found.push(candidate);
         specials?.add(candidate);
       }

@@ -33,7 +33,7 @@ export function planToFixpoint(
       const specials = new Set<string>();
       found = listPatternFiles(pattern, dir, listings, specials);
       onDisk.set(patternKey(pattern), found);
-      // A FIFO, socket or device stays out: linking the tasks stats it and refuses it by name.
+      // A FIFO, socket, device or broken symlink stays out: linking the tasks refuses it by name.
       for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
     }
     return found;

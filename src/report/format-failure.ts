@@ -22,7 +22,7 @@ export function formatFailure(error: TaskFailedError, options: FailureOptions = 
   const lines = [
     `${colours.bad('✗')} ${colours.bad(error.taskName)} ${error.reason}` + (error.attempt > 1 ? ` (attempt ${error.attempt})` : ''),
     // A function has no command line to paste: say which function it is and where.
-    error.isFunction ? `  function: ${describeFunction(error)}` : `  command:  ${error.escapedCommand}`,
+    error.isFunction ? `  function: ${describeFunction(error)}` : `  command:  ${shortenCommand(error.escapedCommand)}`,
     `  cwd:      ${error.cwd}`,
   ];
   const status = describeStatus(error);
@@ -45,6 +45,18 @@ export function formatFailure(error: TaskFailedError, options: FailureOptions = 
     }
   }
   return lines.join('\n');
+}
+
+/** Characters of a command shown whole in a failure report; a longer one (a gather of 10,000 files) shows its two ends. */
+export const COMMAND_SHOWN = 2000;
+
+// A command of a megabyte would bury the report (and an E2BIG one cannot be pasted anyway): its
+// ends, and where the whole of it is.
+function shortenCommand(command: string): string {
+  if (command.length <= COMMAND_SHOWN) return command;
+  const end = COMMAND_SHOWN / 4;
+  const left = command.length - COMMAND_SHOWN;
+  return `${command.slice(0, COMMAND_SHOWN - end)} … (${left} characters left out; \`sluice report\` shows the whole command) … ${command.slice(-end)}`;
 }
 
 // `(function step up in /abs/pipeline.ts)` is what the executor records as its argv.

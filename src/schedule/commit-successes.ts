@@ -29,7 +29,7 @@ export function createSuccessCommitter(store: StateStore, journal: Journal, gate
   const learned = createLearnedHashes(store);
 
   return {
-    commit(task, _attempt, startedAt, endedAt, paths, digests, inputDigests) {
+    commit(task, attempt, startedAt, endedAt, paths, digests, inputDigests) {
       if (digests !== undefined) {
         for (let i = 0; i < digests.length; i += 1) {
           const digest = digests[i];
@@ -38,7 +38,7 @@ export function createSuccessCommitter(store: StateStore, journal: Journal, gate
       }
       if (task.outputs.length === 0) return;
       const record = (signature: Signature): Promise<void> =>
-        journal.commitSuccess({ task, signature, startedAt, finishedAt: endedAt, statPaths: paths, stats: digests });
+        journal.commitSuccess({ task, attempt, signature, startedAt, finishedAt: endedAt, statPaths: paths, stats: digests });
       const signature = gate.signatureOf(task.id);
       if (signature !== undefined) return record(signature);
       if (!gate.isDeferred(task.id)) return;

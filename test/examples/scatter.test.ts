@@ -125,10 +125,10 @@ describe('examples/scatter', () => {
       'chunks per sample: 230, 120 and 310 lines in chunks of 50',
     );
 
-    // The last run's records (round two): one row per task, each with its CPU time.
+    // The last run's records (both rounds): one row per task, each with its CPU time.
     const rows = await taskRows(dir);
     const count = (step: string): number => rows.filter((row) => row.step === step).length;
-    assert.deepEqual([count('tally'), count('merge'), count('total'), rows.length], [15, 3, 1, 19]);
+    assert.deepEqual([count('split'), count('tally'), count('merge'), count('total'), rows.length], [3, 15, 3, 1, 22]);
     for (const row of rows) {
       assert.equal(row.status, 'succeeded');
       assert.match(row.wall_s ?? '', /^\d+\.\d+$/, `wall_s of ${row.step} ${row.wildcards}`);
@@ -179,6 +179,6 @@ describe('examples/scatter', () => {
       'work/tallies/B/003.tsv',
     ]);
     const last = await taskRows(dir);
-    assert.deepEqual(last.map((row) => `${row.step} ${row.wildcards}`).sort(), ['merge sample=B', 'tally sample=B, chunk=002', 'tally sample=B, chunk=003', 'total -']);
+    assert.deepEqual(last.map((row) => `${row.step} ${row.wildcards}`).sort(), ['merge sample=B', 'split sample=B', 'tally sample=B, chunk=002', 'tally sample=B, chunk=003', 'total -']);
   });
 });

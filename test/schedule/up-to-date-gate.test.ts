@@ -48,7 +48,7 @@ test('a task with its outputs on disk is signed by the survey, and is up to date
   const task = tasks[0] as Task;
   const [signature] = await signTasks(createHashCache(store), [{ task }]);
   fs.writeFileSync(path.join(root, 'a.out'), 'made');
-  await journal.commitSuccess({ task, signature: signature!, startedAt: Date.now() });
+  await journal.commitSuccess({ task, attempt: 1, signature: signature!, startedAt: Date.now() });
   const gate = createUpToDateGate({ store, cache });
   const survey = await gate.survey([task], new Map());
   assert.deepEqual([...survey.upToDate], [1]);
@@ -109,7 +109,7 @@ test('a task downstream of one that runs is decided at once when an output of it
   journal.startRun({ id: '20261130-120000-2', command: 'sluice run' });
   const [signature] = await signTasks(createHashCache(store), [{ task: down }]);
   fs.writeFileSync(path.join(root, 'b.out'), 'made');
-  await journal.commitSuccess({ task: down, signature: signature!, startedAt: Date.now() });
+  await journal.commitSuccess({ task: down, attempt: 1, signature: signature!, startedAt: Date.now() });
   const again = createUpToDateGate({ store, cache });
   await again.survey(tasks, new Map([[down.id, [up.id]]]));
   const decision = again.decide(down);

@@ -20,7 +20,7 @@ function world(batch: JournalOptions['batch']): { store: StateStore; batcher: Jo
     const task = makeTask({ cwd: root, id, inputs: [], outputs: [`out-${id}.txt`] });
     if (made) fs.writeFileSync(path.join(root, `out-${id}.txt`), `made ${id}`);
     const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-    return { task, signature, startedAt: Date.now() };
+    return { task, attempt: 1, signature, startedAt: Date.now() };
   };
   const count = (): number => (store.db.prepare('SELECT count(*) AS n FROM task_successes').get() as { n: number }).n;
   return { store, batcher, entry, count };

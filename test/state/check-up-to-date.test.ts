@@ -59,7 +59,7 @@ async function makeWorld(): Promise<World> {
         fs.writeFileSync(`${final}.tmp`, `made from ${t.inputs.join(',')}`);
         fs.renameSync(`${final}.tmp`, final);
       }
-      await journal.commitSuccess({ task: t, signature: signature!, startedAt });
+      await journal.commitSuccess({ task: t, attempt: 1, signature: signature!, startedAt });
     },
   };
 }

@@ -55,9 +55,11 @@ test('a function source signs differently from a different source', () => {
   assert.notEqual(one.actionHash, two.actionHash);
 });
 
-test('the task key is the step plus sorted outputs; without outputs, the inputs', () => {
-  const key = makeTaskKey({ step: 's', inputs: ['i'], outputs: ['b', 'a'] });
-  assert.equal(key, makeTaskKey({ step: 's', inputs: ['other'], outputs: ['a', 'b'] }));
+test('the task key is the step plus sorted outputs; without outputs, the inputs and the task number', () => {
+  const key = makeTaskKey({ id: 1, step: 's', inputs: ['i'], outputs: ['b', 'a'] });
+  assert.equal(key, makeTaskKey({ id: 2, step: 's', inputs: ['other'], outputs: ['a', 'b'] }));
   assert.equal(key, '["s",["a","b"]]');
-  assert.notEqual(makeTaskKey({ step: 's', inputs: ['x'], outputs: [] }), makeTaskKey({ step: 's', inputs: ['y'], outputs: [] }));
+  assert.notEqual(makeTaskKey({ id: 1, step: 's', inputs: ['x'], outputs: [] }), makeTaskKey({ id: 1, step: 's', inputs: ['y'], outputs: [] }));
+  // `map ::: x y x`: the same input twice is two tasks.
+  assert.notEqual(makeTaskKey({ id: 1, step: 's', inputs: ['x'], outputs: [] }), makeTaskKey({ id: 3, step: 's', inputs: ['x'], outputs: [] }));
 });

@@ -1,7 +1,7 @@
-// The journal writes each event once: a succeeded attempt is one insert of its attempt row and
-// one of its success row. Counted by triggers in the real state database, around the real CLI:
-// an attempt row written twice (the success's transaction, then the ended attempt replacing it)
-// leaves one row either way, so the rows alone could not tell.
+// The journal writes each event once, and a succeeded attempt's row twice: with its success (so a
+// killed run never leaves a success without its attempt), then as the attempt ended, with its
+// command, log and usage. Counted by triggers in the real state database, around the real CLI:
+// the replaced row leaves one row either way, so the rows alone could not tell.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,7 +62,14 @@ function readWrites(store: ReturnType<typeof openStore>): Write[] {
   return store.db.prepare('SELECT tbl, op, row, count(*) AS n FROM writes GROUP BY tbl, op, row').all() as Write[];
 }
 
-test('a succeeded attempt is written once as an attempt row and once as a success row; every other attempt once', async () => {
+// Whether a write is of a succeeded attempt's row.
+function succeeded(store: ReturnType<typeof openStore>, write: Write): boolean {
+  if (write.tbl !== 'task_attempts') return false;
+  const state = store.db.prepare("SELECT state FROM task_attempts WHERE task_key || '#' || attempt = ?").pluck().get(write.row);
+  return state === 'succeeded';
+}
+
+test('a succeeded attempt is written twice as an attempt row (with its success, then as it ended) and once as a success row; every other attempt once', async () => {
   const root = makeTempDir('sluice-journal-');
   fs.mkdirSync(path.join(root, 'data'));
   for (const n of ['a', 'b', 'c']) fs.writeFileSync(path.join(root, 'data', `${n}.txt`), `${n}\n`);
@@ -76,9 +83,9 @@ test('a succeeded attempt is written once as an attempt row and once as a succes
   try {
     const writes = readWrites(store);
     assert.deepEqual(
-      writes.filter((write) => write.op !== 'insert' || write.n !== 1),
+      writes.filter((write) => write.op !== 'insert' || write.n !== (succeeded(store, write) ? 2 : 1)),
       [],
-      'each row is inserted once, and never updated or deleted',
+      'each row is inserted once (a succeeded attempt twice), and never updated or deleted',
     );
     const attempts = store.db.prepare('SELECT step, attempt, state FROM task_attempts ORDER BY step, task_id, attempt').all() as Array<{
       step: string;
@@ -91,7 +98,7 @@ test('a succeeded attempt is written once as an attempt row and once as a succes
     assert.deepEqual(byStep('flaky'), Array(3).fill(['1 failed', '2 succeeded']).flat());
     assert.deepEqual(byStep('broken'), Array(3).fill('1 failed'));
     const inserts = (table: string): number => writes.filter((write) => write.tbl === table).length;
-    assert.equal(inserts('task_attempts'), attempts.length);
+    assert.equal(inserts('task_attempts'), attempts.length, 'one row counted per attempt');
     assert.equal(inserts('task_successes'), 9, 'copy, upper and flaky: three successes each');
     assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 9);
   } finally {
@@ -99,7 +106,7 @@ test('a succeeded attempt is written once as an attempt row and once as a succes
   }
 });
 
-test('sluice map writes each attempt and each success once too', async () => {
+test('sluice map writes each success once and each attempt as a run does', async () => {
   const root = makeTempDir('sluice-journal-map-');
   fs.mkdirSync(path.join(root, 'data'));
   for (const n of ['a', 'b', 'c', 'd']) fs.writeFileSync(path.join(root, 'data', `${n}.txt`), `${n}\n`);
@@ -109,7 +116,7 @@ test('sluice map writes each attempt and each success once too', async () => {
   const store = openStore(root);
   try {
     const writes = readWrites(store);
-    assert.deepEqual(writes.filter((write) => write.op !== 'insert' || write.n !== 1), []);
+    assert.deepEqual(writes.filter((write) => write.op !== 'insert' || write.n !== (succeeded(store, write) ? 2 : 1)), []);
     assert.deepEqual(
       ['task_attempts', 'task_successes'].map((table) => writes.filter((write) => write.tbl === table).length),
       [4, 4],

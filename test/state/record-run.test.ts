@@ -24,7 +24,7 @@ test('a run, its attempts and a success are recorded through the journal and rea
   journal.endAttempt(task, 1, makeOutcome({ status: 'failed', exitCode: 3, argv: ['make', 'it'], stderrLog: '/logs/7.1.err', startedAt: 1100, endedAt: 1200, error: 'no' }));
   fs.writeFileSync(path.join(root, 'out.txt'), 'done');
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-  await journal.commitSuccess({ task, signature, startedAt: 1300, finishedAt: 1500 });
+  await journal.commitSuccess({ task, attempt: 2, signature, startedAt: 1300, finishedAt: 1500 });
   journal.endAttempt(task, 2, makeOutcome({ argv: ['make', 'it'], stderrLog: '/logs/7.2.err', startedAt: 1300, endedAt: 1500, usage: { cpuUserUs: 15000, cpuSystemUs: 5000, maxRssKb: 900 } }));
   journal.countSteps([{ step: task.step, position: 0, tasks: 1, upToDate: 0 }]);
   journal.finishRun('succeeded', 1600);
@@ -69,7 +69,7 @@ test('writing to a journal whose run never started is a bug; recording a success
   const journal = createJournal(store);
   journal.startRun({ id: 'r', command: 'sluice run' });
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-  await assert.rejects(journal.commitSuccess({ task, signature, startedAt: 0 }), /output out.txt does not exist/);
+  await assert.rejects(journal.commitSuccess({ task, attempt: 1, signature, startedAt: 0 }), /output out.txt does not exist/);
   assert.equal(store.db.prepare('SELECT count(*) FROM task_successes').pluck().get(), 0);
   store.close();
 });
@@ -87,7 +87,7 @@ test('forgetting steps removes their successes', async () => {
   for (const task of tasks) {
     fs.writeFileSync(path.join(root, task.outputs[0]!), '');
     const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
-    void journal.commitSuccess({ task, signature, startedAt: 0 });
+    void journal.commitSuccess({ task, attempt: 1, signature, startedAt: 0 });
   }
   journal.flush();
   assert.equal(forgetSteps(store, ['a']), 2);
@@ -103,26 +103,34 @@ test('successes written in a batch are all there, or none when one output is mis
   journal.startRun({ id: 'r', command: 'sluice run' });
   const entries = [1, 2, 3].map((id) => {
     const task = makeTask({ cwd: root, id, inputs: [], outputs: [`${id}.out`] });
-    return { task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 };
+    return { task, attempt: id === 1 ? 2 : 1, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 };
   });
   fs.writeFileSync(path.join(root, '1.out'), '');
   fs.writeFileSync(path.join(root, '2.out'), '');
-  // The first comes alone and is written at once, with the attempt that ended before it.
+  // The first comes alone and is written at once, with its attempt's row and the attempt that
+  // ended before it.
   journal.endAttempt(entries[0]!.task, 1, makeOutcome({ status: 'failed', exitCode: 1 }));
   await journal.commitSuccess(entries[0]!);
-  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['failed']);
-  journal.endAttempt(entries[0]!.task, 2, makeOutcome());
+  assert.deepEqual(readAttempts(store, 'r').map((a) => [a.attempt, a.state, a.command]), [[1, 'failed', null], [2, 'succeeded', null]]);
+  journal.endAttempt(entries[0]!.task, 2, makeOutcome({ argv: ['make', '1.out'] }));
   const failed = Promise.allSettled([journal.commitSuccess(entries[1]!), journal.commitSuccess(entries[2]!)]);
   journal.flush();
   assert.match(String(((await failed)[1] as PromiseRejectedResult).reason), /output 3.out does not exist/);
   assert.equal(readSuccesses(store, entries.map((e) => makeTaskKey(e.task))).size, 1);
-  assert.deepEqual(readAttempts(store, 'r').map((a) => a.state), ['failed', 'succeeded'], 'flush() still writes the attempts that wait');
+  assert.deepEqual(
+    readAttempts(store, 'r').map((a) => [a.taskId, a.state, a.command]),
+    [[1, 'failed', null], [1, 'succeeded', 'make 1.out']],
+    'flush() still writes the attempts that wait, and none of a success not written',
+  );
   fs.writeFileSync(path.join(root, '3.out'), '');
   const written = Promise.all([journal.commitSuccess(entries[1]!), journal.commitSuccess(entries[2]!)]);
   journal.flush();
   await written;
   assert.equal(readSuccesses(store, entries.map((e) => makeTaskKey(e.task))).size, 3);
-  assert.deepEqual(readAttempts(store, 'r').map((a) => [a.attempt, a.state]), [[1, 'failed'], [2, 'succeeded']]);
+  assert.deepEqual(
+    readAttempts(store, 'r').map((a) => [a.taskId, a.attempt, a.state]),
+    [[1, 1, 'failed'], [1, 2, 'succeeded'], [2, 1, 'succeeded'], [3, 1, 'succeeded']],
+  );
   store.close();
 });
 
@@ -135,7 +143,7 @@ test('a temporary output made again is no longer a deleted temporary, once its s
   const file = path.join(root, 'tmp.txt');
   store.db.prepare('INSERT INTO deleted_temporaries (path, hash, deleted_at) VALUES (?, ?, ?)').run(file, 'h', 0);
   fs.writeFileSync(file, 'again');
-  await journal.commitSuccess({ task, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 });
+  await journal.commitSuccess({ task, attempt: 1, signature: computeSignature({ action: task.action, inputs: [], outputs: task.outputs }), startedAt: 0 });
   assert.equal(store.db.prepare('SELECT count(*) FROM deleted_temporaries').pluck().get(), 0);
   store.close();
 });

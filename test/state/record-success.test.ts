@@ -20,7 +20,7 @@ test('a success row takes the stat its thread took of a file output, and stats a
   const signature = computeSignature({ action: task.action, inputs: [], outputs: task.outputs });
   const taken = { size: 1n, mtimeNs: 123n, inode: 456n, ctimeNs: 789n };
   const folderGiven = { size: 9n, mtimeNs: 9n, inode: 9n, ctimeNs: 9n };
-  const [row] = statSuccesses([{ task, signature, startedAt: Date.now(), stats: [taken, folderGiven, undefined] }]);
+  const [row] = statSuccesses([{ task, attempt: 1, signature, startedAt: Date.now(), stats: [taken, folderGiven, undefined] }]);
   const expected = [
     stampOf(taken),
     stampOf(statFolderTree(path.join(root, 'tree')) as NonNullable<ReturnType<typeof statFolderTree>>),

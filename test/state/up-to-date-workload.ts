@@ -44,7 +44,7 @@ export async function setUpToDateTasks(root: string, count: number): Promise<Wor
   const started = performance.now();
   for (const [i, { task }] of tasks.entries()) {
     fs.writeFileSync(path.join(root, task.outputs[0]!), 'csv\n');
-    void journal.commitSuccess({ task, signature: signatures[i]!, startedAt: Date.now() });
+    void journal.commitSuccess({ task, attempt: 1, signature: signatures[i]!, startedAt: Date.now() });
   }
   journal.flush();
   const recordMs = performance.now() - started;

@@ -27,14 +27,17 @@ const PLAIN_VALUE = /^[^\s,=[\]"\\\p{Cc}]+$/u;
 
 /**
  * The table as text: a header line, then one line per task that has an attempt in the run (its
- * last attempt), in the order they started. Fields are tab-separated; a tab, newline, carriage
- * return or backslash inside one is written `\t`, `\n`, `\r`, `\\`; `-` is unknown.
+ * last attempt), in the order they started; `attempts` are of one run, or of its rounds in order.
+ * Fields are tab-separated; a tab, newline, carriage return or backslash inside one is written
+ * `\t`, `\n`, `\r`, `\\`; `-` is unknown.
  */
 export function formatTaskTable(attempts: readonly AttemptRecord[]): string {
-  const last = new Map<number, AttemptRecord>();
+  // By task key: the rounds of one run (list-run-rounds.ts) number their tasks anew; a later
+  // round's attempt of a task comes later in `attempts`.
+  const last = new Map<string, AttemptRecord>();
   for (const attempt of attempts) {
-    const seen = last.get(attempt.taskId);
-    if (seen === undefined || attempt.attempt > seen.attempt) last.set(attempt.taskId, attempt);
+    const seen = last.get(attempt.taskKey);
+    if (seen === undefined || seen.runId !== attempt.runId || attempt.attempt > seen.attempt) last.set(attempt.taskKey, attempt);
   }
   const rows = [...last.values()].sort((a, b) => a.startedAt - b.startedAt || a.taskId - b.taskId);
   const lines = [TASK_TABLE_COLUMNS.join('\t'), ...rows.map((row) => formatRow(row).map(escapeField).join('\t'))];

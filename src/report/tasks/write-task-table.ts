@@ -7,6 +7,7 @@ import { stateDbPathOf } from '../../state/store/state-dir.ts';
 import { findReportRun } from '../html/read-report-data.ts';
 import { ReportError } from '../html/write-report.ts';
 import { formatTaskTable } from './format-task-table.ts';
+import { listRunRounds } from './list-run-rounds.ts';
 
 export interface WriteTaskTableOptions {
   /** The folder whose `.sluice/state.db` holds the run. */
@@ -32,7 +33,8 @@ export async function writeTaskTable(options: WriteTaskTableOptions): Promise<{ 
       );
     }
     runId = run.id;
-    text = formatTaskTable(readAttempts(store, run.id));
+    // Every round of a pipeline with folder outputs (list-run-rounds.ts).
+    text = formatTaskTable(listRunRounds(store, run).flatMap((round) => readAttempts(store, round.id)));
   } finally {
     store.close();
   }

@@ -35,7 +35,7 @@ export type UpToDateVerdict =
     };
 
 export interface UpToDateQuery {
-  readonly task: Pick<Task, 'step' | 'inputs' | 'outputs' | 'cwd'>;
+  readonly task: Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'cwd'>;
   readonly signature: Signature;
   /** `--force STEP` named this task's step. */
   readonly forced?: boolean | undefined;

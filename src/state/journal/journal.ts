@@ -4,9 +4,10 @@
 // cost more than starting the task. Ended attempts wait for the next batch of successes (a run of
 // successes writes no transaction of its own for them), or until ATTEMPTS_PER_WRITE wait.
 //
-// An attempt is written when it has ended, not as it starts: one write per attempt. A success is
-// committed before its attempt ends (its outputs are renamed into place once it is written), so a
-// run that is killed may lose the rows of its last attempts, never a success.
+// An attempt is written when it has ended, not as it starts. A success is committed before its
+// attempt ends (its outputs are renamed into place once it is written), so its transaction also
+// writes the attempt's row as the success knows it, which the ended attempt's row replaces: a run
+// that is killed may lose the rows of its last failed attempts, never a success nor its attempt.
 
 import { bug } from '../../errors.ts';
 import type { AttemptOutcome } from '../../execute/executor.ts';

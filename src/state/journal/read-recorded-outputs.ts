@@ -19,3 +19,11 @@ export function readRecordedOutputs(store: StateStore, steps: readonly string[])
   }
   return outputs;
 }
+
+/** The steps that have a recorded success or a failed attempt: what `sluice clean --all` can clean without the pipeline. */
+export function readRecordedSteps(store: StateStore): string[] {
+  const rows = store
+    .statement(`SELECT step FROM task_successes UNION SELECT step FROM task_attempts WHERE state != 'succeeded' ORDER BY step`)
+    .all() as Array<{ step: string }>;
+  return rows.map((row) => row.step);
+}

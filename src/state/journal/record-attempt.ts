@@ -1,6 +1,7 @@
-// One row per attempt of a task in a run, written once, when the attempt has ended: what the
-// report and `sluice status` show, and where the attempt's log is. The journal (journal.ts) is
-// its one caller.
+// One row per attempt of a task in a run, written when the attempt has ended: what the report
+// and `sluice status` show, and where the attempt's log is. A succeeded attempt's row is also
+// written first with its success, from what the success knows, so that a killed run never
+// leaves a success without its attempt. The journal (journal.ts) is the one caller.
 
 import type { TaskUsage } from '../../kernel/task-usage.ts';
 import type { AttemptOutcome } from '../../execute/executor.ts';
@@ -20,6 +21,31 @@ export interface EndedAttempt {
   /** 1 for the first try, 2 for the first retry, ... */
   readonly attempt: number;
   readonly outcome: AttemptOutcome;
+}
+
+/** A succeeded attempt as its success knows it: before it ended, so no command, log or usage. */
+export interface SucceededAttempt {
+  readonly task: AttemptTask;
+  readonly attempt: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/**
+ * Writes the row of each succeeded attempt whose success is written in the caller's transaction,
+ * unless its ended attempt's row is there already. The ended attempt's row replaces it (with the
+ * command, log and usage) when it is written.
+ */
+export function insertSucceededAttempts(store: StateStore, runId: string, attempts: readonly SucceededAttempt[]): void {
+  if (attempts.length === 0) return;
+  const insert = store.statement(
+    `INSERT OR IGNORE INTO task_attempts
+       (run_id, task_key, task_id, step, attempt, state, exit_code, started_at, finished_at, wildcards, task_name)
+     VALUES (?, ?, ?, ?, ?, 'succeeded', NULL, ?, ?, ?, ?)`,
+  );
+  for (const { task, attempt, startedAt, finishedAt } of attempts) {
+    insert.run(runId, makeTaskKey(task), task.id, task.step, attempt, startedAt, finishedAt, wildcardsColumn(task), nameTask(task));
+  }
 }
 
 /**
@@ -51,10 +77,14 @@ export function insertEndedAttempts(store: StateStore, runId: string, attempts: 
       outcome.argv.length > 0 ? quoteArgv(outcome.argv) : null,
       outcome.error ?? null,
       ...usageColumns(outcome.usage),
-      task.wildcards === undefined || Object.keys(task.wildcards).length === 0 ? null : JSON.stringify(task.wildcards),
+      wildcardsColumn(task),
       nameTask(task),
     );
   }
+}
+
+function wildcardsColumn(task: AttemptTask): string | null {
+  return task.wildcards === undefined || Object.keys(task.wildcards).length === 0 ? null : JSON.stringify(task.wildcards);
 }
 
 // cpu_ms (user + system) and max_rss_kb stay for the step statistics; the split and the heap are

@@ -12,9 +12,12 @@ import type { StateStore } from '../store/open-store.ts';
 import { stampOf, statOutputPath, type FileStat } from '../hashes/stat-file.ts';
 import { makeTaskKey } from '../freshness/task-key.ts';
 import { forgetDeletedTemporaries } from './deleted-temporaries.ts';
+import { insertSucceededAttempts, type SucceededAttempt } from './record-attempt.ts';
 
 export interface SuccessEntry {
-  readonly task: Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'cwd' | 'temporary'>;
+  readonly task: Pick<Task, 'id' | 'step' | 'inputs' | 'outputs' | 'cwd' | 'temporary' | 'wildcards'>;
+  /** Which attempt of the task succeeded (1 for the first try): its row is written with the success. */
+  readonly attempt: number;
   /** The signature computed before the task ran, from the inputs it read. */
   readonly signature: Signature;
   /** Epoch ms. */
@@ -36,6 +39,8 @@ export interface SuccessRow {
   readonly values: readonly unknown[];
   /** Outputs of a temporary step, made again: no longer deleted temporaries. */
   readonly remade: readonly string[];
+  /** The succeeded attempt, written with the success. */
+  readonly attempt: SucceededAttempt;
 }
 
 /**
@@ -60,6 +65,7 @@ export function insertSuccesses(store: StateStore, runId: string, rows: readonly
     upsert.run(runId, ...row.values);
     if (row.remade.length > 0) forgetDeletedTemporaries(store, row.remade);
   }
+  insertSucceededAttempts(store, runId, rows.map((row) => row.attempt));
 }
 
 function toRow(entry: SuccessEntry): SuccessRow {
@@ -89,5 +95,6 @@ function toRow(entry: SuccessEntry): SuccessRow {
       Math.max(0, finishedAt - entry.startedAt),
     ],
     remade: task.temporary === true ? task.outputs.map((output) => resolveTaskPath(task.cwd, output)) : [],
+    attempt: { task, attempt: entry.attempt, startedAt: entry.startedAt, finishedAt },
   };
 }
