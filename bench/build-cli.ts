@@ -7,15 +7,15 @@ import { runCommand } from './measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// The CLI as users run it: compiled. Built from the current source into the benchmark's temp
-// dir (libexec/ and node_modules/ linked beside it), so a stale dist/ is never measured.
+// The CLI as users run it: built by `npm run build`'s script (scripts/build.mjs, esbuild; no .d.ts)
+// from the current source into the benchmark's temp dir (libexec/ and node_modules/ linked beside
+// it), so a stale dist/ is never measured.
 export async function buildCli(dir: string): Promise<{ command: string[]; label: string } | undefined> {
   const source = path.join(root, 'src', 'cli', 'main.ts');
   if (!existsSync(source)) return undefined;
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const outDir = path.join(dir, 'build', 'dist');
   try {
-    await runCommand({ argv: [process.execPath, tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], timeoutMs: 300_000 });
+    await runCommand({ argv: [process.execPath, path.join(root, 'scripts', 'build.mjs'), '--outdir', outDir, '--no-types'], timeoutMs: 300_000 });
   } catch (error) {
     // Someone's work in progress may not compile: measure it through tsx instead.
     const tsx = import.meta.resolve('tsx');
@@ -25,7 +25,7 @@ export async function buildCli(dir: string): Promise<{ command: string[]; label:
   for (const name of ['libexec', 'node_modules', 'package.json']) {
     await symlink(path.join(root, name), path.join(dir, 'build', name));
   }
-  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI compiled from the current src/ (tsc, temp dir)' };
+  return { command: [process.execPath, path.join(outDir, 'cli', 'main.js')], label: 'the CLI built from the current src/ (scripts/build.mjs, temp dir)' };
 }
 
 /** Where `program` is on PATH (the first executable of that name), or undefined. */

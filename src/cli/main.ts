@@ -2,9 +2,11 @@
 import './launch-dir.ts';
 import fs from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { classifyFault } from '../classify-fault.ts';
 import { BUG_EXIT_STATUS, PlanError, SluiceError } from '../errors.ts';
+import { PACKAGE_DIR } from '../kernel/locate-code.ts';
 import { lastStateDbOpened } from '../state/store/state-errors.ts';
 
 // Node 22.1+ keeps V8's compiled code of the modules a command loads (~60 for a no-op run, loaded
@@ -93,8 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function readVersion(): string {
-  // Two folders up from src/cli/ and from dist/cli/ alike.
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version?: unknown };
   return String(pkg.version);
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { PlanError } from '../errors.ts';
+import { locateModule } from '../kernel/locate-code.ts';
 import { isCommonJsFile } from './is-commonjs-file.ts';
 import { narrowSluiceImport } from './narrow-sluice-import.ts';
 
@@ -25,7 +26,7 @@ interface BundleMeta {
 }
 
 /** The sluice module that `import ... from 'sluice'` in a pipeline gets: the one running. */
-export const SLUICE_INDEX_URL = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href;
+export const SLUICE_INDEX_URL = locateModule('index').href;
 
 // The bundles this process checked or built, by pipeline file.
 const bundled = new Map<string, BundleMeta>();

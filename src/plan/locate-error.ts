@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CODE_DIR } from '../kernel/locate-code.ts';
 
 // An error thrown by a pipeline's code carries a stack into its bundle under .sluice/pipelines/.
 // The user wrote pipeline.ts: the frame is mapped back through the bundle's inline source map
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const FRAME = /^\s+at (?:.*?\()?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/;
 // sluice's own code: src/ (or dist/ once built), whose frames are not the user's.
-const SLUICE_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SLUICE_CODE = CODE_DIR;
 
 /**
  * Where in the user's sources `error` was thrown: the first frame of its stack in `bundle` (mapped

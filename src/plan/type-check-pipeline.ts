@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type TypeScript from 'typescript';
 import { EnvironmentError, PlanError } from '../errors.ts';
+import { CODE_DIR, FROM_SOURCES, PACKAGE_DIR } from '../kernel/locate-code.ts';
 import { findTypeScript } from './find-typescript.ts';
 
 /** One error TypeScript found, where it is. */
@@ -28,10 +28,10 @@ export interface TypeCheckResult {
 
 // sluice's own sources (src/, or dist/ once built): `import 'sluice'` resolves here when the
 // project has no sluice of its own (a global install), and their errors are not the user's.
-const SLUICE_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SLUICE_CODE = CODE_DIR;
 // The packages sluice's own sources import, from a checkout (an installed sluice's are the project's).
-const SLUICE_DEPS = path.join(SLUICE_CODE, '..', 'node_modules');
-const SLUICE_TYPES = path.join(SLUICE_CODE, import.meta.url.endsWith('.ts') ? 'index.ts' : 'index.d.ts');
+const SLUICE_DEPS = path.join(PACKAGE_DIR, 'node_modules');
+const SLUICE_TYPES = path.join(SLUICE_CODE, FROM_SOURCES ? 'index.ts' : 'index.d.ts');
 // "No inputs were found in config file": the config's `include` is not what is checked here.
 const NO_INPUTS = 18003;
 

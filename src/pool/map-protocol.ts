@@ -1,4 +1,5 @@
 // Messages between `map` and its threads.
+import { locateModule } from '../kernel/locate-code.ts';
 import type { ThrownValue } from './thrown-value.ts';
 
 export interface MapChunk {
@@ -14,4 +15,4 @@ export type MapChunkAnswer =
   /** `index` is absent when the function itself could not be evaluated. */
   | { readonly ok: false; readonly index?: number | undefined; readonly error: ThrownValue; readonly elapsedMs: number };
 
-export const MAP_WORKER = new URL(import.meta.url.endsWith('.ts') ? './map-worker.ts' : './map-worker.js', import.meta.url);
+export const MAP_WORKER = locateModule('pool/map-worker');

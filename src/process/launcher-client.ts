@@ -3,8 +3,9 @@
 // task). If sluice dies, even by SIGKILL, the helper sees EOF and ends every task it started.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { BackendError } from '../errors.ts';
+import { PACKAGE_DIR } from '../kernel/locate-code.ts';
 import { debugLog } from './debug-log.ts';
 import { settleOrphanedTasks } from './end-dead-launcher-tasks.ts';
 import { listPythons } from './find-python.ts';
@@ -15,8 +16,8 @@ import { buildLaunchResult, LauncherTask, type LineSender } from './launcher-tas
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 
-/** Source lives in src/process/, compiled code in dist/process/: both two levels down. */
-export const LAUNCHER_SCRIPT = fileURLToPath(new URL('../../libexec/sluice-launcher.py', import.meta.url));
+/** The launcher script, in the package's libexec/ (beside src/ and dist/). */
+export const LAUNCHER_SCRIPT = path.join(PACKAGE_DIR, 'libexec', 'sluice-launcher.py');
 
 // The launcher's options and handle live with the other launcher types.
 export type { FastLauncher, FastLauncherOptions } from './launch-types.ts';

@@ -120,8 +120,7 @@ describe('the packed package, installed into a project of its own', { timeout: 9
     const stage = path.join(project, 'stage');
     fs.mkdirSync(stage);
     for (const name of ['package.json', 'README.md', 'LICENSE', 'libexec']) fs.cpSync(path.join(REPO, name), path.join(stage, name), { recursive: true });
-    const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
-    ok(run(process.execPath, [tsc, '-p', path.join(REPO, 'tsconfig.build.json'), '--outDir', path.join(stage, 'dist')], REPO), 'the build');
+    ok(run(process.execPath, [path.join(REPO, 'scripts/build.mjs'), '--outdir', path.join(stage, 'dist')], REPO), 'the build (npm run build\'s script)');
     const packed = JSON.parse(ok(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], stage), 'npm pack')) as Array<{
       filename: string;
       files: Array<{ path: string }>;

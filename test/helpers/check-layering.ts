@@ -102,9 +102,12 @@ function isCreateRequireCall(node: ts.Node): boolean {
   return ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'createRequire';
 }
 
+// The prefix of a specifier relative to src/ rather than to the importing file.
+const SRC_SPECIFIER = 'src:';
+
 /**
  * Every specifier a file loads at run time: static value imports, `export ... from`, `import()`,
- * `require`, and `new URL(..., import.meta.url)` (the entry of a worker thread or a child process).
+ * `require`, and `new URL(..., import.meta.url)` or `locateModule(name)` (the entry of a worker thread or a child process).
  */
 export function listRuntimeImports(fileName: string, text: string): Array<Pick<ImportEdge, 'line' | 'specifier' | 'kind'>> {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -134,6 +137,11 @@ export function listRuntimeImports(fileName: string, text: string): Array<Pick<I
       const callee = node.expression;
       if (callee.kind === ts.SyntaxKind.ImportKeyword) add(node, node.arguments[0], 'dynamic-import');
       else if (isCreateRequireCall(callee) || (ts.isIdentifier(callee) && requireNames.has(callee.text))) add(node, node.arguments[0], 'require');
+      // `locateModule('execute/worker/step-worker')` (kernel/locate-code.ts) names a module under src/.
+      else if (ts.isIdentifier(callee) && callee.text === 'locateModule') {
+        const name = node.arguments[0];
+        if (name !== undefined && ts.isStringLiteralLike(name)) found.push({ line: source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1, specifier: `${SRC_SPECIFIER}${name.text}.ts`, kind: 'url' });
+      }
     } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && isImportMetaUrl(node.arguments?.[1])) {
       for (const literal of listUrlLiterals(node.arguments?.[0])) add(node, literal, 'url');
     }
@@ -157,7 +165,7 @@ export function listImportEdges(root: string): ImportEdge[] {
   const toKey = (file: string): string => relative(root, file).split(sep).join('/');
   for (const file of listSourceFiles(root)) {
     for (const { line, specifier, kind } of listRuntimeImports(file, readFileSync(file, 'utf8'))) {
-      const target = resolveProjectFile(file, specifier);
+      const target = specifier.startsWith(SRC_SPECIFIER) ? resolveProjectFile(join(root, 'index.ts'), `./${specifier.slice(SRC_SPECIFIER.length)}`) : resolveProjectFile(file, specifier);
       if (target === undefined || !target.startsWith(root + sep)) continue;
       // `new URL(sources ? './x.ts' : './x.js', ...)` names one file twice.
       if (edges.some((edge) => edge.line === line && edge.kind === kind && edge.to === toKey(target) && edge.from === toKey(file))) continue;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { FROM_SOURCES, locateModule } from '../../kernel/locate-code.ts';
 import { quoteArg } from '../../kernel/quote-argv.ts';
 
 // The batch script every job of a run shares: it starts sluice's exec-task entry with the same
@@ -6,9 +7,8 @@ import { quoteArg } from '../../kernel/quote-argv.ts';
 
 /** The argv that runs `exec-task` on a node, before its own arguments. */
 export function execTaskCommand(): string[] {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSources ? './exec-task-main.ts' : './exec-task-main.js', import.meta.url));
-  const loader = fromSources ? ['--import', import.meta.resolve('tsx')] : [];
+  const entry = fileURLToPath(locateModule('execute/slurm/exec-task-main'));
+  const loader = FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [];
   return [process.execPath, ...loader, entry];
 }
 

@@ -1,9 +1,10 @@
 import { PlanError } from '../../errors.ts';
+import { locateModule } from '../../kernel/locate-code.ts';
 import { createWorkerPool } from '../../pool/worker-pool.ts';
 import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, FunctionRunOptions, StepRequest } from './function-runner.ts';
 import { describeFailure } from './run-step-function.ts';
 
-const STEP_WORKER = new URL(import.meta.url.endsWith('.ts') ? './step-worker.ts' : './step-worker.js', import.meta.url);
+const STEP_WORKER = locateModule('execute/worker/step-worker');
 
 /** Runs function steps on a pool of worker threads, at most `threads` at once. */
 export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRunner {

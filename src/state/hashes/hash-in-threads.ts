@@ -3,6 +3,7 @@
 // is one core doing it while the others wait.
 
 import fs from 'node:fs';
+import { locateModule } from '../../kernel/locate-code.ts';
 import type { WorkerPool } from '../../pool/worker-pool.ts';
 import { hashFile, type Hasher } from './hash-file.ts';
 
@@ -16,7 +17,7 @@ export interface ThreadHasher {
   close(): Promise<void>;
 }
 
-const HASH_WORKER = new URL(import.meta.url.endsWith('.ts') ? './hash-worker.ts' : './hash-worker.js', import.meta.url);
+const HASH_WORKER = locateModule('state/hashes/hash-worker');
 
 /** Files smaller than this are hashed on the calling thread: the message costs more. */
 const MIN_THREAD_BYTES = 256 * 1024;
