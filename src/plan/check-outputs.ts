@@ -51,17 +51,19 @@ function hasSharedKey(tasks: readonly Task[], keyOf: (cwd: string, file: string)
 function describeClashes(tasks: readonly Task[], keyOf: (cwd: string, file: string) => string): void {
   const writers = new Map<string, Task>();
   const clashes: string[] = [];
+  let repeated: Task | undefined;
   for (const task of tasks) {
     for (const output of task.outputs) {
       const key = keyOf(task.cwd, output);
       const other = writers.get(key);
       if (other !== undefined) {
         clashes.push(`${output} (tasks ${describe(other)} and ${describe(task)})`);
+        if (repeated === undefined && isRepeat(other, task)) repeated = task;
       } else writers.set(key, task);
     }
   }
   if (clashes.length > 0) {
-    throw new PlanError(`Two tasks would write the same output path: ${listSome(clashes)}`);
+    throw new PlanError(`Two tasks would write the same output path: ${listSome(clashes)}${describeRepeat(repeated)}`);
   }
   const overwrites: string[] = [];
   for (const task of tasks) {
@@ -97,6 +99,20 @@ function isPlainRelative(file: string): boolean {
 
 function describe(task: Task): string {
   return `${task.id}${task.inputs[0] === undefined ? '' : ` for ${task.inputs[0]}`}`;
+}
+
+// Two tasks of one step with the same inputs: the input was given twice (`::: a b a`, a line
+// repeated on stdin), the usual cause of this clash in `sluice map`.
+function isRepeat(first: Task, second: Task): boolean {
+  if (first.step !== second.step || first.cwd !== second.cwd || first.inputs.length !== second.inputs.length) return false;
+  return first.inputs.every((input, index) => input === second.inputs[index]);
+}
+
+function describeRepeat(task: Task | undefined): string {
+  if (task === undefined) return '';
+  const what = task.inputs.length === 0 ? 'the same inputs are' : `\`${task.inputs.join(' ')}\` is`;
+  const again = task.step === 'map' ? ', or put `{#}` (the task number) in --out to run it again' : '';
+  return `. ${what} given twice: give it once${again}`;
 }
 
 function listSome(items: readonly string[]): string {

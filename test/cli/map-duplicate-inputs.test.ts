@@ -1,6 +1,6 @@
 // The same input twice in `sluice map` without `--out`: as GNU Parallel and xargs do, each is a
 // task of its own (a user repeats an input to run it again), recorded and reported as such.
-// With `--out`, two tasks would write one path: refused before anything runs.
+// With `--out`, two tasks would write one path: refused before anything runs, the repeat named.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,5 +43,21 @@ test('the same input read twice from standard input runs twice; with --out it is
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /out\/a\.txt/);
   assert.match(refused.stderr, /tasks 1 .*and 2 /);
+  assert.match(refused.stderr, /`a\.txt` is given twice: give it once, or put `\{#\}` \(the task number\) in --out/);
   assert.ok(!fs.existsSync(path.join(cwd, 'out')));
+  // The way the message offers: each is a task of its own, with an output of its own.
+  const numbered = await runSluice(['map', '--in', '-', '--out', 'out/{stem}.{#}', '--', 'cp', '{}', '{out}'], { cwd, stdin: 'a.txt\na.txt\n' });
+  assert.equal(numbered.code, 0, numbered.stderr);
+  assert.deepEqual(fs.readdirSync(path.join(cwd, 'out')).sort(), ['a.1', 'a.2']);
+});
+
+test('two outputs of different inputs at one path are refused without the repeated-input hint', async () => {
+  const cwd = makeTempDir('sluice-map-dup-');
+  fs.mkdirSync(path.join(cwd, 'x'));
+  fs.writeFileSync(path.join(cwd, 'a.txt'), 'a\n');
+  fs.writeFileSync(path.join(cwd, 'x', 'a.txt'), 'a\n');
+  const refused = await runSluice(['map', '--out', 'out/{name}', '--', 'cp', '{}', '{out}', ':::', 'a.txt', 'x/a.txt'], { cwd });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /Two tasks would write the same output path: out\/a\.txt/);
+  assert.doesNotMatch(refused.stderr, /given twice/);
 });
