@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import { readTailLines } from '../../kernel/read-tail.ts';
 import type { StateStore } from '../../state/store/open-store.ts';
-import { listRuns, readAttempts, readRun, readRunSteps } from '../../state/journal/read-history.ts';
+import { listRuns, readRun } from '../../state/journal/read-history.ts';
 import type { RunRecord } from '../../state/journal/record-run.ts';
+import { readRounds } from './read-rounds.ts';
 import { MAX_FAILURES_SHOWN } from './render-failures.ts';
 import type { ReportAttempt, ReportData, ReportFailure } from './report-data.ts';
 
@@ -17,22 +18,25 @@ export function findReportRun(store: StateStore, runId?: string): RunRecord | un
   return runId === undefined ? listRuns(store, 1)[0] : readRun(store, runId);
 }
 
-/** Everything a report shows of one recorded run; stderr tails come from the attempts' logs. */
+/**
+ * Everything a report shows of one recorded run, with the rounds it ends (read-rounds.ts); stderr
+ * tails come from the attempts' logs.
+ */
 export async function readReportData(store: StateStore, run: RunRecord, options: ReadReportOptions = {}): Promise<ReportData> {
   const now = options.now ?? Date.now();
-  const records = readAttempts(store, run.id);
+  const { startedAt, records, rank, steps } = readRounds(store, run);
   // A run that never finished (crashed, or still running) ends, for the drawing, at its last news.
   let endedAt = run.finishedAt ?? run.startedAt;
   if (run.finishedAt === null) for (const record of records) endedAt = Math.max(endedAt, record.finishedAt ?? record.startedAt);
   const lastAttempt = new Map<number, number>();
-  for (const record of records) lastAttempt.set(record.taskId, Math.max(lastAttempt.get(record.taskId) ?? 0, record.attempt));
-  const attempts: ReportAttempt[] = records.map((record) => ({
+  records.forEach((record, index) => lastAttempt.set(record.taskId, Math.max(lastAttempt.get(record.taskId) ?? 0, rank(index))));
+  const attempts: ReportAttempt[] = records.map((record, index) => ({
     taskId: record.taskId,
     step: record.step,
     name: record.taskName,
     target: readTarget(record.taskKey),
     attempt: record.attempt,
-    final: lastAttempt.get(record.taskId) === record.attempt,
+    final: lastAttempt.get(record.taskId) === rank(index),
     state: record.state,
     command: record.command,
     error: record.error,
@@ -65,10 +69,10 @@ export async function readReportData(store: StateStore, run: RunRecord, options:
       status: run.status,
       hostname: run.hostname,
       root: store.root,
-      startedAt: run.startedAt,
+      startedAt,
       endedAt,
     },
-    steps: readRunSteps(store, run.id).map((step) => ({ name: step.step, tasks: step.tasks, upToDate: step.upToDate })),
+    steps,
     attempts,
     failures,
     generatedAt: now,
