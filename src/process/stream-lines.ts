@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.ts';
 import { describeAttemptEnd } from '../kernel/describe-attempt-end.ts';
+import { formatSeconds } from '../kernel/format-seconds.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
 
 export interface StreamLinesOptions {
@@ -14,6 +15,12 @@ export interface StreamLinesOptions {
   readonly stderrFile?: string;
   /** Wall-clock limit: SIGTERM to the process group, SIGKILL `killGraceMs` later. */
   readonly timeoutMs?: number;
+  /**
+   * No-output limit: ended as for `timeoutMs` when the program writes nothing, to standard output
+   * or standard error, for this long. Only time spent waiting for it counts: while the loop's body
+   * runs, the program is paused by back-pressure, and that is not its silence.
+   */
+  readonly noOutputTimeoutMs?: number;
   readonly killGraceMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -30,8 +37,11 @@ export class ProcessFailedError extends SluiceError {
     readonly cancelled: boolean,
     readonly durationMs: number,
     readonly stderrTail: readonly string[],
+    /** Set when the no-output limit ended it: how long it had been silent. */
+    readonly silentMs?: number,
   ) {
-    const reason = describeAttemptEnd({ exitCode, signal, timedOut, cancelled });
+    const ended = describeAttemptEnd({ exitCode, signal, timedOut, cancelled });
+    const reason = silentMs === undefined ? ended : `${ended}: no output for ${formatSeconds(silentMs)}`;
     const tail = stderrTail.length === 0 ? '' : `\n${stderrTail.map((line) => `  | ${line}`).join('\n')}`;
     super(`${reason}: ${quoteArgv(command)}${tail}`);
   }
@@ -73,6 +83,8 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
   let cancelled = false;
   const end = (): void => killGroup(child.pid, options.killGraceMs ?? 2000);
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), end()), options.timeoutMs);
+  const silence = watchSilence(options.noOutputTimeoutMs, () => ((timedOut = true), end()));
+  child.stderr?.on('data', silence.heard);
   const onAbort = (): void => {
     cancelled = true;
     end();
@@ -82,14 +94,20 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
   try {
     let carry = '';
     (child.stdout as Readable).setEncoding('utf8');
+    silence.listen();
     for await (const chunk of child.stdout as AsyncIterable<string>) {
+      silence.pause();
       const lines = (carry + chunk).split('\n');
       carry = lines.pop() ?? '';
       for (const line of lines) yield line;
+      silence.listen();
     }
+    silence.pause();
     if (carry !== '') yield carry;
+    silence.listen();
     const result = await exited;
     finished = true;
+    silence.pause();
     await new Promise<void>((resolve) => (stderrOut === undefined ? resolve() : stderrOut.end(resolve)));
     if (result.error !== undefined) {
       const code = (result.error as NodeJS.ErrnoException).code;
@@ -97,10 +115,11 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
       throw new SluiceError(`${reason}: ${quoteArgv(argv)}`, { cause: result.error });
     }
     if (result.code !== 0 || timedOut || cancelled) {
-      throw new ProcessFailedError(argv, cwd, result.code, result.signal, timedOut, cancelled, Date.now() - startedAt, tail);
+      throw new ProcessFailedError(argv, cwd, result.code, result.signal, timedOut, cancelled, Date.now() - startedAt, tail, silence.firedAfterMs);
     }
   } finally {
     clearTimeout(timer);
+    silence.pause();
     options.signal?.removeEventListener('abort', onAbort);
     // The consumer stopped early (break, throw): the program must not outlive the loop.
     if (!finished) {
@@ -109,6 +128,47 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
       stderrOut?.end();
     }
   }
+}
+
+interface Silence {
+  /** Counting: sluice waits for the program's output. */
+  listen(): void;
+  /** Not counting: the consumer has the program's lines (or the program ended). */
+  pause(): void;
+  /** The program wrote something: the count starts again, if counting. */
+  heard(): void;
+  /** The limit, once it ended the program. */
+  readonly firedAfterMs: number | undefined;
+}
+
+function watchSilence(limitMs: number | undefined, fire: () => void): Silence {
+  let timer: NodeJS.Timeout | undefined;
+  let listening = false;
+  let fired: number | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    if (limitMs === undefined || fired !== undefined) return;
+    timer = setTimeout(() => {
+      fired = limitMs;
+      fire();
+    }, limitMs);
+  };
+  return {
+    listen() {
+      listening = true;
+      arm();
+    },
+    pause() {
+      listening = false;
+      clearTimeout(timer);
+    },
+    heard() {
+      if (listening) arm();
+    },
+    get firedAfterMs() {
+      return fired;
+    },
+  };
 }
 
 function collectTail(stream: Readable, tail: string[], copy: fs.WriteStream | undefined): void {

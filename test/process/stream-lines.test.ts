@@ -77,4 +77,50 @@ describe('streamLines', () => {
       /program `no-such-program-xyz` not found on PATH/,
     );
   });
+
+  it('ends a program silent for longer than noOutputTimeoutMs, its whole group, after the lines it wrote', async () => {
+    const dir = makeTempDir();
+    const pidFile = path.join(dir, 'pid');
+    // A line, then a child that hangs without a word: the group must go, the child too.
+    const script = `echo first; sleep 300 & echo $! > ${JSON.stringify(pidFile)}; wait`;
+    const lines: string[] = [];
+    let failure: unknown;
+    try {
+      for await (const line of streamLines(['sh', '-c', script], { noOutputTimeoutMs: 500, killGraceMs: 200 })) lines.push(line);
+    } catch (error) {
+      failure = error;
+    }
+    assert.deepEqual(lines, ['first']);
+    assert.ok(failure instanceof ProcessFailedError, String(failure));
+    assert.equal(failure.timedOut, true);
+    assert.equal(failure.silentMs, 500);
+    assert.match(failure.message, /timed out: no output for 0\.50 s: sh -c/);
+    const sleeper = Number(fs.readFileSync(pidFile, 'utf8'));
+    await waitFor(() => !isAlive(sleeper), 10_000);
+  });
+
+  it('counts neither the time the loop body takes nor a program that keeps talking on standard error', async () => {
+    // 300 KB: the program blocks on a full pipe while the body sleeps, longer than the limit.
+    const lines: string[] = [];
+    for await (const line of streamLines(['sh', '-c', 'seq 1 50000; echo done'], { noOutputTimeoutMs: 400 })) {
+      if (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 1500));
+      lines.push(line);
+    }
+    assert.equal(lines.length, 50_001);
+    assert.equal(lines.at(-1), 'done');
+    // Silent on standard output for 3 s, never on standard error for more than ~0.2 s.
+    const chatty = 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo tick >&2; sleep 0.2; done; echo end';
+    const out: string[] = [];
+    for await (const line of streamLines(['sh', '-c', chatty], { noOutputTimeoutMs: 2500 })) out.push(line);
+    assert.deepEqual(out, ['end']);
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
