@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BackendError } from '../errors.ts';
 import type { LeftoverProcess } from './end-leftover-groups.ts';
+import { parseLauncherLedger, type LauncherLedger } from '../kernel/parse-launcher-ledger.ts';
 import { findHeldStarts } from './find-held-starts.ts';
 import { buildLaunchResult, type LauncherTask } from './launcher-task.ts';
 
@@ -21,7 +22,8 @@ export function settleOrphanedTasks(
   helper: number,
   helperStart: string | undefined,
 ): void {
-  const mayHaveStarted = findHeldStarts(ledgerDir, helper, pending);
+  const ledger = readLauncherLedger(ledgerDir, helper);
+  const mayHaveStarted = findHeldStarts(ledger, pending);
   // Settled together, in the order they were started (a failure first stops the run before the
   // drops free anything for another task to be handed over to the dead launcher).
   const settles: Array<() => void> = [];
@@ -41,23 +43,24 @@ export function settleOrphanedTasks(
   const settle = (): void => {
     for (const one of settles) one();
   };
-  if (unknown && ledgerDir !== undefined) void endDeadLauncherTasks(ledgerDir, helper, helperStart).then(settle, settle);
+  // Without a file (none left, unreadable) every task it named is found by its cookie, or ended.
+  if (unknown && ledgerDir !== undefined) void endDeadLauncherTasks(ledger ?? parseLauncherLedger(''), helper, helperStart).then(settle, settle);
   else settle();
 }
 
-/** The groups the dead helper's ledger names, and whatever carries its SLUICE_COOKIE. */
-export async function endDeadLauncherTasks(ledgerDir: string, helper: number, helperStart: string | undefined): Promise<void> {
-  let text = '';
+// The dead helper's ledger, once: which held tasks it may have started, and which groups to end.
+function readLauncherLedger(ledgerDir: string | undefined, helper: number): LauncherLedger | undefined {
+  if (ledgerDir === undefined) return undefined;
   try {
-    text = readFileSync(path.join(ledgerDir, String(helper)), 'utf8');
+    return parseLauncherLedger(readFileSync(path.join(ledgerDir, String(helper)), 'utf8'));
   } catch {
-    // None left: every task it named is found by its cookie, or ended.
+    return undefined; // unreadable: judged as without a ledger
   }
-  const left: LeftoverProcess[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^(\d+) (\d+|-)(?: \d+)?$/.exec(line);
-    if (match !== null) left.push({ kind: 'group', pid: Number(match[1]), start: match[2] === '-' ? undefined : match[2] });
-  }
+}
+
+/** The groups the dead helper's ledger names, and whatever carries its SLUICE_COOKIE. */
+export async function endDeadLauncherTasks(ledger: LauncherLedger, helper: number, helperStart: string | undefined): Promise<void> {
+  const left: LeftoverProcess[] = ledger.groups.map(({ pgid, start }) => ({ kind: 'group', pid: pgid, start }));
   if (helperStart !== undefined) left.push({ kind: 'launched', pid: helper, start: helperStart });
   const { endLeftoverGroups } = await import('./end-leftover-groups.ts');
   // Survivors (stuck in the kernel) stay recorded: the run's end, or the next run, tries again.

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StateStore } from '../store/open-store.ts';
 import { readBootId } from '../lock/process-start.ts';
+import { parseLauncherLedger } from '../../kernel/parse-launcher-ledger.ts';
 
 export interface RecordedProcess {
   /** `launched`: the processes that carry a dead helper's SLUICE_COOKIE (its ledger was left). */
@@ -122,7 +123,7 @@ export function readRunningProcesses(store: StateStore): { readonly here: Record
 }
 
 // The groups a helper's ledger names that started after it did (an older file of a former
-// process with its pid names nothing of its own). Lines are `<pgid> <start>`; `-`: unknown start.
+// process with its pid names nothing of its own).
 function readLedger(store: StateStore, helper: number, helperStart: string | undefined): RecordedProcess[] | undefined {
   let text: string;
   try {
@@ -130,15 +131,9 @@ function readLedger(store: StateStore, helper: number, helperStart: string | und
   } catch {
     return undefined; // none: it ended every task it started, or never kept one
   }
-  const groups = new Map<number, RecordedProcess>();
-  for (const line of text.split('\n')) {
-    const match = /^(\d+) (\d+|-)(?: \d+)?$/.exec(line); // `<pgid> <start> <task id>`; `- - <id>`: a held task about to start
-    if (match === null) continue;
-    const start = match[2] === '-' ? undefined : match[2];
-    if (start !== undefined && helperStart !== undefined && Number(start) < Number(helperStart)) continue;
-    groups.set(Number(match[1]), { kind: 'group', pid: Number(match[1]), start });
-  }
-  return [...groups.values()];
+  return parseLauncherLedger(text)
+    .groups.filter(({ start }) => start === undefined || helperStart === undefined || Number(start) >= Number(helperStart))
+    .map(({ pgid, start }) => ({ kind: 'group', pid: pgid, start }));
 }
 
 export function forgetRunningProcesses(store: StateStore): void {
