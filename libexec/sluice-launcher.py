@@ -417,8 +417,11 @@ class Launcher:
                 break
             pid = info.si_pid
             task = self.by_pid.pop(pid, None)
-            # A task ended, or a process we adopted did: nothing left in its group outlives it.
-            kill_group(pid, signal.SIGKILL)
+            # A task ended: nothing left in its group outlives it. So for a process we adopted,
+            # unless its group may be a running task's (a daemon's session leader that exits
+            # while the daemon, in its group, works on for its task); the sweep ends the rest.
+            if task is not None or self.stopping or not self.may_be_running(pid, self.oldest_start(), {}):
+                kill_group(pid, signal.SIGKILL)
             usage = os.wait4(pid, 0)[2]
             if task is None:
                 adopted = True  # not a task's leader: never reported
@@ -461,24 +464,11 @@ class Launcher:
         if not adopted:
             self.owners.clear()
             return
-        oldest = None
-        if not everything:
-            starts = [task.start for task in self.by_id.values()]
-            oldest = -1 if None in starts else min(starts, default=None)
+        oldest = None if everything else self.oldest_start()
         owners = {}
         for pid in adopted:
-            if not everything:
-                start = read_start(pid)
-                known = self.owners.get(pid)
-                if known is None or known[0] != start:
-                    known = (start, self.read_owner(pid))
-                owners[pid] = known
-                owner = known[1]
-                if owner is not None:
-                    if owner in self.by_id:
-                        continue  # its task still runs
-                elif oldest is not None and (start is None or start >= oldest):
-                    continue  # it may come from a task still running
+            if not everything and self.may_be_running(pid, oldest, owners):
+                continue
             debug(f'ending adopted process {pid}')
             kill_group(pid, signum)  # it may lead a group of its own (setsid)
             try:
@@ -486,6 +476,24 @@ class Launcher:
             except (ProcessLookupError, PermissionError):
                 pass
         self.owners = owners
+
+    def oldest_start(self):
+        """The earliest start of a running task's leader (-1 when one is unknown), or None."""
+        starts = [task.start for task in self.by_id.values()]
+        return -1 if None in starts else min(starts, default=None)
+
+    def may_be_running(self, pid, oldest, owners):
+        """Whether adopted `pid` may belong to a task still running: the task its cookie names
+        runs, or it has none and started after `oldest` (see sweep). Notes its owner in `owners`."""
+        start = read_start(pid)
+        known = self.owners.get(pid)
+        if known is None or known[0] != start:
+            known = (start, self.read_owner(pid))
+        owners[pid] = known
+        owner = known[1]
+        if owner is not None:
+            return owner in self.by_id
+        return oldest is not None and (start is None or start >= oldest)
 
     def read_owner(self, pid):
         """The id of the task whose SLUICE_COOKIE `pid` carries, if one of ours."""

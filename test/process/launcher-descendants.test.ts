@@ -74,6 +74,28 @@ describe('python launcher: descendants that left the group', { skip: !linux && '
     assert.deepEqual(await waitForMarkerGone(marker), []);
   });
 
+  it("leaves a running task's daemon alone when the daemon's middle process, adopted by the launcher, exits", async () => {
+    const marker = makeMarker();
+    const flag = path.join(dir, `${marker}.started`);
+    // The first process exits at once, so the middle one (session leader of the daemon's group)
+    // is adopted by the launcher; it exits while the daemon, in its group, runs on for its task.
+    const daemon = [
+      'import os, time',
+      'if os.fork() == 0:',
+      '    os.setsid()',
+      '    if os.fork() == 0:',
+      '        time.sleep(0.8)',
+      `        open(${JSON.stringify(flag)}, "w").close()`,
+      '        time.sleep(1000)',
+      '    time.sleep(0.3)',
+      '    os._exit(0)',
+    ].join('\n');
+    const wait = `n=0; while [ ! -e ${flag} ]; do n=$((n+1)); [ $n -lt 250 ] || exit 9; sleep 0.02; done; exit 0`;
+    const result = await launcher.start(request(['sh', '-c', `python3 -c '${daemon}' ${marker}; ${wait}`])).done;
+    assert.equal(result.exitCode, 0, 'the daemon lived on while its task ran');
+    assert.deepEqual(await waitForMarkerGone(marker), [], 'and ended with it');
+  });
+
   it("leaves alone what a running task's descendants left while another task ends", async () => {
     const mine = makeMarker();
     const flag = path.join(dir, `${mine}.started`);
