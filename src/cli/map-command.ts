@@ -83,6 +83,7 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     outTemplate: flags.out,
     cwd,
     timeoutMs: request.timeoutMs,
+    noOutputTimeoutMs: request.noOutputTimeoutMs,
     retries: request.retries ?? DEFAULTS.retries,
   };
   const dot = flags.dot === true;

@@ -3,7 +3,7 @@
 // (execute-request.ts). Only `-k` differs, as the SPEC says: make's keep going for `run`, GNU
 // Parallel's keep order for `map`; the other meaning stays available by its long name.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -27,6 +27,7 @@ export interface RequestFlags extends ExecutorFlags {
   report?: string;
   retries?: string;
   timeout?: string;
+  noOutputTimeout?: string;
 }
 
 /** What a user asked of a run, whichever command they asked it with; validated. */
@@ -52,23 +53,29 @@ export interface RunRequest {
   readonly timeoutMs: number | undefined;
   /** `--timeout` as given, for the command that re-runs one task. */
   readonly timeout: string | undefined;
+  /** `--no-output-timeout` in ms, for command tasks whose step sets no `noOutputTimeout`; undefined: not given. */
+  readonly noOutputTimeoutMs: number | undefined;
+  /** `--no-output-timeout` as given, for the command that re-runs one task. */
+  readonly noOutputTimeout: string | undefined;
 }
 
 type Flag = readonly [flags: string, help: string];
 
 // What differs between the two commands: the meaning of `-k`, and how retries and timeouts apply.
-const HELP: Readonly<Record<FrontEnd, { readonly keepGoing: Flag; readonly keepOrder: Flag; readonly retries: string; readonly timeout: string }>> = {
+const HELP: Readonly<Record<FrontEnd, { readonly keepGoing: Flag; readonly keepOrder: Flag; readonly retries: string; readonly timeout: string; readonly noOutputTimeout: string }>> = {
   run: {
     keepGoing: ['-k, --keep-going', "after a failure, go on with the tasks that do not depend on it (make -k; `sluice map -k` is GNU Parallel's keep order)"],
     keepOrder: ['--keep-order', "print the tasks' output in plan order (`sluice map -k`)"],
     retries: 'extra attempts for failed tasks of steps that set no `retries` (default 0)',
     timeout: 'time limit for tasks of steps that set no `timeout` (e.g. 30s, 10m)',
+    noOutputTimeout: 'end tasks of command steps that set no `noOutputTimeout` once silent (no stdout, stderr or log output) for DURATION',
   },
   map: {
     keepGoing: ['--keep-going', 'after a failure, go on with the other tasks (no short option here: -k keeps order)'],
     keepOrder: ['-k, --keep-order', "print outputs in input order (GNU Parallel's -k; `sluice run -k` is make's keep going)"],
     retries: `extra attempts for a failed task (default ${DEFAULTS.retries})`,
     timeout: 'SIGTERM the task after DURATION (e.g. 30s, 10m), SIGKILL soon after',
+    noOutputTimeout: 'SIGTERM the task once it wrote nothing to stdout or stderr for DURATION, SIGKILL soon after',
   },
 };
 
@@ -87,6 +94,7 @@ export function addRequestOptions(command: Command, frontEnd: FrontEnd): Command
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', help.retries)
     .option('--timeout <duration>', help.timeout)
+    .addOption(noOutputTimeoutOption(help.noOutputTimeout))
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)');
   return addExecutorOptions(declared);
 }
@@ -109,5 +117,15 @@ export function parseRequest(flags: RequestFlags): RunRequest {
     retries: flags.retries === undefined ? undefined : parseCount('--retries', flags.retries),
     timeoutMs: flags.timeout === undefined ? undefined : parseDuration('--timeout', flags.timeout),
     timeout: flags.timeout,
+    noOutputTimeoutMs: flags.noOutputTimeout === undefined ? undefined : parseDuration('--no-output-timeout', flags.noOutputTimeout),
+    noOutputTimeout: flags.noOutputTimeout,
   };
+}
+
+// commander reads a flag that starts with `--no-` as the negation of another (`--output-timeout`,
+// true unless given): this one takes a value and means what it says.
+function noOutputTimeoutOption(help: string): Option {
+  const option = new Option('--no-output-timeout <duration>', help);
+  option.negate = false;
+  return option;
 }

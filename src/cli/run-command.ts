@@ -117,7 +117,7 @@ async function runPipelineCommand(targets: string[], flags: RunFlags): Promise<n
 
 // The pipeline loaded and its steps normalized: enough to confirm the last run's snapshot.
 async function preparePipeline(file: string, targets: readonly string[], flags: RunFlags, request: RunRequest): Promise<PreparedRun> {
-  const loaded = await loadFromFlags(flags, { retries: request.retries, timeoutMs: request.timeoutMs }, file);
+  const loaded = await loadFromFlags(flags, { retries: request.retries, timeoutMs: request.timeoutMs, noOutputTimeoutMs: request.noOutputTimeoutMs }, file);
   const root = path.dirname(loaded.file);
   return {
     stepNames: loaded.steps.map((step) => step.name),
@@ -148,6 +148,7 @@ function rerunArgs(flags: RunFlags): string[] {
     ...(flags.config ?? []).flatMap((name) => ['--config', name]),
     ...flags.param.flatMap((param) => ['-p', param]),
     ...(flags.timeout === undefined ? [] : ['--timeout', flags.timeout]),
+    ...(flags.noOutputTimeout === undefined ? [] : ['--no-output-timeout', flags.noOutputTimeout]),
   ];
 }
 

@@ -1,7 +1,7 @@
 // How an attempt ended, in words, for every place that says it: a failed task's reason, a failed
 // command of streamLines, a Slurm job's outcome, the failure report and the HTML report. Two
 // forms of one wording: the reason (`exit code 3`, `killed by SIGSEGV (segmentation fault)`,
-// `timed out after 2.00 s`, `cancelled`) and the status line that lists every fact
+// `timed out after 2.00 s`, `timed out: no output for 1.00 s`, `cancelled`) and the status line that lists every fact
 // (`exit code 3, not timed out`; `signal SIGTERM (terminated), timed out`).
 
 import { describeSignal } from './describe-signal.ts';
@@ -16,12 +16,15 @@ export interface AttemptEnd {
   readonly cancelled?: boolean | undefined;
   /** The wall-clock limit it reached, when it timed out and the limit is known. */
   readonly timeoutMs?: number | undefined;
+  /** Set when the no-output limit ended it: that limit (`timed out: no output for 1.00 s`). */
+  readonly silentMs?: number | undefined;
   /** The command was a shell script: an exit code above 128 is a command of it killed by a signal. */
   readonly shell?: boolean | undefined;
 }
 
 /** The reason an attempt ended, in a few words; the cause first: a time-out, a cancel, a signal, an exit code. */
 export function describeAttemptEnd(end: AttemptEnd): string {
+  if (end.timedOut === true && end.silentMs !== undefined) return `timed out: no output for ${formatSeconds(end.silentMs)}`;
   if (end.timedOut === true) return end.timeoutMs === undefined ? 'timed out' : `timed out after ${formatSeconds(end.timeoutMs)}`;
   if (end.cancelled === true) return 'cancelled';
   if (end.signal !== null) return `killed by ${describeSignal(end.signal)}`;

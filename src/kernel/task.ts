@@ -56,6 +56,11 @@ export interface Resources {
   readonly threads?: number | undefined;
   /** Wall-clock limit in milliseconds; undefined means none. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * No-output limit in milliseconds: a command task that writes nothing to its standard output,
+   * standard error or logs that long is ended as at its timeout. Undefined means none.
+   */
+  readonly noOutputTimeoutMs?: number | undefined;
   /** Extra attempts after a failure. */
   readonly retries: number;
   /** Memory the task needs, e.g. '4G' (Slurm's --mem); not enforced locally. */

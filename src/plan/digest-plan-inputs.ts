@@ -58,6 +58,7 @@ export function digestMapInputs(options: Omit<MapPlanOptions, 'inputs'>, sources
     options.cwd,
     options.cpus ?? 1,
     options.timeoutMs ?? null,
+    options.noOutputTimeoutMs ?? null,
     options.retries,
     dot,
     sources,

@@ -5,7 +5,7 @@ import { parseMemory } from '../kernel/parse-memory.ts';
 import { EXPECTED } from './pipeline-schema.ts';
 import type { Gather, PipelineDefinition, SlurmStepOptions, Step } from './define-pipeline.ts';
 import { makeSteps } from './make-steps.ts';
-import { parseDurationText } from './parse-duration.ts';
+import { readTimeLimits, type TimeLimitDefaults } from './read-time-limits.ts';
 import { constrainPathPattern, parsePathPattern, type PathPattern } from './path-pattern.ts';
 import { normalizeWildcardValues } from './normalize-wildcard-values.ts';
 import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
@@ -54,6 +54,8 @@ export interface NormalizedStep {
   readonly cpus: number;
   readonly memory: string | undefined;
   readonly timeoutMs: number | undefined;
+  /** No-output limit (command steps only). */
+  readonly noOutputTimeoutMs: number | undefined;
   readonly retries: number;
   readonly temporary: boolean;
   readonly env: readonly string[];
@@ -63,10 +65,9 @@ export interface NormalizedStep {
   readonly slurm: SlurmStepOptions | undefined;
 }
 
-/** Values for steps that do not set their own (`sluice run --retries N --timeout DUR`). */
-export interface StepDefaults {
+/** Values for steps that do not set their own (`sluice run --retries N --timeout DUR --no-output-timeout DUR`). */
+export interface StepDefaults extends TimeLimitDefaults {
   readonly retries?: number | undefined;
-  readonly timeoutMs?: number | undefined;
 }
 
 /** The pipeline's steps for these parameters, each checked and parsed. Lists no folder. */
@@ -162,7 +163,7 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
     action,
     cpus: spec.cpus ?? 1,
     memory: checkMemory(spec.memory, name, file),
-    timeoutMs: spec.timeout === undefined ? defaults.timeoutMs : inField('timeout', () => parseDurationText(spec.timeout as string | number, where('timeout'))),
+    ...readTimeLimits(spec, defaults, name, file),
     retries: spec.retries ?? defaults.retries ?? 0,
     temporary: spec.temp === true,
     env: spec.env ?? [],

@@ -25,6 +25,7 @@ export const EXPECTED = {
   cpus: 'a positive integer',
   memory: 'a size like 4G or 512M',
   timeout: 'a duration such as `30s`, `10m`, `1h30m` or `500ms`, or a number of milliseconds',
+  noOutputTimeout: 'a duration such as `30s`, `10m`, `1h30m` or `500ms`, or a number of milliseconds',
   retries: 'a whole number (0 or more)',
   log: 'a path, a list of paths or a record of names to paths',
   slurm: '{ partition?, account?, args?, tasksPerJob? }',
@@ -40,12 +41,13 @@ export const EXPECTED = {
 } as const;
 
 /** Keys a step takes, and other spellings people write for them. */
-export const STEP_KEYS = ['in', 'out', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'retries', 'log', 'wildcards'] as const;
+export const STEP_KEYS = ['in', 'out', 'run', 'temp', 'stdout', 'env', 'description', 'slurm', 'cpus', 'memory', 'timeout', 'noOutputTimeout', 'retries', 'log', 'wildcards'] as const;
 export const STEP_KEY_ALIASES: Readonly<Record<string, string>> = {
   input: 'in', inputs: 'in', output: 'out', outputs: 'out', cmd: 'run', command: 'run', shell: 'run', sh: 'run',
   script: 'run', fn: 'run', threads: 'cpus', cores: 'cpus', cpu: 'cpus', mem: 'memory', time: 'timeout',
   walltime: 'timeout', retry: 'retries', temporary: 'temp', environment: 'env', desc: 'description', logs: 'log',
-  stderr: 'log', wildcard_constraints: 'wildcards', constraints: 'wildcards', values: 'wildcards',
+  stderr: 'log', noOutputTimeoutMs: 'noOutputTimeout', outputTimeout: 'noOutputTimeout', idleTimeout: 'noOutputTimeout',
+  silenceTimeout: 'noOutputTimeout', silentTimeout: 'noOutputTimeout', wildcard_constraints: 'wildcards', constraints: 'wildcards', values: 'wildcards',
 };
 export const PIPELINE_KEYS = ['params', 'steps'] as const;
 export const PIPELINE_KEY_ALIASES: Readonly<Record<string, string>> = { param: 'params', parameters: 'params', config: 'params', step: 'steps', rules: 'steps' };
@@ -131,6 +133,7 @@ export const stepSchema = v.strictObject(
     // Its size is read where the step is normalized (normalize-step.ts), as timeout's duration is.
     memory: v.optional(text(EXPECTED.memory)),
     timeout: v.optional(v.union([text(EXPECTED.timeout), v.pipe(v.number(), v.finite(), v.minValue(1))], EXPECTED.timeout)),
+    noOutputTimeout: v.optional(v.union([text(EXPECTED.noOutputTimeout), v.pipe(v.number(), v.finite(), v.minValue(1))], EXPECTED.noOutputTimeout)),
     retries: v.optional(v.pipe(v.number(EXPECTED.retries), v.integer(EXPECTED.retries), v.minValue(0, EXPECTED.retries))),
     log: v.optional(v.union([path, v.array(path, EXPECTED.log), plainRecord(path, EXPECTED.log)], EXPECTED.log)),
   },

@@ -17,6 +17,8 @@ export interface MapPlanOptions {
   readonly cwd: string;
   readonly cpus?: number;
   readonly timeoutMs?: number | undefined;
+  /** `--no-output-timeout` in ms. */
+  readonly noOutputTimeoutMs?: number | undefined;
   readonly retries: number;
   /** Check that the program exists before planning; off for tests of pure planning. */
   readonly checkProgram?: boolean;
@@ -47,7 +49,7 @@ export function planMap(options: MapPlanOptions): Task[] {
   if (!options.shell && options.checkProgram !== false && typeof finalTemplates[0]?.[0] === 'string' && finalTemplates[0].length === 1) {
     findProgram(finalTemplates[0][0], options.cwd);
   }
-  const resources = { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, retries: options.retries };
+  const resources = { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, noOutputTimeoutMs: options.noOutputTimeoutMs, retries: options.retries };
   const compiled = compileWords(finalTemplates, options.outTemplate !== undefined);
   const tasks = new Array<Task>(options.inputs.length);
   for (let index = 0; index < tasks.length; index++) {

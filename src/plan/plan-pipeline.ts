@@ -96,7 +96,7 @@ function assignTasks(
   steps.forEach((step, index) => {
     const outputNames = Object.fromEntries(step.outputs.map((output, at) => [output.name, at]));
     const threads = Math.min(step.cpus, options.jobs ?? step.cpus);
-    const resources = { cpus: step.cpus, threads, timeoutMs: step.timeoutMs, retries: step.retries, memory: step.memory };
+    const resources = { cpus: step.cpus, threads, timeoutMs: step.timeoutMs, noOutputTimeoutMs: step.noOutputTimeoutMs, retries: step.retries, memory: step.memory };
     const env = step.env.length === 0 ? undefined : Object.fromEntries(step.env.map((name) => [name, process.env[name] ?? '']));
     const stepTasks = planned[index] ?? [];
     if (stepTasks.length === 0) return;

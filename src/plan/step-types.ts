@@ -132,6 +132,11 @@ export interface StepResources {
   readonly memory?: string;
   /** Wall-clock limit: '30s', '10m', '2h', or milliseconds. */
   readonly timeout?: string | number;
+  /**
+   * No-output limit of a command step: a task that writes nothing to its standard output,
+   * standard error or `log` files that long is ended as at its `timeout`. Same forms as `timeout`.
+   */
+  readonly noOutputTimeout?: string | number;
   readonly retries?: number;
 }
 

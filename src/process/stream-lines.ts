@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.ts';
 import { describeAttemptEnd } from '../kernel/describe-attempt-end.ts';
-import { formatSeconds } from '../kernel/format-seconds.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
 
 export interface StreamLinesOptions {
@@ -40,8 +39,7 @@ export class ProcessFailedError extends SluiceError {
     /** Set when the no-output limit ended it: how long it had been silent. */
     readonly silentMs?: number,
   ) {
-    const ended = describeAttemptEnd({ exitCode, signal, timedOut, cancelled });
-    const reason = silentMs === undefined ? ended : `${ended}: no output for ${formatSeconds(silentMs)}`;
+    const reason = describeAttemptEnd({ exitCode, signal, timedOut, cancelled, silentMs });
     const tail = stderrTail.length === 0 ? '' : `\n${stderrTail.map((line) => `  | ${line}`).join('\n')}`;
     super(`${reason}: ${quoteArgv(command)}${tail}`);
   }
