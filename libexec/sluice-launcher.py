@@ -23,12 +23,16 @@
 #
 # Requests, one per line on stdin (op letter, space, payload):
 #   e {"env": {...}, "graceMs": 1000}        base environment and shutdown grace; first line
-#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop, outputs]  start a task; `drop`
-#                                            (optional, default 0): 1 = the stdout file is a
+#   s [id, argv, cwd, env|null, stdin|null, stdout, stderr, drop, outputs, quiet]  start a task;
+#                                            `drop` (optional, default 0): 1 = the stdout file is a
 #                                            capture, 2 = the stderr file is: its size is reported
 #                                            at the end, and it is removed when the task left it
-#                                            empty; `outputs` (optional): paths an exit status 0
-#                                            must leave, else it counts as a failure (below)
+#                                            empty; `outputs` (optional, or null): paths an exit
+#                                            status 0 must leave, else it counts as a failure
+#                                            (below); `quiet` (optional): [ms, [path, ...]], its
+#                                            no-output limit: once neither its stdout and stderr
+#                                            files nor those paths changed (size, mtime) for ms,
+#                                            we say so (`q`), once
 #   h [id, argv, ...]                        hold a task (same fields as `s`): it starts, in the
 #                                            order held, in place of a task that exits with
 #                                            status 0 (whose slot it takes over: its `p` comes
@@ -61,6 +65,11 @@
 #                                             sluice records the groups; a `p` follows for
 #                                             every task running, and one for each new task
 #   c <id>                                    a held task was dropped, never started
+#   q <id>                                    its files were silent for its no-output limit:
+#                                             sluice ends it (`t`, then `k`) as at a timeout.
+#                                             Looked at on our timer (every tenth of the limit,
+#                                             at most every second): it was silent at least that
+#                                             long, and at most a tenth longer
 # A held task's `p` is sent even while the ledger is kept: its timeout starts then.
 # Replies are written as soon as they are known, but for two kinds: the `x` of a task that exited
 # 0 and the `p` of a held task may wait up to REPORT_DELAY (2 ms) while every running task has a
@@ -107,6 +116,10 @@ LEDGER_COMPACT_EVERY = 1024
 # How long the end of a task that exited 0 (and the start of a held task) may wait to be reported
 # while held tasks keep every slot busy: sluice is then woken once for a few ends, not for each.
 REPORT_DELAY = 0.002
+# How often the files of tasks with a no-output limit are looked at: a tenth of the limit,
+# within these bounds (seconds).
+QUIET_EVERY_MIN = 0.02
+QUIET_EVERY_MAX = 1.0
 # ru_maxrss is in KiB on Linux, in bytes on macOS.
 RSS_UNIT = 1024 if sys.platform == 'darwin' else 1
 
@@ -120,7 +133,7 @@ def debug(message):
 
 
 class Task:
-    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs', 'signalled')
+    __slots__ = ('id', 'pid', 'start', 'captures', 'outputs', 'signalled', 'quiet')
 
     def __init__(self, task_id, pid, start, captures, outputs):
         self.id = task_id
@@ -129,6 +142,8 @@ class Task:
         self.captures = captures  # (stdout capture or None, stderr capture or None), or None
         self.outputs = outputs  # paths an exit status 0 must leave, or None
         self.signalled = False  # a `t` or `k` of sluice's reached it while it ran
+        # Its no-output limit, while watched: [limit (s), paths, their marks, when they last changed].
+        self.quiet = None
 
 
 class Launcher:
@@ -160,6 +175,9 @@ class Launcher:
         # acted on each (stopped the run, say), no held task starts in place of another.
         self.failures = 0
         self.acknowledged = 0
+        # Tasks with a no-output limit, by id, and when their files are looked at next.
+        self.quiet = {}
+        self.quiet_next = 0.0
 
     # ---- requests ----
 
@@ -230,6 +248,7 @@ class Launcher:
         task_id, argv, cwd, env, stdin_path, stdout_path, stderr_path = request[:7]
         drop = request[7] if len(request) > 7 else 0
         outputs = request[8] if len(request) > 8 else None
+        quiet = request[9] if len(request) > 9 else None
         try:
             if cwd != self.cwd:
                 # posix_spawn has no cwd option before Python 3.13; we are single-threaded, so
@@ -282,6 +301,8 @@ class Launcher:
         task = Task(task_id, pid, start, captures, outputs)
         self.by_id[task_id] = task
         self.by_pid[pid] = task
+        if quiet is not None:
+            self.watch_quiet(task, quiet, [stdout_path] if stderr_path == stdout_path else [stdout_path, stderr_path])
         if self.ledger_fd >= 0:
             # The ledger has it: sluice needs no `p`, and is not woken for one.
             self.note_group(f'{pid} {"-" if start is None else start} {task_id}\n'.encode())
@@ -291,6 +312,46 @@ class Launcher:
         else:
             self.out.append(started_line(task))
         return True
+
+    def watch_quiet(self, task, quiet, streams):
+        """Starts counting the task's silence: its files as they are now (just truncated)."""
+        paths = streams + list(quiet[1])
+        now = time.monotonic()
+        limit = quiet[0] / 1000
+        task.quiet = [limit, paths, [mark_file(path) for path in paths], now]
+        if not self.quiet or now + quiet_every(limit) < self.quiet_next:
+            self.quiet_next = now + quiet_every(limit)
+        self.quiet[task.id] = task
+
+    def check_quiet(self):
+        """Says `q` for each task whose files did not change for its no-output limit.
+
+        A change is dated when we see it, not when it was made: a task is never said to be silent
+        for less than its limit.
+        """
+        now = time.monotonic()
+        if now < self.quiet_next:
+            return
+        every = QUIET_EVERY_MAX
+        for task in list(self.quiet.values()):
+            watch = task.quiet
+            marks = [mark_file(path) for path in watch[1]]
+            if marks != watch[2]:
+                watch[2] = marks
+                watch[3] = now
+            elif now - watch[3] >= watch[0]:
+                del self.quiet[task.id]
+                task.quiet = None
+                self.out.append(f'q {task.id}\n'.encode())
+                continue
+            every = min(every, quiet_every(watch[0]))
+        self.quiet_next = now + every
+
+    def quiet_wait(self):
+        """Seconds until the files of tasks with a no-output limit are looked at; -1: none."""
+        if not self.quiet:
+            return -1
+        return max(0.0, self.quiet_next - time.monotonic())
 
     def find_program(self, program, search):
         """Absolute path of a bare program name on `search`, remembered for the launcher's life.
@@ -428,6 +489,8 @@ class Launcher:
                 continue
             ended = True
             del self.by_id[task.id]
+            if task.quiet is not None:
+                del self.quiet[task.id]
             exited = info.si_code == os.CLD_EXITED
             # Exit status 0 without an output is a failure to sluice: nothing starts in its place.
             missing = exited and info.si_status == 0 and task.outputs is not None and not all(
@@ -581,6 +644,19 @@ class Launcher:
 def spawn(program, argv, env, actions, absolute):
     start = os.posix_spawn if absolute else os.posix_spawnp
     return start(program, argv, env, file_actions=actions, setpgroup=0, setsigdef=RESET_SIGNALS)
+
+
+def quiet_every(limit):
+    return max(QUIET_EVERY_MIN, min(QUIET_EVERY_MAX, limit / 10))
+
+
+def mark_file(path):
+    """What changes when a file is written to: its size and modification time (None: missing)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
 
 
 def started_line(task):
@@ -778,10 +854,15 @@ def serve(launcher, poller, wake_r):
             for line in lines:
                 launcher.handle(line)
         launcher.reap()
+        if launcher.quiet:
+            launcher.check_quiet()  # after the reap: no `q` for a task whose end was seen
         delay = launcher.report_delay() if launcher.out else -1
         if delay == 0:
             launcher.flush()
             delay = -1
+        quiet = launcher.quiet_wait()
+        if quiet >= 0:
+            delay = quiet if delay < 0 else min(delay, quiet)
 
 
 if __name__ == '__main__':

@@ -55,6 +55,8 @@ export interface AttemptOutcome {
    * before it could start it): nothing ran, whatever slot the scheduler had given it.
    */
   readonly neverStarted?: boolean | undefined;
+  /** Timed out by its no-output limit (not its wall clock): that limit. */
+  readonly silentMs?: number | undefined;
   /** An output whose file system had no space left when the attempt failed: it likely failed for that. */
   readonly noSpaceLeft?: string | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */

@@ -121,6 +121,9 @@ function startLocalTask(
       // Exited 0 without one of them, it fails: the launcher starts no held task in its place.
       outputs: staged?.paths,
       timeoutMs: task.resources.timeoutMs,
+      // Its own logs count as output too (the launcher resolves them against cwd).
+      noOutputTimeoutMs: task.resources.noOutputTimeoutMs,
+      watchFiles: task.resources.noOutputTimeoutMs === undefined ? undefined : task.logs,
       killGraceMs: context.options.killGraceMs,
     },
     hold,
@@ -214,5 +217,6 @@ async function finishAttempt(
     logTails: status === 'succeeded' ? undefined : await readLogTails(task, tailLines),
     noSpaceLeft,
     neverStarted: result?.neverStarted,
+    silentMs: result?.silentMs,
   };
 }

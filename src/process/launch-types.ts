@@ -27,6 +27,13 @@ export interface LaunchRequest {
   readonly outputs?: readonly string[] | undefined;
   /** Wall-clock limit; on expiry SIGTERM to the process group, SIGKILL after `killGraceMs`. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * No-output limit: ended as at `timeoutMs` once neither the stdout and stderr files nor
+   * `watchFiles` changed for that long (the launcher looks at them on its timer).
+   */
+  readonly noOutputTimeoutMs?: number | undefined;
+  /** More files whose growth counts as output (a task's own logs), absolute or against `cwd`. */
+  readonly watchFiles?: readonly string[] | undefined;
   readonly killGraceMs?: number | undefined;
 }
 
@@ -37,6 +44,8 @@ export interface LaunchResult {
   /** Signal name such as 'SIGKILL', or null. */
   readonly signal: NodeJS.Signals | null;
   readonly timedOut: boolean;
+  /** Set when it timed out by its no-output limit (not its wall clock): that limit. */
+  readonly silentMs?: number | undefined;
   /** True when `kill()` was called before the process ended (cancellation). */
   readonly cancelled: boolean;
   /**

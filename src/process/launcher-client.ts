@@ -189,6 +189,10 @@ class LauncherClient implements FastLauncher, LineSender {
     }
     const task = this.pending.get(reply.id);
     if (task === undefined) return;
+    if (reply.kind === 'silent') {
+      task.silent();
+      return;
+    }
     if (reply.kind === 'started') {
       task.pgid = reply.pid;
       if (!this.ledger) this.watcher?.groupStarted(reply.pid, reply.start);

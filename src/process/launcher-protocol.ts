@@ -18,7 +18,9 @@ export type LauncherReply =
   | { readonly kind: 'signal'; readonly id: number; readonly pid: number; readonly signal: NodeJS.Signals; readonly usage?: TaskUsage; readonly captureBytes?: CaptureBytes; readonly signalled?: boolean }
   | { readonly kind: 'fail'; readonly id: number; readonly code: string; readonly message: string }
   /** A held task was dropped before it started (cancelled). */
-  | { readonly kind: 'dropped'; readonly id: number };
+  | { readonly kind: 'dropped'; readonly id: number }
+  /** Its files were silent for its no-output limit: sluice ends it as at a timeout. */
+  | { readonly kind: 'silent'; readonly id: number };
 
 type CaptureBytes = NonNullable<LaunchResult['captureBytes']>;
 
@@ -33,7 +35,7 @@ export function encodeOptions(options: LauncherOptionsMessage): string {
 
 /** `request` must already be resolved (absolute paths). `held`: start it only in place of one that ends, or on encodeRelease. */
 export function encodeStart(id: number, request: LaunchRequest, held = false): string {
-  const fields = [
+  const fields: unknown[] = [
     id,
     request.argv,
     request.cwd,
@@ -44,8 +46,10 @@ export function encodeStart(id: number, request: LaunchRequest, held = false): s
   ];
   const drop = (request.captures?.stdout === true ? 1 : 0) | (request.captures?.stderr === true ? 2 : 0);
   const outputs = request.outputs !== undefined && request.outputs.length > 0 ? request.outputs : undefined;
-  if (drop !== 0 || outputs !== undefined) fields.push(drop);
-  if (outputs !== undefined) fields.push(outputs);
+  const quiet = request.noOutputTimeoutMs === undefined ? undefined : [request.noOutputTimeoutMs, request.watchFiles ?? []];
+  if (drop !== 0 || outputs !== undefined || quiet !== undefined) fields.push(drop);
+  if (outputs !== undefined || quiet !== undefined) fields.push(outputs ?? null);
+  if (quiet !== undefined) fields.push(quiet);
   return `${held ? 'h' : 's'} ${JSON.stringify(fields)}\n`;
 }
 
@@ -68,6 +72,7 @@ export function parseReply(line: string): LauncherReply | undefined {
   const id = Number(line.slice(2, first === -1 ? undefined : first));
   if (op === 'r') return { kind: 'ready', pid: id, ledger: first !== -1 && line.slice(first + 1) === 'ledger' };
   if (op === 'n') return line === 'n' ? { kind: 'no ledger' } : undefined;
+  if (op === 'q') return first === -1 && line.length > 2 && line[1] === ' ' && Number.isInteger(id) ? { kind: 'silent', id } : undefined;
   if (op === 'c') return first === -1 && line.length > 2 && line[1] === ' ' && Number.isInteger(id) ? { kind: 'dropped', id } : undefined;
   if (first === -1 || !Number.isInteger(id)) return undefined;
   if (op === 'f') {

@@ -10,7 +10,7 @@ export interface LineSender {
 }
 
 /** The helper's reply that ends a task. */
-export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no ledger' }>;
+export type EndReply = Exclude<LauncherReply, { kind: 'ready' | 'started' | 'no ledger' | 'silent' }>;
 
 // Signals go through the helper, by task id, so a process already reaped (whose pid may be
 // reused) is never signalled.
@@ -34,7 +34,7 @@ export class LauncherTask implements GroupSignaller {
   constructor(
     private readonly client: LineSender,
     private readonly id: number,
-    request: LaunchRequest,
+    private readonly request: LaunchRequest,
     /** Set while the task is held (the helper has not started it). */
     private hold: HoldOptions | undefined,
   ) {
@@ -69,6 +69,11 @@ export class LauncherTask implements GroupSignaller {
     hold.onStart();
   }
 
+  /** The helper found its files silent for its no-output limit (`q`). */
+  silent(): void {
+    if (this.request.noOutputTimeoutMs !== undefined) this.termination.silenced(this.request.noOutputTimeoutMs);
+  }
+
   signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
     this.client.send(encodeSignal(this.id, signal));
   }
@@ -85,11 +90,12 @@ export function buildLaunchResult(reply: EndReply, task: LauncherTask): LaunchRe
   // Timed out only if the time-out's SIGTERM reached it: a task the launcher saw exit before it
   // read that request ended on its own, before its deadline (its end may have been on its way).
   const timedOut = common.timedOut && reply.kind !== 'fail' && reply.kind !== 'dropped' && reply.signalled === true;
+  const silentMs = timedOut ? task.termination.silentMs : undefined;
   switch (reply.kind) {
     case 'exit':
-      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: reply.exitCode, signal: null, ...common, timedOut, silentMs, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'signal':
-      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, timedOut, usage: reply.usage, captureBytes: reply.captureBytes };
+      return { pid: reply.pid, exitCode: null, signal: reply.signal, ...common, timedOut, silentMs, usage: reply.usage, captureBytes: reply.captureBytes };
     case 'fail':
       return { pid: 0, exitCode: null, signal: null, spawnError: { code: reply.code, message: reply.message }, ...common };
     case 'dropped':

@@ -8,8 +8,11 @@ export function resolveRequest(request: LaunchRequest): LaunchRequest {
     throw new TypeError(`Expected \`argv\` to name a program, got \`${JSON.stringify(request.argv)}\``);
   }
   const cwd = isAbsolute(request.cwd) ? request.cwd : path.resolve(request.cwd);
-  const { stdinPath, stdoutPath, stderrPath } = request;
-  if (cwd === request.cwd && isAbsolute(stdoutPath) && isAbsolute(stderrPath) && (stdinPath === undefined || isAbsolute(stdinPath))) {
+  const { stdinPath, stdoutPath, stderrPath, watchFiles } = request;
+  if (
+    cwd === request.cwd && isAbsolute(stdoutPath) && isAbsolute(stderrPath) && (stdinPath === undefined || isAbsolute(stdinPath)) &&
+    (watchFiles === undefined || watchFiles.every(isAbsolute))
+  ) {
     return request; // the usual case, kept cheap: this runs once per task
   }
   return {
@@ -18,6 +21,7 @@ export function resolveRequest(request: LaunchRequest): LaunchRequest {
     stdinPath: stdinPath === undefined ? undefined : absolute(cwd, stdinPath),
     stdoutPath: absolute(cwd, stdoutPath),
     stderrPath: absolute(cwd, stderrPath),
+    watchFiles: watchFiles?.map((file) => absolute(cwd, file)),
   };
 }
 

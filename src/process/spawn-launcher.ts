@@ -13,6 +13,7 @@ import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
 import { Termination } from './track-termination.ts';
+import { watchQuietFiles } from './watch-quiet-files.ts';
 
 export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   const running = new Set<RunningProcess>();
@@ -59,8 +60,10 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
       signalGroup(pid, signal);
     },
   }, request);
+  const stopWatching = watchQuiet(request, termination);
   const done = new Promise<LaunchResult>((resolve) => {
     child.once('error', (error) => {
+      stopWatching();
       termination.end();
       resolve(failedResult(error, startedAt));
     });
@@ -69,11 +72,21 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
       // stays reserved while any member of it is alive.
       signalGroup(pid, 'SIGKILL');
       if (pid > 0) watcher?.groupEnded(pid);
-      resolve(buildResult(pid, exitCode, signal, termination.timedOut && !endedFirst, termination.cancelled, startedAt));
+      stopWatching();
+      const timedOut = termination.timedOut && !endedFirst;
+      resolve({ ...buildResult(pid, exitCode, signal, timedOut, termination.cancelled, startedAt), silentMs: timedOut ? termination.silentMs : undefined });
       termination.end();
     });
   });
   return { done, cancel: () => termination.cancel() };
+}
+
+// Its stdout and stderr files, and the files it names, watched for its no-output limit.
+function watchQuiet(request: LaunchRequest, termination: Termination): () => void {
+  const limitMs = request.noOutputTimeoutMs;
+  if (limitMs === undefined) return () => {};
+  const streams = request.stderrPath === request.stdoutPath ? [request.stdoutPath] : [request.stdoutPath, request.stderrPath];
+  return watchQuietFiles([...streams, ...(request.watchFiles ?? [])], limitMs, () => termination.silenced(limitMs));
 }
 
 // Held: this launcher starts nothing in place of a task that ends; the task starts once released.

@@ -20,6 +20,8 @@ export interface TerminationOptions {
 export class Termination {
   state: TerminationState = 'running';
   timedOut = false;
+  /** Set when the no-output limit ended it (`silenced`): that limit. */
+  silentMs: number | undefined;
   cancelled = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
@@ -45,6 +47,15 @@ export class Termination {
         this.terminate();
       }, Math.max(0, timeoutMs));
     }
+  }
+
+  /** It wrote nothing for its no-output limit: ended as at a timeout, unless already ending. */
+  silenced(limitMs: number): void {
+    if (this.state !== 'running') return;
+    this.timedOut = true;
+    this.silentMs = limitMs;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.terminate();
   }
 
   /** Idempotent; a no-op once the process ended or is already being terminated. */

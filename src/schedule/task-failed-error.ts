@@ -27,6 +27,8 @@ export class TaskFailedError extends SluiceError {
   readonly signalDescription: string | undefined;
   readonly timedOut: boolean;
   readonly cancelled: boolean;
+  /** Timed out by its no-output limit (`noOutputTimeout`), not its wall clock: that limit. */
+  readonly silentMs: number | undefined;
   readonly durationMs: number;
   readonly stderrTail: readonly string[];
   /** The attempt's captured standard error in `.sluice/logs/`; '' when it wrote none. */
@@ -52,6 +54,7 @@ export class TaskFailedError extends SluiceError {
     this.signalDescription = outcome.signal === null ? undefined : describeSignal(outcome.signal);
     this.timedOut = outcome.status === 'timed out';
     this.cancelled = outcome.status === 'cancelled';
+    this.silentMs = this.timedOut ? outcome.silentMs : undefined;
     this.durationMs = outcome.endedAt - outcome.startedAt;
     this.stderrTail = outcome.stderrTail;
     this.logPath = outcome.stderrLog === '' ? '' : path.relative(task.cwd, outcome.stderrLog) || outcome.stderrLog;
@@ -67,10 +70,11 @@ function describeReason(task: Task, outcome: AttemptOutcome): string {
     timedOut: outcome.status === 'timed out',
     cancelled: outcome.status === 'cancelled',
     timeoutMs: task.resources.timeoutMs,
+    silentMs: outcome.silentMs,
     shell: task.action.kind === 'shell',
   };
   // A limit that is not the task's own (Slurm's --time of its job): the backend says which.
-  if (end.timedOut === true && end.timeoutMs === undefined && outcome.error !== undefined) return outcome.error;
+  if (end.timedOut === true && end.timeoutMs === undefined && end.silentMs === undefined && outcome.error !== undefined) return outcome.error;
   if (end.timedOut === true || end.cancelled === true) return describeAttemptEnd(end);
   if (outcome.error !== undefined) return outcome.error;
   if (outcome.signal === null && task.action.kind === 'function') return 'the function failed';
