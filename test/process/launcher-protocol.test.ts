@@ -13,6 +13,8 @@ describe('launcher protocol', () => {
     assert.equal(JSON.parse(err.slice(2))[7], 2);
     const made = encodeStart(11, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', outputs: ['/w/s/out.txt'] });
     assert.deepEqual(JSON.parse(made.slice(2)).slice(7), [0, ['/w/s/out.txt']], 'the outputs an exit status 0 must leave');
+    const quiet = encodeStart(12, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e', noOutputTimeoutMs: 1500, watchFiles: ['/w/l'] });
+    assert.deepEqual(JSON.parse(quiet.slice(2)).slice(7), [0, null, [1500, ['/w/l']]], 'a no-output limit and the files that count');
     assert.equal(encodeSignal(7, 'SIGTERM'), 't 7\n');
     assert.equal(encodeSignal(7, 'SIGKILL'), 'k 7\n');
     const held = encodeStart(10, { argv: ['true'], cwd: '/w', stdoutPath: '/w/o', stderrPath: '/w/e' }, true);
@@ -26,6 +28,7 @@ describe('launcher protocol', () => {
     assert.deepEqual(parseReply('r 123'), { kind: 'ready', pid: 123, ledger: false });
     assert.deepEqual(parseReply('r 123 ledger'), { kind: 'ready', pid: 123, ledger: true });
     assert.deepEqual(parseReply('n'), { kind: 'no ledger' });
+    assert.deepEqual(parseReply('q 12'), { kind: 'silent', id: 12 });
     assert.deepEqual(parseReply('p 4 900 123456'), { kind: 'started', id: 4, pid: 900, start: '123456' });
     assert.deepEqual(parseReply('p 4 900 -'), { kind: 'started', id: 4, pid: 900, start: undefined });
     assert.deepEqual(parseReply('x 4 900 3'), { kind: 'exit', id: 4, pid: 900, exitCode: 3 });
@@ -85,7 +88,7 @@ describe('launcher protocol', () => {
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 4 5 6 4', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4', 'c', 'c ', 'c x', 'c 1 2']) {
+    for (const line of ['', 'x', 'x 1', 'x 1 2', 'x a 2 3', 'k 1 2 b', 'z 1 2 3', 'f 1', 'x 1 2 3 4', 'x 1 2 3 4 5', 'x 1 2 3 4 5 6 7', 'x 1 2 3 a 5 6', 'x 1 2 3 4 -5 6', 'x 1 2 3 4 5 6 -2 0', 'x 1 2 3 4 5 6 0 0 0', 'x 1 2 3 4 5 6 4', 'x 1 2 3 -1 5 6 0 0', 'p 1', 'p 1 2', 'p 1 2 x', 'p 1 2 3 4', 'c', 'c ', 'c x', 'c 1 2', 'q', 'q ', 'q x', 'q 1 2']) {
       assert.equal(parseReply(line), undefined, JSON.stringify(line));
     }
   });
