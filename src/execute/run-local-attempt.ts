@@ -2,6 +2,7 @@ import path from 'node:path';
 import { OutputError } from '../errors.ts';
 import type { Launcher, LaunchResult, RunningProcess } from '../process/launch-types.ts';
 import { renderArgv, stagedOutputIndexes, threadsOf } from '../kernel/render-action.ts';
+import { formatSeconds } from '../kernel/format-seconds.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
 import { boundCapture } from '../state/logs/bound-capture.ts';
 import { findMissingOutputs, type StagedOutputs, type StagingArea } from './atomic-outputs.ts';
@@ -206,7 +207,8 @@ async function finishAttempt(
     status,
     exitCode: result?.exitCode ?? null,
     signal: result?.signal ?? null,
-    error,
+    // Which limit it reached, for the records (report): the failure says it from `silentMs`.
+    error: error ?? (result?.silentMs === undefined ? undefined : `no output for ${formatSeconds(result.silentMs)}`),
     argv: start.argv,
     startedAt: result?.startedAt ?? start.startedAt,
     endedAt: result?.endedAt ?? Date.now(),

@@ -53,6 +53,7 @@ export async function buildOutcome(
     // The node read them as the attempt ended; without its marker, read here (shared file system).
     logTails: status === 'succeeded' ? undefined : (node?.logTails ?? (await readLogTails(task, options.stderrTailLines ?? 10))),
     job: attempt.jobId === undefined ? undefined : { id: attempt.jobId, output: attempt.output ?? '' },
+    silentMs: status === 'timed out' ? node?.silentMs : undefined,
   };
 }
 

@@ -94,6 +94,7 @@ export async function execTask(taskFile: string, spec: TaskFile, options: ExecTa
     logTails: outcome.logTails,
     usage: outcome.usage,
     signalledBySlurm: signalled || undefined,
+    silentMs: outcome.silentMs,
     host: os.hostname(),
   };
   writeFileAtomically(markerPathOf(taskFile), `${JSON.stringify(marker)}\n`);
