@@ -348,9 +348,7 @@ class Launcher:
         self.quiet_next = now + every
 
     def quiet_wait(self):
-        """Seconds until the files of tasks with a no-output limit are looked at; -1: none."""
-        if not self.quiet:
-            return -1
+        """Seconds until the files of tasks with a no-output limit are looked at next."""
         return max(0.0, self.quiet_next - time.monotonic())
 
     def find_program(self, program, search):
@@ -860,8 +858,8 @@ def serve(launcher, poller, wake_r):
         if delay == 0:
             launcher.flush()
             delay = -1
-        quiet = launcher.quiet_wait()
-        if quiet >= 0:
+        if launcher.quiet:
+            quiet = launcher.quiet_wait()
             delay = quiet if delay < 0 else min(delay, quiet)
 
 

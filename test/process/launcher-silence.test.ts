@@ -68,6 +68,18 @@ for (const [name, create] of launchers) {
       assert.deepEqual([silence.timedOut, silence.silentMs], [true, 1000]);
     });
 
+    it('counts a held task\'s silence from its start, not from when it was handed over', async () => {
+      let release: (() => void) | undefined;
+      let started = false;
+      const first = launcher.start(request(['sleep', '2']));
+      const held = launcher.start(request(talk(''), { noOutputTimeoutMs: 1500 }), { onStart: () => (started = true), onHeld: (give) => (release = give) });
+      const ended = await first.done;
+      if (!started) release?.(); // the spawn launcher starts it only on release
+      const result = await held.done;
+      assert.equal(ended.exitCode, 0);
+      assert.deepEqual([result.exitCode, result.timedOut, started], [0, false, true]);
+    });
+
     it('leaves a task that ends before its limit alone, and watches only tasks that ask', async () => {
       const quick = await launcher.start(request(['sh', '-c', 'exit 3'], { noOutputTimeoutMs: 1000 })).done;
       assert.deepEqual([quick.exitCode, quick.timedOut], [3, false]);
