@@ -6,6 +6,7 @@ import { execTask } from '../../src/execute/slurm/exec-task.ts';
 import { runExecTaskCommand } from '../../src/execute/slurm/exec-task-command.ts';
 import { TASK_FILE_VERSION, type Marker, type TaskFile } from '../../src/execute/slurm/task-files.ts';
 import type { Task } from '../../src/kernel/task.ts';
+import { TaskFailedError } from '../../src/schedule/task-failed-error.ts';
 import { makeTempDir } from '../helpers/run-sluice.ts';
 
 // The node's side of the Slurm executor, run here as a job would run it: an sh() step travels in
@@ -47,6 +48,20 @@ describe('an sh() task on a Slurm node', () => {
     const marker = await execTask(file, spec);
     assert.equal(marker.status, 'succeeded', marker.error);
     assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'b\n');
+  });
+});
+
+describe('a no-output limit on a Slurm node', () => {
+  it('ends a silent task there, and the submitting side says which limit it reached', async () => {
+    const dir = makeTempDir('sluice-node-');
+    const made = taskFile(dir, 'sleep 1000; echo late > {out}', '/bin/bash');
+    const task: Task = { ...made.spec.task, resources: { cpus: 1, retries: 0, timeoutMs: 600_000, noOutputTimeoutMs: 1000 } };
+    fs.writeFileSync(made.file, JSON.stringify({ ...made.spec, task }));
+    const marker = await execTask(made.file, { ...made.spec, task });
+    assert.deepEqual([marker.status, marker.silentMs, marker.error], ['timed out', 1000, 'no output for 1.00 s']);
+    assert.equal(fs.existsSync(path.join(dir, 'out/a.txt')), false);
+    const outcome = { ...marker, argv: ['bash'], error: `${marker.error} (Slurm job 7_0, job output x.out)` };
+    assert.match(new TaskFailedError(task, 1, outcome).message, /^timed out: no output for 1\.00 s: /);
   });
 });
 
