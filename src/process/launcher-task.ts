@@ -24,6 +24,7 @@ export class LauncherTask implements GroupSignaller {
   unacknowledged = false;
   /** Held, the helper was asked to start it now (`g`): it may have started before its `p` came. */
   released = false;
+  private readonly noOutputTimeoutMs: number | undefined;
   resolve!: (result: LaunchResult) => void;
   reject!: (error: Error) => void;
   readonly done = new Promise<LaunchResult>((resolve, reject) => {
@@ -34,10 +35,11 @@ export class LauncherTask implements GroupSignaller {
   constructor(
     private readonly client: LineSender,
     private readonly id: number,
-    private readonly request: LaunchRequest,
+    request: LaunchRequest,
     /** Set while the task is held (the helper has not started it). */
     private hold: HoldOptions | undefined,
   ) {
+    this.noOutputTimeoutMs = request.noOutputTimeoutMs;
     this.termination = new Termination(this, request, hold !== undefined);
   }
 
@@ -71,7 +73,7 @@ export class LauncherTask implements GroupSignaller {
 
   /** The helper found its files silent for its no-output limit (`q`). */
   silent(): void {
-    if (this.request.noOutputTimeoutMs !== undefined) this.termination.silenced(this.request.noOutputTimeoutMs);
+    if (this.noOutputTimeoutMs !== undefined) this.termination.silenced(this.noOutputTimeoutMs);
   }
 
   signalGroup(signal: 'SIGTERM' | 'SIGKILL'): void {
