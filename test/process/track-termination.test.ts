@@ -22,6 +22,27 @@ describe('Termination', () => {
     t.end();
   });
 
+  it('ends a silent process as at a timeout, once; a silence after a cancel or a timeout changes nothing', async () => {
+    const { sent, target } = recordSignals();
+    const t = new Termination(target, { timeoutMs: 60_000, killGraceMs: 30 });
+    t.silenced(1000);
+    t.silenced(2000);
+    await sleep(500);
+    assert.deepEqual(sent, ['SIGTERM', 'SIGKILL'], 'the wall timer is not armed again');
+    assert.deepEqual([t.timedOut, t.silentMs, t.cancelled], [true, 1000, false]);
+    t.end();
+    const cancelled = new Termination(recordSignals().target, { killGraceMs: 20 });
+    cancelled.cancel();
+    cancelled.silenced(1000);
+    assert.deepEqual([cancelled.timedOut, cancelled.silentMs, cancelled.cancelled], [false, undefined, true]);
+    cancelled.end();
+    const wall = new Termination(recordSignals().target, { timeoutMs: 10, killGraceMs: 20 });
+    await sleep(300);
+    wall.silenced(1000);
+    assert.deepEqual([wall.timedOut, wall.silentMs], [true, undefined], 'the wall timeout came first');
+    wall.end();
+  });
+
   it('sends no SIGKILL once the process ended', async () => {
     const { sent, target } = recordSignals();
     const t = new Termination(target, { killGraceMs: 20 });
