@@ -4,12 +4,25 @@
 
 import path from 'node:path';
 
-// A path that path.resolve would leave as written: relative, no `.`/`..` segment, no empty one.
-const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))(?!.*\/\.\.?(?:\/|$))(?!.*\/\/)[^/](?:.*[^/])?$/s;
-
-/** A relative path that path.resolve would join as written (no `.`, `..` or empty segment). */
+/**
+ * A relative path that path.resolve would join as written (no `.`, `..` or empty segment). One
+ * scan of the characters: a full check asks it of every input and output twice or three times,
+ * and the equivalent regular expression (lookaheads that each scan the path again) cost ~10 ms
+ * for 10,000 tasks.
+ */
 export function isPlainRelative(file: string): boolean {
-  return PLAIN_RELATIVE.test(file);
+  const length = file.length;
+  if (length === 0) return false;
+  // Each segment, from `start` to the next `/` (or the end), is neither empty, `.` nor `..`.
+  let start = 0;
+  for (let i = 0; i <= length; i += 1) {
+    if (i < length && file.charCodeAt(i) !== SLASH) continue;
+    const size = i - start;
+    if (size === 0) return false;
+    if (size <= 2 && file.charCodeAt(start) === DOT && (size === 1 || file.charCodeAt(start + 1) === DOT)) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 let lastCwd = '';
@@ -26,7 +39,7 @@ export function resolveTaskPath(cwd: string, file: string): string {
     folders.clear();
   }
   if (!lastCwdIsPlain) return path.resolve(cwd, file);
-  if (PLAIN_RELATIVE.test(file)) return `${cwd}/${file}`;
+  if (isPlainRelative(file)) return `${cwd}/${file}`;
   // A relative path whose last segment is a plain name: its folder resolved, then the name.
   const slash = file.lastIndexOf('/');
   const name = file.slice(slash + 1);
@@ -42,3 +55,4 @@ export function resolveTaskPath(cwd: string, file: string): string {
 }
 
 const SLASH = 0x2f;
+const DOT = 0x2e;

@@ -40,14 +40,18 @@ export function planToFixpoint(
   };
   const reads = (step: NormalizedStep, candidate: string): boolean =>
     step.inputs.some((input) => testPathPattern(input.pattern, candidate));
+  // mayRead[reader][maker]: whether any output of `maker` can match an input of `reader`; when
+  // none can, its outputs are not tested one by one (10,000 of them, every round).
+  const mayRead = steps.map((reader) => steps.map((maker) => canReadAny(reader, maker)));
   let producedBy: string[][] = steps.map(() => []);
   let result: PlannedTask[][] = [];
   const unmatched: (PlanError | undefined)[] = [];
   const previousKeys: (string | undefined)[] = steps.map(() => undefined);
   for (let round = 0; round <= steps.length + 1; round++) {
     const next: PlannedTask[][] = steps.map((step, index) => {
-      const others = producedBy.flatMap((outputs, owner) => (owner === index ? [] : outputs.filter((output) => reads(step, output))));
-      const ownRead = (producedBy[index] ?? []).filter((output) => reads(step, output));
+      const readable = mayRead[index] as boolean[];
+      const others = producedBy.flatMap((outputs, owner) => (owner === index || !readable[owner] ? [] : outputs.filter((output) => reads(step, output))));
+      const ownRead = readable[index] === true ? (producedBy[index] ?? []).filter((output) => reads(step, output)) : [];
       const key = `${others.join('\0')}\0own\0${ownRead.join('\0')}`;
       if (key === previousKeys[index] && result[index] !== undefined) return result[index];
       previousKeys[index] = key;
@@ -75,6 +79,26 @@ export function planToFixpoint(
     }
   }
   throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`, { file });
+}
+
+/**
+ * Whether some output of `maker` could match some input of `reader`. A path matches a pattern
+ * with wildcards only if it starts with the pattern's literal head and ends with its literal tail
+ * (match-wildcards.ts), and every output a pattern with wildcards fills starts and ends with that
+ * pattern's own: when neither head is a prefix of the other, or neither tail a suffix of the
+ * other, no output can match. A pattern without wildcards is left to the test of each path.
+ */
+export function canReadAny(reader: NormalizedStep, maker: NormalizedStep): boolean {
+  return reader.inputs.some((input) => maker.outputs.some((output) => canMatch(input.pattern, output.pattern)));
+}
+
+function canMatch(input: PathPattern, output: PathPattern): boolean {
+  const last = input.shape.occurrences.at(-1);
+  const made = output.shape.occurrences.at(-1);
+  if (last === undefined || made === undefined) return true;
+  const head = input.shape.head;
+  const madeHead = output.shape.head;
+  return (head.startsWith(madeHead) || madeHead.startsWith(head)) && (last.literal.endsWith(made.literal) || made.literal.endsWith(last.literal));
 }
 
 // A loop, not flatMap: 10,000 tasks per round, each with its own small array.

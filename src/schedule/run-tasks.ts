@@ -4,6 +4,7 @@ import { abortRun } from './finish-run.ts';
 import type { PickNext } from './pick-next.ts';
 import { pumpTasks } from './pump-tasks.ts';
 import { createRunContext, emit } from './run-context.ts';
+import { endUpToDateRun, isUpToDateRun } from './end-up-to-date-run.ts';
 import type { RunListener, RunSummary } from './run-events.ts';
 
 export { defaultRetryDelay } from './end-attempt.ts';
@@ -42,6 +43,13 @@ export function runTasks(
   options: ScheduleOptions,
   listeners: readonly RunListener[] = [],
 ): Promise<RunSummary> {
+  if (isUpToDateRun(tasks, options)) {
+    try {
+      return Promise.resolve(endUpToDateRun(tasks, executor, listeners));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve) => {
     const run = createRunContext(tasks, executor, options, listeners, resolve);
     run.pump = () => pumpTasks(run);

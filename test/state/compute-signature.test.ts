@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeSignature, type SignatureParts } from '../../src/state/freshness/compute-signature.ts';
+import { computeDefinition, computeSignature, type SignatureParts } from '../../src/state/freshness/compute-signature.ts';
 import { makeTaskKey } from '../../src/state/freshness/task-key.ts';
 
 const base: SignatureParts = {
@@ -62,4 +62,23 @@ test('the task key is the step plus sorted outputs; without outputs, the inputs 
   assert.notEqual(makeTaskKey({ id: 1, step: 's', inputs: ['x'], outputs: [] }), makeTaskKey({ id: 1, step: 's', inputs: ['y'], outputs: [] }));
   // `map ::: x y x`: the same input twice is two tasks.
   assert.notEqual(makeTaskKey({ id: 1, step: 's', inputs: ['x'], outputs: [] }), makeTaskKey({ id: 3, step: 's', inputs: ['x'], outputs: [] }));
+});
+
+test('a definition is the digest it was when the stamps were learned, with or without parameters and environment', () => {
+  // Digests recorded in state databases must keep their value: these are the ones the code
+  // before the shared head of bare definitions gave (a change here re-runs every task once).
+  const action = { kind: 'argv', argv: ['cp', 'data/a.txt', { parts: [{ output: 0 }] }] } as const;
+  const bare = 'beddd80d5a0800c3eeff8d6e0f229738d7a4066e763a35f55da4e655bcc9c271';
+  assert.equal(computeDefinition({ action, inputPaths: ['data/a.txt'], outputs: ['out/a.txt'] }), bare);
+  assert.equal(
+    computeDefinition({ action, inputPaths: ['data/a.txt'], outputs: ['out/a.txt'], params: null, env: { LC_ALL: 'C' } }),
+    '3a0ada0ba8bf1a037dbac96bd8d342913ed5bb6fda178da357b85be8317e42a9',
+  );
+  assert.equal(
+    computeDefinition({ action: { kind: 'function', source: 'x => x' }, inputPaths: ['data/a.txt', 'b'], outputs: ['out/a.txt'], params: { sep: ',' } }),
+    'b14250d2a3765397f544f3236ae5f8fdd7958dcb4388da7cef9bab52fa0c2392',
+  );
+  // An empty environment is no environment, after other definitions as before them.
+  assert.equal(computeDefinition({ action, inputPaths: ['data/a.txt'], outputs: ['out/a.txt'], env: {} }), bare);
+  assert.equal(computeDefinition({ action, inputPaths: [], outputs: ['out/b.txt'] }), 'b68824570b8c2adb00ad9626439529a12539cc10377e323a6e44e9c893d05ac2');
 });

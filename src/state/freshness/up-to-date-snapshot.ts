@@ -115,11 +115,12 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
   }
   // The words at `end` are `file`'s: kept for a file seen first; for one seen before, whether
   // they are the words it had then.
-  const keep = (file: string, key: string): boolean => {
+  // `file`: the absolute path, or (made only for a file seen first) the task's folder and name.
+  const keep = (file: string, key: string, cwd?: string): boolean => {
     const known = at.get(key);
     if (known === undefined) {
       at.set(key, end);
-      paths.push(file);
+      paths.push(cwd === undefined ? file : resolveTaskPath(cwd, file));
       end += STAMP_WORDS;
       return true;
     }
@@ -143,8 +144,9 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
         const name = (j < task.inputs.length ? task.inputs[j] : task.outputs[j - task.inputs.length]) as string;
         if (name.endsWith('/')) return undefined;
         for (let k = 0; k < STAMP_WORDS; k += 1) words[end + k] = confirmed[1 + j * STAMP_WORDS + k] as number;
-        const file = resolveTaskPath(task.cwd, name);
-        if (!keep(file, keyOf(task.cwd, name, file))) return undefined;
+        // No absolute path for a plain name below the tasks' folder that was seen before.
+        const key = keyOf(task.cwd, name, undefined);
+        if (!keep(name, key, task.cwd)) return undefined;
       }
       continue;
     }
@@ -170,11 +172,13 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
  * costs the Map a copy and a hash: ~1 µs a file), else what the absolute path is below `base`,
  * else the absolute path.
  */
-function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string) => string {
+function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string | undefined) => string {
   const prefix = base === undefined || path.sep !== '/' ? undefined : `${base}/`;
-  return (cwd, name, absolute) => {
+  // `absolute` undefined: resolved here from `cwd` and `name` when the key needs it.
+  return (cwd, name, given) => {
+    if (prefix !== undefined && cwd === base && isPlainRelative(name)) return name;
+    const absolute = given ?? (cwd === undefined ? name : resolveTaskPath(cwd, name));
     if (prefix === undefined) return absolute;
-    if (cwd === base && isPlainRelative(name)) return name;
     const below = absolute.startsWith(prefix) ? absolute.slice(prefix.length) : '';
     return below !== '' && isPlainRelative(below) ? below : absolute;
   };

@@ -71,20 +71,50 @@ export interface LearnedSuccess {
   readonly stamps: Uint8Array;
 }
 
+/** Learned successes by task key (readLearnedStamps). */
+export interface LearnedLookup {
+  get(key: string): LearnedSuccess | undefined;
+}
+
 /**
  * The learned stamps of the given task keys that have them (and, for a large batch, maybe of
  * other tasks too): the stamp check reads only these two columns of every task, and the whole
  * stamp (readSuccessStamps) only of the tasks it could not confirm.
  */
-export function readLearnedStamps(store: StateStore, keys: readonly string[]): Map<string, LearnedSuccess> {
+export function readLearnedStamps(store: StateStore, keys: readonly string[]): LearnedLookup {
   const query = { columns: 'task_key, definition, stamps', table: 'task_successes', key: 'task_key' };
-  const rows = selectByKeys(store, query, keys) as Array<[string, string | null, Uint8Array | null]>;
-  const learned = new Map<string, LearnedSuccess>();
-  for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i] as [string, string | null, Uint8Array | null];
-    if (row[1] !== null && row[2] !== null) learned.set(row[0], { definition: row[1], stamps: row[2] });
-  }
-  return learned;
+  return createLearnedLookup(selectByKeys(store, query, keys) as LearnedRow[]);
+}
+
+type LearnedRow = [key: string, definition: string | null, stamps: Uint8Array | null];
+
+/**
+ * Rows come in key order (the scan of the table's covering index), and a step's tasks mostly
+ * ask in that order too (planned from sorted inputs): each key is then the next row's, found
+ * without a Map of 10,000 keys and an object per row that a full check keeps alive while it
+ * stats. Asked out of order, the key is found through a Map of every row, made once, and the
+ * walk goes on from there.
+ */
+export function createLearnedLookup(rows: readonly LearnedRow[]): LearnedLookup {
+  let next = 0;
+  let byKey: Map<string, number> | undefined;
+  const learnedAt = (index: number): LearnedSuccess | undefined => {
+    const row = rows[index] as LearnedRow;
+    return row[1] === null || row[2] === null ? undefined : { definition: row[1], stamps: row[2] };
+  };
+  return {
+    get(key) {
+      if (next < rows.length && (rows[next] as LearnedRow)[0] === key) return learnedAt(next++);
+      if (byKey === undefined) {
+        byKey = new Map();
+        for (let i = 0; i < rows.length; i += 1) byKey.set((rows[i] as LearnedRow)[0], i);
+      }
+      const index = byKey.get(key);
+      if (index === undefined) return undefined;
+      next = index + 1;
+      return learnedAt(index);
+    },
+  };
 }
 
 export function readSuccesses(store: StateStore, keys: readonly string[]): Map<string, SuccessRecord> {
