@@ -27,5 +27,6 @@ export function pumpTasks(run: RunContext): void {
     run.head = 0;
   }
   queueDecideAhead(run);
+  run.options.onPumped?.(run.free > 0);
   if (run.running === 0 && run.retryTimers.size === 0 && (run.stopping || run.head >= run.ready.length)) finishRun(run);
 }

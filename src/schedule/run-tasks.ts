@@ -30,6 +30,11 @@ export interface ScheduleOptions {
    * slot freeing and the next task starting. A boolean answers at once (nothing to judge).
    */
   readonly decide?: (task: Task) => boolean | Promise<boolean>;
+  /**
+   * Told after each pump whether a slot stays free with the run not over (no ready task can take
+   * it: what is left waits for tasks that run or commit their outputs).
+   */
+  readonly onPumped?: (slotsIdle: boolean) => void;
 }
 
 /**

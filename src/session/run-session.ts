@@ -42,7 +42,10 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     const folders = countMadeFolders();
     const janitor = createTemporaryJanitor(store, surveyed.cache, tasks, dependencies, request.targets);
     const runId = freeRunId(store);
-    const journal = createJournal(store);
+    // A success waits for others while the run's slots are all taken; when one is free and no
+    // task can take it, what waits may be what a task needs: it is written at once.
+    let slotsIdle = true;
+    const journal = createJournal(store, { batch: { urgent: () => slotsIdle } });
     journal.startRun({ id: runId, command: request.command });
     const logDir = runLogDir(root, runId);
     const committer = createSuccessCommitter(store, journal, surveyed.gate, surveyed.cache);
@@ -71,6 +74,10 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
           const decision = surveyed.gate.decide(task);
           if (typeof decision === 'boolean') return decision;
           return decision.catch((error: unknown) => Promise.reject(classifyStoreFault(error, store.dbPath)));
+        },
+        onPumped: (idle) => {
+          slotsIdle = idle;
+          if (idle) journal.hurry();
         },
       },
       [recorder, janitor, folders, ...(request.listeners ?? [])],

@@ -444,4 +444,14 @@ describe('runTasks', () => {
     assert.deepEqual(summary.failures, []);
     assert.deepEqual(executor.log.filter((line) => line.startsWith('end 1')), ['end 1.1 failed', 'end 1.2 succeeded']);
   });
+  it('tells after each pump whether a slot stays free that no ready task can take (the journal then writes the successes that wait)', async () => {
+    const executor = scriptedExecutor(() => 'succeeded');
+    const told: string[] = [];
+    const onPumped = (idle: boolean): void => void told.push(`${executor.started.join(',')} ${idle ? 'idle' : 'full'}`);
+    const dependencies = new Map([[3, [1]]]);
+    const summary = await runTasks([1, 2, 3].map((id) => makeTask(id)), executor, { jobs: 2, keepGoing: false, dependencies, onPumped });
+    assert.equal(summary.counts.succeeded, 3);
+    assert.equal(told[0], '1,2 full', 'both slots taken');
+    assert.equal(told.at(-1), '1,2,3 idle', 'the last task runs alone');
+  });
 });

@@ -67,3 +67,31 @@ test('a batch that cannot be written fails every success in it, and records none
   assert.equal(count(), 2);
   store.close();
 });
+
+test('with `urgent`, a success waits for others while nothing waits for it, and is written at once, with those that wait, when something does', async () => {
+  let urgent = false;
+  const { store, batcher, entry, count } = world({ delayMs: 60_000, urgent: () => urgent });
+  const first = batcher.commitSuccess(entry(1));
+  const second = batcher.commitSuccess(entry(2));
+  assert.equal(count(), 0, 'alone, but the run had no free slot: it waits');
+  urgent = true;
+  const third = batcher.commitSuccess(entry(3));
+  assert.equal(count(), 3, 'a slot is free: written at once, with the two that waited');
+  await Promise.all([first, second, third]);
+  urgent = false;
+  const fourth = batcher.commitSuccess(entry(4));
+  assert.equal(count(), 3);
+  batcher.hurry();
+  await fourth;
+  assert.equal(count(), 4, 'hurry() writes what waits');
+  store.close();
+});
+
+test('with `urgent`, a success waits at most `delayMs`', async () => {
+  const { store, batcher, entry, count } = world({ delayMs: 30, urgent: () => false });
+  const written = [batcher.commitSuccess(entry(1)), batcher.commitSuccess(entry(2))];
+  assert.equal(count(), 0);
+  await Promise.all(written);
+  assert.equal(count(), 2);
+  store.close();
+});

@@ -41,6 +41,8 @@ export interface Journal {
   countSteps(steps: readonly RunStepCounts[]): void;
   /** Writes what waits, now. */
   flush(): void;
+  /** Writes the successes that wait, now, if any (something waits for them: SuccessBatchOptions.urgent). */
+  hurry(): void;
   /** Writes what waits, then closes the run's row (`finishedAt`: epoch ms, now by default). */
   finishRun(status: Exclude<RunStatus, 'running' | 'crashed'>, finishedAt?: number): void;
 }
@@ -92,6 +94,7 @@ export function createJournal(store: StateStore, options: JournalOptions = {}): 
       steps = counts;
     },
     flush,
+    hurry: () => successes.flush(),
     finishRun(status, finishedAt) {
       flush();
       finishRun(store, runId ?? bug('the journal was asked to finish a run it never started'), status, finishedAt);
