@@ -1,5 +1,6 @@
 import { quoteArgv } from '../kernel/quote-argv.ts';
 import path from 'node:path';
+import type { EarlyLauncher } from '../execute/early-launcher.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import { chooseColours, type Colours } from '../report/choose-colours.ts';
@@ -28,6 +29,8 @@ export interface ExecuteFlags {
   readonly rerun?: RerunContext | undefined;
   /** Function steps' worker threads, started early (RunRequest's `functionRunner`). */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
+  /** The launcher, started early (RunRequest's `launcher`). */
+  readonly launcher?: EarlyLauncher | undefined;
   /** Told the run's result (e.g. whether tasks wait for a folder output this run made). */
   readonly onResult?: ((result: RunResult) => void) | undefined;
 }
@@ -66,6 +69,7 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       stderrTailLines: DEFAULTS.stderrTailLines,
       stdoutPrinted: flags.json !== true,
       functionRunner: flags.functionRunner,
+      launcher: flags.launcher,
       backend: flags.slurm === undefined ? { kind: 'local' } : { kind: 'slurm', options: flags.slurm.options, steps: flags.slurm.steps },
     }));
     flags.onResult?.(result);

@@ -5,6 +5,7 @@
 import { quoteArgv } from '../kernel/quote-argv.ts';
 import fs from 'node:fs';
 import { PlanError } from '../errors.ts';
+import type { EarlyLauncher } from '../execute/early-launcher.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import type { ListingLog } from '../plan/list-pattern-files.ts';
@@ -14,7 +15,7 @@ import type { RerunContext } from '../report/format-rerun.ts';
 import { formatSummary } from '../report/format-summary.ts';
 import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
-import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { ledgerDirIn, stateDbPathOf, stateDirOf } from '../state/store/state-dir.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
 
@@ -50,6 +51,8 @@ export interface PreparedRun {
   readonly functionModules: readonly string[];
   /** How a failed task is re-run alone; undefined: no such command is printed. */
   readonly rerun?: RerunContext | undefined;
+  /** Every task runs, whatever the state says (`map` without `--out`: none is ever up to date). */
+  readonly alwaysRuns?: boolean;
   /** Plans the tasks: called only once the short cut did not apply. */
   plan(request: RunRequest): Promise<PlanToRun>;
 }
@@ -95,8 +98,30 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
         : undefined,
   };
   if (request.dryRun) return (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
+  // Every task will run: the launcher starts now, while the state is opened and the tasks surveyed.
+  const launcher = (firstRun || prepared.alwaysRuns === true || request.forceAll) && request.slurm === undefined && plan.tasks.some((task) => task.action.kind !== 'function')
+    ? (await import('../execute/early-launcher.ts')).startEarlyLauncher(ledgerDirIn(stateDirOf(root)))
+    : undefined;
+  try {
+    return await executePlanned(request, prepared, planned, plan, executing, { functionRunner, launcher });
+  } finally {
+    // Adopted by the run, the run closed it; else (refused by the lock, say) it is closed here.
+    await launcher?.close();
+  }
+}
+
+// The run, and the rounds that follow while tasks make folders that other steps read.
+async function executePlanned(
+  request: RunRequest,
+  prepared: PreparedRun,
+  planned: PlannedRun,
+  firstPlan: PlanToRun,
+  executing: Promise<typeof import('./execute-plan.ts')> | undefined,
+  early: { readonly functionRunner: Promise<FunctionRunner> | undefined; readonly launcher: EarlyLauncher | undefined },
+): Promise<number> {
+  let plan = firstPlan;
   const { executePlan } = await (executing ?? import('./execute-plan.ts'));
-  const execute = (run: PlannedRun, from: PlanToRun, runner: Promise<FunctionRunner> | undefined, onResult: (result: RunResult) => void): Promise<number> =>
+  const execute = (run: PlannedRun, from: PlanToRun, started: typeof early | undefined, onResult: (result: RunResult) => void): Promise<number> =>
     executePlan(run, {
       jobs: request.jobs,
       keepGoing: request.keepGoing,
@@ -106,14 +131,15 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
       slurm: request.slurm === undefined ? undefined : { options: request.slurm, steps: from.slurmSteps },
       report: request.report,
       rerun: prepared.rerun,
-      functionRunner: runner,
+      functionRunner: started?.functionRunner,
+      launcher: started?.launcher,
       onResult,
     });
   // A task that made a folder output (directory()) changes what the steps reading inside it
   // find: the pipeline is planned again and the new tasks run, until no folder is made. Each
   // round is a run of its own (its own summary); what ran before is up to date in the next.
   let result: RunResult | undefined;
-  let code = await execute(planned, plan, functionRunner, (done) => (result = done));
+  let code = await execute(planned, plan, early, (done) => (result = done));
   for (let round = 1; round <= prepared.stepNames.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && (plan.waiting?.size ?? 0) > 0; round++) {
     if (code !== 0 && !request.keepGoing) break;
     plan = await prepared.plan(request);

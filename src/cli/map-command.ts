@@ -92,6 +92,7 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     source: '`sluice map`',
     // Without `--out` no task is ever up to date: there is nothing to confirm.
     snapshot: () => (flags.out === undefined ? undefined : { file: snapshotPathOf(cwd, SNAPSHOT_NAME), key: digestMapInputs(options, given, dot) }),
+    alwaysRuns: flags.out === undefined,
     functionModules: [],
     plan: async (planRequest) => {
       // Loaded only now: a no-op confirmed by the snapshot lists nothing.

@@ -1,5 +1,6 @@
 import type { Task } from '../kernel/task.ts';
 import type { Launcher, LauncherOptions } from '../process/launch-types.ts';
+import type { EarlyLauncher } from './early-launcher.ts';
 import type { ExecutorTraits } from './executor.ts';
 import type { FunctionRunner } from './worker/function-runner.ts';
 
@@ -12,6 +13,8 @@ export interface WarmUpSettings {
   readonly watcher?: LauncherOptions['watcher'];
   /** Function threads the caller started early (a first run, while it was planned): used, not new ones. */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
+  /** The launcher the caller started early (every task will run): adopted, not a new one. */
+  readonly launcher?: EarlyLauncher | undefined;
 }
 
 /** What a backend that runs tasks here needs before its first task: the launcher, the function threads. */
@@ -36,8 +39,10 @@ export interface WarmUp {
 export function createWarmUp(traits: ExecutorTraits, settings: WarmUpSettings): WarmUp {
   const hasFunctions = settings.tasks.some((task) => task.action.kind === 'function');
   const hasCommands = settings.tasks.some((task) => task.action.kind !== 'function');
-  let launcher: Promise<Launcher> | undefined;
+  // Adopted now, the session open: the helper is recorded before any task can start.
+  let launcher: Promise<Launcher> | undefined = hasCommands ? settings.launcher?.adopt(settings.watcher) : undefined;
   let handedOver = false;
+  launcher?.catch(() => {});
   let functionRunner = settings.functionRunner;
   // What warm() started, spawned by now.
   let warming: Promise<unknown> | undefined;

@@ -1,6 +1,7 @@
 // What the CLI asks of a run, and what it gets back: the session's contract.
 
 import type { BackendChoice } from '../execute/create-executor.ts';
+import type { EarlyLauncher } from '../execute/early-launcher.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { Task } from '../kernel/task.ts';
 import type { RunListener, RunSummary } from '../schedule/run-events.ts';
@@ -45,6 +46,8 @@ export interface RunRequest extends PlannedRun {
    * planned), with `jobs` threads: used instead of new ones, and closed with the run.
    */
   readonly functionRunner?: Promise<FunctionRunner> | undefined;
+  /** The launcher the caller started early: adopted once the session is open, and closed with the run. */
+  readonly launcher?: EarlyLauncher | undefined;
 }
 
 export interface RunResult extends RunSummary {

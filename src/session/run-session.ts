@@ -127,6 +127,7 @@ function chooseBackend(request: RunRequest, session: Session): ChosenExecutor {
     // The launcher's tasks' process groups, recorded for the next run to end after a SIGKILL.
     watcher: session.processes,
     functionRunner: request.functionRunner,
+    launcher: request.launcher,
   });
 }
 

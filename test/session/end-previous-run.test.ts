@@ -1,6 +1,8 @@
 // What a dead run recorded is ended, on real processes; what is not provably it, is left alone.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { readProcessStart } from '../../src/process/read-process-start.ts';
 import { endPreviousRun } from '../../src/session/end-previous-run.ts';
@@ -76,6 +78,32 @@ test("ends what a dead sluice's function steps started, by the tag in their envi
   } finally {
     ownChild.kill('SIGKILL');
     for (const pid of [...(await findByMarker(other)), ...(await findByMarker(orphan)), ...(await findByMarker(untagged))]) process.kill(pid, 'SIGKILL');
+    store.close();
+  }
+});
+
+// A run starts its launcher before it holds the lock (cli/execute-request.ts): the helper's ledger
+// `.sluice/launchers/<pid>` exists while the run ends what a killed one left. When a dead helper
+// recorded then had the same pid, forgetting it must not remove the live helper's ledger.
+test("leaves the ledger of a live process with a recorded dead helper's pid", { skip: !linux && 'needs /proc' }, async () => {
+  const root = makeTempDir();
+  const store = openStore(root);
+  const marker = makeMarker();
+  const live = spawn('sleep', [`1000.${marker}`], { stdio: 'ignore' });
+  const pid = live.pid as number;
+  try {
+    const recorder = createProcessRecorder(store, 'dead run');
+    // Recorded with another start time: the dead helper, whose pid the live process now has.
+    recorder.helperStarted(pid, String(Number(readProcessStart(pid)) + 1));
+    fs.mkdirSync(recorder.ledgerDir, { recursive: true });
+    const ledger = path.join(recorder.ledgerDir, String(pid));
+    fs.writeFileSync(ledger, '');
+    await endPreviousRun(store);
+    assert.ok((await findByMarker(marker)).length > 0, 'not provably the helper: left alone');
+    assert.deepEqual(readRunningProcesses(store), { here: [], total: 0 });
+    assert.ok(fs.existsSync(ledger), 'the live process\'s ledger is left');
+  } finally {
+    live.kill('SIGKILL');
     store.close();
   }
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { StateStore } from '../store/open-store.ts';
 import { readBootId } from '../lock/process-start.ts';
 import { parseLauncherLedger } from '../../kernel/parse-launcher-ledger.ts';
+import { ledgerDirIn } from '../store/state-dir.ts';
 
 export interface RecordedProcess {
   /** `launched`: the processes that carry a dead helper's SLUICE_COOKIE (its ledger was left). */
@@ -35,7 +36,7 @@ export interface ProcessRecorder {
 
 /** The folder of the helpers' ledgers of groups, beside the database. */
 export function ledgerDirOf(store: Pick<StateStore, 'stateDir'>): string {
-  return path.join(store.stateDir, 'launchers');
+  return ledgerDirIn(store.stateDir);
 }
 
 /** Where a recorded pid and start time mean something: this boot of this machine. */
@@ -139,5 +140,16 @@ function readLedger(store: StateStore, helper: number, helperStart: string | und
 export function forgetRunningProcesses(store: StateStore): void {
   const helpers = store.statement("SELECT pid FROM running_processes WHERE kind = 'helper'").pluck().all() as number[];
   store.statement('DELETE FROM running_processes').run();
-  for (const pid of helpers) fs.rmSync(path.join(ledgerDirOf(store), String(pid)), { force: true });
+  // Each was ended (end-previous-run.ts): one of those pids alive again is another process's, and
+  // the file of that name may be the ledger of the launcher this run started early: left.
+  for (const pid of helpers) if (!isAlive(pid)) fs.rmSync(path.join(ledgerDirOf(store), String(pid)), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

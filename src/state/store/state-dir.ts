@@ -11,3 +11,8 @@ export function stateDirOf(root: string): string {
 export function stateDbPathOf(root: string): string {
   return path.join(stateDirOf(root), 'state.db');
 }
+
+/** The folder of the python launchers' ledgers of process groups (record-running-processes.ts). */
+export function ledgerDirIn(stateDir: string): string {
+  return path.join(stateDir, 'launchers');
+}
