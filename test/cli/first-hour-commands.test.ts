@@ -58,7 +58,7 @@ describe('sluice run -k / --keep-going', () => {
     assert.match(runHelp.stdout, /-k, --keep-going\s+after a failure, go on/);
     assert.match(runHelp.stdout, /sluice map -k/);
     const mapHelp = await runSluice(['map', '--help'], { cwd: makeTempDir() });
-    assert.match(mapHelp.stdout, /-k, --keep-order\s+print outputs in input order \(GNU Parallel's -k/);
+    assert.match(mapHelp.stdout, /-k, --keep-order\s+print outputs in input order \(GNU Parallel's\s+-k/);
     assert.match(mapHelp.stdout, /--keep-going\s+after a failure/);
   });
 });
