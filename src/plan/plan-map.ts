@@ -1,6 +1,7 @@
 import { PlanError } from '../errors.ts';
 import type { ListingLog } from './list-pattern-files.ts';
 import { checkOutputs } from './check-outputs.ts';
+import { describeOutputPlace } from './check-output-place.ts';
 import { expandArg, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
@@ -36,6 +37,8 @@ export function planMap(options: MapPlanOptions): Task[] {
   const outTemplate =
     options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`', [], withoutOut);
   const used = collectPlaceholders(templates);
+  const outPlace = options.outTemplate === undefined ? undefined : describeOutputPlace(options.outTemplate, options.cwd, { file: true });
+  if (outPlace !== undefined) throw new PlanError(`Expected \`--out\` to ${outPlace}`);
   if (outTemplate !== undefined && collectPlaceholders([outTemplate]).has('out')) {
     throw new PlanError('`--out` cannot contain `{out}`: it defines it');
   }
