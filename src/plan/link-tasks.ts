@@ -35,7 +35,9 @@ export function linkTasks(
       const other = makers.get(output);
       if (other !== undefined) {
         throw new PlanError(
-          `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
+          other === task
+            ? `Task \`${nameTask(task)}\` would write \`${output}\` twice: two outputs of step \`${task.step}\` name one path (${file})`
+            : `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
           { file, step: task.step, field: 'out' },
         );
       }
