@@ -8,6 +8,7 @@ import type { Task } from '../kernel/task.ts';
 import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
+import { checkNameLength } from './check-name-length.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
 
@@ -41,6 +42,7 @@ export function linkTasks(
           { file, step: task.step, field: 'out' },
         );
       }
+      checkNameLength(output, `task \`${nameTask(task)}\``, { file, step: task.step });
       makers.set(output, task);
     }
   }

@@ -1,5 +1,6 @@
 import { PlanError } from '../errors.ts';
 import type { ListingLog } from './list-pattern-files.ts';
+import { checkNameLength } from './check-name-length.ts';
 import { checkOutputs } from './check-outputs.ts';
 import { describeOutputPlace } from './check-output-place.ts';
 import { expandArg, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
@@ -88,6 +89,7 @@ function planTask(
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
   const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
+  if (output !== undefined) checkNameLength(output, `the task for input \`${input}\``);
   const action: Action = options.shell
     ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }) }
     : { kind: 'argv', argv: templates.map((template, index): Arg => words[index] ?? expandArg(template, context)) };
