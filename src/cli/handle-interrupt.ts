@@ -44,3 +44,20 @@ export function watchClosedOutputs(): void {
     });
   }
 }
+
+/**
+ * SIGINT, SIGTERM or SIGHUP before a run's tasks start or after they ended (loading, planning, a
+ * dry run, a report): nothing to stop, so sluice exits 130 at once, as SPEC says of an
+ * interrupted command, instead of dying by the signal (143 for SIGTERM). While a run is in
+ * progress (handleInterrupts) or a Slurm job's task runs (exec-task-command), their own listener
+ * is in charge.
+ */
+export function watchSignals(): void {
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(name, () => {
+      if (process.listenerCount(name) > 1) return;
+      process.stderr.write('\nsluice: interrupted\n');
+      process.exit(130);
+    });
+  }
+}
