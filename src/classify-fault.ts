@@ -68,6 +68,14 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM') {
+    if (!sqlite && errnoPath !== undefined && mayNotRead(errnoPath)) {
+      return new EnvironmentError(
+        `sluice may not read ${where}: permission denied (${cause}). Give the user running sluice read access to it ` +
+          '(sluice reads each input to know whether its tasks are up to date), then run again.',
+        where,
+        { cause: error },
+      );
+    }
     return new EnvironmentError(
       `sluice may not write ${where}: permission denied (${cause}). Give the user running sluice write access to it, then run again.`,
       where,
@@ -121,4 +129,15 @@ function findFileInTheWay(file: string): string {
     if (!stat.isDirectory()) return at;
   }
   return file;
+}
+
+// An existing file the user may not read (an input hashed, chmod 000): reading, not writing, failed.
+function mayNotRead(file: string): boolean {
+  try {
+    if (fs.statSync(file).isDirectory()) return false;
+    fs.accessSync(file, fs.constants.R_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES';
+  }
 }
