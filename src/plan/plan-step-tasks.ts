@@ -1,4 +1,5 @@
 import { bug, PlanError } from '../errors.ts';
+import { globHint } from './describe-glob-pattern.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import { paramAt } from './param-placeholders.ts';
@@ -69,7 +70,7 @@ export function planStepTasks(
       }
     }
     if (bindings.length === 0) {
-      const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`;
+      const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one${globHint(driver.pattern.source)}`;
       return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }) };
     }
   }
@@ -110,7 +111,7 @@ function planOne(
     const gathered = input.list === undefined ? gatherInput(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
     if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
-        `No file matches gathered input \`${input.pattern.source}\` of ${Object.keys(values).length === 0 ? `step \`${step.name}\`` : `task \`${nameTask({ step: step.name, wildcards: values, inputs: [] })}\``} of ${file}, and no step makes one`,
+        `No file matches gathered input \`${input.pattern.source}\` of ${Object.keys(values).length === 0 ? `step \`${step.name}\`` : `task \`${nameTask({ step: step.name, wildcards: values, inputs: [] })}\``} of ${file}, and no step makes one${globHint(input.pattern.source)}`,
         { file, step: step.name, field: `in.${input.name}` },
       );
     }
