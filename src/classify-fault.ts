@@ -71,7 +71,7 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     if (!sqlite && errnoPath !== undefined && mayNotRead(errnoPath)) {
       return new EnvironmentError(
         `sluice may not read ${where}: permission denied (${cause}). Give the user running sluice read access to it ` +
-          '(sluice reads each input to know whether its tasks are up to date), then run again.',
+          '(sluice lists the folders its patterns name, and reads each input to know whether its tasks are up to date), then run again.',
         where,
         { cause: error },
       );
@@ -131,11 +131,11 @@ function findFileInTheWay(file: string): string {
   return file;
 }
 
-// An existing file the user may not read (an input hashed, chmod 000): reading, not writing, failed.
+// An existing file or folder the user may not read (an input hashed, a folder listed, chmod 000):
+// reading, not writing, failed.
 function mayNotRead(file: string): boolean {
   try {
-    if (fs.statSync(file).isDirectory()) return false;
-    fs.accessSync(file, fs.constants.R_OK);
+    fs.accessSync(file, fs.constants.R_OK | (fs.statSync(file).isDirectory() ? fs.constants.X_OK : 0));
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EACCES';

@@ -33,4 +33,25 @@ describe('an input sluice may not read', { skip }, () => {
     assert.match(result.stderr, /^sluice: sluice may not read .*b\.txt: permission denied .*Give the user running sluice read access to it/);
     assert.doesNotMatch(result.stderr, /may not write|write access/);
   });
+
+  // A folder it may not list was taken as empty: `--in 'data/**'` ran without the files of the
+  // unreadable subfolder and exited 0; a pipeline said "No file matches input".
+  it('says it may not read a folder its globs or patterns list, instead of leaving its files out', () => {
+    const dir = makeTempDir('sluice-unreadable-');
+    fs.mkdirSync(path.join(dir, 'data', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data', 'b.txt'), 'b\n');
+    fs.writeFileSync(path.join(dir, 'data', 'sub', 'c.txt'), 'c\n');
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, cmd } from 'sluice';\nexport default pipeline({ a: step({ in: 'data/sub/{x}.txt', out: 'o/{x}.txt', run: cmd('cp', '{in}', '{out}') }) });\n`,
+    );
+    fs.chmodSync(dir, 0o777);
+    if (asRoot) spawnSync('chown', ['-R', 'nobody', dir]);
+    fs.chmodSync(path.join(dir, 'data', 'sub'), 0o000);
+    for (const args of [['map', '--in', 'data/**', '--', 'cat'], ['map', '--in', 'data/sub/*', '--', 'cat'], ['run']]) {
+      const result = runAsUser(args, dir);
+      assert.equal(result.code, 3, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^sluice: sluice may not read .*data\/sub\/?: permission denied .*Give the user running sluice read access to it/, args.join(' '));
+    }
+  });
 });
