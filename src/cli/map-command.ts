@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults.ts';
 import { executeRequest, type PreparedRun } from './execute-request.ts';
 import { collectValues } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
+import { shieldDash } from '../kernel/shield-dash.ts';
 import { addRequestOptions, parseRequest, type RequestFlags, type RunRequest } from './request-options.ts';
 
 interface MapFlags extends RequestFlags {
@@ -142,7 +143,7 @@ function shieldDashes(files: readonly string[]): readonly string[] {
     const file = files[index] as string;
     if (file.charCodeAt(0) !== 45) continue;
     shielded ??= files.slice();
-    shielded[index] = `./${file}`;
+    shielded[index] = shieldDash(file);
   }
   return shielded ?? files;
 }

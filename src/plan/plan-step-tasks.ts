@@ -1,5 +1,6 @@
 import { bug, PlanError } from '../errors.ts';
 import { globHint } from './describe-glob-pattern.ts';
+import { shieldDash } from '../kernel/shield-dash.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import { paramAt } from './param-placeholders.ts';
@@ -217,7 +218,7 @@ function resolvePipelinePlaceholder(
 function inputValue(task: PlannedTask, name: string): PlaceholderValue | undefined {
   const at = task.inputNames[name];
   if (at === undefined) return undefined;
-  return typeof at === 'number' ? (task.inputs[at] as string) : { list: at.map((index) => task.inputs[index] as string) };
+  return typeof at === 'number' ? shieldDash(task.inputs[at] as string) : { list: at.map((index) => shieldDash(task.inputs[index] as string)) };
 }
 
 /** Placeholders the step's command uses that need an input it does not have. */

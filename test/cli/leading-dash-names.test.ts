@@ -31,6 +31,25 @@ describe('file names with a leading dash', () => {
     assert.equal(result.stdout, 'dash\n');
   });
 
+  it('gives a pipeline step its input `-n.txt` as a file, in cmd() and sh() steps and gathers', async () => {
+    const dir = project();
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.ts'),
+      `import { pipeline, step, cmd, sh, all } from 'sluice';
+export default pipeline({
+  copy: step({ in: '{x}.txt', out: 'o/{x}.txt', run: cmd('cat', '{in}'), stdout: true }),
+  shell: step({ in: '{x}.txt', out: 's/{x}.txt', run: sh('cat {in} > {out}') }),
+  both: step({ in: { all: all('{x}.txt') }, out: 'all.txt', run: cmd('cat', '{in.all}'), stdout: true }),
+});
+`,
+    );
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'o', '-n.txt'), 'utf8'), 'dash\n');
+    assert.equal(fs.readFileSync(path.join(dir, 's', '-n.txt'), 'utf8'), 'dash\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'all.txt'), 'utf8'), 'dash\nplain\n');
+  });
+
   it('leaves literal ::: arguments as written', async () => {
     const dir = project();
     const result = await runSluice(['map', '--', 'echo', ':::', '-n'], { cwd: dir });
