@@ -68,6 +68,14 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM') {
+    if (!sqlite && errnoPath !== undefined && mayNotRead(errnoPath)) {
+      return new EnvironmentError(
+        `sluice may not read ${where}: permission denied (${cause}). Give the user running sluice read access to it ` +
+          '(sluice lists the folders its patterns name, and reads each input to know whether its tasks are up to date), then run again.',
+        where,
+        { cause: error },
+      );
+    }
     return new EnvironmentError(
       `sluice may not write ${where}: permission denied (${cause}). Give the user running sluice write access to it, then run again.`,
       where,
@@ -121,4 +129,15 @@ function findFileInTheWay(file: string): string {
     if (!stat.isDirectory()) return at;
   }
   return file;
+}
+
+// An existing file or folder the user may not read (an input hashed, a folder listed, chmod 000):
+// reading, not writing, failed.
+function mayNotRead(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK | (fs.statSync(file).isDirectory() ? fs.constants.X_OK : 0));
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES';
+  }
 }

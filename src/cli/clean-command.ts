@@ -12,6 +12,7 @@ import { acquireRunLock } from '../state/lock/run-lock.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
 import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { cleanFromState } from './clean-from-state.ts';
+import { folderOutputsOf, removeOutput } from './remove-output.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -54,10 +55,10 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
       let removed = 0;
       let logs = 0;
       const named = plan.tasks.filter((task) => names.includes(task.step));
-      for (const file of filesToClean(plan.tasks, named, readRecordedOutputs(store, names), root)) {
-        if (!fs.existsSync(file)) continue;
-        fs.rmSync(file, { recursive: true, force: true });
-        removed++;
+      const recorded = readRecordedOutputs(store, names);
+      const folders = folderOutputsOf([...named.flatMap((task) => task.outputs.map((output) => [task.cwd, output] as const)), ...recorded.map((output) => [root, output] as const)]);
+      for (const file of filesToClean(plan.tasks, named, recorded, root)) {
+        if (removeOutput(file, folders.has(file), root)) removed++;
       }
       for (const task of named) {
         // Its logs too: they tell how outputs that are gone now were made, and no run replaces

@@ -15,6 +15,7 @@ import { readRecordedOutputs, readRecordedSteps } from '../state/journal/read-re
 import { acquireRunLock } from '../state/lock/run-lock.ts';
 import { openStore } from '../state/store/open-store.ts';
 import { stateDbPathOf } from '../state/store/state-dir.ts';
+import { removeOutput } from './remove-output.ts';
 
 /**
  * Cleans the steps named (all recorded steps but `sluice map`'s when `names` is undefined) from
@@ -38,9 +39,7 @@ export function cleanFromState(root: string, names: readonly string[] | undefine
     for (const output of new Set(readRecordedOutputs(store, steps))) {
       const file = path.resolve(root, output);
       if (kept.has(file) || `${root}${path.sep}`.startsWith(`${file}${path.sep}`)) continue;
-      if (fs.lstatSync(file, { throwIfNoEntry: false }) === undefined) continue;
-      fs.rmSync(file, { recursive: true, force: true });
-      removed++;
+      if (removeOutput(file, output.endsWith('/'), root)) removed++;
     }
     forgetSnapshots(root);
     const forgotten = forgetSteps(store, steps);

@@ -34,6 +34,11 @@ export interface PlanToRun {
   readonly folderLinks?: ReadonlyMap<number, readonly number[]>;
   /** Steps whose tasks are known only once folder outputs are made: step → the steps making them. */
   readonly waiting?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Why the run would be refused, found while planning a dry run (a program not on PATH): the
+   * dry run prints its plan, then this, and exits 2, as the run would.
+   */
+  readonly refusal?: string | undefined;
 }
 
 /** What a command knows once it read its input, before anything is planned. */
@@ -97,7 +102,12 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
         ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
         : undefined,
   };
-  if (request.dryRun) return (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
+  if (request.dryRun) {
+    const status = await (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
+    if (plan.refusal === undefined) return status;
+    process.stderr.write(`sluice: ${plan.refusal}\nsluice: the run would be refused (exit 2): nothing would run\n`);
+    return 2;
+  }
   // Every task will run: the launcher starts now, while the state is opened and the tasks surveyed.
   const launcher = (firstRun || prepared.alwaysRuns === true || request.forceAll) && request.slurm === undefined && plan.tasks.some((task) => task.action.kind !== 'function')
     ? (await import('../execute/early-launcher.ts')).startEarlyLauncher(ledgerDirIn(stateDirOf(root)))

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { classifyFault } from '../classify-fault.ts';
 import { BUG_EXIT_STATUS, PlanError, SluiceError } from '../errors.ts';
+import { watchClosedOutputs, watchSignals } from './handle-interrupt.ts';
 import { PACKAGE_DIR } from '../kernel/locate-code.ts';
 import { lastStateDbOpened } from '../state/store/state-errors.ts';
 
@@ -143,6 +144,8 @@ const exitWith = (error: unknown): void => {
 };
 process.on('uncaughtException', exitWith);
 process.on('unhandledRejection', exitWith);
+watchClosedOutputs();
+watchSignals();
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

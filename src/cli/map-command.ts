@@ -11,6 +11,7 @@ import { DEFAULTS } from './defaults.ts';
 import { executeRequest, type PreparedRun } from './execute-request.ts';
 import { collectValues } from './parse-options.ts';
 import { readStdinInputs } from './read-stdin-inputs.ts';
+import { shieldDash } from '../kernel/shield-dash.ts';
 import { addRequestOptions, parseRequest, type RequestFlags, type RunRequest } from './request-options.ts';
 
 interface MapFlags extends RequestFlags {
@@ -128,8 +129,23 @@ function listInputs(ins: readonly string[], given: readonly MapInputSource[], ex
   return given.map((source, index) => {
     if ('glob' in source) {
       const found = expand(source.glob);
-      return { inputs: found.files, from: `\`--in ${source.glob}\``, plainFiles: found.allPlainFiles };
+      return { inputs: shieldDashes(found.files), from: `\`--in ${source.glob}\``, plainFiles: found.allPlainFiles };
     }
-    return { inputs: source.inputs, from: index < ins.length ? '`--in -`' : '`:::`' };
+    if (index < ins.length) return { inputs: shieldDashes(source.inputs), from: '`--in -`' };
+    return { inputs: source.inputs, from: '`:::`' };
   });
+}
+
+// A file named `-n.txt` given to `cat {}` would be read as an option: files from `--in` (globs
+// and standard input) that start with `-` are given as `./-n.txt`, the same file, as `find`
+// prints them. Literal `:::` inputs stay as written (`::: -1 -9` may mean options).
+function shieldDashes(files: readonly string[]): readonly string[] {
+  let shielded: string[] | undefined;
+  for (let index = 0; index < files.length; index += 1) {
+    const file = files[index] as string;
+    if (file.charCodeAt(0) !== 45) continue;
+    shielded ??= files.slice();
+    shielded[index] = shieldDash(file);
+  }
+  return shielded ?? files;
 }

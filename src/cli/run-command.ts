@@ -132,8 +132,8 @@ async function preparePipeline(file: string, targets: readonly string[], flags: 
     plan: async (planRequest): Promise<PlanToRun> => {
       // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
       const plan = await planLoaded(loaded, targets, planRequest.slurm === undefined ? planRequest.jobs : undefined);
-      await checkPrograms(plan, { refuse: !planRequest.dryRun && planRequest.slurm === undefined });
-      return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])) };
+      const refusal = await checkPrograms(plan, { refuse: !planRequest.dryRun, slurm: planRequest.slurm !== undefined });
+      return { ...plan, slurmSteps: new Map(plan.steps.map((step) => [step.name, step.slurm])), refusal };
     },
   };
 }
@@ -152,13 +152,18 @@ function rerunArgs(flags: RunFlags): string[] {
   ];
 }
 
-// A program not found here refuses a local run. A dry run and a Slurm run only warn: a dry run
-// runs nothing, and Slurm nodes may have software this machine has not (a site's /apps, a
-// prolog, `--export=NONE`); there a missing program fails its tasks, each naming it.
-async function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean }): Promise<void> {
+// A program not found here refuses a local run; a local dry run prints its plan, then that
+// refusal, and exits 2, as the run would (returned: the refusal). A Slurm run only warns: Slurm
+// nodes may have software this machine has not (a site's /apps, a prolog, `--export=NONE`);
+// there a missing program fails its tasks, each naming it.
+async function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean; readonly slurm: boolean }): Promise<string | undefined> {
   const { findMissingPrograms } = await import('../plan/check-programs.ts');
   const missing = findMissingPrograms(plan.tasks, plan.file);
-  if (missing.length === 0) return;
+  if (missing.length === 0) return undefined;
+  if (options.slurm) {
+    for (const message of missing) process.stderr.write(`sluice: warning: ${message}\n`);
+    return undefined;
+  }
   if (options.refuse) throw new PlanError(missing.join('\nsluice: '));
-  for (const message of missing) process.stderr.write(`sluice: warning: ${message}\n`);
+  return missing.join('\nsluice: ');
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
-import { globSync } from './glob-sync.ts';
+import { globSync, isDenied } from './glob-sync.ts';
 import { listGlobFolder } from './list-glob-folder.ts';
 import { PlanError } from '../errors.ts';
 
@@ -61,6 +61,7 @@ export function listGlobMatches(pattern: string, cwd: string, dot: boolean): Glo
 // says whether it matches; those that do are `broken`, and refused.
 function walkGlob(pattern: string, cwd: string, dot: boolean): { files: string[]; broken: string[] } {
   const unresolved = new Set<string>();
+  let unreadable: unknown;
   const lenient = {
     realpathSync(file: string): string {
       try {
@@ -72,9 +73,19 @@ function walkGlob(pattern: string, cwd: string, dot: boolean): { files: string[]
       }
     },
     statSync: (file: string): fs.Stats => (unresolved.has(path.resolve(file)) ? fs.lstatSync(file) : fs.statSync(file)),
+    // The walk skips a folder it may not read, unseen: its files would be left out of the run.
+    readdirSync: (folder: string, options: { withFileTypes: true }): fs.Dirent[] => {
+      try {
+        return fs.readdirSync(folder, options);
+      } catch (error) {
+        unreadable ??= error;
+        throw error;
+      }
+    },
   };
   const options = { cwd, dot, absolute: path.isAbsolute(pattern), onlyFiles: true, expandDirectories: false, followSymbolicLinks: true, fs: lenient };
   const found = globSync(pattern, options);
+  if (unreadable !== undefined && isDenied(unreadable)) throw unreadable;
   if (unresolved.size === 0) return { files: found, broken: [] };
   const broken = found.filter((match) => unresolved.has(path.resolve(cwd, match)));
   return { files: found.filter((match) => !unresolved.has(path.resolve(cwd, match))), broken };
@@ -87,3 +98,4 @@ function describeFolderMatches(pattern: string, options: GlobOptions): string {
   const first = (folders.sort()[0] as string).replace(/\/$/, '');
   return `: only folders match (\`${first}\`${folders.length > 1 ? ` and ${folders.length - 1} more` : ''}), and inputs are files; \`${first}/*\` names the files in it`;
 }
+

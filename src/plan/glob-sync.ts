@@ -29,7 +29,11 @@ export interface GlobSyncOptions {
   readonly ignore?: string[];
   readonly caseSensitiveMatch?: boolean;
   /** Replaces functions of `node:fs` the walk calls. */
-  readonly fs?: { readonly realpathSync?: (file: string) => string; readonly statSync?: (file: string) => import('node:fs').Stats };
+  readonly fs?: {
+    readonly realpathSync?: (file: string) => string;
+    readonly statSync?: (file: string) => import('node:fs').Stats;
+    readonly readdirSync?: (folder: string, options: { withFileTypes: true }) => import('node:fs').Dirent[];
+  };
 }
 
 export function globSync(pattern: string, options: GlobSyncOptions): string[] {
@@ -39,4 +43,10 @@ export function globSync(pattern: string, options: GlobSyncOptions): string[] {
 
 export function escapePath(path: string): string {
   return tinyglobby().escapePath(path);
+}
+
+/** A folder the user may not list (EACCES, EPERM): reported (classify-fault.ts), never skipped. */
+export function isDenied(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
 }

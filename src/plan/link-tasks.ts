@@ -8,6 +8,8 @@ import type { Task } from '../kernel/task.ts';
 import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts';
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
+import { checkNameLength } from './check-name-length.ts';
+import { globHint } from './describe-glob-pattern.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
 
@@ -35,10 +37,13 @@ export function linkTasks(
       const other = makers.get(output);
       if (other !== undefined) {
         throw new PlanError(
-          `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
+          other === task
+            ? `Task \`${nameTask(task)}\` would write \`${output}\` twice: two outputs of step \`${task.step}\` name one path (${file})`
+            : `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
           { file, step: task.step, field: 'out' },
         );
       }
+      checkNameLength(output, `task \`${nameTask(task)}\``, { file, step: task.step });
       makers.set(output, task);
     }
   }
@@ -66,7 +71,7 @@ export function linkTasks(
         if (broken !== undefined) throw new PlanError(`${brokenLinkMessage(input, `of task \`${nameTask(task)}\``, broken)} (${file})`, { file, step: task.step, field: 'in' });
         if (found === 'missing') {
           throw new PlanError(
-            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})` +
+            `Input \`${input}\` of task \`${nameTask(task)}\` does not exist and no step makes it (${file})${globHint(input)}` +
               (listed.has(task.step) ? `: its wildcard values come from \`wildcards\` of step \`${task.step}\`` : ''),
             { file, step: task.step, field: 'in' },
           );

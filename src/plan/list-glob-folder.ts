@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isDenied } from './glob-sync.ts';
 
 /** What one folder's listing found for a glob. */
 export interface FolderGlobListing {
@@ -55,8 +56,10 @@ export function listGlobFolder(glob: string, cwd: string, dot: boolean): FolderG
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(listed, { withFileTypes: true });
-  } catch {
-    // tinyglobby's walker suppresses the error: nothing matches.
+  } catch (error) {
+    // A folder the user may not list is reported, not taken as empty; otherwise, as tinyglobby's
+    // walker: nothing matches.
+    if (isDenied(error)) throw error;
     return { files: [], heldSymlink: false, allPlainFiles: true, broken: [] };
   }
   const prefix = folder === '' ? '' : `${folder}/`;

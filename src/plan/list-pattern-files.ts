@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { escapePath, globSync } from './glob-sync.ts';
+import { escapePath, globSync, isDenied } from './glob-sync.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
 import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
 import { statFile } from '../state/hashes/stat-file.ts';
@@ -94,7 +94,9 @@ function listFolder(pattern: PathPattern, dir: string, folder: string, rest: str
   }
   try {
     entries = fs.readdirSync(listed, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    // A folder the user may not list is reported (classify-fault.ts), not taken as empty.
+    if (isDenied(error)) throw error;
     return [];
   }
   const found: string[] = [];

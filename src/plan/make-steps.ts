@@ -26,6 +26,7 @@ export function makeSteps(definition: PipelineDefinition, params: Readonly<Recor
   checkAllRegistered(specs, collected.made, file);
   const names = new Map<unknown, string>();
   for (const [name, spec] of Object.entries(specs)) {
+    checkStepName(name, file);
     const other = names.get(spec);
     if (other !== undefined && typeof spec === 'object' && spec !== null) {
       throw new PlanError(`Steps \`${other}\` and \`${name}\` of ${file} are one step({...}) registered under two names: each step needs its own`, { file, step: name });
@@ -53,4 +54,15 @@ function checkAllRegistered(specs: Readonly<Record<string, Step>>, made: readonl
 function describeThrown(error: unknown): string {
   if (error instanceof Error) return error.name === 'Error' || error.message.startsWith(error.name) ? error.message : `${error.name}: ${error.message}`;
   return `it threw ${describeValue(error)}`;
+}
+
+// A step's name is what a user types (`--force NAME`, `sluice clean NAME`) and reads in task
+// names (`align[sample=A]`): none that would be empty, split by a shell, read as an option, or
+// mistaken for wildcards or a path.
+function checkStepName(name: string, file: string): void {
+  if (name !== '' && !/[\s\p{Cc}[\]=/]/u.test(name) && !name.startsWith('-')) return;
+  throw new PlanError(
+    `Expected each step name in ${file} to be a word (not empty; no spaces, control characters, \`[\`, \`]\`, \`=\` or \`/\`; not starting with \`-\`; e.g. \`align_reads\`), got ${JSON.stringify(name)}`,
+    { file, step: name },
+  );
 }

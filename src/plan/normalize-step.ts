@@ -12,6 +12,7 @@ import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { checkParamsInTemplates, paramPlaceholders } from './param-placeholders.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import { normalizeLogs, type StepLog } from './normalize-log.ts';
+import { checkOutputPlaces } from './check-output-place.ts';
 import type { ParamValue } from '../kernel/task.ts';
 
 export interface StepInput {
@@ -104,6 +105,7 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
   const { lists: wildcardLists, constraints } = inField('wildcards', () => normalizeWildcardValues(spec.wildcards, names, name, file));
   const inputs = constraints.size === 0 ? declared : declared.map((input) => ({ ...input, pattern: constrainPathPattern(input.pattern, constraints) }));
   const outputs = normalizeOutputs(spec.out, where);
+  checkOutputPlaces(outputs, typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record', name, file);
   for (const pattern of [...inputs, ...outputs].map((item) => item.pattern)) {
     const reserved = pattern.wildcards.find((wildcard) => RESERVED_WILDCARDS.has(wildcard));
     if (reserved !== undefined) {

@@ -1,6 +1,8 @@
 import { PlanError } from '../errors.ts';
 import type { ListingLog } from './list-pattern-files.ts';
+import { checkNameLength } from './check-name-length.ts';
 import { checkOutputs } from './check-outputs.ts';
+import { describeOutputPlace } from './check-output-place.ts';
 import { expandArg, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
@@ -38,6 +40,8 @@ export function planMap(options: MapPlanOptions): Task[] {
   const outTemplate =
     options.outTemplate === undefined ? undefined : parseTemplate(options.outTemplate, '`--out`', [], withoutOut);
   const used = collectPlaceholders(templates);
+  const outPlace = options.outTemplate === undefined ? undefined : describeOutputPlace(options.outTemplate, options.cwd, { file: true });
+  if (outPlace !== undefined) throw new PlanError(`Expected \`--out\` to ${outPlace}`);
   if (outTemplate !== undefined && collectPlaceholders([outTemplate]).has('out')) {
     throw new PlanError('`--out` cannot contain `{out}`: it defines it');
   }
@@ -87,6 +91,7 @@ function planTask(
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
   const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
+  if (output !== undefined) checkNameLength(output, `the task for input \`${input}\``);
   const action: Action = options.shell
     ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }) }
     : { kind: 'argv', argv: templates.map((template, index): Arg => words[index] ?? expandArg(template, context)) };

@@ -1,4 +1,6 @@
 import { bug, PlanError } from '../errors.ts';
+import { globHint } from './describe-glob-pattern.ts';
+import { shieldDash } from '../kernel/shield-dash.ts';
 import { expandArgs, expandParts, type ExpandContext, type PlaceholderValue, type ResolvePlaceholder } from './expand-template.ts';
 import type { NormalizedStep, StepInput, StepOutput } from './normalize-step.ts';
 import { paramAt } from './param-placeholders.ts';
@@ -69,7 +71,7 @@ export function planStepTasks(
       }
     }
     if (bindings.length === 0) {
-      const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one`;
+      const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one${globHint(driver.pattern.source)}`;
       return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }) };
     }
   }
@@ -110,7 +112,7 @@ function planOne(
     const gathered = input.list === undefined ? gatherInput(input, values, candidates, step.wildcardLists) : input.list.map((item) => fillPathPattern(item, values));
     if (gathered.length === 0 && input.list === undefined) {
       throw new PlanError(
-        `No file matches gathered input \`${input.pattern.source}\` of ${Object.keys(values).length === 0 ? `step \`${step.name}\`` : `task \`${nameTask({ step: step.name, wildcards: values, inputs: [] })}\``} of ${file}, and no step makes one`,
+        `No file matches gathered input \`${input.pattern.source}\` of ${Object.keys(values).length === 0 ? `step \`${step.name}\`` : `task \`${nameTask({ step: step.name, wildcards: values, inputs: [] })}\``} of ${file}, and no step makes one${globHint(input.pattern.source)}`,
         { file, step: step.name, field: `in.${input.name}` },
       );
     }
@@ -216,7 +218,7 @@ function resolvePipelinePlaceholder(
 function inputValue(task: PlannedTask, name: string): PlaceholderValue | undefined {
   const at = task.inputNames[name];
   if (at === undefined) return undefined;
-  return typeof at === 'number' ? (task.inputs[at] as string) : { list: at.map((index) => task.inputs[index] as string) };
+  return typeof at === 'number' ? shieldDash(task.inputs[at] as string) : { list: at.map((index) => shieldDash(task.inputs[index] as string)) };
 }
 
 /** Placeholders the step's command uses that need an input it does not have. */

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { SluiceError } from '../errors.ts';
 import { describeAttemptEnd } from '../kernel/describe-attempt-end.ts';
 import { quoteArgv } from '../kernel/quote-argv.ts';
+import { setLongTimeout } from '../kernel/set-long-timeout.ts';
 
 export interface StreamLinesOptions {
   readonly cwd?: string;
@@ -80,7 +81,7 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
   let timedOut = false;
   let cancelled = false;
   const end = (): void => killGroup(child.pid, options.killGraceMs ?? 2000);
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), end()), options.timeoutMs);
+  const timer = options.timeoutMs === undefined ? undefined : setLongTimeout(() => ((timedOut = true), end()), options.timeoutMs);
   const silence = watchSilence(options.noOutputTimeoutMs, () => ((timedOut = true), end()));
   child.stderr?.on('data', silence.heard);
   const onAbort = (): void => {
@@ -146,7 +147,7 @@ function watchSilence(limitMs: number | undefined, fire: () => void): Silence {
   const arm = (): void => {
     clearTimeout(timer);
     if (limitMs === undefined || fired !== undefined) return;
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       fired = limitMs;
       fire();
     }, limitMs);

@@ -2,6 +2,8 @@
 // grace period, never after the process ended" is written once. A class rather than closures:
 // one is made per task, on the hot path.
 
+import { setLongTimeout } from '../kernel/set-long-timeout.ts';
+
 export const DEFAULT_KILL_GRACE_MS = 2000;
 
 export type TerminationState = 'running' | 'terminating' | 'ended';
@@ -41,7 +43,7 @@ export class Termination {
     if (this.state !== 'running' || this.timer !== undefined) return;
     const timeoutMs = this.options.timeoutMs;
     if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-      this.timer = setTimeout(() => {
+      this.timer = setLongTimeout(() => {
         this.timer = undefined;
         this.timedOut = true;
         this.terminate();

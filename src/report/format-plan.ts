@@ -1,7 +1,7 @@
 import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 import { renderArgv, renderShellScript, threadsOf } from '../kernel/render-action.ts';
-import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
+import { quoteArgv, showArg } from '../kernel/quote-argv.ts';
 import type { Survey, Verdict } from '../schedule/up-to-date-gate.ts';
 
 /** `--dry-run`: each task that would run, with its command, and with `--explain` why. */
@@ -39,10 +39,10 @@ const CHUNK_LINES = 4096;
 /** The command as a user could run it; shell steps and function steps are marked as such. */
 export function describeCommand(task: Task): string {
   const { action } = task;
-  if (action.kind === 'function') return `function ${action.step}() → ${task.outputs.join(', ')}`;
-  const command = action.kind === 'shell' ? `sh: ${renderShellScript(action, task.outputs, threadsOf(task))}` : quoteArgv(renderArgv(action, task.outputs, threadsOf(task)));
+  if (action.kind === 'function') return `function ${action.step}() → ${task.outputs.map(showScript).join(', ')}`;
+  const command = action.kind === 'shell' ? `sh: ${showScript(renderShellScript(action, task.outputs, threadsOf(task)))}` : quoteArgv(renderArgv(action, task.outputs, threadsOf(task)));
   const output = task.stdoutOutput === undefined ? undefined : task.outputs[task.stdoutOutput];
-  return output === undefined ? command : `${command} > ${quoteArg(output)}`;
+  return output === undefined ? command : `${command} > ${showArg(output)}`;
 }
 
 /** A verdict in words: "input changed: data/x (content changed)". */
@@ -66,4 +66,10 @@ export function explainVerdict(verdict: Verdict): string {
     default:
       return verdict.reason;
   }
+}
+
+// A script or path with control characters (from a file name) is shown in ANSI-C quotes, as one
+// word: raw, they would reach the terminal.
+function showScript(script: string): string {
+  return /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(script) ? showArg(script) : script;
 }

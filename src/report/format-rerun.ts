@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { quoteArg, quoteArgv } from '../kernel/quote-argv.ts';
+import { quoteArgv, showArg } from '../kernel/quote-argv.ts';
 import type { Task } from '../kernel/task.ts';
 
 /** What a re-run command needs besides the task: how the pipeline was picked, and from where. */
@@ -28,5 +28,5 @@ export function formatRerunCommand(task: Task, context: RerunContext): string | 
   // A target that starts with `-` would be read as an option, and one without a `/` might be
   // taken for a step's name.
   if (!target.includes('/') || target.startsWith('-')) target = `./${target}`;
-  return `${quoteArgv(head)} ${quoteArg(target)}`;
+  return `${quoteArgv(head)} ${showArg(target)}`;
 }

@@ -53,7 +53,18 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
     chain = chain.then(() => copyFile(file, size)).then(() => bound(file));
   };
 
+  // A reader that went away (`| head -1`) ends the printing: the stream's own 'error' listener
+  // (cli/handle-interrupt.ts) stops the run; the captures are still bounded.
   const copyFile = async (file: string, size: number): Promise<void> => {
+    if (options.out.destroyed) return;
+    try {
+      await writeFile(file, size);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    }
+  };
+
+  const writeFile = async (file: string, size: number): Promise<void> => {
     options.beforeWrite?.();
     if (size <= SMALL) {
       if (!options.out.write(fs.readFileSync(file))) await once(options.out, 'drain');

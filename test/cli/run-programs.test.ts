@@ -37,11 +37,19 @@ describe('sluice run: programs of cmd() steps', () => {
     assert.deepEqual(takeRanLog(dir), [], 'nothing ran');
     assert.equal(fs.existsSync(path.join(dir, 'first')), false);
 
-    // A dry run only warns: it runs nothing, and may be read on a machine without the tools.
+    // A dry run prints its plan (it may be read on a machine without the tools), then says the
+    // run would be refused, and exits 2 as the run would (as `sluice map -n` does): a script that
+    // checks a pipeline with `sluice run -n` learns of it.
     const dry = await runSluice(['run', '--dry-run'], { cwd: dir });
-    assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stderr, /^sluice: warning: Program `no-such-aligner-xyz` not found on PATH/);
+    assert.equal(dry.code, 2, dry.stderr);
+    assert.match(dry.stderr, /^sluice: Program `no-such-aligner-xyz` not found on PATH .*: step `align` of .*\nsluice: the run would be refused \(exit 2\): nothing would run\n$/);
     assert.match(dry.stdout, /no-such-aligner-xyz first\/a\.txt aligned\/a\.txt/);
+    assert.deepEqual(takeRanLog(dir), [], 'nothing ran');
+
+    // With `--executor slurm` it stays a warning: the nodes may have the program.
+    const slurm = await runSluice(['run', '--dry-run', '--executor', 'slurm'], { cwd: dir });
+    assert.equal(slurm.code, 0, slurm.stderr);
+    assert.match(slurm.stderr, /^sluice: warning: Program `no-such-aligner-xyz` not found on PATH/);
   });
 
   it('refuses a relative path that is not there, and one that is not executable', async () => {

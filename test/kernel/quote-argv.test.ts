@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { quoteArg, quoteArgv } from '../../src/kernel/quote-argv.ts';
 
-// What /bin/sh makes of the quoted text, as an argv.
-function parseWithShell(quoted: string): string[] {
-  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${quoted}`], { encoding: 'utf8', timeout: 5000 });
+// What a shell (/bin/sh unless told) makes of the quoted text, as an argv.
+function parseWithShell(quoted: string, shell = '/bin/sh'): string[] {
+  const out = execFileSync(shell, ['-c', `printf '%s\\0' ${quoted}`], { encoding: 'utf8', timeout: 5000 });
   return out.split('\0').slice(0, -1);
 }
 
@@ -35,7 +35,6 @@ describe('quoteArgv', () => {
       '$(touch /tmp/sluice-pwned)',
       '`id`',
       'a;b|c&d>e<f',
-      'first\nsecond\n',
       '-n',
       '--',
       '*',
@@ -43,12 +42,27 @@ describe('quoteArgv', () => {
       '~root',
       'back\\slash\\',
       "''''",
-      'tab\there',
       'non-ASCII: héllo ✓ 日本語',
       '#comment',
       '!bang',
       '{a,b}',
     ];
     assert.deepEqual(parseWithShell(quoteArgv(argv)), argv);
+  });
+
+  // A name with control characters (a newline, a tab, an escape sequence that would clear the
+  // screen or recolour it) is shown in ANSI-C quotes: no raw control character reaches the
+  // terminal, and bash (zsh, ksh, POSIX.1-2024 sh; not dash) reads it back as the same bytes.
+  it('shows control characters as escapes that bash reads back', () => {
+    const argv = ['first\nsecond\n', 'tab\there', '\u001b[2J\u001b[31mred.txt', "it's\u0007\\", 'del\u007f', 'c1\u0085x', 'A=\n'];
+    const shown = quoteArgv(argv);
+    assert.doesNotMatch(shown, /[\u0000-\u001f\u007f-\u009f]/);
+    assert.equal(quoteArgv(['data/\u001b[2Jx']), "$'data/\\x1b[2Jx'");
+    assert.deepEqual(parseWithShell(shown, 'bash'), argv);
+  });
+
+  it('keeps quoteArg, which quotes values in scripts /bin/sh runs, free of $\'...\'', () => {
+    const argv = ['first\nsecond\n', 'tab\there', '\u001b[31m'];
+    assert.deepEqual(parseWithShell(argv.map(quoteArg).join(' ')), argv);
   });
 });

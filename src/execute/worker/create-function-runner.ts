@@ -1,5 +1,6 @@
 import { PlanError } from '../../errors.ts';
 import { locateModule } from '../../kernel/locate-code.ts';
+import { setLongTimeout } from '../../kernel/set-long-timeout.ts';
 import { createWorkerPool } from '../../pool/worker-pool.ts';
 import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, FunctionRunOptions, StepRequest } from './function-runner.ts';
 import { describeFailure } from './run-step-function.ts';
@@ -37,7 +38,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
     const timeoutMs = task.resources.timeoutMs;
     // The clock starts when a thread takes the task, not while it waits for one.
     const onStart = (): void => {
-      if (timeoutMs !== undefined) timer = setTimeout(() => end('timed out'), timeoutMs);
+      if (timeoutMs !== undefined) timer = setLongTimeout(() => end('timed out'), timeoutMs);
       options.onStart?.();
     };
     try {

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { PlanError } from '../errors.ts';
+
+/**
+ * What is wrong with where an output pattern (or `--out` template) puts its file, if anything,
+ * as the end of "Expected X to ...": a path in `.sluice/` (sluice's own state, which a run
+ * rewrites and `clean` removes), the pipeline file itself, or (`file`, for `--out`, which has no
+ * folder outputs) a path that names a folder (`o/`, `o/.`). Checked once per pattern. Paths
+ * outside the project (`../results/x`) are allowed.
+ */
+export function describeOutputPlace(source: string, root: string, options: { readonly file?: boolean; readonly pipelineFile?: string }): string | undefined {
+  const last = source.slice(source.lastIndexOf('/') + 1);
+  if (options.file === true && (last === '' || last === '.' || last === '..')) {
+    return `be a file path, got \`${source}\`, which names a folder`;
+  }
+  const resolved = path.resolve(root, source);
+  const state = path.join(root, '.sluice');
+  if (resolved === state || resolved.startsWith(`${state}${path.sep}`)) {
+    return `lie outside \`.sluice/\` (sluice's own state), got \`${source}\``;
+  }
+  if (options.pipelineFile !== undefined && resolved === path.resolve(options.pipelineFile)) {
+    return `be a file other than the pipeline itself, got \`${source}\``;
+  }
+  return undefined;
+}
+
+/** Refuses a step's output that `.sluice/` or the pipeline file would be (see describeOutputPlace). */
+export function checkOutputPlaces(
+  outputs: readonly { readonly name: string; readonly pattern: { readonly source: string } }[],
+  shape: 'single' | 'list' | 'record',
+  step: string,
+  file: string,
+): void {
+  for (const output of outputs) {
+    const problem = describeOutputPlace(output.pattern.source, path.dirname(file), { pipelineFile: file });
+    if (problem === undefined) continue;
+    const field = shape === 'single' ? 'out' : shape === 'list' ? `out[${output.name}]` : `out.${output.name}`;
+    throw new PlanError(`Expected \`${field}\` of step \`${step}\` in ${file} to ${problem}`, { field });
+  }
+}

@@ -1,0 +1,76 @@
+// Where an output may go. A file or folder inside `.sluice/` (sluice's own state), the pipeline
+// file itself, or a `--out` that names a folder (`o/`, `.`: in a pipeline, `o/{x}/` is a
+// directory() output) is refused before anything runs, naming the file, the step and the field. A path outside the pipeline's folder (`../x`, `/abs`)
+// is allowed, as in Make and Snakemake (a `workflow/` folder beside `results/`): staged beside its
+// final place like any output, up to date on the next run, removed by `sluice clean`.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { listFiles, makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+
+function project(out: string): string {
+  const dir = makeTempDir('sluice-out-place-');
+  fs.mkdirSync(path.join(dir, 'data'));
+  fs.writeFileSync(path.join(dir, 'data', 'a.txt'), 'a\n');
+  fs.writeFileSync(
+    path.join(dir, 'pipeline.ts'),
+    `import { pipeline, step, sh } from 'sluice';
+export default pipeline({
+  copy: step({ in: 'data/{x}.txt', out: ${JSON.stringify(out)}, run: sh('echo ran >> ran.log; cp {in} {out}') }),
+});
+`,
+  );
+  return dir;
+}
+
+describe('where outputs may go', () => {
+  for (const [out, why] of [
+    ['.sluice/{x}/', /Expected `out` of step `copy` in .*pipeline\.ts to lie outside `\.sluice\/`/],
+    ['.sluice/{x}.txt', /Expected `out` of step `copy` in .*pipeline\.ts to lie outside `\.sluice\/`.*got `\.sluice\/\{x\}\.txt`/],
+    ['./work/../.sluice/x/{x}', /Expected `out` of step `copy` in .*pipeline\.ts to lie outside `\.sluice\/`/],
+    ['pipeline.ts', /Expected `out` of step `copy` in .*pipeline\.ts to be a file other than the pipeline itself, got `pipeline\.ts`/],
+  ] as const) {
+    it(`refuses \`${out}\` before anything runs`, async () => {
+      const dir = project(out);
+      const before = fs.readFileSync(path.join(dir, 'pipeline.ts'), 'utf8');
+      const result = await runSluice(['run'], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, why);
+      assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+      assert.equal(fs.readFileSync(path.join(dir, 'pipeline.ts'), 'utf8'), before);
+    });
+  }
+
+  for (const [out, why] of [
+    ['o/', /Expected `--out` to be a file path, got `o\/`/],
+    ['o/{name}/', /Expected `--out` to be a file path, got `o\/\{name\}\/`/],
+    ['.', /Expected `--out` to be a file path, got `\.`/],
+    ['.sluice/{name}', /Expected `--out` to lie outside `\.sluice\/`/],
+  ] as const) {
+    it(`refuses \`sluice map --out ${out}\` before anything runs`, async () => {
+      const dir = makeTempDir('sluice-out-place-');
+      fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+      const result = await runSluice(['map', '--out', out, '--', 'sh', '-c', 'echo ran >> ran.log; cat "$1"', 'sh', ':::', 'a.txt'], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, why);
+      assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+    });
+  }
+
+  it('writes an output outside the pipeline\'s folder, keeps it up to date and cleans it', async () => {
+    const parent = makeTempDir('sluice-out-place-');
+    const dir = path.join(parent, 'workflow');
+    fs.mkdirSync(dir);
+    fs.cpSync(project('../results/{x}.txt'), dir, { recursive: true });
+    const first = await runSluice(['run'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(fs.readFileSync(path.join(parent, 'results', 'a.txt'), 'utf8'), 'a\n');
+    assert.deepEqual(listFiles(path.join(parent, 'results')), ['a.txt'], 'nothing staged left beside it');
+    const again = await runSluice(['run'], { cwd: dir });
+    assert.match(again.stderr, /1 up to date/);
+    const clean = await runSluice(['clean', 'copy'], { cwd: dir });
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.equal(fs.existsSync(path.join(parent, 'results', 'a.txt')), false);
+  });
+});
