@@ -38,6 +38,7 @@ describe('sluice --version', () => {
       const result = await runSluice([flag], { cwd: makeTempDir() });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `${version}\n`);
+      assert.equal(result.stderr, '', 'not a word on stderr (on every Node version sluice supports)');
     }
     const help = await runSluice(['--help'], { cwd: makeTempDir() });
     assert.match(help.stdout, /-v, --version/);
