@@ -77,6 +77,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
   // A plain run may end here, every task confirmed up to date by the last run's snapshot.
   const snapshot = isPlain(request) ? prepared.snapshot() : undefined;
   if (snapshot !== undefined && confirmNoOp(root, snapshot, request)) return 0;
+  (await import('./tune-v8.ts')).raiseInterruptBudget();
   // On a first run the function steps' worker threads start now, and load their modules while
   // the tasks are planned and surveyed (~0.1 s on two cores).
   const early = firstRun && request.slurm === undefined && prepared.functionModules.length > 0;

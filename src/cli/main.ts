@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './tune-v8.ts';
 import './launch-dir.ts';
 import fs from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';

@@ -3,7 +3,7 @@
 // (execute-request.ts). Only `-k` differs, as the SPEC says: make's keep going for `run`, GNU
 // Parallel's keep order for `map`; the other meaning stays available by its long name.
 
-import { Option, type Command } from 'commander';
+import type { Command, Option } from 'commander';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
 import { SLURM_DEFAULTS } from '../execute/slurm/slurm-options.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -94,7 +94,7 @@ export function addRequestOptions(command: Command, frontEnd: FrontEnd): Command
     .option('--json', "one JSON event per line on stdout (plan, task started/finished/failed, run finished) instead of the tasks' output")
     .option('--retries <n>', help.retries)
     .option('--timeout <duration>', help.timeout)
-    .addOption(noOutputTimeoutOption(help.noOutputTimeout))
+    .addOption(noOutputTimeoutOption(command, help.noOutputTimeout))
     .option('--report <file>', 'at the end, write an HTML report of the run to FILE (see `sluice report`)');
   return addExecutorOptions(declared);
 }
@@ -123,9 +123,10 @@ export function parseRequest(flags: RequestFlags): RunRequest {
 }
 
 // commander reads a flag that starts with `--no-` as the negation of another (`--output-timeout`,
-// true unless given): this one takes a value and means what it says.
-function noOutputTimeoutOption(help: string): Option {
-  const option = new Option('--no-output-timeout <duration>', help);
+// true unless given): this one takes a value and means what it says. Made by the command: importing
+// commander's Option from ESM would make Node scan commander's source (~5 ms a start, see main.ts).
+function noOutputTimeoutOption(command: Command, help: string): Option {
+  const option = command.createOption('--no-output-timeout <duration>', help);
   option.negate = false;
   return option;
 }
