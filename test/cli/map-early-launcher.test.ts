@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/state/store/open-sqlite.ts';
 import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
 import { findByMarker, makeMarker, waitForMarkerGone } from '../process/process-helpers.ts';
 
 const linux = process.platform === 'linux';
 
 function readHelpers(dir: string): number[] {
-  const db = new Database(path.join(dir, '.sluice', 'state.db'), { readonly: true, fileMustExist: true });
+  const db = openSqlite(path.join(dir, '.sluice', 'state.db'), { readonly: true });
   try {
     return db.prepare("SELECT pid FROM running_processes WHERE kind = 'helper'").pluck().all() as number[];
   } finally {

@@ -11,7 +11,13 @@ import { makeTempDir, REPO } from '../helpers/run-sluice.ts';
 
 const asRoot = process.getuid?.() === 0;
 const runuser = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((file) => fs.existsSync(file));
-const skip = asRoot && runuser === undefined ? 'root reads any file, and runuser (to run as nobody) is missing' : false;
+// The node running the tests may sit where nobody may not go (CI's Node 24 is under a 0700 temp folder).
+const nobodyRunsNode = (): boolean => spawnSync(runuser as string, ['-u', 'nobody', '--', process.execPath, '--version']).status === 0;
+const skip = !asRoot
+  ? false
+  : runuser === undefined
+    ? 'root reads any file, and runuser (to run as nobody) is missing'
+    : !nobodyRunsNode() && `root reads any file, and nobody may not run ${process.execPath}`;
 
 function runAsUser(args: readonly string[], cwd: string): { code: number | null; stderr: string } {
   const node = [process.execPath, '--import', path.join(REPO, 'node_modules/tsx/dist/loader.mjs'), path.join(REPO, 'src/cli/main.ts'), ...args];
