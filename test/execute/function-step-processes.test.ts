@@ -104,7 +104,11 @@ describe('processes started by function steps', () => {
         run.child.kill('SIGINT');
       } else run.child.kill(signal);
       const result = await run.done;
-      assert.equal(result.code, 130, result.stderr);
+      const ended = result.code ?? result.signal;
+      // A second SIGINT that lands while Node tears down (the run over, its listeners gone) ends
+      // sluice by the signal itself, which a shell reports as 130 too.
+      if (signal === 'SIGINT twice') assert.ok(ended === 130 || ended === 'SIGINT', `ended by ${ended}: ${result.stderr}`);
+      else assert.equal(ended, 130, result.stderr);
       assert.deepEqual(await survivorsAfter(markers), {});
     });
   }
