@@ -41,7 +41,7 @@ export function defineMapCommand(program: Command, setExitCode: (code: number) =
     .option('-0, --null', 'with `--in -`: inputs are NUL-separated')
     .option('--dot', 'let globs match names that start with a dot')
     .option('--out <template>', "each task's output path; stdout goes there unless COMMAND uses {out}")
-    .option('--shell', 'run COMMAND through /bin/sh -c (placeholders are quoted)');
+    .option('--shell', 'run COMMAND with bash in strict mode, as bash -euo pipefail -c: a failure anywhere, even first in a pipe, fails the task (placeholders are quoted)');
   addRequestOptions(command, 'map')
     .argument('[command...]', 'the command, then optionally ::: and literal inputs')
     .passThroughOptions()

@@ -40,13 +40,12 @@ export const BASH_STRICT_OPTIONS: readonly string[] = ['-euo', 'pipefail'];
 
 /**
  * The argv that runs an action, with `outputs` standing for the task's outputs (final paths for
- * display, temporary ones for execution). Shell actions become `BASH -euo pipefail -c SCRIPT`
- * (pipeline steps), or `/bin/sh -c SCRIPT` (`sluice map --shell`).
+ * display, temporary ones for execution). Shell actions (`sh()` steps, `sluice map --shell`)
+ * become `BASH -euo pipefail -c SCRIPT`.
  */
 export function renderArgv(action: Action, outputs: readonly string[], threads?: number): string[] {
   if (action.kind === 'shell') {
-    const script = renderShellScript(action, outputs, threads);
-    return action.bash === undefined ? ['/bin/sh', '-c', script] : [action.bash, ...BASH_STRICT_OPTIONS, '-c', script];
+    return [action.bash, ...BASH_STRICT_OPTIONS, '-c', renderShellScript(action, outputs, threads)];
   }
   if (action.kind === 'function') return [renderFunctionCommand(action.step, action.module)];
   return action.argv.map((arg) => renderArg(arg, outputs, threads));

@@ -19,16 +19,16 @@ export type Action =
   | FunctionAction;
 
 /**
- * A shell script with its placeholders quoted. A pipeline's `sh()` names the bash found when it
- * was planned (a Slurm node runs the same file): it runs as `bash -euo pipefail -c SCRIPT`, so a
- * failure anywhere in the script fails the task. Without `bash` (`sluice map --shell`) it runs
- * as `/bin/sh -c SCRIPT`.
+ * A shell script with its placeholders quoted: a pipeline's `sh()` or `sluice map --shell`. It
+ * names the bash found when it was planned (a Slurm node runs the same file) and runs as `bash
+ * -euo pipefail -c SCRIPT`, so a failure anywhere in the script, even first in a pipe, fails the
+ * task.
  */
 export interface ShellScriptAction {
   readonly kind: 'shell';
   readonly script: readonly ArgPart[];
   /** Absolute path of bash: strict mode. */
-  readonly bash?: string | undefined;
+  readonly bash: string;
 }
 
 /**

@@ -53,7 +53,8 @@ export function digestMapInputs(options: Omit<MapPlanOptions, 'inputs'>, sources
     `${SELF}:${self.size}:${self.mtimeNs}`,
     'map',
     options.command,
-    options.shell,
+    // How a --shell script runs: a snapshot of its /bin/sh days must not vouch for it.
+    options.shell ? 'bash -euo pipefail' : false,
     options.outTemplate ?? null,
     options.cwd,
     options.cpus ?? 1,

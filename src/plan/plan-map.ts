@@ -4,6 +4,7 @@ import { checkNameLength } from './check-name-length.ts';
 import { checkOutputs } from './check-outputs.ts';
 import { describeOutputPlace } from './check-output-place.ts';
 import { expandArg, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
+import { findBashForMap } from './find-bash.ts';
 import { findProgram } from './find-program.ts';
 import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { INPUT_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
@@ -13,7 +14,10 @@ import { MAP_STEP } from '../kernel/name-task.ts';
 export interface MapPlanOptions {
   /** The command template: argv words, or (with `shell`) words joined into one script. */
   readonly command: readonly string[];
+  /** Run the command as a script of bash in strict mode, as a pipeline's sh() step. */
   readonly shell: boolean;
+  /** With `shell`: the bash that runs it; found on PATH when not given. */
+  readonly bash?: string | undefined;
   readonly inputs: readonly string[];
   readonly outTemplate?: string | undefined;
   readonly cwd: string;
@@ -53,11 +57,12 @@ export function planMap(options: MapPlanOptions): Task[] {
   if (!options.shell && options.checkProgram !== false && typeof finalTemplates[0]?.[0] === 'string' && finalTemplates[0].length === 1) {
     findProgram(finalTemplates[0][0], options.cwd);
   }
+  const bash = options.shell ? (options.bash ?? findBashForMap(options.cwd)) : undefined;
   const resources = { cpus: options.cpus ?? 1, timeoutMs: options.timeoutMs, noOutputTimeoutMs: options.noOutputTimeoutMs, retries: options.retries };
   const compiled = compileWords(finalTemplates, options.outTemplate !== undefined);
   const tasks = new Array<Task>(options.inputs.length);
   for (let index = 0; index < tasks.length; index++) {
-    tasks[index] = planTask(options, compiled, finalTemplates, outTemplate, used.has('out'), options.inputs[index] as string, index + 1, resources);
+    tasks[index] = planTask(options, compiled, finalTemplates, outTemplate, used.has('out'), options.inputs[index] as string, index + 1, resources, bash);
   }
   checkOutputs(tasks);
   return tasks;
@@ -86,14 +91,15 @@ function planTask(
   input: string,
   id: number,
   resources: Task['resources'],
+  bash: string | undefined,
 ): Task {
   const hasOutput = outTemplate !== undefined;
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
   const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
   if (output !== undefined) checkNameLength(output, `the task for input \`${input}\``);
-  const action: Action = options.shell
-    ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }) }
+  const action: Action = bash !== undefined
+    ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }), bash }
     : { kind: 'argv', argv: templates.map((template, index): Arg => words[index] ?? expandArg(template, context)) };
   return {
     id,

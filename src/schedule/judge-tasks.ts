@@ -179,14 +179,15 @@ export async function signForGate(options: JudgeOptions, state: GateState, tasks
   return signed;
 }
 
-// How a strict shell step's script runs, in its signature: `sh()` steps signed before they ran
-// with bash strict (by /bin/sh) run once more, since what they made may hide a failure.
+// How a shell script runs, in its signature: `sh()` steps and `sluice map --shell` tasks signed
+// before they ran with bash strict (by /bin/sh) run once more, since what they made may hide a
+// failure.
 const STRICT_BASH = `bash ${BASH_STRICT_OPTIONS.join(' ')}`;
 
 // Parameters reach a command only through its expanded paths and arguments, which the signature
 // covers already; a function step receives them all at run time, so they join its signature.
 function toSignable(task: Task): SignableTask {
-  if (task.action.kind === 'shell' && task.action.bash !== undefined) {
+  if (task.action.kind === 'shell') {
     return { task, action: { kind: 'shell', script: task.action.script, shell: STRICT_BASH }, params: null, env: task.env };
   }
   if (task.action.kind !== 'function') return { task, action: task.action, params: null, env: task.env };

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { PlanError } from '../../src/errors.ts';
 import { planMap, type MapPlanOptions } from '../../src/plan/plan-map.ts';
 import { renderArgv } from '../../src/kernel/render-action.ts';
+import { findProgram } from '../../src/plan/find-program.ts';
 
 const base: MapPlanOptions = { command: [], shell: false, inputs: [], cwd: '/work', retries: 0, checkProgram: false };
 
@@ -103,14 +104,17 @@ describe('planMap outputs', () => {
 });
 
 describe('planMap --shell', () => {
+  // As a pipeline's sh(): bash in strict mode, the bash found on PATH.
+  const BASH = findProgram('bash', '/');
+
   it('quotes substituted values so they stay one word', () => {
     const [task] = planMap({ ...base, shell: true, command: ['cat {} | wc -l'], inputs: ["it's $(x)"] });
-    assert.deepEqual(renderArgv(task!.action, []), ['/bin/sh', '-c', `cat 'it'\\''s $(x)' | wc -l`]);
+    assert.deepEqual(renderArgv(task!.action, []), [BASH, '-euo', 'pipefail', '-c', `cat 'it'\\''s $(x)' | wc -l`]);
   });
 
   it('appends the quoted input when the script names no placeholder', () => {
     const [task] = planMap({ ...base, shell: true, command: ['wc', '-c'], inputs: ['a b'] });
-    assert.deepEqual(renderArgv(task!.action, []), ['/bin/sh', '-c', `wc -c 'a b'`]);
+    assert.deepEqual(renderArgv(task!.action, []), [BASH, '-euo', 'pipefail', '-c', `wc -c 'a b'`]);
   });
 });
 

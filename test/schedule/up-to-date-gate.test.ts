@@ -116,3 +116,23 @@ test('a task downstream of one that runs is decided at once when an output of it
   assert.ok(decision instanceof Promise, 'judged again with its inputs as they are now');
   assert.equal(await decision, false, 'its input did not change: up to date');
 });
+
+test('a shell task whose success was recorded when it ran by /bin/sh runs once more, then is up to date', async () => {
+  const { root, store, journal, cache } = makeWorld();
+  // `sluice map --shell` before session 12: no bash, run as `/bin/sh -c` (no pipefail), signed
+  // by the bare action. A pipe that failed then may have been recorded as this success.
+  const script = ['false | cat > ', { output: 0 }];
+  const old = makeTask({ cwd: root, step: 'map', inputs: ['a.in'], outputs: ['a.out'], action: { kind: 'shell', script } as unknown as Task['action'] });
+  const [oldSignature] = await signTasks(createHashCache(store), [{ task: old }]);
+  fs.writeFileSync(path.join(root, 'a.out'), 'made by /bin/sh');
+  await journal.commitSuccess({ task: old, attempt: 1, signature: oldSignature!, startedAt: Date.now() });
+  const strict: Task = { ...old, action: { kind: 'shell', script, bash: '/bin/bash' } };
+  const survey = await createUpToDateGate({ store, cache }).survey([strict], new Map());
+  assert.deepEqual([...survey.verdicts.values()].map((verdict) => !verdict.upToDate && verdict.reason), ['command changed']);
+
+  const [signature] = await signTasks(createHashCache(store), [{ task: strict, action: { kind: 'shell', script, shell: 'bash -euo pipefail' } }]);
+  await journal.commitSuccess({ task: strict, attempt: 1, signature: signature!, startedAt: Date.now() });
+  const elsewhere: Task = { ...old, action: { kind: 'shell', script, bash: '/usr/local/bin/bash' } };
+  const again = await createUpToDateGate({ store, cache }).survey([elsewhere], new Map());
+  assert.deepEqual([...again.upToDate], [1], 'where bash lives is not part of the signature');
+});

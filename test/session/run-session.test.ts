@@ -61,7 +61,7 @@ describe('runSession', () => {
   it('closes the run when a task fails', async () => {
     const root = makeTempDir('sluice-session-');
     writeOldFile(path.join(root, 'x'), 'x\n');
-    const tasks = planMap({ command: ['exit 3'], shell: true, inputs: ['x'], outTemplate: 'out/{stem}', cwd: root, retries: 0 });
+    const tasks = planMap({ command: ['cat {} > /dev/null; exit 3'], shell: true, inputs: ['x'], outTemplate: 'out/{stem}', cwd: root, retries: 0 });
     const result = await runSession({ ...request, root, tasks });
     assert.equal(result.failures.length, 1);
     assert.equal(result.failures[0]?.outcome.exitCode, 3);

@@ -28,7 +28,7 @@ test('each part changes its own component hash and the overall value, and nothin
     [{ inputs: [{ path: 'data/b.tsv', hash: 'h1' }] }, 'inputsHash'],
     [{ inputs: [{ path: 'data/a.tsv', hash: undefined }] }, 'inputsHash'],
     [{ action: { kind: 'argv', argv: ['python3', 'to-csv.py', '--strict'] } }, 'actionHash'],
-    [{ action: { kind: 'shell', script: ['python3 to-csv.py'] } }, 'actionHash'],
+    [{ action: { kind: 'shell', script: ['python3 to-csv.py'], shell: 'bash -euo pipefail' } }, 'actionHash'],
     [{ action: { kind: 'function', source: 'async () => 1' } }, 'actionHash'],
     [{ params: { sep: ';', columns: ['x', 'y'] } }, 'paramsHash'],
     [{ env: { LC_ALL: 'en_US.UTF-8' } }, 'envHash'],

@@ -10,7 +10,7 @@ test('the argv fast path writes exactly the canonical text, and other shapes tak
     { kind: 'argv', argv: ['python3', 'to-csv.py', 'data/a "b".tsv', { parts: [{ output: 0 }] }] },
     { kind: 'argv', argv: ['tool', { parts: ['--out=', { output: 1 }, '.tmp'] }, 'é\n\u0000'] },
     { argv: ['reordered keys'], kind: 'argv' } as SignedAction,
-    { kind: 'shell', script: ['wc -l ', { output: 0 }] },
+    { kind: 'shell', script: ['wc -l ', { output: 0 }], shell: 'bash -euo pipefail' },
     { kind: 'function', source: 'async ({ input }) => input' },
     { kind: 'argv', argv: [{ parts: [{ output: 0, extra: 1 } as unknown as { output: number }] }] },
     { kind: 'argv', argv: ['x'], extra: true } as unknown as SignedAction,
