@@ -91,11 +91,29 @@ function walkGlob(pattern: string, cwd: string, dot: boolean): { files: string[]
   return { files: found.filter((match) => !unresolved.has(path.resolve(cwd, match))), broken };
 }
 
-// When a glob matches only folders (`--in data`), say so: inputs are files.
+// When a glob matches only folders (`--in data`), say so: inputs are files. A symlink to a
+// folder counts as one (`--in data-link`): tinyglobby never lists it, as a folder or a file.
 function describeFolderMatches(pattern: string, options: GlobOptions): string {
-  const folders = globSync(pattern, { cwd: options.cwd, dot: options.dot ?? false, absolute: path.isAbsolute(pattern), onlyFiles: false, expandDirectories: false });
-  if (folders.length === 0) return '';
-  const first = (folders.sort()[0] as string).replace(/\/$/, '');
-  return `: only folders match (\`${first}\`${folders.length > 1 ? ` and ${folders.length - 1} more` : ''}), and inputs are files; \`${first}/*\` names the files in it`;
+  const walk = { cwd: options.cwd, dot: options.dot ?? false, absolute: path.isAbsolute(pattern), expandDirectories: false };
+  const folders = globSync(pattern, { ...walk, onlyFiles: false });
+  // Links to folders, shown to the walk as files (so it never enters them: no link loop) and
+  // every other file hidden; folders are listed as they are, for globs that descend.
+  const asFile = (entry: fs.Dirent): fs.Dirent =>
+    Object.assign(Object.create(entry) as fs.Dirent, { isFile: () => true, isSymbolicLink: () => false, isDirectory: () => false });
+  const readdirSync = (folder: string, readOptions: { withFileTypes: true }): fs.Dirent[] =>
+    fs.readdirSync(folder, readOptions).flatMap((entry) => {
+      if (entry.isDirectory()) return [entry];
+      if (!entry.isSymbolicLink()) return [];
+      return fs.statSync(path.join(folder, entry.name), { throwIfNoEntry: false })?.isDirectory() === true ? [asFile(entry)] : [];
+    });
+  let linked: string[] = [];
+  try {
+    linked = globSync(pattern, { ...walk, onlyFiles: true, followSymbolicLinks: false, fs: { readdirSync } });
+  } catch {
+    // Only a hint: a folder it may not list leaves it out.
+  }
+  const all = [...folders.map((folder) => folder.replace(/\/$/, '')), ...linked].sort();
+  if (all.length === 0) return '';
+  const first = all[0] as string;
+  return `: only folders match (\`${first}\`${all.length > 1 ? ` and ${all.length - 1} more` : ''}), and inputs are files; \`${first}/*\` names the files in it`;
 }
-

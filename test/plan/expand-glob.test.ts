@@ -45,4 +45,19 @@ describe('expandGlob', () => {
     assert.throws(() => expandGlob('sub', { cwd, label: '`--in`' }), /No file matches glob `sub` from `--in` \(relative to .*\): only folders match \(`sub`\), and inputs are files; `sub\/\*` names the files in it/);
     assert.throws(() => expandGlob('s*', { cwd }), /only folders match \(`sub`\)/);
   });
+
+  // Before: "No file matches glob `dlink`" alone, though `dlink` leads to a folder.
+  it('says so for a symlink to a folder too, without entering a link that loops', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-glob-links-'));
+    fs.mkdirSync(path.join(dir, 'data/deep'), { recursive: true });
+    fs.symlinkSync('data', path.join(dir, 'dlink'));
+    fs.symlinkSync('..', path.join(dir, 'data/deep/up'));
+    fs.symlinkSync(dir, path.join(dir, 'loop'));
+    assert.throws(() => expandGlob('dlink', { cwd: dir, label: '`--in`' }), /No file matches glob `dlink` from `--in` \(relative to .*\): only folders match \(`dlink`\), and inputs are files; `dlink\/\*` names the files in it/);
+    assert.throws(() => expandGlob('dlink/', { cwd: dir }), /only folders match \(`dlink`\)/);
+    assert.throws(() => expandGlob('dl*', { cwd: dir }), /only folders match \(`dlink`\)/);
+    assert.throws(() => expandGlob(path.join(dir, 'dlink'), { cwd: '/' }), new RegExp(`only folders match \\(\`${dir}/dlink\`\\)`));
+    assert.throws(() => expandGlob('data/*/up', { cwd: dir }), /only folders match \(`data\/deep\/up`\)/);
+    assert.throws(() => expandGlob('**/up', { cwd: dir }), /only folders match \(`data\/deep\/up`/);
+  });
 });
