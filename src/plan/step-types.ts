@@ -132,11 +132,6 @@ export interface StepResources {
   readonly memory?: string;
   /** Wall-clock limit: '30s', '10m', '2h', or milliseconds. */
   readonly timeout?: string | number;
-  /**
-   * No-output limit of a command step: a task that writes nothing to its standard output,
-   * standard error or `log` files that long is ended as at its `timeout`. Same forms as `timeout`.
-   */
-  readonly noOutputTimeout?: string | number;
   readonly retries?: number;
 }
 
@@ -153,12 +148,36 @@ export interface SlurmStepOptions {
   readonly tasksPerJob?: number | undefined;
 }
 
-export interface StepSpec<
+/**
+ * What step() takes. A command step may have a no-output limit; a function step, which has no
+ * output stream to watch, may not (the loader refuses it too, for JavaScript pipelines).
+ */
+export type StepSpec<
   I extends InputSpec | undefined,
   O extends OutputSpec,
   P extends Params = Params,
   L extends LogSpec | undefined = LogSpec | undefined,
-> extends StepResources {
+> = StepFields<I, L> & { readonly out: O } & (FunctionRun<I, O, P, L> | CommandRun);
+
+/** The action of a command step, and the limit only a command step has. */
+export interface CommandRun {
+  readonly run: CommandAction | ShellAction;
+  /**
+   * No-output limit: a task that writes nothing to its standard output, standard error or `log`
+   * files that long is ended as at its `timeout`. Same forms as `timeout`.
+   */
+  readonly noOutputTimeout?: string | number;
+}
+
+/** The function of a function step (on a worker thread); no `noOutputTimeout`. */
+export interface FunctionRun<I, O, P extends Params, L> {
+  readonly run: StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P, L>;
+  /** Refused: a function step has no output stream to watch (a command step's limit). */
+  readonly noOutputTimeout?: { readonly 'noOutputTimeout is for command steps only: a function step has no output stream to watch': never };
+}
+
+/** A step's fields besides its output and its action. */
+export interface StepFields<I extends InputSpec | undefined, L extends LogSpec | undefined> extends StepResources {
   readonly in?: I;
   /**
    * Values or constraints of the step's wildcards: a list runs the step for exactly those values
@@ -166,11 +185,6 @@ export interface StepSpec<
    * (`{ sample: /[A-Z]+/ }`). Without it, values come from the files on disk.
    */
   readonly wildcards?: string extends InputWildcards<I> ? WildcardValues : { readonly [K in InputWildcards<I> & string]?: WildcardValues[string] };
-  readonly out: O;
-  readonly run:
-    | CommandAction
-    | ShellAction
-    | StepFunction<I, O, I extends InputSpec ? BoundWildcards<I> & string : never, P, L>;
   /**
    * Log files the task writes itself (`{log}`, `{log.NAME}` in commands; `log`/`logs` in a
    * function's context): written in place, their folders made first, a stale one removed when an
@@ -197,8 +211,11 @@ export interface StepSpec<
  * A step, as step() made it. `P` is the parameters its function expects: a step made inside a
  * pipeline's `steps` gets the pipeline's, inferred from where it stands.
  */
-export interface Step<P extends Params = Params> extends StepSpec<InputSpec | undefined, OutputSpec, Params, LogSpec | undefined> {
+export interface Step<P extends Params = Params> extends StepFields<InputSpec | undefined, LogSpec | undefined> {
   readonly kind: 'step';
+  readonly out: OutputSpec;
+  readonly run: CommandAction | ShellAction | StepFunction;
+  readonly noOutputTimeout?: string | number;
   /** Never set: carries `P` for inference (a method, so that steps typed loosely still fit). */
   paramsType?(params: P): void;
 }

@@ -76,7 +76,9 @@ describe('noOutputTimeout of a step', () => {
   it('refuses it on a function step, which has no output stream to watch', () => {
     const error = (() => {
       try {
-        normalizeSteps(pipeline({ fn: step({ out: 'c.txt', run: async () => {}, noOutputTimeout: '1s' }) }), { file: FILE, params: {} });
+        // A JavaScript pipeline (or one cast past the types) reaches the loader with it.
+        const loose = { out: 'c.txt', run: async () => {}, noOutputTimeout: '1s' } as unknown as Parameters<typeof step>[0];
+        normalizeSteps(pipeline({ fn: step(loose) }), { file: FILE, params: {} });
       } catch (caught) {
         return caught as PlanError;
       }
@@ -84,5 +86,20 @@ describe('noOutputTimeout of a step', () => {
     })();
     assert.ok(error instanceof PlanError);
     assert.match(error.message, /^Expected `noOutputTimeout` of step `fn` in \/work\/p\/pipeline\.ts to be left out: a function step/);
+  });
+
+  // Compiled by `npm run typecheck`. Before, step() accepted it and only the loader refused it.
+  it('is not in the type of a function step: TypeScript refuses it where it is written', () => {
+    const made = [
+      // @ts-expect-error: a function step has no noOutputTimeout
+      step({ out: 'c.txt', run: async () => {}, noOutputTimeout: '1s' }),
+      // @ts-expect-error: in milliseconds neither
+      step({ in: 'data/{s}.txt', out: 'o/{s}.txt', run: ({ wildcards }) => void wildcards.s, noOutputTimeout: 1000 }),
+      // A command step, a shell step, and a function step without it are fine.
+      step({ out: 'a.txt', run: cmd('touch', '{out}'), noOutputTimeout: '1s' }),
+      step({ out: 'b.txt', run: sh('echo > {out}'), noOutputTimeout: 1000 }),
+      step({ in: 'data/{s}.txt', out: 'o/{s}.txt', run: ({ wildcards }) => void wildcards.s, timeout: '1m' }),
+    ];
+    assert.deepEqual(made.map((s) => s.noOutputTimeout), ['1s', 1000, '1s', 1000, undefined]);
   });
 });
