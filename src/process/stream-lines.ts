@@ -39,8 +39,10 @@ export class ProcessFailedError extends SluiceError {
     readonly stderrTail: readonly string[],
     /** Set when the no-output limit ended it: how long it had been silent. */
     readonly silentMs?: number,
+    /** Set when the wall-clock limit ended it: that limit. */
+    readonly timeoutMs?: number,
   ) {
-    const reason = describeAttemptEnd({ exitCode, signal, timedOut, cancelled, silentMs });
+    const reason = describeAttemptEnd({ exitCode, signal, timedOut, cancelled, silentMs, timeoutMs });
     const tail = stderrTail.length === 0 ? '' : `\n${stderrTail.map((line) => `  | ${line}`).join('\n')}`;
     super(`${reason}: ${quoteArgv(command)}${tail}`);
   }
@@ -78,16 +80,21 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
-  let timedOut = false;
-  let cancelled = false;
   const end = (): void => killGroup(child.pid, options.killGraceMs ?? 2000);
-  const timer = options.timeoutMs === undefined ? undefined : setLongTimeout(() => ((timedOut = true), end()), options.timeoutMs);
-  const silence = watchSilence(options.noOutputTimeoutMs, () => ((timedOut = true), end()));
-  child.stderr?.on('data', silence.heard);
-  const onAbort = (): void => {
-    cancelled = true;
+  // What ended the program: the first limit or abort to fire. Another may fire while the program
+  // dies (it may ignore SIGTERM for the whole grace); it changes nothing.
+  let stopped: 'timeout' | 'silence' | 'cancel' | undefined;
+  const stop = (why: 'timeout' | 'silence' | 'cancel'): void => {
+    if (stopped !== undefined) return;
+    stopped = why;
+    clearTimeout(timer);
+    silence.stop();
     end();
   };
+  const timer = options.timeoutMs === undefined ? undefined : setLongTimeout(() => stop('timeout'), options.timeoutMs);
+  const silence = watchSilence(options.noOutputTimeoutMs, () => stop('silence'));
+  child.stderr?.on('data', silence.heard);
+  const onAbort = (): void => stop('cancel');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let finished = false;
   try {
@@ -113,8 +120,11 @@ export async function* streamLines(argv: readonly string[], options: StreamLines
       const reason = code === 'ENOENT' ? `program \`${program}\` not found on PATH (${process.env.PATH ?? ''})` : result.error.message;
       throw new SluiceError(`${reason}: ${quoteArgv(argv)}`, { cause: result.error });
     }
-    if (result.code !== 0 || timedOut || cancelled) {
-      throw new ProcessFailedError(argv, cwd, result.code, result.signal, timedOut, cancelled, Date.now() - startedAt, tail, silence.firedAfterMs);
+    if (result.code !== 0 || stopped !== undefined) {
+      const silentMs = stopped === 'silence' ? options.noOutputTimeoutMs : undefined;
+      const timeoutMs = stopped === 'timeout' ? options.timeoutMs : undefined;
+      const timedOut = stopped === 'timeout' || stopped === 'silence';
+      throw new ProcessFailedError(argv, cwd, result.code, result.signal, timedOut, stopped === 'cancel', Date.now() - startedAt, tail, silentMs, timeoutMs);
     }
   } finally {
     clearTimeout(timer);
@@ -136,19 +146,19 @@ interface Silence {
   pause(): void;
   /** The program wrote something: the count starts again, if counting. */
   heard(): void;
-  /** The limit, once it ended the program. */
-  readonly firedAfterMs: number | undefined;
+  /** The program is being ended: never fire. */
+  stop(): void;
 }
 
 function watchSilence(limitMs: number | undefined, fire: () => void): Silence {
   let timer: NodeJS.Timeout | undefined;
   let listening = false;
-  let fired: number | undefined;
+  let stopped = false;
   const arm = (): void => {
     clearTimeout(timer);
-    if (limitMs === undefined || fired !== undefined) return;
+    if (limitMs === undefined || stopped) return;
     timer = setLongTimeout(() => {
-      fired = limitMs;
+      stopped = true;
       fire();
     }, limitMs);
   };
@@ -164,8 +174,9 @@ function watchSilence(limitMs: number | undefined, fire: () => void): Silence {
     heard() {
       if (listening) arm();
     },
-    get firedAfterMs() {
-      return fired;
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

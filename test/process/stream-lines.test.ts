@@ -114,6 +114,30 @@ describe('streamLines', () => {
     for await (const line of streamLines(['sh', '-c', chatty], { noOutputTimeoutMs: 2500 })) out.push(line);
     assert.deepEqual(out, ['end']);
   });
+
+  // Both limits set: the one that fired first names the end, though the other fires too while the
+  // program ignores SIGTERM. Before, a wall timeout was reported as the no-output limit when that
+  // limit ran out during the kill grace (silentMs set, "no output for 0.60 s").
+  it('names the limit that fired first when both fire close together', async () => {
+    const stubborn = ['sh', '-c', 'trap "" TERM; sleep 5'];
+    const failureOf = async (options: { timeoutMs: number; noOutputTimeoutMs: number }): Promise<ProcessFailedError> => {
+      try {
+        for await (const _line of streamLines(stubborn, { ...options, killGraceMs: 1200 })) void _line;
+      } catch (error) {
+        assert.ok(error instanceof ProcessFailedError, String(error));
+        return error;
+      }
+      assert.fail('expected the program to be ended');
+    };
+    const wall = await failureOf({ timeoutMs: 300, noOutputTimeoutMs: 600 });
+    assert.equal(wall.timedOut, true);
+    assert.equal(wall.silentMs, undefined);
+    assert.match(wall.message, /^timed out after 0\.30 s: sh -c/);
+    const silent = await failureOf({ timeoutMs: 600, noOutputTimeoutMs: 300 });
+    assert.equal(silent.timedOut, true);
+    assert.equal(silent.silentMs, 300);
+    assert.match(silent.message, /^timed out: no output for 0\.30 s: sh -c/);
+  });
 });
 
 function isAlive(pid: number): boolean {
