@@ -97,7 +97,11 @@ function issueError(issues: readonly Issue[], owner: Owner): PlanError {
     const key = String(path[path.length - 1]);
     const nested = field.length > 0;
     const keys = nested && field[0] === 'slurm' ? SLURM_KEYS : owner.keys;
-    const suggestion = suggestName(key, keys, nested ? {} : owner.aliases);
+    // A key the object lacks is likelier meant than one it has (`rn:` beside `in:` is `run`).
+    const container = issue.path?.at(-1)?.input;
+    const absent = typeof container === 'object' && container !== null ? keys.filter((name) => !Object.hasOwn(container, name)) : keys;
+    const aliases = nested ? {} : owner.aliases;
+    const suggestion = suggestName(key, absent, aliases) ?? suggestName(key, keys, aliases);
     const where = nested ? `\`${formatPath(field)}\` of ${owner.container}` : owner.container;
     return new PlanError(
       `Unknown key \`${key}\` in ${where} of ${owner.file}; ` +

@@ -84,6 +84,10 @@ describe('checking pipeline definitions', () => {
     assert.match(bad({ retry: 2 }), /did you mean `retries`\?$/);
     assert.match(bad({ memroy: '4G' }), /did you mean `memory`\?$/);
     assert.match(bad({ slurm: { acount: 'lab' } }), /^Unknown key `acount` in `slurm` of step `s` of .*; did you mean `account`\?$/);
+    // Before: `rn` beside `in` was "did you mean `in`?", a key the step has; `run` is the one missing.
+    const noRun = (spec: Record<string, unknown>): string => refusal(pipeline({ s: step({ in: 'data/{x}.txt', out: 'out/{x}', ...spec } as never) }));
+    assert.match(noRun({ rn: cmd('cp', '{in}', '{out}') }), /^Unknown key `rn` in step `s` of .*; did you mean `run`\?$/);
+    assert.match(refusal(pipeline({ s: step({ in: 'data/{x}.txt', ot: 'out/{x}', run: cmd('true') } as never) })), /did you mean `out`\?$/);
     assert.match(
       refusal(pipeline({ params: { a: 1 }, parms: { b: 2 }, steps: {} } as never)),
       /^Unknown key `parms` in pipeline\(\{\.\.\.\}\) of .*; did you mean `params`\?$/,
