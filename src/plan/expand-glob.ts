@@ -3,6 +3,7 @@ import path from 'node:path';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
 import { globSync, isDenied } from './glob-sync.ts';
 import { listGlobFolder } from './list-glob-folder.ts';
+import { refuseUndecodableName } from './refuse-undecodable-name.ts';
 import { PlanError } from '../errors.ts';
 
 export interface GlobOptions {
@@ -46,6 +47,8 @@ export function matchGlob(pattern: string, options: GlobOptions): GlobMatches {
       `No file matches glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`} (relative to ${options.cwd})${describeFolderMatches(pattern, options)}`,
     );
   }
+  const where = `matched by glob \`${pattern}\`${options.label === undefined ? '' : ` from ${options.label}`}`;
+  for (let i = 0; i < matches.length; i += 1) refuseUndecodableName(matches[i] as string, options.cwd, where);
   // The default sort compares UTF-16 code units: the same order on every machine and locale.
   const files = matches.sort();
   return { files, heldSymlink: found.heldSymlink, allPlainFiles: found.allPlainFiles };

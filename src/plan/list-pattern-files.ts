@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { escapePath, globSync, isDenied } from './glob-sync.ts';
 import { testPathPattern, type PathPattern } from './path-pattern.ts';
+import { refuseUndecodableName } from './refuse-undecodable-name.ts';
 import { describeSpecialFile } from '../state/hashes/describe-special-file.ts';
 import { statFile } from '../state/hashes/stat-file.ts';
 import { fullStampOf } from '../state/freshness/check-stamps.ts';
@@ -31,7 +32,8 @@ export function createListingLog(): ListingLog {
  * ignoring it. When wildcards only appear in the last
  * path segment, one readdir does it (10,000 files: ~5 ms, against ~40 ms through a glob).
  */
-export function listPatternFiles(pattern: PathPattern, dir: string, log?: ListingLog, specials?: Set<string>): string[] {
+export function listPatternFiles(pattern: PathPattern, dir: string, log?: ListingLog, specials?: Set<string>, file?: string): string[] {
+  const where = `matched by \`${pattern.source}\`${file === undefined ? '' : ` in ${file}`}`;
   const firstWildcard = pattern.parts.findIndex((part) => typeof part !== 'string');
   const literalHead = pattern.parts.slice(0, firstWildcard < 0 ? pattern.parts.length : firstWildcard).join('');
   const slash = literalHead.lastIndexOf('/');
@@ -51,10 +53,10 @@ export function listPatternFiles(pattern: PathPattern, dir: string, log?: Listin
     return folders.flatMap((found) => {
       const relative = found.endsWith('/') ? found : `${found}/`;
       const prefix = absolute || !written.startsWith('./') ? relative : `./${relative}`;
-      return listFolder(pattern, dir, prefix, pattern.source.slice(slashAt + 1), undefined, specials);
+      return listFolder(pattern, dir, prefix, pattern.source.slice(slashAt + 1), undefined, specials, where);
     });
   }
-  return listFolder(pattern, dir, folder, rest, log, specials);
+  return listFolder(pattern, dir, folder, rest, log, specials, where);
 }
 
 // The glob of the folders a pattern's files lie in: its text up to its last `/`.
@@ -85,7 +87,16 @@ function statTarget(link: string): fs.Stats | undefined {
 
 // The entries of one folder that match: files, symlinks to files, and (added to `specials`) FIFOs,
 // sockets, devices and symlinks that lead nowhere, so that planning refuses them by name.
-function listFolder(pattern: PathPattern, dir: string, folder: string, rest: string, log: ListingLog | undefined, specials: Set<string> | undefined): string[] {
+// A name that is not valid UTF-8 is refused (`where` says what listed it).
+function listFolder(
+  pattern: PathPattern,
+  dir: string,
+  folder: string,
+  rest: string,
+  log: ListingLog | undefined,
+  specials: Set<string> | undefined,
+  where: string,
+): string[] {
   let entries: fs.Dirent[];
   const listed = path.resolve(dir, folder || '.');
   if (log !== undefined && !log.folders.has(listed)) {
@@ -104,6 +115,7 @@ function listFolder(pattern: PathPattern, dir: string, folder: string, rest: str
     if (entry.name.startsWith('.') && !rest.startsWith('.')) continue;
     const candidate = folder + entry.name;
     if (!testPathPattern(pattern, candidate)) continue;
+    refuseUndecodableName(candidate, dir, where);
     if (entry.isFile()) found.push(candidate);
     else if (entry.isSymbolicLink()) {
       // Whether it leads to a file can change without its folder changing.

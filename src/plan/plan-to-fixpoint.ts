@@ -31,7 +31,7 @@ export function planToFixpoint(
     let found = onDisk.get(patternKey(pattern));
     if (found === undefined) {
       const specials = new Set<string>();
-      found = listPatternFiles(pattern, dir, listings, specials);
+      found = listPatternFiles(pattern, dir, listings, specials, file);
       onDisk.set(patternKey(pattern), found);
       // A FIFO, socket, device or broken symlink stays out: linking the tasks refuses it by name.
       for (const candidate of found) if (!specials.has(candidate)) seenOnDisk.add(candidate);
