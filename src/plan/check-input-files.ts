@@ -13,9 +13,10 @@ export function inspectInput(cwd: string, input: string): 'missing' | 'file' | '
   try {
     stat = fs.statSync(path.resolve(cwd, input), { throwIfNoEntry: false });
   } catch (error) {
-    // A file on the way, or a symlink loop (describe-broken-link.ts names it): nothing there.
+    // A file on the way, a symlink loop (describe-broken-link.ts names it), or a name longer than
+    // a path may be (a `--in -` line that is an argument, not a file): nothing there.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'ELOOP') return 'missing';
+    if (code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG') return 'missing';
     throw error;
   }
   if (stat === undefined) return 'missing';
