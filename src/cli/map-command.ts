@@ -97,11 +97,12 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     functionModules: [],
     plan: async (planRequest) => {
       // Loaded only now: a no-op confirmed by the snapshot lists nothing.
-      const [{ createListingLog }, { listInputGlob }, { checkInputFiles }, { planMapPipeline }] = await Promise.all([
+      const [{ createListingLog }, { listInputGlob }, { checkInputFiles }, { planMapPipeline }, { refuseOutputsInGlobs }] = await Promise.all([
         import('../plan/list-pattern-files.ts'),
         import('../plan/expand-input-glob.ts'),
         import('../plan/check-input-files.ts'),
         import('../plan/plan-map.ts'),
+        import('../plan/refuse-outputs-in-globs.ts'),
       ]);
       const listings = createListingLog();
       const expand = (glob: string): GlobMatches => listInputGlob(glob, { cwd, dot, log: listings });
@@ -110,6 +111,7 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
       let inputs: string[] = [];
       for (const source of sources) inputs = inputs.length === 0 ? source.inputs.slice() : inputs.concat(source.inputs);
       const plan = planMapPipeline({ ...options, inputs }, listings);
+      refuseOutputsInGlobs(plan.tasks, flags.in, cwd, dot);
       // A dry run without state stats no file (a million-task dry run stays a plan); anything
       // that hashes inputs refuses those it cannot hash first.
       const hashed = flags.out !== undefined;

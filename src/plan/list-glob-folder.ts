@@ -29,13 +29,13 @@ export interface FolderGlobListing {
 // Characters that make a glob more than a literal (as expand-input-glob.ts's MAGIC).
 const MAGIC = /[*?[\]{}()!+@\\]/;
 
-type Matcher = (name: string) => boolean;
+export type Matcher = (name: string) => boolean;
 type Picomatch = (glob: string, options: Record<string, boolean>) => Matcher;
 
 let picomatch: Picomatch | undefined;
 
-// The picomatch tinyglobby itself resolves, so that both match with the same code.
-function loadPicomatch(): Picomatch {
+/** The picomatch tinyglobby itself resolves, so that both match with the same code. */
+export function loadPicomatch(): Picomatch {
   if (picomatch === undefined) {
     const require = createRequire(import.meta.url);
     picomatch = createRequire(require.resolve('tinyglobby'))('picomatch') as Picomatch;
