@@ -9,6 +9,7 @@ import { OutputError } from '../errors.ts';
  */
 export function moveIntoPlace(from: string, to: string, folder: boolean): void {
   if (!folder) {
+    refuseSpecialFile(to);
     try {
       fs.renameSync(from, to);
     } catch (error) {
@@ -35,5 +36,17 @@ function describeBlockedOutput(error: unknown, to: string): unknown {
   return new OutputError(
     `Expected output \`${to}\` to be a file, got an existing folder: the task's output was not kept. Remove or rename the folder (or choose another output path), then run again`,
     { cause: error },
+  );
+}
+
+// A rename replaces whatever stands at the final name: `--out /dev/null` run as root would put a
+// regular file in place of the device. A FIFO, socket or device there is left alone, said so.
+function refuseSpecialFile(to: string): void {
+  const there = fs.lstatSync(to, { throwIfNoEntry: false });
+  if (there === undefined || there.isFile() || there.isDirectory() || there.isSymbolicLink()) return;
+  const kind = there.isFIFO() ? 'a FIFO' : there.isSocket() ? 'a socket' : there.isCharacterDevice() ? 'a character device' : 'a block device';
+  throw new OutputError(
+    `Expected output \`${to}\` to be a file, got ${kind}, which sluice never replaces: the task's output was not kept. ` +
+      'Choose another output path (to discard what a command prints, leave out --out), then run again',
   );
 }
