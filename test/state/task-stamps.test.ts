@@ -60,3 +60,30 @@ test('stamps are learned only from trusted inputs and present, plain outputs', (
   assert.equal(statsToLearn(task, trusted, [undefined]), undefined, 'an output absent (a deleted temporary)');
   assert.equal(statsToLearn({ ...task, outputs: ['out/'] }, trusted, [stats[1]]), undefined, 'a folder output');
 });
+
+test("in the process's own folder, plain names are stat'ed as written and still see every change; others are resolved", (t) => {
+  const { root, task, stats } = setUp();
+  const before = process.cwd();
+  process.chdir(root);
+  t.after(() => process.chdir(before));
+  // The task's folder as the planner has it: the process's own.
+  const here = { ...task, cwd: process.cwd() };
+  const words = decodeTaskStamps(encodeTaskStamps(stats), here);
+  assert.ok(words);
+  const asked: string[] = [];
+  const fast = createStampCheck(path.join(root, 'in.txt'));
+  const recording = (file: string, of: ArrayLike<number>, at: number): boolean => (asked.push(file), fast(file, of, at));
+  assert.equal(confirmTaskStamps(here, words, recording), true);
+  assert.deepEqual(asked, ['in.txt', 'out.txt']);
+  // A name with `..` or `.` is resolved first: the kernel would follow a link where path.resolve does not.
+  fs.mkdirSync(path.join(root, 'sub'));
+  const dotted = { ...here, inputs: ['sub/../in.txt'], outputs: ['./out.txt'] };
+  asked.length = 0;
+  assert.equal(confirmTaskStamps(dotted, words, recording), true);
+  assert.deepEqual(asked.slice(-2), [path.join(root, 'in.txt'), path.join(root, 'out.txt')]);
+  // Each file's change is seen through its plain name, by both checks.
+  fs.writeFileSync(path.join(root, 'out.txt'), 'changed');
+  for (const check of [fast, checkStampSlowly]) assert.equal(confirmTaskStamps(here, words, check), false, 'an output rewritten');
+  fs.rmSync(path.join(root, 'in.txt'));
+  for (const check of [fast, checkStampSlowly]) assert.equal(confirmTaskStamps(here, words, check), false, 'an input deleted');
+});

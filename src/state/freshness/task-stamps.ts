@@ -14,7 +14,7 @@
 // - a success recorded again (the task ran) replaces the row, stamps with it: they are NULL
 //   until a full check learns them anew. `--force` and deleted temporaries are decided before.
 
-import { resolveTaskPath } from '../../kernel/resolve-task-path.ts';
+import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import type { Task } from '../../kernel/task.ts';
 import type { FileStat } from '../hashes/stat-file.ts';
 import type { StateStore } from '../store/open-store.ts';
@@ -64,14 +64,22 @@ export function decodeTaskStamps(blob: Uint8Array | null | undefined, task: Stam
 
 /** Whether every input and output of the task has its recorded stamp now. */
 export function confirmTaskStamps(task: StampedTask, words: Int32Array, check: StampCheck): boolean {
+  // In the process's own folder a plain relative name is stat'ed as it is: no absolute path is
+  // made, and the kernel walks two segments, not the folder's every one (~15 % of 20,000 stats'
+  // CPU). Only a plain name (no `.` or `..`): it names the same file whichever way it is read.
+  const here = task.cwd === process.cwd();
   let at = 1;
   for (let i = 0; i < task.inputs.length; i += 1, at += STAMP_WORDS) {
-    if (!check(resolveTaskPath(task.cwd, task.inputs[i] as string), words, at)) return false;
+    if (!check(statPathOf(task.cwd, task.inputs[i] as string, here), words, at)) return false;
   }
   for (let i = 0; i < task.outputs.length; i += 1, at += STAMP_WORDS) {
-    if (!check(resolveTaskPath(task.cwd, task.outputs[i] as string), words, at)) return false;
+    if (!check(statPathOf(task.cwd, task.outputs[i] as string, here), words, at)) return false;
   }
   return true;
+}
+
+function statPathOf(cwd: string, file: string, here: boolean): string {
+  return here && isPlainRelative(file) ? file : resolveTaskPath(cwd, file);
 }
 
 /**
