@@ -86,6 +86,9 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     : undefined;
   let plan: PlanToRun;
   try {
+    // Spawned before planning starts: it runs without a turn of the event loop (~0.1 s for 1,400
+    // tasks), and the threads started only once it had ended, booting when the first tasks were due.
+    await functionRunner;
     plan = await prepared.plan(request);
   } catch (error) {
     await (await functionRunner)?.close();

@@ -11,11 +11,16 @@ import path from 'node:path';
  * for 10,000 tasks.
  */
 export function isPlainRelative(file: string): boolean {
+  return isPlainFrom(file, 0);
+}
+
+// `isPlainRelative` of the part of `file` from `from` on.
+function isPlainFrom(file: string, from: number): boolean {
   const length = file.length;
-  if (length === 0) return false;
+  if (length <= from) return false;
   // Each segment, from `start` to the next `/` (or the end), is neither empty, `.` nor `..`.
-  let start = 0;
-  for (let i = 0; i <= length; i += 1) {
+  let start = from;
+  for (let i = from; i <= length; i += 1) {
     if (i < length && file.charCodeAt(i) !== SLASH) continue;
     const size = i - start;
     if (size === 0) return false;
@@ -33,6 +38,9 @@ const folders = new Map<string, string>();
 const MAX_FOLDERS = 1024;
 
 export function resolveTaskPath(cwd: string, file: string): string {
+  // An absolute path already in normal form (the pipeline's paths when its parameters are
+  // absolute, as the diabetes bench's are): path.resolve would return it as it is.
+  if (file.charCodeAt(0) === SLASH && path.sep === '/' && isPlainFrom(file, 1)) return file;
   if (cwd !== lastCwd) {
     lastCwd = cwd;
     lastCwdIsPlain = path.sep === '/' && cwd.length > 1 && path.resolve(cwd) === cwd;

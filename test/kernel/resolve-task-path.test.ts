@@ -9,6 +9,7 @@ test('resolveTaskPath agrees with path.resolve on every kind of path', () => {
     'a.txt', 'data/a.txt', '../data/a.txt', '../../x/y.txt', './a.txt', 'data/./a.txt', 'data//a.txt', 'data/../a.txt',
     'data/..', 'data/.', '..', '.', '', '/abs/a.txt', '/', '//x', 'data/', '../', 'a/b/../../../../../../c.txt', '../data/a.txt/',
     '..a/b', 'a/..b', '.hidden/x', '../.x', 'a\\b/c', ' a/ b', 'data/a.txt', '../data/a.txt',
+    '/abs/./a.txt', '/abs/../a.txt', '/abs//a.txt', '/abs/a.txt/', '/abs/..', '/..', '/.', '/a/b/c.txt',
   ];
   for (const cwd of ['/work/project', '/', '/a', '/work/project/', '/work/./project', '/x/../y']) {
     for (const file of files) assert.equal(resolveTaskPath(cwd, file), path.resolve(cwd, file), `${JSON.stringify(cwd)} + ${JSON.stringify(file)}`);
@@ -37,5 +38,7 @@ test('isPlainRelative says which paths path.resolve joins as written', () => {
   for (const file of seen) {
     assert.equal(isPlainRelative(file), reference.test(file), JSON.stringify(file));
     if (isPlainRelative(file)) assert.equal(path.resolve('/base', file), `/base/${file}`, JSON.stringify(file));
+    // An absolute path, returned as it is only when path.resolve would return it so.
+    assert.equal(resolveTaskPath('/base', `/${file}`), path.resolve('/base', `/${file}`), JSON.stringify(`/${file}`));
   }
 });

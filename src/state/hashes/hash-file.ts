@@ -65,29 +65,43 @@ export async function hashFile(filePath: string): Promise<string> {
  * just wrote the file): each asynchronous call is a wake-up of another thread and back.
  */
 export function hashFileSync(filePath: string): string {
-  let fd: number;
+  const fd = openToHash(filePath);
   try {
-    fd = fs.openSync(filePath, OPEN_FLAGS);
+    return hashOpenFile(filePath, fd, fs.fstatSync(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Opens a file for `hashOpenFile`, refusing a socket as the other special files are. */
+export function openToHash(filePath: string): number {
+  try {
+    return fs.openSync(filePath, OPEN_FLAGS);
   } catch (error) {
     return refuseSocket(filePath, error);
   }
-  let buffer: Buffer | undefined;
+}
+
+/**
+ * The content hash of the open file `fd`, whose `stat` was just taken. A read shorter than asked
+ * is the end of a regular file: no second read to find it (a file that grew since shows in a
+ * stat taken after, which a caller that needs the hash and stat to agree compares).
+ */
+export function hashOpenFile(filePath: string, fd: number, stat: fs.Stats | fs.BigIntStats): string {
+  const special = describeSpecialFile(stat);
+  if (special !== undefined) throw specialFileError(`\`${filePath}\``, special);
+  const buffer = takeBuffer(Number(stat.size));
   try {
     const hash = createHash(HASH_ALGORITHM);
-    const stat = fs.fstatSync(fd);
-    const special = describeSpecialFile(stat);
-    if (special !== undefined) throw specialFileError(`\`${filePath}\``, special);
-    const { size } = stat;
-    buffer = takeBuffer(size);
     for (;;) {
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
+      if (bytesRead < buffer.length && stat.isFile()) break;
     }
     return hash.digest('hex');
   } finally {
     giveBack(buffer);
-    fs.closeSync(fd);
   }
 }
 
