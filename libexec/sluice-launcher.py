@@ -101,6 +101,8 @@ if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
 DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
 # Set by main(): whether orphaned descendants of our tasks are re-parented to us.
 SUBREAPER = False
+# Set by main(): our pid (os.getpid() is a system call each time).
+MY_PID = 0
 # A task that inherits sluice's environment gets SLUICE_COOKIE=<launcher pid>:<task id> in it,
 # as Jenkins marks a build's processes.
 COOKIE = b'SLUICE_COOKIE'
@@ -713,7 +715,7 @@ def read_small(path, whole=False):
 
 def list_children():
     """Our children's pids: on Linux from /proc (one file, or a scan of every process)."""
-    me = os.getpid()
+    me = MY_PID or os.getpid()
     try:
         return [int(pid) for pid in read_small(f'/proc/{me}/task/{me}/children', True).split()]
     except FileNotFoundError:
@@ -753,13 +755,15 @@ def become_subreaper():
 
 
 def drain(fd):
+    """What the (non-blocking) wake-up pipe holds. A read shorter than asked for emptied it: no
+    further read to hear EAGAIN (a byte written meanwhile wakes the next poll)."""
     data = b''
     try:
         while True:
             chunk = os.read(fd, 4096)
-            if not chunk:
-                break
             data += chunk
+            if len(chunk) < 4096:
+                break
     except BlockingIOError:
         pass
     return data
@@ -777,6 +781,8 @@ def blame(program, cwd, stdin_path, stdout_path, stderr_path):
 
 
 def main():
+    global MY_PID
+    MY_PID = os.getpid()
     parent = os.getppid()
     launcher = Launcher()
     wake_r, wake_w = os.pipe()  # close-on-exec by default since Python 3.4
