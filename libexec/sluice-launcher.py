@@ -72,7 +72,7 @@
 #                                             long, and at most a tenth longer
 # A held task's `p` is sent even while the ledger is kept: its timeout starts then.
 # Replies are written as soon as they are known, but for two kinds: the `x` of a task that exited
-# 0 and the `p` of a held task may wait up to REPORT_DELAY (2 ms) while every running task has a
+# 0 and the `p` of a held task may wait up to REPORT_DELAY (5 ms) while every running task has a
 # held task behind it (and no failure is unacknowledged, no Ctrl-C came): sluice is woken once for
 # a few ends instead of once for each. Any other reply, or a `t`/`k` request, sends all at once,
 # in order.
@@ -119,7 +119,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 LEDGER_COMPACT_EVERY = 1024
 # How long the end of a task that exited 0 (and the start of a held task) may wait to be reported
 # while held tasks keep every slot busy: sluice is then woken once for a few ends, not for each.
-REPORT_DELAY = 0.002
+REPORT_DELAY = 0.005
 # How often the files of tasks with a no-output limit are looked at: a tenth of the limit,
 # within these bounds (seconds).
 QUIET_EVERY_MIN = 0.02
