@@ -72,7 +72,7 @@
 #                                             long, and at most a tenth longer
 # A held task's `p` is sent even while the ledger is kept: its timeout starts then.
 # Replies are written as soon as they are known, but for two kinds: the `x` of a task that exited
-# 0 and the `p` of a held task may wait up to REPORT_DELAY (2 ms) while every running task has a
+# 0 and the `p` of a held task may wait up to REPORT_DELAY (5 ms) while every running task has a
 # held task behind it (and no failure is unacknowledged, no Ctrl-C came): sluice is woken once for
 # a few ends instead of once for each. Any other reply, or a `t`/`k` request, sends all at once,
 # in order.
@@ -101,21 +101,25 @@ if sys.version_info < (3, 8) or not hasattr(os, 'posix_spawn'):
 DEBUG = bool(os.environ.get('SLUICE_DEBUG'))
 # Set by main(): whether orphaned descendants of our tasks are re-parented to us.
 SUBREAPER = False
+# Set by main(): our pid (os.getpid() is a system call each time).
+MY_PID = 0
 # A task that inherits sluice's environment gets SLUICE_COOKIE=<launcher pid>:<task id> in it,
 # as Jenkins marks a build's processes.
 COOKIE = b'SLUICE_COOKIE'
 OUT_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 SPAWN_OPEN = os.POSIX_SPAWN_OPEN
 SPAWN_DUP2 = os.POSIX_SPAWN_DUP2
-# Python ignores SIGPIPE and SIGXFSZ and we ignore SIGINT; children must not inherit that.
-RESET_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGTERM,
-                 signal.SIGHUP, signal.SIGCHLD)
+# Python ignores SIGPIPE and SIGXFSZ and we ignore SIGINT; children must not inherit that, nor any
+# handler of ours. Every signal, named: glibc's posix_spawn then sets each to its default in one
+# system call, where for a signal not named it first asks for the disposition (two calls, some 54
+# more per task, made in the vfork child while we wait for it).
+RESET_SIGNALS = tuple(sorted(set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}))
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # How many spawns between two rewrites of the ledger (only the groups still running are kept).
 LEDGER_COMPACT_EVERY = 1024
 # How long the end of a task that exited 0 (and the start of a held task) may wait to be reported
 # while held tasks keep every slot busy: sluice is then woken once for a few ends, not for each.
-REPORT_DELAY = 0.002
+REPORT_DELAY = 0.005
 # How often the files of tasks with a no-output limit are looked at: a tenth of the limit,
 # within these bounds (seconds).
 QUIET_EVERY_MIN = 0.02
@@ -711,7 +715,7 @@ def read_small(path, whole=False):
 
 def list_children():
     """Our children's pids: on Linux from /proc (one file, or a scan of every process)."""
-    me = os.getpid()
+    me = MY_PID or os.getpid()
     try:
         return [int(pid) for pid in read_small(f'/proc/{me}/task/{me}/children', True).split()]
     except FileNotFoundError:
@@ -751,13 +755,15 @@ def become_subreaper():
 
 
 def drain(fd):
+    """What the (non-blocking) wake-up pipe holds. A read shorter than asked for emptied it: no
+    further read to hear EAGAIN (a byte written meanwhile wakes the next poll)."""
     data = b''
     try:
         while True:
             chunk = os.read(fd, 4096)
-            if not chunk:
-                break
             data += chunk
+            if len(chunk) < 4096:
+                break
     except BlockingIOError:
         pass
     return data
@@ -775,6 +781,8 @@ def blame(program, cwd, stdin_path, stdout_path, stderr_path):
 
 
 def main():
+    global MY_PID
+    MY_PID = os.getpid()
     parent = os.getppid()
     launcher = Launcher()
     wake_r, wake_w = os.pipe()  # close-on-exec by default since Python 3.4

@@ -94,9 +94,10 @@ async function createLocal(settings: BackendSettings, context: ExecutorContext, 
     inputsToDigest: context.inputsToHash,
     createFunctionRunner: () => runner ?? createFunctionRunner({ threads: settings.jobs }),
     functionThreads: settings.jobs,
-    // Four a slot: a task that ends takes one, while sluice hands over the next; with a few to
-    // spare, the launcher reports successes a few at a time (sluice-launcher.py, REPORT_DELAY).
-    commandsAhead: settings.jobs * 4,
+    // Eight a slot: a task that ends takes one, while sluice hands over the next; with that many
+    // to spare, the launcher reports successes several at a time (sluice-launcher.py,
+    // REPORT_DELAY): sluice and the launcher wake each other once for some six short tasks.
+    commandsAhead: settings.jobs * 8,
   });
 }
 
