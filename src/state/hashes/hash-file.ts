@@ -83,9 +83,10 @@ export function openToHash(filePath: string): number {
 }
 
 /**
- * The content hash of the open file `fd`, whose `stat` was just taken. A read shorter than asked
- * is the end of a regular file: no second read to find it (a file that grew since shows in a
- * stat taken after, which a caller that needs the hash and stat to agree compares).
+ * The content hash of the open file `fd`, whose `stat` was just taken. Once a regular file's
+ * stat'ed size is read, a read shorter than asked is its end: no second read to find it (a file
+ * that grew since shows in a stat taken after, which a caller that needs the hash and stat to
+ * agree compares). A short read before that size (a network file system may return one) reads on.
  */
 export function hashOpenFile(filePath: string, fd: number, stat: fs.Stats | fs.BigIntStats): string {
   const special = describeSpecialFile(stat);
@@ -93,11 +94,14 @@ export function hashOpenFile(filePath: string, fd: number, stat: fs.Stats | fs.B
   const buffer = takeBuffer(Number(stat.size));
   try {
     const hash = createHash(HASH_ALGORITHM);
+    const size = Number(stat.size);
+    let total = 0;
     for (;;) {
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
-      if (bytesRead < buffer.length && stat.isFile()) break;
+      total += bytesRead;
+      if (bytesRead < buffer.length && total >= size && stat.isFile()) break;
     }
     return hash.digest('hex');
   } finally {
