@@ -9,7 +9,9 @@ export function judgeLocalResult(result: LaunchResult, program: string): { statu
     ? undefined
     : result.spawnError.code === 'EFUNCTION'
       ? `the function threw: ${result.spawnError.message}`
-      : describeSpawnError(program, result.spawnError);
+      : result.spawnError.code === 'EFUNCTIONEXIT'
+        ? result.spawnError.message
+        : describeSpawnError(program, result.spawnError);
   return { status: statusOf(result), error };
 }
 

@@ -60,7 +60,7 @@ export function startFunctionTask(
       exitCode: result.timedOut === true || result.cancelled === true ? null : 1,
       timedOut: result.timedOut === true,
       cancelled: result.cancelled === true,
-      spawnError: result.timedOut === true || result.cancelled === true ? undefined : { code: 'EFUNCTION', message: result.message },
+      spawnError: result.timedOut === true || result.cancelled === true ? undefined : { code: result.exited === true ? 'EFUNCTIONEXIT' : 'EFUNCTION', message: result.message },
     };
   })();
   return {

@@ -7,6 +7,17 @@ import { startWorker } from './start-worker.ts';
 import { createThreadProcesses, endThreadProcesses, hasSpawned, nameThread } from './thread-processes.ts';
 import { moveThread } from './thread-state.ts';
 
+/**
+ * A thread that exited by itself while it ran a job, without an uncaught error: the job called
+ * `process.exit()`, which in a worker thread ends the thread (the process goes on).
+ */
+export class ThreadExitError extends BackendError {
+  override name = 'ThreadExitError';
+  constructor(readonly exitCode: number) {
+    super(`A worker thread exited with code ${exitCode} while running a job`);
+  }
+}
+
 /** Starts one more thread for the pool; it takes jobs once it says it is ready. */
 export function spawnThread<In, Out>(pool: PoolContext<In, Out>): void {
   const { options } = pool;
@@ -78,7 +89,7 @@ function exited<In, Out>(pool: PoolContext<In, Out>, thread: Thread<In, Out>, co
   const ended = was === 'ending' ? undefined : endThreadProcesses(thread.processes, Promise.resolve());
   const at = pool.idle.indexOf(thread);
   if (at >= 0) pool.idle.splice(at, 1);
-  const crash = thread.crash ?? new BackendError(`A worker thread exited with code ${code} while running a job`);
+  const crash = thread.crash ?? new ThreadExitError(code);
   const jobs = thread.jobs.splice(0);
   if (was === 'ending') {
     // Terminated on purpose: whoever ended it settled the job it ran. A job that waited behind

@@ -1,6 +1,7 @@
 import { PlanError } from '../../errors.ts';
 import { locateModule } from '../../kernel/locate-code.ts';
 import { setLongTimeout } from '../../kernel/set-long-timeout.ts';
+import { ThreadExitError } from '../../pool/spawn-thread.ts';
 import { createWorkerPool } from '../../pool/worker-pool.ts';
 import type { FunctionResult, FunctionRunner, FunctionRunnerOptions, FunctionRunOptions, StepRequest } from './function-runner.ts';
 import { describeFailure } from './run-step-function.ts';
@@ -55,6 +56,7 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
         return { ok: false, message: `timed out after ${timeoutMs} ms; its worker thread was terminated`, timedOut: true };
       }
       if (ended === 'cancelled' || closed) return cancelledResult();
+      if (error instanceof ThreadExitError) return describeThreadExit(error.exitCode);
       const failure = describeFailure(error);
       return failure.ok ? failure : { ...failure, message: `its worker thread failed: ${failure.message}` };
     } finally {
@@ -71,6 +73,18 @@ export function createFunctionRunner(options: FunctionRunnerOptions): FunctionRu
       closed = true;
       return pool.close();
     },
+  };
+}
+
+// What the user wrote was process.exit(): said so, without the pool's own stack, which points at
+// sluice's code, not theirs. The task fails even for exit code 0: the function did not return.
+function describeThreadExit(exitCode: number): FunctionResult {
+  return {
+    ok: false,
+    message:
+      `the function ended its worker thread with process.exit(${exitCode}) before it returned; ` +
+      'in a function step, throw an Error to fail the task, or return to end it',
+    exited: true,
   };
 }
 

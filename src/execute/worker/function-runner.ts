@@ -21,6 +21,8 @@ export type FunctionResult =
       readonly stack?: string | undefined;
       readonly timedOut?: boolean | undefined;
       readonly cancelled?: boolean | undefined;
+      /** Set when the function called process.exit(), which ended its worker thread. */
+      readonly exited?: boolean | undefined;
       /** Set when the function threw (not when its thread was terminated). */
       readonly usage?: TaskUsage | undefined;
     };
