@@ -70,6 +70,20 @@ describe('Slurm executor on a real cluster', { skip: slurmSkipReason() }, () => 
     assert.equal(jobs.size, 1);
   });
 
+  it('runs map --shell in bash strict mode on the node: a failure first in a pipe fails the task', async () => {
+    const dir = project({ 'in/good.txt': 'good\n', 'in/bad.txt': 'bad\n' });
+    const result = await runSluice(
+      ['map', '--executor', 'slurm', '--keep-going', '--in', 'in/*.txt', '--out', 'out/{stem}', '--shell', '--',
+        'grep -q good {in} | cat; tr a-z A-Z < {in}'],
+      { cwd: dir, env: DEBUG },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /1 succeeded, 1 failed/);
+    assert.match(result.stderr, /✗ map\[in=in\/bad\.txt\] exit code 1 \(Slurm job /);
+    assert.equal(fs.readFileSync(path.join(dir, 'out/good'), 'utf8'), 'GOOD\n');
+    assert.equal(fs.existsSync(path.join(dir, 'out/bad')), false, 'the failed task left no output');
+  });
+
   it('retries a failed attempt as a new job, and reports a job cancelled outside sluice', async () => {
     const dir = project({ 'in/a.txt': 'a\n', 'in/b.txt': 'b\n' });
     // Fails the first time (no flag file yet), succeeds the second.
