@@ -5,14 +5,14 @@ import type { AttemptStatus } from './executor.ts';
 
 /** How a local process or function thread ended, and why it failed, in the words of a report. */
 export function judgeLocalResult(result: LaunchResult, program: string): { status: AttemptStatus; error: string | undefined } {
-  const error = result.spawnError === undefined
-    ? undefined
-    : result.spawnError.code === 'EFUNCTION'
-      ? `the function threw: ${result.spawnError.message}`
-      : result.spawnError.code === 'EFUNCTIONEXIT'
-        ? result.spawnError.message
-        : describeSpawnError(program, result.spawnError);
-  return { status: statusOf(result), error };
+  return { status: statusOf(result), error: result.spawnError === undefined ? undefined : describeError(program, result.spawnError) };
+}
+
+function describeError(program: string, error: { code: string; message: string }): string {
+  if (error.code === 'EFUNCTION') return `the function threw: ${error.message}`;
+  // The function called process.exit(): its message says so whole.
+  if (error.code === 'EFUNCTIONEXIT') return error.message;
+  return describeSpawnError(program, error);
 }
 
 /** The first of `files` whose folder's file system has no space left (statfs), if any. */

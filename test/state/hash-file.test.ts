@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
-import { HASH_ALGORITHM, hashFile, hashFileSync, hashText } from '../../src/state/hashes/hash-file.ts';
+import { HASH_ALGORITHM, hashFile, hashFileSync, hashOpenFile, hashText } from '../../src/state/hashes/hash-file.ts';
 import { makeTempDir } from './helpers.ts';
 
 const expected = (data: Buffer | string): string => createHash(HASH_ALGORITHM).update(data).digest('hex');
@@ -59,5 +59,33 @@ test('hashFile and hashFileSync refuse a FIFO, a socket and a device without blo
     assert.equal(await hashFile('/dev/null'), expected(''));
   } finally {
     server.close();
+  }
+});
+
+// A file system may return a read shorter than asked before the end (a network one; Linux's
+// seq_files, such as /proc/kallsyms, give about a page a read): hashing reads on until the size
+// it stat'ed, where stopping at the first short read hashed only the first page.
+test('hashOpenFile reads past a short read until the stat\'ed size', (t) => {
+  const source = '/proc/kallsyms';
+  let content: Buffer;
+  try {
+    content = fs.readFileSync(source);
+  } catch {
+    t.skip(`${source} cannot be read here: no file returns short reads to test with`);
+    return;
+  }
+  if (content.length < 64 * 1024) {
+    t.skip(`${source} is too short here (${content.length} bytes) to give short reads`);
+    return;
+  }
+  // A regular file's stat of that size stands for the one a network file system would give.
+  const sized = path.join(makeTempDir(), 'sized');
+  fs.writeFileSync(sized, '');
+  fs.truncateSync(sized, content.length);
+  const fd = fs.openSync(source, 'r');
+  try {
+    assert.equal(hashOpenFile(source, fd, fs.statSync(sized)), expected(content));
+  } finally {
+    fs.closeSync(fd);
   }
 });

@@ -91,10 +91,10 @@ export function openToHash(filePath: string): number {
 export function hashOpenFile(filePath: string, fd: number, stat: fs.Stats | fs.BigIntStats): string {
   const special = describeSpecialFile(stat);
   if (special !== undefined) throw specialFileError(`\`${filePath}\``, special);
-  const buffer = takeBuffer(Number(stat.size));
+  const size = Number(stat.size);
+  const buffer = takeBuffer(size);
   try {
     const hash = createHash(HASH_ALGORITHM);
-    const size = Number(stat.size);
     let total = 0;
     for (;;) {
       const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, null);
