@@ -57,10 +57,19 @@ export interface AttemptOutcome {
   readonly neverStarted?: boolean | undefined;
   /** Timed out by its no-output limit (not its wall clock): that limit. */
   readonly silentMs?: number | undefined;
-  /** An output whose file system had no space left when the attempt failed: it likely failed for that. */
-  readonly noSpaceLeft?: string | undefined;
+  /**
+   * An output or a log of the attempt whose file system had no space left when it failed: it
+   * likely failed for that.
+   */
+  readonly noSpaceLeft?: NoSpaceLeft | undefined;
   /** The batch job that ran the attempt (Slurm): its id, e.g. `1234_7`, and its output file. */
   readonly job?: { readonly id: string; readonly output: string } | undefined;
+}
+
+/** An attempt's output and log on a full file system (at least one is given). */
+export interface NoSpaceLeft {
+  readonly output?: string | undefined;
+  readonly log?: string | undefined;
 }
 
 /** The end of a log file a step declares, as the report shows it. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LaunchResult } from '../process/launch-types.ts';
-import type { AttemptStatus } from './executor.ts';
+import type { AttemptStatus, NoSpaceLeft } from './executor.ts';
 
 /** How a local process or function thread ended, and why it failed, in the words of a report. */
 export function judgeLocalResult(result: LaunchResult, program: string): { status: AttemptStatus; error: string | undefined } {
@@ -13,6 +13,24 @@ function describeError(program: string, error: { code: string; message: string }
   // The function called process.exit(): its message says so whole.
   if (error.code === 'EFUNCTIONEXIT') return error.message;
   return describeSpawnError(program, error);
+}
+
+/**
+ * Where a failed attempt met a full disk: the first of its outputs and of its logs (the captures
+ * of its standard output and error) whose file system has no space left, if any. Looked at before
+ * partial outputs are removed and captures trimmed, which free the space again.
+ */
+export function findNoSpaceLeft(outputs: readonly string[], logs: readonly (string | undefined)[]): NoSpaceLeft | undefined {
+  const output = findFullFileSystem(outputs);
+  // The longest log on a full file system; beside a full output, only one the task wrote to.
+  let log: string | undefined;
+  let longest = output === undefined ? -1 : 0;
+  for (const file of logs) {
+    if (file === undefined || findFullFileSystem([file]) === undefined) continue;
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > longest) [log, longest] = [file, size];
+  }
+  return output === undefined && log === undefined ? undefined : { output, log };
 }
 
 /** The first of `files` whose folder's file system has no space left (statfs), if any. */

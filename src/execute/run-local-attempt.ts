@@ -6,8 +6,8 @@ import { formatSeconds } from '../kernel/format-seconds.ts';
 import { readTailLines } from '../kernel/read-tail.ts';
 import { boundCapture } from '../state/logs/bound-capture.ts';
 import { findMissingOutputs, type StagedOutputs, type StagingArea } from './atomic-outputs.ts';
-import type { Attempt, AttemptOutcome, AttemptStatus } from './executor.ts';
-import { findFullFileSystem, judgeLocalResult } from './judge-local-result.ts';
+import type { Attempt, AttemptOutcome, AttemptStatus, NoSpaceLeft } from './executor.ts';
+import { findNoSpaceLeft, judgeLocalResult } from './judge-local-result.ts';
 import type { LocalExecutorOptions } from './local-executor.ts';
 import { startFunctionTask, type FunctionLaunchResult } from './start-function-task.ts';
 import { prepareTaskLogs, readLogTails } from './task-logs.ts';
@@ -79,7 +79,7 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
     context.running.delete(task.id);
   }
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
-  const ended = staged === undefined ? judged : await settleOutputs(attempt, context, staged, result, judged);
+  const ended = staged === undefined ? withNoSpaceLeft(judged, [], start) : await settleOutputs(attempt, context, start, staged, result, judged);
   const outcome = await finishAttempt(attempt, context, start, ended, result);
   // A failure: the launcher starts no held task in place of another until the scheduler has
   // acted on it (on this outcome, in the promise callbacks that run before this turn ends). A
@@ -137,13 +137,14 @@ const BOTH_CAPTURED = { stdout: true, stderr: true } as const;
 interface Ending {
   readonly status: AttemptStatus;
   readonly error: string | undefined;
-  readonly noSpaceLeft?: string | undefined;
+  readonly noSpaceLeft?: NoSpaceLeft | undefined;
 }
 
 // A success's outputs are recorded, then renamed into place; anything else's are removed.
 async function settleOutputs(
   { task, attempt, freeSlot }: Attempt,
   context: LocalAttemptContext,
+  start: AttemptStart,
   staged: StagedOutputs,
   result: FunctionLaunchResult,
   judged: Ending,
@@ -155,9 +156,9 @@ async function settleOutputs(
   }
   if (judged.status !== 'succeeded') {
     // Looked at before the partial outputs are removed, which frees the space again.
-    const noSpaceLeft = judged.status === 'failed' ? findFullFileSystem(staged.finals) : undefined;
+    const ended = withNoSpaceLeft(judged, staged.finals, start);
     await context.staging.discard(staged);
-    return { ...judged, noSpaceLeft };
+    return ended;
   }
   if (freeSlot !== undefined) {
     // It succeeded: the next task starts (its thread is idle now) while the outputs are
@@ -177,6 +178,13 @@ async function settleOutputs(
     return { status: 'failed', error: error.message };
   }
   return judged;
+}
+
+// A failure, with the output or log it left on a full disk (before its captures are trimmed).
+function withNoSpaceLeft(judged: Ending, outputs: readonly string[], start: AttemptStart): Ending {
+  if (judged.status !== 'failed') return judged;
+  const noSpaceLeft = findNoSpaceLeft(outputs, [start.stderrLog, start.stdoutLog]);
+  return noSpaceLeft === undefined ? judged : { ...judged, noSpaceLeft };
 }
 
 // Whether a capture of a known size is left (the launcher removed an empty one); undefined when

@@ -55,17 +55,20 @@ export function stateDirGone(place: Omit<GuardedPlace, 'logDir'> & { logDir?: st
   );
 }
 
-// A task that failed while the file system of its outputs had no space left failed for that
-// (its standard error, on the same disk, may be empty for the same reason).
+// A task that failed while the file system of its outputs or of its logs had no space left
+// failed for that (its standard error, on the same disk, may be cut short for the same reason).
+// Which write met the full disk is named as the attempt's own: its output, its log, or either.
 function diskFullUnder(task: Task, outcome: AttemptOutcome): EnvironmentError | undefined {
-  const output = outcome.noSpaceLeft;
-  if (output === undefined) return undefined;
+  const full = outcome.noSpaceLeft;
+  if (full === undefined) return undefined;
+  const { output, log } = full;
+  const wrote = output === undefined ? `its log ${log}` : log === undefined ? output : `${output} or its log ${log}`;
   const said = outcome.stderrTail.at(-1) ?? outcome.error;
   return new EnvironmentError(
-    `The disk is full: task \`${nameTask(task)}\` failed writing ${output}, whose file system had no ` +
+    `The disk is full: task \`${nameTask(task)}\` failed writing ${wrote}, whose file system had no ` +
       `space left${said === undefined ? '' : ` (the task said: ${said})`}. Free some space on that file system and run ` +
       'again: nothing half-written was kept, and the tasks that did not finish run again.',
-    output,
+    output ?? (log as string),
   );
 }
 

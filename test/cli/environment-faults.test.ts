@@ -272,7 +272,7 @@ describe('a full disk', () => {
     // output, or the record of the next task's process group) is a race; each is the paragraph.
     assertOneParagraph(
       result,
-      /The disk is full: (task `copy(?:\[[^\]]*\])?` failed writing .*\/out\/\d\.txt, whose file system had no space left|sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL)/,
+      /The disk is full: (task `copy(?:\[[^\]]*\])?` failed writing .*\/out\/\d\.txt(?: or its log \S+)?, whose file system had no space left|sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL)/,
     );
     const written = fs.readdirSync(path.join(dir, 'out')).filter((name) => !name.startsWith('.'));
     assert.ok(written.length < 3, 'a task failed');
@@ -282,6 +282,52 @@ describe('a full disk', () => {
     assert.equal(freed.code, 0, freed.stderr);
     assert.equal(takeRanLog(dir).length, 3 - written.length, 'what did not finish ran again, only that');
     for (let i = 1; i <= 3; i += 1) assert.equal(fs.statSync(path.join(dir, 'out', `${i}.txt`)).size, 400_007);
+  });
+
+  it("while a task's log is written, its outputs elsewhere: the paragraph names the log, not the output", async (t) => {
+    if (mount === undefined) return t.skip(why);
+    // The state and the logs on the small disk; the outputs on another file system.
+    const dir = folder('log');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    const elsewhere = makeTempDir('sluice-env-log-out-');
+    const map = ['map', '-j', '1', '--in', 'a.txt', '--out', `${elsewhere}/{name}`, '--', 'sh', '-c', 'head -c 1500000 /dev/zero >&2 && cp "$0" "$1"', '{in}', '{out}'];
+    // The state database made first, while there is room.
+    const first = await runSluice(['map', '-q', '--in', 'a.txt', '--', 'true'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    const filler = fill(600_000);
+    let result: SluiceResult;
+    try {
+      result = await runSluice(map, { cwd: dir });
+    } finally {
+      fs.rmSync(filler);
+    }
+    assertOneParagraph(result, /The disk is full: task `map\[in=a\.txt\]` failed writing its log \S*\/\.sluice\/logs\/\S+\.err, whose file system had no space left/);
+    assert.doesNotMatch(result.stderr, new RegExp(`failed writing ${elsewhere}`));
+    assert.equal(fs.existsSync(path.join(elsewhere, 'a.txt')), false, 'no output of the failed task');
+    const freed = await runSluice(map, { cwd: dir });
+    assert.equal(freed.code, 0, freed.stderr);
+    assert.equal(fs.readFileSync(path.join(elsewhere, 'a.txt'), 'utf8'), 'a\n');
+    // Its logs would fill the small disk for the tests that follow.
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("while a task's log is written, its outputs on the same disk: the paragraph names both", async (t) => {
+    if (mount === undefined) return t.skip(why);
+    const dir = folder('log-and-output');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    const first = await runSluice(['map', '-q', '--in', 'a.txt', '--', 'true'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    const map = ['map', '-j', '1', '--in', 'a.txt', '--out', 'out/{name}', '--', 'sh', '-c', 'cp "$0" "$1" && head -c 1500000 /dev/zero >&2', '{in}', '{out}'];
+    const filler = fill(600_000);
+    let result: SluiceResult;
+    try {
+      result = await runSluice(map, { cwd: dir });
+    } finally {
+      fs.rmSync(filler);
+    }
+    assertOneParagraph(result, /The disk is full: task `map\[in=a\.txt\]` failed writing \S+\/out\/a\.txt or its log \S*\/\.sluice\/logs\/\S+\.err, whose file system had no space left/);
+    assert.equal(fs.existsSync(path.join(dir, 'out', 'a.txt')), false, 'no output of the failed task');
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('while the attempts are written: the run stops, with one paragraph', async (t) => {
