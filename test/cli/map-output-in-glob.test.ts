@@ -38,6 +38,25 @@ describe('sluice map refuses an --out that its --in glob matches', () => {
     assert.match(result.stderr, /got `a\.x\.txt`/);
   });
 
+  // The output's folder is the input folder under another name: a symlink to it, or the inputs
+  // read through one. Compared as strings, `link/a.out.txt` is not `data/*.txt`; on disk it is.
+  for (const [glob, out] of [
+    ['data/*.txt', 'link/{stem}.out.txt'],
+    ['link/*.txt', 'data/{stem}.out.txt'],
+    ['data/*.txt', 'link/new/../{stem}.out.txt'],
+  ] as const) {
+    it(`also through a symlinked folder: --in '${glob}' --out '${out}'`, async () => {
+      const cwd = makeTempDir('sluice-out-in-glob-link-');
+      fs.mkdirSync(path.join(cwd, 'data'));
+      fs.writeFileSync(path.join(cwd, 'data', 'a.txt'), 'a\n');
+      fs.symlinkSync('data', path.join(cwd, 'link'));
+      const result = await runSluice(['map', '--in', glob, '--out', out, '--', 'cat'], { cwd });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /does not match, got `[^`]*a\.out\.txt`/);
+      assert.deepEqual(fs.readdirSync(path.join(cwd, 'data')), ['a.txt']);
+    });
+  }
+
   it('runs outputs the glob does not match, twice alike', async () => {
     const cwd = folder();
     for (const _ of [1, 2]) {
