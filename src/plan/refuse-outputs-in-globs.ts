@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import { loadPicomatch, type Matcher } from './list-glob-folder.ts';
+import { realFolderOf } from './real-folder.ts';
 import type { Task } from '../kernel/task.ts';
 
 /**
@@ -63,31 +63,4 @@ function matchesWhereItLands(matcher: CompiledGlob, real: string): boolean {
   if (!real.startsWith(prefix)) return false;
   const rest = real.slice(prefix.length);
   return matcher.test(matcher.base === '' ? (matcher.absolute ? `/${rest}` : rest) : `${matcher.base}/${rest}`);
-}
-
-/**
- * The folder `dir` with symlinks resolved as far as it exists, the rest as written; remembered in
- * `known` for each folder on the way (10,000 outputs in folders of their own ask each parent once).
- */
-function realFolderOf(dir: string, known: Map<string, string>): string {
-  let real = known.get(dir);
-  if (real !== undefined) return real;
-  let exists = false;
-  try {
-    exists = fs.statSync(dir, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    // A parent that is a file, a folder not ours to read: no symlink of it is followed.
-  }
-  if (exists) {
-    try {
-      real = fs.realpathSync.native(dir);
-    } catch {
-      real = dir;
-    }
-  } else {
-    const parent = path.dirname(dir);
-    real = parent === dir ? dir : path.join(realFolderOf(parent, known), path.basename(dir));
-  }
-  known.set(dir, real);
-  return real;
 }

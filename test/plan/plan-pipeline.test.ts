@@ -138,3 +138,43 @@ describe('planPipeline errors', () => {
     });
   }
 });
+
+// An output folder that is, through a symlink, a folder an input pattern reads: compared as
+// strings the planner saw no link; the next run took `data/a.out.txt` for a source file.
+describe('planPipeline and outputs through a symlinked folder', () => {
+  const linked = (): string => {
+    const dir = folderWith(['data/a.txt']);
+    fs.symlinkSync('data', path.join(dir, 'link'));
+    return dir;
+  };
+  it('refuses an output that lands where its own step reads, naming both names', () => {
+    const dir = linked();
+    const definition = pipeline({ copy: step({ in: 'data/{n}.txt', out: 'link/{n}.out.txt', run: cmd('cp', '{in}', '{out}') }) });
+    assert.throws(
+      () => planPipeline(definition, { file: path.join(dir, 'pipeline.ts'), params: {} }),
+      (error: unknown) => {
+        assert.ok(error instanceof PlanError, String(error));
+        assert.match(error.message, /Output `link\/a\.out\.txt` of task `copy\[n=a\]` is `data\/a\.out\.txt` on disk \(through a symlinked folder\), which input `data\/\{n\}\.txt` of step `copy` reads/);
+        return true;
+      },
+    );
+  });
+  it("refuses one that another step reads by its real name (it would not wait for it)", () => {
+    const dir = linked();
+    // As an earlier run left it.
+    fs.writeFileSync(path.join(dir, 'data', 'a.csv'), 'a\n');
+    const definition = pipeline({
+      make: step({ in: 'data/{n}.txt', out: 'link/{n}.csv', run: cmd('cp', '{in}', '{out}') }),
+      use: step({ in: 'data/{n}.csv', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }),
+    });
+    assert.throws(() => planPipeline(definition, { file: path.join(dir, 'pipeline.ts'), params: {} }), /which input `data\/\{n\}\.csv` of step `use` reads/);
+  });
+  it('plans outputs through a symlinked folder that no input pattern reads', () => {
+    const dir = folderWith(['data/a.txt']);
+    fs.mkdirSync(path.join(dir, 'results'));
+    fs.symlinkSync('results', path.join(dir, 'out'));
+    const definition = pipeline({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }) });
+    const plan = planPipeline(definition, { file: path.join(dir, 'pipeline.ts'), params: {} });
+    assert.deepEqual(plan.tasks.map((task) => task.outputs), [['out/a.txt']]);
+  });
+});
