@@ -13,7 +13,7 @@ import path from 'node:path';
 import { readCount, type Benchmark, type BenchmarkOptions } from './benchmark.ts';
 import { buildClis, type Cli } from './build-against.ts';
 import { findOnPath } from './build-cli.ts';
-import { formatTable, measure, median, runCommand } from './measure.ts';
+import { formatTable, measure, measurePageFault, median, runCommand } from './measure.ts';
 
 const PIPELINE = `import { pipeline, step, cmd } from 'sluice';
 export default pipeline({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }) });
@@ -51,12 +51,15 @@ export const noopRerunBenchmark: Benchmark = {
       const times = new Map(contenders.map(([name]) => [name, [] as number[]]));
       // CPU time too (sluice and what it started): on a shared machine the load adds wall time.
       const cpu = new Map(contenders.map(([name]) => [name, [] as number[]]));
+      // Minor page faults: the memory each touches, which some machines make dear.
+      const faults = new Map(contenders.map(([name]) => [name, [] as number[]]));
       for (let round = 0; round < options.rounds; round++) {
         for (const [name, argv, env, cwd, full] of contenders) {
           if (full === true) await rm(path.join(cwd, '.sluice', 'up-to-date'), { recursive: true, force: true });
-          const { wallMs, cpuMs } = await measure(() => runCommand({ argv, cwd, env, timeoutMs: 600_000 }));
+          const { wallMs, cpuMs, minorFaults } = await measure(() => runCommand({ argv, cwd, env, timeoutMs: 600_000 }));
           times.get(name)?.push(wallMs);
           cpu.get(name)?.push(cpuMs);
+          faults.get(name)?.push(minorFaults);
         }
       }
       const base = median(times.get(contenders[0]![0]) ?? []);
@@ -70,10 +73,13 @@ export const noopRerunBenchmark: Benchmark = {
           `${(median(values) / base).toFixed(2)}×`,
           `${(cpuMedian / 1000).toFixed(3)} s`,
           `${(cpuMedian / cpuBase).toFixed(2)}×`,
+          String(Math.round(median(faults.get(name) ?? []))),
           values.map((ms) => (ms / 1000).toFixed(3)).join(' '),
         ];
       });
-      console.log(formatTable(['contender', 'median', `× ${contenders[0]![0]}`, 'cpu median', 'cpu ×', 'each round'], rows));
+      console.log(formatTable(['contender', 'median', `× ${contenders[0]![0]}`, 'cpu median', 'cpu ×', 'page faults', 'each round'], rows));
+      const faultUs = await measurePageFault();
+      console.log(`page faults: median minor faults of each run; this machine faults a page in ${faultUs.toFixed(2)} µs (100 MB touched), so ${formatFaultCost(faults, faultUs)}`);
       console.log(`environment: NODE_EXTRA_CA_CERTS ${certs ? 'set (rows without "unset" include it; ninja does not read it)' : 'unset'}; node ${process.version}`);
       const ratio = (of: Map<string, number[]>): string => (median(of.get('sluice map (no-op)') ?? []) / median(of.get('sluice run (no-op)') ?? [])).toFixed(2);
       console.log(`sluice map (no-op) / sluice run (no-op): ${ratio(times)}× wall, ${ratio(cpu)}× cpu (target: at most 1.2 ×)`);
@@ -128,4 +134,10 @@ async function listSluiceContenders(cli: Cli, dir: string): Promise<Contender[]>
     contenders.push([`sluice map (no-op), NODE_EXTRA_CA_CERTS unset${tag}`, map, noCerts, mapDir]);
   }
   return contenders;
+}
+
+// What the faults of the full check and of the no-op cost at this machine's price, in ms.
+function formatFaultCost(faults: ReadonlyMap<string, number[]>, faultUs: number): string {
+  const cost = (name: string): string => `${((median(faults.get(name) ?? []) * faultUs) / 1000).toFixed(0)} ms`;
+  return `the full check's faults cost ~${cost('sluice run, full check')} (run) and ~${cost('sluice map, full check')} (map), the no-op's ~${cost('sluice run (no-op)')}`;
 }
