@@ -51,12 +51,16 @@ export function refuseAliasedOutputs(tasks: readonly Task[], steps: readonly Nor
   }
 }
 
-// The first step input pattern that matches the file, named relative to the pipeline's folder or absolute.
+// The first step input pattern that matches the file, named relative to the pipeline's folder or
+// absolute. Outside that folder the relative name is tested only on patterns that go up as
+// literally (`../data/{n}.txt`): a wildcard never stands for `..` in a listing.
 function findReader(steps: readonly NormalizedStep[], relative: string, absolute: string): { step: string; pattern: string } | undefined {
+  const up = relative.match(/^(\.\.\/)+/)?.[0] ?? '';
   for (const step of steps) {
     for (const input of step.inputs) {
       try {
-        if (testPathPattern(input.pattern, relative) || testPathPattern(input.pattern, absolute)) return { step: step.name, pattern: input.pattern.source };
+        const asRelative = up === '' || input.pattern.source.startsWith(up);
+        if ((asRelative && testPathPattern(input.pattern, relative)) || testPathPattern(input.pattern, absolute)) return { step: step.name, pattern: input.pattern.source };
       } catch {
         // A name the pattern cannot split: it does not read it as planned either.
       }
