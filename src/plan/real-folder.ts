@@ -30,3 +30,23 @@ export function realFolderOf(dir: string, known: Map<string, string>): string {
   known.set(dir, real);
   return real;
 }
+
+/**
+ * Where folders named below `base` are on disk when a symlink makes that another place than their
+ * name says: a function of a folder's absolute path giving its real path, or undefined when it is
+ * where its name says (relative to `base`, itself resolved). Each folder is resolved once.
+ */
+export function createAliasFinder(base: string): (folder: string) => string | undefined {
+  const known = new Map<string, string>();
+  const realBase = realFolderOf(base, known);
+  const aliases = new Map<string, string | null>();
+  return (folder) => {
+    let alias = aliases.get(folder);
+    if (alias === undefined) {
+      const real = realFolderOf(folder, known);
+      alias = path.relative(realBase, real) === path.relative(base, folder) ? null : real;
+      aliases.set(folder, alias);
+    }
+    return alias ?? undefined;
+  };
+}

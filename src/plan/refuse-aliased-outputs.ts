@@ -11,7 +11,7 @@ import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts
 import type { Task } from '../kernel/task.ts';
 import type { NormalizedStep } from './normalize-step.ts';
 import { testPathPattern } from './path-pattern.ts';
-import { realFolderOf } from './real-folder.ts';
+import { createAliasFinder, realFolderOf } from './real-folder.ts';
 
 /**
  * Refuses outputs whose folder is, through a symlink, another folder where an input pattern of a
@@ -19,8 +19,8 @@ import { realFolderOf } from './real-folder.ts';
  * costs its outputs a Map lookup each.
  */
 export function refuseAliasedOutputs(tasks: readonly Task[], steps: readonly NormalizedStep[], dir: string, file: string): void {
-  const known = new Map<string, string>();
-  const realDir = realFolderOf(dir, known);
+  const aliasOf = createAliasFinder(dir);
+  const realDir = realFolderOf(dir, new Map());
   // Output folder (as named) → where it is, relative to the pipeline's folder as the patterns
   // name paths; null when that is its own name.
   const aliases = new Map<string, string | null>();
@@ -32,9 +32,8 @@ export function refuseAliasedOutputs(tasks: readonly Task[], steps: readonly Nor
       const folder = plain ? (slash === -1 ? '' : output.slice(0, slash)) : path.dirname(resolveTaskPath(task.cwd, output));
       let alias = aliases.get(folder);
       if (alias === undefined) {
-        const absolute = plain ? path.join(dir, folder) : folder;
-        const real = path.relative(realDir, realFolderOf(absolute, known));
-        alias = real === path.relative(dir, absolute) ? null : real;
+        const real = aliasOf(plain ? path.join(dir, folder) : folder);
+        alias = real === undefined ? null : path.relative(realDir, real);
         aliases.set(folder, alias);
       }
       if (alias === null) continue;
