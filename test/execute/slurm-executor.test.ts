@@ -177,6 +177,27 @@ describe('Slurm executor (Slurm played by the test)', () => {
     await executor.shutdown();
   });
 
+  // The node's sluice removes its shelter (`.sluice-slurm-<run>-<task>/` beside the outputs) only
+  // once it has ended the task; a cancel settles when Slurm reports the job ended, before that (CI
+  // on Node 24 found the folder left by an interrupted run), or the node is killed first.
+  it('removes the shelter of a task cancelled before its node said it ended', async () => {
+    const slurm = fakeSlurm();
+    const { root, task } = project();
+    const executor = await createSlurmExecutor(options(root, slurm.client, []));
+    const outcome = executor.submit({ task: task(7), attempt: 1 });
+    await until(() => slurm.submits.length === 1);
+    const job = [...slurm.jobs.values()][0] as FakeJob;
+    job.state = 'RUNNING';
+    const spec = readJsonFile<TaskFile>(job.taskFiles[0] as string) as TaskFile;
+    const shelter = path.join(root, 'out', `.sluice-slurm-${spec.runId}-7`);
+    fs.mkdirSync(path.join(shelter, '.sluice-tmp-x'), { recursive: true });
+    fs.writeFileSync(path.join(shelter, '.sluice-tmp-x', '7.txt'), 'half');
+    executor.cancel(7);
+    assert.equal((await outcome).status, 'cancelled');
+    assert.equal(fs.existsSync(shelter), false, 'no staging folder beside the outputs');
+    await executor.shutdown();
+  });
+
   it('cancels one task of a packed element alone: no scancel, its pack-mates run on and succeed', async () => {
     const slurm = fakeSlurm();
     const { root, task } = project();

@@ -1,3 +1,4 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { moveIntoPlace } from '../../kernel/move-into-place.ts';
@@ -22,6 +23,34 @@ export interface ShelteredTask {
   explain(message: string | undefined): string | undefined;
 }
 
+/** The shelter folder of the task's output `output` (as the task names it). */
+function shelterFolderOf(task: Task, runId: string, output: string): string {
+  return path.join(path.dirname(path.resolve(task.cwd, output)), `${SHELTER_PREFIX}${runId}-${task.id}`);
+}
+
+/**
+ * Removes the shelter folders of the attempt a task file describes, as the node's sluice does
+ * when it ends the task: for an attempt cancelled without its marker (the job reported ended, or
+ * gone, before the node had cleaned up; or killed before it could), so that an interrupted run
+ * leaves no staging folder beside the outputs. Never throws.
+ */
+export function removeShelters(taskFile: TaskFileShape | undefined): void {
+  if (taskFile === undefined) return;
+  try {
+    const staged = stagedOutputIndexes(taskFile.task);
+    const folders = new Set(taskFile.task.outputs.filter((_, index) => staged.has(index)).map((output) => shelterFolderOf(taskFile.task, taskFile.runId, output)));
+    for (const folder of folders) fsSync.rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // Left for the next run's sweep of stale temporaries.
+  }
+}
+
+/** What removeShelters reads of a task file (task-files.ts's TaskFile). */
+export interface TaskFileShape {
+  readonly runId: string;
+  readonly task: Task;
+}
+
 export async function shelterOutputs(task: Task, runId: string): Promise<ShelteredTask> {
   const staged = stagedOutputIndexes(task);
   const moves: Array<{ from: string; to: string; name: string; folder: boolean }> = [];
@@ -29,7 +58,7 @@ export async function shelterOutputs(task: Task, runId: string): Promise<Shelter
   const outputs = task.outputs.map((output, index) => {
     if (!staged.has(index)) return output;
     const final = path.resolve(task.cwd, output);
-    const folder = path.join(path.dirname(final), `${SHELTER_PREFIX}${runId}-${task.id}`);
+    const folder = shelterFolderOf(task, runId, output);
     folders.add(folder);
     const sheltered = path.join(folder, path.basename(final));
     // A folder output keeps its trailing `/`: the node's executor makes it as a folder.
