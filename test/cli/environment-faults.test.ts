@@ -216,6 +216,21 @@ describe('a full disk', () => {
     return dir;
   };
 
+  // `map` over a.txt in a folder of the small disk, its state made while there was room, run once
+  // with 600 kB left.
+  const runOnFullDisk = async (name: string, map: readonly string[]): Promise<{ dir: string; result: SluiceResult }> => {
+    const dir = folder(name);
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    const first = await runSluice(['map', '-q', '--in', 'a.txt', '--', 'true'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    const filler = fill(600_000);
+    try {
+      return { dir, result: await runSluice([...map], { cwd: dir }) };
+    } finally {
+      fs.rmSync(filler);
+    }
+  };
+
   it('before the run: the bundle cache cannot be written', async (t) => {
     if (mount === undefined) return t.skip(why);
     const dir = project(folder('bundle'));
@@ -287,20 +302,9 @@ describe('a full disk', () => {
   it("while a task's log is written, its outputs elsewhere: the paragraph names the log, not the output", async (t) => {
     if (mount === undefined) return t.skip(why);
     // The state and the logs on the small disk; the outputs on another file system.
-    const dir = folder('log');
-    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
     const elsewhere = makeTempDir('sluice-env-log-out-');
     const map = ['map', '-j', '1', '--in', 'a.txt', '--out', `${elsewhere}/{name}`, '--', 'sh', '-c', 'head -c 1500000 /dev/zero >&2 && cp "$0" "$1"', '{in}', '{out}'];
-    // The state database made first, while there is room.
-    const first = await runSluice(['map', '-q', '--in', 'a.txt', '--', 'true'], { cwd: dir });
-    assert.equal(first.code, 0, first.stderr);
-    const filler = fill(600_000);
-    let result: SluiceResult;
-    try {
-      result = await runSluice(map, { cwd: dir });
-    } finally {
-      fs.rmSync(filler);
-    }
+    const { dir, result } = await runOnFullDisk('log', map);
     assertOneParagraph(result, /The disk is full: task `map\[in=a\.txt\]` failed writing its log \S*\/\.sluice\/logs\/\S+\.err, whose file system had no space left/);
     assert.doesNotMatch(result.stderr, new RegExp(`failed writing ${elsewhere}`));
     assert.equal(fs.existsSync(path.join(elsewhere, 'a.txt')), false, 'no output of the failed task');
@@ -313,18 +317,8 @@ describe('a full disk', () => {
 
   it("while a task's log is written, its outputs on the same disk: the paragraph names both", async (t) => {
     if (mount === undefined) return t.skip(why);
-    const dir = folder('log-and-output');
-    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
-    const first = await runSluice(['map', '-q', '--in', 'a.txt', '--', 'true'], { cwd: dir });
-    assert.equal(first.code, 0, first.stderr);
     const map = ['map', '-j', '1', '--in', 'a.txt', '--out', 'out/{name}', '--', 'sh', '-c', 'cp "$0" "$1" && head -c 1500000 /dev/zero >&2', '{in}', '{out}'];
-    const filler = fill(600_000);
-    let result: SluiceResult;
-    try {
-      result = await runSluice(map, { cwd: dir });
-    } finally {
-      fs.rmSync(filler);
-    }
+    const { dir, result } = await runOnFullDisk('log-and-output', map);
     assertOneParagraph(result, /The disk is full: task `map\[in=a\.txt\]` failed writing \S+\/out\/a\.txt or its log \S*\/\.sluice\/logs\/\S+\.err, whose file system had no space left/);
     assert.equal(fs.existsSync(path.join(dir, 'out', 'a.txt')), false, 'no output of the failed task');
     fs.rmSync(dir, { recursive: true });
