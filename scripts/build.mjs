@@ -11,7 +11,9 @@
 //   `instanceof PlanError` and the step markers hold across them;
 // - the lazy `import()`s: each is a chunk of its own, loaded only by the commands that need it (a
 //   single-file bundle was slower on the no-op re-run for loading everything).
-// Packages stay external (node_modules), and the code is not minified: names and text stay
+// Packages stay external (node_modules) but valibot, whose functions the pipeline schema takes
+// (~10 of ~200 KB) are bundled: importing all of valibot was ~8 ms and ~300 page faults of every
+// start, a no-op run's too (bench/noop-rerun.ts). The code is not minified: names and text stay
 // readable in stacks, and bundle-pipeline.ts keys its cache on its own functions' text.
 // Every file sluice starts or imports by path (kernel/locate-code.ts) is an entry point, at the
 // same place under dist/ as under src/; chunks go to dist/chunks/. tsc writes the .d.ts files.
@@ -38,6 +40,9 @@ export const ENTRY_POINTS = [
   'execute/slurm/exec-task-main',
 ];
 
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const EXTERNAL = Object.keys({ ...MANIFEST.dependencies, ...MANIFEST.optionalDependencies, ...MANIFEST.peerDependencies });
+
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: path.join(ROOT, 'dist') }, 'no-types': { type: 'boolean', default: false } } });
 const outdir = path.resolve(values.outdir);
 // kernel/locate-code.ts finds the code by the name of its folder.
@@ -56,7 +61,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Every package sluice depends on but valibot (a dev dependency, bundled), by name and by subpath.
+  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   minify: false,
   sourcemap: false,
   logLevel: 'warning',

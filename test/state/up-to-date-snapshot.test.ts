@@ -44,7 +44,16 @@ test('a snapshot confirms unchanged files and nothing else', () => {
   assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(root, 'none')} changed`, 'a folder that appeared');
   fs.rmdirSync(path.join(root, 'none'));
   assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 });
-  fs.writeFileSync(path.join(root, 'out-a'), 'AA');
+  // From the pipeline's folder the paths below it are stat'ed by their names: the same verdicts.
+  const here = process.cwd();
+  process.chdir(root);
+  try {
+    assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 }, 'from the pipeline folder');
+    fs.writeFileSync(path.join(root, 'out-a'), 'AA');
+    assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(root, 'out-a')} changed`, 'an output rewritten, from the pipeline folder');
+  } finally {
+    process.chdir(here);
+  }
   assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(root, 'out-a')} changed`, 'an output rewritten');
   forgetSnapshots(root);
   assert.equal(fs.existsSync(file), false);
@@ -52,23 +61,65 @@ test('a snapshot confirms unchanged files and nothing else', () => {
 });
 
 test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
-  const { file } = setUp();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  for (const text of [
-    '',
-    '{"format":1,"key":"k","tasks":1,"paths":[', '{"format":99,"key":"k","tasks":1,"paths":[],"stamps":[]}',
-    // The words of another byte order, too few words, no words.
-    '{"format":3,"byteOrder":"XE","key":"k","tasks":0,"paths":[],"words":[]}',
-    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAAAA"}`,
-    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAA"}`,
-    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":[1,2,3,4,5,6,7,8,9,10]}`,
-    `{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"]}`,
-    // Format 2 had no ctime: its seven words a path are not trusted.
-    `{"format":2,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":0,"paths":[],"words":[]}`,
-  ]) {
-    fs.writeFileSync(file, text);
-    assert.ok('why' in confirmSnapshot(file, 'k'), text);
+  const { tasks, observed, folders, later, file } = setUp();
+  writeSnapshot(file, takeSnapshot({ file, key: 'k', folders, listedAtNs: later }, tasks, observed)!);
+  const good = fs.readFileSync(file);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 1 }, 'the file as written');
+  const newline = good.indexOf(10);
+  const header = JSON.parse(good.toString('utf8', 0, newline)) as Record<string, unknown>;
+  // The same words and paths under another header, padded as the writer pads it.
+  const withHeader = (changes: Record<string, unknown>): Buffer => {
+    const text = JSON.stringify({ ...header, ...changes });
+    return Buffer.concat([Buffer.from(`${text}${' '.repeat(3 - (Buffer.byteLength(text) % 4))}\n`), good.subarray(newline + 1)]);
+  };
+  for (const [what, bytes] of [
+    ['empty', Buffer.alloc(0)],
+    ['no header line', Buffer.from('{"format":4')],
+    ['a header that is not JSON', Buffer.concat([Buffer.from('{"format":4,'), good.subarray(newline)])],
+    ['cut short', good.subarray(0, good.length - 3)],
+    ['a path cut off', good.subarray(0, good.length - 1)],
+    ['one byte more', Buffer.concat([good, Buffer.from([0])])],
+    ['words out of line', Buffer.concat([Buffer.from(' '), good])],
+    ['another byte order', withHeader({ byteOrder: 'XE' })],
+    ['more paths than stored', withHeader({ paths: 5 })],
+    ['fewer paths than stored', withHeader({ paths: 3 })],
+    ['no count', withHeader({ paths: '4' })],
+    ['no base', withHeader({ base: null })],
+    ['format 3 (JSON, base64 words)', withHeader({ format: 3 })],
+    ['format 3 as written then', Buffer.from(`{"format":3,"byteOrder":"${BYTE_ORDER}","key":"k","tasks":1,"paths":["/"],"words":"AQAAAAIAAAADAAAA"}`)],
+  ] as const) {
+    fs.writeFileSync(file, bytes);
+    assert.ok('why' in confirmSnapshot(file, 'k'), what);
   }
+});
+
+test('a snapshot names paths outside its folder whole, and one it cannot write back whole is not written', () => {
+  const { root, tasks, observed, folders, later, file } = setUp();
+  const elsewhere = makeTempDir();
+  fs.writeFileSync(path.join(elsewhere, 'x'), 'x');
+  // An absolute input outside the pipeline's folder, and one whose name holds a newline.
+  fs.writeFileSync(path.join(root, 'data', 'new\nline'), 'n');
+  const more = [...tasks, task(root, 2, path.join(elsewhere, 'x'), 'out-x'), task(root, 3, 'data/new\nline', 'out-n')];
+  fs.writeFileSync(path.join(root, 'out-x'), 'X');
+  fs.writeFileSync(path.join(root, 'out-n'), 'N');
+  const inputs = new Map(observed.inputs);
+  const outputs = new Map(observed.outputs);
+  for (const name of [path.join(elsewhere, 'x'), path.join(root, 'data', 'new\nline')]) inputs.set(name, statFile(name)!);
+  for (const name of ['out-x', 'out-n']) outputs.set(path.join(root, name), statFile(path.join(root, name))!);
+  // data/ was listed after its new file came.
+  const listed = new Map([...folders, [path.join(root, 'data'), fullStampOf(statFile(path.join(root, 'data'))!)]]);
+  const snapshot = takeSnapshot({ file, key: 'k', folders: listed, listedAtNs: later }, more, { inputs, outputs });
+  assert.ok(snapshot);
+  writeSnapshot(file, snapshot);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 3 });
+  fs.writeFileSync(path.join(elsewhere, 'x'), 'y');
+  assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(elsewhere, 'x')} changed`, 'the input outside, rewritten');
+  fs.rmSync(file);
+  // A lone surrogate cannot go to UTF-8 and back: no snapshot rather than one naming another file.
+  const odd = path.join(root, 'data', 'odd\ud800');
+  const lone = { ...snapshot, paths: [...snapshot.paths, odd], words: new Int32Array([...snapshot.words, ...new Array<number>(10).fill(-1)]) };
+  writeSnapshot(file, lone);
+  assert.equal(fs.existsSync(file), false);
 });
 
 test('no snapshot when a stamp cannot vouch for its file', () => {
