@@ -114,6 +114,16 @@ test('a snapshot names paths outside its folder whole, and one it cannot write b
   assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 3 });
   fs.writeFileSync(path.join(elsewhere, 'x'), 'y');
   assert.equal(why(confirmSnapshot(file, 'k')), `${path.join(elsewhere, 'x')} changed`, 'the input outside, rewritten');
+  fs.writeFileSync(path.join(elsewhere, 'x'), 'x');
+  // A folder named with a doubled slash, absent when listed, is the folder below the pipeline's,
+  // not one at the top of the file system: it appears, the snapshot no longer confirms.
+  const doubled = new Map([...listed, [`${root}//gone`, ABSENT]]);
+  const withDoubled = takeSnapshot({ file, key: 'k', folders: doubled, listedAtNs: later }, more, { inputs: new Map([...inputs, [path.join(elsewhere, 'x'), statFile(path.join(elsewhere, 'x'))!]]), outputs });
+  assert.ok(withDoubled);
+  writeSnapshot(file, withDoubled);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 3 });
+  fs.mkdirSync(path.join(root, 'gone'));
+  assert.equal(why(confirmSnapshot(file, 'k')), `${root}//gone changed`, 'the folder appeared');
   fs.rmSync(file);
   // A lone surrogate cannot go to UTF-8 and back: no snapshot rather than one naming another file.
   const odd = path.join(root, 'data', 'odd\ud800');

@@ -268,7 +268,9 @@ export function writeSnapshot(file: string, snapshot: Snapshot): void {
     const absolute = paths[i] as string;
     // UTF-8 must give the same name back, and a NUL would end it early.
     if (absolute.includes('\0') || !isWellFormed(absolute)) return;
-    names[i] = base !== '' && absolute.startsWith(prefix) && absolute.length > prefix.length ? absolute.slice(prefix.length) : absolute;
+    // Named from `base` only when the rest cannot read as a whole path (`base//x`).
+    const below = base !== '' && absolute.startsWith(prefix) && absolute.length > prefix.length && absolute[prefix.length] !== '/';
+    names[i] = below ? absolute.slice(prefix.length) : absolute;
   }
   const text = JSON.stringify({ format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths: paths.length, base } satisfies SnapshotHeader);
   const header = `${text}${' '.repeat(3 - (Buffer.byteLength(text) % 4))}\n`;
