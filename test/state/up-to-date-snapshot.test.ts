@@ -79,6 +79,8 @@ test('a corrupt or foreign snapshot file is ignored, not trusted', () => {
     ['cut short', good.subarray(0, good.length - 3)],
     ['a path cut off', good.subarray(0, good.length - 1)],
     ['one byte more', Buffer.concat([good, Buffer.from([0])])],
+    ['cut after the words', good.subarray(0, newline + 1 + 4 * 10 * 4)],
+    ['an empty path', Buffer.concat([good.subarray(0, newline + 1 + 4 * 10 * 4), Buffer.from('a\0\0b\0c\0')])],
     ['words out of line', Buffer.concat([Buffer.from(' '), good])],
     ['another byte order', withHeader({ byteOrder: 'XE' })],
     ['more paths than stored', withHeader({ paths: 5 })],

@@ -247,13 +247,15 @@ function readSnapshot(bytes: Buffer): { readonly header: SnapshotHeader; readonl
   }
   const wordsAt = end + 1;
   const namesAt = wordsAt + count * STAMP_WORDS * 4;
-  if (wordsAt % 4 !== 0 || namesAt > bytes.length || (count > 0 && bytes[bytes.length - 1] !== 0)) return damaged;
+  // Every path ends with a NUL: with paths, at least one byte of names and a NUL last.
+  if (wordsAt % 4 !== 0 || (count === 0 ? namesAt !== bytes.length : namesAt >= bytes.length || bytes[bytes.length - 1] !== 0)) return damaged;
   // A view needs 4-byte alignment; a copy has it (a small file's Buffer may share a pool).
   const aligned = (bytes.byteOffset + wordsAt) % 4 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes);
   const offset = aligned === bytes ? bytes.byteOffset + wordsAt : wordsAt;
   const words = new Int32Array(aligned.buffer, offset, count * STAMP_WORDS);
   const paths = count === 0 ? [] : bytes.toString('utf8', namesAt, bytes.length - 1).split('\0');
-  if (paths.length !== count || (count === 0 && namesAt !== bytes.length)) return damaged;
+  // No path is empty ('' would be stat'ed as no file at all).
+  if (paths.length !== count || paths.includes('')) return damaged;
   return { header, words, paths };
 }
 
