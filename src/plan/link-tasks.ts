@@ -43,7 +43,7 @@ export function linkTasks(
           { file, step: task.step, field: 'out' },
         );
       }
-      checkNameLength(output, task.cwd, `task \`${nameTask(task)}\``, { file, step: task.step });
+      checkNameLength(output, task.cwd, () => ({ owner: `task \`${nameTask(task)}\``, place: { file, step: task.step } }));
       makers.set(output, task);
     }
   }

@@ -97,7 +97,7 @@ function planTask(
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
   const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
-  if (output !== undefined) checkNameLength(output, options.cwd, `the task for input \`${input}\``);
+  if (output !== undefined) checkNameLength(output, options.cwd, () => ({ owner: `the task for input \`${input}\`` }));
   const action: Action = bash !== undefined
     ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }), bash }
     : { kind: 'argv', argv: templates.map((template, index): Arg => words[index] ?? expandArg(template, context)) };

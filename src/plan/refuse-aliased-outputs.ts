@@ -24,8 +24,11 @@ export function refuseAliasedOutputs(tasks: readonly Task[], steps: readonly Nor
   // Output folder (as named) → where it is, relative to the pipeline's folder as the patterns
   // name paths; null when that is its own name.
   const aliases = new Map<string, string | null>();
-  for (const task of tasks) {
-    for (const named of task.outputs) {
+  // Indexed loops: iterators made ~1 MB of garbage for 10,000 tasks (see state/hashes/hash-cache.ts).
+  for (let i = 0; i < tasks.length; i += 1) {
+    const task = tasks[i] as Task;
+    for (let j = 0; j < task.outputs.length; j += 1) {
+      const named = task.outputs[j] as string;
       const output = named.endsWith('/') ? named.slice(0, -1) : named;
       const slash = output.lastIndexOf('/');
       const plain = task.cwd === dir && isPlainRelative(output);
