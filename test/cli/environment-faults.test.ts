@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTempDir, REPO, runSluice, startSluice, takeRanLog, waitFor, type SluiceResult } from '../helpers/run-sluice.ts';
+import { abortsBetterSqlite3 } from '../../src/state/store/open-sqlite.ts';
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
@@ -152,6 +153,7 @@ describe('a missing native module', () => {
     fs.mkdirSync(sqlite);
     for (const part of ['lib', 'package.json']) fs.cpSync(path.join(REPO, 'node_modules/better-sqlite3', part), path.join(sqlite, part), { recursive: true });
     if (fs.existsSync(path.join(sqlite, 'build'))) return t.skip('the copy has a build');
+    if (abortsBetterSqlite3(process.versions.node)) return t.skip(`SLUICE_SQLITE=better-sqlite3 is refused on Node ${process.versions.node} (test/state/open-sqlite.test.ts)`);
 
     const dir = project(makeTempDir('sluice-env-native-run-'));
     const child = spawnSync(process.execPath, ['--import', path.join(REPO, 'node_modules/tsx/dist/loader.mjs'), path.join(copy, 'src/cli/main.ts'), 'run'], {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chooseSqliteDriver, openSqlite } from '../../src/state/store/open-sqlite.ts';
+import { abortsBetterSqlite3, chooseSqliteDriver, openSqlite } from '../../src/state/store/open-sqlite.ts';
 import type { SqliteDriverName } from '../../src/state/store/sqlite-driver.ts';
 import { StateError } from '../../src/state/store/state-errors.ts';
 import { makeTempDir } from './helpers.ts';
@@ -14,6 +14,16 @@ test('node:sqlite is chosen from Node 22.13 on, better-sqlite3 before; SLUICE_SQ
   assert.equal(chooseSqliteDriver({}, '22.13.0'), 'node');
   assert.equal(chooseSqliteDriver({}, '24.0.0'), 'node');
   assert.equal(chooseSqliteDriver({ SLUICE_SQLITE: 'better-sqlite3' }, '24.0.0'), 'better-sqlite3');
+  assert.equal(chooseSqliteDriver({ SLUICE_SQLITE: 'better-sqlite3' }, '24.18.1'), 'better-sqlite3');
+  // From 24.19 better-sqlite3 12 aborts the process in a GC: refused, saying why and what to do.
+  for (const version of ['24.19.0', '24.21.0', '25.0.0', '26.3.0']) {
+    assert.throws(() => chooseSqliteDriver({ SLUICE_SQLITE: 'better-sqlite3' }, version), (error: Error) => {
+      assert.equal(error.name, 'StateError');
+      assert.match(error.message, new RegExp(`^SLUICE_SQLITE=better-sqlite3 is refused on Node ${version.replace(/\./g, '\\.')}: .*aborts the process.*unset SLUICE_SQLITE\\.$`));
+      return true;
+    });
+  }
+  assert.equal(chooseSqliteDriver({}, '24.21.0'), 'node');
   assert.equal(chooseSqliteDriver({ SLUICE_SQLITE: 'node' }, '20.19.0'), 'node');
   assert.throws(() => chooseSqliteDriver({ SLUICE_SQLITE: 'sqlite3' }, '24.0.0'), (error: unknown) => {
     assert.ok(error instanceof StateError);
@@ -131,7 +141,9 @@ test('a Node without node:sqlite and without better-sqlite3 is told which packag
     { encoding: 'utf8', env: { ...process.env, SLUICE_SQLITE: 'better-sqlite3' } },
   );
   assert.equal(result.stderr, '');
-  assert.match(result.stdout, /^StateError: sluice keeps its state in SQLite, and .*better-sqlite3.*, which is not installed\. Install it where sluice is installed \(`npm install better-sqlite3`\), or run sluice on Node 22\.13 or newer\.\n$/);
+  // Where forcing better-sqlite3 is refused (Node 24.19+), the refusal comes first.
+  if (abortsBetterSqlite3(process.versions.node)) assert.match(result.stdout, /^StateError: SLUICE_SQLITE=better-sqlite3 is refused on Node /);
+  else assert.match(result.stdout, /^StateError: sluice keeps its state in SQLite, and .*better-sqlite3.*, which is not installed\. Install it where sluice is installed \(`npm install better-sqlite3`\), or run sluice on Node 22\.13 or newer\.\n$/);
 });
 
 

@@ -18,9 +18,25 @@ export function chooseSqliteDriver(env: NodeJS.ProcessEnv = process.env, version
     if (!(DRIVERS as readonly string[]).includes(forced)) {
       throw new StateError(`Expected \`SLUICE_SQLITE\` to be \`node\` or \`better-sqlite3\`, got \`${forced}\``, 'SLUICE_SQLITE');
     }
+    if (forced === 'better-sqlite3' && abortsBetterSqlite3(version)) {
+      throw new StateError(
+        `SLUICE_SQLITE=better-sqlite3 is refused on Node ${version}: from Node 24.19 on, the better-sqlite3 12 that sluice ` +
+          'uses for Node 20 aborts the process when the garbage collector frees one of its statements, mid-run ' +
+          '(nodejs/node#65446, WiseLibs/better-sqlite3#1515). This Node has node:sqlite: unset SLUICE_SQLITE.',
+        'SLUICE_SQLITE',
+      );
+    }
     return forced as SqliteDriverName;
   }
   return hasStableNodeSqlite(version) ? 'node' : 'better-sqlite3';
+}
+
+// Node 24.19 gave node::ObjectWrap an environment cleanup hook whose removal CHECKs for an entered
+// context: better-sqlite3 12's Statement destructor, run by a GC outside any, then aborts (SIGABRT,
+// exit 134: a run killed between any two steps, its lock left behind). Seen here on 24.21.
+export function abortsBetterSqlite3(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 19);
 }
 
 /** Opens (creating if needed) the SQLite database `file`. Errors of the driver are thrown as they are. */
