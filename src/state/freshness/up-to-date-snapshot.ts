@@ -20,47 +20,22 @@ import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
 import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
-import { ABSENT, BYTE_ORDER, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import { ABSENT, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-file.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
-/**
- * Bumped when the file's meaning changes: older snapshots are then ignored. 3: ctime joined, the
- * words in base64 (a number each cost the no-op run's JSON.parse 10 ms more for 10,000 tasks).
- * 4: a binary file (below): reading, parsing and decoding 1.5 MB of JSON was ~30 ms of a 0.27 s
- * no-op run of 10,000 tasks on this machine, and its pages ~500 page faults.
- */
-const FORMAT = 4;
 const FOLDER = 'up-to-date';
 export { ABSENT };
-
-export interface Snapshot {
-  /** Digest of everything the plan depends on besides the files (plan/digest-plan-inputs.ts). */
-  readonly key: string;
-  /** Tasks the plan had, all up to date. */
-  readonly tasks: number;
-  /** Absolute paths: folders listed, inputs, outputs. */
-  readonly paths: readonly string[];
-  /** STAMP_WORDS a path, in the order of `paths` (check-stamps.ts). */
-  readonly words: Int32Array;
-}
-
-// On disk: a line of JSON (this header, padded with spaces so that the words after it begin at a
-// multiple of 4 bytes), the words as they are in memory (`byteOrder`), then the paths in UTF-8,
-// each ended by a NUL (no path holds one): a path below `base` without `base/`, others whole.
-interface SnapshotHeader {
-  readonly format: number;
-  readonly byteOrder: string;
-  readonly key: string;
-  readonly tasks: number;
-  /** How many paths, and so STAMP_WORDS times as many words. */
-  readonly paths: number;
-  /** The folder the paths below it are named from (absolute); '' names every path whole. */
-  readonly base: string;
-}
+export type { Snapshot };
 
 /** Where the snapshot of the pipeline file `pipelineFile`, in the folder `root`, lives. */
 export function snapshotPathOf(root: string, pipelineFile: string): string {
   return path.join(stateDirOf(root), FOLDER, `${path.basename(pipelineFile).replace(/[^A-Za-z0-9._-]/g, '_')}.snapshot`);
+}
+
+// The folder `root` of the snapshot `file` (snapshotPathOf): most of its paths are below it.
+function rootOf(file: string): string {
+  return path.dirname(path.dirname(path.dirname(file)));
 }
 
 /** What a run needs to leave a snapshot, should it find every task up to date. */
@@ -200,7 +175,7 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   } catch (error) {
     return { why: `no snapshot to confirm (${(error as Error).message})` };
   }
-  const read = readSnapshot(bytes);
+  const read = decodeSnapshot(bytes);
   if ('why' in read) return read;
   const { header, words, paths } = read;
   if (header.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
@@ -227,70 +202,15 @@ function workingFolder(): string | undefined {
   }
 }
 
-// The header, words and paths (as stored) of a snapshot file, or why it cannot be trusted.
-function readSnapshot(bytes: Buffer): { readonly header: SnapshotHeader; readonly words: Int32Array; readonly paths: readonly string[] } | { readonly why: string } {
-  const damaged = { why: 'the snapshot is damaged' };
-  const end = bytes.indexOf(10);
-  if (end < 0) return damaged;
-  let header: SnapshotHeader;
-  try {
-    header = JSON.parse(bytes.toString('utf8', 0, end)) as SnapshotHeader;
-  } catch {
-    return damaged;
-  }
-  if (header === null || typeof header !== 'object') return damaged;
-  if (header.format !== FORMAT) return { why: `the snapshot is of format ${String(header.format)}, not ${FORMAT}` };
-  if (header.byteOrder !== BYTE_ORDER) return { why: `the snapshot was written on a machine of another byte order (${String(header.byteOrder)})` };
-  const count = header.paths;
-  if (!Number.isSafeInteger(count) || count < 0 || typeof header.tasks !== 'number' || typeof header.key !== 'string' || typeof header.base !== 'string') {
-    return damaged;
-  }
-  const wordsAt = end + 1;
-  const namesAt = wordsAt + count * STAMP_WORDS * 4;
-  // Every path ends with a NUL: with paths, at least one byte of names and a NUL last.
-  if (wordsAt % 4 !== 0 || (count === 0 ? namesAt !== bytes.length : namesAt >= bytes.length || bytes[bytes.length - 1] !== 0)) return damaged;
-  // A view needs 4-byte alignment; a copy has it (a small file's Buffer may share a pool).
-  const aligned = (bytes.byteOffset + wordsAt) % 4 === 0 ? bytes : Uint8Array.prototype.slice.call(bytes);
-  const offset = aligned === bytes ? bytes.byteOffset + wordsAt : wordsAt;
-  const words = new Int32Array(aligned.buffer, offset, count * STAMP_WORDS);
-  const paths = count === 0 ? [] : bytes.toString('utf8', namesAt, bytes.length - 1).split('\0');
-  // No path is empty ('' would be stat'ed as no file at all).
-  if (paths.length !== count || paths.includes('')) return damaged;
-  return { header, words, paths };
-}
-
 /** Writes a snapshot whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const { key, tasks, paths } = snapshot;
-  // The folder most paths are below: the pipeline's (the state's, `file`'s grandparent's parent).
-  const base = path.sep === '/' ? path.dirname(path.dirname(path.dirname(file))) : '';
-  const prefix = `${base}/`;
-  const names: string[] = new Array<string>(paths.length);
-  for (let i = 0; i < paths.length; i += 1) {
-    const absolute = paths[i] as string;
-    // UTF-8 must give the same name back, and a NUL would end it early.
-    if (absolute.includes('\0') || !isWellFormed(absolute)) return;
-    // Named from `base` only when the rest cannot read as a whole path (`base//x`).
-    const below = base !== '' && absolute.startsWith(prefix) && absolute.length > prefix.length && absolute[prefix.length] !== '/';
-    names[i] = below ? absolute.slice(prefix.length) : absolute;
-  }
-  const text = JSON.stringify({ format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths: paths.length, base } satisfies SnapshotHeader);
-  const header = `${text}${' '.repeat(3 - (Buffer.byteLength(text) % 4))}\n`;
-  const body = Buffer.concat([
-    Buffer.from(header, 'utf8'),
-    new Uint8Array(snapshot.words.buffer, snapshot.words.byteOffset, snapshot.words.byteLength),
-    Buffer.from(names.length === 0 ? '' : `${names.join('\0')}\0`, 'utf8'),
-  ]);
+  const body = encodeSnapshot(snapshot, path.sep === '/' ? rootOf(file) : '');
+  if (body === undefined) return;
   try {
     writeFileAtomically(file, body, { makeFolder: true });
   } catch {
     // A full disk: without the snapshot the next run only checks every task, as it would anyway.
   }
-}
-
-// String.prototype.isWellFormed (Node 20+): no lone surrogate, which UTF-8 cannot carry.
-function isWellFormed(text: string): boolean {
-  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** Deletes every snapshot under `root`: whatever happens next, the full check runs. */
