@@ -13,7 +13,7 @@ import type { Task } from '../kernel/task.ts';
 import { chooseColours } from '../report/choose-colours.ts';
 import type { RerunContext } from '../report/format-rerun.ts';
 import { formatSummary } from '../report/format-summary.ts';
-import { confirmUpToDate } from '../session/confirm-up-to-date.ts';
+import { confirmUpToDate, type Confirmation } from '../session/confirm-up-to-date.ts';
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { ledgerDirIn, stateDbPathOf, stateDirOf } from '../state/store/state-dir.ts';
 import { fromProcessStart } from './from-process-start.ts';
@@ -76,7 +76,8 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
   checkForcedSteps(prepared, request.force);
   // A plain run may end here, every task confirmed up to date by the last run's snapshot.
   const snapshot = isPlain(request) ? prepared.snapshot() : undefined;
-  if (snapshot !== undefined && confirmNoOp(root, snapshot, request)) return 0;
+  const confirmed = snapshot === undefined ? undefined : confirmNoOp(root, snapshot, request);
+  if (confirmed === true) return 0;
   (await import('./tune-v8.ts')).raiseInterruptBudget();
   // On a first run the function steps' worker threads start now, and load their modules while
   // the tasks are planned and surveyed (~0.1 s on two cores).
@@ -105,6 +106,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
       snapshot !== undefined && plan.listings.exact
         ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
         : undefined,
+    unchanged: plan.listings.exact ? confirmed?.unchanged : undefined,
   };
   if (request.dryRun) {
     const status = await (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
@@ -158,7 +160,7 @@ async function executePlanned(
     if (code !== 0 && !request.keepGoing) break;
     plan = await prepared.plan(request);
     result = undefined;
-    const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined };
+    const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined, unchanged: undefined };
     code = Math.max(code, await execute(next, plan, undefined, (done) => (result = done)));
   }
   if (code !== 0 && result !== undefined && !result.interrupted && result.failures.length > 0 && plan.waiting !== undefined) {
@@ -180,10 +182,11 @@ function isPlain(request: RunRequest): boolean {
   return !request.dryRun && request.force.length === 0 && !request.forceAll && !request.json && request.report === undefined && request.slurm === undefined;
 }
 
-// Whether the last run's snapshot confirms every task up to date; if so, says so as a run would.
-function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest): boolean {
+// True when the last run's snapshot confirms every task up to date, said as a run would say it;
+// otherwise what the full check may take of it.
+function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest): true | Confirmation {
   const confirmed = confirmUpToDate({ root, ...snapshot, command: quoteArgv(['sluice', ...process.argv.slice(2)]) });
-  if (confirmed === undefined) return false;
-  if (!request.quiet) process.stderr.write(`${formatSummary(fromProcessStart(confirmed), chooseColours(process.stderr))}\n`);
+  if (confirmed.summary === undefined) return confirmed;
+  if (!request.quiet) process.stderr.write(`${formatSummary(fromProcessStart(confirmed.summary), chooseColours(process.stderr))}\n`);
   return true;
 }

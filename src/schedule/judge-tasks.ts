@@ -84,22 +84,38 @@ export function findDeletedOutputs(options: JudgeOptions, tasks: readonly Task[]
 }
 
 /**
+ * The words of a task's files (inputs then outputs, from index 1) when the last run's snapshot
+ * vouches for every one of them (state/freshness/unchanged-files.ts), else undefined.
+ */
+export type Vouch = (task: Task) => Int32Array | undefined;
+
+/**
  * Each task's own verdict (its upstream aside), signing those whose verdict needs it: a task
- * whose learned stamps and definition are as recorded is up to date without its signature.
+ * whose learned stamps and definition are as recorded is up to date without its signature, and
+ * so is one the snapshot vouches for (`vouch`, the survey only).
  * `learn`: store the stamps of tasks the signature found up to date (the survey, before anything
  * ran, holding the lock).
  */
-export async function judgeTasks(options: JudgeOptions, state: GateState, all: readonly Task[], learn = false): Promise<UpToDateVerdict[]> {
+export async function judgeTasks(options: JudgeOptions, state: GateState, all: readonly Task[], learn = false, vouch?: Vouch): Promise<UpToDateVerdict[]> {
   // A task without outputs always runs (nothing on disk shows it was done): no need to sign it.
   const tasks = all.filter((task) => task.outputs.length > 0);
   if (tasks.length < all.length) {
-    const judged = tasks.length === 0 ? [] : await judgeTasks(options, state, tasks, learn);
+    const judged = tasks.length === 0 ? [] : await judgeTasks(options, state, tasks, learn, vouch);
     const byTask = new Map(tasks.map((task, index) => [task, judged[index] as UpToDateVerdict]));
     return all.map((task) => byTask.get(task) ?? { key: String(task.id), upToDate: false, reason: 'no outputs' });
   }
   const keys: string[] = [];
   for (let i = 0; i < tasks.length; i += 1) keys.push(makeTaskKey(tasks[i] as Task));
-  const learnedStamps = readLearnedStamps(options.store, keys);
+  // Neither forced nor missing a deleted temporary: the snapshot's words of its files, if it vouches.
+  const vouched: (Int32Array | undefined)[] = [];
+  if (vouch !== undefined) {
+    for (let i = 0; i < tasks.length; i += 1) {
+      const task = tasks[i] as Task;
+      const free = options.forcedSteps?.has(task.step) !== true && (state.deletedByTask.get(task.id)?.size ?? 0) === 0;
+      vouched.push(free ? vouch(task) : undefined);
+    }
+  }
+  const learnedStamps = readLearnedStamps(options.store, vouch === undefined ? keys : keys.filter((_, i) => vouched[i] === undefined));
   const verdicts: (UpToDateVerdict | undefined)[] = [];
   // The tasks whose verdict needs their signature, with the output stats already taken.
   const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task; readonly key: string })[] = [];
@@ -110,6 +126,13 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
     if (options.forcedSteps?.has(task.step) === true) {
       state.unsigned.add(task.id);
       verdicts.push({ key, upToDate: false, reason: 'forced' });
+      continue;
+    }
+    const words = vouched[i];
+    if (words !== undefined) {
+      if (state.unsigned.size > 0) state.unsigned.delete(task.id);
+      options.observeConfirmed?.set(task.id, words);
+      verdicts.push({ key, upToDate: true });
       continue;
     }
     const deleted = state.deletedByTask.get(task.id);

@@ -3,7 +3,7 @@ import type { OutputObserver, UpToDateVerdict } from '../state/freshness/check-u
 import type { Signature } from '../state/freshness/compute-signature.ts';
 import type { HashCache } from '../state/hashes/hash-cache.ts';
 import type { StateStore } from '../state/store/open-store.ts';
-import { createGateState, findDeletedOutputs, judgeTasks, signForGate, type JudgeOptions } from './judge-tasks.ts';
+import { createGateState, findDeletedOutputs, judgeTasks, signForGate, type JudgeOptions, type Vouch } from './judge-tasks.ts';
 import { remakeNeededTemporaries, settleVerdicts } from './settle-verdicts.ts';
 
 /** Why a task will run, or that it will not. */
@@ -14,7 +14,7 @@ export interface UpToDateGate {
    * One batch over the whole plan before anything runs: which tasks are up to date along with
    * everything they need, and a verdict per task for `--explain` and `status`.
    */
-  survey(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>): Promise<Survey>;
+  survey(tasks: readonly Task[], dependencies: ReadonlyMap<number, readonly number[]>, vouch?: Vouch): Promise<Survey>;
   /**
    * For the scheduler, once a task's inputs exist: must it run? Remembers its signature. Answered
    * at once (no promise) when there is nothing to judge or sign: a task whose signing is deferred,
@@ -77,9 +77,10 @@ export function createUpToDateGate(options: GateOptions): UpToDateGate {
     return true;
   };
   return {
-    async survey(tasks, dependencies) {
+    async survey(tasks, dependencies, vouch) {
       state.deletedByTask = findDeletedOutputs(options, tasks);
-      const own = await judgeTasks(options, state, tasks, options.trustedInputs !== undefined);
+      // Only here: a task judged again (its upstream ran) is judged on what is on disk then.
+      const own = await judgeTasks(options, state, tasks, options.trustedInputs !== undefined, vouch);
       const survey = settleVerdicts(tasks, dependencies, own, state.undecided);
       remakeNeededTemporaries(tasks, dependencies, survey.upToDate, survey.verdicts, state.deletedByTask, state.undecided);
       // A task judged unsigned (forced, or an output missing: only it makes its outputs) runs

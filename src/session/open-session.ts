@@ -1,5 +1,6 @@
 import type { Task } from '../kernel/task.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
+import { isStillCurrent, type UnchangedFiles } from '../state/freshness/unchanged-files.ts';
 import { createThreadHasher, type ThreadHasher } from '../state/hashes/hash-in-threads.ts';
 import { createProcessRecorder, type ProcessRecorder } from '../state/journal/record-running-processes.ts';
 import { acquireRunLock, type RunLock } from '../state/lock/run-lock.ts';
@@ -19,6 +20,8 @@ export interface SessionRequest {
   readonly jobs: number;
   /** Their outputs' folders are where a killed run may have left staged outputs. */
   readonly tasks: readonly Task[];
+  /** The files the last run's snapshot vouches for, read before the lock was taken. */
+  readonly unchanged?: UnchangedFiles | undefined;
 }
 
 /** A folder's state held by one run: what openSession opened, closeSession closes. */
@@ -33,6 +36,8 @@ export interface Session {
   readonly logLimits: LogLimits;
   /** What the killed run before left staged, moved into place or removed. */
   readonly cleanup: Cleanup;
+  /** The request's `unchanged`, when no run held the lock since it was read and nothing was cleaned up. */
+  readonly unchanged?: UnchangedFiles | undefined;
 }
 
 /**
@@ -58,10 +63,13 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     if (lock.note !== undefined) process.stderr.write(`sluice: ${lock.note}\n`);
     // Before anything is cleaned up or started: no process of a killed run writes any more.
     await endPreviousRun(store);
+    // Any run that held the lock since the snapshot was read deleted it, as this one does now.
+    const current = request.unchanged !== undefined && isStillCurrent(request.unchanged);
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
     forgetSnapshots(request.root);
     const cleanup = await removeStaleTemporaries(store, request.tasks);
-    return { ...opened, cleanup };
+    const clean = current && cleanup.recovered + cleanup.removed === 0;
+    return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };
   } catch (error) {
     await closeSession({ ...opened, cleanup: { recovered: 0, removed: 0 } });
     // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.

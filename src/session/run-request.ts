@@ -7,6 +7,7 @@ import type { Task } from '../kernel/task.ts';
 import type { RunListener, RunSummary } from '../schedule/run-events.ts';
 import type { Survey } from '../schedule/up-to-date-gate.ts';
 import type { SnapshotRequest } from '../state/freshness/up-to-date-snapshot.ts';
+import type { UnchangedFiles } from '../state/freshness/unchanged-files.ts';
 
 export interface PlannedRun {
   /** The folder whose `.sluice/` holds state and logs (the pipeline's folder, or cwd for `map`). */
@@ -20,6 +21,8 @@ export interface PlannedRun {
   readonly targets?: ReadonlySet<number>;
   /** Given: should every task be up to date, leave a snapshot for the next run to confirm. */
   readonly snapshot?: SnapshotRequest | undefined;
+  /** The files the last run's snapshot still vouches for (unchanged-files.ts). */
+  readonly unchanged?: UnchangedFiles | undefined;
 }
 
 export interface RunRequest extends PlannedRun {

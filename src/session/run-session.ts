@@ -12,6 +12,7 @@ import { readStepDurationMedian } from '../state/journal/read-step-durations.ts'
 import { runLogDir } from '../state/logs/logs-dir.ts';
 import { closeSession } from './close-session.ts';
 import { endRun } from './end-run.ts';
+import { leaveSnapshot } from './leave-snapshot.ts';
 import { classifyStoreFault, guardEnvironment, stateDirGone } from './guard-environment.ts';
 import { listOutputsRead } from './list-outputs-read.ts';
 import { openSession, type Session } from './open-session.ts';
@@ -95,7 +96,8 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
     // emptied, and a pooled staging folder would keep one.
     await shutDown(held);
     const swept = summary.interrupted ? 0 : await janitor.sweep();
-    endRun(session, request, surveyed, { runId, journal, summary, idle, swept });
+    endRun(session, { runId, journal, summary });
+    await leaveSnapshot(session, request, surveyed, { summary, tasks, swept });
     return { ...summary, runId, survey: surveyed.survey, deferred, madeFolders: folders.made };
   } catch (error) {
     // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.

@@ -8,6 +8,15 @@ import type { Session } from './open-session.ts';
 import type { ObservedStamps } from '../state/freshness/up-to-date-snapshot.ts';
 import type { SeenStamp } from '../state/freshness/task-stamps.ts';
 import type { PlannedRun } from './run-request.ts';
+import { createSnapshotVouch } from '../state/freshness/unchanged-files.ts';
+import { debugLog } from '../process/debug-log.ts';
+
+/** The stamps a run gathers for its snapshot: the survey's, then those of the tasks that ran (leave-snapshot.ts). */
+export interface ObservingStamps extends ObservedStamps {
+  readonly inputs: Map<string, SeenStamp | null>;
+  readonly outputs: Map<string, SeenStamp | null>;
+  readonly confirmed: Map<number, Int32Array>;
+}
 
 export interface SurveyedRun {
   readonly cache: RememberingHashCache;
@@ -15,7 +24,7 @@ export interface SurveyedRun {
   readonly survey: Survey;
   readonly allUpToDate: boolean;
   /** The stamps the survey trusted, for a snapshot (when the run asked for one). */
-  readonly observed: ObservedStamps | undefined;
+  readonly observed: ObservingStamps | undefined;
 }
 
 /**
@@ -29,7 +38,7 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
   // The inputs whose hashes are trusted: the survey learns tasks' stamps from them, and they
   // join the snapshot (when the run asked for one).
   const trusted = new Map<string, SeenStamp | null>();
-  const observed =
+  const observed: ObservingStamps | undefined =
     plan.snapshot === undefined ? undefined : { inputs: trusted, outputs: new Map<string, SeenStamp | null>(), confirmed: new Map<number, Int32Array>() };
   const hasher = (file: string, size?: number): Promise<string> => {
     chosen.warm();
@@ -49,7 +58,10 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
     observeConfirmed: observed?.confirmed,
     deferSigning,
   });
-  const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map());
+  // Tasks none of whose files changed since the last run's snapshot: up to date on their own.
+  const vouch = session.unchanged === undefined ? undefined : createSnapshotVouch(session.unchanged);
+  const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map(), vouch);
+  if (vouch !== undefined) debugLog('up-to-date', `the last run's snapshot vouches for the files of ${vouch.vouched} of ${plan.tasks.length} tasks`);
   const allUpToDate = survey.upToDate.size === plan.tasks.length;
   if (!allUpToDate) chosen.warm();
   return { cache, gate, survey, allUpToDate, observed };

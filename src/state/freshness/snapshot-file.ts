@@ -7,9 +7,10 @@ import { BYTE_ORDER, STAMP_WORDS } from './check-stamps.ts';
  * Bumped when the file's meaning changes: older snapshots are then ignored. 3: ctime joined, the
  * words in base64 (a number each cost the no-op run's JSON.parse 10 ms more for 10,000 tasks).
  * 4: a binary file (below): reading, parsing and decoding 1.5 MB of JSON was ~30 ms of a 0.27 s
- * no-op run of 10,000 tasks on this machine, and its pages ~500 page faults.
+ * no-op run of 10,000 tasks on this machine, and its pages ~500 page faults. 5: the folders are
+ * counted, so that a run whose folders are unchanged takes what the snapshot says of each file.
  */
-const FORMAT = 4;
+const FORMAT = 5;
 
 export interface Snapshot {
   /** Digest of everything the plan depends on besides the files (plan/digest-plan-inputs.ts). */
@@ -18,6 +19,8 @@ export interface Snapshot {
   readonly tasks: number;
   /** Absolute paths: folders listed, inputs, outputs. */
   readonly paths: readonly string[];
+  /** How many of `paths`, first, are the folders listed. */
+  readonly folders: number;
   /** STAMP_WORDS a path, in the order of `paths` (check-stamps.ts). */
   readonly words: Int32Array;
 }
@@ -32,6 +35,8 @@ export interface SnapshotHeader {
   readonly tasks: number;
   /** How many paths, and so STAMP_WORDS times as many words. */
   readonly paths: number;
+  /** How many of them, first, are folders the plan listed. */
+  readonly folders: number;
   /** The folder the paths below it are named from (absolute); '' names every path whole. */
   readonly base: string;
 }
@@ -41,7 +46,7 @@ export interface SnapshotHeader {
  * path whole); undefined when some path cannot be written and read back as it is.
  */
 export function encodeSnapshot(snapshot: Snapshot, base: string): Buffer | undefined {
-  const { key, tasks, paths } = snapshot;
+  const { key, tasks, paths, folders } = snapshot;
   const prefix = `${base}/`;
   const names: string[] = new Array<string>(paths.length);
   for (let i = 0; i < paths.length; i += 1) {
@@ -52,7 +57,7 @@ export function encodeSnapshot(snapshot: Snapshot, base: string): Buffer | undef
     const below = base !== '' && absolute.startsWith(prefix) && absolute.length > prefix.length && absolute[prefix.length] !== '/';
     names[i] = below ? absolute.slice(prefix.length) : absolute;
   }
-  const text = JSON.stringify({ format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths: paths.length, base } satisfies SnapshotHeader);
+  const text = JSON.stringify({ format: FORMAT, byteOrder: BYTE_ORDER, key, tasks, paths: paths.length, folders, base } satisfies SnapshotHeader);
   const header = `${text}${' '.repeat(3 - (Buffer.byteLength(text) % 4))}\n`;
   return Buffer.concat([
     Buffer.from(header, 'utf8'),
@@ -76,7 +81,11 @@ export function decodeSnapshot(bytes: Buffer): { readonly header: SnapshotHeader
   if (header.format !== FORMAT) return { why: `the snapshot is of format ${String(header.format)}, not ${FORMAT}` };
   if (header.byteOrder !== BYTE_ORDER) return { why: `the snapshot was written on a machine of another byte order (${String(header.byteOrder)})` };
   const count = header.paths;
+  const folders = header.folders;
   if (!Number.isSafeInteger(count) || count < 0 || typeof header.tasks !== 'number' || typeof header.key !== 'string' || typeof header.base !== 'string') {
+    return damaged;
+  }
+  if (!Number.isSafeInteger(folders) || folders < 0 || folders > count) {
     return damaged;
   }
   const wordsAt = end + 1;

@@ -19,8 +19,9 @@ import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
-import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
-import { ABSENT, createStampCheck, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import { RACY_MARGIN_NS, statFile, type FileStat } from '../hashes/stat-file.ts';
+import { ABSENT, createStampCheck, fullStampOf, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import type { UnchangedFiles } from './unchanged-files.ts';
 import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-file.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
@@ -93,6 +94,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
     words.set(stampWords(stamp), end);
     end += STAMP_WORDS;
   }
+  const folders = paths.length;
   // The words at `end` are `file`'s: kept for a file seen first; for one seen before, whether
   // they are the words it had then.
   // `file`: the absolute path, or (made only for a file seen first) the task's folder and name.
@@ -143,7 +145,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
       if (!add(file, keyOf(task.cwd, output, file), observed.outputs.get(file))) return undefined;
     }
   }
-  return { key: request.key, tasks: tasks.length, paths, words: words.subarray(0, end) };
+  return { key: request.key, tasks: tasks.length, paths, folders, words: words.subarray(0, end) };
 }
 
 /**
@@ -152,7 +154,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
  * costs the Map a copy and a hash: ~1 µs a file), else what the absolute path is below `base`,
  * else the absolute path.
  */
-function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string | undefined) => string {
+export function createKeyOf(base: string | undefined): (cwd: string | undefined, name: string, absolute: string | undefined) => string {
   const prefix = base === undefined || path.sep !== '/' ? undefined : `${base}/`;
   // `absolute` undefined: resolved here from `cwd` and `name` when the key needs it.
   return (cwd, name, given) => {
@@ -166,15 +168,17 @@ function createKeyOf(base: string | undefined): (cwd: string | undefined, name: 
 
 /**
  * The number of tasks, when the snapshot exists, has this key, and every stamp is as recorded;
- * otherwise why not, in words for `SLUICE_DEBUG`.
+ * otherwise why not, in words for `SLUICE_DEBUG`, and (when only files changed, no folder it
+ * listed) which files did (unchanged-files.ts).
  */
-export function confirmSnapshot(file: string, key: string): { readonly tasks: number } | { readonly why: string } {
+export function confirmSnapshot(file: string, key: string): { readonly tasks: number } | { readonly why: string; readonly unchanged?: UnchangedFiles } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
     return { why: `no snapshot to confirm (${(error as Error).message})` };
   }
+  const stat = statFile(file);
   const read = decodeSnapshot(bytes);
   if ('why' in read) return read;
   const { header, words, paths } = read;
@@ -184,13 +188,19 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   // A path below `base` is stat'ed by its name when `base` is the working folder: the same file,
   // without making 20,000 strings for 10,000 tasks (and collecting them).
   const prefix = header.base === '' || header.base === workingFolder() ? '' : `${header.base}/`;
+  let changed: Uint8Array | undefined;
+  let why = '';
   for (let i = 0; i < paths.length; i += 1) {
     const name = paths[i] as string;
-    if (!check(prefix === '' || name.startsWith('/') ? name : prefix + name, words, i * STAMP_WORDS)) {
-      return { why: `${name.startsWith('/') || header.base === '' ? name : `${header.base}/${name}`} changed` };
-    }
+    if (check(prefix === '' || name.startsWith('/') ? name : prefix + name, words, i * STAMP_WORDS)) continue;
+    why ||= `${name.startsWith('/') || header.base === '' ? name : `${header.base}/${name}`} changed`;
+    // A folder changed: the plan may differ, and nothing of the snapshot holds.
+    if (i < header.folders || stat === undefined) return { why };
+    changed ??= new Uint8Array(paths.length);
+    changed[i] = 1;
   }
-  return { tasks: header.tasks };
+  if (changed === undefined) return { tasks: header.tasks };
+  return { why, unchanged: { file, stamp: fullStampOf(stat as FileStat), base: header.base, paths, words, changed, folders: header.folders } };
 }
 
 // The working folder; undefined when it was removed (process.cwd() throws then).
