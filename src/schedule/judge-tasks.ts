@@ -83,11 +83,8 @@ export function findDeletedOutputs(options: JudgeOptions, tasks: readonly Task[]
   );
 }
 
-/**
- * The words of a task's files (inputs then outputs, from index 1) when the last run's snapshot
- * vouches for every one of them (state/freshness/unchanged-files.ts), else undefined.
- */
-export type Vouch = (task: Task) => Int32Array | undefined;
+/** Whether the last run's snapshot vouches for every file of a task (state/freshness/unchanged-files.ts). */
+export type Vouch = (task: Task) => boolean;
 
 /**
  * Each task's own verdict (its upstream aside), signing those whose verdict needs it: a task
@@ -106,16 +103,15 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
   }
   const keys: string[] = [];
   for (let i = 0; i < tasks.length; i += 1) keys.push(makeTaskKey(tasks[i] as Task));
-  // Neither forced nor missing a deleted temporary: the snapshot's words of its files, if it vouches.
-  const vouched: (Int32Array | undefined)[] = [];
+  // Neither forced nor missing a deleted temporary, and vouched for by the snapshot.
+  const vouched: boolean[] = [];
   if (vouch !== undefined) {
     for (let i = 0; i < tasks.length; i += 1) {
       const task = tasks[i] as Task;
-      const free = options.forcedSteps?.has(task.step) !== true && (state.deletedByTask.get(task.id)?.size ?? 0) === 0;
-      vouched.push(free ? vouch(task) : undefined);
+      vouched.push(options.forcedSteps?.has(task.step) !== true && (state.deletedByTask.get(task.id)?.size ?? 0) === 0 && vouch(task));
     }
   }
-  const learnedStamps = readLearnedStamps(options.store, vouch === undefined ? keys : keys.filter((_, i) => vouched[i] === undefined));
+  const learnedStamps = readLearnedStamps(options.store, vouch === undefined ? keys : keys.filter((_, i) => vouched[i] !== true));
   const verdicts: (UpToDateVerdict | undefined)[] = [];
   // The tasks whose verdict needs their signature, with the output stats already taken.
   const pending: (Omit<UpToDateQuery, 'signature'> & { readonly task: Task; readonly key: string })[] = [];
@@ -128,10 +124,8 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
       verdicts.push({ key, upToDate: false, reason: 'forced' });
       continue;
     }
-    const words = vouched[i];
-    if (words !== undefined) {
+    if (vouched[i] === true) {
       if (state.unsigned.size > 0) state.unsigned.delete(task.id);
-      options.observeConfirmed?.set(task.id, words);
       verdicts.push({ key, upToDate: true });
       continue;
     }

@@ -8,6 +8,7 @@ import type { Task } from '../kernel/task.ts';
 import { findDeletedOutputs, createGateState, judgeTasks, type JudgeOptions } from '../schedule/judge-tasks.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
 import { takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
+import { patchSnapshot } from '../state/freshness/unchanged-files.ts';
 import { createHashCache } from '../state/hashes/hash-cache.ts';
 import { withDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
 import { debugLog } from '../process/debug-log.ts';
@@ -48,7 +49,13 @@ export async function leaveSnapshot(session: Session, plan: PlannedRun, surveyed
       return;
     }
   }
-  const snapshot = takeSnapshot(request, plan.tasks, observed);
+  // The plan is the one the last snapshot was taken of: that snapshot, its changed files patched.
+  const { vouch } = surveyed;
+  const unchanged = session.unchanged;
+  const snapshot =
+    vouch !== undefined && unchanged !== undefined
+      ? patchSnapshot(unchanged, vouch, plan.tasks, surveyed.survey.upToDate, observed)
+      : takeSnapshot(request, plan.tasks, observed);
   if (snapshot !== undefined) writeSnapshot(request.file, snapshot);
 }
 

@@ -8,7 +8,7 @@ import type { Session } from './open-session.ts';
 import type { ObservedStamps } from '../state/freshness/up-to-date-snapshot.ts';
 import type { SeenStamp } from '../state/freshness/task-stamps.ts';
 import type { PlannedRun } from './run-request.ts';
-import { createSnapshotVouch } from '../state/freshness/unchanged-files.ts';
+import { createSnapshotVouch, type SnapshotVouch } from '../state/freshness/unchanged-files.ts';
 import { debugLog } from '../process/debug-log.ts';
 
 /** The stamps a run gathers for its snapshot: the survey's, then those of the tasks that ran (leave-snapshot.ts). */
@@ -25,6 +25,8 @@ export interface SurveyedRun {
   readonly allUpToDate: boolean;
   /** The stamps the survey trusted, for a snapshot (when the run asked for one). */
   readonly observed: ObservingStamps | undefined;
+  /** What the last run's snapshot vouched for, when it did: the snapshot to leave is that one, patched. */
+  readonly vouch: SnapshotVouch | undefined;
 }
 
 /**
@@ -61,9 +63,9 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
   // Tasks none of whose files changed since the last run's snapshot: up to date on their own.
   const vouch = session.unchanged === undefined ? undefined : createSnapshotVouch(session.unchanged);
   const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map(), vouch);
-  if (vouch !== undefined) debugLog('up-to-date', `the last run's snapshot vouches for the files of ${vouch.vouched} of ${plan.tasks.length} tasks`);
+  if (vouch !== undefined) debugLog('up-to-date', `the last run's snapshot vouches for the files of ${vouch.ids.size} of ${plan.tasks.length} tasks`);
   const allUpToDate = survey.upToDate.size === plan.tasks.length;
   if (!allUpToDate) chosen.warm();
-  return { cache, gate, survey, allUpToDate, observed };
+  return { cache, gate, survey, allUpToDate, observed, vouch };
 }
 

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { statFile, type FileStat } from '../../src/state/hashes/stat-file.ts';
 import { confirmSnapshot, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
-import { fullStampOf, wordsOfStat } from '../../src/state/freshness/check-stamps.ts';
-import { createSnapshotVouch, isStillCurrent, type UnchangedFiles } from '../../src/state/freshness/unchanged-files.ts';
+import { fullStampOf } from '../../src/state/freshness/check-stamps.ts';
+import { createSnapshotVouch, isStillCurrent, patchSnapshot, type UnchangedFiles } from '../../src/state/freshness/unchanged-files.ts';
 import { makeTempDir } from './helpers.ts';
 
 function task(root: string, id: number, inputs: string[], outputs: string[]): Task {
@@ -45,18 +45,41 @@ test('a snapshot whose files changed, but no folder, vouches for the tasks none 
   assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 2 });
   fs.writeFileSync(path.join(outside, 'b'), 'bb');
   const vouch = createSnapshotVouch(unchangedOf(file));
-  const words = vouch(tasks[0]!);
-  assert.ok(words, 'task 1: data/a and out-a unchanged');
-  assert.deepEqual([...words.subarray(1, 11)], [...wordsOfStat(stat('data/a'))]);
-  assert.deepEqual([...words.subarray(11, 21)], [...wordsOfStat(stat('out-a'))]);
-  assert.equal(vouch(tasks[1]!), undefined, 'task 2: its input outside the folder changed');
-  assert.equal(vouch.vouched, 1);
+  assert.equal(vouch(tasks[0]!), true, 'task 1: data/a and out-a unchanged');
+  assert.equal(vouch(tasks[1]!), false, 'task 2: its input outside the folder changed');
+  assert.deepEqual([...vouch.ids], [1]);
   // A file the snapshot does not name, and a folder output, are never vouched for.
-  assert.equal(vouch(task(root, 3, ['data/a'], ['out-c'])), undefined);
-  assert.equal(vouch(task(root, 4, ['data/a'], ['out-a/'])), undefined);
+  assert.equal(vouch(task(root, 3, ['data/a'], ['out-c'])), false);
+  assert.equal(vouch(task(root, 4, ['data/a'], ['out-a/'])), false);
   // The same file named from another folder, or not plainly, is the same file.
-  assert.ok(vouch({ ...task(path.join(root, 'data'), 5, ['a'], ['../out-a']) }));
-  assert.ok(vouch(task(root, 6, ['./data/a'], ['out-a'])));
+  assert.equal(vouch(task(path.join(root, 'data'), 5, ['a'], ['../out-a'])), true);
+  assert.equal(vouch(task(root, 6, ['./data/a'], ['out-a'])), true);
+});
+
+test('the snapshot left after such a run is the one read, with what the run saw of the changed files', () => {
+  const { root, outside, tasks, file, stat } = setUp();
+  fs.writeFileSync(path.join(outside, 'b'), 'bb');
+  const unchanged = unchangedOf(file);
+  const vouch = createSnapshotVouch(unchanged);
+  for (const each of tasks) vouch(each);
+  const b = path.join(outside, 'b');
+  // Task 2 ran: its input as the survey trusted it, its output as it is after the run.
+  fs.writeFileSync(path.join(root, 'out-b'), 'BB');
+  const observed = { inputs: new Map<string, ObservedStamp>([[b, stat(b)]]), outputs: new Map<string, ObservedStamp>([[path.join(root, 'out-b'), stat('out-b')]]) };
+  const bytes = patchSnapshot(unchanged, vouch, tasks, new Set([1]), observed);
+  assert.ok(bytes);
+  fs.writeFileSync(file, bytes);
+  assert.deepEqual(confirmSnapshot(file, 'k'), { tasks: 2 }, 'every file as the run left it');
+  // The same, had task 2 not run: its output changed under a task judged up to date.
+  assert.equal(patchSnapshot(unchanged, vouch, tasks, new Set([1, 2]), observed), undefined);
+  // A changed file no task observed.
+  assert.equal(patchSnapshot(unchanged, vouch, tasks, new Set([1]), { inputs: new Map(), outputs: observed.outputs }), undefined);
+  // A file task 1 was vouched for, which task 2 names with another stamp.
+  const shared = [tasks[0]!, task(root, 2, [b, 'data/a'], ['out-b'])];
+  const sharing = createSnapshotVouch(unchanged);
+  for (const each of shared) sharing(each);
+  const other = new Map(observed.inputs).set(path.join(root, 'data/a'), { ...stat('data/a'), size: 99n });
+  assert.equal(patchSnapshot(unchanged, sharing, shared, new Set([1]), { inputs: other, outputs: observed.outputs }), undefined);
 });
 
 test('nothing is vouched for when a folder the plan listed changed', () => {

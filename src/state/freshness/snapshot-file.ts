@@ -66,8 +66,17 @@ export function encodeSnapshot(snapshot: Snapshot, base: string): Buffer | undef
   ]);
 }
 
+/** What a snapshot file holds: its header, words and paths (as stored). */
+export interface DecodedSnapshot {
+  readonly header: SnapshotHeader;
+  readonly words: Int32Array;
+  readonly paths: readonly string[];
+  /** Where in the file's bytes the words begin. */
+  readonly wordsAt: number;
+}
+
 /** The header, words and paths (as stored) of a snapshot file's bytes, or why they cannot be trusted. */
-export function decodeSnapshot(bytes: Buffer): { readonly header: SnapshotHeader; readonly words: Int32Array; readonly paths: readonly string[] } | { readonly why: string } {
+export function decodeSnapshot(bytes: Buffer): DecodedSnapshot | { readonly why: string } {
   const damaged = { why: 'the snapshot is damaged' };
   const end = bytes.indexOf(10);
   if (end < 0) return damaged;
@@ -99,7 +108,7 @@ export function decodeSnapshot(bytes: Buffer): { readonly header: SnapshotHeader
   const paths = count === 0 ? [] : bytes.toString('utf8', namesAt, bytes.length - 1).split('\0');
   // No path is empty ('' would be stat'ed as no file at all).
   if (paths.length !== count || paths.includes('')) return damaged;
-  return { header, words, paths };
+  return { header, words, paths, wordsAt };
 }
 
 // String.prototype.isWellFormed (Node 20+): no lone surrogate, which UTF-8 cannot carry.

@@ -181,7 +181,7 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
   const stat = statFile(file);
   const read = decodeSnapshot(bytes);
   if ('why' in read) return read;
-  const { header, words, paths } = read;
+  const { header, words, paths, wordsAt } = read;
   if (header.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
   // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
   const check = createStampCheck(file);
@@ -200,7 +200,8 @@ export function confirmSnapshot(file: string, key: string): { readonly tasks: nu
     changed[i] = 1;
   }
   if (changed === undefined) return { tasks: header.tasks };
-  return { why, unchanged: { file, stamp: fullStampOf(stat as FileStat), base: header.base, paths, words, changed, folders: header.folders } };
+  const snapshot = { file, stamp: fullStampOf(stat as FileStat), bytes, wordsAt };
+  return { why, unchanged: { snapshot, base: header.base, paths, words, changed, folders: header.folders } };
 }
 
 // The working folder; undefined when it was removed (process.cwd() throws then).
@@ -212,9 +213,9 @@ function workingFolder(): string | undefined {
   }
 }
 
-/** Writes a snapshot whole under a private name, then renames it into place. */
-export function writeSnapshot(file: string, snapshot: Snapshot): void {
-  const body = encodeSnapshot(snapshot, path.sep === '/' ? rootOf(file) : '');
+/** Writes a snapshot (or its bytes) whole under a private name, then renames it into place. */
+export function writeSnapshot(file: string, snapshot: Snapshot | Buffer): void {
+  const body = 'key' in snapshot ? encodeSnapshot(snapshot, path.sep === '/' ? rootOf(file) : '') : snapshot;
   if (body === undefined) return;
   try {
     writeFileAtomically(file, body, { makeFolder: true });
