@@ -128,4 +128,24 @@ describe('sluice map: the no-op short cut', () => {
     assert.equal(forced.shortCut, false);
     assert.deepEqual(forced.ran, ['copy a.txt', 'copy b.txt', 'copy c.txt']);
   });
+
+  it('after one input changed, maps only its task, and the next map takes the short cut (inputs outside the folder too)', async () => {
+    const dir = folder();
+    const work = path.join(dir, 'work');
+    fs.mkdirSync(work);
+    // From a folder of its own, as the benchmark's map: every input named `../data/...`.
+    const outside = ['map', '--shell', '--in', '../data/*.txt', '--out', 'out/{name}', '--', 'echo "copy {name}" >> ../ran.log; cp {in} {out}'];
+    const build = await runSluice(outside, { cwd: work });
+    assert.equal(build.code, 0, build.stderr);
+    assert.equal(ranLog(dir).length, 3);
+    writeOld(dir, 'data/b.txt', 'bee\n');
+    const edited = await runSluice(outside, { cwd: work, env: { SLUICE_DEBUG: '1' } });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.match(edited.stderr, /snapshot vouches for the files of 2 of 3 tasks/);
+    assert.deepEqual(ranLog(dir), ['copy b.txt']);
+    assert.equal(fs.readFileSync(path.join(work, 'out/b.txt'), 'utf8'), 'bee\n');
+    const again = await runSluice(outside, { cwd: work, env: { SLUICE_DEBUG: '1' } });
+    assert.match(again.stderr, /the snapshot of the last run confirms all 3 tasks/);
+    assert.deepEqual(ranLog(dir), []);
+  });
 });
