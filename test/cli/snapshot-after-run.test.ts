@@ -7,13 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { HOUR_AGO, hasSnapshot, project, rerun, settled } from '../helpers/noop-project.ts';
-
-/** Writes `text` into the input `name`, dated an hour ago: past the racy margin. */
-function edit(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, 'data', name), text);
-  fs.utimesSync(path.join(dir, 'data', name), HOUR_AGO, HOUR_AGO);
-}
+import { editInput, hasSnapshot, project, rerun, settled } from '../helpers/noop-project.ts';
 
 function usePipeline(dir: string, run: string, extra = ''): void {
   fs.writeFileSync(
@@ -30,7 +24,7 @@ describe('sluice run: the snapshot after tasks ran', () => {
   it('is left when every task succeeded, and the next run takes the short cut', async () => {
     const dir = project();
     await settled(dir);
-    edit(dir, 'b.txt', 'B\n');
+    editInput(dir, 'b.txt', 'B\n');
     const edited = await rerun(dir);
     assert.equal(edited.shortCut, false);
     assert.deepEqual(edited.ran, ['copy b']);
@@ -75,7 +69,7 @@ describe('sluice run: the snapshot after tasks ran', () => {
     usePipeline(dir, 'echo "copy {n}" >> ran.log; cp {in} {out}; if [ -e poke-{n} ]; then echo poked >> data/c.txt; touch -r data/b.txt data/c.txt; fi');
     await settled(dir);
     fs.writeFileSync(path.join(dir, 'poke-a'), '');
-    edit(dir, 'a.txt', 'A\n');
+    editInput(dir, 'a.txt', 'A\n');
     const poked = await rerun(dir);
     assert.deepEqual(poked.ran, ['copy a']);
     assert.equal(hasSnapshot(dir), true, 'a snapshot is left, naming c as the survey saw it');

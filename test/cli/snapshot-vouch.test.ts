@@ -8,13 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { HOUR_AGO, hasSnapshot, project, settled } from '../helpers/noop-project.ts';
-
-/** Writes `text` into the input `name`, dated an hour ago: past the racy margin. */
-function edit(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, 'data', name), text);
-  fs.utimesSync(path.join(dir, 'data', name), HOUR_AGO, HOUR_AGO);
-}
+import { editInput, hasSnapshot, project, settled } from '../helpers/noop-project.ts';
 
 /** A run with SLUICE_DEBUG: how many tasks the snapshot vouched for ('none' when it was not used), and what ran. */
 async function run(dir: string): Promise<{ vouched: string; ran: string[] }> {
@@ -30,12 +24,12 @@ describe('sluice run: what the snapshot vouches for once a file changed', () => 
   it('takes the tasks whose files are unchanged as up to date, and runs the one whose input changed', async () => {
     const dir = project();
     await settled(dir);
-    edit(dir, 'b.txt', 'B\n');
+    editInput(dir, 'b.txt', 'B\n');
     assert.deepEqual(await run(dir), { vouched: '2 of 3', ran: ['copy b'] });
     assert.equal(read(dir, 'out/b.txt'), 'B\n');
     // A deleted output and an edited input at once: each task runs, the third is vouched for.
     fs.rmSync(path.join(dir, 'out/a.txt'));
-    edit(dir, 'c.txt', 'C\n');
+    editInput(dir, 'c.txt', 'C\n');
     assert.deepEqual(await run(dir), { vouched: '1 of 3', ran: ['copy a', 'copy c'] });
     assert.equal(read(dir, 'out/a.txt'), 'a\n');
     assert.equal(read(dir, 'out/c.txt'), 'C\n');
@@ -58,7 +52,7 @@ export default pipeline({
     await sleep(2_100);
     assert.deepEqual(await run(dir), { vouched: 'none', ran: [] });
     assert.equal(hasSnapshot(dir), true);
-    edit(dir, 'b.txt', 'bee\n');
+    editInput(dir, 'b.txt', 'bee\n');
     // upper b's own files are unchanged when the snapshot is read; out/b.txt changes when copy b runs.
     assert.deepEqual(await run(dir), { vouched: '5 of 6', ran: ['copy b', 'upper b'] });
     assert.equal(read(dir, 'upper/b.txt'), 'BEE\n');
@@ -68,8 +62,8 @@ export default pipeline({
   it('vouches for nothing when a folder the plan listed changed: a file added', async () => {
     const dir = project();
     await settled(dir);
-    edit(dir, 'd.txt', 'd\n');
-    edit(dir, 'b.txt', 'B\n');
+    editInput(dir, 'd.txt', 'd\n');
+    editInput(dir, 'b.txt', 'B\n');
     assert.deepEqual(await run(dir), { vouched: 'none', ran: ['copy b', 'copy d'] });
     assert.equal(read(dir, 'out/d.txt'), 'd\n');
   });

@@ -72,3 +72,9 @@ export async function rerun(dir: string, args: readonly string[] = [], env: Reco
   assert.equal(result.code, 0, result.stderr);
   return { shortCut: countRuns(dir) === before, ran: ranLog(dir), stderr: result.stderr };
 }
+
+/** Writes `text` into the input `name`, dated an hour ago: past the racy margin. */
+export function editInput(dir: string, name: string, text: string): void {
+  fs.writeFileSync(path.join(dir, 'data', name), text);
+  fs.utimesSync(path.join(dir, 'data', name), HOUR_AGO, HOUR_AGO);
+}

@@ -1,5 +1,6 @@
-// What a run that found every task up to date saw: the stamps of every input and output, and of
-// every folder the plan listed. When the next run of the same pipeline (same code, parameters,
+// What a run that found every task up to date saw (or, after tasks ran, what judging them again
+// saw: session/leave-snapshot.ts): the stamps of every input and output, and of every folder the
+// plan listed. When the next run of the same pipeline (same code, parameters,
 // steps and targets) finds every stamp unchanged, planning and signing would give the same tasks
 // and the same verdicts, so it can stop there: a no-op run of 10,000 tasks then costs a stat per
 // file instead of a plan, 10,000 signatures and two table scans (see bench/noop-rerun.ts).
@@ -12,7 +13,7 @@
 // - a folder is only vouched for when its mtime was older than the listing by the racy margin
 //   (a folder's mtime changes when an entry is added, removed or renamed);
 // - every run deletes the snapshot once it holds the lock, before it may change anything, and
-//   writes one only when it ran nothing; `sluice clean` deletes it too.
+//   writes one only when every task is up to date at its end; `sluice clean` deletes it too.
 
 import fs from 'node:fs';
 import path from 'node:path';
