@@ -16,6 +16,7 @@ import { formatSummary } from '../report/format-summary.ts';
 import { confirmUpToDate, type Confirmation } from '../session/confirm-up-to-date.ts';
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { ledgerDirIn, stateDbPathOf, stateDirOf } from '../state/store/state-dir.ts';
+import { planIdentity, readKeptPlan, type KeptPlan, type PlanIdentity } from '../state/freshness/kept-plan.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
 
@@ -60,6 +61,8 @@ export interface PreparedRun {
   readonly alwaysRuns?: boolean;
   /** Plans the tasks: called only once the short cut did not apply. */
   plan(request: RunRequest): Promise<PlanToRun>;
+  /** Looks for the programs the tasks of a kept plan run, as planning would (kept-plan.ts). */
+  recheck?(tasks: readonly Task[]): Promise<void>;
 }
 
 /**
@@ -85,12 +88,16 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
   const functionRunner = early
     ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(request.jobs, prepared.functionModules))
     : undefined;
+  // Only files changed since the last run's snapshot: its plan, kept, is this run's.
+  const identity = snapshot === undefined ? undefined : planIdentity(snapshot.file, snapshot.key, request.jobs);
+  const kept = identity !== undefined && confirmed?.unchanged !== undefined ? readKeptPlan(identity, confirmed.unchanged) : undefined;
   let plan: PlanToRun;
   try {
     // Spawned before planning starts: it runs without a turn of the event loop (~0.1 s for 1,400
     // tasks), and the threads started only once it had ended, booting when the first tasks were due.
     await functionRunner;
-    plan = await prepared.plan(request);
+    if (kept !== undefined) await prepared.recheck?.(kept.tasks);
+    plan = kept ?? (await prepared.plan(request));
   } catch (error) {
     await (await functionRunner)?.close();
     throw error;
@@ -104,7 +111,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     targets: plan.targets,
     snapshot:
       snapshot !== undefined && plan.listings.exact
-        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs }
+        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs, keep: keepable(identity, plan) }
         : undefined,
     unchanged: plan.listings.exact ? confirmed?.unchanged : undefined,
   };
@@ -167,6 +174,13 @@ async function executePlanned(
     process.stderr.write((await import('../report/format-waiting.ts')).formatNotPlanned(plan.waiting, new Set(result.failures.map((failure) => failure.task.step))));
   }
   return code;
+}
+
+// The plan to keep with the snapshot; not one whose steps wait for folders that tasks make.
+function keepable(identity: PlanIdentity | undefined, plan: PlanToRun): { identity: PlanIdentity; plan: KeptPlan } | undefined {
+  if (identity === undefined || (plan.waiting?.size ?? 0) > 0) return undefined;
+  const { tasks, dependencies, targets, folderLinks, listings } = plan;
+  return { identity, plan: { tasks, dependencies, targets, folderLinks, listings } };
 }
 
 function checkForcedSteps(prepared: PreparedRun, force: readonly string[]): void {

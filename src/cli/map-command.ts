@@ -95,6 +95,10 @@ async function prepareMap(words: string[], flags: MapFlags, request: RunRequest,
     snapshot: () => (flags.out === undefined ? undefined : { file: snapshotPathOf(cwd, SNAPSHOT_NAME), key: digestMapInputs(options, given, dot) }),
     alwaysRuns: flags.out === undefined,
     functionModules: [],
+    // A kept plan's program is looked for again as planning looks for it (no task is made).
+    recheck: async () => {
+      (await import('../plan/plan-map.ts')).planMap({ ...options, inputs: [] });
+    },
     plan: async (planRequest) => {
       // Loaded only now: a no-op confirmed by the snapshot lists nothing.
       const [{ createListingLog }, { listInputGlob }, { checkInputFiles }, { planMapPipeline }, { refuseOutputsInGlobs }] = await Promise.all([

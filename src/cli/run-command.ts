@@ -129,6 +129,9 @@ async function preparePipeline(file: string, targets: readonly string[], flags: 
     },
     functionModules: loaded.steps.some((step) => step.action.kind === 'function') ? [loaded.file] : [],
     rerun: { pipelineArgs: rerunArgs(flags), cwd: process.cwd() },
+    recheck: async (tasks) => {
+      await checkPrograms({ tasks, file: loaded.file }, { refuse: true, slurm: false });
+    },
     plan: async (planRequest): Promise<PlanToRun> => {
       // `{threads}` is clamped to -j locally; a Slurm job gets the cpus it asked for.
       const plan = await planLoaded(loaded, targets, planRequest.slurm === undefined ? planRequest.jobs : undefined);
@@ -156,7 +159,7 @@ function rerunArgs(flags: RunFlags): string[] {
 // refusal, and exits 2, as the run would (returned: the refusal). A Slurm run only warns: Slurm
 // nodes may have software this machine has not (a site's /apps, a prolog, `--export=NONE`);
 // there a missing program fails its tasks, each naming it.
-async function checkPrograms(plan: PipelinePlan, options: { readonly refuse: boolean; readonly slurm: boolean }): Promise<string | undefined> {
+async function checkPrograms(plan: Pick<PipelinePlan, 'tasks' | 'file'>, options: { readonly refuse: boolean; readonly slurm: boolean }): Promise<string | undefined> {
   const { findMissingPrograms } = await import('../plan/check-programs.ts');
   const missing = findMissingPrograms(plan.tasks, plan.file);
   if (missing.length === 0) return undefined;

@@ -7,7 +7,8 @@
 import type { Task } from '../kernel/task.ts';
 import { findDeletedOutputs, createGateState, judgeTasks, type JudgeOptions } from '../schedule/judge-tasks.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
-import { takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
+import { isSettledFolder, takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
+import { keepPlan } from '../state/freshness/kept-plan.ts';
 import { patchSnapshot } from '../state/freshness/unchanged-files.ts';
 import { createHashCache } from '../state/hashes/hash-cache.ts';
 import { withDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
@@ -56,7 +57,9 @@ export async function leaveSnapshot(session: Session, plan: PlannedRun, surveyed
     vouch !== undefined && unchanged !== undefined
       ? patchSnapshot(unchanged, vouch, plan.tasks, surveyed.survey.upToDate, observed)
       : takeSnapshot(request, plan.tasks, observed);
-  if (snapshot !== undefined) writeSnapshot(request.file, snapshot);
+  if (snapshot === undefined) return;
+  writeSnapshot(request.file, snapshot);
+  if (request.keep !== undefined) keepPlan(request.keep.identity, request.keep.plan, (stamp) => isSettledFolder(stamp, request.listedAtNs));
 }
 
 // Whether every task that ran is up to date now, its stamps gathered into `surveyed.observed`

@@ -23,6 +23,7 @@ import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path
 import { RACY_MARGIN_NS, statFile, type FileStat } from '../hashes/stat-file.ts';
 import { ABSENT, createStampCheck, fullStampOf, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
 import type { UnchangedFiles } from './unchanged-files.ts';
+import type { KeptPlan, PlanIdentity } from './kept-plan.ts';
 import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-file.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
@@ -49,6 +50,13 @@ export interface SnapshotRequest {
   readonly folders: ReadonlyMap<string, string>;
   /** When the listing began, in ns since the epoch: a folder changed since then is racy. */
   readonly listedAtNs: bigint;
+  /** The plan to keep with the snapshot, for the run after an edit (kept-plan.ts). */
+  readonly keep?: { readonly identity: PlanIdentity; readonly plan: KeptPlan } | undefined;
+}
+
+/** Whether a folder's stamp before a listing that began at `listedAtNs` vouches for the listing. */
+export function isSettledFolder(stamp: string, listedAtNs: bigint): boolean {
+  return stamp === ABSENT || BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS <= listedAtNs;
 }
 
 /**
@@ -87,7 +95,7 @@ export function takeSnapshot(request: SnapshotRequest, tasks: readonly Task[], o
   const paths: string[] = [];
   let end = 0;
   for (const [folder, stamp] of request.folders) {
-    if (stamp !== ABSENT && BigInt(stamp.split(':')[1] as string) + RACY_MARGIN_NS > request.listedAtNs) return undefined;
+    if (!isSettledFolder(stamp, request.listedAtNs)) return undefined;
     const key = keyOf(undefined, folder, folder);
     if (at.has(key)) continue;
     at.set(key, end);

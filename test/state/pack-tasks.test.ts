@@ -1,0 +1,39 @@
+// The kept plan's packing of tasks (state/freshness/pack-tasks.ts): what is read back is what was
+// written, field for field, whatever fields the tasks have or lack.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { packTasks, unpackTasks } from '../../src/state/freshness/pack-tasks.ts';
+
+// Through JSON, as the kept plan is: undefined fields drop out there.
+const roundTrip = (tasks: readonly object[]): unknown[] => unpackTasks(JSON.parse(JSON.stringify(packTasks(tasks))));
+const asJson = (tasks: readonly object[]): unknown => JSON.parse(JSON.stringify(tasks));
+
+describe('packTasks', () => {
+  it('gives back the same tasks, two steps interleaved, fields present in one task and not the next', () => {
+    const resources = { cpus: 1, retries: 0 };
+    const tasks = [
+      { id: 1, step: 'a', cwd: '/p', resources, inputs: ['x'], outputs: ['y'], temporary: true },
+      { id: 2, step: 'a', cwd: '/p', resources, inputs: ['x2'], outputs: ['y2'] },
+      { id: 3, step: 'b', cwd: '/p', resources: { cpus: 2, retries: 1 }, inputs: ['x2'], outputs: ['z'], env: { A: '1' } },
+      { id: 4, step: 'a', cwd: '/q', resources, inputs: ['x2'], outputs: ['w'], stdoutOutput: undefined, temporary: true },
+      { id: 5, step: 'a', cwd: '/q', resources, inputs: [], outputs: [], temporary: true, wildcards: { n: '~' } },
+    ];
+    assert.deepEqual(roundTrip(tasks), asJson(tasks));
+    const packed = packTasks(tasks);
+    assert.deepEqual(Object.keys(packed.tasks[4] as object).sort(), ['id', 'inputs', 'outputs', 'wildcards', '~'], 'the fields equal to the last task are named by the mask only');
+  });
+
+  it('writes every field of a task with more fields than a mask holds', () => {
+    const wide = (id: number) => Object.fromEntries([['id', id], ...Array.from({ length: 40 }, (_, i) => [`f${i}`, i])]);
+    const tasks = [wide(1), wide(2), wide(3)];
+    assert.deepEqual(roundTrip(tasks), tasks);
+  });
+
+  it('refuses a mask that names a field the task before lacks', () => {
+    assert.throws(() => unpackTasks({ keys: ['id', 'step'], tasks: [{ id: 1 }, { id: 2, '~': 2 }] }), /takes `step` from a task that has none/);
+  });
+
+  it('packs nothing of no tasks', () => {
+    assert.deepEqual(roundTrip([]), []);
+  });
+});
