@@ -25,6 +25,9 @@ import type { UnchangedFiles } from './unchanged-files.ts';
 import { packTasks, unpackTasks, type PackedTasks } from './pack-tasks.ts';
 
 const VERSION = 1;
+// A larger plan is planned again: its text would take hundreds of MB at the end of the run that
+// keeps it (~190 bytes a task of one copy step), and seconds to write.
+const MAX_TASKS = 250_000;
 
 /** What else than the snapshot's key the tasks depend on. */
 export interface PlanIdentity {
@@ -78,17 +81,18 @@ export function planIdentity(snapshotFile: string, key: string, jobs: number): P
 export function keepPlan(identity: PlanIdentity, plan: KeptPlan, isSettled: (stamp: string) => boolean): void {
   const folders = [...plan.listings.folders];
   if (!plan.listings.exact || !folders.every(([, stamp]) => isSettled(stamp))) return;
+  if (plan.tasks.length > MAX_TASKS) return;
   const header: Header = { version: VERSION, key: identity.key, jobs: identity.jobs, path: identity.path, folders };
   const line = JSON.stringify(header);
   if (readHeaderLine(identity.file) === line) return;
-  const body = JSON.stringify({
-    listedAtNs: String(plan.listings.startedAtNs),
-    tasks: packTasks(plan.tasks),
-    dependencies: [...plan.dependencies],
-    targets: [...plan.targets],
-    folderLinks: plan.folderLinks === undefined ? null : [...plan.folderLinks],
-  });
   try {
+    const body = JSON.stringify({
+      listedAtNs: String(plan.listings.startedAtNs),
+      tasks: packTasks(plan.tasks),
+      dependencies: [...plan.dependencies],
+      targets: [...plan.targets],
+      folderLinks: plan.folderLinks === undefined ? null : [...plan.folderLinks],
+    });
     writeFileAtomically(identity.file, `${line}\n${body}`, { makeFolder: true });
   } catch (error) {
     debugLog('up-to-date', `plan not kept: ${(error as Error).message}`);
