@@ -135,6 +135,25 @@ describe('the kept plan', () => {
     assert.deepEqual(seen(await run(dir)), { code: 0, kept: true, why: undefined, ran: ['copy b'] });
   });
 
+  it('fails no run when it cannot be read or written: a folder in its place, a file in place of its folder', async () => {
+    const dir = project();
+    await settled(dir);
+    fs.rmSync(keptFile(dir));
+    fs.mkdirSync(keptFile(dir));
+    editInput(dir, 'a.txt', 'A\n');
+    assert.deepEqual(seen(await run(dir)), { code: 0, kept: false, why: undefined, ran: ['copy a'] });
+    fs.rmSync(path.dirname(keptFile(dir)), { recursive: true });
+    fs.writeFileSync(path.dirname(keptFile(dir)), 'not a folder\n');
+    editInput(dir, 'b.txt', 'B\n');
+    assert.deepEqual(seen(await run(dir)), { code: 0, kept: false, why: undefined, ran: ['copy b'] });
+    assert.equal(read(dir, 'out/b.txt'), 'B\n');
+    fs.rmSync(path.dirname(keptFile(dir)));
+    editInput(dir, 'c.txt', 'C\n');
+    assert.deepEqual(seen(await run(dir)), { code: 0, kept: false, why: undefined, ran: ['copy c'] }, 'kept again by this run');
+    editInput(dir, 'a.txt', 'a\n');
+    assert.deepEqual(seen(await run(dir)), { code: 0, kept: true, why: undefined, ran: ['copy a'] });
+  });
+
   it('serves `sluice map` too, and looks for its program again', async () => {
     const dir = makeTempDir('sluice-kept-map-');
     fs.mkdirSync(path.join(dir, 'data'));

@@ -160,20 +160,18 @@ function whyNotCurrent(header: Header | undefined, identity: PlanIdentity, uncha
   return undefined;
 }
 
-// The first line of the file kept at `file`, or undefined.
+// The first line of the file kept at `file`, or undefined (none, or unreadable: a folder, say).
 function readHeaderLine(file: string): string | undefined {
-  let fd: number;
+  let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
     const buffer = Buffer.alloc(64 * 1024);
     const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
     const end = buffer.subarray(0, read).indexOf(10);
     return end < 0 ? undefined : buffer.toString('utf8', 0, end);
+  } catch {
+    return undefined;
   } finally {
-    fs.closeSync(fd);
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
