@@ -21,6 +21,9 @@ async function run(dir: string, args: readonly string[] = ['run'], env: Record<s
 
 const read = (dir: string, name: string): string => fs.readFileSync(path.join(dir, name), 'utf8');
 
+// What a run printed, its SLUICE_DEBUG lines aside.
+const message = (stderr: string): string[] => stderr.split('\n').filter((line) => !line.startsWith('[sluice'));
+
 // A step reading a reference file named as is (its folder is not listed) with each input, and
 // running a program found on PATH (bin/, which the tests give).
 const WITH_REFERENCE = `import { pipeline, step, cmd } from 'sluice';
@@ -97,13 +100,28 @@ describe('the kept plan', () => {
     assert.equal(planned.code, gone.code);
     assert.notEqual(gone.code, 0);
     assert.deepEqual(gone.ran, []);
-    const message = (stderr: string) => stderr.split('\n').filter((line) => !line.startsWith('[sluice'));
     assert.deepEqual(message(gone.stderr), message(planned.stderr));
     fs.mkdirSync(path.join(dir, 'ref', 'genome.txt'));
     const folder = await run(dir, ['run'], env);
     assert.notEqual(folder.code, 0);
     assert.equal(folder.kept, false);
     assert.deepEqual(folder.ran, []);
+  });
+
+  it('is not used when the folder of a file that changed is a file now: planning says what it says', async () => {
+    const { dir, env } = referenceProject();
+    assert.equal((await run(dir, ['run'], env)).ran.length, 3);
+    assert.equal(fs.existsSync(keptFile(dir)), true);
+    // The path cannot even be looked up (ENOTDIR).
+    fs.rmSync(path.join(dir, 'ref'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'ref'), 'a file\n');
+    const notFolder = await run(dir, ['run'], env);
+    assert.equal(notFolder.why, `names ${path.join(dir, 'ref', 'genome.txt')}, which is no longer a file`, notFolder.stderr);
+    fs.rmSync(path.join(dir, '.sluice', 'plans'), { recursive: true });
+    const planned = await run(dir, ['run'], env);
+    assert.notEqual(planned.code, 0);
+    assert.equal(notFolder.code, planned.code);
+    assert.deepEqual(message(notFolder.stderr), message(planned.stderr));
   });
 
   it('looks for the programs again: one gone from PATH refuses the run, as planning does', async () => {

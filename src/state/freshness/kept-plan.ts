@@ -108,7 +108,7 @@ export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles):
     return undefined;
   }
   const end = text.indexOf('\n');
-  const why = end < 0 ? 'is cut short' : whyNotCurrent(parseHeader(text.slice(0, end)), identity, unchanged);
+  const why = end < 0 ? 'is cut short' : checkCurrent(parseHeader(text.slice(0, end)), identity, unchanged);
   if (why !== undefined) {
     debugLog('up-to-date', `planning again: the kept plan ${why}`);
     return undefined;
@@ -128,7 +128,11 @@ export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles):
   } catch (error) {
     debugLog('up-to-date', `planning again: the kept plan is unreadable (${(error as Error).message})`);
     // Its header is the one the next plan kept would have: gone, it is written again.
-    fs.rmSync(identity.file, { force: true });
+    try {
+      fs.rmSync(identity.file, { force: true });
+    } catch {
+      // Left: planned again each time, as without it.
+    }
     return undefined;
   }
 }
@@ -141,7 +145,16 @@ function parseHeader(line: string): Header | undefined {
   }
 }
 
-// Why the kept plan is not the one to use, in words for SLUICE_DEBUG; undefined when it is.
+// Why the kept plan is not the one to use, in words for SLUICE_DEBUG; undefined when it is. A
+// folder that cannot be looked at (EACCES, say) is for planning to say.
+function checkCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
+  try {
+    return whyNotCurrent(header, identity, unchanged);
+  } catch (error) {
+    return `cannot be checked (${(error as Error).message})`;
+  }
+}
+
 function whyNotCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
   if (header === undefined || header.version !== VERSION || !Array.isArray(header.folders)) return 'is unreadable';
   if (header.key !== identity.key) return 'is of another pipeline, parameters, steps or targets';
@@ -155,9 +168,18 @@ function whyNotCurrent(header: Header | undefined, identity: PlanIdentity, uncha
     if (changed[i] !== 1) continue;
     const name = paths[i] as string;
     const file = name.startsWith('/') || base === '' ? name : `${base}/${name}`;
-    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile() !== true) return `names ${file}, which is no longer a file`;
+    if (!isFile(file)) return `names ${file}, which is no longer a file`;
   }
   return undefined;
+}
+
+// Whether `file` is a regular file (or a link to one); not when its folder is a file (ENOTDIR).
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
 }
 
 // The first line of the file kept at `file`, or undefined (none, or unreadable: a folder, say).
