@@ -29,6 +29,18 @@ describe('packTasks', () => {
     assert.deepEqual(roundTrip(tasks), tasks);
   });
 
+  it('keeps the key order of each task, and shares only what JSON would write alike', () => {
+    const tasks = [
+      { id: 1, wildcards: { a: '1', b: '2' }, inputs: ['x', 'y'] },
+      { id: 2, wildcards: { b: '2', a: '1' }, inputs: ['x', 'y'] },
+      { id: 3, wildcards: { b: '2', a: '1' }, inputs: ['x', 'z'] },
+    ];
+    const back = roundTrip(tasks) as { wildcards: object }[];
+    assert.deepEqual(back.map((task) => Object.keys(task.wildcards)), [['a', 'b'], ['b', 'a'], ['b', 'a']]);
+    assert.deepEqual(back, asJson(tasks));
+    assert.deepEqual(packTasks(tasks).tasks.map((task) => Object.keys(task).sort()), [['id', 'inputs', 'wildcards'], ['id', 'wildcards', '~'], ['id', 'inputs', '~']]);
+  });
+
   it('refuses a mask that names a field the task before lacks', () => {
     assert.throws(() => unpackTasks({ keys: ['id', 'step'], tasks: [{ id: 1 }, { id: 2, '~': 2 }] }), /takes `step` from a task that has none/);
   });

@@ -17,30 +17,45 @@ export function packTasks<T extends object>(tasks: readonly T[]): PackedTasks {
   const keys: string[] = [];
   const index = new Map<string, number>();
   const packed: Record<string, unknown>[] = [];
-  // The JSON of the last task's fields, by name.
-  let last = new Map<string, string>();
-  for (const task of tasks) {
-    const now = new Map<string, string>();
+  let last: Record<string, unknown> = {};
+  for (const task of tasks as readonly Record<string, unknown>[]) {
     const out: Record<string, unknown> = {};
     let mask = 0;
-    for (const [key, value] of Object.entries(task)) {
+    for (const key in task) {
+      const value = task[key];
       if (value === undefined || key === MASK) continue;
-      const text = JSON.stringify(value);
-      now.set(key, text);
       let bit = index.get(key);
       if (bit === undefined && keys.length < MAX_KEYS) {
         bit = keys.length;
         keys.push(key);
         index.set(key, bit);
       }
-      if (bit !== undefined && last.get(key) === text) mask |= 1 << bit;
+      if (bit !== undefined && key in last && isSameJson(last[key], value)) mask |= 1 << bit;
       else out[key] = value;
     }
     if (mask !== 0) out[MASK] = mask;
     packed.push(out);
-    last = now;
+    last = task;
   }
   return { keys, tasks: packed };
+}
+
+// Whether two JSON values would be written alike: the same keys in the same order, the same
+// values. (A key whose value is undefined counts, which JSON would leave out: then they only
+// differ, and the task's own value is written.) Stops at the first difference: the input paths
+// of two tasks of a step differ in their first characters.
+function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i += 1) {
+    const key = keysA[i] as string;
+    if (keysB[i] !== key || !isSameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** The tasks `packTasks` packed; a field named in a mask is the same object as the task's before. */
