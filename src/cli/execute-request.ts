@@ -111,7 +111,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     targets: plan.targets,
     snapshot:
       snapshot !== undefined && plan.listings.exact
-        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs, keep: keepable(identity, plan) }
+        ? { ...snapshot, folders: plan.listings.folders, listedAtNs: plan.listings.startedAtNs, keep: kept === undefined ? keepable(identity, plan) : undefined }
         : undefined,
     unchanged: plan.listings.exact ? confirmed?.unchanged : undefined,
   };
@@ -176,7 +176,8 @@ async function executePlanned(
   return code;
 }
 
-// The plan to keep with the snapshot; not one whose steps wait for folders that tasks make.
+// The plan to keep with the snapshot (one read back is kept already); not one whose steps wait
+// for folders that tasks make.
 function keepable(identity: PlanIdentity | undefined, plan: PlanToRun): { identity: PlanIdentity; plan: KeptPlan } | undefined {
   if (identity === undefined || (plan.waiting?.size ?? 0) > 0) return undefined;
   const { tasks, dependencies, targets, folderLinks, listings } = plan;

@@ -7,7 +7,7 @@
 import type { Task } from '../kernel/task.ts';
 import { findDeletedOutputs, createGateState, judgeTasks, type JudgeOptions } from '../schedule/judge-tasks.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
-import { isSettledFolder, takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
+import { takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
 import { keepPlan } from '../state/freshness/kept-plan.ts';
 import { patchSnapshot } from '../state/freshness/unchanged-files.ts';
 import { createHashCache } from '../state/hashes/hash-cache.ts';
@@ -59,7 +59,7 @@ export async function leaveSnapshot(session: Session, plan: PlannedRun, surveyed
       : takeSnapshot(request, plan.tasks, observed);
   if (snapshot === undefined) return;
   writeSnapshot(request.file, snapshot);
-  if (request.keep !== undefined) keepPlan(request.keep.identity, request.keep.plan, (stamp) => isSettledFolder(stamp, request.listedAtNs));
+  if (request.keep !== undefined) keepPlan(request.keep.identity, request.keep.plan);
 }
 
 // Whether every task that ran is up to date now, its stamps gathered into `surveyed.observed`

@@ -22,6 +22,7 @@ import { debugLog } from '../../process/debug-log.ts';
 import { statFile } from '../hashes/stat-file.ts';
 import { ABSENT, fullStampOf } from './check-stamps.ts';
 import type { UnchangedFiles } from './unchanged-files.ts';
+import { isSettledFolder } from './up-to-date-snapshot.ts';
 import { packTasks, unpackTasks, type PackedTasks } from './pack-tasks.ts';
 
 const VERSION = 1;
@@ -78,9 +79,10 @@ export function planIdentity(snapshotFile: string, key: string, jobs: number): P
  * the same header: the same tasks, listed from the same folders, which were settled then too.
  * A plan that cannot be written is only not kept.
  */
-export function keepPlan(identity: PlanIdentity, plan: KeptPlan, isSettled: (stamp: string) => boolean): void {
+export function keepPlan(identity: PlanIdentity, plan: KeptPlan): void {
+  const { exact, startedAtNs } = plan.listings;
   const folders = [...plan.listings.folders];
-  if (!plan.listings.exact || !folders.every(([, stamp]) => isSettled(stamp))) return;
+  if (!exact || !folders.every(([, stamp]) => isSettledFolder(stamp, startedAtNs))) return;
   if (plan.tasks.length > MAX_TASKS) return;
   const header: Header = { version: VERSION, key: identity.key, jobs: identity.jobs, path: identity.path, folders };
   const line = JSON.stringify(header);
@@ -108,13 +110,13 @@ export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles):
     return undefined;
   }
   const end = text.indexOf('\n');
-  const why = end < 0 ? 'is cut short' : checkCurrent(parseHeader(text.slice(0, end)), identity, unchanged);
-  if (why !== undefined) {
-    debugLog('up-to-date', `planning again: the kept plan ${why}`);
+  const header = end < 0 ? undefined : parseHeader(text.slice(0, end));
+  const why = end < 0 ? 'is cut short' : checkCurrent(header, identity, unchanged);
+  if (why !== undefined || header === undefined) {
+    debugLog('up-to-date', `planning again: the kept plan ${why ?? 'is unreadable'}`);
     return undefined;
   }
   try {
-    const header = JSON.parse(text.slice(0, end)) as Header;
     const body = JSON.parse(text.slice(end + 1)) as Body;
     const tasks = unpackTasks<Task>(body.tasks);
     debugLog('up-to-date', `the plan of the last run's snapshot holds: ${tasks.length} tasks, not planned again`);
