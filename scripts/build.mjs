@@ -37,7 +37,6 @@ export const ENTRY_POINTS = [
   'execute/worker/step-worker',
   'pool/map-worker',
   'state/hashes/hash-worker',
-  'state/freshness/stat-ahead-worker',
   'execute/slurm/exec-task-main',
 ];
 

@@ -16,8 +16,7 @@ import { formatSummary } from '../report/format-summary.ts';
 import { confirmUpToDate, type Confirmation } from '../session/confirm-up-to-date.ts';
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { ledgerDirIn, stateDbPathOf, stateDirOf } from '../state/store/state-dir.ts';
-import { stopStatAhead } from '../state/freshness/stat-ahead.ts';
-import { planIdentity, readKeptPlan, readPlanFile, type KeptPlan, type PlanIdentity, type ReadPlan } from '../state/freshness/kept-plan.ts';
+import { planIdentity, readKeptPlan, type KeptPlan, type PlanIdentity } from '../state/freshness/kept-plan.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
 
@@ -80,13 +79,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
   checkForcedSteps(prepared, request.force);
   // A plain run may end here, every task confirmed up to date by the last run's snapshot.
   const snapshot = isPlain(request) ? prepared.snapshot() : undefined;
-  // The kept plan is read while a thread checks the files left, once one is known to have changed.
-  const identity = snapshot === undefined ? undefined : planIdentity(snapshot.file, snapshot.key, request.jobs);
-  let read: ReadPlan | undefined;
-  const meanwhile = identity === undefined ? undefined : () => (read = readPlanFile(identity));
-  const confirmed = snapshot === undefined ? undefined : confirmNoOp(root, snapshot, request, meanwhile);
-  // A thread begun at start-up that this run did not join checks no more.
-  stopStatAhead();
+  const confirmed = snapshot === undefined ? undefined : confirmNoOp(root, snapshot, request);
   if (confirmed === true) return 0;
   (await import('./tune-v8.ts')).raiseInterruptBudget();
   // On a first run the function steps' worker threads start now, and load their modules while
@@ -96,7 +89,8 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     ? import('../execute/warm-up.ts').then(({ startFunctionThreads }) => startFunctionThreads(request.jobs, prepared.functionModules))
     : undefined;
   // Only files changed since the last run's snapshot: its plan, kept, is this run's.
-  const kept = identity !== undefined && confirmed?.unchanged !== undefined ? readKeptPlan(identity, confirmed.unchanged, read) : undefined;
+  const identity = snapshot === undefined ? undefined : planIdentity(snapshot.file, snapshot.key, request.jobs);
+  const kept = identity !== undefined && confirmed?.unchanged !== undefined ? readKeptPlan(identity, confirmed.unchanged) : undefined;
   let plan: PlanToRun;
   try {
     // Spawned before planning starts: it runs without a turn of the event loop (~0.1 s for 1,400
@@ -205,8 +199,8 @@ function isPlain(request: RunRequest): boolean {
 
 // True when the last run's snapshot confirms every task up to date, said as a run would say it;
 // otherwise what the full check may take of it.
-function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest, meanwhile: (() => void) | undefined): true | Confirmation {
-  const confirmed = confirmUpToDate({ root, ...snapshot, command: quoteArgv(['sluice', ...process.argv.slice(2)]), meanwhile });
+function confirmNoOp(root: string, snapshot: { readonly file: string; readonly key: string }, request: RunRequest): true | Confirmation {
+  const confirmed = confirmUpToDate({ root, ...snapshot, command: quoteArgv(['sluice', ...process.argv.slice(2)]) });
   if (confirmed.summary === undefined) return confirmed;
   if (!request.quiet) process.stderr.write(`${formatSummary(fromProcessStart(confirmed.summary), chooseColours(process.stderr))}\n`);
   return true;

@@ -9,10 +9,6 @@ import { BUG_EXIT_STATUS, PlanError, SluiceError } from '../errors.ts';
 import { watchClosedOutputs, watchSignals } from './handle-interrupt.ts';
 import { PACKAGE_DIR } from '../kernel/locate-code.ts';
 import { lastStateDbOpened } from '../state/store/state-errors.ts';
-import { startStatAhead } from '../state/freshness/stat-ahead.ts';
-
-// Before the command loads: a no-op run's stats begin on a thread of their own (stat-ahead.ts).
-startStatAhead(process.argv.slice(2), process.cwd());
 
 // Node 22.1+ keeps V8's compiled code of the modules a command loads (~60 for a no-op run, loaded
 // after this line) in its cache folder between runs; Node 20 has no such cache. Quiet by design:

@@ -4,7 +4,7 @@
 
 import { debugLog } from '../process/debug-log.ts';
 import { acquireRunLock } from '../state/lock/run-lock.ts';
-import { confirmSnapshot } from '../state/freshness/confirm-snapshot.ts';
+import { confirmSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
 import type { UnchangedFiles } from '../state/freshness/unchanged-files.ts';
 
@@ -17,8 +17,6 @@ export interface ConfirmRequest {
   readonly key: string;
   /** Shown to a second sluice refused by the lock. */
   readonly command: string;
-  /** Done while a thread checks the files left, once one changed (stat-ahead.ts). */
-  readonly meanwhile?: () => void;
 }
 
 /** What the snapshot confirmed, for the full check when it could not confirm every task. */
@@ -39,7 +37,7 @@ export function confirmUpToDate(request: ConfirmRequest): Confirmation {
       process.stderr.write(`sluice: ${lock.note}\n`);
       return {};
     }
-    const confirmed = confirmSnapshot(request.file, request.key, request.meanwhile);
+    const confirmed = confirmSnapshot(request.file, request.key);
     if ('why' in confirmed) {
       debugLog('up-to-date', `checking every task: ${confirmed.why}`);
       return { unchanged: confirmed.unchanged };

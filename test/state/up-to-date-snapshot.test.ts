@@ -4,8 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { statFile, type FileStat } from '../../src/state/hashes/stat-file.ts';
-import { confirmSnapshot } from '../../src/state/freshness/confirm-snapshot.ts';
-import { ABSENT, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
+import { ABSENT, confirmSnapshot, forgetSnapshots, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
 import { BYTE_ORDER, fullStampOf, wordsOfStat } from '../../src/state/freshness/check-stamps.ts';
 import { makeTempDir } from './helpers.ts';
 

@@ -101,27 +101,34 @@ export function keepPlan(identity: PlanIdentity, plan: KeptPlan): void {
   }
 }
 
-/** A kept plan's file as read for `identity`: why it is not the plan to use, or its plan. */
-export type ReadPlan = { readonly identity: PlanIdentity } & (
-  | { readonly missing: true }
-  | { readonly why: string }
-  | { readonly header: Header; readonly plan: KeptPlan }
-  | { readonly header: Header; readonly error: Error }
-);
-
-/**
- * The kept plan, when it is the one of `unchanged`'s snapshot and still holds; else undefined.
- * `read`: the file as `readPlanFile` read it earlier; else it is read now.
- */
-export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles, read = readPlanFile(identity)): KeptPlan | undefined {
-  if ('missing' in read) return undefined;
-  const why = 'why' in read ? read.why : checkCurrent(read.header, identity, unchanged);
-  if (why !== undefined) {
-    debugLog('up-to-date', `planning again: the kept plan ${why}`);
+/** The kept plan, when it is the one of `unchanged`'s snapshot and still holds; else undefined. */
+export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles): KeptPlan | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(identity.file, 'utf8');
+  } catch {
     return undefined;
   }
-  if ('error' in read) {
-    debugLog('up-to-date', `planning again: the kept plan is unreadable (${read.error.message})`);
+  const end = text.indexOf('\n');
+  const header = end < 0 ? undefined : parseHeader(text.slice(0, end));
+  const why = end < 0 ? 'is cut short' : checkCurrent(header, identity, unchanged);
+  if (why !== undefined || header === undefined) {
+    debugLog('up-to-date', `planning again: the kept plan ${why ?? 'is unreadable'}`);
+    return undefined;
+  }
+  try {
+    const body = JSON.parse(text.slice(end + 1)) as Body;
+    const tasks = unpackTasks<Task>(body.tasks);
+    debugLog('up-to-date', `the plan of the last run's snapshot holds: ${tasks.length} tasks, not planned again`);
+    return {
+      tasks,
+      dependencies: new Map(body.dependencies),
+      targets: new Set(body.targets),
+      folderLinks: body.folderLinks === null ? undefined : new Map(body.folderLinks),
+      listings: { folders: new Map(header.folders), exact: true, startedAtNs: BigInt(body.listedAtNs) },
+    };
+  } catch (error) {
+    debugLog('up-to-date', `planning again: the kept plan is unreadable (${(error as Error).message})`);
     // Its header is the one the next plan kept would have: gone, it is written again.
     try {
       fs.rmSync(identity.file, { force: true });
@@ -129,42 +136,6 @@ export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles, 
       // Left: planned again each time, as without it.
     }
     return undefined;
-  }
-  if (!('plan' in read)) return undefined;
-  debugLog('up-to-date', `the plan of the last run's snapshot holds: ${read.plan.tasks.length} tasks, not planned again`);
-  return read.plan;
-}
-
-/**
- * The file kept for `identity`: its header, and its body when the header is of `identity` (only
- * then is it parsed, most of the cost). Read ahead while a thread checks the snapshot's files
- * (stat-ahead.ts), the folders and files are checked when it is used. Never throws.
- */
-export function readPlanFile(identity: PlanIdentity): ReadPlan {
-  let text: string;
-  try {
-    text = fs.readFileSync(identity.file, 'utf8');
-  } catch {
-    // None kept (or a folder in its place): planned, without a word.
-    return { identity, missing: true };
-  }
-  const end = text.indexOf('\n');
-  if (end < 0) return { identity, why: 'is cut short' };
-  const header = parseHeader(text.slice(0, end));
-  const why = whyNotOfIdentity(header, identity);
-  if (why !== undefined || header === undefined) return { identity, why: why ?? 'is unreadable' };
-  try {
-    const body = JSON.parse(text.slice(end + 1)) as Body;
-    const plan: KeptPlan = {
-      tasks: unpackTasks<Task>(body.tasks),
-      dependencies: new Map(body.dependencies),
-      targets: new Set(body.targets),
-      folderLinks: body.folderLinks === null ? undefined : new Map(body.folderLinks),
-      listings: { folders: new Map(header.folders), exact: true, startedAtNs: BigInt(body.listedAtNs) },
-    };
-    return { identity, header, plan };
-  } catch (error) {
-    return { identity, header, error: error as Error };
   }
 }
 
@@ -178,7 +149,7 @@ function parseHeader(line: string): Header | undefined {
 
 // Why the kept plan is not the one to use, in words for SLUICE_DEBUG; undefined when it is. A
 // folder that cannot be looked at (EACCES, say) is for planning to say.
-function checkCurrent(header: Header, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
+function checkCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
   try {
     return whyNotCurrent(header, identity, unchanged);
   } catch (error) {
@@ -186,17 +157,10 @@ function checkCurrent(header: Header, identity: PlanIdentity, unchanged: Unchang
   }
 }
 
-// Why a header is not of the plan `identity` names; undefined when it is.
-function whyNotOfIdentity(header: Header | undefined, identity: PlanIdentity): string | undefined {
-  if (header === undefined || header === null || header.version !== VERSION || !Array.isArray(header.folders)) return 'is unreadable';
+function whyNotCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
+  if (header === undefined || header.version !== VERSION || !Array.isArray(header.folders)) return 'is unreadable';
   if (header.key !== identity.key) return 'is of another pipeline, parameters, steps or targets';
   if (header.jobs !== identity.jobs || header.path !== identity.path) return 'was made with another -j or PATH';
-  return undefined;
-}
-
-function whyNotCurrent(header: Header, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
-  const why = whyNotOfIdentity(header, identity);
-  if (why !== undefined) return why;
   for (const [folder, stamp] of header.folders) {
     const now = statFile(folder);
     if ((now === undefined ? ABSENT : fullStampOf(now)) !== stamp) return `listed ${folder}, which changed`;

@@ -111,24 +111,6 @@ export function decodeSnapshot(bytes: Buffer): DecodedSnapshot | { readonly why:
   return { header, words, paths, wordsAt };
 }
 
-/**
- * The name a snapshot's path (as stored, below `base`) is stat'ed by: by its name when `base` is
- * the working folder, the same file without making 20,000 strings for 10,000 tasks.
- */
-export function createStatName(base: string): (name: string) => string {
-  const prefix = base === '' || base === workingFolder() ? '' : `${base}/`;
-  return (name) => (prefix === '' || name.startsWith('/') ? name : prefix + name);
-}
-
-// The working folder; undefined when it was removed (process.cwd() throws then).
-function workingFolder(): string | undefined {
-  try {
-    return process.cwd();
-  } catch {
-    return undefined;
-  }
-}
-
 // String.prototype.isWellFormed (Node 20+): no lone surrogate, which UTF-8 cannot carry.
 function isWellFormed(text: string): boolean {
   return (text as string & { isWellFormed(): boolean }).isWellFormed();

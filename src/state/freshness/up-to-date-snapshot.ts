@@ -20,10 +20,11 @@ import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { stateDirOf } from '../store/state-dir.ts';
 import { isPlainRelative, resolveTaskPath } from '../../kernel/resolve-task-path.ts';
-import { RACY_MARGIN_NS, type FileStat } from '../hashes/stat-file.ts';
-import { ABSENT, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import { RACY_MARGIN_NS, statFile, type FileStat } from '../hashes/stat-file.ts';
+import { ABSENT, createStampCheck, fullStampOf, STAMP_WORDS, stampWords, wordsOfStat } from './check-stamps.ts';
+import type { UnchangedFiles } from './unchanged-files.ts';
 import type { KeptPlan, PlanIdentity } from './kept-plan.ts';
-import { encodeSnapshot, type Snapshot } from './snapshot-file.ts';
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-file.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 
 const FOLDER = 'up-to-date';
@@ -172,6 +173,53 @@ export function createKeyOf(base: string | undefined): (cwd: string | undefined,
     const below = absolute.startsWith(prefix) ? absolute.slice(prefix.length) : '';
     return below !== '' && isPlainRelative(below) ? below : absolute;
   };
+}
+
+/**
+ * The number of tasks, when the snapshot exists, has this key, and every stamp is as recorded;
+ * otherwise why not, in words for `SLUICE_DEBUG`, and (when only files changed, no folder it
+ * listed) which files did (unchanged-files.ts).
+ */
+export function confirmSnapshot(file: string, key: string): { readonly tasks: number } | { readonly why: string; readonly unchanged?: UnchangedFiles } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    return { why: `no snapshot to confirm (${(error as Error).message})` };
+  }
+  const stat = statFile(file);
+  const read = decodeSnapshot(bytes);
+  if ('why' in read) return read;
+  const { header, words, paths, wordsAt } = read;
+  if (header.key !== key) return { why: 'the pipeline, its parameters, steps, declared environment or targets differ' };
+  // Indexed loop, cheapest check first: 20,000 stats are most of a no-op run.
+  const check = createStampCheck(file);
+  // A path below `base` is stat'ed by its name when `base` is the working folder: the same file,
+  // without making 20,000 strings for 10,000 tasks (and collecting them).
+  const prefix = header.base === '' || header.base === workingFolder() ? '' : `${header.base}/`;
+  let changed: Uint8Array | undefined;
+  let why = '';
+  for (let i = 0; i < paths.length; i += 1) {
+    const name = paths[i] as string;
+    if (check(prefix === '' || name.startsWith('/') ? name : prefix + name, words, i * STAMP_WORDS)) continue;
+    why ||= `${name.startsWith('/') || header.base === '' ? name : `${header.base}/${name}`} changed`;
+    // A folder changed: the plan may differ, and nothing of the snapshot holds.
+    if (i < header.folders || stat === undefined) return { why };
+    changed ??= new Uint8Array(paths.length);
+    changed[i] = 1;
+  }
+  if (changed === undefined) return { tasks: header.tasks };
+  const snapshot = { file, stamp: fullStampOf(stat as FileStat), bytes, wordsAt };
+  return { why, unchanged: { snapshot, base: header.base, paths, words, changed, folders: header.folders } };
+}
+
+// The working folder; undefined when it was removed (process.cwd() throws then).
+function workingFolder(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a snapshot (or its bytes) whole under a private name, then renames it into place. */
