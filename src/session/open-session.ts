@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { Task } from '../kernel/task.ts';
+import { removeLeftTemporaries } from '../kernel/write-atomically.ts';
+import { stateDirOf } from '../state/store/state-dir.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
 import { isStillCurrent, type UnchangedFiles } from '../state/freshness/unchanged-files.ts';
 import { createThreadHasher, type ThreadHasher } from '../state/hashes/hash-in-threads.ts';
@@ -10,6 +13,9 @@ import { closeSession } from './close-session.ts';
 import { endPreviousRun } from './end-previous-run.ts';
 import { stateDirGone } from './guard-environment.ts';
 import { removeStaleTemporaries, type Cleanup } from './remove-stale-temporaries.ts';
+
+/** Folders of `.sluice/` that only a run's own process writes whole files into: kept plans, bundles. */
+const LEFT_TEMPORARIES_IN = ['plans', 'pipelines'];
 
 export interface SessionRequest {
   /** The folder whose `.sluice/` holds state and logs. */
@@ -67,6 +73,8 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     const current = request.unchanged !== undefined && isStillCurrent(request.unchanged);
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
     forgetSnapshots(request.root);
+    // What a run killed while it wrote its kept plan or a pipeline's bundle left (write-atomically.ts).
+    for (const folder of LEFT_TEMPORARIES_IN) removeLeftTemporaries(path.join(stateDirOf(request.root), folder));
     const cleanup = await removeStaleTemporaries(store, request.tasks);
     const clean = current && cleanup.recovered + cleanup.removed === 0;
     return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };

@@ -3,11 +3,13 @@
 // does, and that it never stands for a plan that planning would make otherwise: another -j or
 // PATH, a program gone, a file gone or made a folder, a damaged file, another pipeline.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { makeTempDir, runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
 import { editInput, HOUR_AGO, project, settled } from '../helpers/noop-project.ts';
+import { temporaryNameFor } from '../../src/kernel/write-atomically.ts';
 
 const keptFile = (dir: string, name = 'pipeline.ts'): string => path.join(dir, '.sluice', 'plans', `${name}.plan`);
 
@@ -170,6 +172,23 @@ describe('the kept plan', () => {
     assert.deepEqual(seen(await run(dir)), { code: 0, kept: false, why: undefined, ran: ['copy c'] }, 'kept again by this run');
     editInput(dir, 'a.txt', 'a\n');
     assert.deepEqual(seen(await run(dir)), { code: 0, kept: true, why: undefined, ran: ['copy a'] });
+  });
+
+  it('leaves nothing of a write that a kill -9 cut short: the next run removes it', async () => {
+    const dir = project();
+    await settled(dir);
+    // What writeFileAtomically leaves when its process dies between its write and its rename.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const leftBy = (file: string, pid: number): string => temporaryNameFor(file).replace(`.${process.pid}.`, `.${pid}.`);
+    const bundles = path.join(dir, '.sluice', 'pipelines');
+    const left = [leftBy(keptFile(dir), dead), leftBy(path.join(bundles, 'pipeline.mjs'), dead)];
+    // A write in progress by a live process (this one), and what is no such copy, stay.
+    const kept = [leftBy(keptFile(dir), process.pid), path.join(dir, '.sluice', 'plans', 'notes.tmp')];
+    for (const file of [...left, ...kept]) fs.writeFileSync(file, 'cut short');
+    editInput(dir, 'b.txt', 'B\n');
+    assert.deepEqual(seen(await run(dir)), { code: 0, kept: true, why: undefined, ran: ['copy b'] });
+    assert.deepEqual(left.filter((file) => fs.existsSync(file)), [], 'removed');
+    assert.deepEqual(kept.filter((file) => !fs.existsSync(file)), [], 'left');
   });
 
   it('serves `sluice map` too, and looks for its program again', async () => {
