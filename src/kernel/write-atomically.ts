@@ -31,8 +31,10 @@ export function temporaryNameFor(file: string): string {
 /**
  * Removes the private copies that writes into `folder` left when their process was killed
  * mid-write (kill -9, power loss): never renamed into place, they are garbage, as large as the
- * file (a kept plan of 250,000 tasks: ~50 MB). A copy whose process is alive (another sluice
- * writing there now) is left; so is anything that is not such a copy. Never throws.
+ * file (a kept plan of 250,000 tasks: ~50 MB). Left: a copy whose process is alive, one written
+ * in the last minute (a write in progress, perhaps by another machine sharing the folder, whose
+ * pids mean nothing here: no write of sluice's takes that long), and anything that is not such a
+ * copy. Never throws.
  */
 export function removeLeftTemporaries(folder: string): void {
   let names: string[];
@@ -41,9 +43,24 @@ export function removeLeftTemporaries(folder: string): void {
   } catch {
     return;
   }
+  const before = Date.now() - LEFT_AFTER_MS;
   for (const name of names) {
     const pid = Number(TEMPORARY_NAME.exec(name)?.[1] ?? 0);
-    if (pid > 0 && pid !== process.pid && !isAlive(pid)) removeQuietly(path.join(folder, name));
+    if (pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    const file = path.join(folder, name);
+    const written = statQuietly(file)?.mtimeMs;
+    if (written !== undefined && written < before) removeQuietly(file);
+  }
+}
+
+const LEFT_AFTER_MS = 60_000;
+
+// A stat that fails (EACCES, say) leaves the file alone.
+function statQuietly(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 

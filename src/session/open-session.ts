@@ -14,7 +14,7 @@ import { endPreviousRun } from './end-previous-run.ts';
 import { stateDirGone } from './guard-environment.ts';
 import { removeStaleTemporaries, type Cleanup } from './remove-stale-temporaries.ts';
 
-/** Folders of `.sluice/` that only a run's own process writes whole files into: kept plans, bundles. */
+/** Folders of `.sluice/` whose files are written whole (write-atomically.ts): kept plans, pipelines' bundles. */
 const LEFT_TEMPORARIES_IN = ['plans', 'pipelines'];
 
 export interface SessionRequest {

@@ -182,9 +182,11 @@ describe('the kept plan', () => {
     const leftBy = (file: string, pid: number): string => temporaryNameFor(file).replace(`.${process.pid}.`, `.${pid}.`);
     const bundles = path.join(dir, '.sluice', 'pipelines');
     const left = [leftBy(keptFile(dir), dead), leftBy(path.join(bundles, 'pipeline.mjs'), dead)];
-    // A write in progress by a live process (this one), and what is no such copy, stay.
-    const kept = [leftBy(keptFile(dir), process.pid), path.join(dir, '.sluice', 'plans', 'notes.tmp')];
+    // A write in progress by a live process (this one), what is no such copy, and a copy written
+    // just now (by another machine sharing the folder, say, whose pids mean nothing here) stay.
+    const kept = [leftBy(keptFile(dir), process.pid), path.join(dir, '.sluice', 'plans', 'notes.tmp'), leftBy(path.join(bundles, 'other.mjs'), dead)];
     for (const file of [...left, ...kept]) fs.writeFileSync(file, 'cut short');
+    for (const file of [...left, ...kept.slice(0, 2)]) fs.utimesSync(file, HOUR_AGO, HOUR_AGO);
     editInput(dir, 'b.txt', 'B\n');
     assert.deepEqual(seen(await run(dir)), { code: 0, kept: true, why: undefined, ran: ['copy b'] });
     assert.deepEqual(left.filter((file) => fs.existsSync(file)), [], 'removed');
