@@ -22,6 +22,8 @@ const files = fs
   .sort();
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-tests-'));
+// As /tmp is: some tests run sluice as another user (`nobody`, to be refused a read as root is not).
+fs.chmodSync(temp, 0o1777);
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], {
   cwd: ROOT,
   stdio: 'inherit',
