@@ -34,9 +34,10 @@ export function temporaryNameFor(file: string): string {
  * file (a kept plan of 250,000 tasks: ~50 MB). Left: a copy whose process is alive, one written
  * in the last minute (a write in progress, perhaps by another machine sharing the folder, whose
  * pids mean nothing here: no write of sluice's takes that long), and anything that is not such a
- * copy. Never throws.
+ * copy. `isAlive`: whether a process id is running (lock/process-start.ts's isProcessAlive).
+ * Never throws.
  */
-export function removeLeftTemporaries(folder: string): void {
+export function removeLeftTemporaries(folder: string, isAlive: (pid: number) => boolean): void {
   let names: string[];
   try {
     names = fs.readdirSync(folder);
@@ -66,16 +67,6 @@ function statQuietly(file: string): fs.Stats | undefined {
 
 // `<name>.<pid>.<random>.tmp`, as temporaryNameFor makes it.
 const TEMPORARY_NAME = /\.(\d+)\.[0-9a-z]{1,8}\.tmp$/;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /** Writes `contents` to `file` whole or not at all; throws the file system's error as it came. */
 export function writeFileAtomically(file: string, contents: string | Uint8Array, options: AtomicWriteOptions = {}): void {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Task } from '../kernel/task.ts';
 import { removeLeftTemporaries } from '../kernel/write-atomically.ts';
 import { stateDirOf } from '../state/store/state-dir.ts';
+import { isProcessAlive } from '../state/lock/process-start.ts';
 import { forgetSnapshots } from '../state/freshness/up-to-date-snapshot.ts';
 import { isStillCurrent, type UnchangedFiles } from '../state/freshness/unchanged-files.ts';
 import { createThreadHasher, type ThreadHasher } from '../state/hashes/hash-in-threads.ts';
@@ -74,7 +75,7 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     // Whatever this run does, a snapshot taken before it no longer speaks for the files.
     forgetSnapshots(request.root);
     // What a run killed while it wrote its kept plan or a pipeline's bundle left (write-atomically.ts).
-    for (const folder of LEFT_TEMPORARIES_IN) removeLeftTemporaries(path.join(stateDirOf(request.root), folder));
+    for (const folder of LEFT_TEMPORARIES_IN) removeLeftTemporaries(path.join(stateDirOf(request.root), folder), isProcessAlive);
     const cleanup = await removeStaleTemporaries(store, request.tasks);
     const clean = current && cleanup.recovered + cleanup.removed === 0;
     return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };
