@@ -61,8 +61,9 @@ export function createProgressLine(options: ProgressOptions): ProgressLine {
 
   return {
     clear,
-    onRunStarted(tasks) {
-      total = tasks.length;
+    onRunStarted(tasks, settled) {
+      total = tasks.length + (settled?.count ?? 0);
+      done += settled?.count ?? 0;
       startedAt = Date.now();
       const every = tty ? (options.redrawMs ?? 200) : (options.plainEveryMs ?? 60_000);
       timer = setInterval(redraw, every);

@@ -5,7 +5,7 @@
 import { EnvironmentError } from '../errors.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { Task } from '../kernel/task.ts';
-import type { RunListener, RunSummary } from './run-events.ts';
+import type { RunListener, RunSummary, SettledTasks } from './run-events.ts';
 import type { ScheduleOptions } from './run-tasks.ts';
 
 /** Whether every task is known up to date and nothing asks the run to stop. */
@@ -17,7 +17,7 @@ export function isUpToDateRun(tasks: readonly Task[], options: ScheduleOptions):
 }
 
 /** The events and summary of runTasks for such a run, in its order. */
-export function endUpToDateRun(tasks: readonly Task[], executor: Executor, listeners: readonly RunListener[]): RunSummary {
+export function endUpToDateRun(tasks: readonly Task[], executor: Executor, listeners: readonly RunListener[], settled?: SettledTasks): RunSummary {
   const startedAt = Date.now();
   let fault: EnvironmentError | undefined;
   // As run-context.ts's emit: a listener that could not write stops the run (nothing to stop here).
@@ -32,14 +32,15 @@ export function endUpToDateRun(tasks: readonly Task[], executor: Executor, liste
       }
     }
   };
-  emit('onRunStarted', tasks);
+  emit('onRunStarted', tasks, settled);
   const told = listeners.filter((listener) => listener.onTaskUpToDate !== undefined);
   for (let i = 0; i < tasks.length; i += 1) {
     for (let j = 0; j < told.length; j += 1) (told[j] as RunListener).onTaskUpToDate?.(tasks[i] as Task);
   }
+  const upToDate = tasks.length + (settled?.count ?? 0);
   const summary: RunSummary = {
-    total: tasks.length,
-    counts: { pending: 0, 'up to date': tasks.length, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0 },
+    total: upToDate,
+    counts: { pending: 0, 'up to date': upToDate, running: 0, retrying: 0, succeeded: 0, failed: 0, cancelled: 0, 'not run': 0 },
     startedAt,
     endedAt: Date.now(),
     interrupted: false,

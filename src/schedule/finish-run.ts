@@ -12,9 +12,11 @@ export function finishRun(run: RunContext): void {
       moveTo(run, id, record.state === 'retrying' ? 'failed' : 'not run');
     }
   });
+  const settled = run.options.settled?.count ?? 0;
+  const counts = countStates(run.records);
   const summary: RunSummary = {
-    total: run.tasks.length,
-    counts: countStates(run.records),
+    total: run.tasks.length + settled,
+    counts: { ...counts, 'up to date': counts['up to date'] + settled },
     startedAt: run.startedAt,
     endedAt: Date.now(),
     interrupted: run.interrupted,

@@ -10,7 +10,9 @@ import type { RunListener } from './run-events.ts';
 export function createAttemptRecorder(journal: Journal, dbPath: string): RunListener {
   const steps = new Map<string, { position: number; tasks: number; upToDate: number }>();
   return {
-    onRunStarted(tasks) {
+    onRunStarted(tasks, settled) {
+      // Every step of the plan, in its order, when the run was given only some of its tasks.
+      for (const [step, count] of settled?.steps ?? []) steps.set(step, { position: steps.size, tasks: count, upToDate: count });
       for (const task of tasks) {
         const counts = steps.get(task.step);
         if (counts === undefined) steps.set(task.step, { position: steps.size, tasks: 1, upToDate: 0 });

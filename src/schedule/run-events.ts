@@ -21,9 +21,21 @@ export interface TaskFailure {
   readonly outcome: AttemptOutcome;
 }
 
+/**
+ * Tasks of the plan left out of the run as up to date before it started: the last run's snapshot
+ * vouched for every file they name and none of the tasks they need runs (narrow-kept-plan.ts).
+ * They count in the summary's total and as up to date; no other event names them.
+ */
+export interface SettledTasks {
+  readonly count: number;
+  /** Every step of the whole plan, in the order of its first task, with how many of its tasks settled. */
+  readonly steps: readonly (readonly [step: string, settled: number])[];
+}
+
 /** What progress lines, printers and reports listen to. Every method is optional. */
 export interface RunListener {
-  onRunStarted?(tasks: readonly Task[]): void;
+  /** `settled`: tasks of the plan that are up to date and not among `tasks`. */
+  onRunStarted?(tasks: readonly Task[], settled?: SettledTasks): void;
   onTaskStarted?(task: Task, attempt: number): void;
   /** The task's outputs are up to date; it does not run. */
   onTaskUpToDate?(task: Task): void;

@@ -5,7 +5,7 @@ import type { PickNext } from './pick-next.ts';
 import { pumpTasks } from './pump-tasks.ts';
 import { createRunContext, emit } from './run-context.ts';
 import { endUpToDateRun, isUpToDateRun } from './end-up-to-date-run.ts';
-import type { RunListener, RunSummary } from './run-events.ts';
+import type { RunListener, RunSummary, SettledTasks } from './run-events.ts';
 
 export { defaultRetryDelay } from './end-attempt.ts';
 
@@ -23,6 +23,8 @@ export interface ScheduleOptions {
   readonly signal?: AbortSignal;
   /** Tasks known to be up to date before the run starts (with everything they need). */
   readonly upToDate?: ReadonlySet<number>;
+  /** Tasks of the plan left out of `tasks` as up to date: counted in the summary, told to listeners. */
+  readonly settled?: SettledTasks | undefined;
   /**
    * Asked once a task's inputs exist, before it starts: false skips it as up to date. Lets a
    * task whose inputs were remade identically stay untouched. Asked ahead of time for the next
@@ -50,7 +52,7 @@ export function runTasks(
 ): Promise<RunSummary> {
   if (isUpToDateRun(tasks, options)) {
     try {
-      return Promise.resolve(endUpToDateRun(tasks, executor, listeners));
+      return Promise.resolve(endUpToDateRun(tasks, executor, listeners, options.settled));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -59,7 +61,7 @@ export function runTasks(
     const run = createRunContext(tasks, executor, options, listeners, resolve);
     run.pump = () => pumpTasks(run);
     run.abort = () => abortRun(run);
-    emit(run, 'onRunStarted', tasks);
+    emit(run, 'onRunStarted', tasks, options.settled);
     const toldUpToDate = listeners.filter((listener) => listener.onTaskUpToDate !== undefined);
     options.upToDate?.forEach((id) => {
       if (run.records.get(id)?.state !== 'up to date') return;

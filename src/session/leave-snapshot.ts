@@ -38,8 +38,8 @@ export async function leaveSnapshot(session: Session, plan: PlannedRun, surveyed
   if (summary.interrupted || summary.fault !== undefined || summary.failures.length > 0) return;
   // A run that recovered, removed or deleted files changed what the survey saw.
   if (session.cleanup.recovered + session.cleanup.removed + run.swept !== 0) return;
-  const total = plan.tasks.length;
-  if (run.tasks.length !== total || summary.counts.succeeded + summary.counts['up to date'] !== total) return;
+  if (run.tasks.length !== plan.tasks.length) return;
+  if (summary.counts.succeeded + summary.counts['up to date'] !== plan.tasks.length + (plan.narrowed?.settled.count ?? 0)) return;
   const ran = plan.tasks.filter((task) => !surveyed.survey.upToDate.has(task.id));
   if (ran.length > 0) {
     try {

@@ -29,6 +29,8 @@ export interface SessionRequest {
   readonly tasks: readonly Task[];
   /** The files the last run's snapshot vouches for, read before the lock was taken. */
   readonly unchanged?: UnchangedFiles | undefined;
+  /** `tasks` are those of `whole` an edit touched (narrow-kept-plan.ts). */
+  readonly narrowed?: { readonly whole: { readonly tasks: readonly Task[] } } | undefined;
 }
 
 /** A folder's state held by one run: what openSession opened, closeSession closes. */
@@ -76,7 +78,8 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     forgetSnapshots(request.root);
     // What a run killed while it wrote its kept plan or a pipeline's bundle left (write-atomically.ts).
     for (const folder of LEFT_TEMPORARIES_IN) removeLeftTemporaries(path.join(stateDirOf(request.root), folder), isProcessAlive);
-    const cleanup = await removeStaleTemporaries(store, request.tasks);
+    // A plan narrowed to what an edit touched is run whole when the snapshot went (run-session.ts).
+    const cleanup = await removeStaleTemporaries(store, current ? request.tasks : (request.narrowed?.whole.tasks ?? request.tasks));
     const clean = current && cleanup.recovered + cleanup.removed === 0;
     return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };
   } catch (error) {

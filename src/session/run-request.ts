@@ -8,6 +8,7 @@ import type { RunListener, RunSummary } from '../schedule/run-events.ts';
 import type { Survey } from '../schedule/up-to-date-gate.ts';
 import type { SnapshotRequest } from '../state/freshness/up-to-date-snapshot.ts';
 import type { UnchangedFiles } from '../state/freshness/unchanged-files.ts';
+import type { NarrowedPlan } from '../state/freshness/narrow-kept-plan.ts';
 
 export interface PlannedRun {
   /** The folder whose `.sluice/` holds state and logs (the pipeline's folder, or cwd for `map`). */
@@ -23,6 +24,11 @@ export interface PlannedRun {
   readonly snapshot?: SnapshotRequest | undefined;
   /** The files the last run's snapshot still vouches for (unchanged-files.ts). */
   readonly unchanged?: UnchangedFiles | undefined;
+  /**
+   * Given when `tasks` are a kept plan's narrowed to those an edit touches: the others are
+   * settled while `unchanged` holds; else the run takes the whole plan.
+   */
+  readonly narrowed?: Pick<NarrowedPlan, 'settled' | 'whole' | 'vouch'> | undefined;
 }
 
 export interface RunRequest extends PlannedRun {

@@ -25,8 +25,9 @@ import { countMadeFolders, deferBehindFolders } from './defer-behind-folders.ts'
  * recorded, attempts and logs kept. The composition root of `sluice map` and `sluice run`: it
  * opens the session, chooses the backend, hands the tasks to the scheduler and closes it all.
  */
-export async function runSession(request: RunRequest): Promise<RunResult> {
-  const session = await openSessionFor(request);
+export async function runSession(given: RunRequest): Promise<RunResult> {
+  const session = await openSessionFor(given);
+  const request = session.unchanged === undefined ? wholePlanOf(given) : given;
   const chosen = chooseBackend(request, session);
   const held: { executor?: Executor | undefined } = {};
   const { store, root } = session;
@@ -71,6 +72,7 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
         signal: request.signal,
         dependencies,
         upToDate: surveyed.survey.upToDate,
+        settled: request.narrowed?.settled,
         decide: (task) => {
           const decision = surveyed.gate.decide(task);
           if (typeof decision === 'boolean') return decision;
@@ -105,6 +107,14 @@ export async function runSession(request: RunRequest): Promise<RunResult> {
   } finally {
     await closeSession(session, { executor: held.executor, chosen });
   }
+}
+
+// A plan narrowed to what an edit touched (narrow-kept-plan.ts) settles the rest only while the
+// last run's snapshot holds: when the session could not take it, the run is given every task.
+function wholePlanOf(request: RunRequest): RunRequest {
+  if (request.narrowed === undefined) return request;
+  const { tasks, dependencies, targets, folderLinks } = request.narrowed.whole;
+  return { ...request, tasks, dependencies, targets, folderLinks, narrowed: undefined };
 }
 
 // Function threads the caller started early are closed, too, when the session cannot be opened
