@@ -17,7 +17,7 @@ import { confirmUpToDate, type Confirmation } from '../session/confirm-up-to-dat
 import type { PlannedRun, RunResult } from '../session/run-request.ts';
 import { ledgerDirIn, stateDbPathOf, stateDirOf } from '../state/store/state-dir.ts';
 import { planIdentity, readKeptPlan, type KeptPlan, type PlanIdentity } from '../state/freshness/kept-plan.ts';
-import { narrowKeptPlan } from '../state/freshness/narrow-kept-plan.ts';
+import { narrowKeptPlan, type NarrowedPlan } from '../state/freshness/narrow-kept-plan.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
 
@@ -91,16 +91,18 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     : undefined;
   // Only files changed since the last run's snapshot: its plan, kept, is this run's.
   const identity = snapshot === undefined ? undefined : planIdentity(snapshot.file, snapshot.key, request.jobs);
-  const kept = identity !== undefined && confirmed?.unchanged !== undefined ? readKeptPlan(identity, confirmed.unchanged) : undefined;
-  // Of which the run is given the tasks the changed files touch; the others are settled.
-  const narrowed = kept !== undefined && confirmed?.unchanged !== undefined ? narrowKeptPlan(kept, confirmed.unchanged) : undefined;
+  const unchanged = confirmed?.unchanged;
+  const keptFile = identity !== undefined && unchanged !== undefined ? readKeptPlan(identity, unchanged) : undefined;
+  // Of which the run is given the tasks the changed files touch (the others are settled), or all.
+  const narrowed = keptFile !== undefined && unchanged !== undefined ? narrowKeptPlan(keptFile, unchanged) : undefined;
+  const kept = narrowed ?? keptFile?.whole();
   let plan: PlanToRun;
   try {
     // Spawned before planning starts: it runs without a turn of the event loop (~0.1 s for 1,400
     // tasks), and the threads started only once it had ended, booting when the first tasks were due.
     await functionRunner;
-    if (kept !== undefined) await prepared.recheck?.(kept.tasks);
-    plan = narrowed ?? kept ?? (await prepared.plan(request));
+    if (kept !== undefined) await recheckKept(prepared, narrowed, kept);
+    plan = kept ?? (await prepared.plan(request));
   } catch (error) {
     await (await functionRunner)?.close();
     throw error;
@@ -187,6 +189,18 @@ function keepable(identity: PlanIdentity | undefined, plan: PlanToRun): { identi
   if (identity === undefined || (plan.waiting?.size ?? 0) > 0) return undefined;
   const { tasks, dependencies, targets, folderLinks, listings } = plan;
   return { identity, plan: { tasks, dependencies, targets, folderLinks, listings } };
+}
+
+// The programs a kept plan's tasks run, looked for again as planning would: of a narrowed plan,
+// one task per program, and every task only when one is missing (a task of the plan may make it).
+async function recheckKept(prepared: PreparedRun, narrowed: NarrowedPlan | undefined, kept: KeptPlan): Promise<void> {
+  if (prepared.recheck === undefined) return;
+  if (narrowed === undefined) return prepared.recheck(kept.tasks);
+  try {
+    await prepared.recheck(narrowed.programs);
+  } catch {
+    await prepared.recheck(narrowed.whole().tasks);
+  }
 }
 
 function checkForcedSteps(prepared: PreparedRun, force: readonly string[]): void {

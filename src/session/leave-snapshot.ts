@@ -7,7 +7,7 @@
 import type { Task } from '../kernel/task.ts';
 import { findDeletedOutputs, createGateState, judgeTasks, type JudgeOptions } from '../schedule/judge-tasks.ts';
 import type { RunSummary } from '../schedule/run-events.ts';
-import { takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
+import { encodeSnapshotFor, takeSnapshot, writeSnapshot } from '../state/freshness/up-to-date-snapshot.ts';
 import { keepPlan } from '../state/freshness/kept-plan.ts';
 import { patchSnapshot } from '../state/freshness/unchanged-files.ts';
 import { createHashCache } from '../state/hashes/hash-cache.ts';
@@ -57,9 +57,10 @@ export async function leaveSnapshot(session: Session, plan: PlannedRun, surveyed
     vouch !== undefined && unchanged !== undefined
       ? patchSnapshot(unchanged, vouch, plan.tasks, surveyed.survey.upToDate, observed)
       : takeSnapshot(request, plan.tasks, observed);
-  if (snapshot === undefined) return;
-  writeSnapshot(request.file, snapshot);
-  if (request.keep !== undefined) keepPlan(request.keep.identity, request.keep.plan);
+  const bytes = snapshot === undefined ? undefined : encodeSnapshotFor(request.file, snapshot);
+  if (bytes === undefined) return;
+  writeSnapshot(request.file, bytes);
+  if (request.keep !== undefined) keepPlan(request.keep.identity, request.keep.plan, bytes);
 }
 
 // Whether every task that ran is up to date now, its stamps gathered into `surveyed.observed`

@@ -30,7 +30,7 @@ export interface SessionRequest {
   /** The files the last run's snapshot vouches for, read before the lock was taken. */
   readonly unchanged?: UnchangedFiles | undefined;
   /** `tasks` are those of `whole` an edit touched (narrow-kept-plan.ts). */
-  readonly narrowed?: { readonly whole: { readonly tasks: readonly Task[] } } | undefined;
+  readonly narrowed?: { readonly whole: () => { readonly tasks: readonly Task[] } } | undefined;
 }
 
 /** A folder's state held by one run: what openSession opened, closeSession closes. */
@@ -79,7 +79,7 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     // What a run killed while it wrote its kept plan or a pipeline's bundle left (write-atomically.ts).
     for (const folder of LEFT_TEMPORARIES_IN) removeLeftTemporaries(path.join(stateDirOf(request.root), folder), isProcessAlive);
     // A plan narrowed to what an edit touched is run whole when the snapshot went (run-session.ts).
-    const cleanup = await removeStaleTemporaries(store, current ? request.tasks : (request.narrowed?.whole.tasks ?? request.tasks));
+    const cleanup = await removeStaleTemporaries(store, current ? request.tasks : (request.narrowed?.whole().tasks ?? request.tasks));
     const clean = current && cleanup.recovered + cleanup.removed === 0;
     return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };
   } catch (error) {

@@ -113,7 +113,7 @@ export async function runSession(given: RunRequest): Promise<RunResult> {
 // last run's snapshot holds: when the session could not take it, the run is given every task.
 function wholePlanOf(request: RunRequest): RunRequest {
   if (request.narrowed === undefined) return request;
-  const { tasks, dependencies, targets, folderLinks } = request.narrowed.whole;
+  const { tasks, dependencies, targets, folderLinks } = request.narrowed.whole();
   return { ...request, tasks, dependencies, targets, folderLinks, narrowed: undefined };
 }
 

@@ -63,8 +63,9 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
   // Tasks none of whose files changed since the last run's snapshot: up to date on their own.
   const vouch = session.unchanged === undefined ? undefined : (plan.narrowed?.vouch ?? createSnapshotVouch(session.unchanged));
   const survey = await gate.survey(plan.tasks, plan.dependencies ?? new Map(), vouch);
-  const planned = plan.tasks.length + (plan.narrowed?.settled.count ?? 0);
-  if (vouch !== undefined) debugLog('up-to-date', `the last run's snapshot vouches for the files of ${vouch.ids.size} of ${planned} tasks`);
+  // The settled tasks of a narrowed plan are those it vouched for without reading them.
+  const settled = plan.narrowed?.settled.count ?? 0;
+  if (vouch !== undefined) debugLog('up-to-date', `the last run's snapshot vouches for the files of ${vouch.ids.size + settled} of ${plan.tasks.length + settled} tasks`);
   const allUpToDate = survey.upToDate.size === plan.tasks.length;
   if (!allUpToDate) chosen.warm();
   return { cache, gate, survey, allUpToDate, observed, vouch };

@@ -4,10 +4,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Task } from '../../src/kernel/task.ts';
 import { statFile, type FileStat } from '../../src/state/hashes/stat-file.ts';
-import { confirmSnapshot, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
-import type { KeptPlan } from '../../src/state/freshness/kept-plan.ts';
+import { confirmSnapshot, encodeSnapshotFor, snapshotPathOf, takeSnapshot, writeSnapshot, type ObservedStamp } from '../../src/state/freshness/up-to-date-snapshot.ts';
+import { keepPlan, planIdentity, readKeptPlan, type KeptPlan } from '../../src/state/freshness/kept-plan.ts';
 import { narrowKeptPlan } from '../../src/state/freshness/narrow-kept-plan.ts';
-import type { UnchangedFiles } from '../../src/state/freshness/unchanged-files.ts';
 import { makeTempDir } from './helpers.ts';
 
 function task(root: string, id: number, step: string, inputs: string[], outputs: string[]): Task {
@@ -15,7 +14,7 @@ function task(root: string, id: number, step: string, inputs: string[], outputs:
 }
 
 // copy a → mid/a, then sum mid/a → out/a; copy b → mid/b, sum mid/b → out/b; and a snapshot of them.
-function setUp(tasksOf: (root: string) => Task[] = chain) {
+function setUp(tasksOf: (root: string) => Task[] = chain, extra: Partial<KeptPlan> = {}) {
   const root = makeTempDir();
   for (const folder of ['data', 'mid', 'out']) fs.mkdirSync(path.join(root, folder));
   for (const name of ['data/a', 'data/b', 'mid/a', 'mid/b', 'out/a', 'out/b']) fs.writeFileSync(path.join(root, name), name);
@@ -26,21 +25,28 @@ function setUp(tasksOf: (root: string) => Task[] = chain) {
   const later = BigInt(Date.now()) * 1_000_000n + 3_600_000_000_000n;
   const snapshot = takeSnapshot({ file, key: 'k', folders: new Map(), listedAtNs: later }, tasks, { inputs: stamps, outputs: stamps });
   assert.ok(snapshot);
-  writeSnapshot(file, snapshot);
-  const kept: KeptPlan = {
+  const bytes = encodeSnapshotFor(file, snapshot);
+  assert.ok(bytes);
+  writeSnapshot(file, bytes);
+  const plan: KeptPlan = {
     tasks,
-    dependencies: new Map([[2, [1]], [4, [3]]]),
-    targets: new Set([2, 4]),
+    dependencies: new Map(tasks.filter((each) => each.step === 'sum').map((each) => [each.id, [each.id - 1]])),
+    targets: new Set(tasks.filter((each) => each.step === 'sum').map((each) => each.id)),
+    ...extra,
     listings: { folders: new Map(), exact: true, startedAtNs: later },
   };
+  const identity = planIdentity(file, 'k', 1);
+  keepPlan(identity, plan, bytes);
   // Writes a file the snapshot names, and says what the snapshot still vouches for.
-  const change = (...names: string[]): UnchangedFiles => {
+  const change = (...names: string[]) => {
     for (const name of names) fs.writeFileSync(path.join(root, name), 'changed, longer');
     const confirmed = confirmSnapshot(file, 'k');
     assert.ok('why' in confirmed && confirmed.unchanged !== undefined, JSON.stringify(confirmed));
-    return confirmed.unchanged;
+    const kept = readKeptPlan(identity, confirmed.unchanged);
+    assert.ok(kept, 'the plan was kept, and holds');
+    return narrowKeptPlan(kept, confirmed.unchanged);
   };
-  return { root, kept, change };
+  return { root, plan, change };
 }
 
 function chain(root: string): Task[] {
@@ -55,19 +61,20 @@ function chain(root: string): Task[] {
 const ids = (tasks: readonly Task[]): number[] => tasks.map((each) => each.id);
 
 test('a kept plan is narrowed to the tasks that name a changed file and those downstream of them', () => {
-  const { kept, change } = setUp();
-  const narrowed = narrowKeptPlan(kept, change('data/a'));
+  const { plan, change } = setUp();
+  const narrowed = change('data/a');
   assert.ok(narrowed);
   assert.deepEqual(ids(narrowed.tasks), [1, 2]);
-  assert.deepEqual([...narrowed.dependencies], [[2, [1]]]);
+  assert.deepEqual([...narrowed.dependencies], [[1, []], [2, [1]]]);
   assert.deepEqual([...narrowed.targets], [2]);
   assert.deepEqual(narrowed.settled, { count: 2, steps: [['copy', 1], ['sum', 1]] });
-  assert.equal(narrowed.whole, kept);
+  assert.deepEqual(ids(narrowed.programs), [1], 'one task per program, to look for it again');
+  assert.deepEqual(narrowed.whole().tasks, JSON.parse(JSON.stringify(plan.tasks)), 'the whole plan, read on demand');
 });
 
 test('a task given for its own changed output needs none of the settled tasks upstream', () => {
-  const { kept, change } = setUp();
-  const narrowed = narrowKeptPlan(kept, change('out/b'));
+  const { change } = setUp();
+  const narrowed = change('out/b');
   assert.ok(narrowed);
   assert.deepEqual(ids(narrowed.tasks), [4]);
   assert.deepEqual([...narrowed.dependencies], [[4, []]], 'copy b is settled: nothing to wait for');
@@ -75,10 +82,18 @@ test('a task given for its own changed output needs none of the settled tasks up
 });
 
 test('a kept plan is not narrowed when every task is touched, a step is temporary, or a step reads a folder a task makes', () => {
-  const { kept, change } = setUp();
-  assert.equal(narrowKeptPlan(kept, change('data/a', 'data/b')), undefined);
-  const temporary = setUp((root) => chain(root).map((each) => (each.step === 'copy' ? { ...each, temporary: true } : each)));
-  assert.equal(narrowKeptPlan(temporary.kept, temporary.change('data/a')), undefined);
-  const folders = setUp();
-  assert.equal(narrowKeptPlan({ ...folders.kept, folderLinks: new Map([[4, [3]]]) }, folders.change('data/a')), undefined);
+  assert.equal(setUp().change('data/a', 'data/b'), undefined);
+  assert.equal(setUp((root) => chain(root).map((each) => (each.step === 'copy' ? { ...each, temporary: true } : each))).change('data/a'), undefined);
+  assert.equal(setUp(chain, { folderLinks: new Map([[4, [3]]]) }).change('data/a'), undefined);
+});
+
+test('a kept plan is not narrowed by an index of another snapshot\'s files', () => {
+  const { root, change } = setUp();
+  // The snapshot taken again of other tasks (a file renamed): its paths differ from the index's.
+  const snapshotFile = snapshotPathOf(root, 'pipeline.ts');
+  const other = [task(root, 1, 'copy', ['data/b'], ['mid/b']), task(root, 2, 'copy', ['data/a'], ['mid/a'])];
+  const stamps = new Map<string, ObservedStamp>(['data/a', 'data/b', 'mid/a', 'mid/b'].map((name) => [path.join(root, name), statFile(path.join(root, name)) as FileStat]));
+  const later = BigInt(Date.now()) * 1_000_000n + 3_600_000_000_000n;
+  writeSnapshot(snapshotFile, takeSnapshot({ file: snapshotFile, key: 'k', folders: new Map(), listedAtNs: later }, other, { inputs: stamps, outputs: stamps })!);
+  assert.equal(change('data/a'), undefined);
 });

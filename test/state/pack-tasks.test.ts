@@ -2,10 +2,10 @@
 // written, field for field, whatever fields the tasks have or lack.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { packTasks, unpackTasks } from '../../src/state/freshness/pack-tasks.ts';
+import { createTaskReader, packTasks, unpackTasks } from '../../src/state/freshness/pack-tasks.ts';
 
 // Through JSON, as the kept plan is: undefined fields drop out there.
-const roundTrip = (tasks: readonly object[]): unknown[] => unpackTasks(JSON.parse(JSON.stringify(packTasks(tasks))));
+const roundTrip = (tasks: readonly object[]): unknown[] => unpackTasks(packTasks(tasks));
 const asJson = (tasks: readonly object[]): unknown => JSON.parse(JSON.stringify(tasks));
 
 describe('packTasks', () => {
@@ -20,7 +20,9 @@ describe('packTasks', () => {
     ];
     assert.deepEqual(roundTrip(tasks), asJson(tasks));
     const packed = packTasks(tasks);
-    assert.deepEqual(Object.keys(packed.tasks[4] as object).sort(), ['id', 'inputs', 'outputs', 'wildcards', '~'], 'the fields equal to the last task are named by the mask only');
+    const fields = packed.lines.map((line) => Object.keys(JSON.parse(line) as object).sort());
+    assert.deepEqual(fields[4], ['id', 'inputs', 'outputs', 'wildcards', '~'], 'the fields equal to its anchor\'s are named by the mask only');
+    assert.equal(fields.filter((keys) => !keys.includes('~')).length, 3, 'the first task of each run of one step is written whole');
   });
 
   it('writes every field of a task with more fields than a mask holds', () => {
@@ -38,11 +40,26 @@ describe('packTasks', () => {
     const back = roundTrip(tasks) as { wildcards: object }[];
     assert.deepEqual(back.map((task) => Object.keys(task.wildcards)), [['a', 'b'], ['b', 'a'], ['b', 'a']]);
     assert.deepEqual(back, asJson(tasks));
-    assert.deepEqual(packTasks(tasks).tasks.map((task) => Object.keys(task).sort()), [['id', 'inputs', 'wildcards'], ['id', 'wildcards', '~'], ['id', 'inputs', '~']]);
+    assert.deepEqual(packTasks(tasks).lines.map((line) => Object.keys(JSON.parse(line) as object).sort()), [['id', 'inputs', 'wildcards'], ['id', 'wildcards', '~'], ['id', 'inputs', 'wildcards', '~']]);
   });
 
-  it('refuses a mask that names a field the task before lacks', () => {
-    assert.throws(() => unpackTasks({ keys: ['id', 'step'], tasks: [{ id: 1 }, { id: 2, '~': 2 }] }), /takes `step` from a task that has none/);
+  it('refuses a mask that names a field its anchor lacks, or an anchor that is none', () => {
+    assert.throws(() => unpackTasks({ keys: ['id', 'step'], lines: ['{"id":1}', '{"id":2,"~":[2,0]}'] }), /takes `step` from a task that has none/);
+    assert.throws(() => unpackTasks({ keys: ['id'], lines: ['{"id":1}', '{"id":2,"~":[1,0]}', '{"id":3,"~":[1,1]}'] }), /from a task that is no anchor/);
+    assert.throws(() => unpackTasks({ keys: ['id'], lines: ['{"id":1}', '{"id":2,"~":[1,1]}'] }), /damaged mask/);
+  });
+
+  it('reads one task from its own line and its anchor\'s only', () => {
+    const tasks = [1, 2, 3, 4].map((id) => ({ id, step: id < 3 ? 'a' : 'b', cwd: '/p', inputs: [`x${id}`] }));
+    const { keys, lines } = packTasks(tasks);
+    const read: number[] = [];
+    const reader = createTaskReader(keys, lines.length, (i) => {
+      read.push(i);
+      return lines[i] as string;
+    });
+    assert.deepEqual(reader(3), tasks[3]);
+    assert.deepEqual(read, [3, 2]);
+    assert.throws(() => reader(4), /there is no task 5/);
   });
 
   it('packs nothing of no tasks', () => {

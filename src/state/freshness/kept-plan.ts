@@ -1,7 +1,8 @@
 // The plan a snapshot was taken of, kept beside the state: after an edit of one input of 10,000
 // tasks, the snapshot says that only files changed (unchanged-files.ts), so planning would give
 // the same tasks again; reading them back costs a third of planning them (~30 ms against ~100 ms
-// for 10,000 tasks on this machine, bench/noop-rerun.ts "one input changed").
+// for 10,000 tasks on this machine, bench/noop-rerun.ts "one input changed"), and reading only
+// the tasks the changed files touch (narrow-kept-plan.ts) a few milliseconds.
 //
 // Safe because a kept plan is only used when:
 // - it was kept with a snapshot taken of it, or patched for it, and that snapshot confirms that
@@ -19,13 +20,12 @@ import path from 'node:path';
 import type { Task } from '../../kernel/task.ts';
 import { writeFileAtomically } from '../../kernel/write-atomically.ts';
 import { debugLog } from '../../process/debug-log.ts';
-import { statFile } from '../hashes/stat-file.ts';
-import { ABSENT, fullStampOf } from './check-stamps.ts';
 import type { UnchangedFiles } from './unchanged-files.ts';
 import { isSettledFolder } from './up-to-date-snapshot.ts';
-import { packTasks, unpackTasks, type PackedTasks } from './pack-tasks.ts';
+import { createTaskReader, packTasks } from './pack-tasks.ts';
+import { checkCurrent, parseHeader, readHeaderLine, VERSION, type Header } from './kept-plan-header.ts';
+import { indexKeptTasks, type TaskIndex } from './index-kept-tasks.ts';
 
-const VERSION = 1;
 // A larger plan is planned again: its text would take hundreds of MB at the end of the run that
 // keeps it (~190 bytes a task of one copy step), and seconds to write.
 const MAX_TASKS = 250_000;
@@ -48,20 +48,27 @@ export interface KeptPlan {
   readonly listings: { readonly folders: Map<string, string>; readonly exact: boolean; readonly startedAtNs: bigint };
 }
 
-interface Header {
-  readonly version: number;
-  readonly key: string;
-  readonly jobs: number;
-  readonly path: string;
-  readonly folders: readonly (readonly [string, string])[];
-}
 
-interface Body {
+// The line after the header: everything but the tasks, which follow, a line each.
+interface Meta {
   readonly listedAtNs: string;
-  readonly tasks: PackedTasks;
+  readonly keys: string[];
+  readonly count: number;
   readonly dependencies: [number, number[]][];
   readonly targets: number[];
   readonly folderLinks: [number, number[]][] | null;
+  readonly index: TaskIndex | null;
+}
+
+/** A kept plan read back: everything but its tasks, which are read when asked for. */
+export interface KeptPlanFile extends Omit<KeptPlan, 'tasks'> {
+  readonly count: number;
+  /** What narrowing needs (index-kept-tasks.ts), when the plan is one to narrow. */
+  readonly index: TaskIndex | undefined;
+  /** Task `i` (0-based); throws when its line is damaged. */
+  task(i: number): Task;
+  /** Every task; undefined (the file removed) when a line is damaged. */
+  whole(): KeptPlan | undefined;
 }
 
 /** Where the plan of the snapshot `snapshotFile` is kept (not in its folder, which every run deletes). */
@@ -77,9 +84,10 @@ export function planIdentity(snapshotFile: string, key: string, jobs: number): P
 /**
  * Keeps `plan` (its folders settled, as a snapshot's must be) unless the plan kept already has
  * the same header: the same tasks, listed from the same folders, which were settled then too.
- * A plan that cannot be written is only not kept.
+ * `snapshot`: the bytes of the snapshot left with it, which its index names files by. A plan that
+ * cannot be written is only not kept.
  */
-export function keepPlan(identity: PlanIdentity, plan: KeptPlan): void {
+export function keepPlan(identity: PlanIdentity, plan: KeptPlan, snapshot: Buffer): void {
   const { exact, startedAtNs } = plan.listings;
   const folders = [...plan.listings.folders];
   if (!exact || !folders.every(([, stamp]) => isSettledFolder(stamp, startedAtNs))) return;
@@ -88,114 +96,96 @@ export function keepPlan(identity: PlanIdentity, plan: KeptPlan): void {
   const line = JSON.stringify(header);
   if (readHeaderLine(identity.file) === line) return;
   try {
-    const body = JSON.stringify({
+    const { keys, lines } = packTasks(plan.tasks);
+    const meta: Meta = {
       listedAtNs: String(plan.listings.startedAtNs),
-      tasks: packTasks(plan.tasks),
-      dependencies: [...plan.dependencies],
+      keys,
+      count: lines.length,
+      dependencies: [...plan.dependencies] as [number, number[]][],
       targets: [...plan.targets],
-      folderLinks: plan.folderLinks === undefined ? null : [...plan.folderLinks],
-    });
-    writeFileAtomically(identity.file, `${line}\n${body}`, { makeFolder: true });
+      folderLinks: plan.folderLinks === undefined ? null : ([...plan.folderLinks] as [number, number[]][]),
+      index: (plan.folderLinks?.size ?? 0) > 0 ? null : (indexKeptTasks(plan.tasks, snapshot) ?? null),
+    };
+    writeFileAtomically(identity.file, `${line}\n${JSON.stringify(meta)}\n${lines.join('\n')}`, { makeFolder: true });
   } catch (error) {
     debugLog('up-to-date', `plan not kept: ${(error as Error).message}`);
   }
 }
 
 /** The kept plan, when it is the one of `unchanged`'s snapshot and still holds; else undefined. */
-export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles): KeptPlan | undefined {
-  let text: string;
+export function readKeptPlan(identity: PlanIdentity, unchanged: UnchangedFiles): KeptPlanFile | undefined {
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(identity.file, 'utf8');
+    bytes = fs.readFileSync(identity.file);
   } catch {
     return undefined;
   }
-  const end = text.indexOf('\n');
-  const header = end < 0 ? undefined : parseHeader(text.slice(0, end));
+  const end = bytes.indexOf(10);
+  const header = end < 0 ? undefined : parseHeader(bytes.toString('utf8', 0, end));
   const why = end < 0 ? 'is cut short' : checkCurrent(header, identity, unchanged);
   if (why !== undefined || header === undefined) {
     debugLog('up-to-date', `planning again: the kept plan ${why ?? 'is unreadable'}`);
     return undefined;
   }
   try {
-    const body = JSON.parse(text.slice(end + 1)) as Body;
-    const tasks = unpackTasks<Task>(body.tasks);
-    debugLog('up-to-date', `the plan of the last run's snapshot holds: ${tasks.length} tasks, not planned again`);
-    return {
-      tasks,
-      dependencies: new Map(body.dependencies),
-      targets: new Set(body.targets),
-      folderLinks: body.folderLinks === null ? undefined : new Map(body.folderLinks),
-      listings: { folders: new Map(header.folders), exact: true, startedAtNs: BigInt(body.listedAtNs) },
-    };
+    const metaEnd = bytes.indexOf(10, end + 1);
+    const meta = JSON.parse(bytes.toString('utf8', end + 1, metaEnd < 0 ? bytes.length : metaEnd)) as Meta;
+    if (metaEnd < 0 || !Number.isSafeInteger(meta.count) || !Array.isArray(meta.keys)) throw new Error('its tasks are missing');
+    debugLog('up-to-date', `the plan of the last run's snapshot holds: ${meta.count} tasks, not planned again`);
+    return readTasksLazily(identity, header, meta, bytes, metaEnd + 1);
   } catch (error) {
-    debugLog('up-to-date', `planning again: the kept plan is unreadable (${(error as Error).message})`);
-    // Its header is the one the next plan kept would have: gone, it is written again.
-    try {
-      fs.rmSync(identity.file, { force: true });
-    } catch {
-      // Left: planned again each time, as without it.
+    return forget(identity, error);
+  }
+}
+
+// What the header and meta line say, with the tasks read from `bytes` (from `from` on) when asked.
+function readTasksLazily(identity: PlanIdentity, header: Header, meta: Meta, bytes: Buffer, from: number): KeptPlanFile {
+  // Where each task's line begins (and, one past the last, where the file ends): found once.
+  let starts: number[] | undefined;
+  const lineOf = (i: number): string => {
+    if (starts === undefined) {
+      starts = [from];
+      for (let at = bytes.indexOf(10, from); at >= 0; at = bytes.indexOf(10, at + 1)) starts.push(at + 1);
+      starts.push(bytes.length + 1);
+      if (starts.length !== meta.count + 1) throw new Error(`it has ${starts.length - 1} tasks, not ${meta.count}`);
     }
-    return undefined;
-  }
+    return bytes.toString('utf8', starts[i] as number, (starts[i + 1] as number) - 1);
+  };
+  const task = createTaskReader<Task>(meta.keys, meta.count, lineOf);
+  const plan = {
+    count: meta.count,
+    index: meta.index ?? undefined,
+    dependencies: new Map(meta.dependencies),
+    targets: new Set(meta.targets),
+    folderLinks: meta.folderLinks === null ? undefined : new Map(meta.folderLinks),
+    listings: { folders: new Map(header.folders), exact: true, startedAtNs: BigInt(meta.listedAtNs) },
+  };
+  let whole: KeptPlan | undefined;
+  return {
+    ...plan,
+    task,
+    whole() {
+      if (whole !== undefined) return whole;
+      try {
+        const tasks: Task[] = [];
+        for (let i = 0; i < meta.count; i += 1) tasks.push(task(i));
+        whole = { ...plan, tasks };
+        return whole;
+      } catch (error) {
+        return forget(identity, error);
+      }
+    },
+  };
 }
 
-function parseHeader(line: string): Header | undefined {
+// A kept plan that cannot be read: its header is the one the next plan kept would have, so it
+// is removed, to be written again.
+function forget(identity: PlanIdentity, error: unknown): undefined {
+  debugLog('up-to-date', `planning again: the kept plan is unreadable (${(error as Error).message})`);
   try {
-    return JSON.parse(line) as Header;
+    fs.rmSync(identity.file, { force: true });
   } catch {
-    return undefined;
-  }
-}
-
-// Why the kept plan is not the one to use, in words for SLUICE_DEBUG; undefined when it is. A
-// folder that cannot be looked at (EACCES, say) is for planning to say.
-function checkCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
-  try {
-    return whyNotCurrent(header, identity, unchanged);
-  } catch (error) {
-    return `cannot be checked (${(error as Error).message})`;
-  }
-}
-
-function whyNotCurrent(header: Header | undefined, identity: PlanIdentity, unchanged: UnchangedFiles): string | undefined {
-  if (header === undefined || header.version !== VERSION || !Array.isArray(header.folders)) return 'is unreadable';
-  if (header.key !== identity.key) return 'is of another pipeline, parameters, steps or targets';
-  if (header.jobs !== identity.jobs || header.path !== identity.path) return 'was made with another -j or PATH';
-  for (const [folder, stamp] of header.folders) {
-    const now = statFile(folder);
-    if ((now === undefined ? ABSENT : fullStampOf(now)) !== stamp) return `listed ${folder}, which changed`;
-  }
-  const { paths, changed, base } = unchanged;
-  for (let i = 0; i < paths.length; i += 1) {
-    if (changed[i] !== 1) continue;
-    const name = paths[i] as string;
-    const file = name.startsWith('/') || base === '' ? name : `${base}/${name}`;
-    if (!isFile(file)) return `names ${file}, which is no longer a file`;
+    // Left: planned again each time, as without it.
   }
   return undefined;
-}
-
-// Whether `file` is a regular file (or a link to one); not when its folder is a file (ENOTDIR).
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
-}
-
-// The first line of the file kept at `file`, or undefined (none, or unreadable: a folder, say).
-function readHeaderLine(file: string): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const buffer = Buffer.alloc(64 * 1024);
-    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    const end = buffer.subarray(0, read).indexOf(10);
-    return end < 0 ? undefined : buffer.toString('utf8', 0, end);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }

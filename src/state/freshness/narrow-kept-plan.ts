@@ -1,97 +1,140 @@
 // A kept plan (kept-plan.ts) narrowed to what an edit can touch: after one input of 10,000 tasks
 // changed, the run is given the task that reads it and the tasks downstream of it; the others are
-// settled, counted up to date without being surveyed or scheduled (~50 ms of a full check of
-// 10,000 tasks on this machine: the survey's pass over every task, and the run's states for them).
+// settled, counted up to date without being read, surveyed or scheduled. Reading 10,000 tasks,
+// the survey's pass over them and the run's states for them were ~0.15 s of a 0.45 s full check
+// on this machine (bench/noop-rerun.ts, "one input changed").
 //
 // Safe because a settled task is one the full check would find up to date and leave so:
 // - the snapshot vouches for every file it names (unchanged-files.ts: the survey takes such a task
-//   as up to date on its own);
+//   as up to date on its own); the kept plan's index says which files each task names, made
+//   against a snapshot with the same paths (index-kept-tasks.ts);
 // - no task it needs is in the run (those downstream of a task in the run are in it too), so
 //   nothing remakes its inputs, and it is never judged again;
 // - tasks are tied only by the files they name: a plan whose tasks are also tied otherwise (a
-//   temporary output a task may have to remake, a folder another task makes) is not narrowed,
-//   and a task that names a folder is never vouched for, so never settled;
+//   temporary output a task may have to remake, a folder another task makes, a folder named) has
+//   no index;
 // - the session takes the whole plan when the snapshot is no longer the one read (another run
 //   held the lock since: run-session.ts).
 
 import type { Task } from '../../kernel/task.ts';
-import type { SettledTasks } from '../../schedule/run-events.ts';
 import { debugLog } from '../../process/debug-log.ts';
-import type { KeptPlan } from './kept-plan.ts';
+import type { SettledTasks } from '../../schedule/run-events.ts';
+import { STAMP_WORDS } from './check-stamps.ts';
+import { digestOfUnchanged, type TaskIndex } from './index-kept-tasks.ts';
+import type { KeptPlan, KeptPlanFile } from './kept-plan.ts';
 import { createSnapshotVouch, type SnapshotVouch, type UnchangedFiles } from './unchanged-files.ts';
 
-/** The tasks of a kept plan that a run after an edit is given, and the plan they were taken from. */
+/** The tasks of a kept plan that a run after an edit is given, and how to read the others. */
 export interface NarrowedPlan extends KeptPlan {
   readonly settled: SettledTasks;
-  readonly whole: KeptPlan;
+  /** Every task of the plan (read then): throws when the kept plan turns out damaged. */
+  readonly whole: () => KeptPlan;
   /** What the snapshot vouched for: the survey's, while the snapshot holds. */
   readonly vouch: SnapshotVouch;
+  /** The first task to run each program from each folder: the programs to look for again. */
+  readonly programs: readonly Task[];
 }
 
 /**
  * The kept plan narrowed to the tasks some changed file is named by and those downstream of them;
  * undefined when every task is one of them, or when the plan is not one to narrow.
  */
-export function narrowKeptPlan(kept: KeptPlan, unchanged: UnchangedFiles): NarrowedPlan | undefined {
-  if ((kept.folderLinks?.size ?? 0) > 0) return notNarrowed('steps read folders that tasks make');
+export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): NarrowedPlan | undefined {
+  const { index } = kept;
+  if (index === undefined) return notNarrowed('it has no index of the files its tasks name');
+  if (index.ends.length !== kept.count || digestOfUnchanged(unchanged) !== index.digest) return notNarrowed('its index is of another snapshot');
+  const given = touchedTasks(index, unchanged.changed, kept.dependencies);
+  if (given.length === kept.count) return undefined;
+  let tasks: Task[];
+  let programs: Task[];
+  try {
+    tasks = given.map((i) => kept.task(i));
+    programs = index.programs.map((i) => kept.task(i));
+  } catch (error) {
+    return notNarrowed(`a task cannot be read (${(error as Error).message})`);
+  }
   const vouch = createSnapshotVouch(unchanged);
+  // Each task given names the files the index says: else the index is not of these tasks.
+  for (let t = 0; t < tasks.length; t += 1) {
+    const task = tasks[t] as Task;
+    const i = given[t] as number;
+    const names = [...task.inputs, ...task.outputs];
+    const from = i === 0 ? 0 : (index.ends[i - 1] as number);
+    if (task.id !== i + 1 || names.length !== (index.ends[i] as number) - from) return notNarrowed('its index is not of its tasks');
+    for (let j = 0; j < names.length; j += 1) {
+      if (vouch.at.get(vouch.keyOf(task.cwd, names[j] as string, undefined)) !== (index.files[from + j] as number) * STAMP_WORDS) return notNarrowed('its index is not of its tasks');
+    }
+  }
+  const ids = new Set(tasks.map((task) => task.id));
+  const dependencies = new Map<number, readonly number[]>();
+  for (const task of tasks) dependencies.set(task.id, (kept.dependencies.get(task.id) ?? []).filter((id) => ids.has(id)));
+  debugLog('up-to-date', `the run is given the ${tasks.length} tasks that the changed files touch; ${kept.count - tasks.length} settled`);
+  let whole: KeptPlan | undefined;
+  return {
+    tasks,
+    dependencies,
+    targets: new Set([...kept.targets].filter((id) => ids.has(id))),
+    folderLinks: undefined,
+    listings: kept.listings,
+    settled: { count: kept.count - tasks.length, steps: countSettled(index, ids) },
+    whole: () => (whole ??= kept.whole()) ?? fail(),
+    vouch,
+    programs,
+  };
+}
+
+// The places of the tasks that name a changed file (or no file: never vouched for), and of those
+// downstream of them, in order.
+function touchedTasks(index: TaskIndex, changed: Uint8Array, dependencies: ReadonlyMap<number, readonly number[]>): number[] {
+  const count = index.ends.length;
+  const touched = new Uint8Array(count);
+  const queue: number[] = [];
+  for (let i = 0, from = 0; i < count; from = index.ends[i] as number, i += 1) {
+    const end = index.ends[i] as number;
+    let hit = end === from;
+    for (let k = from; k < end && !hit; k += 1) hit = changed[index.files[k] as number] === 1;
+    if (hit) {
+      touched[i] = 1;
+      queue.push(i);
+    }
+  }
+  if (queue.length === 0) return [];
+  // Task id → the ids of the tasks that need it (ids are places + 1: index-kept-tasks.ts).
   const dependents = new Map<number, number[]>();
-  kept.dependencies.forEach((needs, id) => {
+  dependencies.forEach((needs, id) => {
     for (let i = 0; i < needs.length; i += 1) {
       const list = dependents.get(needs[i] as number);
       if (list === undefined) dependents.set(needs[i] as number, [id]);
       else list.push(id);
     }
   });
-  const given = new Set<number>();
-  const queue: number[] = [];
-  for (let i = 0; i < kept.tasks.length; i += 1) {
-    const task = kept.tasks[i] as Task;
-    if (task.temporary === true) return notNarrowed(`step ${task.step} is temporary`);
-    // A task naming a folder is never vouched for (its stamp stands for the files in it): it runs.
-    if (!vouch(task)) {
-      given.add(task.id);
-      queue.push(task.id);
-    }
-  }
   for (let head = 0; head < queue.length; head += 1) {
-    for (const dependent of dependents.get(queue[head] as number) ?? []) {
-      if (given.has(dependent)) continue;
-      given.add(dependent);
-      queue.push(dependent);
+    for (const dependent of dependents.get((queue[head] as number) + 1) ?? []) {
+      if (touched[dependent - 1] === 1) continue;
+      touched[dependent - 1] = 1;
+      queue.push(dependent - 1);
     }
   }
-  if (given.size === kept.tasks.length) return undefined;
-  const tasks = kept.tasks.filter((task) => given.has(task.id));
-  debugLog('up-to-date', `the run is given the ${tasks.length} tasks that the changed files touch; ${kept.tasks.length - tasks.length} settled`);
-  const dependencies = new Map<number, readonly number[]>();
-  for (const task of tasks) {
-    const needs = kept.dependencies.get(task.id);
-    if (needs !== undefined) dependencies.set(task.id, needs.filter((id) => given.has(id)));
-  }
-  return {
-    tasks,
-    dependencies,
-    targets: new Set([...kept.targets].filter((id) => given.has(id))),
-    folderLinks: undefined,
-    listings: kept.listings,
-    settled: { count: kept.tasks.length - tasks.length, steps: countSettled(kept.tasks, given) },
-    whole: kept,
-    vouch,
-  };
+  const given: number[] = [];
+  for (let i = 0; i < count; i += 1) if (touched[i] === 1) given.push(i);
+  return given;
 }
 
 function notNarrowed(why: string): undefined {
-  debugLog('up-to-date', `every task of the kept plan is surveyed: ${why}`);
+  debugLog('up-to-date', `every task of the kept plan is read: ${why}`);
   return undefined;
 }
 
-// Every step in the order of its first task, with how many of its tasks are not in `kept`.
-function countSettled(tasks: readonly Task[], kept: ReadonlySet<number>): [string, number][] {
-  const counts = new Map<string, number>();
-  for (let i = 0; i < tasks.length; i += 1) {
-    const task = tasks[i] as Task;
-    counts.set(task.step, (counts.get(task.step) ?? 0) + (kept.has(task.id) ? 0 : 1));
+function fail(): never {
+  throw new Error('the kept plan of the last run is damaged: run again, it is planned anew');
+}
+
+// Every step in the order of its first task, with how many of its tasks are not given.
+function countSettled(index: TaskIndex, given: ReadonlySet<number>): [string, number][] {
+  const counts = new Int32Array(index.steps.length);
+  for (let i = 0; i < index.stepOf.length; i += 1) {
+    const step = index.stepOf[i] as number;
+    if (!given.has(i + 1)) counts[step] = (counts[step] as number) + 1;
   }
-  return [...counts];
+  return index.steps.map((step, i) => [step, counts[i] as number]);
 }

@@ -47,11 +47,17 @@ export interface SnapshotVouch {
   readonly keyOf: ReturnType<typeof createKeyOf>;
 }
 
-export function createSnapshotVouch(unchanged: UnchangedFiles): SnapshotVouch {
-  const { paths, changed } = unchanged;
-  const keyOf = createKeyOf(unchanged.base === '' ? undefined : unchanged.base);
+/** Where each file a snapshot names (folders aside) has its words, by `keyOf` key. */
+export function indexSnapshotPaths(snapshot: Pick<UnchangedFiles, 'paths' | 'base' | 'folders'>): Pick<SnapshotVouch, 'at' | 'keyOf'> {
+  const { paths } = snapshot;
   const at = new Map<string, number>();
-  for (let i = unchanged.folders; i < paths.length; i += 1) at.set(paths[i] as string, i * STAMP_WORDS);
+  for (let i = snapshot.folders; i < paths.length; i += 1) at.set(paths[i] as string, i * STAMP_WORDS);
+  return { at, keyOf: createKeyOf(snapshot.base === '' ? undefined : snapshot.base) };
+}
+
+export function createSnapshotVouch(unchanged: UnchangedFiles): SnapshotVouch {
+  const { changed } = unchanged;
+  const { at, keyOf } = indexSnapshotPaths(unchanged);
   const ids = new Set<number>();
   const vouch = (task: Task): boolean => {
     const inputs = task.inputs.length;

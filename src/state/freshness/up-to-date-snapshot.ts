@@ -222,9 +222,14 @@ function workingFolder(): string | undefined {
   }
 }
 
+/** The bytes of a snapshot to be written at `file` (its paths named from its folder); undefined: none. */
+export function encodeSnapshotFor(file: string, snapshot: Snapshot | Buffer): Buffer | undefined {
+  return 'key' in snapshot ? encodeSnapshot(snapshot, path.sep === '/' ? rootOf(file) : '') : snapshot;
+}
+
 /** Writes a snapshot (or its bytes) whole under a private name, then renames it into place. */
 export function writeSnapshot(file: string, snapshot: Snapshot | Buffer): void {
-  const body = 'key' in snapshot ? encodeSnapshot(snapshot, path.sep === '/' ? rootOf(file) : '') : snapshot;
+  const body = encodeSnapshotFor(file, snapshot);
   if (body === undefined) return;
   try {
     writeFileAtomically(file, body, { makeFolder: true });
