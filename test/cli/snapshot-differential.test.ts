@@ -1,5 +1,5 @@
-// The no-op short cut, the snapshot left after a run, what it vouches for once a file changed and
-// the plan kept with it must never change what a run does: the same edits, applied to two copies of a project, one run
+// The no-op short cut, the snapshot left after a run, what it vouches for once a file changed, the
+// plan kept with it and that plan narrowed to what the edit touched must never change what a run does: the same edits, applied to two copies of a project, one run
 // as a user runs it and the other with its snapshots deleted before each run (the full check),
 // must run the same tasks and leave the same files. A pipeline with a temporary step, a gather,
 // function steps and shell steps; edits of every kind, dated back and fresh.
@@ -95,9 +95,11 @@ describe('sluice run: the snapshot never changes what a run does', () => {
         else if (/snapshot vouches for the files of [1-9]/.test(ran.stderr)) taken.push('vouched');
         // Its tasks read back from the plan kept with the last snapshot, not planned.
         if (/the plan of the last run's snapshot holds/.test(ran.stderr)) taken.push('kept plan');
+        // Of which it was given only the tasks the changed files touch, the others settled.
+        if (/the run is given the \d+ tasks that the changed files touch/.test(ran.stderr)) taken.push('narrowed');
       }
       // The paths under test were taken (without a temporary step, whose deleted outputs no snapshot vouches for).
-      if (!temp) assert.deepEqual([...new Set(taken)].sort(), ['kept plan', 'short cut', 'vouched'], taken.join(', '));
+      if (!temp) assert.deepEqual([...new Set(taken)].sort(), ['kept plan', 'narrowed', 'short cut', 'vouched'], taken.join(', '));
     });
   }
 });

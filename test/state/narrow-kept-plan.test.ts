@@ -97,3 +97,16 @@ test('a kept plan is not narrowed by an index of another snapshot\'s files', () 
   writeSnapshot(snapshotFile, takeSnapshot({ file: snapshotFile, key: 'k', folders: new Map(), listedAtNs: later }, other, { inputs: stamps, outputs: stamps })!);
   assert.equal(change('data/a'), undefined);
 });
+
+test('a kept plan is not narrowed by an index that does not name its tasks\' files', () => {
+  const { root, change } = setUp();
+  // The index of the kept plan, damaged: the first two tasks' files swapped.
+  const keptFile = path.join(root, '.sluice', 'plans', 'pipeline.ts.plan');
+  const lines = fs.readFileSync(keptFile, 'utf8').split('\n');
+  const meta = JSON.parse(lines[1] as string) as { index: { files: number[] } };
+  meta.index.files = [meta.index.files[2], meta.index.files[3], meta.index.files[0], meta.index.files[1], ...meta.index.files.slice(4)] as number[];
+  lines[1] = JSON.stringify(meta);
+  fs.writeFileSync(keptFile, lines.join('\n'));
+  assert.equal(change('data/a'), undefined);
+});
+

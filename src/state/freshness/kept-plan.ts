@@ -154,7 +154,7 @@ function readTasksLazily(identity: PlanIdentity, header: Header, meta: Meta, byt
   const task = createTaskReader<Task>(meta.keys, meta.count, lineOf);
   const plan = {
     count: meta.count,
-    index: meta.index ?? undefined,
+    index: isIndex(meta.index, meta.count) ? meta.index : undefined,
     dependencies: new Map(meta.dependencies),
     targets: new Set(meta.targets),
     folderLinks: meta.folderLinks === null ? undefined : new Map(meta.folderLinks),
@@ -176,6 +176,14 @@ function readTasksLazily(identity: PlanIdentity, header: Header, meta: Meta, byt
       }
     },
   };
+}
+
+// An index as indexKeptTasks makes it: a damaged one narrows nothing.
+function isIndex(index: TaskIndex | null, count: number): index is TaskIndex {
+  if (index === null || typeof index !== 'object' || typeof index.digest !== 'string') return false;
+  const { files, ends, steps, stepOf, programs } = index;
+  if (![files, ends, steps, stepOf, programs].every(Array.isArray)) return false;
+  return ends.length === count && stepOf.length === count && stepOf.every((step) => Number.isInteger(step) && step >= 0 && step < steps.length);
 }
 
 // A kept plan that cannot be read: its header is the one the next plan kept would have, so it

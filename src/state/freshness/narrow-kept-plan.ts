@@ -23,6 +23,7 @@ import { STAMP_WORDS } from './check-stamps.ts';
 import { digestOfUnchanged, type TaskIndex } from './index-kept-tasks.ts';
 import type { KeptPlan, KeptPlanFile } from './kept-plan.ts';
 import { createSnapshotVouch, type SnapshotVouch, type UnchangedFiles } from './unchanged-files.ts';
+import { createKeyOf } from './up-to-date-snapshot.ts';
 
 /** The tasks of a kept plan that a run after an edit is given, and how to read the others. */
 export interface NarrowedPlan extends KeptPlan {
@@ -53,8 +54,10 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
   } catch (error) {
     return notNarrowed(`a task cannot be read (${(error as Error).message})`);
   }
-  const vouch = createSnapshotVouch(unchanged);
-  // Each task given names the files the index says: else the index is not of these tasks.
+  // Each task given names the files the index says (else the index is not of these tasks): where
+  // their words are is all the vouch is asked, by the survey and by the snapshot's patch.
+  const keyOf = createKeyOf(unchanged.base === '' ? undefined : unchanged.base);
+  const at = new Map<string, number>();
   for (let t = 0; t < tasks.length; t += 1) {
     const task = tasks[t] as Task;
     const i = given[t] as number;
@@ -62,9 +65,13 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
     const from = i === 0 ? 0 : (index.ends[i - 1] as number);
     if (task.id !== i + 1 || names.length !== (index.ends[i] as number) - from) return notNarrowed('its index is not of its tasks');
     for (let j = 0; j < names.length; j += 1) {
-      if (vouch.at.get(vouch.keyOf(task.cwd, names[j] as string, undefined)) !== (index.files[from + j] as number) * STAMP_WORDS) return notNarrowed('its index is not of its tasks');
+      const place = index.files[from + j] as number;
+      const key = keyOf(task.cwd, names[j] as string, undefined);
+      if (place < unchanged.folders || unchanged.paths[place] !== key) return notNarrowed('its index is not of its tasks');
+      at.set(key, place * STAMP_WORDS);
     }
   }
+  const vouch = createSnapshotVouch(unchanged, { at, keyOf });
   const ids = new Set(tasks.map((task) => task.id));
   const dependencies = new Map<number, readonly number[]>();
   for (const task of tasks) dependencies.set(task.id, (kept.dependencies.get(task.id) ?? []).filter((id) => ids.has(id)));

@@ -55,9 +55,13 @@ export function indexSnapshotPaths(snapshot: Pick<UnchangedFiles, 'paths' | 'bas
   return { at, keyOf: createKeyOf(snapshot.base === '' ? undefined : snapshot.base) };
 }
 
-export function createSnapshotVouch(unchanged: UnchangedFiles): SnapshotVouch {
+/**
+ * `indexed`: where the files of the only tasks it will be asked about have their words (a
+ * narrowed plan's: narrow-kept-plan.ts), instead of every file the snapshot names.
+ */
+export function createSnapshotVouch(unchanged: UnchangedFiles, indexed?: Pick<SnapshotVouch, 'at' | 'keyOf'>): SnapshotVouch {
   const { changed } = unchanged;
-  const { at, keyOf } = indexSnapshotPaths(unchanged);
+  const { at, keyOf } = indexed ?? indexSnapshotPaths(unchanged);
   const ids = new Set<number>();
   const vouch = (task: Task): boolean => {
     const inputs = task.inputs.length;
