@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { it } from 'node:test';
 import { PLAIN, chooseColours } from '../../src/report/choose-colours.ts';
-import { formatProgress, formatPlainProgress } from '../../src/report/progress-line.ts';
+import { createProgressLine, formatProgress, formatPlainProgress } from '../../src/report/progress-line.ts';
 
 // The width a text takes on a terminal: without colour codes.
 function visibleLength(text: string): number {
@@ -36,4 +37,14 @@ it('honours NO_COLOR and FORCE_COLOR, FORCE_COLOR first', () => {
 
 it('off a terminal, the plain line is as before', () => {
   assert.equal(formatPlainProgress({ total: 10, done: 3, running: 2, failed: 0, elapsedMs: 3000 }), 'sluice: 3 done, 2 running, 0 failed, 10 total, ETA 7s');
+});
+
+it('counts the settled tasks of a narrowed plan as done, in the total', () => {
+  const written: string[] = [];
+  const err = Object.assign(new Writable({ write: (chunk, _encoding, done) => (written.push(String(chunk)), done()) }), { isTTY: true, columns: 100 });
+  const line = createProgressLine({ err, colours: PLAIN });
+  const task = { id: 10, step: 'copy', action: { kind: 'argv', argv: ['true'] }, inputs: [], outputs: [], cwd: '/', resources: { cpus: 1, retries: 0 } } as const;
+  line.onRunStarted?.([task], { count: 9, steps: [['copy', 9]] });
+  line.onRunEnded?.({ total: 10, counts: { pending: 0, 'up to date': 9, running: 0, retrying: 0, succeeded: 1, failed: 0, cancelled: 0, 'not run': 0 }, startedAt: 0, endedAt: 0, interrupted: false, failures: [] });
+  assert.match(written.join(''), /sluice: 90% 9\/10 done, 0 running, 0 failed/);
 });
