@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { editInput, HOUR_AGO, project, rerun } from '../helpers/noop-project.ts';
+import { chainProject, editInput, HOUR_AGO, rerun } from '../helpers/noop-project.ts';
 import { openSqlite } from '../../src/state/store/open-sqlite.ts';
 
 /** A run with SLUICE_DEBUG: how many tasks it was given and settled ('none': not narrowed), its summary, what ran. */
@@ -22,21 +22,6 @@ async function run(dir: string): Promise<{ given: string; summary: string; ran: 
 }
 
 const read = (dir: string, name: string): string => fs.readFileSync(path.join(dir, name), 'utf8');
-
-// Two steps over a, b, c: copy, then upper-case the copy.
-function chain(): string {
-  const dir = project();
-  fs.writeFileSync(
-    path.join(dir, 'pipeline.ts'),
-    `import { pipeline, step, sh } from 'sluice';
-export default pipeline({
-  copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: sh('echo "copy {n}" >> ran.log; cp {in} {out}') }),
-  upper: step({ in: 'out/{n}.txt', out: 'upper/{n}.txt', run: sh('echo "upper {n}" >> ran.log; tr a-z A-Z < {in} > {out}') }),
-});
-`,
-  );
-  return dir;
-}
 
 // Built, then (its outputs past the racy margin) confirmed, which leaves the snapshot and kept plan.
 async function build(dir: string): Promise<void> {
@@ -59,7 +44,7 @@ function lastStepCounts(dir: string): unknown[] {
 
 describe('sluice run after an edit: the plan narrowed to what the edit touches', () => {
   it('runs the changed task and its downstream, and counts every other task up to date', async () => {
-    const dir = chain();
+    const dir = chainProject();
     await build(dir);
     editInput(dir, 'b.txt', 'bee\n');
     assert.deepEqual(await run(dir), { given: '2, 4 settled', summary: '6 tasks: 2 succeeded, 4 up to date', ran: ['copy b', 'upper b'] });
@@ -73,7 +58,7 @@ describe('sluice run after an edit: the plan narrowed to what the edit touches',
   });
 
   it('gives the tasks whose outputs were edited by hand, and those downstream', async () => {
-    const dir = chain();
+    const dir = chainProject();
     await build(dir);
     // Two outputs edited by hand, a final one and an intermediate one: only their tasks and
     // those downstream are touched.
@@ -94,7 +79,7 @@ describe('sluice run after an edit: the plan narrowed to what the edit touches',
   });
 
   it('is not narrowed when every task is touched', async () => {
-    const dir = chain();
+    const dir = chainProject();
     await build(dir);
     for (const name of ['a.txt', 'b.txt', 'c.txt']) editInput(dir, name, `${name} again\n`);
     const all = await run(dir);

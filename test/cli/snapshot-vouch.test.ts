@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { editInput, hasSnapshot, project, settled } from '../helpers/noop-project.ts';
+import { chainProject, editInput, hasSnapshot, project, settled } from '../helpers/noop-project.ts';
 
 /** A run with SLUICE_DEBUG: how many tasks the snapshot vouched for ('none' when it was not used), and what ran. */
 async function run(dir: string): Promise<{ vouched: string; ran: string[] }> {
@@ -37,16 +37,7 @@ describe('sluice run: what the snapshot vouches for once a file changed', () => 
   });
 
   it('judges a downstream task again once its upstream ran, not by the snapshot', async () => {
-    const dir = project();
-    fs.writeFileSync(
-      path.join(dir, 'pipeline.ts'),
-      `import { pipeline, step, sh } from 'sluice';
-export default pipeline({
-  copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: sh('echo "copy {n}" >> ran.log; cp {in} {out}') }),
-  upper: step({ in: 'out/{n}.txt', out: 'upper/{n}.txt', run: sh('echo "upper {n}" >> ran.log; tr a-z A-Z < {in} > {out}') }),
-});
-`,
-    );
+    const dir = chainProject();
     assert.equal((await run(dir)).ran.length, 6);
     // out/ was written a moment ago: its files' hashes are trusted (and a snapshot left) once older.
     await sleep(2_100);

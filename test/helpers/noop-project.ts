@@ -38,6 +38,21 @@ export function project(): string {
   return dir;
 }
 
+/** Two steps over the project's inputs: copy each to out/, then upper-case the copy into upper/. */
+export function chainProject(): string {
+  const dir = project();
+  fs.writeFileSync(
+    path.join(dir, 'pipeline.ts'),
+    `import { pipeline, step, sh } from 'sluice';
+export default pipeline({
+  copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: sh('echo "copy {n}" >> ran.log; cp {in} {out}') }),
+  upper: step({ in: 'out/{n}.txt', out: 'upper/{n}.txt', run: sh('echo "upper {n}" >> ran.log; tr a-z A-Z < {in} > {out}') }),
+});
+`,
+  );
+  return dir;
+}
+
 /** Runs recorded in the state database: the short cut records none. */
 export function countRuns(dir: string): number {
   const db = openSqlite(path.join(dir, '.sluice', 'state.db'), { readonly: true });
