@@ -98,15 +98,24 @@ test('a kept plan is not narrowed by an index of another snapshot\'s files', () 
   assert.equal(change('data/a'), undefined);
 });
 
-test('a kept plan is not narrowed by an index that does not name its tasks\' files', () => {
-  const { root, change } = setUp();
-  // The index of the kept plan, damaged: the first two tasks' files swapped.
+// The kept plan's index, changed by `damage`.
+function damageIndex(root: string, damage: (files: number[]) => number[]): void {
   const keptFile = path.join(root, '.sluice', 'plans', 'pipeline.ts.plan');
   const lines = fs.readFileSync(keptFile, 'utf8').split('\n');
   const meta = JSON.parse(lines[1] as string) as { index: { files: number[] } };
-  meta.index.files = [meta.index.files[2], meta.index.files[3], meta.index.files[0], meta.index.files[1], ...meta.index.files.slice(4)] as number[];
+  meta.index.files = damage(meta.index.files);
   lines[1] = JSON.stringify(meta);
   fs.writeFileSync(keptFile, lines.join('\n'));
-  assert.equal(change('data/a'), undefined);
+}
+
+test('a kept plan is not narrowed by an index that does not name its tasks\' files', () => {
+  // The first two tasks' files swapped: task 1 would be settled with its input changed.
+  const swapped = setUp();
+  damageIndex(swapped.root, (files) => [files[2], files[3], files[0], files[1], ...files.slice(4)] as number[]);
+  assert.equal(swapped.change('data/a'), undefined);
+  // data/a named by no task: every task would be settled.
+  const unnamed = setUp();
+  damageIndex(unnamed.root, (files) => [files[1], ...files.slice(1)] as number[]);
+  assert.equal(unnamed.change('data/a'), undefined);
 });
 

@@ -45,6 +45,7 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
   if (index === undefined) return notNarrowed('it has no index of the files its tasks name');
   if (index.ends.length !== kept.count || digestOfUnchanged(unchanged) !== index.digest) return notNarrowed('its index is of another snapshot');
   const given = touchedTasks(index, unchanged.changed, kept.dependencies);
+  if (given === undefined) return notNarrowed('its index names no task for a changed file');
   if (given.length === kept.count) return undefined;
   let tasks: Task[];
   let programs: Task[];
@@ -91,21 +92,27 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
 }
 
 // The places of the tasks that name a changed file (or no file: never vouched for), and of those
-// downstream of them, in order.
-function touchedTasks(index: TaskIndex, changed: Uint8Array, dependencies: ReadonlyMap<number, readonly number[]>): number[] {
+// downstream of them, in order; undefined when some changed file is named by no task (an index
+// not of this snapshot's plan: every changed file is some task's).
+function touchedTasks(index: TaskIndex, changed: Uint8Array, dependencies: ReadonlyMap<number, readonly number[]>): number[] | undefined {
   const count = index.ends.length;
   const touched = new Uint8Array(count);
+  const named = new Uint8Array(changed.length);
   const queue: number[] = [];
   for (let i = 0, from = 0; i < count; from = index.ends[i] as number, i += 1) {
     const end = index.ends[i] as number;
     let hit = end === from;
-    for (let k = from; k < end && !hit; k += 1) hit = changed[index.files[k] as number] === 1;
+    for (let k = from; k < end; k += 1) {
+      const place = index.files[k] as number;
+      named[place] = 1;
+      if (changed[place] === 1) hit = true;
+    }
     if (hit) {
       touched[i] = 1;
       queue.push(i);
     }
   }
-  if (queue.length === 0) return [];
+  for (let place = 0; place < changed.length; place += 1) if (changed[place] === 1 && named[place] !== 1) return undefined;
   // Task id → the ids of the tasks that need it (ids are places + 1: index-kept-tasks.ts).
   const dependents = new Map<number, number[]>();
   dependencies.forEach((needs, id) => {
