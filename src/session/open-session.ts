@@ -81,8 +81,6 @@ export async function openSession(request: SessionRequest): Promise<Session> {
     // A plan narrowed to what an edit touched is run whole when the snapshot went (run-session.ts).
     const cleanup = await removeStaleTemporaries(store, current ? request.tasks : (request.narrowed?.whole().tasks ?? request.tasks));
     const clean = current && cleanup.recovered + cleanup.removed === 0;
-    // Or when this run cleaned up: read here, where a kept plan found damaged closes the session.
-    if (!clean) request.narrowed?.whole();
     return { ...opened, cleanup, unchanged: clean ? request.unchanged : undefined };
   } catch (error) {
     await closeSession({ ...opened, cleanup: { recovered: 0, removed: 0 } });

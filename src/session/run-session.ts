@@ -26,8 +26,7 @@ import { countMadeFolders, deferBehindFolders } from './defer-behind-folders.ts'
  * opens the session, chooses the backend, hands the tasks to the scheduler and closes it all.
  */
 export async function runSession(given: RunRequest): Promise<RunResult> {
-  const session = await openSessionFor(given);
-  const request = session.unchanged === undefined ? wholePlanOf(given) : given;
+  const { session, request } = await openSessionFor(given);
   const chosen = chooseBackend(request, session);
   const held: { executor?: Executor | undefined } = {};
   const { store, root } = session;
@@ -117,13 +116,18 @@ function wholePlanOf(request: RunRequest): RunRequest {
   return { ...request, tasks, dependencies, targets, folderLinks, narrowed: undefined };
 }
 
-// Function threads the caller started early are closed, too, when the session cannot be opened
-// (another run holds the lock, a killed run's processes survive).
-async function openSessionFor(request: RunRequest): Promise<Session> {
+// The session, and the request it runs: the whole plan when the snapshot a narrowed one was
+// narrowed by no longer holds. Function threads the caller started early are closed, too, when
+// the session cannot be opened (another run holds the lock, a killed run's processes survive),
+// and the session is closed when the whole plan cannot be read (a damaged kept plan).
+async function openSessionFor(given: RunRequest): Promise<{ session: Session; request: RunRequest }> {
+  let session: Session | undefined;
   try {
-    return await openSession(request);
+    session = await openSession(given);
+    return { session, request: session.unchanged === undefined ? wholePlanOf(given) : given };
   } catch (error) {
-    await (await request.functionRunner?.catch(() => undefined))?.close();
+    if (session !== undefined) await closeSession(session);
+    await (await given.functionRunner?.catch(() => undefined))?.close();
     throw error;
   }
 }

@@ -77,7 +77,6 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
   const dependencies = new Map<number, readonly number[]>();
   for (const task of tasks) dependencies.set(task.id, (kept.dependencies.get(task.id) ?? []).filter((id) => ids.has(id)));
   debugLog('up-to-date', `the run is given the ${tasks.length} tasks that the changed files touch; ${kept.count - tasks.length} settled`);
-  let whole: KeptPlan | undefined;
   return {
     tasks,
     dependencies,
@@ -85,7 +84,7 @@ export function narrowKeptPlan(kept: KeptPlanFile, unchanged: UnchangedFiles): N
     folderLinks: undefined,
     listings: kept.listings,
     settled: { count: kept.count - tasks.length, steps: countSettled(index, ids) },
-    whole: () => (whole ??= kept.whole()) ?? fail(),
+    whole: () => kept.whole() ?? fail(),
     vouch,
     programs,
   };
