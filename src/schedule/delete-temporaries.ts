@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { invertDependencies } from '../kernel/invert-dependencies.ts';
 import type { Task } from '../kernel/task.ts';
 import { recordDeletedTemporaries } from '../state/journal/deleted-temporaries.ts';
 import type { HashCache } from '../state/hashes/hash-cache.ts';
@@ -35,8 +36,7 @@ export function createTemporaryJanitor(
       if (final && outcome.status === 'succeeded') done.add(task.id);
     },
     async sweep() {
-      const consumers = new Map<number, number[]>();
-      for (const [id, needs] of dependencies) for (const need of needs) addTo(consumers, need, id);
+      const consumers = invertDependencies(dependencies);
       // Each file with the folder it belongs under: the pipeline's, which stays.
       const roots = new Map<string, string>();
       for (const task of tasks) {
@@ -58,11 +58,4 @@ export function createTemporaryJanitor(
       return known.size;
     },
   };
-}
-
-// A push, not a copy per consumer: a task read by 10,000 others would cost 50 M copies.
-function addTo(consumers: Map<number, number[]>, need: number, id: number): void {
-  const list = consumers.get(need);
-  if (list === undefined) consumers.set(need, [id]);
-  else list.push(id);
 }

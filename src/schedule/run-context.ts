@@ -1,5 +1,6 @@
 import { EnvironmentError } from '../errors.ts';
 import type { AheadLimit, Executor } from '../execute/executor.ts';
+import { invertDependencies } from '../kernel/invert-dependencies.ts';
 import type { Task } from '../kernel/task.ts';
 import { pickFirstFit, type PickNext } from './pick-next.ts';
 import type { RunListener, RunSummary, TaskFailure } from './run-events.ts';
@@ -81,16 +82,8 @@ export function createRunContext(
     records.set(task.id, { state: 'pending', since: startedAt, attempts: 0 });
   }
   const waitingOn = new Map<number, number>();
-  const dependents = new Map<number, number[]>();
-  options.dependencies?.forEach((needs, id) => {
-    waitingOn.set(id, needs.length);
-    for (let i = 0; i < needs.length; i += 1) {
-      const need = needs[i] as number;
-      const list = dependents.get(need);
-      if (list === undefined) dependents.set(need, [id]);
-      else list.push(id);
-    }
-  });
+  options.dependencies?.forEach((needs, id) => waitingOn.set(id, needs.length));
+  const dependents = options.dependencies === undefined ? new Map<number, number[]>() : invertDependencies(options.dependencies);
   options.upToDate?.forEach((id) => {
     const record = records.get(id);
     if (record === undefined || record.state !== 'pending') return;

@@ -16,6 +16,7 @@
 // - the session takes the whole plan when the snapshot is no longer the one read (another run
 //   held the lock since: run-session.ts).
 
+import { invertDependencies } from '../../kernel/invert-dependencies.ts';
 import type { Task } from '../../kernel/task.ts';
 import { debugLog } from '../../process/debug-log.ts';
 import type { SettledTasks } from '../../schedule/run-events.ts';
@@ -113,14 +114,7 @@ function touchedTasks(index: TaskIndex, changed: Uint8Array, dependencies: Reado
   }
   for (let place = 0; place < changed.length; place += 1) if (changed[place] === 1 && named[place] !== 1) return undefined;
   // Task id → the ids of the tasks that need it (ids are places + 1: index-kept-tasks.ts).
-  const dependents = new Map<number, number[]>();
-  dependencies.forEach((needs, id) => {
-    for (let i = 0; i < needs.length; i += 1) {
-      const list = dependents.get(needs[i] as number);
-      if (list === undefined) dependents.set(needs[i] as number, [id]);
-      else list.push(id);
-    }
-  });
+  const dependents = invertDependencies(dependencies);
   for (let head = 0; head < queue.length; head += 1) {
     for (const dependent of dependents.get((queue[head] as number) + 1) ?? []) {
       if (touched[dependent - 1] === 1) continue;
