@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
-import { HOUR_AGO } from '../helpers/noop-project.ts';
+import { HOUR_AGO, writeDated as dated } from '../helpers/noop-project.ts';
 
 // Each task reads its input, says so (read/N), then waits for the test's `go` before it writes.
 const STEPS = {
@@ -30,11 +30,6 @@ function project(kind: keyof typeof STEPS): string {
     `import fs from 'node:fs';\nimport { pipeline, step, sh } from 'sluice';\nexport default pipeline({\n  ${STEPS[kind]}\n});\n`,
   );
   return dir;
-}
-
-function dated(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, name), text);
-  fs.utimesSync(path.join(dir, name), HOUR_AGO, HOUR_AGO);
 }
 
 describe('sluice run: an input edited while its task ran', () => {

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listFiles, makeTempDir, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
-import { HOUR_AGO } from '../helpers/noop-project.ts';
+import { listFiles, makeTempDir, readProject, runSluice, startSluice, waitFor } from '../helpers/run-sluice.ts';
+import { HOUR_AGO, writeDated as dated } from '../helpers/noop-project.ts';
 
 const PIPELINE = `import { all, pipeline, step, sh } from 'sluice';
 export default pipeline({
@@ -25,20 +25,6 @@ function project(): string {
   fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   return dir;
-}
-
-function dated(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, name), text);
-  fs.utimesSync(path.join(dir, name), HOUR_AGO, HOUR_AGO);
-}
-
-function contents(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const file of listFiles(dir)) {
-    if (file.startsWith('.sluice/') || file.endsWith('/') || file === 'started.log') continue;
-    files[file] = fs.readFileSync(path.join(dir, file), 'utf8');
-  }
-  return files;
 }
 
 describe('sluice run: a narrowed run killed, then run again', () => {
@@ -72,7 +58,7 @@ describe('sluice run: a narrowed run killed, then run again', () => {
       const checked = await runSluice(['run', '-j', '2'], { cwd: full });
       assert.equal(again.code, 0, again.stderr);
       assert.equal(checked.code, 0, checked.stderr);
-      assert.deepEqual(contents(user), contents(full), `killed after ${startedTasks} started: the same files`);
+      assert.deepEqual(readProject(user, { skip: ['started.log'] }), readProject(full, { skip: ['started.log'] }), `killed after ${startedTasks} started: the same files`);
       assert.ok(!listFiles(user).some((file) => file.includes('.sluice-tmp-')), 'no staged output left');
       const noop = await runSluice(['run'], { cwd: user });
       assert.match(noop.stderr, /17 tasks: 17 up to date/, `killed after ${startedTasks} started: then nothing to do`);

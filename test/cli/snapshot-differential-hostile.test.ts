@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listFiles, makeTempDir, runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { HOUR_AGO } from '../helpers/noop-project.ts';
+import { makeTempDir, readProject, runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
+import { HOUR_AGO, writeDated as write } from '../helpers/noop-project.ts';
 
 const PIPELINE = `import fs from 'node:fs';
 import { all, pipeline, step, sh } from 'sluice';
@@ -46,12 +46,6 @@ function project(): string {
   fs.utimesSync(path.join(dir, 'data'), HOUR_AGO, HOUR_AGO);
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   return dir;
-}
-
-// Written, then dated an hour back: past the racy margin, so that a snapshot may vouch for it.
-function write(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, name), text);
-  fs.utimesSync(path.join(dir, name), HOUR_AGO, HOUR_AGO);
 }
 
 function edit(dir: string, name: string, change: (text: string) => string): void {
@@ -120,16 +114,6 @@ function sameSizeSameTime(dir: string, name: string, text: string): void {
   fs.utimesSync(file, before.atime, before.mtime);
 }
 
-/** What is in the project besides sluice's state and the ran log: each file's text (a folder as such). */
-function contents(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const file of listFiles(dir)) {
-    if (file.startsWith('.sluice/') || file === 'ran.log') continue;
-    files[file] = file.endsWith('/') ? '(folder)' : fs.readFileSync(path.join(dir, file), 'utf8');
-  }
-  return files;
-}
-
 describe('sluice run: the snapshot never changes what a run does, whatever the user edits', () => {
   it('runs the same tasks, ends the same way and leaves the same files as the full check, edit after edit', async () => {
     const user = project();
@@ -148,7 +132,7 @@ describe('sluice run: the snapshot never changes what a run does, whatever the u
       const userRan = ranLog(user);
       assert.deepEqual(userRan, ranLog(full), `${label}: the same tasks ran`);
       for (const task of reruns) assert.ok(userRan.includes(task), `${label}: ${task} ran (${userRan.join(', ')})`);
-      assert.deepEqual(contents(user), contents(full), `${label}: the same files`);
+      assert.deepEqual(readProject(user, { skip: ['ran.log'], folders: true }), readProject(full, { skip: ['ran.log'], folders: true }), `${label}: the same files`);
       if (/confirms all/.test(ran.stderr)) taken.add('short cut');
       if (/snapshot vouches for the files of [1-9]/.test(ran.stderr)) taken.add('vouched');
       if (/the run is given the \d+ tasks that the changed files touch/.test(ran.stderr)) taken.add('narrowed');

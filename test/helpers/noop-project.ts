@@ -24,6 +24,12 @@ export default pipeline({
 
 export const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
+/** Writes a file of `dir` and dates it an hour back: past the racy margin, a snapshot may vouch for it. */
+export function writeDated(dir: string, name: string, text: string): void {
+  fs.writeFileSync(path.join(dir, name), text);
+  fs.utimesSync(path.join(dir, name), HOUR_AGO, HOUR_AGO);
+}
+
 /** A project whose inputs and their folder are an hour old: past the racy margin. */
 export function project(): string {
   const dir = makeTempDir('sluice-noop-');

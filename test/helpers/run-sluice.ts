@@ -87,3 +87,20 @@ export function takeRanLog(dir: string): string[] {
   fs.rmSync(file, { force: true });
   return lines.filter((line) => line !== '').sort();
 }
+
+/**
+ * The text of every file of a project but sluice's state and the files named in `skip`, by
+ * relative path; with `folders`, each folder too, as `(folder)`: what two runs must leave alike.
+ */
+export function readProject(dir: string, options: { readonly skip?: readonly string[]; readonly folders?: boolean } = {}): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const file of listFiles(dir)) {
+    if (file.startsWith('.sluice/') || options.skip?.includes(file) === true) continue;
+    if (file.endsWith('/')) {
+      if (options.folders === true) files[file] = '(folder)';
+      continue;
+    }
+    files[file] = fs.readFileSync(path.join(dir, file), 'utf8');
+  }
+  return files;
+}
