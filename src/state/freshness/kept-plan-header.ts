@@ -63,15 +63,22 @@ function isFile(file: string): boolean {
   }
 }
 
-// The first line of the file kept at `file`, or undefined (none, or unreadable: a folder, say).
+// The first line of the file kept at `file`, or undefined (none, or unreadable: a folder, say). Read
+// a chunk at a time: a header that lists many folders is longer than one read.
 export function readHeaderLine(file: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-    const buffer = Buffer.alloc(64 * 1024);
-    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    const end = buffer.subarray(0, read).indexOf(10);
-    return end < 0 ? undefined : buffer.toString('utf8', 0, end);
+    const chunks: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const read = fs.readSync(fd, chunk, 0, chunk.length, at);
+      const end = chunk.subarray(0, read).indexOf(10);
+      chunks.push(chunk.subarray(0, end < 0 ? read : end));
+      if (end >= 0) return Buffer.concat(chunks).toString('utf8');
+      if (read === 0) return undefined;
+      at += read;
+    }
   } catch {
     return undefined;
   } finally {
