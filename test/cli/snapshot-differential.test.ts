@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeTempDir, readProject, runSluice, takeRanLog as ranLog } from '../helpers/run-sluice.ts';
-import { HOUR_AGO } from '../helpers/noop-project.ts';
+import { HOUR_AGO, writeDated } from '../helpers/noop-project.ts';
 
 const PIPELINE = `import fs from 'node:fs';
 import { all, pipeline, step, sh } from 'sluice';
@@ -39,8 +39,8 @@ function project(temp: boolean): string {
 }
 
 function write(dir: string, name: string, text: string, dated: boolean): void {
-  fs.writeFileSync(path.join(dir, name), text);
-  if (dated) fs.utimesSync(path.join(dir, name), HOUR_AGO, HOUR_AGO);
+  if (dated) writeDated(dir, name, text);
+  else fs.writeFileSync(path.join(dir, name), text);
 }
 
 // Each edit, applied the same way to both copies. WAIT: 2.1 s, so that what the last run wrote

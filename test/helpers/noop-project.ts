@@ -35,10 +35,7 @@ export function project(): string {
   const dir = makeTempDir('sluice-noop-');
   const data = path.join(dir, 'data');
   fs.mkdirSync(data);
-  for (const n of ['a', 'b', 'c']) {
-    fs.writeFileSync(path.join(data, `${n}.txt`), `${n}\n`);
-    fs.utimesSync(path.join(data, `${n}.txt`), HOUR_AGO, HOUR_AGO);
-  }
+  for (const n of ['a', 'b', 'c']) writeDated(dir, `data/${n}.txt`, `${n}\n`);
   fs.utimesSync(data, HOUR_AGO, HOUR_AGO);
   fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE);
   return dir;
@@ -96,6 +93,5 @@ export async function rerun(dir: string, args: readonly string[] = [], env: Reco
 
 /** Writes `text` into the input `name`, dated an hour ago: past the racy margin. */
 export function editInput(dir: string, name: string, text: string): void {
-  fs.writeFileSync(path.join(dir, 'data', name), text);
-  fs.utimesSync(path.join(dir, 'data', name), HOUR_AGO, HOUR_AGO);
+  writeDated(dir, path.join('data', name), text);
 }
