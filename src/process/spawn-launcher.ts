@@ -1,14 +1,15 @@
 // The plain launcher: one child_process.spawn per task. Slower than the python helper (libuv
 // forks the whole Node process) and its tasks outlive a SIGKILLed sluice (the next run ends
-// them, from the groups the watcher recorded), and a descendant that left its task's group is
-// not found while sluice runs; but it needs nothing beyond Node: it is the fallback and the
-// benchmark's baseline. Its tasks carry sluice's pid in SLUICE_SPAWNED_BY, as function steps'
-// processes do, so that the run that takes over after a kill -9 finds such a descendant too.
+// them, from the groups the watcher recorded); but it needs nothing beyond Node: it is the
+// fallback and the benchmark's baseline. Each task carries `<sluice's pid>:spawn-<n>` in
+// SLUICE_SPAWNED_BY, as function steps' processes do: a descendant that left the task's group
+// (setsid) is found by it when the task ends, and by the run that takes over after a kill -9.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { BackendError } from '../errors.ts';
 import type { GroupWatcher, HoldOptions, LaunchRequest, LaunchResult, Launcher, LauncherOptions, RunningProcess } from './launch-types.ts';
-import { readProcess } from './list-processes.ts';
+import { killSpawnedProcessesNow } from './end-spawned-processes.ts';
+import { readLastPid, readProcess } from './list-processes.ts';
 import { readProcessStart } from './read-process-start.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { addTag, SPAWNED_BY } from './spawn-ledger.ts';
@@ -18,13 +19,13 @@ import { watchQuietFiles } from './watch-quiet-files.ts';
 export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   const running = new Set<RunningProcess>();
   let closed = false;
-  const env = { ...process.env, [SPAWNED_BY]: addTag(process.env[SPAWNED_BY], `${process.pid}:spawn`) };
+  let started = 0;
   return {
     kind: 'spawn',
     start(request: LaunchRequest, hold?: HoldOptions): RunningProcess {
       if (closed) throw new BackendError(`Cannot start \`${request.argv[0]}\`: the launcher is closed`);
       const resolved = resolveRequest(request);
-      const start = (): RunningProcess | undefined => (closed ? undefined : startTask(resolved, options.watcher, env));
+      const start = (): RunningProcess | undefined => (closed ? undefined : startTask(resolved, options.watcher, `${process.pid}:spawn-${++started}`));
       const task = hold === undefined ? (start() as RunningProcess) : holdTask(hold, start);
       running.add(task);
       void task.done.finally(() => running.delete(task));
@@ -39,16 +40,19 @@ export function createSpawnLauncher(options: LauncherOptions = {}): Launcher {
   };
 }
 
-function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, env: NodeJS.ProcessEnv): RunningProcess {
+function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, tag: string): RunningProcess {
   const startedAt = Date.now();
+  const sincePid = readLastPid();
   let child: ChildProcess;
   try {
     refuseMangled(request);
-    child = spawnWithFiles(request, env);
+    // A given environment is passed exactly, as the python launcher passes it.
+    child = spawnWithFiles(request, request.env ?? { ...process.env, [SPAWNED_BY]: addTag(process.env[SPAWNED_BY], tag) });
   } catch (error) {
     return { done: Promise.resolve(failedResult(error, startedAt)), cancel: () => {} };
   }
   const pid = child.pid ?? 0;
+  const sinceTicks = readProcess(pid)?.startTicks ?? 0;
   // Not reaped before the event loop turns: /proc still knows it, a zombie at worst.
   if (pid > 0) watcher?.groupStarted(pid, readProcessStart(pid));
   // The time-out or cancel came as the task had exited (its end not handled yet): it ran to its
@@ -69,8 +73,9 @@ function startTask(request: LaunchRequest, watcher: GroupWatcher | undefined, en
     });
     child.once('exit', (exitCode, signal) => {
       // Nothing of a task outlives it. The leader is already reaped, but a process group's id
-      // stays reserved while any member of it is alive.
+      // stays reserved while any member of it is alive; what left the group carries the tag.
       signalGroup(pid, 'SIGKILL');
+      killSpawnedProcessesNow({ tag, pids: [], sinceTicks, sincePid });
       if (pid > 0) watcher?.groupEnded(pid);
       stopWatching();
       const timedOut = termination.timedOut && !endedFirst;
@@ -122,7 +127,7 @@ function neverStarted(startedAt: number): LaunchResult {
   return { pid: 0, exitCode: null, signal: null, timedOut: false, cancelled: true, neverStarted: true, startedAt, endedAt: Date.now() };
 }
 
-function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildProcess {
+function spawnWithFiles(request: LaunchRequest, env: Readonly<Record<string, string | undefined>>): ChildProcess {
   const opened: number[] = [];
   const open = (path: string, flags: string): number => {
     const fd = openSync(path, flags, 0o644);
@@ -136,7 +141,7 @@ function spawnWithFiles(request: LaunchRequest, env: NodeJS.ProcessEnv): ChildPr
     const [program = '', ...args] = request.argv;
     return spawn(program, args, {
       cwd: request.cwd,
-      env: request.env ?? env,
+      env,
       stdio: [stdin, stdout, stderr],
       detached: true, // its own process group, so the whole tree can be signalled
     });

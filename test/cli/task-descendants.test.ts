@@ -1,5 +1,7 @@
 // A command task whose grandchild left the task's process group and session (`setsid`, or a
-// double fork with os.setsid()): nothing of it survives sluice, however the run ends.
+// double fork with os.setsid()): nothing of it survives sluice, however the run ends, with the
+// python launcher (a child subreaper) and with the plain one (the grandchild carries its task's
+// tag in its environment).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,7 +44,8 @@ export default pipeline({
   return dir;
 }
 
-describe('a task whose grandchild called setsid', { skip: !linux && 'Linux only (child subreaper)' }, () => {
+for (const launcher of ['python', 'spawn'] as const) describe(`a task whose grandchild called setsid (${launcher} launcher)`, { skip: !linux && 'Linux only (child subreaper, /proc)' }, () => {
+  const env = { SLUICE_LAUNCHER: launcher };
   for (const daemon of [false, true]) {
     const how = daemon ? 'a double fork with os.setsid()' : 'setsid';
     for (const [way, then, extra, code] of [
@@ -53,7 +56,7 @@ describe('a task whose grandchild called setsid', { skip: !linux && 'Linux only 
       it(`leaves no survivor after a ${way} (${how})`, async () => {
         const marker = makeMarker();
         const dir = project(marker, then, daemon, extra);
-        const result = await runSluice(['run'], { cwd: dir });
+        const result = await runSluice(['run'], { cwd: dir, env });
         assert.equal(result.code, code, result.stderr);
         assert.deepEqual(await waitForMarkerGone(marker), [], '0 survivors');
         fs.rmSync(dir, { recursive: true, force: true });
@@ -63,7 +66,7 @@ describe('a task whose grandchild called setsid', { skip: !linux && 'Linux only 
       it(`leaves no survivor after ${signal} to sluice (${how})`, async () => {
         const marker = makeMarker();
         const dir = project(marker, `sleep 1000`, daemon);
-        const run = startSluice(['run'], { cwd: dir, env: { SLUICE_DEBUG: '1' } });
+        const run = startSluice(['run'], { cwd: dir, env: { ...env, SLUICE_DEBUG: '1' } });
         let ended: { code: number | null; stderr: string } | undefined;
         void run.done.then((result) => (ended = result));
         // A run that ends before its grandchild is up says why, instead of a bare time-out.
