@@ -8,10 +8,13 @@ export type ParsedTemplate = readonly TemplatePart[];
 
 // Braces and what they hold. A known name is a placeholder whatever its characters (`{in.0}`,
 // `{in.the-ref}`, `{param.min-len}`); an unknown one is an error when it looks like an attempt at
-// a placeholder (`{nmae}`, `{in.2}`, `{#}`, `{/.}`), and literal text otherwise (awk's
-// `{print $1}`, JSON), so common commands need no escaping.
+// a placeholder (`{nmae}`, `{in.2}`, `{#}`, `{/.}`, and, as known names may have them, names with
+// dashes, more dots or a closing star: `{in.teh-ref}`, `{param.ref.pth}`, `{param.lst*}`), and
+// literal text otherwise (awk's `{print $1}`, JSON, bash's `{a,b}`, `{a..c}` and, after a `$`,
+// `${VAR-default}`), so common commands need no escaping.
 const BRACES = /\{\{|\}\}|\{([^{}]*)\}/;
-const ATTEMPT = /^(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?|[#./]*)$/;
+const ATTEMPT = /^(?:[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\*?|[#./]*)$/;
+const ATTEMPT_AFTER_DOLLAR = /^(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?|[#./]*)$/;
 
 /**
  * Splits one template string into parts. `{{` and `}}` are literal braces. `known` adds names
@@ -36,7 +39,7 @@ export function parseTemplate(
     else {
       const name = match[1] ?? '';
       const isKnown = isPlaceholderName(name) || known.includes(name);
-      if (!isKnown && !ATTEMPT.test(name)) {
+      if (!isKnown && !(template[match.index - 1] === '$' ? ATTEMPT_AFTER_DOLLAR : ATTEMPT).test(name)) {
         // Only the opening brace is text: what follows is read on (`{x }}` keeps its `}}` escape).
         literal += '{';
         last = match.index + 1;

@@ -160,3 +160,31 @@ describe('map placeholders', () => {
     }
   });
 });
+
+describe('mistyped placeholders beyond a plain name', () => {
+  // Names with a dash, a second dot or a star are placeholders when known (`{in.the-ref}`,
+  // `{param.ref.path}`, `{param.list*}`): mistyped, they are errors too, never text for the command.
+  const files = ['data/x.txt'];
+  const make = (word: string) =>
+    pipeline({
+      params: { ref: { path: 'r.fa' }, 'min-len': 3, one: 'x', list: ['a'] },
+      steps: () => ({ s: step({ in: { 'the-ref': 'data/{sample}.txt' }, out: 'out/{sample}.txt', run: cmd('tool', word, '{out}') }) }),
+    });
+  const params = { ref: { path: 'r.fa' }, 'min-len': 3, one: 'x', list: ['a'] };
+  for (const word of ['{in.teh-ref}', '{param.ref.pth}', '{param.min-lne}', '{param.one*}', '{in.the-ref*}', '{param.lst*}', '{sample*}']) {
+    it(`refuses ${word}`, () => {
+      assert.throws(() => planOne(make(word), files, params), (error: unknown) => {
+        assert.ok(error instanceof PlanError, String(error));
+        assert.ok(error.message.includes(`Unknown placeholder \`${word}\``), error.message);
+        return true;
+      });
+    });
+  }
+
+  it('still passes braces that are no attempt at a placeholder as text', () => {
+    for (const word of ['{print $1}', '{a..c}', '{a.txt,b.txt}', '{1..3}', '{"k": 1}', 'x{ }', '${DEBUG-}', '${MODE-fast}']) {
+      const task = planOne(make(word), files, params);
+      assert.deepEqual(renderArgv(task.action, task.outputs), ['tool', word, 'out/x.txt']);
+    }
+  });
+});
