@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
+import { normalizePatternPath } from './normalize-pattern-path.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 
 export interface StepLog {
@@ -22,7 +23,7 @@ export interface StepLogs {
  * Checks `log`: a path pattern, a list of them, or a record of named ones, whose wildcards the
  * step's inputs bind (`wildcards`); `where(field)` names the pipeline file and step.
  */
-export function normalizeLogs(spec: unknown, where: (field: string) => string, wildcards: readonly string[]): StepLogs {
+export function normalizeLogs(spec: unknown, where: (field: string) => string, wildcards: readonly string[], dir: string): StepLogs {
   if (spec === undefined) return { shape: 'none', logs: [] };
   const expected = 'a path, a list of paths or a record of named paths';
   let shape: StepLogs['shape'];
@@ -46,7 +47,7 @@ export function normalizeLogs(spec: unknown, where: (field: string) => string, w
   if (entries.length === 0) throw new PlanError(`Expected ${where('log')} to be ${expected}, got an empty ${shape === 'list' ? 'list' : 'record'}`);
   const logs = entries.map(([name, item, field]): StepLog => {
     if (typeof item !== 'string') throw new PlanError(`Expected ${where(field)} to be a path string, got ${describe(item)}`);
-    const source = path.isAbsolute(item) ? path.normalize(item) : path.normalize(item).replace(/^\.\//, '');
+    const source = normalizePatternPath(item, dir);
     const pattern = parsePathPattern(source, where(field));
     if (source.endsWith('/') || path.basename(source) === '.' || path.basename(source) === '..') {
       throw new PlanError(`Expected ${where(field)} to be a file path, got \`${item}\``);

@@ -12,6 +12,7 @@ import { parseTemplate, type ParsedTemplate } from './parse-template.ts';
 import { checkParamsInTemplates, paramPlaceholders } from './param-placeholders.ts';
 import { OTHER_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import { normalizeLogs, type StepLog } from './normalize-log.ts';
+import { normalizePatternPath } from './normalize-pattern-path.ts';
 import { checkOutputPlaces } from './check-output-place.ts';
 import type { ParamValue } from '../kernel/task.ts';
 
@@ -100,11 +101,11 @@ export function normalizeStep(
 function readStep(name: string, value: unknown, file: string, params: Readonly<Record<string, ParamValue>>, defaults: StepDefaults): NormalizedStep {
   const spec = checkStep(name, value, file);
   const where = (field: string): string => `\`${field}\` of step \`${name}\` in ${file}`;
-  const declared = normalizeInputs(spec.in, where);
+  const declared = normalizeInputs(spec.in, where, path.dirname(file));
   const names = [...new Set(declared.flatMap((input) => input.pattern.wildcards))];
   const { lists: wildcardLists, constraints } = inField('wildcards', () => normalizeWildcardValues(spec.wildcards, names, name, file));
   const inputs = constraints.size === 0 ? declared : declared.map((input) => ({ ...input, pattern: constrainPathPattern(input.pattern, constraints) }));
-  const outputs = normalizeOutputs(spec.out, where);
+  const outputs = normalizeOutputs(spec.out, where, path.dirname(file));
   checkOutputPlaces(outputs, typeof spec.out === 'string' ? 'single' : Array.isArray(spec.out) ? 'list' : 'record', name, file);
   for (const pattern of [...inputs, ...outputs].map((item) => item.pattern)) {
     const reserved = pattern.wildcards.find((wildcard) => RESERVED_WILDCARDS.has(wildcard));
@@ -142,7 +143,7 @@ function readStep(name: string, value: unknown, file: string, params: Readonly<R
       );
     }
   }
-  const { logs } = inField('log', () => normalizeLogs(spec.log, where, wildcards));
+  const { logs } = inField('log', () => normalizeLogs(spec.log, where, wildcards, path.dirname(file)));
   const known = [
     ...wildcards,
     'threads',
@@ -181,24 +182,24 @@ const EMPTY_LIST = parsePathPattern('\0(an empty list)', 'an empty list of input
 // value, not the output's path. (`{name}`, `{stem}`... as wildcards are common and read as such.)
 const RESERVED_WILDCARDS: ReadonlySet<string> = new Set(['in', 'out', 'log', 'threads']);
 
-function normalizeInputs(spec: Step['in'], where: (field: string) => string): StepInput[] {
+function normalizeInputs(spec: Step['in'], where: (field: string) => string, dir: string): StepInput[] {
   if (spec === undefined) return [];
-  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'in'), gather: false }];
-  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `in[${index}]`), gather: false }));
+  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'in', dir), gather: false }];
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `in[${index}]`, dir), gather: false }));
   return Object.entries(spec as Record<string, string | Gather | readonly string[]>).map(([key, item]) => {
     if (Array.isArray(item)) {
-      const list = (item as readonly string[]).map((one, index) => parse(one, where, `in.${key}[${index}]`));
+      const list = (item as readonly string[]).map((one, index) => parse(one, where, `in.${key}[${index}]`, dir));
       return { name: key, pattern: list[0] ?? EMPTY_LIST, gather: true, list };
     }
     const gather = typeof item === 'object';
-    return { name: key, pattern: parse(gather ? (item as Gather).pattern : (item as string), where, `in.${key}`), gather };
+    return { name: key, pattern: parse(gather ? (item as Gather).pattern : (item as string), where, `in.${key}`, dir), gather };
   });
 }
 
-function normalizeOutputs(spec: Step['out'], where: (field: string) => string): StepOutput[] {
-  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'out') }];
-  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `out[${index}]`) }));
-  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({ name: key, pattern: parse(item, where, `out.${key}`) }));
+function normalizeOutputs(spec: Step['out'], where: (field: string) => string, dir: string): StepOutput[] {
+  if (typeof spec === 'string') return [{ name: '0', pattern: parse(spec, where, 'out', dir) }];
+  if (Array.isArray(spec)) return spec.map((item: string, index) => ({ name: String(index), pattern: parse(item, where, `out[${index}]`, dir) }));
+  return Object.entries(spec as Record<string, string>).map(([key, item]) => ({ name: key, pattern: parse(item, where, `out.${key}`, dir) }));
 }
 
 // The built-in placeholders a step's command can use: those derived from an input path need one.
@@ -232,9 +233,8 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
   return index;
 }
 
-function parse(source: string, where: (field: string) => string, field: string): PathPattern {
-  const normalized = path.isAbsolute(source) ? path.normalize(source) : path.normalize(source).replace(/^\.\//, '');
-  return inField(field, () => parsePathPattern(normalized, where(field)));
+function parse(source: string, where: (field: string) => string, field: string, dir: string): PathPattern {
+  return inField(field, () => parsePathPattern(normalizePatternPath(source, dir), where(field)));
 }
 
 // What is refused while reading one field is placed in it (the step and file are added by normalizeStep).
