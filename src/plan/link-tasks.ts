@@ -9,6 +9,7 @@ import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
 import { checkNameLength } from './check-name-length.ts';
+import { holdsFolder } from './check-output-place.ts';
 import { globHint } from './describe-glob-pattern.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
@@ -42,6 +43,10 @@ export function linkTasks(
             : `Two tasks would write \`${output}\`: task \`${nameTask(other)}\` and task \`${nameTask(task)}\` (${file})`,
           { file, step: task.step, field: 'out' },
         );
+      }
+      // A wildcard's value may make `../{x}/` the project's folder: its folder output would replace it.
+      if (!isPlainRelative(output) && holdsFolder(resolveTaskPath(task.cwd, output), path.dirname(file))) {
+        throw new PlanError(`Output \`${output}\` of task \`${nameTask(task)}\` is the pipeline's folder or a folder that holds it (${file})`, { file, step: task.step, field: 'out' });
       }
       checkNameLength(output, task.cwd, () => ({ owner: `task \`${nameTask(task)}\``, place: { file, step: task.step } }));
       makers.set(output, task);

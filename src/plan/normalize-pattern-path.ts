@@ -7,7 +7,7 @@ import path from 'node:path';
  * input, as another step's output or as what another step reads. Paths outside stay as written.
  */
 export function normalizePatternPath(source: string, dir: string): string {
-  const normalized = path.isAbsolute(source) ? path.normalize(source) : path.normalize(source).replace(/^\.\//, '');
+  const normalized = path.isAbsolute(source) ? path.normalize(source) : path.normalize(source).replace(/^\.\/(?=.)/, '');
   if (!path.isAbsolute(normalized) && normalized !== '..' && !normalized.startsWith(`..${path.sep}`)) return normalized;
   const relative = path.relative(dir, path.resolve(dir, normalized));
   if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return normalized;

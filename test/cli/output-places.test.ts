@@ -74,3 +74,67 @@ describe('where outputs may go', () => {
     assert.equal(fs.existsSync(path.join(parent, 'results', 'a.txt')), false);
   });
 });
+
+// A project nested in a folder of its own: an output that would be that folder, if planned,
+// would take the project with it, never anything of the tests beside it (no case here goes up
+// two folders: before the fix, `directory('../..')` replaced the folder of every test).
+function nestedProject(out: (dir: string) => string, inputs: readonly string[] = ['a']): { parent: string; dir: string } {
+  const parent = makeTempDir('sluice-out-place-');
+  const dir = path.join(parent, 'proj');
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+  for (const name of inputs) fs.writeFileSync(path.join(dir, 'data', `${name}.txt`), 'a\n');
+  fs.writeFileSync(path.join(parent, 'sibling.txt'), 'keep\n');
+  fs.writeFileSync(
+    path.join(dir, 'pipeline.ts'),
+    `import { pipeline, step, sh, directory } from 'sluice';
+export default pipeline({
+  copy: step({ in: 'data/{x}.txt', out: ${out(dir)}, run: sh('echo ran >> ran.log; mkdir -p {out} && cp {in} {out}/made.txt || true') }),
+});
+`,
+  );
+  return { parent, dir };
+}
+
+function filesOutsideState(parent: string): string[] {
+  return listFiles(parent).filter((file) => !file.startsWith('proj/.sluice/'));
+}
+
+describe('an output that would be the project or a folder holding it', () => {
+  for (const [name, out] of [
+    ['.', () => `'.'`],
+    ['..', () => `'..'`],
+    ['../', () => `'../'`],
+    ["directory('..')", () => `directory('..')`],
+    ['the project folder, absolute', (dir: string) => `directory(${JSON.stringify(dir)})`],
+    ['its parent, absolute', (dir: string) => `${JSON.stringify(`${path.dirname(dir)}/`)}`],
+  ] as const) {
+    it(`refuses \`${name}\` before anything runs, and the project stays`, async () => {
+      const { parent, dir } = nestedProject(out);
+      const before = filesOutsideState(parent);
+      const result = await runSluice(['run'], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /Expected `out` of step `copy` in .*pipeline\.ts to name neither the pipeline's folder nor a folder that holds it/);
+      assert.deepEqual(filesOutsideState(parent), before, 'nothing ran, nothing moved');
+    });
+  }
+
+  it('refuses a task whose wildcard makes its folder output the project folder', async () => {
+    const { parent, dir } = nestedProject(() => `directory('../{x}')`, ['a', 'proj']);
+    const before = filesOutsideState(parent);
+    const result = await runSluice(['run'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Output `\.\.\/proj\/` of task `copy\[x=proj\]` is the pipeline's folder or a folder that holds it/);
+    assert.deepEqual(filesOutsideState(parent), before, 'nothing ran, nothing moved');
+  });
+
+  it('refuses `sluice map --out` naming the folder it runs in', async () => {
+    const parent = makeTempDir('sluice-out-place-');
+    const dir = path.join(parent, 'proj');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+    const result = await runSluice(['map', '--out', '../proj', '--', 'sh', '-c', 'echo ran >> ran.log; cat "$1"', 'sh', ':::', 'a.txt'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Expected `--out` to name neither the folder it runs in nor a folder that holds it, got `\.\.\/proj`/);
+    assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+  });
+});
