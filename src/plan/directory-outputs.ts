@@ -78,6 +78,13 @@ export function analyzeFolderOutputs(steps: readonly NormalizedStep[], file: str
             { file, step: other.name, field: `in.${input.name}` },
           );
         }
+        if (index === folder.step) {
+          throw new PlanError(
+            `Input \`${input.pattern.source}\` of step \`${other.name}\` of ${file} reads inside folder \`${folder.pattern.source}\`, which the same step makes ` +
+              `(directory()): made whole, the folder would replace what the step reads. Write the folder elsewhere`,
+            { file, step: other.name, field: `in.${input.name}` },
+          );
+        }
         const list = readsInside.get(index) ?? [];
         list.push({ input: input.pattern, producer: folder.step, folder: folder.pattern });
         readsInside.set(index, list);
