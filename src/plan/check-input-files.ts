@@ -34,6 +34,8 @@ export function checkInputFiles(inputs: readonly string[], cwd: string, where: s
   const listed = listCommonFolders(inputs, here);
   for (let i = 0; i < inputs.length; i += 1) {
     const input = inputs[i] as string;
+    // `''` (two NULs in a row on `--in -`, `::: ''`) would be read as the folder it runs in.
+    if (input === '' && options.hashed === true) throw new PlanError(`Expected input ${i + 1} ${where} to be a file name, got an empty one`);
     const found = (listed === undefined ? undefined : inspectListed(listed, here, input)) ?? inspectInput(cwd, input);
     if (typeof found === 'object') throw new PlanError(specialInputMessage(input, where, found.special));
     if (found === 'folder' && options.hashed === true) {

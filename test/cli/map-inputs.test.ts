@@ -74,6 +74,21 @@ describe('sluice map inputs', () => {
     assert.equal(nul.stdout, '<multi\nline>\n<b>\n');
   });
 
+  it('names an empty input as empty when it is hashed, never as the folder it runs in', async () => {
+    const cwd = makeTempDir();
+    fs.writeFileSync(path.join(cwd, 'a.txt'), 'a');
+    fs.writeFileSync(path.join(cwd, 'b.txt'), 'b');
+    const script = ['sh', '-c', 'echo ran >> ran.log; cat "$1"', 'sh'];
+    const nul = await runSluice(['map', '-0', '--in', '-', '--out', 'o/{name}', '--', ...script], { cwd, stdin: 'a.txt\0\0b.txt\0' });
+    assert.equal(nul.code, 2, nul.stderr);
+    assert.match(nul.stderr, /Expected input 2 of `sluice map` \(from `--in -`\) to be a file name, got an empty one/);
+    assert.doesNotMatch(nul.stderr, /got a folder|'\/\*'/);
+    const literal = await runSluice(['map', '--out', 'o/{name}', '--', ...script, ':::', 'a.txt', ''], { cwd });
+    assert.equal(literal.code, 2, literal.stderr);
+    assert.match(literal.stderr, /Expected input 2 of `sluice map` \(from `:::`\) to be a file name, got an empty one/);
+    assert.deepEqual(listFiles(cwd).filter((file) => !file.startsWith('.sluice')), ['a.txt', 'b.txt'], 'nothing ran');
+  });
+
   it('plans 200,000 inputs from standard input', async () => {
     const cwd = makeTempDir();
     const lines = Array.from({ length: 200_000 }, (_, index) => `f${index}`).join('\n');
