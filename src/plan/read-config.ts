@@ -44,7 +44,7 @@ export function readConfig(name: string, absolute: string, pipeline: string): Co
       { file: name },
     );
   }
-  const values = (document.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, ParamValue>;
+  const values = toValues(document, name, pipeline);
   const locate = (path: ConfigPath, key = false): string => {
     let node: unknown = root;
     let keyNode: unknown;
@@ -62,4 +62,21 @@ export function readConfig(name: string, absolute: string, pipeline: string): Co
     return at(target?.range?.[0] ?? 0);
   };
   return { name, values, locate };
+}
+
+// Aliases may repeat at most this many values in all: a "billion laughs" file (each alias nine of
+// the one before) would otherwise fill the memory.
+const MAX_ALIAS_COUNT = 1000;
+
+function toValues(document: ReturnType<typeof parseDocument>, name: string, pipeline: string): Record<string, ParamValue> {
+  try {
+    return (document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as Record<string, ParamValue>;
+  } catch (error) {
+    // The yaml package's one refusal while building values (a ReferenceError): too many aliases.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new PlanError(
+      `Could not read config file ${name}: its aliases (*name) repeat values more than ${MAX_ALIAS_COUNT} times; write the values out (\`--config\` for ${pipeline})`,
+      { file: name, cause: error },
+    );
+  }
 }
