@@ -14,8 +14,16 @@ export const PIPELINE_NAMES = ['pipeline.ts', 'pipeline.mts', 'pipeline.js', 'pi
 /** The pipeline file: `-f FILE`, or the first pipeline.{ts,mts,js,mjs,cjs} in `cwd`. */
 export function findPipelineFile(cwd: string, file?: string): string {
   if (file !== undefined) {
+    if (file === '') throw new PlanError('Expected `-f` to be a pipeline file, got an empty name');
     const resolved = path.resolve(cwd, file);
-    if (!fs.existsSync(resolved)) throw new PlanError(`Pipeline file \`${file}\` not found (looked at ${resolved})`);
+    const stat = fs.statSync(resolved, { throwIfNoEntry: false });
+    if (stat === undefined) throw new PlanError(`Pipeline file \`${file}\` not found (looked at ${resolved})`);
+    if (stat.isDirectory()) {
+      // `-f results/` for `-C results/`: the bundler's "Could not resolve" said neither.
+      const inside = PIPELINE_NAMES.find((name) => fs.statSync(path.join(resolved, name), { throwIfNoEntry: false })?.isFile() === true);
+      const hint = inside === undefined ? '' : `: to use ${path.join(file, inside)} in it, give \`-C ${file}\``;
+      throw new PlanError(`Expected \`-f\` to be a pipeline file, got the folder \`${file}\`${hint}`);
+    }
     return resolved;
   }
   for (const name of PIPELINE_NAMES) {
