@@ -14,6 +14,7 @@ import type { PipelinePlan } from '../plan/plan-pipeline.ts';
 import { cleanFromState } from './clean-from-state.ts';
 import { folderOutputsOf, removeOutput } from './remove-output.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
+import { didYouMean } from '../plan/suggest-name.ts';
 
 export function defineCleanCommand(program: Command, setExitCode: (code: number) => void): void {
   const command = program
@@ -49,7 +50,7 @@ export function defineCleanCommand(program: Command, setExitCode: (code: number)
       // A step renamed or removed since it ran is cleaned by what its recorded successes wrote.
       const unknown = names.find((name) => !known.has(name) && readRecordedOutputs(store, [name]).length === 0);
       if (unknown !== undefined) {
-        throw new PlanError(`Unknown step \`${unknown}\`: ${plan.file} has ${[...known].join(', ')}, and no success of a step of that name is recorded`);
+        throw new PlanError(`Unknown step \`${unknown}\`: ${plan.file} has ${[...known].join(', ')}, and no success of a step of that name is recorded${didYouMean(unknown, [...known])}`);
       }
       forgetSnapshots(root);
       let removed = 0;

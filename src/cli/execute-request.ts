@@ -20,6 +20,7 @@ import { planIdentity, readKeptPlan, type KeptPlan, type PlanIdentity } from '..
 import { narrowKeptPlan, type NarrowedPlan } from '../state/freshness/narrow-kept-plan.ts';
 import { fromProcessStart } from './from-process-start.ts';
 import type { RunRequest } from './request-options.ts';
+import { didYouMean } from '../plan/suggest-name.ts';
 
 /** Tasks planned for a request: a pipeline's, or the one step of `sluice map`. */
 export interface PlanToRun {
@@ -206,7 +207,7 @@ async function recheckKept(prepared: PreparedRun, narrowed: NarrowedPlan | undef
 function checkForcedSteps(prepared: PreparedRun, force: readonly string[]): void {
   const known = new Set(prepared.stepNames);
   for (const name of force) {
-    if (!known.has(name)) throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${prepared.source} has ${prepared.stepNames.join(', ')}`);
+    if (!known.has(name)) throw new PlanError(`Unknown step \`${name}\` in \`--force\`: ${prepared.source} has ${prepared.stepNames.join(', ')}${didYouMean(name, prepared.stepNames)}`);
   }
 }
 

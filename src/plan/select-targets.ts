@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
 import type { Task } from '../kernel/task.ts';
+import { didYouMean } from './suggest-name.ts';
 
 export interface SelectedTasks {
   readonly tasks: readonly Task[];
@@ -31,7 +32,7 @@ export function selectTargets(
     } else {
       const task = byOutput.get(path.resolve(cwd, target));
       if (task === undefined) {
-        throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one`, { file });
+        throw new PlanError(`Unknown target \`${target}\`: not a step of ${file} (${[...stepNames].join(', ')}) nor an output of one${didYouMean(target, [...stepNames])}`, { file });
       }
       wanted.push(task);
     }

@@ -40,3 +40,9 @@ function editDistance(a: string, b: string): number {
   }
   return (rows[a.length] as number[])[b.length] as number;
 }
+
+/** `; did you mean \`copy\`?` for a mistyped step name or target, or '' when none is close. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const suggestion = suggestName(name, known);
+  return suggestion === undefined || suggestion === name ? '' : `; did you mean \`${suggestion}\`?`;
+}
