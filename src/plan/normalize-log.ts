@@ -47,7 +47,7 @@ export function normalizeLogs(spec: unknown, where: (field: string) => string, w
   if (entries.length === 0) throw new PlanError(`Expected ${where('log')} to be ${expected}, got an empty ${shape === 'list' ? 'list' : 'record'}`);
   const logs = entries.map(([name, item, field]): StepLog => {
     if (typeof item !== 'string') throw new PlanError(`Expected ${where(field)} to be a path string, got ${describe(item)}`);
-    const source = normalizePatternPath(item, dir);
+    const source = normalizePatternPath(item, dir, where(field));
     const pattern = parsePathPattern(source, where(field));
     if (source.endsWith('/') || path.basename(source) === '.' || path.basename(source) === '..') {
       throw new PlanError(`Expected ${where(field)} to be a file path, got \`${item}\``);

@@ -234,7 +234,7 @@ function normalizeStdout(spec: Step, outputs: readonly StepOutput[], where: stri
 }
 
 function parse(source: string, where: (field: string) => string, field: string, dir: string): PathPattern {
-  return inField(field, () => parsePathPattern(normalizePatternPath(source, dir), where(field)));
+  return inField(field, () => parsePathPattern(normalizePatternPath(source, dir, where(field)), where(field)));
 }
 
 // What is refused while reading one field is placed in it (the step and file are added by normalizeStep).

@@ -38,7 +38,10 @@ export function checkParamsInTemplates(action: StepAction, params: Readonly<Reco
     if (!name.startsWith('param.')) continue;
     if (name.endsWith('*')) {
       const items = paramAt(params, name.slice(6, -1)) as readonly unknown[];
-      const bad = items.find((item) => typeof item === 'object' && item !== null);
+      const bad = items.find((item) => (typeof item === 'object' && item !== null) || (typeof item === 'string' && item.includes('\0')));
+      if (typeof bad === 'string') {
+        throw new PlanError(`Expected the items of parameter \`${name.slice(6, -1)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to hold no NUL byte (a command's argument cannot), got ${JSON.stringify(bad)}`);
+      }
       if (bad !== undefined) {
         throw new PlanError(`Expected the items of parameter \`${name.slice(6, -1)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be strings, numbers or booleans, got ${describeValue(bad)}`);
       }
@@ -48,6 +51,9 @@ export function checkParamsInTemplates(action: StepAction, params: Readonly<Reco
       continue;
     }
     const value = paramAt(params, name.slice(6));
+    if (typeof value === 'string' && value.includes('\0')) {
+      throw new PlanError(`Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to hold no NUL byte (a command's argument cannot), got ${JSON.stringify(value)}`);
+    }
     if (typeof value === 'object' && value !== null) {
       throw new PlanError(
         `Expected parameter \`${name.slice(6)}\` used as \`{${name}}\` in step \`${step}\` of ${file} to be a string, a number or a boolean, got ${describeValue(value)}: a command takes text` +

@@ -27,6 +27,8 @@ export function parseTemplate(
   known: readonly string[] = [],
   usable: readonly string[] = PLACEHOLDER_NAMES,
 ): ParsedTemplate {
+  // An argument cannot hold one: the task would fail to start ("embedded null byte").
+  if (template.includes('\0')) throw new PlanError(`Expected ${where} to hold no NUL byte, got ${JSON.stringify(template)}`);
   const parts: TemplatePart[] = [];
   let literal = '';
   let last = 0;
