@@ -89,6 +89,17 @@ describe('sluice map inputs', () => {
     assert.deepEqual(listFiles(cwd).filter((file) => !file.startsWith('.sluice')), ['a.txt', 'b.txt'], 'nothing ran');
   });
 
+  it('refuses a NUL byte in a line of standard input, pointing at -0', async () => {
+    const cwd = makeTempDir();
+    fs.writeFileSync(path.join(cwd, 'a.txt'), 'a');
+    for (const out of [[], ['--out', 'o/{#}']]) {
+      const result = await runSluice(['map', '--in', '-', ...out, '--', 'sh', '-c', 'echo ran >> ran.log; cat "$1"', 'sh'], { cwd, stdin: 'a.txt\0b.txt\0' });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^sluice: Input 1 of standard input \(`--in -`\) holds a NUL byte: for NUL-separated names \(`find -print0`\), give `-0`\n$/);
+    }
+    assert.deepEqual(listFiles(cwd).filter((file) => !file.startsWith('.sluice')), ['a.txt'], 'nothing ran');
+  });
+
   it('plans 200,000 inputs from standard input', async () => {
     const cwd = makeTempDir();
     const lines = Array.from({ length: 200_000 }, (_, index) => `f${index}`).join('\n');
