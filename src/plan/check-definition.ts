@@ -173,7 +173,9 @@ export function describeValue(value: unknown): string {
   if (value === null) return '`null`';
   if (typeof value === 'string') {
     if (value.trim() === '') return value === '' ? 'an empty string' : 'a blank string';
-    const shown = `\`${value.length > 60 ? `${value.slice(0, 57)}...` : value}\``;
+    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    // Control characters (a NUL, an escape sequence) are shown escaped, never sent to the terminal raw.
+    const shown = /[\u0000-\u001f\u007f-\u009f]/.test(cut) ? JSON.stringify(cut) : `\`${cut}\``;
     return /^(-?[\d.]+|true|false|null|undefined)$/.test(value) ? `the string ${shown}` : shown;
   }
   if (value === cmd) return "cmd itself, not called: write cmd('program', 'arg', ...)";
