@@ -2,6 +2,7 @@ import { PlanError } from '../errors.ts';
 import type { ParamValue } from '../kernel/task.ts';
 import { applyConfig } from './check-config-values.ts';
 import type { ConfigFile } from './read-config.ts';
+import { didYouMean } from './suggest-name.ts';
 
 /**
  * Parameter values: the pipeline's defaults, set by a config file (`--config FILE`), then
@@ -67,7 +68,7 @@ function defaultAt(defaults: Readonly<Record<string, ParamValue>>, names: readon
     if (!Object.hasOwn(record, name)) {
       const known = Object.keys(record);
       const owner = i === 0 ? file : `parameter \`${names.slice(0, i).join('.')}\` of ${file}`;
-      throw new PlanError(`Unknown parameter \`${key}\`: ${owner} declares ${known.length === 0 ? 'no parameters' : known.map((known) => `\`${known}\``).join(', ')}`);
+      throw new PlanError(`Unknown parameter \`${key}\`: ${owner} declares ${known.length === 0 ? 'no parameters' : known.map((known) => `\`${known}\``).join(', ')}${didYouMean(name, known)}`);
     }
     const value = record[name] as ParamValue;
     if (i === names.length - 1) return value;

@@ -1,5 +1,6 @@
-// A mistyped step name on the command line (`--force`, a target, `clean`) is refused with the
-// steps there are and, when one is close, the one probably meant, as a mistyped key is.
+// A mistyped step name on the command line (`--force`, a target, `clean`) or parameter (`--param`)
+// is refused with those there are and, when one is close, the one probably meant, as a mistyped
+// key (or a parameter in a config file) is.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,10 +14,10 @@ function project(): string {
   fs.writeFileSync(
     path.join(dir, 'pipeline.ts'),
     `import { pipeline, step, sh } from 'sluice';
-export default pipeline({
+export default pipeline({ params: { depth: 1, ref: { path: 'r.fa' } }, steps: {
   align_reads: step({ in: 'data/{x}.txt', out: 'w/{x}.bam', run: sh('echo ran >> ran.log; cp {in} {out}') }),
   summary: step({ in: 'w/a.bam', out: 'summary.txt', run: sh('echo ran >> ran.log; cp {in} {out}') }),
-});
+} });
 `,
   );
   return dir;
@@ -29,6 +30,16 @@ describe('a mistyped step name', () => {
       const result = await runSluice(args, { cwd: dir });
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, /align_reads, summary.*; did you mean `align_reads`\?\n$/);
+      assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+    });
+  }
+
+  for (const [param, meant] of [['detph=2', 'depth'], ['ref.pth=x', 'path']] as const) {
+    it(`sluice run --param ${param}`, async () => {
+      const dir = project();
+      const result = await runSluice(['run', '--param', param], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`^sluice: Unknown parameter .*; did you mean \`${meant}\`\\?\n$`));
       assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
     });
   }
