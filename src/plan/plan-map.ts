@@ -3,6 +3,7 @@ import type { ListingLog } from './list-pattern-files.ts';
 import { checkNameLength } from './check-name-length.ts';
 import { checkOutputs } from './check-outputs.ts';
 import { describeOutputPlace } from './check-output-place.ts';
+import { refuseLinkedClashes } from './refuse-linked-clashes.ts';
 import { expandArg, expandParts, expandText, resolveInputPlaceholders, type ExpandContext } from './expand-template.ts';
 import { findBashForMap } from './find-bash.ts';
 import { findProgram } from './find-program.ts';
@@ -65,6 +66,7 @@ export function planMap(options: MapPlanOptions): Task[] {
     tasks[index] = planTask(options, compiled, finalTemplates, outTemplate, used.has('out'), options.inputs[index] as string, index + 1, resources, bash);
   }
   checkOutputs(tasks);
+  if (options.outTemplate !== undefined) refuseLinkedClashes(tasks, options.cwd);
   return tasks;
 }
 

@@ -11,6 +11,7 @@ import { AmbiguousPatternError } from './path-pattern.ts';
 import { checkActionPlaceholders, createActionBuilder, type PlannedTask } from './plan-step-tasks.ts';
 import { planToFixpoint, type Fixpoint } from './plan-to-fixpoint.ts';
 import { refuseAliasedOutputs } from './refuse-aliased-outputs.ts';
+import { refuseLinkedClashes } from './refuse-linked-clashes.ts';
 import { selectTargets } from './select-targets.ts';
 import type { ParamValue, Task } from '../kernel/task.ts';
 
@@ -78,6 +79,7 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const { planned, onDisk } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
   refuseAliasedOutputs(tasks, steps, dir, file);
+  refuseLinkedClashes(tasks, dir, file);
   const listed = new Set(steps.filter((step) => step.wildcardLists.size > 0).map((step) => step.name));
   const folderLinks = linkFolderReaders(tasks, steps, folders);
   const dependencies = mergeLinks(linkTasks(tasks, file, onDisk, listed, findUnplannedReaders(tasks, folderLinks)), folderLinks);
