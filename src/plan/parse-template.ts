@@ -1,5 +1,6 @@
 import { PlanError } from '../errors.ts';
 import { isPlaceholderName, PLACEHOLDER_NAMES, type PlaceholderName } from './placeholders.ts';
+import { suggestName } from './suggest-name.ts';
 
 export type TemplatePart = string | { readonly placeholder: string };
 
@@ -51,8 +52,9 @@ export function parseTemplate(
       if (!isKnown) {
         // `${HOME}` in a shell script: braces are sluice's, as in Snakemake.
         const variable = template[match.index - 1] === '$' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+        const meant = variable ? undefined : suggestName(name, [...usable, ...known].filter((candidate) => candidate.length > 1));
         throw new PlanError(
-          `Unknown placeholder \`{${name}}\` in ${where}: \`${template}\`. ` +
+          `Unknown placeholder \`{${name}}\` in ${where}: \`${template}\`${meant === undefined ? '.' : `; did you mean \`{${meant}}\`?`} ` +
             `Known placeholders: ${[...usable, ...known].map((n) => `{${n}}`).join(' ')}. ` +
             (variable
               ? `For the shell variable \`\${${name}}\`, write \`$${name}\` or \`\${{${name}}}\` ({{ and }} are literal braces).`
