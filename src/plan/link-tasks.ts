@@ -9,7 +9,7 @@ import { isPlainRelative, resolveTaskPath } from '../kernel/resolve-task-path.ts
 import { folderInputMessage, inspectInput, specialInputMessage } from './check-input-files.ts';
 import { brokenLinkMessage, describeBrokenLink } from './describe-broken-link.ts';
 import { checkNameLength } from './check-name-length.ts';
-import { holdsFolder } from './check-output-place.ts';
+import { describeOutputPlace } from './check-output-place.ts';
 import { globHint } from './describe-glob-pattern.ts';
 import { findCycle } from './find-cycle.ts';
 import { findLogWriters } from './find-log-writers.ts';
@@ -31,6 +31,7 @@ export function linkTasks(
   waitingForFolders: ReadonlySet<number> = new Set(),
 ): Map<number, readonly number[]> {
   const makers = new Map<string, Task>();
+  const pipelineName = path.basename(file);
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     for (let j = 0; j < task.outputs.length; j += 1) {
@@ -44,9 +45,11 @@ export function linkTasks(
           { file, step: task.step, field: 'out' },
         );
       }
-      // A wildcard's value may make `../{x}/` the project's folder: its folder output would replace it.
-      if (!isPlainRelative(output) && holdsFolder(resolveTaskPath(task.cwd, output), path.dirname(file))) {
-        throw new PlanError(`Output \`${output}\` of task \`${nameTask(task)}\` is the pipeline's folder or a folder that holds it (${file})`, { file, step: task.step, field: 'out' });
+      // A wildcard's value may put an output where no pattern did (check-output-place.ts): `{x}.ts`
+      // on the pipeline file, `{x}/state.db` in `.sluice/`, `../{x}/` on the project's folder.
+      if (!isPlainRelative(output) || output === pipelineName || output.startsWith('.sluice')) {
+        const problem = describeOutputPlace(output, task.cwd, { pipelineFile: file });
+        if (problem !== undefined) throw new PlanError(`Expected output \`${output}\` of task \`${nameTask(task)}\` to ${problem} (${file})`, { file, step: task.step, field: 'out' });
       }
       checkNameLength(output, task.cwd, () => ({ owner: `task \`${nameTask(task)}\``, place: { file, step: task.step } }));
       makers.set(output, task);

@@ -123,7 +123,7 @@ describe('an output that would be the project or a folder holding it', () => {
     const before = filesOutsideState(parent);
     const result = await runSluice(['run'], { cwd: dir });
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /Output `\.\.\/proj\/` of task `copy\[x=proj\]` is the pipeline's folder or a folder that holds it/);
+    assert.match(result.stderr, /Expected output `\.\.\/proj\/` of task `copy\[x=proj\]` to name neither the pipeline's folder nor a folder that holds it/);
     assert.deepEqual(filesOutsideState(parent), before, 'nothing ran, nothing moved');
   });
 
@@ -137,4 +137,33 @@ describe('an output that would be the project or a folder holding it', () => {
     assert.match(result.stderr, /Expected `--out` to name neither the folder it runs in nor a folder that holds it, got `\.\.\/proj`/);
     assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
   });
+});
+
+describe('an output that a wildcard value puts on the pipeline file or in .sluice/', () => {
+  for (const [name, step, why] of [
+    [
+      'the pipeline file',
+      `copy: step({ in: 'data/{x}.ts', out: '{x}.ts', run: sh('echo ran >> ran.log; cp {in} {out}') })`,
+      /Expected output `pipeline\.ts` of task `copy\[x=pipeline\]` to be a file other than the pipeline itself/,
+    ],
+    [
+      'the state database',
+      `copy: step({ in: 'data/{y}.ts', out: '{y}/state.db', wildcards: { y: ['.sluice'] }, run: sh('echo ran >> ran.log; cp {in} {out}') })`,
+      /Expected output `\.sluice\/state\.db` of task `copy\[y=\.sluice\]` to lie outside `\.sluice\/`/,
+    ],
+  ] as const) {
+    it(`refuses ${name} before anything runs`, async () => {
+      const dir = makeTempDir('sluice-out-place-');
+      fs.mkdirSync(path.join(dir, 'data'));
+      fs.writeFileSync(path.join(dir, 'data', 'pipeline.ts'), 'CLOBBERED\n');
+      fs.writeFileSync(path.join(dir, 'data', '.sluice.ts'), 'CLOBBERED\n');
+      const pipeline = `import { pipeline, step, sh } from 'sluice';\nexport default pipeline({\n  ${step},\n});\n`;
+      fs.writeFileSync(path.join(dir, 'pipeline.ts'), pipeline);
+      const result = await runSluice(['run'], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, why);
+      assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+      assert.equal(fs.readFileSync(path.join(dir, 'pipeline.ts'), 'utf8'), pipeline);
+    });
+  }
 });
