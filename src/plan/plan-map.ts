@@ -11,6 +11,7 @@ import { collectPlaceholders, parseTemplate, type ParsedTemplate } from './parse
 import { INPUT_PLACEHOLDERS, PLACEHOLDER_NAMES } from './placeholders.ts';
 import type { Action, Arg, Task } from '../kernel/task.ts';
 import { MAP_STEP } from '../kernel/name-task.ts';
+import { isPlainRelative } from '../kernel/resolve-task-path.ts';
 
 export interface MapPlanOptions {
   /** The command template: argv words, or (with `shell`) words joined into one script. */
@@ -99,7 +100,14 @@ function planTask(
   const context: ExpandContext = { resolve: resolveInputPlaceholders(input, id, hasOutput) };
   const output = outTemplate === undefined ? undefined : expandText(outTemplate, context);
   if (output === '') throw new PlanError(`\`--out\` expands to an empty path for input \`${input}\``);
-  if (output !== undefined) checkNameLength(output, options.cwd, () => ({ owner: `the task for input \`${input}\`` }));
+  if (output !== undefined) {
+    checkNameLength(output, options.cwd, () => ({ owner: `the task for input \`${input}\`` }));
+    // An input's name may put the output where `--out` itself did not: `{stem}/state.db` of `.sluice.txt`.
+    if (output.startsWith('.sluice') || !isPlainRelative(output)) {
+      const problem = describeOutputPlace(output, options.cwd, { file: true });
+      if (problem !== undefined) throw new PlanError(`Expected the output of the task for input \`${input}\` (\`--out\`) to ${problem}`);
+    }
+  }
   const action: Action = bash !== undefined
     ? { kind: 'shell', script: joinShell(templates, { ...context, quoteValues: true }), bash }
     : { kind: 'argv', argv: templates.map((template, index): Arg => words[index] ?? expandArg(template, context)) };

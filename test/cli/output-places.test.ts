@@ -167,3 +167,25 @@ describe('an output that a wildcard value puts on the pipeline file or in .sluic
     });
   }
 });
+
+describe('a `sluice map --out` that an input name puts in .sluice/ or on the folder it runs in', () => {
+  for (const [out, input, why] of [
+    ['{stem}/state.db', '.sluice.txt', /Expected the output of the task for input `\.sluice\.txt` \(`--out`\) to lie outside `\.sluice\/`/],
+    ['../{stem}', 'proj.txt', /Expected the output of the task for input `proj\.txt` \(`--out`\) to name neither the folder it runs in nor a folder that holds it/],
+  ] as const) {
+    it(`refuses --out ${out} for ${input} before anything runs`, async () => {
+      const parent = makeTempDir('sluice-out-place-');
+      const dir = path.join(parent, 'proj');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, input), 'x\n');
+      const first = await runSluice(['map', '--', 'true', ':::', 'x'], { cwd: dir });
+      assert.equal(first.code, 0, first.stderr);
+      const state = fs.readFileSync(path.join(dir, '.sluice', 'state.db'));
+      const result = await runSluice(['map', '--out', out, '--', 'sh', '-c', 'echo ran >> ran.log; cat "$1"', 'sh', ':::', input], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, why);
+      assert.equal(fs.existsSync(path.join(dir, 'ran.log')), false, 'nothing ran');
+      assert.ok(fs.readFileSync(path.join(dir, '.sluice', 'state.db')).equals(state), 'the state is as it was');
+    });
+  }
+});
