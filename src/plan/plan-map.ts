@@ -103,7 +103,8 @@ function planTask(
   if (output !== undefined) {
     checkNameLength(output, options.cwd, () => ({ owner: `the task for input \`${input}\`` }));
     // An input's name may put the output where `--out` itself did not: `{stem}/state.db` of `.sluice.txt`.
-    if (output.startsWith('.sluice') || !isPlainRelative(output)) {
+    // (An empty input is refused as such once the inputs are checked: check-input-files.ts.)
+    if (input !== '' && (output.startsWith('.sluice') || !isPlainRelative(output))) {
       const problem = describeOutputPlace(output, options.cwd, { file: true });
       if (problem !== undefined) throw new PlanError(`Expected the output of the task for input \`${input}\` (\`--out\`) to ${problem}`);
     }
