@@ -19,11 +19,15 @@ export interface RunOptions {
   readonly cwd: string;
   readonly stdin?: string | Buffer;
   readonly env?: Record<string, string | undefined>;
+  /** The open-files limit sluice runs under (`ulimit -n`), when not the test's own. */
+  readonly openFiles?: number;
 }
 
 /** Starts the real CLI, on the TypeScript sources, as a user would run it. */
 export function startSluice(args: readonly string[], options: RunOptions) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const argv = [process.execPath, '--import', TSX, MAIN, ...args];
+  const limited = options.openFiles === undefined ? argv : ['sh', '-c', `ulimit -n ${options.openFiles} && exec "$@"`, 'sh', ...argv];
+  const child = spawn(limited[0] as string, limited.slice(1), {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

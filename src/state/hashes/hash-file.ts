@@ -38,7 +38,28 @@ function giveBack(buffer: Buffer | undefined): void {
   if (buffer?.length === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(buffer);
 }
 
+// Files this thread holds open to hash, at most: every caller at once (a run asks ahead for the
+// decisions of up to 9 tasks per slot, each hashing its inputs) would otherwise open hundreds and
+// meet the open-files limit (`ulimit -n`, often 1024) on a many-core machine. The thread pool that
+// reads them has 4 threads; more open files than that buy nothing.
+const MAX_OPEN = 16;
+let held = 0;
+const waiting: Array<() => void> = [];
+
 export async function hashFile(filePath: string): Promise<string> {
+  if (held >= MAX_OPEN) await new Promise<void>((resolve) => waiting.push(resolve));
+  else held += 1;
+  try {
+    return await hashOpened(filePath);
+  } finally {
+    // The slot passes to the next waiter as it is; none waiting, it is freed.
+    const next = waiting.shift();
+    if (next === undefined) held -= 1;
+    else next();
+  }
+}
+
+async function hashOpened(filePath: string): Promise<string> {
   const handle = await fs.promises.open(filePath, OPEN_FLAGS).catch((error: unknown) => refuseSocket(filePath, error));
   let buffer: Buffer | undefined;
   try {
