@@ -90,6 +90,7 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
       { cause: error },
     );
   }
+  if (code === 'EMFILE' || code === 'ENFILE') return tooManyOpenFiles(code, where, cause, error);
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
     return new EnvironmentError(
       `The disk failed to read or write ${where} (${cause}). Check the disk (dmesg may say more), then run again.`,
@@ -98,6 +99,19 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   return undefined;
+}
+
+// EMFILE: this process reached its limit (`ulimit -n`); ENFILE: the whole system did.
+function tooManyOpenFiles(code: string, where: string, cause: string, error: Error): EnvironmentError {
+  const which = code === 'EMFILE'
+    ? 'this process reached its limit on open files (`ulimit -n`): raise it (`ulimit -n 4096` in the shell that starts sluice) or run fewer tasks at once (`-j`)'
+    : 'the system reached its limit on open files (fs.file-max): close other programs, or raise it';
+  return new EnvironmentError(
+    `Too many open files: sluice could not open ${where} (${cause}): ${which}, then run again. ` +
+      'Nothing half-written was kept, and the tasks that did not finish run again.',
+    where,
+    { cause: error },
+  );
 }
 
 /** The state database at `dbPath` cannot be read as one. */

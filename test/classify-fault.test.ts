@@ -23,6 +23,20 @@ test('a full disk names the file from the error, or the one being written when t
   assert.match(quota?.message ?? '', /^The disk is full/);
 });
 
+// Before, EMFILE reached the command line as "This is a bug in sluice" (exit 70), or failed each
+// task with "sluice could not run the task"; `ulimit -n 40` then `sluice run` showed it.
+test('too many open files is the limit of the process, or of the system, and says what to do', () => {
+  const mine = classifyFault(errno('EMFILE', "EMFILE: too many open files, open '/data/in/7.txt'", '/data/in/7.txt'));
+  assert.ok(mine instanceof EnvironmentError);
+  assert.equal(mine.exitStatus, 3);
+  assert.equal(mine.path, '/data/in/7.txt');
+  assert.match(mine.message, /^Too many open files: sluice could not open \/data\/in\/7\.txt \(EMFILE: too many open files, open/);
+  assert.match(mine.message, /`ulimit -n`.*`-j`/);
+  const system = classifyFault(errno('ENFILE', 'ENFILE: file table overflow, open'), { writing: '/data/out/7.txt' });
+  assert.equal(system?.path, '/data/out/7.txt');
+  assert.match(system?.message ?? '', /the system reached its limit on open files/);
+});
+
 test("SQLite's errors are the state database's", () => {
   const root = makeTempDir();
   const file = path.join(root, 'state.db');
