@@ -20,7 +20,7 @@ const SQLITE_DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
 // node:sqlite (Node 22.13+) reports SQLite's result code as a number (`errcode`) under one code,
 // ERR_SQLITE_ERROR; better-sqlite3 names it (`SQLITE_FULL`). The names, as better-sqlite3 gives them.
 const SQLITE_PRIMARY: Readonly<Record<number, string>> = {
-  3: 'SQLITE_PERM', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 26: 'SQLITE_NOTADB',
+  3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 26: 'SQLITE_NOTADB',
 };
 const SQLITE_EXTENDED: Readonly<Record<number, string>> = { 778: 'SQLITE_IOERR_WRITE', 1032: 'SQLITE_READONLY_DBMOVED' };
 
@@ -51,6 +51,16 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (sqlite && SQLITE_DAMAGED.test(code)) return damagedDatabase(where, error);
+  // sluice's own lock keeps a second sluice out: what holds the database is another program.
+  if (sqlite && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return new EnvironmentError(
+      `The state database ${where} is locked by another program (${cause}): an \`sqlite3\` shell with a transaction open, ` +
+        'a backup, or a sluice on another machine sharing this folder. End it, then run again: nothing half-written was kept, ' +
+        'and the tasks that did not finish run again. The database is not damaged: do not delete it.',
+      where,
+      { cause: error },
+    );
+  }
   if (code === 'SQLITE_READONLY_DBMOVED') {
     return new EnvironmentError(
       `The state database ${where} was moved or removed while sluice ran (${cause}). Run again: sluice starts a new one, ` +
