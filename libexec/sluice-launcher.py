@@ -293,7 +293,7 @@ class Launcher:
                 self.found.pop((program, search), None)
                 pid = spawn(program, argv, env, actions, False)
         except OSError as error:
-            self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path))
+            self.fail(task_id, error, blame(program, cwd, stdin_path, stdout_path, stderr_path, error.errno))
             return False
         # Read before any reap: the leader is at worst a zombie, so its /proc entry is there.
         start = read_start(pid)
@@ -769,10 +769,14 @@ def drain(fd):
     return data
 
 
-def blame(program, cwd, stdin_path, stdout_path, stderr_path):
+def blame(program, cwd, stdin_path, stdout_path, stderr_path, code=None):
     """Says which of the things posix_spawn touched is at fault (only on the error path)."""
     if stdin_path and not os.access(stdin_path, os.R_OK):
         return f'standard input file {stdin_path}'
+    # No room for a new file (space or inodes): running a program makes none but the captures.
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        both = '' if stderr_path == stdout_path else f' or standard error file {stderr_path}'
+        return f'standard output file {stdout_path}{both}'
     for label, path in (('standard output', stdout_path), ('standard error', stderr_path)):
         parent = os.path.dirname(path) or cwd
         if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):

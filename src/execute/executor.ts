@@ -70,6 +70,8 @@ export interface AttemptOutcome {
 export interface NoSpaceLeft {
   readonly output?: string | undefined;
   readonly log?: string | undefined;
+  /** What that file system ran out of: space, or inodes (no new file can be made there). */
+  readonly full: 'space' | 'inodes';
 }
 
 /** The end of a log file a step declares, as the report shows it. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { LaunchResult } from '../process/launch-types.ts';
 import type { AttemptStatus, NoSpaceLeft } from './executor.ts';
+import { findFullFileSystem } from '../kernel/full-file-system.ts';
 
 /** How a local process or function thread ended, and why it failed, in the words of a report. */
 export function judgeLocalResult(result: LaunchResult, program: string): { status: AttemptStatus; error: string | undefined } {
@@ -18,31 +18,30 @@ function describeError(program: string, error: { code: string; message: string }
 /**
  * Where a failed attempt met a full disk: the first of its outputs and of its logs (the captures
  * of its standard output and error) whose file system has no space left, if any. Looked at before
- * partial outputs are removed and captures trimmed, which free the space again.
+ * partial outputs are removed and captures trimmed, which free the space again. `spawnError`: why
+ * the launcher could not start the task, if it could not.
  */
-export function findNoSpaceLeft(outputs: readonly string[], logs: readonly (string | undefined)[]): NoSpaceLeft | undefined {
-  const output = findFullFileSystem(outputs);
+export function findNoSpaceLeft(
+  outputs: readonly string[],
+  logs: readonly (string | undefined)[],
+  spawnError?: { readonly code: string },
+): NoSpaceLeft | undefined {
+  const output = outputs.find((file) => findFullFileSystem(file) !== undefined);
   // The longest log on a full file system; beside a full output, only one the task wrote to.
   let log: string | undefined;
   let longest = output === undefined ? -1 : 0;
   for (const file of logs) {
-    if (file === undefined || findFullFileSystem([file]) === undefined) continue;
+    if (file === undefined || findFullFileSystem(file) === undefined) continue;
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     if (size > longest) [log, longest] = [file, size];
   }
-  return output === undefined && log === undefined ? undefined : { output, log };
-}
-
-/** The first of `files` whose folder's file system has no space left (statfs), if any. */
-export function findFullFileSystem(files: readonly string[]): string | undefined {
-  for (const file of files) {
-    try {
-      if (fs.statfsSync(path.dirname(file)).bavail === 0) return file;
-    } catch {
-      // The folder is gone: that says nothing about space.
-    }
+  // The launcher could not make the captures for want of room: the file system may have room
+  // again by now (the launcher removes other tasks' empty captures), so statfs cannot say.
+  if (log === undefined && output === undefined && (spawnError?.code === 'ENOSPC' || spawnError?.code === 'EDQUOT')) {
+    log = logs.find((file) => file !== undefined);
   }
-  return undefined;
+  if (output === undefined && log === undefined) return undefined;
+  return { output, log, full: findFullFileSystem((output ?? log) as string) ?? 'space' };
 }
 
 function statusOf(result: LaunchResult): AttemptStatus {

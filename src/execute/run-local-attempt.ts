@@ -79,7 +79,7 @@ export async function runLocalAttempt(attempt: Attempt, context: LocalAttemptCon
     context.running.delete(task.id);
   }
   const judged = judgeLocalResult(result, start.argv[0] ?? '');
-  const ended = staged === undefined ? withNoSpaceLeft(judged, [], start) : await settleOutputs(attempt, context, start, staged, result, judged);
+  const ended = staged === undefined ? withNoSpaceLeft(judged, [], start, result.spawnError) : await settleOutputs(attempt, context, start, staged, result, judged);
   const outcome = await finishAttempt(attempt, context, start, ended, result);
   // A failure: the launcher starts no held task in place of another until the scheduler has
   // acted on it (on this outcome, in the promise callbacks that run before this turn ends). A
@@ -156,7 +156,7 @@ async function settleOutputs(
   }
   if (judged.status !== 'succeeded') {
     // Looked at before the partial outputs are removed, which frees the space again.
-    const ended = withNoSpaceLeft(judged, staged.finals, start);
+    const ended = withNoSpaceLeft(judged, staged.finals, start, result.spawnError);
     await context.staging.discard(staged);
     return ended;
   }
@@ -181,9 +181,9 @@ async function settleOutputs(
 }
 
 // A failure, with the output or log it left on a full disk (before its captures are trimmed).
-function withNoSpaceLeft(judged: Ending, outputs: readonly string[], start: AttemptStart): Ending {
+function withNoSpaceLeft(judged: Ending, outputs: readonly string[], start: AttemptStart, spawnError?: { readonly code: string }): Ending {
   if (judged.status !== 'failed') return judged;
-  const noSpaceLeft = findNoSpaceLeft(outputs, [start.stderrLog, start.stdoutLog]);
+  const noSpaceLeft = findNoSpaceLeft(outputs, [start.stderrLog, start.stdoutLog], spawnError);
   return noSpaceLeft === undefined ? judged : { ...judged, noSpaceLeft };
 }
 

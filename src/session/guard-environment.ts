@@ -10,6 +10,7 @@ import type { AttemptOutcome, Executor } from '../execute/executor.ts';
 import { nameTask } from '../kernel/name-task.ts';
 import type { Task } from '../kernel/task.ts';
 import { resolveTaskPath } from '../kernel/resolve-task-path.ts';
+import { sayFull } from '../kernel/full-file-system.ts';
 
 export interface GuardedPlace {
   readonly stateDir: string;
@@ -65,8 +66,8 @@ function diskFullUnder(task: Task, outcome: AttemptOutcome): EnvironmentError | 
   const wrote = output === undefined ? `its log ${log}` : log === undefined ? output : `${output} or its log ${log}`;
   const said = outcome.stderrTail.at(-1) ?? outcome.error;
   return new EnvironmentError(
-    `The disk is full: task \`${nameTask(task)}\` failed writing ${wrote}, whose file system had no ` +
-      `space left${said === undefined ? '' : ` (the task said: ${said})`}. Free some space on that file system and run ` +
+    `The disk is full: task \`${nameTask(task)}\` failed writing ${wrote}, whose file system had ` +
+      `${sayFull(full.full)}${said === undefined ? '' : ` (the task said: ${said})`}. Free some space on that file system and run ` +
       'again: nothing half-written was kept, and the tasks that did not finish run again.',
     output ?? (log as string),
   );

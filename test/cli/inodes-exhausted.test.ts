@@ -1,0 +1,62 @@
+// A file system out of inodes (many small files: `df -i`), with space left: no new file can be
+// made there. A task whose captures the launcher could not make failed with "could not start
+// `sh`: No space left on device: cannot run `sh`" (exit 1), as though the program were at fault,
+// and the run went on failing the next. Now the run stops with the disk-full paragraph naming the
+// log, exit 3, and once files are removed the next run redoes exactly what did not finish.
+// On a small tmpfs (nr_inodes), so as root only.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+
+const STACK = /\n\s+at .+:\d+:\d+/;
+
+describe('a file system out of inodes', () => {
+  let mount: string | undefined;
+  let why = '';
+  before(() => {
+    if (process.getuid?.() !== 0) {
+      why = 'needs root to mount a small tmpfs';
+      return;
+    }
+    const point = makeTempDir('sluice-inodes-');
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m,nr_inodes=600', 'tmpfs', point], { stdio: 'pipe' });
+      mount = point;
+    } catch (error) {
+      why = `could not mount a tmpfs: ${(error as Error).message.split('\n')[0]}`;
+    }
+  });
+  after(() => {
+    if (mount !== undefined) execFileSync('umount', [mount]);
+  });
+
+  it('stops the run naming the log it could not make, then redoes only what did not finish', async (t) => {
+    if (mount === undefined) return t.skip(why);
+    const dir = path.join(mount, 'project');
+    const fill = path.join(mount, 'fill');
+    fs.mkdirSync(dir);
+    fs.mkdirSync(fill);
+    const ran = path.join(makeTempDir('sluice-inodes-ran-'), 'ran');
+    // Task 3 writes its output, then makes empty files until no inode is left.
+    const script = `echo "$0" >> ${ran}; echo "$0" > "$1"; if [ "$0" = 3 ]; then (i=0; while :; do : > ${fill}/$i; i=$((i+1)); done) 2>/dev/null || true; fi`;
+    const map = ['map', '-j', '1', '--out', 'out/{}.txt', '--', 'sh', '-c', script, '{}', '{out}', ':::', '1', '2', '3', '4', '5', '6'];
+    const result = await runSluice(map, { cwd: dir });
+    assert.equal(result.code, 3, `${result.stderr}`.slice(0, 3000));
+    assert.match(result.stderr, /The disk is full: task `map\[in=\d\]` failed writing its log \S+\/\.sluice\/logs\/\S+, whose file system had no space left/);
+    assert.doesNotMatch(result.stderr, /cannot run `sh`/);
+    assert.doesNotMatch(result.stderr, STACK);
+    const kept = fs.readdirSync(path.join(dir, 'out')).filter((name) => !name.startsWith('.'));
+    assert.ok(kept.includes('3.txt') && kept.length < 6, `kept ${kept.join(' ')}`);
+
+    fs.rmSync(fill, { recursive: true });
+    fs.rmSync(ran);
+    const freed = await runSluice(map, { cwd: dir });
+    assert.equal(freed.code, 0, freed.stderr);
+    assert.equal(fs.readFileSync(ran, 'utf8').trim().split('\n').length, 6 - kept.length, 'only what did not finish ran again');
+    for (let i = 1; i <= 6; i += 1) assert.equal(fs.readFileSync(path.join(dir, 'out', `${i}.txt`), 'utf8'), `${i}\n`);
+  });
+});
