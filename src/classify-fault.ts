@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from './errors.ts';
+import { findFullFileSystem, sayFull } from './kernel/full-file-system.ts';
 
 /** Where the fault happened, when the raw error does not say (a `write(2)` has no path). */
 export interface FaultPlace {
@@ -42,14 +43,7 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
   // SQLite's errors are the database's; another error without a path is not (a log, an output).
   const where = (sqlite ? place.dbPath : errnoPath ?? place.writing) ?? 'a file (the error does not say which)';
   const cause = error.message.startsWith(code) ? error.message : `${code}: ${error.message}`;
-  if (DISK_FULL.has(code) || code === 'SQLITE_IOERR_WRITE' && /disk|full/i.test(error.message)) {
-    return new EnvironmentError(
-      `The disk is full: sluice could not write ${where} (${cause}). Free some space on that ` +
-        'file system and run again: nothing half-written was kept, and the tasks that did not finish run again.',
-      where,
-      { cause: error },
-    );
-  }
+  if (DISK_FULL.has(code) || code === 'SQLITE_IOERR_WRITE' && /disk|full/i.test(error.message)) return diskFull(where, cause, error);
   if (sqlite && SQLITE_DAMAGED.test(code)) return damagedDatabase(where, error);
   // sluice's own lock keeps a second sluice out: what holds the database is another program.
   if (sqlite && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
@@ -119,6 +113,17 @@ function tooManyOpenFiles(code: string, where: string, cause: string, error: Err
   return new EnvironmentError(
     `Too many open files: sluice could not open ${where} (${cause}): ${which}, then run again. ` +
       'Nothing half-written was kept, and the tasks that did not finish run again.',
+    where,
+    { cause: error },
+  );
+}
+
+/** The disk of `where` is full: of space, or of inodes (no new file can be made there). */
+export function diskFull(where: string, cause: string, error: unknown): EnvironmentError {
+  const inodes = findFullFileSystem(where) === 'inodes' ? `: its file system had ${sayFull('inodes')}` : '';
+  return new EnvironmentError(
+    `The disk is full: sluice could not write ${where} (${cause})${inodes}. Free some space on that ` +
+      'file system and run again: nothing half-written was kept, and the tasks that did not finish run again.',
     where,
     { cause: error },
   );

@@ -59,4 +59,31 @@ describe('a file system out of inodes', () => {
     assert.equal(fs.readFileSync(ran, 'utf8').trim().split('\n').length, 6 - kept.length, 'only what did not finish ran again');
     for (let i = 1; i <= 6; i += 1) assert.equal(fs.readFileSync(path.join(dir, 'out', `${i}.txt`), 'utf8'), `${i}\n`);
   });
+
+  // SQLite said only "unable to open database file", and sluice then "If it is damaged, delete
+  // it", of a sound database.
+  it('before the run: says the disk is full, not that the state database may be damaged', async (t) => {
+    if (mount === undefined) return t.skip(why);
+    const dir = path.join(mount, 'before');
+    const fill = path.join(mount, 'fill-before');
+    fs.mkdirSync(dir);
+    fs.mkdirSync(fill);
+    const map = ['map', '-q', '--out', 'out/{}.txt', '--', 'sh', '-c', 'echo "$0" > "$1"', '{}', '{out}', ':::', '1', '2'];
+    assert.equal((await runSluice(map, { cwd: dir })).code, 0);
+    fs.rmSync(path.join(dir, 'out'), { recursive: true });
+    try {
+      for (let i = 0; ; i += 1) fs.writeFileSync(path.join(fill, String(i)), '');
+    } catch (error) {
+      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+    }
+    const result = await runSluice(map, { cwd: dir });
+    fs.rmSync(fill, { recursive: true });
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /^sluice: The disk is full: sluice could not write \S+\/\.sluice\/\S+ \(.*\): its file system had no space left for a new file \(no free inodes/);
+    assert.doesNotMatch(result.stderr, /damaged|delete it/);
+    assert.doesNotMatch(result.stderr, STACK);
+    const freed = await runSluice(map, { cwd: dir });
+    assert.equal(freed.code, 0, freed.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'out', '2.txt'), 'utf8'), '2\n');
+  });
 });

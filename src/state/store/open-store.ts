@@ -7,7 +7,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { openSqlite } from './open-sqlite.ts';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-driver.ts';
 import { stateDbPathOf, stateDirOf } from './state-dir.ts';
-import { classifyFault } from '../../classify-fault.ts';
+import { classifyFault, diskFull } from '../../classify-fault.ts';
+import { findFullFileSystem } from '../../kernel/full-file-system.ts';
 import { EnvironmentError } from '../../errors.ts';
 import { noteStateDbOpened, StateError } from './state-errors.ts';
 
@@ -41,7 +42,7 @@ export function openStore(root: string): StateStore {
     migrate(db, dbPath);
   } catch (error) {
     if (error instanceof StateError) throw error;
-    throw classifyFault(error, { dbPath, writing: stateDir }) ?? nativeModuleFault(error) ?? unwritableFolder(stateDir) ?? new StateError(
+    throw classifyFault(error, { dbPath, writing: stateDir }) ?? nativeModuleFault(error) ?? unwritableFolder(stateDir) ?? fullFolder(dbPath, error) ?? new StateError(
       `Cannot open the state database ${dbPath}: ${(error as Error).message}. ` +
         'If it is damaged, delete it; every task will then run again.',
       dbPath,
@@ -78,6 +79,13 @@ function unwritableFolder(stateDir: string): EnvironmentError | undefined {
   } catch (error) {
     return classifyFault(error, { writing: stateDir });
   }
+}
+
+// No room for the files WAL makes beside the database (no free inode, say): SQLite says only
+// "unable to open database file".
+function fullFolder(dbPath: string, error: unknown): EnvironmentError | undefined {
+  if (findFullFileSystem(dbPath) === undefined) return undefined;
+  return diskFull(dbPath, (error as Error).message, error);
 }
 
 // better-sqlite3 loads its compiled part when the first database opens: an install with
