@@ -94,6 +94,14 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
       { cause: error },
     );
   }
+  if (code === 'ENOENT' && (error as NodeJS.ErrnoException).syscall === 'uv_cwd') {
+    return new EnvironmentError(
+      `The current directory no longer exists (${cause}): it was removed after the shell entered it. ` +
+        '`cd` to a folder that exists (or give `-C DIR`), then run again.',
+      '.',
+      { cause: error },
+    );
+  }
   if (code === 'EMFILE' || code === 'ENFILE') return tooManyOpenFiles(code, where, cause, error);
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
     return new EnvironmentError(

@@ -75,6 +75,26 @@ describe('the built CLI (scripts/build.mjs)', { timeout: 900_000 }, () => {
     for (const command of ['map', 'run', 'check', 'status', 'clean', 'report']) assert.match(help, new RegExp(`^  ${command} `, 'm'));
   });
 
+  // Started in a folder removed after the shell entered it: before, any command (even
+  // `--version`) died with Node's stack trace for uv_cwd, exit 1. Run built: under tsx, esbuild
+  // itself reads the current directory as it loads.
+  it('says in one paragraph that the current directory was removed, exit 3; -C to one that exists runs', () => {
+    const dir = project({ 'data/a.txt': 'one\n', 'pipeline.mjs': "import { pipeline, step, cmd } from 'sluice';\nexport default pipeline({ steps: () => ({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }) }) });\n" });
+    const fromRemoved = (args: readonly string[]): SpawnSyncReturns<string> => {
+      const gone = makeTempDir('sluice-built-gone-');
+      return spawnSync('sh', ['-c', 'cd "$0" && rmdir "$0" && exec "$@"', gone, process.execPath, main, ...args], { encoding: 'utf8', timeout: 300_000 });
+    };
+    assert.equal(ok(fromRemoved(['--version']), '--version').trim().length > 0, true);
+    for (const args of [['run', '-f', path.join(dir, 'pipeline.mjs')], ['map', '--', 'true', ':::', 'x'], ['status']]) {
+      const result = fromRemoved(args);
+      assert.equal(result.status, 3, result.stderr);
+      assert.match(result.stderr, /^sluice: The current directory no longer exists \(ENOENT: no such file or directory, uv_cwd\).*`cd` to a folder that exists/);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    }
+    ok(fromRemoved(['run', '-C', dir]), 'run -C');
+    assert.equal(fs.readFileSync(path.join(dir, 'out/a.txt'), 'utf8'), 'one\n');
+  });
+
   it('maps a command over files (the launcher script found from the bundle)', () => {
     const dir = project({ 'data/a.txt': 'one\n', 'data/b.txt': 'two\n' });
     ok(sluice(['map', '--in', 'data/*.txt', '--out', 'out/{stem}.txt', '--shell', '--', 'tr a-z A-Z < {}'], dir), 'map');
