@@ -142,7 +142,17 @@ export function forgetRunningProcesses(store: StateStore): void {
   store.statement('DELETE FROM running_processes').run();
   // Each was ended (end-previous-run.ts): one of those pids alive again is another process's, and
   // the file of that name may be the ledger of the launcher this run started early: left.
-  for (const pid of helpers) if (!isAlive(pid)) fs.rmSync(path.join(ledgerDirOf(store), String(pid)), { force: true });
+  for (const pid of helpers) if (!isAlive(pid)) removeLedger(path.join(ledgerDirOf(store), String(pid)));
+}
+
+// A ledger whose folder is gone, or is no folder now (`.sluice/` replaced by a file during the
+// run, which the run says in its own paragraph), has nothing left to remove.
+function removeLedger(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+  }
 }
 
 function isAlive(pid: number): boolean {
