@@ -83,7 +83,11 @@ export async function executePlan(plan: PlannedRun, flags: ExecuteFlags): Promis
       const report = await writeRunReport({ root: plan.root, runId: result.runId, file: flags.report, stderrTailLines: DEFAULTS.reportStderrTailLines });
       if (!flags.quiet) process.stderr.write(`sluice: report written to ${path.relative(process.cwd(), report.file) || report.file}\n`);
     }
-    if (result.interrupted) return 130;
+    if (result.interrupted) {
+      const fault = interrupts.fault();
+      if (fault !== undefined) throw fault;
+      return 130;
+    }
     return result.counts.succeeded + result.counts['up to date'] === result.total ? 0 : 1;
   } finally {
     interrupts.dispose();

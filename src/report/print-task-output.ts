@@ -54,13 +54,15 @@ export function createTaskOutputPrinter(options: PrinterOptions): TaskOutputPrin
   };
 
   // A reader that went away (`| head -1`) ends the printing: the stream's own 'error' listener
-  // (cli/handle-interrupt.ts) stops the run; the captures are still bounded.
+  // (cli/handle-interrupt.ts) stops the run; the captures are still bounded. Any other failed
+  // write (a full disk under `> file`, thrown by a file's synchronous write) goes to that
+  // listener too, which stops the run and ends it with that fault.
   const copyFile = async (file: string, size: number): Promise<void> => {
     if (options.out.destroyed) return;
     try {
       await writeFile(file, size);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') options.out.destroy(error as Error);
     }
   };
 
