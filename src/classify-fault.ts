@@ -103,6 +103,8 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (code === 'EMFILE' || code === 'ENFILE') return tooManyOpenFiles(code, where, cause, error);
+  // SQLite says only "disk I/O error" when its shared-memory file cannot grow on a full disk.
+  if (code.startsWith('SQLITE_IOERR') && findFullFileSystem(where) !== undefined) return diskFull(where, cause, error);
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
     return new EnvironmentError(
       `The disk failed to read or write ${where} (${cause}). Check the disk (dmesg may say more), then run again.`,
