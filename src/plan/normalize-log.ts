@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { PlanError } from '../errors.ts';
+import { describeOutputPlace } from './check-output-place.ts';
 import { normalizePatternPath } from './normalize-pattern-path.ts';
 import { parsePathPattern, type PathPattern } from './path-pattern.ts';
 
@@ -21,7 +22,7 @@ export interface StepLogs {
 
 /**
  * Checks `log`: a path pattern, a list of them, or a record of named ones, whose wildcards the
- * step's inputs bind (`wildcards`); `where(field)` names the pipeline file and step.
+ * step's inputs bind (`wildcards`), outside `.sluice/` of `dir` (the pipeline's folder); `where(field)` names the pipeline file and step.
  */
 export function normalizeLogs(spec: unknown, where: (field: string) => string, wildcards: readonly string[], dir: string): StepLogs {
   if (spec === undefined) return { shape: 'none', logs: [] };
@@ -52,6 +53,9 @@ export function normalizeLogs(spec: unknown, where: (field: string) => string, w
     if (source.endsWith('/') || path.basename(source) === '.' || path.basename(source) === '..') {
       throw new PlanError(`Expected ${where(field)} to be a file path, got \`${item}\``);
     }
+    // In `.sluice/`, an attempt's removal of a stale log would reach sluice's own state.
+    const place = describeOutputPlace(source, dir, {});
+    if (place !== undefined) throw new PlanError(`Expected ${where(field)} to ${place}`);
     const unbound = pattern.wildcards.find((wildcard) => !wildcards.includes(wildcard));
     if (unbound !== undefined) {
       throw new PlanError(
