@@ -5,6 +5,7 @@
 import { quoteArgv } from '../kernel/quote-argv.ts';
 import fs from 'node:fs';
 import { PlanError } from '../errors.ts';
+import { findSettledPlanError } from '../plan/unplanned-readers.ts';
 import type { EarlyLauncher } from '../execute/early-launcher.ts';
 import type { FunctionRunner } from '../execute/worker/function-runner.ts';
 import type { SlurmStepOptions } from '../plan/define-pipeline.ts';
@@ -37,6 +38,8 @@ export interface PlanToRun {
   readonly folderLinks?: ReadonlyMap<number, readonly number[]>;
   /** Steps whose tasks are known only once folder outputs are made: step → the steps making them. */
   readonly waiting?: ReadonlyMap<string, readonly string[]>;
+  /** Waiting steps that the folders on disk could not plan: step → why (plan/unplanned-readers.ts). */
+  readonly unplanned?: ReadonlyMap<string, PlanError>;
   /**
    * Why the run would be refused, found while planning a dry run (a program not on PATH): the
    * dry run prints its plan, then this, and exits 2, as the run would.
@@ -170,16 +173,30 @@ async function executePlanned(
   // find: the pipeline is planned again and the new tasks run, until no folder is made. Each
   // round is a run of its own (its own summary); what ran before is up to date in the next.
   let result: RunResult | undefined;
-  let code = await execute(planned, plan, early, (done) => (result = done));
+  // Whether a round ran any task (not all up to date): an error found after it is no refusal.
+  let ran = false;
+  const record = (done: RunResult): void => {
+    result = done;
+    ran ||= done.counts['up to date'] < done.total;
+  };
+  let code = await execute(planned, plan, early, record);
   for (let round = 1; round <= prepared.stepNames.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && (plan.waiting?.size ?? 0) > 0; round++) {
     if (code !== 0 && !request.keepGoing) break;
     plan = await prepared.plan(request);
     result = undefined;
     const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined, unchanged: undefined, narrowed: undefined };
-    code = Math.max(code, await execute(next, plan, undefined, (done) => (result = done)));
+    code = Math.max(code, await execute(next, plan, undefined, record));
   }
   if (code !== 0 && result !== undefined && !result.interrupted && result.failures.length > 0 && plan.waiting !== undefined) {
     process.stderr.write((await import('../report/format-waiting.ts')).formatNotPlanned(plan.waiting, new Set(result.failures.map((failure) => failure.task.step))));
+  }
+  // Every task of the last round done, no folder left to make: a step still unplanned never will be.
+  if (code === 0 && result !== undefined && !result.interrupted && result.madeFolders === 0) {
+    const unplanned = findSettledPlanError(plan, () => true);
+    if (unplanned !== undefined) {
+      process.stderr.write(`sluice: ${unplanned.message}\n`);
+      return ran ? 1 : 2;
+    }
   }
   return code;
 }

@@ -6,6 +6,7 @@ import { openStore } from '../state/store/open-store.ts';
 import { readLastAttempts } from '../state/journal/read-last-attempts.ts';
 import { makeTaskKey } from '../state/freshness/task-key.ts';
 import { surveyPlan } from '../session/survey-plan.ts';
+import { findSettledPlanError } from '../plan/unplanned-readers.ts';
 import { addPipelineOptions, planFromFlags, type PipelineFlags } from './run-command.ts';
 
 export function defineStatusCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -24,6 +25,9 @@ export function defineStatusCommand(program: Command, setExitCode: (code: number
     const plan = await planFromFlags(flags);
     const root = path.dirname(plan.file);
     const survey = await surveyPlan({ root, tasks: plan.tasks, dependencies: plan.dependencies });
+    // A step reading inside folders that are all made, yet unplannable from them, is a plan error.
+    const unplanned = findSettledPlanError(plan, (task) => survey.upToDate.has(task.id));
+    if (unplanned !== undefined) throw unplanned;
     const store = openStore(root);
     try {
       const last = readLastAttempts(store, plan.tasks.map((task) => makeTaskKey(task)));

@@ -29,6 +29,8 @@ export interface PipelinePlan {
   readonly waiting: ReadonlyMap<string, readonly string[]>;
   /** Task id → ids of the folder-output tasks whose folders it reads (also in `dependencies`). */
   readonly folderLinks: ReadonlyMap<number, readonly number[]>;
+  /** Waiting steps (named by no target, or every step) that could not be planned from the folders on disk: step → why. */
+  readonly unplanned: ReadonlyMap<string, PlanError>;
 }
 
 export interface PlanPipelineOptions {
@@ -76,7 +78,7 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
     const owner = steps.find((step) => [...step.inputs, ...step.outputs].some((item) => item.pattern.source === error.pattern));
     throw new PlanError(`${error.message} (${owner === undefined ? '' : `step \`${owner.name}\` of `}${file})`, { file, step: owner?.name, cause: error });
   }
-  const { planned, onDisk } = fixpoint;
+  const { planned, onDisk, held } = fixpoint;
   const tasks = assignTasks(steps, planned, options, dir, bash);
   refuseAliasedOutputs(tasks, steps, dir, file);
   refuseLinkedClashes(tasks, dir, file);
@@ -86,7 +88,9 @@ export function planSteps(steps: readonly NormalizedStep[], options: PlanPipelin
   const targets = widenTargets(options.targets ?? [], tasks, steps, folders.waiting, options.cwd ?? dir, dir);
   const selected = selectTargets(tasks, dependencies, targets, options.cwd ?? dir, dir, file);
   const waiting = new Map([...folders.waiting].map(([index, after]) => [(steps[index] as NormalizedStep).name, after]));
-  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings, waiting, folderLinks };
+  const named = new Set(options.targets ?? []);
+  const unplanned = new Map([...held].map(([index, error]) => [(steps[index] as NormalizedStep).name, error] as const).filter(([name]) => named.size === 0 || named.has(name)));
+  return { file, steps, tasks: selected.tasks, dependencies: selected.dependencies, targets: selected.targets, listings, waiting, folderLinks, unplanned };
 }
 
 function assignTasks(

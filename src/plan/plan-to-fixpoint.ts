@@ -13,6 +13,11 @@ export interface Fixpoint {
   readonly planned: PlannedTask[][];
   /** Inputs found on disk (regular files), which linking need not stat again. */
   readonly onDisk: ReadonlySet<string>;
+  /**
+   * Steps waiting for folders whose planning failed (a listed value that no file inside gives):
+   * step index → the error, which stands once those folders are all made (unplanned-readers.ts).
+   */
+  readonly held: ReadonlyMap<number, PlanError>;
 }
 
 /** Plans every step's tasks against the disk and the other steps' outputs until nothing changes. */
@@ -75,7 +80,9 @@ export function planToFixpoint(
     if (stable) {
       const error = unmatched.find((item, index) => item !== undefined && !waiting.has(index));
       if (error !== undefined) throw error;
-      return { planned: result, onDisk: seenOnDisk };
+      const held = new Map<number, PlanError>();
+      unmatched.forEach((item, index) => item !== undefined && held.set(index, item));
+      return { planned: result, onDisk: seenOnDisk, held };
     }
   }
   throw new PlanError(`The steps of ${file} keep making inputs for each other without end (a cycle of patterns)`, { file });
