@@ -93,6 +93,11 @@ export interface Task {
   readonly params?: Readonly<Record<string, ParamValue>> | undefined;
   /** Outputs are intermediates, deleted once every task that reads them has succeeded. */
   readonly temporary?: boolean | undefined;
+  /**
+   * A temporary task whose readers the run's targets left out, in part: its outputs stay, as a
+   * reader that did not run may still need them (plan/select-targets.ts).
+   */
+  readonly readersLeftOut?: true | undefined;
   /** The step's declared environment variables and their values. */
   readonly env?: Readonly<Record<string, string>> | undefined;
 }

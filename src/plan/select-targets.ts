@@ -45,8 +45,15 @@ export function selectTargets(
     for (const need of dependencies.get(id) ?? []) visit(need);
   };
   for (const task of wanted) visit(task.id);
+  // A temporary output read by a task left out stays: deleting it would make that task's next
+  // run make it again.
+  const leftOutReaders = new Set<number>();
+  dependencies.forEach((needs, id) => {
+    if (keep.has(id)) return;
+    for (const need of needs) if (keep.has(need) && byId.get(need)?.temporary === true) leftOutReaders.add(need);
+  });
   return {
-    tasks: tasks.filter((task) => keep.has(task.id)),
+    tasks: tasks.filter((task) => keep.has(task.id)).map((task) => (leftOutReaders.has(task.id) ? { ...task, readersLeftOut: true } : task)),
     dependencies: new Map([...dependencies].filter(([id]) => keep.has(id) && byId.has(id))),
     targets: new Set(wanted.map((task) => task.id)),
   };

@@ -40,7 +40,7 @@ export function createTemporaryJanitor(
       // Each file with the folder it belongs under: the pipeline's, which stays.
       const roots = new Map<string, string>();
       for (const task of tasks) {
-        if (task.temporary !== true || !done.has(task.id) || targets?.has(task.id) === true) continue;
+        if (task.temporary !== true || task.readersLeftOut === true || !done.has(task.id) || targets?.has(task.id) === true) continue;
         const readers = consumers.get(task.id) ?? [];
         if (readers.length === 0 || !readers.every((reader) => done.has(reader))) continue;
         for (const output of task.outputs) {
