@@ -36,7 +36,7 @@ export const EXPECTED = {
   params: 'a record of parameters and their default values',
   wildcards: 'a record of wildcard names to a list of values or a regular expression',
   wildcardValue: 'a list of values (strings or numbers) or a regular expression such as /[A-Z]+/',
-  wildcardItem: 'a non-empty string without `/` or a NUL byte, or a number',
+  wildcardItem: 'a non-empty string without `/` or a NUL byte (nor `.` or `..`), or a number',
   param: 'a string, a number or a boolean (or a list or record of them, for steps() and functions)',
 } as const;
 
