@@ -175,16 +175,19 @@ async function executePlanned(
   let result: RunResult | undefined;
   // Whether a round ran any task (not all up to date): an error found after it is no refusal.
   let ran = false;
+  // What a round ran is not forced again by a later one (`--force`, `--force-all`).
+  const unforced = new Set<string>();
   const record = (done: RunResult): void => {
     result = done;
     ran ||= done.counts['up to date'] < done.total;
+    for (const key of done.ranKeys) unforced.add(key);
   };
   let code = await execute(planned, plan, early, record);
   for (let round = 1; round <= prepared.stepNames.length && result !== undefined && !result.interrupted && result.madeFolders > 0 && (plan.waiting?.size ?? 0) > 0; round++) {
     if (code !== 0 && !request.keepGoing) break;
     plan = await prepared.plan(request);
     result = undefined;
-    const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, snapshot: undefined, unchanged: undefined, narrowed: undefined };
+    const next = { ...planned, tasks: plan.tasks, dependencies: plan.dependencies, folderLinks: plan.folderLinks, targets: plan.targets, unforced, snapshot: undefined, unchanged: undefined, narrowed: undefined };
     code = Math.max(code, await execute(next, plan, undefined, record));
   }
   if (code !== 0 && result !== undefined && !result.interrupted && result.failures.length > 0 && plan.waiting !== undefined) {

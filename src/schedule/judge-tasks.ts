@@ -36,6 +36,8 @@ export interface JudgeOptions {
   readonly cache: HashCache;
   /** Steps named by `--force`. */
   readonly forcedSteps?: ReadonlySet<string> | undefined;
+  /** Keys of tasks of those steps that ran in an earlier round of this run: not forced again. */
+  readonly unforced?: ReadonlySet<string> | undefined;
   /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
   readonly targets?: ReadonlySet<number> | undefined;
   /** Given: receives the stat of every output the gate stat'ed, by absolute path. */
@@ -108,7 +110,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
   if (vouch !== undefined) {
     for (let i = 0; i < tasks.length; i += 1) {
       const task = tasks[i] as Task;
-      vouched.push(options.forcedSteps?.has(task.step) !== true && (state.deletedByTask.get(task.id)?.size ?? 0) === 0 && vouch(task));
+      vouched.push(!isForced(options, task, keys[i] as string) && (state.deletedByTask.get(task.id)?.size ?? 0) === 0 && vouch(task));
     }
   }
   const learnedStamps = readLearnedStamps(options.store, vouch === undefined ? keys : keys.filter((_, i) => vouched[i] !== true));
@@ -119,7 +121,7 @@ export async function judgeTasks(options: JudgeOptions, state: GateState, all: r
   for (let i = 0; i < tasks.length; i += 1) {
     const task = tasks[i] as Task;
     const key = keys[i] as string;
-    if (options.forcedSteps?.has(task.step) === true) {
+    if (isForced(options, task, key)) {
       state.unsigned.add(task.id);
       verdicts.push({ key, upToDate: false, reason: 'forced' });
       continue;
@@ -211,4 +213,9 @@ function toSignable(task: Task): SignableTask {
   const { source, modules } = task.action;
   const action: SignedAction = modules === undefined ? { kind: 'function', source } : { kind: 'function', source, modules };
   return { task, action, params: task.params ?? null, env: task.env };
+}
+
+// A task of a step named by `--force` runs once a run: not again in a later round (directory()).
+function isForced(options: JudgeOptions, task: Task, key: string): boolean {
+  return options.forcedSteps?.has(task.step) === true && options.unforced?.has(key) !== true;
 }

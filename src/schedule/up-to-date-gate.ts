@@ -42,6 +42,8 @@ export interface GateOptions {
   readonly cache: HashCache;
   /** Steps named by `--force`. */
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Keys of tasks of those steps that ran in an earlier round of this run: not forced again. */
+  readonly unforced?: ReadonlySet<string> | undefined;
   /** Tasks the user asked for by name: a temporary output of theirs that was deleted is missing. */
   readonly targets?: ReadonlySet<number> | undefined;
   /** Given: receives the stat of every output the gate stat'ed, by absolute path. */

@@ -18,6 +18,8 @@ export interface PlannedRun {
   /** Task id → the folder-output tasks whose folders it reads (PipelinePlan's `folderLinks`). */
   readonly folderLinks?: ReadonlyMap<number, readonly number[]>;
   readonly forcedSteps?: ReadonlySet<string>;
+  /** Keys of tasks that ran in an earlier round of this run (directory()): not forced again. */
+  readonly unforced?: ReadonlySet<string>;
   /** Tasks named by the run's targets: their deleted temporary outputs are remade, and kept. */
   readonly targets?: ReadonlySet<number>;
   /** Given: should every task be up to date, leave a snapshot for the next run to confirm. */
@@ -66,4 +68,6 @@ export interface RunResult extends RunSummary {
   readonly deferred: number;
   /** Tasks of this run that made a folder output. */
   readonly madeFolders: number;
+  /** Keys of the tasks this round judged out of date and did not defer: what it ran, or tried to. */
+  readonly ranKeys: readonly string[];
 }

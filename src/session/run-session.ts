@@ -19,6 +19,7 @@ import { openSession, type Session } from './open-session.ts';
 import type { RunRequest, RunResult } from './run-request.ts';
 import { surveyRun } from './survey-run.ts';
 import { countMadeFolders, deferBehindFolders } from './defer-behind-folders.ts';
+import { makeTaskKey } from '../state/freshness/task-key.ts';
 
 /**
  * Runs planned tasks with state: one sluice per folder, up-to-date tasks skipped, successes
@@ -99,7 +100,8 @@ export async function runSession(given: RunRequest): Promise<RunResult> {
     const swept = summary.interrupted ? 0 : await janitor.sweep();
     endRun(session, { runId, journal, summary });
     await leaveSnapshot(session, request, surveyed, { summary, tasks, swept });
-    return { ...summary, runId, survey: surveyed.survey, deferred, madeFolders: folders.made };
+    const ranKeys = tasks.filter((task) => !surveyed.survey.upToDate.has(task.id)).map((task) => makeTaskKey(task));
+    return { ...summary, runId, survey: surveyed.survey, deferred, madeFolders: folders.made, ranKeys };
   } catch (error) {
     // With `.sluice/` removed, SQLite refuses writes to the database it no longer finds.
     throw stateDirGone({ stateDir: store.stateDir, dbPath: store.dbPath }) ?? error;

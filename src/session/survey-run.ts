@@ -54,6 +54,7 @@ export async function surveyRun(session: Session, plan: PlannedRun, chosen: Chos
     store,
     cache,
     forcedSteps: plan.forcedSteps,
+    unforced: plan.unforced,
     targets: plan.targets,
     observeOutputs: observed?.outputs,
     trustedInputs: trusted,
