@@ -63,7 +63,7 @@ export function linkTasks(
     let needs: Set<number> | undefined;
     for (let j = 0; j < task.inputs.length; j += 1) {
       const input = task.inputs[j] as string;
-      const writer = logWriters?.get(input);
+      const writer = logWriters === null ? undefined : logWriters.get(path.resolve(task.cwd, input));
       if (writer !== undefined) {
         throw new PlanError(
           `Log \`${input}\` of task \`${nameTask(writer)}\` is an input of task \`${nameTask(task)}\`: ` +

@@ -44,6 +44,25 @@ describe('where a log may lie', () => {
     }
   });
 
+  it('compares logs with outputs, inputs and other logs by where they resolve, not by how they are written', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`x: step({ in: 'data/{p}.txt', out: 'out/{p}.x', log: '{{DIR}}/logs/{p}.log', run: sh('true') }),
+        y: step({ in: 'data/{p}.txt', out: 'out/{p}.y', log: 'logs/{p}.log', run: sh('true') })`, /Two tasks would write log `logs\/a\.log`: task `x\[p=a\]` and task `y\[p=a\]`/],
+      [`z: step({ in: 'data/{p}.txt', out: '{{DIR}}/out/{p}.z', log: 'out/{p}.z', run: sh('true') })`, /Log `out\/a\.z` of task `z\[p=a\]` is also an output of task `z\[p=a\]`/],
+      [`x: step({ in: 'data/{p}.txt', out: 'out/{p}.x', log: '{{DIR}}/data/{p}.txt', run: sh('true') })`, /Log `data\/a\.txt` of task `x\[p=a\]` is an input of task `x\[p=a\]`/],
+      [`x: step({ in: 'data/{p}.txt', out: directory('{{DIR}}/chunks/{p}'), log: 'chunks/{p}/x.log', run: sh('true') })`, /Log `chunks\/a\/x\.log` of task `x\[p=a\]` lies inside `.*chunks\/a\/`/],
+    ];
+    for (const [steps, expected] of cases) {
+      const dir = makeTempDir('sluice-log-places-');
+      fs.mkdirSync(path.join(dir, 'data'));
+      fs.writeFileSync(path.join(dir, 'data/a.txt'), 'a\n');
+      fs.writeFileSync(path.join(dir, 'pipeline.ts'), `import { pipeline, step, sh, directory } from 'sluice';\nexport default pipeline({\n${steps.replaceAll('{{DIR}}', dir)},\n});`);
+      const result = await runSluice(['run'], { cwd: dir });
+      assert.equal(result.code, 2, `${steps}\n${result.stderr}`);
+      assert.match(result.stderr, expected, steps);
+    }
+  });
+
   it('keeps a log beside the folder output, and the state database whole', async () => {
     const dir = project('logs/{p}.log');
     const result = await runSluice(['run'], { cwd: dir });
