@@ -36,7 +36,7 @@ export function planStepTasks(
   step: NormalizedStep,
   candidates: FindCandidates,
   file: string,
-): { tasks: PlannedTask[]; unmatched?: PlanError } {
+): { tasks: PlannedTask[]; unmatched?: PlanError; nothingMatched?: true } {
   const driver = step.inputs.find((input) => !input.gather && input.pattern.wildcards.length > 0);
   const bindings: Record<string, string>[] = [];
   const lists = step.wildcardLists;
@@ -72,7 +72,7 @@ export function planStepTasks(
     }
     if (bindings.length === 0) {
       const error = `No file matches input \`${driver.pattern.source}\` of step \`${step.name}\` of ${file}, and no step makes one${globHint(driver.pattern.source)}`;
-      return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }) };
+      return { tasks: [], unmatched: new PlanError(error, { file, step: step.name, field: `in.${driver.name}` }), nothingMatched: true };
     }
   }
   crossWithListed(step, bindings);

@@ -51,6 +51,7 @@ export function planToFixpoint(
   let producedBy: string[][] = steps.map(() => []);
   let result: PlannedTask[][] = [];
   const unmatched: (PlanError | undefined)[] = [];
+  const emptied: boolean[] = [];
   const previousKeys: (string | undefined)[] = steps.map(() => undefined);
   for (let round = 0; round <= steps.length + 1; round++) {
     const next: PlannedTask[][] = steps.map((step, index) => {
@@ -71,6 +72,8 @@ export function planToFixpoint(
       };
       const planned = planStepTasks(step, candidates, file);
       unmatched[index] = planned.unmatched;
+      // Below folders, no file at all is data (every folder came out empty): no tasks, no error.
+      emptied[index] = planned.nothingMatched === true;
       return planned.tasks;
     });
     const nextProducedBy = next.map(outputsOf);
@@ -81,7 +84,7 @@ export function planToFixpoint(
       const error = unmatched.find((item, index) => item !== undefined && !waiting.has(index));
       if (error !== undefined) throw error;
       const held = new Map<number, PlanError>();
-      unmatched.forEach((item, index) => item !== undefined && held.set(index, item));
+      unmatched.forEach((item, index) => item !== undefined && emptied[index] !== true && held.set(index, item));
       return { planned: result, onDisk: seenOnDisk, held };
     }
   }

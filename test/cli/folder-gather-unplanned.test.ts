@@ -52,4 +52,16 @@ describe('a gather below folder outputs that a listed value leaves empty', () =>
     assert.equal(fs.readFileSync(path.join(dir, 'merged/e.txt'), 'utf8'), '9\n9\n');
     assert.equal((await runSluice(['status'], { cwd: dir })).code, 0);
   });
+
+  it('takes folders that all came out empty for no tasks below them, not for an error', async () => {
+    const dir = makeTempDir('sluice-folder-gather-');
+    fs.mkdirSync(path.join(dir, 'data'));
+    fs.writeFileSync(path.join(dir, 'data/e.txt'), '');
+    fs.writeFileSync(path.join(dir, 'pipeline.ts'), PIPELINE.replace(/\n {2}merge: .*\n/, '\n'));
+    for (const command of ['run', 'run', 'status']) {
+      const result = await runSluice([command], { cwd: dir });
+      assert.equal(result.code, 0, `${command}: ${result.stderr}`);
+    }
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'chunks/e')), []);
+  });
 });
