@@ -126,7 +126,7 @@ export async function executeRequest(request: RunRequest, root: string, prepare:
     narrowed,
   };
   if (request.dryRun) {
-    const status = await (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting });
+    const status = await (await import('./print-dry-run.ts')).printDryRun(planned, { explain: request.explain, waiting: plan.waiting, unplanned: plan.unplanned });
     if (plan.refusal === undefined) return status;
     process.stderr.write(`sluice: ${plan.refusal}\nsluice: the run would be refused (exit 2): nothing would run\n`);
     return 2;

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { PlanError } from '../errors.ts';
+import { findSettledPlanError } from '../plan/unplanned-readers.ts';
 import { formatPlan } from '../report/format-plan.ts';
 import { formatWaiting } from '../report/format-waiting.ts';
 import { deferBehindFolders } from '../session/defer-behind-folders.ts';
@@ -13,7 +15,12 @@ import { stateDbPathOf } from '../state/store/state-dir.ts';
  */
 export async function printDryRun(
   plan: PlannedRun,
-  options: { readonly explain: boolean; readonly waiting?: ReadonlyMap<string, readonly string[]> | undefined },
+  options: {
+    readonly explain: boolean;
+    readonly waiting?: ReadonlyMap<string, readonly string[]> | undefined;
+    /** Waiting steps the folders on disk could not plan (plan/unplanned-readers.ts). */
+    readonly unplanned?: ReadonlyMap<string, PlanError> | undefined;
+  },
 ): Promise<number> {
   // Where nothing ran yet, nothing is up to date: the state is neither made nor consulted.
   const survey = fs.existsSync(stateDbPathOf(plan.root))
@@ -22,6 +29,12 @@ export async function printDryRun(
   // Tasks reading a folder output that this run makes again are planned after it: left out.
   const kept = plan.folderLinks === undefined ? plan.tasks : deferBehindFolders(plan.tasks, plan.dependencies ?? new Map(), plan.folderLinks, survey.upToDate).tasks;
   await writeChunked(formatPlan(kept, survey, options));
+  // Folders all up to date, a step they still cannot plan is the error the run would end on.
+  const unplanned = findSettledPlanError({ tasks: plan.tasks, waiting: options.waiting, unplanned: options.unplanned }, (task) => survey.upToDate.has(task.id));
+  if (unplanned !== undefined) {
+    process.stderr.write(`sluice: ${unplanned.message}\n`);
+    return 2;
+  }
   if (options.waiting !== undefined) process.stdout.write(formatWaiting({ tasks: plan.tasks, waiting: options.waiting }, survey.upToDate));
   return 0;
 }

@@ -31,6 +31,9 @@ const ERROR = /No file matches gathered input `proc\/\{s\}\/\{c\}\.out` of task 
 describe('a gather below folder outputs that a listed value leaves empty', () => {
   it('fails the run once the folders are made, and again when nothing is left to run; status says so too', async () => {
     const dir = project();
+    const before = await runSluice(['run', '--dry-run'], { cwd: dir });
+    assert.equal(before.code, 0, 'before the folders are made, the gather waits for them');
+    assert.match(before.stdout, /step `merge`: planned after `split` runs/);
     const first = await runSluice(['run'], { cwd: dir });
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stderr, ERROR);
@@ -39,6 +42,10 @@ describe('a gather below folder outputs that a listed value leaves empty', () =>
     const again = await runSluice(['run'], { cwd: dir });
     assert.equal(again.code, 2, again.stderr);
     assert.match(again.stderr, ERROR);
+
+    const dry = await runSluice(['run', '--dry-run'], { cwd: dir });
+    assert.equal(dry.code, 2, dry.stdout + dry.stderr);
+    assert.match(dry.stderr, ERROR);
 
     const status = await runSluice(['status'], { cwd: dir });
     assert.equal(status.code, 2, status.stdout + status.stderr);
