@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTempDir, REPO, runSluice, startSluice, takeRanLog, waitFor, type SluiceResult } from '../helpers/run-sluice.ts';
+import { useSmallTmpfs } from '../helpers/small-tmpfs.ts';
 import { abortsBetterSqlite3 } from '../../src/state/store/open-sqlite.ts';
 import { snapshotPathOf } from '../../src/state/freshness/up-to-date-snapshot.ts';
 
@@ -176,29 +177,12 @@ describe('a missing native module', () => {
 
 // The disk fills: before the run, while an output is written, while the state is written.
 describe('a full disk', () => {
-  let mount: string | undefined;
-  let why = '';
-  before(() => {
-    if (process.getuid?.() !== 0) {
-      why = 'needs root to mount a small tmpfs';
-      return;
-    }
-    const point = makeTempDir('sluice-env-tmpfs-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', point], { stdio: 'pipe' });
-      mount = point;
-    } catch (error) {
-      why = `could not mount a tmpfs: ${(error as Error).message.split('\n')[0]}`;
-    }
-  });
-  after(() => {
-    if (mount !== undefined) execFileSync('umount', [mount]);
-  });
+  const tmpfs = useSmallTmpfs('sluice-env-tmpfs-', 'size=4m');
 
-  // Fills the file system of `mount` but for `leave` bytes, with one file; returns its path.
+  // Fills the tmpfs but for `leave` bytes, with one file; returns its path.
   const fill = (leave = 0): string => {
-    const file = path.join(mount as string, `fill-${Math.random().toString(36).slice(2)}`);
-    const { bavail, bsize } = fs.statfsSync(mount as string);
+    const file = path.join(tmpfs.mount as string, `fill-${Math.random().toString(36).slice(2)}`);
+    const { bavail, bsize } = fs.statfsSync(tmpfs.mount as string);
     const size = Math.max(0, Number(bavail) * Number(bsize) - leave);
     const fd = fs.openSync(file, 'w');
     const chunk = Buffer.alloc(64 * 1024);
@@ -218,7 +202,7 @@ describe('a full disk', () => {
     return file;
   };
   const folder = (name: string): string => {
-    const dir = path.join(mount as string, name);
+    const dir = path.join(tmpfs.mount as string, name);
     fs.mkdirSync(dir);
     return dir;
   };
@@ -239,7 +223,7 @@ describe('a full disk', () => {
   };
 
   it('before the run: the bundle cache cannot be written', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = project(folder('bundle'));
     const filler = fill();
     try {
@@ -256,7 +240,7 @@ describe('a full disk', () => {
   });
 
   it('before the run: the state database cannot be created', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = project(folder('state'));
     assert.equal((await runSluice(['run'], { cwd: dir })).code, 0);
     takeRanLog(dir);
@@ -279,7 +263,7 @@ describe('a full disk', () => {
   });
 
   it('while an output is written: the task is not recorded, and runs again once there is space', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     // Each output is 400 kB; the disk has room for one.
     const dir = project(folder('output'), { command: 'echo {n} >> ran.log; cat {in} > {out}; head -c 400000 /dev/zero >> {out}' });
     assert.equal((await runSluice(['run', '--dry-run'], { cwd: dir })).code, 0);
@@ -307,7 +291,7 @@ describe('a full disk', () => {
   });
 
   it("while a task's log is written, its outputs elsewhere: the paragraph names the log, not the output", async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     // The state and the logs on the small disk; the outputs on another file system.
     const elsewhere = makeTempDir('sluice-env-log-out-');
     const map = ['map', '-j', '1', '--in', 'a.txt', '--out', `${elsewhere}/{name}`, '--', 'sh', '-c', 'head -c 1500000 /dev/zero >&2 && cp "$0" "$1"', '{in}', '{out}'];
@@ -328,7 +312,7 @@ describe('a full disk', () => {
   });
 
   it("while a task's log is written, its outputs on the same disk: the paragraph names both", async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const map = ['map', '-j', '1', '--in', 'a.txt', '--out', 'out/{name}', '--', 'sh', '-c', 'cp "$0" "$1" && head -c 1500000 /dev/zero >&2', '{in}', '{out}'];
     const { dir, result } = await runOnFullDisk('log-and-output', map);
     assertOneParagraph(result, /The disk is full: task `map\[in=a\.txt\]` failed writing \S+\/out\/a\.txt or its log \S*\/\.sluice\/logs\/\S+\.err, whose file system had no space left/);
@@ -337,24 +321,24 @@ describe('a full disk', () => {
   });
 
   it('while the attempts are written: the run stops, with one paragraph', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = folder('attempts');
     const counts = makeTempDir('sluice-env-count-');
     // Tasks without outputs record only attempts, 256 at a time; the fifth task fills the disk.
-    const script = `echo "$0" >> ${counts}/ran; if [ "$0" = 5 ]; then head -c 8000000 /dev/zero > ${path.join(mount as string, 'attempts-fill')}; fi; true`;
+    const script = `echo "$0" >> ${counts}/ran; if [ "$0" = 5 ]; then head -c 8000000 /dev/zero > ${path.join(tmpfs.mount as string, 'attempts-fill')}; fi; true`;
     const inputs = Array.from({ length: 600 }, (_, i) => String(i + 1));
     const result = await runSluice(['map', '-j', '2', '-q', '--', 'sh', '-c', script, ':::', ...inputs], { cwd: dir });
-    fs.rmSync(path.join(mount as string, 'attempts-fill'), { force: true });
+    fs.rmSync(path.join(tmpfs.mount as string, 'attempts-fill'), { force: true });
     assertOneParagraph(result, /The disk is full: sluice could not write .*\/\.sluice\/state\.db \(SQLITE_FULL/);
     const ran = fs.readFileSync(path.join(counts, 'ran'), 'utf8').trim().split('\n').length;
     assert.ok(ran < 600, `the run stopped (${ran} tasks ran)`);
   });
 
   it('while the state is written: the success is not recorded, and the task runs again once there is space', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = folder('record');
     // Task 2 writes its output, then fills the disk (once): its success cannot be written.
-    const filler = path.join(mount as string, 'filler');
+    const filler = path.join(tmpfs.mount as string, 'filler');
     project(dir, {
       // Task 3 waits before writing: the launcher starts it in task 2's slot as soon as task 2
       // exits 0, and its write would otherwise meet the full disk before task 2's record does.

@@ -4,35 +4,18 @@
 // is the disk-full paragraph, exit 3. On a small tmpfs, so as root only.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+import { describe, it } from 'node:test';
+import { runSluice } from '../helpers/run-sluice.ts';
+import { useSmallTmpfs } from '../helpers/small-tmpfs.ts';
 
 describe('`sluice status` on a full disk', () => {
-  let mount: string | undefined;
-  let why = '';
-  before(() => {
-    if (process.getuid?.() !== 0) {
-      why = 'needs root to mount a small tmpfs';
-      return;
-    }
-    const point = makeTempDir('sluice-status-full-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', point], { stdio: 'pipe' });
-      mount = point;
-    } catch (error) {
-      why = `could not mount a tmpfs: ${(error as Error).message.split('\n')[0]}`;
-    }
-  });
-  after(() => {
-    if (mount !== undefined) execFileSync('umount', [mount]);
-  });
+  const tmpfs = useSmallTmpfs('sluice-status-full-', 'size=4m');
 
   it('says the disk is full, not that it failed', async (t) => {
-    if (mount === undefined) return t.skip(why);
-    const dir = path.join(mount, 'project');
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
+    const dir = path.join(tmpfs.mount, 'project');
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     for (let i = 1; i <= 3; i += 1) fs.writeFileSync(path.join(dir, 'data', `${i}.txt`), `line ${i}\n`);
     fs.writeFileSync(
@@ -40,8 +23,8 @@ describe('`sluice status` on a full disk', () => {
       "import { pipeline, step, cmd } from 'sluice';\nexport default pipeline({ steps: () => ({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: cmd('cp', '{in}', '{out}') }) }) });\n",
     );
     assert.equal((await runSluice(['run'], { cwd: dir })).code, 0);
-    const filler = path.join(mount, 'fill');
-    const { bavail, bsize } = fs.statfsSync(mount);
+    const filler = path.join(tmpfs.mount, 'fill');
+    const { bavail, bsize } = fs.statfsSync(tmpfs.mount);
     fs.writeFileSync(filler, Buffer.alloc(Number(bavail) * Number(bsize)));
     let result;
     try {

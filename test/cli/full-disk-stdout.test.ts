@@ -7,11 +7,12 @@
 // naming the file behind standard output, exit 3. On a small tmpfs, so as root only.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { makeTempDir, REPO, runSluice } from '../helpers/run-sluice.ts';
+import { useSmallTmpfs } from '../helpers/small-tmpfs.ts';
 
 const TSX = path.join(REPO, 'node_modules/tsx/dist/loader.mjs');
 const MAIN = path.join(REPO, 'src/cli/main.ts');
@@ -27,24 +28,7 @@ function runInto(file: string, args: readonly string[], cwd: string): Promise<{ 
 }
 
 describe('standard output on a disk that fills', () => {
-  let mount: string | undefined;
-  let why = '';
-  before(() => {
-    if (process.getuid?.() !== 0) {
-      why = 'needs root to mount a small tmpfs';
-      return;
-    }
-    const point = makeTempDir('sluice-stdout-full-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', point], { stdio: 'pipe' });
-      mount = point;
-    } catch (error) {
-      why = `could not mount a tmpfs: ${(error as Error).message.split('\n')[0]}`;
-    }
-  });
-  after(() => {
-    if (mount !== undefined) execFileSync('umount', [mount]);
-  });
+  const tmpfs = useSmallTmpfs('sluice-stdout-full-', 'size=1m');
 
   const project = (): string => {
     const dir = makeTempDir('sluice-stdout-full-project-');
@@ -54,19 +38,19 @@ describe('standard output on a disk that fills', () => {
   };
 
   it('`--json > file`: the run stops, keeps no staging folder, and names the file', async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = project();
-    const filler = path.join(mount, 'json-fill');
+    const filler = path.join(tmpfs.mount, 'json-fill');
     // Task 3 fills the disk that holds the events.
     const command = `if [ {n} = 3 ]; then head -c 2000000 /dev/zero > ${filler} || true; fi; sleep 0.5; echo {n} >> ran.log; cat {in} > {out}`;
     fs.writeFileSync(
       path.join(dir, 'pipeline.ts'),
       `import { pipeline, step, sh } from 'sluice';\nexport default pipeline({ steps: () => ({ copy: step({ in: 'data/{n}.txt', out: 'out/{n}.txt', run: sh(${JSON.stringify(command)}) }) }) });\n`,
     );
-    const result = await runInto(path.join(mount, 'events.json'), ['run', '--json', '-j', '3'], dir);
+    const result = await runInto(path.join(tmpfs.mount, 'events.json'), ['run', '--json', '-j', '3'], dir);
     fs.rmSync(filler, { force: true });
     assert.equal(result.code, 3, result.stderr);
-    assert.ok(result.stderr.includes(`The disk is full: sluice could not write ${path.join(mount, 'events.json')} (its standard output) (ENOSPC`), result.stderr);
+    assert.ok(result.stderr.includes(`The disk is full: sluice could not write ${path.join(tmpfs.mount, 'events.json')} (its standard output) (ENOSPC`), result.stderr);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).filter((name) => name.startsWith('.')), [], 'no staging folder left');
     const kept = fs.readdirSync(path.join(dir, 'out'));
     assert.ok(kept.length < 12, 'the run stopped');
@@ -76,14 +60,14 @@ describe('standard output on a disk that fills', () => {
   });
 
   it("tasks' output `> file`: the run stops at the first write that fails, and names the file", async (t) => {
-    if (mount === undefined) return t.skip(why);
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
     const dir = project();
-    const filler = path.join(mount, 'map-fill');
-    fs.writeFileSync(filler, Buffer.alloc(Number(fs.statfsSync(mount).bavail) * fs.statfsSync(mount).bsize));
-    const result = await runInto(path.join(mount, 'lines.txt'), ['map', '-j', '1', '--in', 'data/*.txt', '--', 'sh', '-c', 'sleep 0.2; cat "$0"; echo "$0" >> ran.log', '{}'], dir);
+    const filler = path.join(tmpfs.mount, 'map-fill');
+    fs.writeFileSync(filler, Buffer.alloc(Number(fs.statfsSync(tmpfs.mount).bavail) * fs.statfsSync(tmpfs.mount).bsize));
+    const result = await runInto(path.join(tmpfs.mount, 'lines.txt'), ['map', '-j', '1', '--in', 'data/*.txt', '--', 'sh', '-c', 'sleep 0.2; cat "$0"; echo "$0" >> ran.log', '{}'], dir);
     fs.rmSync(filler);
     assert.equal(result.code, 3, result.stderr);
-    assert.ok(result.stderr.includes(`The disk is full: sluice could not write ${path.join(mount, 'lines.txt')} (its standard output) (ENOSPC`), result.stderr);
+    assert.ok(result.stderr.includes(`The disk is full: sluice could not write ${path.join(tmpfs.mount, 'lines.txt')} (its standard output) (ENOSPC`), result.stderr);
     const ran = fs.readFileSync(path.join(dir, 'ran.log'), 'utf8').trim().split('\n');
     assert.ok(ran.length < 12, `the run stopped (${ran.length} tasks ran)`);
   });

@@ -6,38 +6,21 @@
 // On a small tmpfs (nr_inodes), so as root only.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { makeTempDir, runSluice } from '../helpers/run-sluice.ts';
+import { useSmallTmpfs } from '../helpers/small-tmpfs.ts';
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
 describe('a file system out of inodes', () => {
-  let mount: string | undefined;
-  let why = '';
-  before(() => {
-    if (process.getuid?.() !== 0) {
-      why = 'needs root to mount a small tmpfs';
-      return;
-    }
-    const point = makeTempDir('sluice-inodes-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m,nr_inodes=600', 'tmpfs', point], { stdio: 'pipe' });
-      mount = point;
-    } catch (error) {
-      why = `could not mount a tmpfs: ${(error as Error).message.split('\n')[0]}`;
-    }
-  });
-  after(() => {
-    if (mount !== undefined) execFileSync('umount', [mount]);
-  });
+  const tmpfs = useSmallTmpfs('sluice-inodes-', 'size=64m,nr_inodes=600');
 
   it('stops the run naming the log it could not make, then redoes only what did not finish', async (t) => {
-    if (mount === undefined) return t.skip(why);
-    const dir = path.join(mount, 'project');
-    const fill = path.join(mount, 'fill');
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
+    const dir = path.join(tmpfs.mount, 'project');
+    const fill = path.join(tmpfs.mount, 'fill');
     fs.mkdirSync(dir);
     fs.mkdirSync(fill);
     const ran = path.join(makeTempDir('sluice-inodes-ran-'), 'ran');
@@ -73,9 +56,9 @@ describe('a file system out of inodes', () => {
   // SQLite said only "unable to open database file", and sluice then "If it is damaged, delete
   // it", of a sound database.
   it('before the run: says the disk is full, not that the state database may be damaged', async (t) => {
-    if (mount === undefined) return t.skip(why);
-    const dir = path.join(mount, 'before');
-    const fill = path.join(mount, 'fill-before');
+    if (tmpfs.mount === undefined) return t.skip(tmpfs.why);
+    const dir = path.join(tmpfs.mount, 'before');
+    const fill = path.join(tmpfs.mount, 'fill-before');
     fs.mkdirSync(dir);
     fs.mkdirSync(fill);
     const map = ['map', '-q', '--out', 'out/{}.txt', '--', 'sh', '-c', 'echo "$0" > "$1"', '{}', '{out}', ':::', '1', '2'];
