@@ -95,8 +95,9 @@ export function classifyFault(error: unknown, place: FaultPlace = {}): Environme
     );
   }
   if (code === 'ENOENT' && (error as NodeJS.ErrnoException).syscall === 'uv_cwd') {
+    // Named by its code alone: Node's words for it differ between versions (Node 24 adds its own sentence).
     return new EnvironmentError(
-      `The current directory no longer exists (${cause}): it was removed after the shell entered it. ` +
+      `The current directory no longer exists (${code}): it was removed after the shell entered it. ` +
         '`cd` to a folder that exists (or give `-C DIR`), then run again.',
       '.',
       { cause: error },
